@@ -1,0 +1,1 @@
+"""The built-in exercise catalog (installed as the package ``tutor.catalog``)."""

@@ -1,0 +1,95 @@
+"""The kinds of local derivative, and how each passes a gradient back (the chain rule, one edge).
+
+``upstream`` always has shape ``lead + output_shape``: ``lead`` is the shape of the exercise's
+output (empty for a number loss, ``(n,)`` when a Jacobian of a vector output is asked), so one
+backward pass serves both gradients and Jacobians.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class LocalDerivative:
+    """∂output/∂input of one operation, for one of its arguments."""
+
+    def chain(self, upstream: np.ndarray, input_shape: tuple, output_shape: tuple) -> np.ndarray:
+        """upstream · ∂output/∂input: the contribution of this edge to the input's gradient."""
+        raise NotImplementedError
+
+    def jacobian(self, input_shape: tuple, output_shape: tuple) -> np.ndarray:
+        """The full Jacobian, shape ``output_shape + input_shape``."""
+        size = int(np.prod(output_shape, dtype=int))
+        identity = np.eye(size).reshape(output_shape + output_shape)
+        return self.chain(identity, input_shape, output_shape)
+
+
+class Elementwise(LocalDerivative):
+    """Each output element depends on the matching input element: ∂out_i/∂in_i = values_i.
+
+    The input may have been broadcast (a number added to a vector); its gradient then sums over
+    the elements it was copied to.
+    """
+
+    def __init__(self, values):
+        self.values = np.asarray(values, dtype=np.float64)
+
+    def chain(self, upstream, input_shape, output_shape):
+        contribution = upstream * np.broadcast_to(self.values, output_shape)
+        return reduce_to_shape(contribution, input_shape, upstream.ndim - len(output_shape))
+
+
+class Jacobian(LocalDerivative):
+    """The derivative as an explicit array of shape ``output_shape + input_shape``."""
+
+    def __init__(self, matrix):
+        self.matrix = np.asarray(matrix, dtype=np.float64)
+
+    def chain(self, upstream, input_shape, output_shape):
+        return np.tensordot(upstream, self.matrix, axes=len(output_shape))
+
+    def jacobian(self, input_shape, output_shape):
+        return self.matrix
+
+
+class MatmulLeft(LocalDerivative):
+    """∂(A @ B)/∂A, which is B: the gradient of A is upstream @ Bᵀ."""
+
+    def __init__(self, right):
+        self.right = right
+
+    def chain(self, upstream, input_shape, output_shape):
+        right = self.right
+        if len(input_shape) == 2 and right.ndim == 1:  # (m,k) @ (k,) -> (m,)
+            return upstream[..., :, None] * right
+        if len(input_shape) == 1 and right.ndim == 1:  # (k,) @ (k,) -> number
+            return upstream[..., None] * right
+        return upstream @ right.T  # (m,k) @ (k,n) and (k,) @ (k,n)
+
+
+class MatmulRight(LocalDerivative):
+    """∂(A @ B)/∂B, which is A: the gradient of B is Aᵀ @ upstream."""
+
+    def __init__(self, left):
+        self.left = left
+
+    def chain(self, upstream, input_shape, output_shape):
+        left = self.left
+        if left.ndim == 2 and len(input_shape) == 2:  # (m,k) @ (k,n)
+            return left.T @ upstream
+        if left.ndim == 2:  # (m,k) @ (k,) -> (m,)
+            return upstream @ left
+        if len(input_shape) == 2:  # (k,) @ (k,n) -> (n,)
+            return left[:, None] * upstream[..., None, :]
+        return upstream[..., None] * left  # (k,) @ (k,)
+
+
+def reduce_to_shape(gradient: np.ndarray, shape: tuple, lead: int) -> np.ndarray:
+    """Sum a gradient over the axes an input was broadcast along, back to ``lead + shape``."""
+    extra = gradient.ndim - lead - len(shape)
+    if extra > 0:
+        gradient = gradient.sum(axis=tuple(range(lead, lead + extra)))
+    axes = tuple(lead + axis for axis, size in enumerate(shape) if size == 1 and gradient.shape[lead + axis] != 1)
+    if axes:
+        gradient = gradient.sum(axis=axes, keepdims=True)
+    return gradient

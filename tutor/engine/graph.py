@@ -1,0 +1,265 @@
+"""The computation graph of an exercise: forward values, local derivatives, reverse-mode gradients.
+
+Each node of an exercise is a small expression (``w1*x1 + b``). Evaluating it keeps, for every
+operation inside, its value and its local derivatives (see ``operations.py``); the backward pass
+then walks the nodes from the output back to the inputs, and inside each node from its root back
+to the names it uses, multiplying each upstream gradient by each local derivative and adding up
+the contributions of every path: the chain rule, and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import numpy as np
+
+from ..exercise.errors import ExerciseFileError, Problem
+from ..exercise.expression import Call, Index, Name, Node, Number, calls_in, names_in, to_text
+from ..exercise.loader import suggestion
+from ..exercise.model import Exercise, InputSpec, NodeSpec
+from .derivatives import LocalDerivative
+from .operations import OPERATIONS, EvaluationError, apply, describe_shape, index
+
+Values = dict[str, np.ndarray]
+
+
+@dataclass
+class Evaluated:
+    """One operation of an expression, evaluated: its value and its local derivatives."""
+
+    expression: Node
+    value: np.ndarray
+    children: tuple["Evaluated", ...] = ()
+    derivatives: tuple[LocalDerivative, ...] = ()
+
+
+def evaluate(expression: Node, values: Values) -> Evaluated:
+    if isinstance(expression, Number):
+        return Evaluated(expression, np.asarray(expression.value, dtype=np.float64))
+    if isinstance(expression, Name):
+        try:
+            return Evaluated(expression, values[expression.id])
+        except KeyError:
+            raise EvaluationError(f"unknown name '{expression.id}'") from None
+    if isinstance(expression, Index):
+        target = evaluate(expression.target, values)
+        value, derivatives = index(target.value, expression.indices)
+        return Evaluated(expression, value, (target,), tuple(derivatives))
+    children = tuple(evaluate(argument, values) for argument in expression.args)
+    value, derivatives = apply(expression.function, [child.value for child in children])
+    return Evaluated(expression, value, children, tuple(derivatives))
+
+
+def backpropagate(evaluated: Evaluated, upstream: np.ndarray, gradients: Values, only: str | None = None) -> None:
+    """Add upstream·(∂evaluated/∂name) to ``gradients[name]`` for every name used (or just ``only``)."""
+    expression = evaluated.expression
+    if isinstance(expression, Name):
+        if only is None or expression.id == only:
+            name = expression.id
+            gradients[name] = gradients[name] + upstream if name in gradients else upstream
+        return
+    for child, derivative in zip(evaluated.children, evaluated.derivatives):
+        if only is not None and not _uses(child.expression, only):
+            continue
+        if isinstance(child.expression, Number):
+            continue
+        backpropagate(child, derivative.chain(upstream, child.value.shape, evaluated.value.shape), gradients, only)
+
+
+def check_functions(expression: Node) -> list[str]:
+    """Unknown functions and wrong numbers of arguments, found before anything is computed."""
+    problems = []
+    for call in calls_in(expression):
+        operation = OPERATIONS.get(call.function)
+        if operation is None:
+            problems.append(f"unknown function '{call.function}'{suggestion(call.function, OPERATIONS)}")
+        elif operation.arity >= 0 and len(call.args) != operation.arity:
+            wanted = "one argument" if operation.arity == 1 else f"{operation.arity} arguments"
+            problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
+    return problems
+
+
+def evaluate_input(spec: InputSpec) -> np.ndarray:
+    """An input's number, fraction or list of them, as a float64 array."""
+
+    def value_of(item) -> np.ndarray:
+        if isinstance(item, list):
+            return np.stack([value_of(element) for element in item])
+        return evaluate(item, {}).value
+
+    return np.asarray(value_of(spec.value), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class LocalValue:
+    """A local derivative as the learner is asked for it.
+
+    ``elementwise`` is true when the node is elementwise in that input: the value is then the
+    vector (or matrix) of ∂zᵢ/∂xᵢ rather than the diagonal Jacobian.
+    """
+
+    value: np.ndarray
+    elementwise: bool
+    jacobian: np.ndarray
+
+
+class Graph:
+    """An exercise's nodes, ready to evaluate with any values for its inputs."""
+
+    def __init__(self, exercise: Exercise):
+        self.exercise = exercise
+        self.nodes: dict[str, NodeSpec] = {node.name: node for node in exercise.nodes}
+        self.output = exercise.output
+        problems = []
+        for node in exercise.nodes:
+            for message in check_functions(node.expression):
+                problems.append(Problem(exercise.path, node.line, f"node '{node.base}' = \"{node.text}\": {message}"))
+        self.inputs: Values = {}
+        for name, spec in exercise.inputs.items():
+            try:
+                self.inputs[name] = evaluate_input(spec)
+            except EvaluationError as error:
+                problems.append(Problem(exercise.path, spec.line, f"input '{spec.base}' = {spec.text}: {error}"))
+        if problems:
+            raise ExerciseFileError(problems)
+        # the distinct names each node uses, in reading order: the edges into it
+        self.parents: dict[str, list[str]] = {
+            node.name: list(dict.fromkeys(name.id for name in names_in(node.expression))) for node in exercise.nodes}
+        self.consumers: dict[str, list[str]] = {name: [] for name in [*self.inputs, *self.nodes]}
+        for node, parents in self.parents.items():
+            for parent in parents:
+                self.consumers[parent].append(node)
+
+    @property
+    def names(self) -> list[str]:
+        return [*self.inputs, *self.nodes]
+
+    def evaluate_node(self, name: str, values: Values) -> Evaluated:
+        return evaluate(self.nodes[name].expression, values)
+
+    def forward(self, inputs: Values) -> tuple[Values, dict[str, Evaluated]]:
+        """Every value, from the given inputs; a problem is reported at its node's line."""
+        values: Values = dict(inputs)
+        evaluated: dict[str, Evaluated] = {}
+        for name, node in self.nodes.items():
+            try:
+                evaluated[name] = result = evaluate(node.expression, values)
+            except EvaluationError as error:
+                sample = f" (sample {node.sample})" if node.sample else ""
+                raise ExerciseFileError([Problem(self.exercise.path, node.line,
+                                                 f"node '{node.base}'{sample} = \"{node.text}\": {error}")]) from None
+            values[name] = result.value
+        return values, evaluated
+
+    def local_derivative(self, node: str, source: str, evaluated: Evaluated) -> LocalValue:
+        """∂node/∂source, holding the node's other inputs fixed."""
+        value = evaluated.value
+        identity = np.eye(value.size).reshape(value.shape + value.shape)
+        gradients: Values = {}
+        backpropagate(evaluated, identity, gradients, only=source)
+        source_shape = self.exercise_shape(source, evaluated)
+        jacobian = gradients.get(source, np.zeros(value.shape + source_shape))
+        if value.ndim and value.shape == source_shape and _elementwise_in(self.nodes[node].expression, source):
+            diagonal = jacobian.reshape(value.size, value.size).diagonal().reshape(value.shape)
+            return LocalValue(diagonal, True, jacobian)
+        return LocalValue(jacobian, False, jacobian)
+
+    def exercise_shape(self, name: str, evaluated: Evaluated) -> tuple:
+        for found in _find_names(evaluated, name):
+            return found.value.shape
+        return ()
+
+
+class Solution:
+    """Every correct number of an exercise."""
+
+    def __init__(self, exercise: Exercise):
+        self.exercise = exercise
+        self.graph = graph = Graph(exercise)
+        self.output = exercise.output
+        self.values, self.evaluated = graph.forward(graph.inputs)
+        self.grads = self._backward()
+        self._locals: dict[tuple[str, str], LocalValue] = {}
+        self.updated: Values = {}
+        self.after_values: Values = {}
+        if exercise.update is not None:
+            rate = exercise.update.learning_rate
+            self.updated = {name: self.values[name] - rate * self.grads[name] for name in exercise.update.params}
+            self.after_values, _ = graph.forward({**graph.inputs, **self.updated})
+
+    def _backward(self) -> Values:
+        graph = self.graph
+        output = self.values[self.output]
+        lead = output.shape
+        grads: Values = {self.output: np.eye(output.size).reshape(lead + lead) if lead else np.asarray(1.0)}
+        for name in reversed(list(graph.nodes)):
+            if name not in grads:
+                continue
+            backpropagate(self.evaluated[name], grads[name], grads)
+        for name in graph.names:
+            if name not in grads:
+                grads[name] = np.zeros(lead + self.values[name].shape)
+            elif not np.all(np.isfinite(grads[name])):
+                raise ExerciseFileError([Problem(self.exercise.path, self.exercise.line_of(name),
+                                                 f"the gradient of '{name}' is infinite or undefined (a derivative "
+                                                 "such as sqrt's at 0 blows up): choose other numbers")])
+        return grads
+
+    @property
+    def names(self) -> list[str]:
+        return self.graph.names
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        """(source, node) for every name each node uses."""
+        return [(parent, node) for node, parents in self.graph.parents.items() for parent in parents]
+
+    def local_derivative(self, node: str, source: str) -> LocalValue:
+        key = (node, source)
+        if key not in self._locals:
+            self._locals[key] = self.graph.local_derivative(node, source, self.evaluated[node])
+        return self._locals[key]
+
+    def chain_terms(self, name: str) -> list[str]:
+        """The nodes through which ``name`` reaches the output: grad(name) = Σ grad(c)·∂c/∂name."""
+        return [consumer for consumer in self.graph.consumers.get(name, []) if consumer in self.graph.nodes]
+
+    def is_output(self, name: str) -> bool:
+        return name == self.output
+
+    def describe(self, name: str) -> str:
+        node = self.graph.nodes.get(name)
+        return to_text(node.expression) if node else "input"
+
+
+def solve(exercise: Exercise) -> Solution:
+    """Compute every value, local derivative and gradient; problems raise :class:`ExerciseFileError`."""
+    return Solution(exercise)
+
+
+def _uses(expression: Node, name: str) -> bool:
+    return any(found.id == name for found in names_in(expression))
+
+
+def _find_names(evaluated: Evaluated, name: str):
+    if isinstance(evaluated.expression, Name) and evaluated.expression.id == name:
+        yield evaluated
+    for child in evaluated.children:
+        yield from _find_names(child, name)
+
+
+def _elementwise_in(expression: Node, name: str) -> bool:
+    """True when every operation between ``name`` and the root is elementwise."""
+    if isinstance(expression, Name):
+        return True
+    if isinstance(expression, Number):
+        return True
+    if isinstance(expression, Index):
+        return not _uses(expression.target, name)
+    operation = OPERATIONS[expression.function]
+    relevant = [argument for argument in expression.args if _uses(argument, name)]
+    if relevant and not operation.elementwise:
+        return False
+    return all(_elementwise_in(argument, name) for argument in relevant)
+
+
+__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "describe_shape", "evaluate", "solve"]

@@ -1,0 +1,258 @@
+"""Every operation the tutor knows: its forward value and its local derivatives, side by side.
+
+Each function takes float64 arrays and returns ``(value, [local derivative for each argument])``.
+Reading down this file is reading the table of derivatives every backprop course starts with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .derivatives import Elementwise, Jacobian, LocalDerivative, MatmulLeft, MatmulRight
+
+
+class EvaluationError(ValueError):
+    """A value that cannot be computed: a shape mismatch, log of a negative number, an overflow."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    arity: int
+    compute: Callable[..., tuple[np.ndarray, list[LocalDerivative]]]
+    elementwise: bool
+    rule: str  # the derivative in words, for solutions and hints
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(name: str, arity: int, rule: str, elementwise: bool = True):
+    def register(compute):
+        OPERATIONS[name] = Operation(name, arity, compute, elementwise, rule)
+        return compute
+
+    return register
+
+
+# -- arithmetic ---------------------------------------------------------------------------------
+
+@operation("add", 2, "∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1")
+def add(a, b):
+    return a + b, [Elementwise(1.0), Elementwise(1.0)]
+
+
+@operation("subtract", 2, "∂(a − b)/∂a = 1, ∂(a − b)/∂b = −1")
+def subtract(a, b):
+    return a - b, [Elementwise(1.0), Elementwise(-1.0)]
+
+
+@operation("multiply", 2, "∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
+def multiply(a, b):
+    return a * b, [Elementwise(b), Elementwise(a)]
+
+
+@operation("divide", 2, "∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²")
+def divide(a, b):
+    if np.any(b == 0):
+        raise EvaluationError("division by zero")
+    return a / b, [Elementwise(1 / b), Elementwise(-a / b**2)]
+
+
+@operation("negate", 1, "∂(−a)/∂a = −1")
+def negate(a):
+    return -a, [Elementwise(-1.0)]
+
+
+@operation("power", 2, "∂(aᵖ)/∂a = p·aᵖ⁻¹, ∂(aᵖ)/∂p = aᵖ·ln a")
+def power(a, p):
+    if np.any((a < 0) & (p != np.round(p))):
+        raise EvaluationError("a negative number raised to a fractional power")
+    if np.any((a == 0) & (p < 0)):
+        raise EvaluationError("zero raised to a negative power")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = a**p
+        by_base = np.where(p == 0, 0.0, p * a ** np.where(p == 0, 1.0, p - 1))
+        # ln a exists only for a > 0; the exponent's derivative is taken as 0 elsewhere
+        by_exponent = np.where(a > 0, value * np.log(np.where(a > 0, a, 1.0)), 0.0)
+    return value, [Elementwise(by_base), Elementwise(by_exponent)]
+
+
+@operation("matmul", 2, "∂(A@B)/∂A: multiply the gradient by Bᵀ on the right; ∂(A@B)/∂B: by Aᵀ on the left",
+           elementwise=False)
+def matmul(a, b):
+    if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
+        raise EvaluationError(f"@ multiplies vectors and matrices, not {describe_shape(a.shape)} and "
+                              f"{describe_shape(b.shape)} (use * for numbers)")
+    if a.shape[-1] != b.shape[0]:
+        raise EvaluationError(f"{describe_shape(a.shape)} @ {describe_shape(b.shape)}: the inner sizes "
+                              f"{a.shape[-1]} and {b.shape[0]} differ")
+    return a @ b, [MatmulLeft(b), MatmulRight(a)]
+
+
+# -- activations --------------------------------------------------------------------------------
+
+@operation("sigmoid", 1, "∂σ(z)/∂z = σ(z)(1 − σ(z))")
+def sigmoid(z):
+    e = np.exp(-np.abs(z))  # never overflows, whatever the sign of z
+    s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return s, [Elementwise(s * (1 - s))]
+
+
+@operation("tanh", 1, "∂tanh(z)/∂z = 1 − tanh(z)²")
+def tanh(z):
+    t = np.tanh(z)
+    return t, [Elementwise(1 - t**2)]
+
+
+@operation("relu", 1, "∂relu(z)/∂z = 1 if z > 0, else 0")
+def relu(z):
+    return np.maximum(z, 0.0), [Elementwise((z > 0).astype(np.float64))]
+
+
+@operation("leaky_relu", 2, "∂/∂z = 1 if z > 0, else α; ∂/∂α = 0 if z > 0, else z")
+def leaky_relu(z, alpha):
+    positive = z > 0
+    return np.where(positive, z, alpha * z), [Elementwise(np.where(positive, 1.0, alpha)),
+                                              Elementwise(np.where(positive, 0.0, z))]
+
+
+@operation("softmax", 1, "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ", elementwise=False)
+def softmax(z):
+    if z.ndim != 1:
+        raise EvaluationError(f"softmax takes a vector, not {describe_shape(z.shape)}")
+    e = np.exp(z - z.max())  # shifting by the largest element keeps exp from overflowing
+    s = e / e.sum()
+    return s, [Jacobian(np.diag(s) - np.outer(s, s))]
+
+
+# -- elementary functions -----------------------------------------------------------------------
+
+@operation("exp", 1, "∂eᶻ/∂z = eᶻ")
+def exp(z):
+    with np.errstate(over="ignore"):
+        value = np.exp(z)
+    return value, [Elementwise(value)]
+
+
+@operation("log", 1, "∂ln z/∂z = 1/z")
+def log(z):
+    if np.any(z <= 0):
+        raise EvaluationError(f"log of a non-positive number ({_first(z[z <= 0] if z.ndim else z)})")
+    return np.log(z), [Elementwise(1 / z)]
+
+
+@operation("sqrt", 1, "∂√z/∂z = 1/(2√z)")
+def sqrt(z):
+    if np.any(z < 0):
+        raise EvaluationError(f"square root of a negative number ({_first(z[z < 0] if z.ndim else z)})")
+    root = np.sqrt(z)
+    with np.errstate(divide="ignore"):
+        return root, [Elementwise(0.5 / root)]
+
+
+@operation("abs", 1, "∂|z|/∂z = sign(z) (0 at z = 0)")
+def absolute(z):
+    return np.abs(z), [Elementwise(np.sign(z))]
+
+
+@operation("max", 2, "∂max(a, b) = 1 for the larger argument, 0 for the other (a on a tie)")
+def maximum(a, b):
+    first = a >= b
+    return np.where(first, a, b), [Elementwise(first.astype(np.float64)), Elementwise((~first).astype(np.float64))]
+
+
+@operation("min", 2, "∂min(a, b) = 1 for the smaller argument, 0 for the other (a on a tie)")
+def minimum(a, b):
+    first = a <= b
+    return np.where(first, a, b), [Elementwise(first.astype(np.float64)), Elementwise((~first).astype(np.float64))]
+
+
+# -- reductions and reshaping -------------------------------------------------------------------
+
+@operation("sum", 1, "∂(Σ zᵢ)/∂zᵢ = 1", elementwise=False)
+def total(z):
+    return np.sum(z), [Jacobian(np.ones_like(z))]
+
+
+@operation("mean", 1, "∂(Σ zᵢ / n)/∂zᵢ = 1/n", elementwise=False)
+def mean(z):
+    return np.mean(z), [Jacobian(np.full_like(z, 1 / z.size))]
+
+
+@operation("transpose", 1, "transposing moves each gradient element back to its place", elementwise=False)
+def transpose(z):
+    if z.ndim < 2:
+        return z, [Elementwise(1.0)]
+    swap = np.eye(z.size).reshape(z.shape + z.shape).transpose(1, 0, 2, 3)
+    return z.T, [Jacobian(swap)]
+
+
+@operation("stack", -1, "each element of [a, b, ...] passes its own gradient element back", elementwise=False)
+def stack(*elements):
+    shapes = {element.shape for element in elements}
+    if len(shapes) > 1:
+        raise EvaluationError("the elements of [...] have different shapes: "
+                              + ", ".join(describe_shape(element.shape) for element in elements))
+    value = np.stack(elements)
+    size = elements[0].size
+    derivatives = []
+    for position in range(len(elements)):
+        selector = np.zeros((value.size, size))
+        selector[position * size:(position + 1) * size] = np.eye(size)
+        derivatives.append(Jacobian(selector.reshape(value.shape + elements[0].shape)))
+    return value, derivatives
+
+
+def index(z: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """``z[i, j]`` with 1-based indices: the gradient lands on the chosen element only."""
+    if len(indices) > z.ndim:
+        raise EvaluationError(f"{describe_shape(z.shape)} cannot take {len(indices)} indices")
+    for axis, position in enumerate(indices):
+        if position > z.shape[axis]:
+            raise EvaluationError(f"index {position} is past the end: {describe_shape(z.shape)} has {z.shape[axis]} "
+                                  f"{'rows' if z.ndim == 2 and axis == 0 else 'elements' if z.ndim == 1 else 'columns'}")
+    chosen = tuple(position - 1 for position in indices)
+    value = z[chosen]
+    positions = np.arange(z.size).reshape(z.shape)[chosen]
+    selector = np.zeros((np.size(value), z.size))
+    selector[np.arange(np.size(value)), np.ravel(positions)] = 1.0
+    return np.asarray(value, dtype=np.float64), [Jacobian(selector.reshape(np.shape(value) + z.shape))]
+
+
+def apply(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """Run one operation, turning NumPy's complaints into messages a learner can act on."""
+    operation_ = OPERATIONS[name]
+    try:
+        # underflow to 0 is harmless (sigmoid of a large number); overflow and 0/0 are not
+        with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+            value, derivatives = operation_.compute(*args)
+    except FloatingPointError as error:
+        raise EvaluationError(f"{name} overflows or is undefined here ({error})") from None
+    except ValueError as error:
+        if isinstance(error, EvaluationError):
+            raise
+        shapes = " and ".join(describe_shape(arg.shape) for arg in args)
+        raise EvaluationError(f"cannot combine {shapes} in {name}: their shapes do not match") from None
+    value = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(value)):
+        raise EvaluationError(f"{name} gives a result too large to represent")
+    return value, derivatives
+
+
+def describe_shape(shape: tuple) -> str:
+    """``()`` -> "a number", ``(3,)`` -> "a vector of 3", ``(2, 3)`` -> "a 2x3 matrix"."""
+    if len(shape) == 0:
+        return "a number"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]}"
+    if len(shape) == 2:
+        return f"a {shape[0]}x{shape[1]} matrix"
+    return "an array of shape " + "x".join(map(str, shape))
+
+
+def _first(values) -> str:
+    return f"{float(np.ravel(values)[0]):.6g}"

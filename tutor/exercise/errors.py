@@ -1,0 +1,27 @@
+"""Problems found in an exercise file, each with the file and line it comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path is not None else "<exercise>"
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ExerciseFileError(Exception):
+    """An exercise that cannot be used; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems

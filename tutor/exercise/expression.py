@@ -1,0 +1,405 @@
+"""The one expression parser, shared by exercise files and typed answers.
+
+It turns text such as ``w1*x1 + b``, ``sigmoid(2.8)`` or ``[[1, 2], [3, 4]]`` into a small tree.
+Nothing is ever handed to Python's ``eval``: the grammar is our own and deliberately tiny.
+Length and nesting depth are bounded so that hostile input is refused quickly.
+
+Grammar (lowest precedence first)::
+
+    sum      := product (("+" | "-") product)*
+    product  := unary (("*" | "/" | "@") unary)*
+    unary    := ("-" | "+") unary | power
+    power    := postfix (("^" | "**") unary)?          right-associative, so 2^3^2 = 2^9
+    postfix  := primary ("[" integer ("," integer)* "]")*   1-based indexing
+    primary  := number | name | name "(" arguments ")" | "(" sum ")" | "[" elements "]"
+
+Operators become :class:`Call` nodes named after the operation (``add``, ``multiply``, ...), so
+the engine sees one kind of node for ``a*b`` and for ``sigmoid(a)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+MAX_DEPTH = 60
+DEFAULT_MAX_LENGTH = 2000
+
+BINARY_OPERATORS = {
+    "+": "add",
+    "-": "subtract",
+    "*": "multiply",
+    "/": "divide",
+    "@": "matmul",
+    "^": "power",
+}
+# How each operation is written back as text, for prompts and solutions.
+OPERATOR_SYMBOLS = {name: symbol for symbol, name in BINARY_OPERATORS.items()}
+
+# Characters people type from textbooks and phones, read as their ASCII meaning.
+_LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/"})
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class ExpressionError(ValueError):
+    """Text that is not a valid expression; ``start``/``end`` locate the problem (0-based)."""
+
+    def __init__(self, message: str, start: int = 0, end: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = start + 1 if end is None else end
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    text: str
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    id: str
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    """An operation applied to arguments: operators, functions and ``[a, b]`` (``stack``)."""
+
+    function: str
+    args: tuple["Node", ...]
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Index:
+    """``target[i]`` or ``target[i, j]``, with 1-based constant indices."""
+
+    target: "Node"
+    indices: tuple[int, ...]
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+
+Node = Number | Name | Call | Index
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "number", "name", "op", "end"
+    text: str
+    start: int
+    end: int
+
+
+def normalise(text: str) -> str:
+    """Read Unicode minus, times and division signs as -, * and /."""
+    return text.translate(_LOOKALIKES)
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char.isspace():
+            position += 1
+            continue
+        if char.isdigit() or (char == "." and position + 1 < length and text[position + 1].isdigit()):
+            match = _NUMBER.match(text, position)
+            assert match is not None
+            end = match.end()
+            if end < length and (text[end].isalnum() or text[end] in "._"):
+                if text[end] == "." or text[end].isdigit():
+                    raise ExpressionError(f"'{text[position:end + 1]}' is not a number (two decimal points?)", position, end + 1)
+                name = _NAME.match(text, end)
+                word = name.group() if name else text[end]
+                raise ExpressionError(
+                    f"missing operator between {match.group()} and {word}: write {match.group()}*{word}",
+                    position, end + len(word))
+            tokens.append(Token("number", match.group(), position, end))
+            position = end
+            continue
+        if char.isalpha() or char == "_":
+            match = _NAME.match(text, position)
+            if match is None:
+                raise ExpressionError(f"unexpected character '{char}'", position)
+            tokens.append(Token("name", match.group(), position, match.end()))
+            position = match.end()
+            continue
+        if text.startswith("**", position):
+            tokens.append(Token("op", "^", position, position + 2))
+            position += 2
+            continue
+        if char in "+-*/@^()[],":
+            tokens.append(Token("op", char, position, position + 1))
+            position += 1
+            continue
+        raise ExpressionError(f"unexpected character '{char}'", position)
+    tokens.append(Token("end", "", length, length))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.position = 0
+        self.depth = 0
+
+    # -- helpers -----------------------------------------------------------------------------
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.position]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def at(self, text: str) -> bool:
+        return self.current.kind == "op" and self.current.text == text
+
+    def expect(self, text: str, opened: Token | None = None) -> Token:
+        if self.at(text):
+            return self.advance()
+        if opened is not None and self.current.kind == "end":
+            raise ExpressionError(f"'{opened.text}' at position {opened.start + 1} is never closed: add '{text}'",
+                                  opened.start, opened.end)
+        raise ExpressionError(f"expected '{text}' but found {self.describe(self.current)}",
+                              self.current.start, self.current.end)
+
+    @staticmethod
+    def describe(token: Token) -> str:
+        return "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+
+    def enter(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                                  token.start, token.end)
+
+    # -- grammar -----------------------------------------------------------------------------
+    def parse(self) -> Node:
+        if self.current.kind == "end":
+            raise ExpressionError("the expression is empty", 0, 0)
+        node = self.sum()
+        if self.current.kind != "end":
+            token = self.current
+            if token.kind in ("number", "name") or token.text in "([":
+                raise ExpressionError(f"missing operator before {self.describe(token)}", token.start, token.end)
+            if token.text in ")]":
+                raise ExpressionError(f"'{token.text}' has no matching opening bracket", token.start, token.end)
+            raise ExpressionError(f"unexpected {self.describe(token)}", token.start, token.end)
+        return node
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.at("+") or self.at("-"):
+            operator = self.advance()
+            right = self.product()
+            node = Call(BINARY_OPERATORS[operator.text], (node, right), node.start, right.end)
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.at("*") or self.at("/") or self.at("@"):
+            operator = self.advance()
+            right = self.unary()
+            node = Call(BINARY_OPERATORS[operator.text], (node, right), node.start, right.end)
+        return node
+
+    def unary(self) -> Node:
+        if self.at("-") or self.at("+"):
+            sign = self.advance()
+            self.enter(sign)
+            operand = self.unary()
+            self.depth -= 1
+            if sign.text == "+":
+                return operand
+            if isinstance(operand, Number):  # keep -3 a plain number, so it reads back as "-3"
+                return Number(-operand.value, "-" + operand.text, sign.start, operand.end)
+            return Call("negate", (operand,), sign.start, operand.end)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.postfix()
+        if self.at("^"):
+            operator = self.advance()
+            self.enter(operator)
+            exponent = self.unary()
+            self.depth -= 1
+            return Call("power", (base, exponent), base.start, exponent.end)
+        return base
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        while self.at("["):
+            opened = self.advance()
+            indices = [self.index(opened)]
+            while self.at(","):
+                self.advance()
+                indices.append(self.index(opened))
+            closing = self.expect("]", opened)
+            node = Index(node, tuple(indices), node.start, closing.end)
+        return node
+
+    def index(self, opened: Token) -> int:
+        token = self.current
+        if token.kind != "number" or not token.text.isdigit():
+            raise ExpressionError(f"an index must be a whole number like 1 or 2, not {self.describe(token)}",
+                                  token.start, token.end)
+        self.advance()
+        value = int(token.text)
+        if value < 1:
+            raise ExpressionError("indices start at 1, as in x_1", token.start, token.end)
+        return value
+
+    def primary(self) -> Node:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            value = float(token.text)
+            if not math.isfinite(value):
+                raise ExpressionError(f"the number {token.text[:20]} is too large", token.start, token.end)
+            return Number(value, token.text, token.start, token.end)
+        if token.kind == "name":
+            self.advance()
+            if self.at("("):
+                return self.call(token)
+            return Name(token.text, token.start, token.end)
+        if self.at("("):
+            opened = self.advance()
+            self.enter(opened)
+            if self.at(")"):
+                raise ExpressionError("empty parentheses", opened.start, self.current.end)
+            node = self.sum()
+            self.expect(")", opened)
+            self.depth -= 1
+            return node
+        if self.at("["):
+            opened = self.advance()
+            self.enter(opened)
+            elements = self.arguments(opened, "]")
+            closing = self.expect("]", opened)
+            self.depth -= 1
+            if not elements:
+                raise ExpressionError("an empty list [] has no value", opened.start, closing.end)
+            return Call("stack", tuple(elements), opened.start, closing.end)
+        if token.kind == "end":
+            raise ExpressionError("the expression ends too early: a number or name is missing", token.start, token.end)
+        if token.text in ")]":
+            raise ExpressionError(f"'{token.text}' has no matching opening bracket", token.start, token.end)
+        raise ExpressionError(f"expected a number or a name but found '{token.text}'", token.start, token.end)
+
+    def call(self, name: Token) -> Node:
+        opened = self.advance()
+        self.enter(opened)
+        args = self.arguments(opened, ")")
+        closing = self.expect(")", opened)
+        self.depth -= 1
+        return Call(name.text, tuple(args), name.start, closing.end)
+
+    def arguments(self, opened: Token, closing: str) -> list[Node]:
+        args: list[Node] = []
+        if self.at(closing):
+            return args
+        args.append(self.sum())
+        while self.at(","):
+            self.advance()
+            if self.at(closing):
+                raise ExpressionError(f"a value is missing after ',' before '{closing}'", self.current.start,
+                                      self.current.end)
+            args.append(self.sum())
+        return args
+
+
+def parse(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> Node:
+    """Parse ``text`` into a tree; raise :class:`ExpressionError` with a friendly message."""
+    if len(text) > max_length:
+        raise ExpressionError(f"the expression is too long ({len(text):,} characters; the limit is {max_length:,})",
+                              0, 0)
+    return _Parser(normalise(text)).parse()
+
+
+def names_in(node: Node) -> list[Name]:
+    """Every name the expression refers to (not function names), in reading order."""
+    found: list[Name] = []
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Name):
+            found.append(current)
+        elif isinstance(current, Call):
+            stack.extend(reversed(current.args))
+        elif isinstance(current, Index):
+            stack.append(current.target)
+    return found
+
+
+def calls_in(node: Node) -> list[Call]:
+    """Every operation or function call in the expression, in reading order."""
+    found: list[Call] = []
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Call):
+            found.append(current)
+            stack.extend(reversed(current.args))
+        elif isinstance(current, Index):
+            stack.append(current.target)
+    return found
+
+
+def rename(node: Node, mapping: dict[str, str]) -> Node:
+    """A copy of the tree with names replaced (used to give each batch sample its own nodes)."""
+    if isinstance(node, Name):
+        return Name(mapping.get(node.id, node.id), node.start, node.end)
+    if isinstance(node, Call):
+        return Call(node.function, tuple(rename(arg, mapping) for arg in node.args), node.start, node.end)
+    if isinstance(node, Index):
+        return Index(rename(node.target, mapping), node.indices, node.start, node.end)
+    return node
+
+
+_PRECEDENCE = {"add": 1, "subtract": 1, "multiply": 2, "divide": 2, "matmul": 2, "negate": 3, "power": 4}
+
+
+def to_text(node: Node) -> str:
+    """Write a tree back as tidy text: ``w1*x1 + b``, ``sigmoid(z)``, ``(yhat - y)^2``."""
+    return _to_text(node, 0)
+
+
+def _to_text(node: Node, parent_precedence: int) -> str:
+    if isinstance(node, Number):
+        # a negative number is its own token, but (-3)^2 still needs its brackets
+        return f"({node.text})" if node.text.startswith("-") and parent_precedence >= 3 else node.text
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Index):
+        return f"{_to_text(node.target, 5)}[{', '.join(map(str, node.indices))}]"
+    precedence = _PRECEDENCE.get(node.function)
+    if node.function == "stack":
+        return "[" + ", ".join(_to_text(arg, 0) for arg in node.args) + "]"
+    if precedence is None:
+        return f"{node.function}(" + ", ".join(_to_text(arg, 0) for arg in node.args) + ")"
+    if node.function == "negate":
+        text = "-" + _to_text(node.args[0], precedence)
+    elif node.function == "power":
+        # right-associative: the base needs brackets at equal precedence, the exponent does not
+        text = f"{_to_text(node.args[0], precedence + 1)}^{_to_text(node.args[1], precedence)}"
+    else:
+        symbol = OPERATOR_SYMBOLS[node.function]
+        left = _to_text(node.args[0], precedence)
+        right = _to_text(node.args[1], precedence + 1)
+        text = f"{left} {symbol} {right}" if precedence == 1 else f"{left}{symbol}{right}"
+    return f"({text})" if precedence < parent_precedence or (node.function == "negate" and parent_precedence > 3) else text

@@ -1,0 +1,457 @@
+"""Read an exercise file, check everything that can be checked without computing, build an Exercise.
+
+Every problem found is collected (``tutor validate`` lists them all) and reported with the file
+and line. Checks that need numbers (shapes, log of a negative number, ...) happen when the engine
+first evaluates the exercise and are reported the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import ExerciseFileError, Problem
+from .expression import Call, ExpressionError, Name, Node, Number, names_in, parse, rename, to_text
+from .model import (
+    ASK_CHOICES,
+    DEFAULT_ASK,
+    SAMPLE_SEPARATOR,
+    BatchSpec,
+    Exercise,
+    InputSpec,
+    NodeSpec,
+    Tolerance,
+    UpdateSpec,
+)
+from .toml_lines import key_lines
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 5_000
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+TOP_LEVEL_KEYS = ("title", "description", "source", "tags", "difficulty", "output", "params", "ask",
+                  "inputs", "graph", "hints", "tolerance", "update", "batch")
+
+
+def suggestion(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def load_exercise(path: str | Path, name: str | None = None) -> Exercise:
+    """Load and check one exercise file; raise :class:`ExerciseFileError` listing every problem."""
+    path = Path(path)
+    text = read_exercise_text(path)
+    return parse_exercise(text, path, name or path.stem)
+
+
+def read_exercise_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ExerciseFileError([Problem(path, None, "is a folder, not an exercise file")])
+        if size > MAX_FILE_BYTES:
+            raise ExerciseFileError([Problem(
+                path, None, f"the file is {size / 1e6:.1f} MB; exercise files are limited to {MAX_FILE_BYTES // 1_000_000} MB")])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
+    except OSError as error:
+        raise ExerciseFileError([Problem(path, None, f"cannot be read: {error.strerror}")]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ExerciseFileError([Problem(path, line, "is not UTF-8 text")]) from None
+
+
+def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        if match:
+            message += f" (column {match.group(2)})"
+        raise ExerciseFileError([Problem(path, line, f"this is not valid TOML: {message}")]) from None
+    return _Builder(document, key_lines(text), path, name).build()
+
+
+class _Builder:
+    def __init__(self, document: dict, lines: dict[tuple, int], path: Path | None, name: str):
+        self.document = document
+        self.lines = lines
+        self.path = path
+        self.name = name
+        self.problems: list[Problem] = []
+
+    # -- reporting ---------------------------------------------------------------------------
+    def line(self, *key) -> int | None:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return None
+
+    def problem(self, key: tuple, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(*key), message))
+
+    def expression_problem(self, key: tuple, text: str, error: ExpressionError, what: str) -> None:
+        pointer = f" at '{text[error.start:error.end]}'" if 0 <= error.start < error.end <= len(text) and len(text) > 1 else ""
+        self.problem(key, f"{what} \"{_clip(text)}\": {error.message}{pointer}")
+
+    # -- fields ------------------------------------------------------------------------------
+    def string(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.document.get(key)
+        if value is None:
+            if required:
+                self.problems.append(Problem(self.path, None, f"'{key}' is missing: every exercise needs a {key}"))
+            return default
+        if not isinstance(value, str):
+            self.problem((key,), f"'{key}' must be text in quotes, not {_kind(value)}")
+            return default
+        if required and not value.strip():
+            self.problem((key,), f"'{key}' is empty")
+        return value
+
+    def name_list(self, key: tuple, value, what: str) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(key, f"{what} must be a list of names in quotes, like [\"w1\", \"b\"]")
+            return []
+        return value
+
+    def build(self) -> Exercise:
+        document = self.document
+        for key in document:
+            if key not in TOP_LEVEL_KEYS:
+                self.problem((key,), f"unknown field '{key}'{suggestion(key, TOP_LEVEL_KEYS)}")
+        title = self.string("title", required=True)
+        description = self.string("description")
+        source = self.string("source")
+        tags = self.name_list(("tags",), document.get("tags", []), "'tags'")
+        difficulty = document.get("difficulty", 2)
+        if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 5:
+            self.problem(("difficulty",), "'difficulty' must be a whole number from 1 (first steps) to 5 (exam-hard)")
+            difficulty = 2
+
+        inputs = self.inputs()
+        nodes = self.graph(inputs)
+        node_names = [node.name for node in nodes]
+        known = list(inputs) + node_names
+
+        output = document.get("output", node_names[-1] if node_names else "")
+        if not isinstance(output, str):
+            self.problem(("output",), "'output' must be the name of a node, in quotes")
+        elif node_names and output not in node_names:
+            where = " is an input, not a node" if output in inputs else f" is not a node of [graph]{suggestion(output, node_names)}"
+            self.problem(("output",), f"output '{output}'{where}")
+
+        params = self.name_list(("params",), document.get("params", list(inputs)), "'params'")
+        for param in params:
+            if param not in inputs:
+                self.problem(("params",), f"parameter '{param}' is not an input{suggestion(param, inputs)}")
+
+        ask = self.name_list(("ask",), document.get("ask", list(DEFAULT_ASK)), "'ask'")
+        for item in ask:
+            if item not in ASK_CHOICES:
+                self.problem(("ask",), f"'ask' cannot include '{item}'{suggestion(item, ASK_CHOICES)}; "
+                                       f"choose from {', '.join(ASK_CHOICES)}")
+        if not ask:
+            self.problem(("ask",), "'ask' is empty: the learner would have nothing to do")
+
+        hints = self.hints(known + sorted(self.sample_input_names()))
+        tolerance = self.tolerance()
+        update = self.update(params)
+        written_inputs, written_nodes = inputs, nodes
+        batch = self.batch(inputs, nodes, output if isinstance(output, str) else "")
+        if batch is not None and not self.problems:
+            inputs, nodes, output = _expand_batch(inputs, nodes, batch, self.line("batch"))
+
+        if self.problems:
+            raise ExerciseFileError(self.problems)
+        return Exercise(
+            name=self.name, path=self.path, title=title.strip(), description=description.strip(), source=source,
+            tags=tuple(tags), difficulty=difficulty, inputs=inputs, nodes=tuple(nodes), output=output,
+            params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, update=update, batch=batch,
+            written_inputs=written_inputs, written_nodes=tuple(written_nodes))
+
+    # -- tables ------------------------------------------------------------------------------
+    def table(self, key: str, required: bool = False) -> dict:
+        value = self.document.get(key)
+        if value is None:
+            if required:
+                self.problems.append(Problem(self.path, None, f"[{key}] is missing"))
+            return {}
+        if not isinstance(value, dict):
+            self.problem((key,), f"'{key}' must be a table: write [{key}] on a line of its own")
+            return {}
+        return value
+
+    def check_name(self, key: tuple, name: str, what: str) -> bool:
+        if not _NAME.match(name):
+            self.problem(key, f"{what} name '{name}' is not allowed: use letters, digits and _, starting with a letter")
+            return False
+        return True
+
+    def inputs(self) -> dict[str, InputSpec]:
+        table = self.table("inputs", required=True)
+        if "inputs" in self.document and not table:
+            self.problem(("inputs",), "[inputs] is empty: the graph needs at least one input to differentiate")
+        inputs: dict[str, InputSpec] = {}
+        for name, raw in table.items():
+            key = ("inputs", name)
+            if not self.check_name(key, name, "input"):
+                continue
+            value = self.input_value(key, raw, name)
+            if value is not None:
+                inputs[name] = InputSpec(name, value, _input_text(raw), self.line(*key), base=name)
+        return inputs
+
+    def input_value(self, key: tuple, raw, name: str, depth: int = 0):
+        """A number, a constant expression in a string, or a rectangular nested list of them."""
+        if isinstance(raw, bool):
+            self.problem(key, f"input '{name}' is true/false, not a number")
+            return None
+        if isinstance(raw, (int, float)):
+            if isinstance(raw, float) and not math.isfinite(raw):
+                self.problem(key, f"input '{name}' is {raw}, not a finite number")
+                return None
+            if isinstance(raw, int) and abs(raw) > 10**300:
+                self.problem(key, f"input '{name}' is too large")
+                return None
+            return Number(float(raw), str(raw))
+        if isinstance(raw, str):
+            try:
+                expression = parse(raw)
+            except ExpressionError as error:
+                self.expression_problem(key, raw, error, f"input '{name}' =")
+                return None
+            used = names_in(expression)
+            if used:
+                self.problem(key, f"input '{name}' = \"{_clip(raw)}\" uses the name '{used[0].id}': inputs must be "
+                                  "numbers; put computations in [graph]")
+                return None
+            return expression
+        if isinstance(raw, list):
+            if not raw:
+                self.problem(key, f"input '{name}' is an empty list")
+                return None
+            if depth >= 1 and any(isinstance(item, list) for item in raw):
+                self.problem(key, f"input '{name}' nests lists more than two deep: only vectors and matrices are supported")
+                return None
+            elements = [self.input_value(key, item, name, depth + 1) for item in raw]
+            if any(element is None for element in elements):
+                return None
+            kinds = {isinstance(element, list) for element in elements}
+            if len(kinds) > 1:
+                self.problem(key, f"input '{name}' mixes numbers and lists: a matrix is a list of rows, like [[1, 2], [3, 4]]")
+                return None
+            if kinds == {True} and len({len(row) for row in elements}) > 1:
+                lengths = ", ".join(str(len(row)) for row in elements)
+                self.problem(key, f"the rows of matrix '{name}' have different lengths ({lengths})")
+                return None
+            return elements
+        self.problem(key, f"input '{name}' must be a number, a fraction in quotes, or a list; not {_kind(raw)}")
+        return None
+
+    def graph(self, inputs: dict[str, InputSpec]) -> list[NodeSpec]:
+        table = self.table("graph", required=True)
+        if "graph" in self.document and not table and isinstance(self.document.get("graph"), dict):
+            self.problem(("graph",), "[graph] is empty: add at least one node, like z = \"w*x + b\"")
+        if len(table) > MAX_NODES:
+            self.problem(("graph",), f"[graph] has {len(table):,} nodes; the limit is {MAX_NODES:,}")
+            return []
+        nodes: list[NodeSpec] = []
+        defined = set(inputs) | self.sample_input_names()
+        later = set(table)
+        raw_inputs = set(self.table("inputs"))
+        for name, raw in table.items():
+            key = ("graph", name)
+            if not self.check_name(key, name, "node"):
+                continue
+            if name in raw_inputs:
+                self.problem(key, f"'{name}' is both an input and a node: give them different names")
+                continue
+            if not isinstance(raw, str):
+                self.problem(key, f"node '{name}' must be an expression in quotes, like {name} = \"w*x + b\"")
+                continue
+            try:
+                expression = parse(raw)
+            except ExpressionError as error:
+                self.expression_problem(key, raw, error, f"node '{name}' =")
+                continue
+            for used in names_in(expression):
+                if used.id == name:
+                    self.problem(key, f"node '{name}' uses itself: a graph cannot have cycles")
+                elif used.id not in defined:
+                    if used.id in later:
+                        self.problem(key, f"node '{name}' uses '{used.id}' before it is defined (line "
+                                          f"{self.line('graph', used.id)}): list nodes in evaluation order")
+                    else:
+                        self.problem(key, f"node '{name}' uses '{used.id}', which is not defined"
+                                          f"{suggestion(used.id, defined | later)}")
+            defined.add(name)
+            nodes.append(NodeSpec(name, expression, raw, self.line(*key), base=name))
+        return nodes
+
+    def sample_input_names(self) -> set[str]:
+        batch = self.document.get("batch")
+        samples = batch.get("samples") if isinstance(batch, dict) else None
+        if isinstance(samples, list) and samples and isinstance(samples[0], dict):
+            return set(samples[0])
+        return set()
+
+    def hints(self, known: list[str]) -> dict[str, tuple[str, ...]]:
+        hints: dict[str, tuple[str, ...]] = {}
+        for name, value in self.table("hints").items():
+            key = ("hints", name)
+            if name not in known:
+                self.problem(key, f"hint for '{name}', which is not an input or node{suggestion(name, known)}")
+                continue
+            texts = [value] if isinstance(value, str) else value
+            if not isinstance(texts, list) or not texts or not all(isinstance(text, str) and text.strip() for text in texts):
+                self.problem(key, f"the hints for '{name}' must be text, or a list of texts from general to specific")
+                continue
+            hints[name] = tuple(texts)
+        return hints
+
+    def tolerance(self) -> Tolerance:
+        table = self.table("tolerance")
+        values = {}
+        for key, value in table.items():
+            if key not in ("relative", "absolute"):
+                self.problem(("tolerance", key), f"unknown tolerance '{key}'{suggestion(key, ['relative', 'absolute'])}")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1 or not math.isfinite(value):
+                self.problem(("tolerance", key), f"tolerance '{key}' must be a number from 0 up to (not including) 1")
+            else:
+                values[key] = float(value)
+        return Tolerance(**values)
+
+    def update(self, params: list[str]) -> UpdateSpec | None:
+        if "update" not in self.document:
+            return None
+        if "params" not in self.document:
+            self.problem(("update",), "[update] needs to know which inputs are learned: add params = [\"w\", \"b\"] "
+                                      "at the top of the file")
+        table = self.table("update")
+        for key in table:
+            if key not in ("learning_rate", "params"):
+                self.problem(("update", key), f"unknown field '{key}' in [update]{suggestion(key, ['learning_rate', 'params'])}")
+        rate = table.get("learning_rate")
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
+            self.problem(("update", "learning_rate") if "learning_rate" in table else ("update",),
+                         "[update] needs a positive learning_rate, like learning_rate = 0.1")
+            rate = 1.0
+        updated = self.name_list(("update", "params"), table.get("params", params), "'params' in [update]")
+        for param in updated:
+            if param not in params:
+                self.problem(("update", "params"), f"[update] names '{param}', which is not one of the exercise's params")
+        if not updated:
+            self.problem(("update",), "[update] has no parameters to update")
+        return UpdateSpec(float(rate), tuple(updated))
+
+    def batch(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], output: str) -> BatchSpec | None:
+        if "batch" not in self.document:
+            return None
+        table = self.table("batch")
+        allowed = ("samples", "reduce", "output")
+        for key in table:
+            if key not in allowed:
+                self.problem(("batch", key), f"unknown field '{key}' in [batch]{suggestion(key, allowed)}")
+        reduce = table.get("reduce", "sum")
+        if reduce not in ("sum", "mean"):
+            self.problem(("batch", "reduce"), "'reduce' in [batch] must be \"sum\" or \"mean\"")
+        total = table.get("output", "total")
+        if not isinstance(total, str) or not _NAME.match(total):
+            self.problem(("batch", "output"), "'output' in [batch] must be a name in quotes, like \"E\"")
+            total = "total"
+        elif total in inputs or total in {node.name for node in nodes}:
+            self.problem(("batch", "output"), f"the batch total '{total}' has the name of an input or node")
+        samples = table.get("samples")
+        if not isinstance(samples, list) or not samples or not all(isinstance(sample, dict) for sample in samples):
+            self.problem(("batch", "samples") if "samples" in table else ("batch",),
+                         "[batch] needs samples = [ {x = 1, y = 2}, ... ]: a list of at least one sample")
+            return None
+        node_names = {node.name for node in nodes}
+        first_keys = list(samples[0])
+        parsed_samples = []
+        for index, sample in enumerate(samples):
+            key = ("batch", "samples", index)
+            if sorted(sample) != sorted(first_keys):
+                self.problem(key, f"sample {index + 1} has the names {', '.join(sorted(sample))}; sample 1 has "
+                                  f"{', '.join(sorted(first_keys))}: every sample must give the same names")
+                continue
+            values = {}
+            for name, raw in sample.items():
+                if name in node_names:
+                    self.problem(key, f"sample {index + 1} gives '{name}', which is a node of [graph], not an input")
+                    continue
+                if name in inputs:
+                    self.problem(key, f"'{name}' is in [inputs] and in the samples: leave per-sample inputs out of [inputs]")
+                    continue
+                if not self.check_name(key, name, "sample input"):
+                    continue
+                value = self.input_value(key, raw, name)
+                if value is not None:
+                    values[name] = (value, _input_text(raw))
+            parsed_samples.append(values)
+        if self.problems:
+            return None
+        return BatchSpec(tuple(parsed_samples), reduce, total, output)
+
+
+def sample_name(name: str, sample: int) -> str:
+    return f"{name}{SAMPLE_SEPARATOR}{sample}"
+
+
+def _expand_batch(inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: BatchSpec,
+                  batch_line: int | None) -> tuple[dict[str, InputSpec], list[NodeSpec], str]:
+    """One copy of every node per sample (z#1, z#2, ...), sharing the inputs that are not per sample."""
+    expanded_inputs = dict(inputs)
+    expanded_nodes: list[NodeSpec] = []
+    for index, sample in enumerate(batch.samples, start=1):
+        mapping = {name: sample_name(name, index) for name in sample}
+        mapping.update({node.name: sample_name(node.name, index) for node in nodes})
+        for name, (value, text) in sample.items():
+            expanded_inputs[mapping[name]] = InputSpec(mapping[name], value, text, batch_line, index, name)
+        for node in nodes:
+            expanded_nodes.append(NodeSpec(mapping[node.name], rename(node.expression, mapping), node.text,
+                                           node.line, index, node.name))
+    total: Node = Name(sample_name(batch.sample_output, 1))
+    for index in range(2, len(batch.samples) + 1):
+        total = Call("add", (total, Name(sample_name(batch.sample_output, index))))
+    if batch.reduce == "mean":
+        count = len(batch.samples)
+        total = Call("divide", (total, Number(float(count), str(count))))
+    expanded_nodes.append(NodeSpec(batch.output, total, to_text(total), batch_line, None, batch.output))
+    return expanded_inputs, expanded_nodes, batch.output
+
+
+def _input_text(raw) -> str:
+    if isinstance(raw, list):
+        return "[" + ", ".join(_input_text(item) for item in raw) + "]"
+    return str(raw)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,98 @@
+"""What an exercise file says, once read and checked (no numbers are computed here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .expression import Node
+
+ASK_CHOICES = ("values", "local_derivatives", "gradients", "parameter_gradients")
+DEFAULT_ASK = ("values", "local_derivatives", "gradients")
+SAMPLE_SEPARATOR = "#"  # z#2 is node z of batch sample 2
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close a typed answer must be: see docs/exercise-format.md, "How answers are checked"."""
+
+    relative: float = 0.005
+    absolute: float = 1e-6
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    # A number or constant expression, or nested lists of them (a vector, a matrix).
+    value: Node | list
+    text: str  # as written in the file, for display
+    line: int | None = None
+    sample: int | None = None  # the batch sample this copy belongs to
+    base: str = ""  # the name as written (without #k)
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    name: str
+    expression: Node
+    text: str
+    line: int | None = None
+    sample: int | None = None
+    base: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateSpec:
+    learning_rate: float
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchSpec:
+    samples: tuple[dict[str, object], ...]
+    reduce: str  # "sum" or "mean"
+    output: str  # the total node
+    sample_output: str  # each sample's output (the written graph's output)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    path: Path | None
+    title: str
+    description: str
+    source: str
+    tags: tuple[str, ...]
+    difficulty: int
+    # The graph the tutor solves: for a batch, one copy of every node per sample plus the total.
+    inputs: dict[str, InputSpec]
+    nodes: tuple[NodeSpec, ...]
+    output: str
+    params: tuple[str, ...]
+    ask: tuple[str, ...]
+    hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    tolerance: Tolerance = Tolerance()
+    update: UpdateSpec | None = None
+    batch: BatchSpec | None = None
+    # The graph as written in the file (the same as inputs/nodes unless there is a batch).
+    written_inputs: dict[str, InputSpec] = field(default_factory=dict)
+    written_nodes: tuple[NodeSpec, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """The number of named quantities: inputs plus nodes of the solved graph."""
+        return len(self.inputs) + len(self.nodes)
+
+    def node(self, name: str) -> NodeSpec:
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(name)
+
+    def line_of(self, name: str) -> int | None:
+        if name in self.inputs:
+            return self.inputs[name].line
+        for node in self.nodes:
+            if node.name == name:
+                return node.line
+        return None
