@@ -163,6 +163,21 @@ class Graph:
             return LocalValue(diagonal, True, jacobian)
         return LocalValue(jacobian, False, jacobian)
 
+    def local_derivative_from_output(self, node: str, source: str, output: np.ndarray) -> LocalValue | None:
+        """∂node/∂source written with the node's own value (σ(1 − σ) from ŷ), where the rule allows."""
+        expression = self.nodes[node].expression
+        if not (isinstance(expression, Call) and len(expression.args) == 1 and isinstance(expression.args[0], Name)
+                and expression.args[0].id == source):
+            return None
+        rule = OPERATIONS[expression.function].from_output
+        if rule is None:
+            return None
+        output = np.asarray(output, dtype=np.float64)
+        jacobian = rule(output).jacobian(output.shape, output.shape)
+        if OPERATIONS[expression.function].elementwise and output.ndim:
+            return LocalValue(jacobian.reshape(output.size, output.size).diagonal().reshape(output.shape), True, jacobian)
+        return LocalValue(jacobian, False, jacobian)
+
     def exercise_shape(self, name: str, evaluated: Evaluated) -> tuple:
         for found in _find_names(evaluated, name):
             return found.value.shape

@@ -25,14 +25,17 @@ class Operation:
     compute: Callable[..., tuple[np.ndarray, list[LocalDerivative]]]
     elementwise: bool
     rule: str  # the derivative in words, for solutions and hints
+    # For functions whose derivative textbooks write with the output (σ' = σ(1 − σ)): the local
+    # derivative from the output alone, so a learner's own rounded ŷ can be carried forward.
+    from_output: Callable[[np.ndarray], LocalDerivative] | None = None
 
 
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(name: str, arity: int, rule: str, elementwise: bool = True):
+def operation(name: str, arity: int, rule: str, elementwise: bool = True, from_output=None):
     def register(compute):
-        OPERATIONS[name] = Operation(name, arity, compute, elementwise, rule)
+        OPERATIONS[name] = Operation(name, arity, compute, elementwise, rule, from_output)
         return compute
 
     return register
@@ -95,17 +98,25 @@ def matmul(a, b):
 
 # -- activations --------------------------------------------------------------------------------
 
-@operation("sigmoid", 1, "∂σ(z)/∂z = σ(z)(1 − σ(z))")
+def sigmoid_slope(s):
+    return Elementwise(s * (1 - s))
+
+
+@operation("sigmoid", 1, "∂σ(z)/∂z = σ(z)(1 − σ(z))", from_output=sigmoid_slope)
 def sigmoid(z):
     e = np.exp(-np.abs(z))  # never overflows, whatever the sign of z
     s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    return s, [Elementwise(s * (1 - s))]
+    return s, [sigmoid_slope(s)]
 
 
-@operation("tanh", 1, "∂tanh(z)/∂z = 1 − tanh(z)²")
+def tanh_slope(t):
+    return Elementwise(1 - t**2)
+
+
+@operation("tanh", 1, "∂tanh(z)/∂z = 1 − tanh(z)²", from_output=tanh_slope)
 def tanh(z):
     t = np.tanh(z)
-    return t, [Elementwise(1 - t**2)]
+    return t, [tanh_slope(t)]
 
 
 @operation("relu", 1, "∂relu(z)/∂z = 1 if z > 0, else 0")
@@ -120,18 +131,23 @@ def leaky_relu(z, alpha):
                                               Elementwise(np.where(positive, 0.0, z))]
 
 
-@operation("softmax", 1, "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ", elementwise=False)
+def softmax_jacobian(s):
+    return Jacobian(np.diag(s) - np.outer(s, s))
+
+
+@operation("softmax", 1, "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ", elementwise=False,
+           from_output=softmax_jacobian)
 def softmax(z):
     if z.ndim != 1:
         raise EvaluationError(f"softmax takes a vector, not {describe_shape(z.shape)}")
     e = np.exp(z - z.max())  # shifting by the largest element keeps exp from overflowing
     s = e / e.sum()
-    return s, [Jacobian(np.diag(s) - np.outer(s, s))]
+    return s, [softmax_jacobian(s)]
 
 
 # -- elementary functions -----------------------------------------------------------------------
 
-@operation("exp", 1, "∂eᶻ/∂z = eᶻ")
+@operation("exp", 1, "∂eᶻ/∂z = eᶻ", from_output=Elementwise)
 def exp(z):
     with np.errstate(over="ignore"):
         value = np.exp(z)

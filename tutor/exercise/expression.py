@@ -360,14 +360,15 @@ def calls_in(node: Node) -> list[Call]:
     return found
 
 
-def rename(node: Node, mapping: dict[str, str]) -> Node:
-    """A copy of the tree with names replaced (used to give each batch sample its own nodes)."""
+def substitute(node: Node, replacements: dict[str, Node]) -> Node:
+    """A copy of the tree with names replaced: by other names (each batch sample gets its own
+    nodes) or by numbers (a formula with this exercise's numbers in it)."""
     if isinstance(node, Name):
-        return Name(mapping.get(node.id, node.id), node.start, node.end)
+        return replacements.get(node.id, node)
     if isinstance(node, Call):
-        return Call(node.function, tuple(rename(arg, mapping) for arg in node.args), node.start, node.end)
+        return Call(node.function, tuple(substitute(arg, replacements) for arg in node.args), node.start, node.end)
     if isinstance(node, Index):
-        return Index(rename(node.target, mapping), node.indices, node.start, node.end)
+        return Index(substitute(node.target, replacements), node.indices, node.start, node.end)
     return node
 
 

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import ExerciseFileError, Problem
-from .expression import Call, ExpressionError, Name, Node, Number, names_in, parse, rename, to_text
+from .expression import Call, ExpressionError, Name, Node, Number, names_in, parse, substitute, to_text
 from .model import (
     ASK_CHOICES,
     DEFAULT_ASK,
@@ -416,12 +416,12 @@ def _expand_batch(inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: Ba
     expanded_inputs = dict(inputs)
     expanded_nodes: list[NodeSpec] = []
     for index, sample in enumerate(batch.samples, start=1):
-        mapping = {name: sample_name(name, index) for name in sample}
-        mapping.update({node.name: sample_name(node.name, index) for node in nodes})
+        mapping = {name: sample_name(name, index) for name in [*sample, *(node.name for node in nodes)]}
+        copies = {name: Name(copy) for name, copy in mapping.items()}
         for name, (value, text) in sample.items():
             expanded_inputs[mapping[name]] = InputSpec(mapping[name], value, text, batch_line, index, name)
         for node in nodes:
-            expanded_nodes.append(NodeSpec(mapping[node.name], rename(node.expression, mapping), node.text,
+            expanded_nodes.append(NodeSpec(mapping[node.name], substitute(node.expression, copies), node.text,
                                            node.line, index, node.name))
     total: Node = Name(sample_name(batch.sample_output, 1))
     for index in range(2, len(batch.samples) + 1):

@@ -1,0 +1,94 @@
+"""Answers files for ``tutor check``: TOML tables of typed answers, graded in the file's order.
+
+```toml
+[value]
+z = "14/5"
+[grad]
+z = "-0.0062"
+[local.yhat]
+z = "0.054"
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..exercise.errors import ExerciseFileError, Problem
+from ..exercise.loader import suggestion
+from ..exercise.toml_lines import key_lines
+from ..engine.graph import Solution
+from ..grading import KINDS, Quantity, asked_quantities, exists
+
+MAX_ANSWERS_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    quantity: Quantity
+    text: str
+    line: int | None
+
+
+def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
+    """The typed answers in file order; every problem is reported with the file and line."""
+    try:
+        if path.stat().st_size > MAX_ANSWERS_BYTES:
+            raise ExerciseFileError([Problem(path, None, "the answers file is larger than 1 MB")])
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExerciseFileError([Problem(path, None, f"cannot be read: {error}")]) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise ExerciseFileError([Problem(path, int(match.group(1)) if match else None,
+                                         f"this is not valid TOML: {message}")]) from None
+    lines = key_lines(text)
+    answers: list[TypedAnswer] = []
+    problems: list[Problem] = []
+
+    def add(kind: str, name: str, value, key: tuple, source: str | None = None) -> None:
+        line = lines.get(key)
+        quantity = Quantity(kind, name, source)
+        if not exists(solution, quantity):
+            problems.append(Problem(path, line, f"this exercise has no {quantity}{_nearest(solution, quantity)}"))
+            return
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            problems.append(Problem(path, line, f"the answer for {quantity} must be text in quotes, like \"-0.12\""))
+            return
+        answers.append(TypedAnswer(quantity, str(value), line))
+
+    for kind, table in document.items():
+        if kind not in KINDS:
+            problems.append(Problem(path, lines.get((kind,)), f"unknown table [{kind}]{suggestion(kind, KINDS)}; "
+                                                               f"use {', '.join(f'[{k}]' for k in KINDS)}"))
+            continue
+        if not isinstance(table, dict):
+            problems.append(Problem(path, lines.get((kind,)), f"'{kind}' must be a table: write [{kind}] on its own line"))
+            continue
+        for name, value in table.items():
+            if kind == "local":
+                if not isinstance(value, dict):
+                    problems.append(Problem(path, lines.get((kind, name)),
+                                            f"write local derivatives as [local.{name}] then INPUT = \"answer\""))
+                    continue
+                for source, typed in value.items():
+                    add(kind, name, typed, (kind, name, source), source)
+            else:
+                add(kind, name, value, (kind, name))
+    if problems:
+        raise ExerciseFileError(problems)
+    return answers
+
+
+def _nearest(solution: Solution, quantity: Quantity) -> str:
+    everything = [str(item) for item in asked_quantities(solution)]
+    everything += [f"grad.{name}" for name in solution.graph.names] + [f"value.{name}" for name in solution.graph.nodes]
+    return suggestion(str(quantity), dict.fromkeys(everything))

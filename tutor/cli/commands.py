@@ -1,0 +1,260 @@
+"""The headless commands: Rich tables for people, ``--json`` for tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from ..engine import solve
+from ..engine.formatting import format_value, to_nested_list
+from ..engine.graph import Solution
+from ..engine.operations import describe_shape
+from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise, to_text
+from ..exercise.model import Exercise
+from ..grading import Checker, Quantity, asked_quantities
+from ..grading.explain import chain_rule, forward_rule
+from .answers import read_answers_file
+from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+
+console = Console(highlight=False)
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# -- tutor list ---------------------------------------------------------------------------------
+
+def command_list(arguments: argparse.Namespace) -> int:
+    rows = []
+    for name in catalog_names():
+        exercise = load_exercise(catalog_folder() / f"{name}.toml", name)
+        rows.append({"name": name, "title": exercise.title, "tags": list(exercise.tags),
+                     "difficulty": exercise.difficulty, "size": exercise.size})
+    if arguments.json:
+        _print_json(rows)
+        return EXIT_OK
+    table = Table(title="Built-in exercises", title_justify="left")
+    for column in ("name", "title", "tags", "difficulty", "size"):
+        table.add_column(column, justify="right" if column in ("difficulty", "size") else "left")
+    for row in rows:
+        table.add_row(row["name"], row["title"], ", ".join(row["tags"]), "★" * row["difficulty"], str(row["size"]))
+    console.print(table)
+    console.print("Size is the number of inputs and nodes. Work one with [bold]tutor run NAME[/]; "
+                  "see its graph with [bold]tutor show NAME[/].")
+    return EXIT_OK
+
+
+# -- tutor show ---------------------------------------------------------------------------------
+
+def _given(exercise: Exercise) -> dict:
+    return {
+        "name": exercise.name,
+        "title": exercise.title,
+        "description": exercise.description,
+        "source": exercise.source,
+        "tags": list(exercise.tags),
+        "difficulty": exercise.difficulty,
+        "inputs": {name: spec.text for name, spec in exercise.written_inputs.items()},
+        "graph": {node.name: to_text(node.expression) for node in exercise.written_nodes},
+        "output": exercise.batch.sample_output if exercise.batch else exercise.output,
+        "params": list(exercise.params),
+        "ask": list(exercise.ask),
+    }
+
+
+def command_show(arguments: argparse.Namespace) -> int:
+    exercise = resolve_exercise(arguments.exercise)
+    solution = solve(exercise)  # also proves the exercise can be worked
+    given = _given(exercise)
+    if exercise.batch:
+        given["batch"] = {"reduce": exercise.batch.reduce, "output": exercise.batch.output,
+                          "samples": [{name: text for name, (_, text) in sample.items()} for sample in exercise.batch.samples]}
+    if exercise.update:
+        given["update"] = {"learning_rate": exercise.update.learning_rate, "params": list(exercise.update.params)}
+    given["steps"] = len(asked_quantities(solution))
+    if arguments.json:
+        _print_json(given)
+        return EXIT_OK
+    console.print(f"[bold]{exercise.title}[/]  [dim]({exercise.name}, difficulty {exercise.difficulty}/5)[/]")
+    if exercise.description:
+        console.print(Markdown(exercise.description))
+    if exercise.source:
+        console.print(f"[dim]Source: {exercise.source}[/]")
+    inputs = Table(title="Given", title_justify="left")
+    inputs.add_column("input")
+    inputs.add_column("value")
+    inputs.add_column("shape")
+    for name, spec in exercise.written_inputs.items():
+        inputs.add_row(name, spec.text, describe_shape(solution.values[name].shape))
+    console.print(inputs)
+    if exercise.batch:
+        samples = Table(title=f"Samples ({exercise.batch.reduce} of {exercise.batch.sample_output} over the samples "
+                              f"is {exercise.batch.output})", title_justify="left")
+        samples.add_column("sample")
+        keys = list(exercise.batch.samples[0])
+        for key in keys:
+            samples.add_column(key)
+        for index, sample in enumerate(exercise.batch.samples, start=1):
+            samples.add_row(str(index), *(sample[key][1] for key in keys))
+        console.print(samples)
+    graph = Table(title="Graph (in evaluation order)", title_justify="left")
+    graph.add_column("node")
+    graph.add_column("expression")
+    for node in exercise.written_nodes:
+        graph.add_row(node.name, to_text(node.expression))
+    console.print(graph)
+    asked = {"values": "the value of every node", "local_derivatives": "the local derivative on every edge",
+             "gradients": f"the gradient of {given['output']} with respect to every node and input",
+             "parameter_gradients": f"the gradient of {given['output']} with respect to the parameters "
+                                    f"({', '.join(exercise.params)})"}
+    console.print("You work out: " + "; ".join(asked[item] for item in exercise.ask)
+                  + (f"; then a gradient-descent step with learning rate {exercise.update.learning_rate:g} and the "
+                     "forward pass with the new values" if exercise.update else "") + f". ({given['steps']} steps)")
+    return EXIT_OK
+
+
+# -- tutor solve --------------------------------------------------------------------------------
+
+def solution_json(solution: Solution) -> dict:
+    exercise = solution.exercise
+    nodes = {}
+    for name in solution.names:
+        kind = "input" if name in solution.graph.inputs else "node"
+        entry = {"kind": kind, "value": to_nested_list(solution.values[name]),
+                 "grad": to_nested_list(solution.grads[name])}
+        if kind == "node":
+            entry["expression"] = to_text(solution.graph.nodes[name].expression)
+        entry["chain_rule"] = chain_rule(solution, name).symbolic
+        nodes[name] = entry
+    edges = []
+    for source, node in solution.edges:
+        local = solution.local_derivative(node, source)
+        edges.append({"from": source, "to": node, "local": to_nested_list(local.value), "elementwise": local.elementwise})
+    data = {"exercise": exercise.name, "title": exercise.title, "output": solution.output, "nodes": nodes, "edges": edges}
+    if solution.updated:
+        data["update"] = {"learning_rate": exercise.update.learning_rate,
+                          "params": {name: to_nested_list(value) for name, value in solution.updated.items()}}
+        data["after"] = {name: to_nested_list(solution.after_values[name]) for name in solution.graph.nodes}
+    return data
+
+
+def command_solve(arguments: argparse.Namespace) -> int:
+    solution = solve(resolve_exercise(arguments.exercise))
+    if arguments.json:
+        _print_json(solution_json(solution))
+        return EXIT_OK
+    exercise = solution.exercise
+    console.print(f"[bold]{exercise.title}[/]  [dim]worked solution[/]")
+    forward = Table(title="Forward pass", title_justify="left")
+    forward.add_column("node")
+    forward.add_column("formula")
+    forward.add_column("with numbers")
+    forward.add_column("value", justify="right")
+    for name in solution.graph.nodes:
+        rule = forward_rule(solution, name)
+        forward.add_row(name, rule.symbolic, rule.numeric, rule.result)
+    console.print(forward)
+    local = Table(title="Local derivatives (one per edge)", title_justify="left")
+    local.add_column("edge")
+    local.add_column("value", justify="right")
+    for source, node in solution.edges:
+        derivative = solution.local_derivative(node, source)
+        note = " (elementwise)" if derivative.elementwise else ""
+        local.add_row(f"∂{node}/∂{source}{note}", format_value(derivative.value))
+    console.print(local)
+    backward = Table(title=f"Backward pass: gradients of {solution.output}", title_justify="left")
+    backward.add_column("chain rule")
+    backward.add_column("with numbers")
+    backward.add_column("gradient", justify="right")
+    for name in [*reversed(solution.graph.nodes), *reversed(solution.graph.inputs)]:
+        rule = chain_rule(solution, name)
+        backward.add_row(rule.symbolic, rule.numeric, rule.result)
+    console.print(backward)
+    if solution.updated:
+        rate = exercise.update.learning_rate
+        update = Table(title=f"Gradient-descent step (learning rate {rate:g})", title_justify="left")
+        update.add_column("parameter")
+        update.add_column("new value", justify="right")
+        for name, value in solution.updated.items():
+            update.add_row(f"{name} - {rate:g}·d{solution.output}/d{name}", format_value(value))
+        console.print(update)
+        after = Table(title="Forward pass with the new values", title_justify="left")
+        after.add_column("node")
+        after.add_column("before", justify="right")
+        after.add_column("after", justify="right")
+        for name in solution.graph.nodes:
+            after.add_row(name, format_value(solution.values[name]), format_value(solution.after_values[name]))
+        console.print(after)
+    return EXIT_OK
+
+
+# -- tutor check --------------------------------------------------------------------------------
+
+def command_check(arguments: argparse.Namespace) -> int:
+    solution = solve(resolve_exercise(arguments.exercise))
+    answers = read_answers_file(arguments.answers, solution)
+    if not answers:
+        raise ExerciseFileError([Problem(arguments.answers, None, "the answers file has no answers: add a [value] "
+                                                                  "or [grad] table")])
+    checker = Checker(solution)
+    verdicts = [checker.check(answer.quantity, answer.text) for answer in answers]
+    correct = sum(verdict.correct for verdict in verdicts)
+    if arguments.json:
+        _print_json({
+            "exercise": solution.exercise.name,
+            "score": {"correct": correct, "total": len(verdicts)},
+            "items": [{
+                "quantity": str(verdict.quantity),
+                "answer": verdict.answer,
+                "read_as": verdict.read_as,
+                "verdict": verdict.verdict,
+                "readable": verdict.readable,
+                "carried_forward": verdict.carried_forward,
+                "expected": to_nested_list(verdict.expected),
+                "message": verdict.message,
+                "notes": list(verdict.notes),
+            } for verdict in verdicts],
+        })
+    else:
+        table = Table(title=f"{solution.exercise.title}: your answers", title_justify="left")
+        for column in ("quantity", "your answer", "verdict", "right value", "message"):
+            table.add_column(column)
+        for verdict in verdicts:
+            mark = "[green]✓ correct[/]" if verdict.correct else "[red]✗ wrong[/]"
+            message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
+            table.add_row(verdict.quantity.label(solution.output), verdict.answer, mark,
+                          format_value(verdict.expected), message)
+        console.print(table)
+        console.print(f"Score: [bold]{correct}/{len(verdicts)}[/] correct.")
+    return EXIT_OK if correct == len(verdicts) else EXIT_WRONG
+
+
+# -- tutor validate -----------------------------------------------------------------------------
+
+def command_validate(arguments: argparse.Namespace) -> int:
+    results = []
+    for path in arguments.files:
+        try:
+            exercise = load_exercise(path)
+            solution = solve(exercise)
+            asked_quantities(solution)
+            results.append({"file": str(path), "ok": True, "problems": []})
+        except ExerciseFileError as error:
+            results.append({"file": str(path), "ok": False, "problems": [
+                {"line": problem.line, "message": problem.message, "text": str(problem)} for problem in error.problems]})
+    if arguments.json:
+        _print_json(results)
+    else:
+        for result in results:
+            if result["ok"]:
+                console.print(f"[green]ok[/]  {result['file']}")
+            for problem in result["problems"]:
+                print(problem["text"])
+        bad = sum(not result["ok"] for result in results)
+        console.print(f"{len(results) - bad} of {len(results)} files are valid.")
+    return EXIT_OK if all(result["ok"] for result in results) else EXIT_UNUSABLE

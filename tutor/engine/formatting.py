@@ -1,0 +1,29 @@
+"""Numbers as people write them: 4 significant figures, vectors in [..], matrices as [[..], ..]."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def format_number(value: float, digits: int = 4) -> str:
+    value = float(value)
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def format_value(value, digits: int = 4) -> str:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0:
+        return format_number(array, digits)
+    return "[" + ", ".join(format_value(item, digits) for item in array) + "]"
+
+
+def to_nested_list(value):
+    """A float, or nested lists of floats: how arrays travel in JSON."""
+    array = np.asarray(value, dtype=np.float64)
+    return float(array) if array.ndim == 0 else array.tolist()

@@ -1,0 +1,87 @@
+"""Read what a learner typed: a number, a fraction, arithmetic, a vector or a matrix.
+
+The text goes through the same parser as exercise files (never ``eval``), and the result is said
+back ("read as -0.12") so a learner sees how the tutor understood them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..engine.formatting import format_value
+from ..engine.graph import check_functions, evaluate
+from ..engine.operations import EvaluationError
+from ..exercise.expression import Call, ExpressionError, Number, names_in, normalise, parse, to_text
+
+MAX_ANSWER_LENGTH = 1000
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_FUNCTION_CALL = re.compile(r"[A-Za-z_]\w*\s*\(")
+_FRACTION = re.compile(r"^\s*(-?)\s*(\d{1,30})\s*/\s*(\d{1,30})\s*$")
+
+
+class UnreadableAnswer(ValueError):
+    """Typed text that is not an answer; the message says why, in words a learner can act on."""
+
+
+@dataclass(frozen=True)
+class ReadAnswer:
+    text: str
+    value: np.ndarray
+    read_as: str  # how it was understood, e.g. "2*(0.94 - 1) = -0.12"
+    notes: tuple[str, ...] = ()
+    exact: Fraction | None = None  # set when typed as a fraction of whole numbers, which claims exactness
+
+
+def read_answer(text: str) -> ReadAnswer:
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise UnreadableAnswer(f"that answer is {len(text):,} characters long; answers are limited to "
+                               f"{MAX_ANSWER_LENGTH:,}")
+    if not text.strip():
+        raise UnreadableAnswer("the answer is empty: type a number, like -0.12")
+    notes = []
+    cleaned = normalise(text.strip())
+    if "[" not in cleaned and not _FUNCTION_CALL.search(cleaned) and _DECIMAL_COMMA.search(cleaned):
+        cleaned = _DECIMAL_COMMA.sub(".", cleaned)
+        notes.append("read the comma as a decimal point")
+    try:
+        expression = parse(cleaned, max_length=MAX_ANSWER_LENGTH)
+    except ExpressionError as error:
+        raise UnreadableAnswer(_explain(cleaned, error)) from None
+    names = names_in(expression)
+    if names:
+        raise UnreadableAnswer(f"'{names[0].id}' is a name, not a number: type its value instead")
+    problems = check_functions(expression)
+    if problems:
+        raise UnreadableAnswer(problems[0])
+    try:
+        value = evaluate(expression, {}).value
+    except EvaluationError as error:
+        raise UnreadableAnswer(f"that cannot be computed: {error}") from None
+    shown = to_text(expression)
+    formatted = format_value(value, 6)
+    read_as = formatted if isinstance(expression, Number) or shown == formatted else f"{shown} = {formatted}"
+    if isinstance(expression, Call) and expression.function == "stack" and _all_numbers(expression):
+        read_as = formatted
+    exact = None
+    match = _FRACTION.match(cleaned)
+    if match and int(match.group(3)) != 0:
+        exact = Fraction(int(match.group(2)), int(match.group(3))) * (-1 if match.group(1) else 1)
+    return ReadAnswer(text, value, read_as, tuple(notes), exact)
+
+
+def _all_numbers(expression) -> bool:
+    if isinstance(expression, Number):
+        return True
+    return isinstance(expression, Call) and expression.function == "stack" and all(
+        _all_numbers(argument) for argument in expression.args)
+
+
+def _explain(text: str, error: ExpressionError) -> str:
+    message = error.message
+    if "," in text and "[" not in text and ("unexpected ','" in message or "found ','" in message):
+        return "to type a vector, put it in brackets, like [0.21, -0.24]"
+    return message

@@ -1,0 +1,220 @@
+"""Decide whether an answer is right: tolerance, shapes, exact fractions, error carried forward.
+
+One :class:`Checker` follows one learner through one exercise. It remembers the answers it
+accepted, so a later answer that is wrong against the exact value but right when recomputed from
+the learner's own rounded earlier answers is accepted too ("graded using your earlier answers").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from ..engine.formatting import format_value
+from ..engine.graph import LocalValue, Solution, Values
+from ..engine.operations import EvaluationError, describe_shape
+from ..exercise.errors import ExerciseFileError
+from ..exercise.model import Tolerance
+from .answer import ReadAnswer, UnreadableAnswer, read_answer
+from .quantities import Quantity
+
+CORRECT = "correct"
+WRONG = "wrong"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    quantity: Quantity
+    answer: str
+    verdict: str  # CORRECT or WRONG
+    expected: np.ndarray
+    message: str
+    readable: bool = True
+    read_as: str = ""
+    notes: tuple[str, ...] = ()
+    carried_forward: bool = False  # right only when recomputed from the learner's earlier answers
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict == CORRECT
+
+
+@dataclass(frozen=True)
+class Comparison:
+    matches: bool
+    reason: str = ""  # why not, when it does not
+
+
+def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact: Fraction | None = None) -> Comparison:
+    """Elementwise: |answer - expected| <= max(relative·|expected|, absolute)."""
+    value = np.asarray(value, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if value.shape != expected.shape:
+        if np.squeeze(value).shape != np.squeeze(expected).shape:
+            return Comparison(False, f"{describe_shape(expected.shape)} expected, got {describe_shape(value.shape)}")
+        value = value.reshape(expected.shape)  # [[1, 2]] for [1, 2], or 0.5 for [0.5]: same numbers
+    if exact is not None and expected.ndim == 0:
+        simple = Fraction(float(expected)).limit_denominator(10**6)
+        if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
+            return Comparison(exact == simple, "" if exact == simple else
+                              f"the fraction {exact} is not exactly {simple}")
+    allowed = np.maximum(tolerance.relative * np.abs(expected), tolerance.absolute)
+    close = np.abs(value - expected) <= allowed
+    if np.all(close):
+        return Comparison(True)
+    if value.ndim:
+        wrong = int(np.size(close) - np.count_nonzero(close))
+        return Comparison(False, f"{wrong} of {close.size} elements are off")
+    return Comparison(False, "")
+
+
+@dataclass
+class LearnerView:
+    """The learner's accepted answers, falling back to the true numbers where they gave none."""
+
+    values: Values = field(default_factory=dict)
+    grads: Values = field(default_factory=dict)
+    locals: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # full Jacobians
+    updated: Values = field(default_factory=dict)
+    after: Values = field(default_factory=dict)
+
+    def remember(self, quantity: Quantity, value: np.ndarray) -> None:
+        if quantity.kind == "value":
+            self.values[quantity.name] = value
+        elif quantity.kind == "grad":
+            self.grads[quantity.name] = value
+        elif quantity.kind == "update":
+            self.updated[quantity.name] = value
+        elif quantity.kind == "after":
+            self.after[quantity.name] = value
+        else:
+            self.locals[(quantity.name, quantity.source)] = value
+
+
+class Checker:
+    def __init__(self, solution: Solution):
+        self.solution = solution
+        self.tolerance = solution.exercise.tolerance
+        self.learner = LearnerView()
+
+    def expected(self, quantity: Quantity) -> np.ndarray:
+        solution = self.solution
+        if quantity.kind == "value":
+            return solution.values[quantity.name]
+        if quantity.kind == "grad":
+            return solution.grads[quantity.name]
+        if quantity.kind == "local":
+            return solution.local_derivative(quantity.name, quantity.source).value
+        if quantity.kind == "update":
+            return solution.updated[quantity.name]
+        return solution.after_values[quantity.name]
+
+    def check(self, quantity: Quantity, text: str) -> Verdict:
+        """Grade one typed answer; an accepted one is remembered for error carried forward."""
+        expected = self.expected(quantity)
+        try:
+            answer = read_answer(text)
+        except UnreadableAnswer as error:
+            return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
+        return self.check_read(quantity, answer)
+
+    def check_read(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
+        expected = self.expected(quantity)
+        candidates = [expected]
+        if quantity.kind == "local" and self.solution.local_derivative(quantity.name, quantity.source).elementwise:
+            candidates.append(self.solution.local_derivative(quantity.name, quantity.source).jacobian)
+        comparisons = [compare(answer.value, candidate, self.tolerance, answer.exact) for candidate in candidates]
+        read = f"read as {answer.read_as}"
+        if any(comparison.matches for comparison in comparisons):
+            self._accept(quantity, answer.value, expected)
+            return Verdict(quantity, answer.text, CORRECT, expected, "Correct.", read_as=answer.read_as,
+                           notes=answer.notes)
+        for carried in self._carried_forward(quantity):
+            if np.allclose(carried, expected, rtol=1e-12, atol=0):
+                continue
+            if compare(answer.value, carried, self.tolerance).matches:
+                self._accept(quantity, answer.value, expected)
+                return Verdict(quantity, answer.text, CORRECT, expected,
+                               f"Correct, graded using your earlier answers (with exact values it is "
+                               f"{format_value(expected)}).", read_as=answer.read_as, notes=answer.notes,
+                               carried_forward=True)
+        reason = comparisons[0].reason
+        message = f"Not right ({read})" + (f": {reason}." if reason else ".")
+        return Verdict(quantity, answer.text, WRONG, expected, message, read_as=answer.read_as, notes=answer.notes)
+
+    def _accept(self, quantity: Quantity, value: np.ndarray, expected: np.ndarray) -> None:
+        if quantity.kind == "local":
+            local = self.solution.local_derivative(quantity.name, quantity.source)
+            if value.size == local.jacobian.size:
+                value = value.reshape(local.jacobian.shape)
+            elif local.elementwise:
+                value = np.diag(np.ravel(value)).reshape(local.jacobian.shape)
+            else:
+                value = np.reshape(value, local.jacobian.shape)
+        elif value.size == expected.size:
+            value = value.reshape(expected.shape)
+        self.learner.remember(quantity, value)
+
+    # -- error carried forward ---------------------------------------------------------------
+    def _carried_forward(self, quantity: Quantity) -> list[np.ndarray]:
+        """The right answer recomputed from the learner's accepted answers, in the ways they may have."""
+        self._implied_grads: Values = {}
+        try:
+            if quantity.kind == "value":
+                return [self._node_value(quantity.name, self._learner_values())]
+            if quantity.kind == "local":
+                return [local.value for local in self._learner_locals(quantity.name, quantity.source)]
+            if quantity.kind == "grad":
+                return self._learner_grad(quantity.name)
+            if quantity.kind == "update":
+                rate = self.solution.exercise.update.learning_rate
+                return [self.solution.values[quantity.name] - rate * self._grad_of(quantity.name)]
+            after = {**self.solution.after_values, **self.learner.after}
+            return [self._node_value(quantity.name, {**after, **self.solution.graph.inputs,
+                                                     **self.solution.updated, **self.learner.updated})]
+        except (EvaluationError, ExerciseFileError, ValueError, RecursionError):
+            return []  # the learner's numbers lead somewhere undefined: no second chance to offer
+
+    def _learner_values(self) -> Values:
+        return {**self.solution.values, **self.learner.values}
+
+    def _node_value(self, name: str, values: Values) -> np.ndarray:
+        return self.solution.graph.evaluate_node(name, values).value
+
+    def _learner_locals(self, node: str, source: str) -> list[LocalValue]:
+        """∂node/∂source from the learner's numbers: from their value of the node (ŷ(1 − ŷ)), or from
+        their values of its inputs."""
+        graph = self.solution.graph
+        found = []
+        if node in self.learner.values:
+            from_output = graph.local_derivative_from_output(node, source, self.learner.values[node])
+            if from_output is not None:
+                found.append(from_output)
+        found.append(graph.local_derivative(node, source, graph.evaluate_node(node, self._learner_values())))
+        return found
+
+    def _learner_jacobian(self, node: str, source: str) -> np.ndarray:
+        if (node, source) in self.learner.locals:
+            return self.learner.locals[(node, source)]
+        return self._learner_locals(node, source)[0].jacobian
+
+    def _grad_of(self, name: str) -> np.ndarray:
+        """The learner's gradient: as they answered it, or else as their answers downstream imply."""
+        if name in self.learner.grads or name == self.solution.output:
+            return self.learner.grads.get(name, self.solution.grads[name])
+        if name not in self._implied_grads:  # memoised: diamonds in the graph would repeat work
+            carried = self._learner_grad(name)
+            self._implied_grads[name] = carried[0] if carried else self.solution.grads[name]
+        return self._implied_grads[name]
+
+    def _learner_grad(self, name: str) -> list[np.ndarray]:
+        """Σ over the edges leaving ``name``: the learner's upstream gradient times their local derivative."""
+        total = None
+        for consumer in self.solution.chain_terms(name):
+            upstream = self._grad_of(consumer)
+            node_rank = self.solution.values[consumer].ndim
+            term = np.tensordot(upstream, self._learner_jacobian(consumer, name), axes=node_rank)
+            total = term if total is None else total + term
+        return [] if total is None else [total]

@@ -1,0 +1,93 @@
+"""The quantities a learner can be asked for, and their names (``value.z``, ``grad.w1``, ``local.z.w1``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.graph import Solution
+
+KINDS = ("value", "local", "grad", "update", "after")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: str  # one of KINDS
+    name: str  # the node or input
+    source: str | None = None  # for a local derivative ∂name/∂source
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.name}" + (f".{self.source}" if self.source else "")
+
+    @classmethod
+    def parse(cls, text: str) -> "Quantity":
+        parts = text.split(".")
+        if parts[0] == "local" and len(parts) == 3:
+            return cls("local", parts[1], parts[2])
+        if parts[0] in KINDS and parts[0] != "local" and len(parts) == 2:
+            return cls(parts[0], parts[1])
+        raise ValueError(f"'{text}' is not a quantity: write value.NAME, grad.NAME, local.NODE.INPUT, "
+                         "update.NAME or after.NAME")
+
+    def label(self, output: str) -> str:
+        """How the quantity reads in prose: "z", "dL/dz", "∂z/∂w1", "new w1", "z after the update"."""
+        if self.kind == "value":
+            return self.name
+        if self.kind == "grad":
+            return f"d{output}/d{self.name}"
+        if self.kind == "local":
+            return f"∂{self.name}/∂{self.source}"
+        if self.kind == "update":
+            return f"new {self.name}"
+        return f"{self.name} after the update"
+
+
+def exists(solution: Solution, quantity: Quantity) -> bool:
+    """Whether this exercise has such a quantity at all (asked or not)."""
+    graph = solution.graph
+    if quantity.kind == "value":
+        return quantity.name in graph.nodes
+    if quantity.kind == "grad":
+        return quantity.name in graph.names
+    if quantity.kind == "local":
+        return quantity.source in graph.parents.get(quantity.name, [])
+    if quantity.kind == "update":
+        return quantity.name in solution.updated
+    return bool(solution.after_values) and quantity.name in graph.nodes
+
+
+def asked_quantities(solution: Solution) -> list[Quantity]:
+    """What the exercise asks, in the order a learner works it.
+
+    The forward pass in evaluation order; then the backward pass from the output: for each node,
+    the local derivatives on the edges that leave it, then its gradient (the sum over those
+    edges); then the update of each parameter and the forward pass with the new values.
+    """
+    exercise = solution.exercise
+    graph = solution.graph
+    ask = set(exercise.ask)
+    quantities: list[Quantity] = []
+    if "values" in ask:
+        quantities += [Quantity("value", name) for name in graph.nodes]
+    all_gradients = "gradients" in ask
+    if all_gradients or "parameter_gradients" in ask:
+        wanted_inputs = [name for name in graph.inputs if all_gradients or _base(solution, name) in exercise.params]
+        backward_order = [name for name in reversed(graph.nodes) if name != solution.output]
+        backward_order += list(reversed(wanted_inputs))
+        for name in backward_order:
+            if "local_derivatives" in ask:
+                for consumer in graph.consumers[name]:
+                    if solution.local_derivative(consumer, name).value.ndim <= 2:
+                        quantities.append(Quantity("local", consumer, name))
+            quantities.append(Quantity("grad", name))
+    elif "local_derivatives" in ask:
+        quantities += [Quantity("local", node, source) for source, node in solution.edges
+                       if solution.local_derivative(node, source).value.ndim <= 2]
+    if solution.updated:
+        quantities += [Quantity("update", name) for name in solution.updated]
+        quantities += [Quantity("after", name) for name in graph.nodes]
+    return quantities
+
+
+def _base(solution: Solution, name: str) -> str:
+    spec = solution.exercise.inputs.get(name)
+    return spec.base if spec is not None else name
