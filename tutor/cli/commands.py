@@ -108,9 +108,10 @@ def command_show(arguments: argparse.Namespace) -> int:
     for node in exercise.written_nodes:
         graph.add_row(node.name, to_text(node.expression))
     console.print(graph)
+    loss = exercise.output  # for a batch: the total over the samples
     asked = {"values": "the value of every node", "local_derivatives": "the local derivative on every edge",
-             "gradients": f"the gradient of {given['output']} with respect to every node and input",
-             "parameter_gradients": f"the gradient of {given['output']} with respect to the parameters "
+             "gradients": f"the gradient of {loss} with respect to every node and input",
+             "parameter_gradients": f"the gradient of {loss} with respect to the parameters "
                                     f"({', '.join(exercise.params)})"}
     console.print("You work out: " + "; ".join(asked[item] for item in exercise.ask)
                   + (f"; then a gradient-descent step with learning rate {exercise.update.learning_rate:g} and the "

@@ -197,6 +197,12 @@ class Solution:
         self.updated: Values = {}
         self.after_values: Values = {}
         if exercise.update is not None:
+            output = self.values[self.output]
+            if output.ndim:
+                raise ExerciseFileError([Problem(
+                    exercise.path, exercise.line_of(self.output),
+                    f"[update] needs a loss that is a single number, but '{self.output}' is "
+                    f"{describe_shape(output.shape)}: wrap it in sum(...)")])
             rate = exercise.update.learning_rate
             self.updated = {name: self.values[name] - rate * self.grads[name] for name in exercise.update.params}
             self.after_values, _ = graph.forward({**graph.inputs, **self.updated})

@@ -11,7 +11,10 @@ from .model import Exercise
 
 
 def catalog_folder() -> Path:
-    return Path(str(files("tutor.catalog")))
+    try:
+        return Path(str(files("tutor.catalog")))
+    except ModuleNotFoundError:  # a source checkout run without installing: the folder is right there
+        return Path(__file__).resolve().parents[2] / "exercises"
 
 
 def catalog_names() -> list[str]:
