@@ -17,6 +17,8 @@ from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names
 from ..exercise.model import Exercise
 from ..grading import Checker, Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule
+from ..session import Session
+from ..session.transcript import build_transcript, write_transcript
 from .answers import read_answers_file
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
@@ -202,8 +204,23 @@ def command_check(arguments: argparse.Namespace) -> int:
     if not answers:
         raise ExerciseFileError([Problem(arguments.answers, None, "the answers file has no answers: add a [value] "
                                                                   "or [grad] table")])
-    checker = Checker(solution)
-    verdicts = [checker.check(answer.quantity, answer.text) for answer in answers]
+    # With --transcript the answers are typed into a session, one try each, in the file's order;
+    # either way one checker grades them all, so error carried forward works as in a session.
+    session = Session(solution.exercise) if arguments.transcript else None
+    checker = session.checker if session is not None else Checker(solution)
+    positions = {step.quantity: index for index, step in enumerate(session.steps)} if session is not None else {}
+    verdicts = []
+    for answer in answers:
+        if answer.quantity in positions:
+            session.go_to(positions[answer.quantity])
+            verdicts.append(session.answer(answer.text))
+        else:
+            verdicts.append(checker.check(answer.quantity, answer.text))
+    if session is not None:
+        transcript = build_transcript(session, arguments.learner)
+        transcript["origin"] = f"tutor check {arguments.answers}"
+        form = {".md": "md", ".html": "html", ".htm": "html"}.get(arguments.transcript.suffix.lower(), "json")
+        write_transcript(transcript, solution, form, arguments.transcript)
     correct = sum(verdict.correct for verdict in verdicts)
     if arguments.json:
         _print_json({
@@ -216,6 +233,7 @@ def command_check(arguments: argparse.Namespace) -> int:
                 "verdict": verdict.verdict,
                 "readable": verdict.readable,
                 "carried_forward": verdict.carried_forward,
+                "diagnosis": verdict.diagnosis,
                 "expected": to_nested_list(verdict.expected),
                 "message": verdict.message,
                 "notes": list(verdict.notes),
@@ -232,6 +250,8 @@ def command_check(arguments: argparse.Namespace) -> int:
                           format_value(verdict.expected), message)
         console.print(table)
         console.print(f"Score: [bold]{correct}/{len(verdicts)}[/] correct.")
+        if arguments.transcript:
+            console.print(f"Transcript written to {arguments.transcript}")
     return EXIT_OK if correct == len(verdicts) else EXIT_WRONG
 
 

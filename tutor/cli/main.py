@@ -22,7 +22,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="EXERCISE is a catalog name (see `tutor list`) or the path of a .toml file.",
     )
     parser.add_argument("--version", action="version", version=f"backprop-tutor {__version__}")
+    parser.add_argument("--light", action="store_true", help="use the light theme")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="work an exercise in the tutor (practice)")
+    run.add_argument("exercise", metavar="EXERCISE")
+    run.add_argument("--light", action="store_true", help="use the light theme")
+
+    exam = commands.add_parser("exam", help="work an exercise as a self-graded exam: no hints, graded at the end")
+    exam.add_argument("exercise", metavar="EXERCISE")
+    exam.add_argument("--feedback", action="store_true", help="say right or wrong (never the answer) after each answer")
+    exam.add_argument("--time-limit", type=float, metavar="MINUTES", help="a countdown; the exam is submitted at zero")
+    exam.add_argument("--light", action="store_true", help="use the light theme")
 
     listing = commands.add_parser("list", help="the built-in exercises")
     listing.add_argument("--json", action="store_true", help="print JSON for tools")
@@ -40,6 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("answers", metavar="ANSWERS", type=Path,
                        help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], [after])")
     check.add_argument("--json", action="store_true", help="print JSON for tools")
+    check.add_argument("--transcript", type=Path, metavar="FILE",
+                       help="also write a JSON transcript (.md or .html by the file's extension)")
+    check.add_argument("--learner", help="the learner's name in the transcript")
+
+    sessions = commands.add_parser("sessions", help="the saved sessions (practice and exams)")
+    sessions.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    export = commands.add_parser("export", help="a session's transcript as Markdown, JSON or HTML")
+    export.add_argument("session", metavar="SESSION", help="a saved session's file, or an exercise name (its latest)")
+    export.add_argument("--format", choices=("md", "json", "html"), default="md")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    export.add_argument("--learner", help="the learner's name in the transcript (default: your user name)")
+
+    grade = commands.add_parser("grade", help="re-grade transcripts and collect the results (for teachers)")
+    grade.add_argument("transcripts", metavar="TRANSCRIPT", nargs="+", type=Path, help="JSON transcripts")
+    grade.add_argument("--csv", type=Path, metavar="FILE", help="write a table of results as CSV")
+    grade.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
+    grade.add_argument("--json", action="store_true", help="print JSON for tools")
 
     validate = commands.add_parser("validate", help="check exercise files, listing every problem with its line")
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
@@ -65,12 +94,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     from ..exercise import ExerciseFileError
-    from . import commands
+    from . import commands, transcripts
 
-    if arguments.command is None:
-        parser.print_help()
-        return EXIT_OK
-    handler = getattr(commands, f"command_{arguments.command}")
+    if arguments.command in (None, "run", "exam"):
+        return _tutor(arguments)
+    module = transcripts if arguments.command in ("sessions", "export", "grade") else commands
+    handler = getattr(module, f"command_{arguments.command}")
     try:
         return handler(arguments)
     except ExerciseFileError as error:
@@ -81,6 +110,27 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return EXIT_UNUSABLE
+
+
+def _tutor(arguments: argparse.Namespace) -> int:
+    """Open the Textual tutor: the catalog, or one exercise. Textual is imported only here."""
+    from ..exercise import ExerciseFileError, resolve_exercise
+
+    reference = getattr(arguments, "exercise", None)
+    if reference is not None:
+        try:
+            resolve_exercise(reference)  # report a bad file here, before the screen takes over
+        except ExerciseFileError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            return EXIT_UNUSABLE
+    from ..tui.app import TutorApp
+
+    minutes = getattr(arguments, "time_limit", None)
+    app = TutorApp(reference, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
+                   exam_feedback=getattr(arguments, "feedback", False), time_limit=minutes * 60 if minutes else None)
+    app.run()
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ LINE_CHARACTERS = {
 class NodeBox:
     name: str
     operation: str  # "+", "σ", ... and "" for an input
-    is_input: bool = False
     value: str | None = None  # shown once known
     grad: str | None = None  # shown once known
     current: bool = False
+    is_input: bool = False
 
 
 @dataclass

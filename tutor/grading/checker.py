@@ -18,6 +18,7 @@ from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
+from .diagnosis import diagnose
 from .quantities import Quantity
 
 CORRECT = "correct"
@@ -35,6 +36,8 @@ class Verdict:
     read_as: str = ""
     notes: tuple[str, ...] = ()
     carried_forward: bool = False  # right only when recomputed from the learner's earlier answers
+    diagnosis: str | None = None  # a stable label for the likely mistake (docs/diagnoses.md)
+    element_fraction: float = 0.0  # the share of elements that are right (partial credit in exams)
 
     @property
     def correct(self) -> bool:
@@ -45,6 +48,7 @@ class Verdict:
 class Comparison:
     matches: bool
     reason: str = ""  # why not, when it does not
+    fraction: float = 0.0  # the share of elements within tolerance
 
 
 def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact: Fraction | None = None) -> Comparison:
@@ -59,15 +63,16 @@ def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact
         simple = Fraction(float(expected)).limit_denominator(10**6)
         if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
             return Comparison(exact == simple, "" if exact == simple else
-                              f"the fraction {exact} is not exactly {simple}")
+                              f"the fraction {exact} is not exactly {simple}", float(exact == simple))
     allowed = np.maximum(tolerance.relative * np.abs(expected), tolerance.absolute)
     close = np.abs(value - expected) <= allowed
+    fraction = float(np.count_nonzero(close)) / close.size
     if np.all(close):
-        return Comparison(True)
+        return Comparison(True, fraction=1.0)
     if value.ndim:
         wrong = int(np.size(close) - np.count_nonzero(close))
-        return Comparison(False, f"{wrong} of {close.size} elements are off")
-    return Comparison(False, "")
+        return Comparison(False, f"{wrong} of {close.size} elements are off", fraction)
+    return Comparison(False, "", fraction)
 
 
 @dataclass
@@ -130,7 +135,7 @@ class Checker:
         if any(comparison.matches for comparison in comparisons):
             self._accept(quantity, answer.value, expected)
             return Verdict(quantity, answer.text, CORRECT, expected, "Correct.", read_as=answer.read_as,
-                           notes=answer.notes)
+                           notes=answer.notes, element_fraction=1.0)
         for carried in self._carried_forward(quantity):
             if np.allclose(carried, expected, rtol=1e-12, atol=0):
                 continue
@@ -139,10 +144,15 @@ class Checker:
                 return Verdict(quantity, answer.text, CORRECT, expected,
                                f"Correct, graded using your earlier answers (with exact values it is "
                                f"{format_value(expected)}).", read_as=answer.read_as, notes=answer.notes,
-                               carried_forward=True)
+                               carried_forward=True, element_fraction=1.0)
         reason = comparisons[0].reason
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
-        return Verdict(quantity, answer.text, WRONG, expected, message, read_as=answer.read_as, notes=answer.notes)
+        found = diagnose(self.solution, quantity, answer.value, self.tolerance, self.learner)
+        if found is not None:
+            message += f" {found.explanation}"
+        return Verdict(quantity, answer.text, WRONG, expected, message, read_as=answer.read_as, notes=answer.notes,
+                       diagnosis=found.label if found else None,
+                       element_fraction=max(comparison.fraction for comparison in comparisons))
 
     def _accept(self, quantity: Quantity, value: np.ndarray, expected: np.ndarray) -> None:
         if quantity.kind == "local":

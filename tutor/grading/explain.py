@@ -8,7 +8,8 @@ import numpy as np
 
 from ..engine.formatting import format_value
 from ..engine.graph import Solution
-from ..exercise.expression import Number, substitute, to_text
+from ..engine.operations import OPERATIONS
+from ..exercise.expression import Number, calls_in, substitute, to_text
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,29 @@ def forward_rule(solution: Solution, name: str, values: dict | None = None) -> F
         numbers = {parent: Number(float(values[parent]), format_value(values[parent])) for parent in used}
         numeric = "= " + to_text(substitute(expression, numbers))
     return ForwardRule(f"{name} = {to_text(expression)}", numeric, format_value(values[name]))
+
+
+def worked_answer(solution: Solution, quantity) -> str:
+    """The right answer to one step and how it comes about, for "reveal" and for reports."""
+    name = quantity.name
+    if quantity.kind == "value":
+        rule = forward_rule(solution, name)
+        return f"{rule.symbolic} {rule.numeric} = {rule.result}".replace("  ", " ")
+    if quantity.kind == "after":
+        updated = {**solution.graph.inputs, **solution.updated, **solution.after_values}
+        rule = forward_rule(solution, name, updated)
+        return f"{rule.symbolic} {rule.numeric} = {rule.result} (with the updated parameters)".replace("  ", " ")
+    if quantity.kind == "grad":
+        rule = chain_rule(solution, name)
+        numbers = f" = {rule.numeric}" if rule.numeric else ""
+        return f"{rule.symbolic}{numbers} = {rule.result}"
+    if quantity.kind == "local":
+        local = solution.local_derivative(name, quantity.source)
+        expression = solution.graph.nodes[name].expression
+        rules = [OPERATIONS[call.function].rule for call in calls_in(expression) if call.function in OPERATIONS]
+        how = f" (using {'; '.join(dict.fromkeys(rules))})" if rules else ""
+        kind = "elementwise " if local.elementwise else ""
+        return f"∂{name}/∂{quantity.source} = {kind}{format_value(local.value)}{how}"
+    rate = solution.exercise.update.learning_rate
+    return (f"new {name} = {name} − {format_value(rate)}·d{solution.output}/d{name} = {format_value(solution.values[name])}"
+            f" − {format_value(rate)}·({format_value(solution.grads[name])}) = {format_value(solution.updated[name])}")

@@ -1,0 +1,166 @@
+"""How fast the engine solves, and how fast the `tutor` command starts. Prints figures; asserts nothing.
+
+(a) solve() -- forward and backward pass -- on generated scalar graphs of 10 to 100,000 nodes, where
+    every node uses the two nodes before it:
+
+        n_i = sigmoid(n_{i-1})*0.5 + n_{i-2}*0.3
+
+    Graphs of up to MAX_NODES (tutor/exercise/loader.py, 5,000) nodes are loaded from generated TOML
+    text with parse_exercise; larger ones exceed that limit for files and are built directly as an
+    Exercise of NodeSpecs (each expression still parsed by the real parser). Loading is timed
+    separately from solving. Growth counts as linear when the time per node at 100,000 nodes is within
+    3x of the time per node at 1,000.
+
+(b) The cold-start wall time of `tutor solve sigmoid-neuron-mse --json` as a fresh process: the median
+    of 5 runs (after one untimed warm-up run that fills the OS file cache), against a 0.35 s target.
+
+Run:  python benchmarks/bench_solve.py [--sizes 10 100 1000 10000 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tutor.engine import solve
+from tutor.exercise import ExerciseFileError, parse, parse_exercise
+from tutor.exercise.expression import Number
+from tutor.exercise.loader import MAX_NODES
+from tutor.exercise.model import DEFAULT_ASK, Exercise, InputSpec, NodeSpec
+
+REPO = Path(__file__).resolve().parents[1]
+COLD_START_TARGET = 0.35  # seconds
+LINEAR_FACTOR = 3.0
+INPUTS = {"n0": 0.5, "n1": -0.25}
+
+
+def node_expressions(count: int) -> list[tuple[str, str]]:
+    """(name, expression) for nodes n2 .. n{count+1}; each uses the two names before it."""
+    return [(f"n{i}", f"sigmoid(n{i - 1})*0.5 + n{i - 2}*0.3") for i in range(2, count + 2)]
+
+
+def exercise_text(count: int) -> str:
+    lines = ['title = "generated chain"', "[inputs]"]
+    lines += [f"{name} = {value}" for name, value in INPUTS.items()]
+    lines.append("[graph]")
+    lines += [f'{name} = "{expression}"' for name, expression in node_expressions(count)]
+    return "\n".join(lines) + "\n"
+
+
+def build_exercise(count: int) -> Exercise:
+    """The same graph, built without a file (and so without the loader's MAX_NODES limit)."""
+    inputs = {name: InputSpec(name, Number(value, str(value)), str(value), line, base=name)
+              for line, (name, value) in enumerate(INPUTS.items(), start=3)}
+    nodes = tuple(NodeSpec(name, parse(expression), expression, line, base=name)
+                  for line, (name, expression) in enumerate(node_expressions(count), start=len(INPUTS) + 4))
+    return Exercise(name=f"chain-{count}", path=None, title="generated chain", description="", source="", tags=(),
+                    difficulty=2, inputs=inputs, nodes=nodes, output=nodes[-1].name, params=tuple(inputs),
+                    ask=DEFAULT_ASK, written_inputs=inputs, written_nodes=nodes)
+
+
+def timed(function, repeat: int):
+    """(best time, last result) over ``repeat`` calls."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def bench_sizes(sizes: list[int]) -> None:
+    print(f"(a) solve() on generated chains  n_i = sigmoid(n_(i-1))*0.5 + n_(i-2)*0.3  (file limit MAX_NODES = "
+          f"{MAX_NODES:,})")
+    print(f"{'nodes':>9}  {'built by':<16} {'load s':>9} {'solve s':>9} {'solve us/node':>14}")
+    per_node: dict[int, float] = {}
+    refused: list[tuple[int, str]] = []
+    for count in sizes:
+        repeat = max(1, min(20, 20_000 // count))
+        if count <= MAX_NODES:
+            how = "parse_exercise"
+            text = exercise_text(count)
+            load, exercise = timed(lambda: parse_exercise(text, name=f"chain-{count}"), repeat)
+        else:
+            how = "Exercise()"
+            try:
+                parse_exercise(exercise_text(count), name=f"chain-{count}")
+                refused.append((count, "(accepted by the loader)"))
+            except ExerciseFileError as error:
+                refused.append((count, error.problems[0].message))
+            load, exercise = timed(lambda: build_exercise(count), 1)
+        seconds, solution = timed(lambda: solve(exercise), repeat)
+        per_node[count] = seconds / count
+        if not all(np.isfinite(gradient).all() for gradient in solution.grads.values()):
+            print(f"  warning: a gradient of the {count:,}-node graph is not finite")
+        print(f"{count:>9,}  {how:<16} {load:>9.4f} {seconds:>9.4f} {1e6 * seconds / count:>14.2f}")
+    for count, message in refused:
+        print(f"  note: {count:,} nodes from a file: {message}; built programmatically instead")
+    if 1000 in per_node and 100_000 in per_node:
+        ratio = per_node[100_000] / per_node[1000]
+        verdict = "linear" if ratio <= LINEAR_FACTOR else "NOT linear"
+        print(f"  per-node time at 100,000 / at 1,000 = {ratio:.2f}  -> growth is {verdict} (within {LINEAR_FACTOR:g}x)")
+    elif len(per_node) >= 2:
+        small, large = min(per_node), max(per_node)
+        print(f"  per-node time at {large:,} / at {small:,} = {per_node[large] / per_node[small]:.2f}")
+
+
+def bench_cold_start(runs: int) -> None:
+    script = Path(sys.executable).with_name("tutor")
+    if not script.exists():
+        found = shutil.which("tutor")
+        script = Path(found) if found else None
+    command = [str(script)] if script else [sys.executable, "-m", "tutor.cli.main"]
+    command += ["solve", "sigmoid-neuron-mse", "--json"]
+    print(f"\n(b) cold start: {' '.join(command)}")
+    warm_up = subprocess.run(command, cwd=REPO, capture_output=True)  # fills the OS file cache, not timed
+    if warm_up.returncode != 0:
+        print(f"  the command failed (exit {warm_up.returncode}): {warm_up.stderr.decode().strip()[-300:]}")
+        return
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=REPO, capture_output=True)
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            print(f"  the command failed (exit {result.returncode}): {result.stderr.decode()[-300:]}")
+            return
+    median = statistics.median(times)
+    verdict = "PASS" if median < COLD_START_TARGET else "over target"
+    print(f"  runs: {', '.join(f'{t:.3f}' for t in times)} s")
+    print(f"  median of {runs}: {median:.3f} s (target < {COLD_START_TARGET} s): {verdict}")
+    # context, measured the same way: what the interpreter and the heaviest imports cost on this machine
+    for label, code in (("python -c pass", "pass"), ("python -c 'import numpy'", "import numpy"),
+                        ("python -c 'import numpy, rich.markdown'", "import numpy, rich.markdown")):
+        baseline = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], capture_output=True)
+            baseline.append(time.perf_counter() - start)
+        print(f"  for comparison, {label}: median {statistics.median(baseline):.3f} s")
+    try:
+        load = Path("/proc/loadavg").read_text().split()[0]
+        print(f"  load average (1 min) while measuring: {load} on {os.cpu_count()} CPUs")
+    except OSError:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1_000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5, help="cold-start runs (the median is reported)")
+    arguments = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, NumPy {np.__version__}")
+    bench_sizes(arguments.sizes)
+    bench_cold_start(arguments.runs)
+
+
+if __name__ == "__main__":
+    main()

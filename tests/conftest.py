@@ -1,0 +1,33 @@
+"""Shared fixtures for the parser, answer, checker, loader and property tests."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tutor.engine import solve
+from tutor.exercise import parse_exercise, resolve_exercise
+
+
+def _exercise_from_text(text: str, name: str = "inline"):
+    """Parse an exercise written inline (indentation removed)."""
+    return parse_exercise(textwrap.dedent(text).lstrip("\n"), None, name)
+
+
+@pytest.fixture
+def make_exercise():
+    """A function turning TOML text into an Exercise."""
+    return _exercise_from_text
+
+
+@pytest.fixture
+def make_solution():
+    """A function turning TOML text into a solved exercise."""
+    return lambda text, name="inline": solve(_exercise_from_text(text, name))
+
+
+@pytest.fixture(scope="session")
+def seed_solution():
+    """Seed homework 001 (catalog name sigmoid-neuron-mse), solved."""
+    return solve(resolve_exercise("sigmoid-neuron-mse"))

@@ -1,0 +1,284 @@
+"""Reading what a learner typed (tutor/grading/answer.py)."""
+
+from __future__ import annotations
+
+import math
+import time
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from tutor.grading.answer import MAX_ANSWER_LENGTH, ReadAnswer, UnreadableAnswer, read_answer
+
+DECIMAL_COMMA_NOTE = "read the comma as a decimal point"
+
+
+def refused(text: str) -> str:
+    """The message for an answer that cannot be read; it must come back well under a second."""
+    started = time.perf_counter()
+    with pytest.raises(UnreadableAnswer) as caught:
+        read_answer(text)
+    assert time.perf_counter() - started < 1.0  # a generous sanity bound, not a benchmark
+    message = str(caught.value)
+    assert message  # never an empty explanation
+    return message
+
+
+# -- accepted forms -----------------------------------------------------------------------------
+
+def test_plain_number():
+    answer = read_answer("-0.12")
+    assert isinstance(answer, ReadAnswer)
+    assert answer.text == "-0.12"
+    assert answer.value.shape == ()
+    assert answer.value.dtype == np.float64
+    assert float(answer.value) == -0.12
+    assert answer.read_as == "-0.12"
+    assert answer.notes == ()
+    assert answer.exact is None
+
+
+def test_scientific_notation():
+    answer = read_answer("1e-3")
+    assert float(answer.value) == 0.001
+    assert answer.read_as == "0.001"
+    assert answer.exact is None
+
+
+def test_surrounding_spaces_are_ignored():
+    assert float(read_answer("  2.5 \n").value) == 2.5
+
+
+def test_unicode_minus():
+    answer = read_answer("\u22120.12")
+    assert float(answer.value) == -0.12
+    assert answer.read_as == "-0.12"
+    assert answer.notes == ()
+
+
+def test_decimal_comma_in_a_single_number():
+    answer = read_answer("0,94")
+    assert float(answer.value) == 0.94
+    assert answer.read_as == "0.94"
+    assert answer.notes == (DECIMAL_COMMA_NOTE,)
+
+
+def test_decimal_comma_with_a_unicode_minus():
+    answer = read_answer("\u22120,12")
+    assert float(answer.value) == -0.12
+    assert answer.notes == (DECIMAL_COMMA_NOTE,)
+
+
+def test_decimal_comma_is_not_used_inside_brackets():
+    answer = read_answer("[0,5]")
+    np.testing.assert_array_equal(answer.value, [0.0, 5.0])
+    assert answer.notes == ()
+
+
+def test_decimal_comma_is_not_used_inside_a_function_call():
+    # max(0,5) is max(0, 5), not max(0.5)
+    answer = read_answer("max(0,5)")
+    assert float(answer.value) == 5.0
+    assert answer.notes == ()
+    # and a call with a comma that would become a decimal point is read as arguments
+    assert "takes 2 arguments, not 3" in refused("max(0,5, 1)")
+
+
+def test_fraction_is_exact():
+    answer = read_answer("14/5")
+    assert float(answer.value) == 2.8
+    assert answer.exact == Fraction(14, 5)
+    assert answer.read_as == "14/5 = 2.8"
+
+
+def test_negative_fraction_is_exact():
+    assert read_answer("-14/5").exact == Fraction(-14, 5)
+    assert read_answer("\u221214/5").exact == Fraction(-14, 5)
+    assert read_answer(" 14 / 5 ").exact == Fraction(14, 5)
+
+
+def test_only_a_fraction_of_two_whole_numbers_claims_exactness():
+    for text in ["2.8", "1.4/0.5", "(14/5)", "28/10*1", "1e1/5", "14/5 + 0"]:
+        assert read_answer(text).exact is None, text
+
+
+def test_fraction_that_is_not_in_lowest_terms():
+    answer = read_answer("28/10")
+    assert answer.exact == Fraction(14, 5)
+
+
+def test_arithmetic_says_the_expression_and_the_value():
+    answer = read_answer("2*(0.94-1)")
+    assert math.isclose(float(answer.value), -0.12)
+    assert answer.read_as == "2*(0.94 - 1) = -0.12"
+    assert answer.exact is None
+
+
+def test_function_call():
+    answer = read_answer("sigmoid(2.8)")
+    assert math.isclose(float(answer.value), 1 / (1 + math.exp(-2.8)), rel_tol=1e-12)
+    assert answer.read_as == "sigmoid(2.8) = 0.942676"
+
+
+def test_unicode_times():
+    answer = read_answer("0.94\u00d7(1\u22120.94)")
+    assert math.isclose(float(answer.value), 0.94 * 0.06)
+
+
+def test_vector():
+    answer = read_answer("[0.21, -0.24]")
+    assert answer.value.shape == (2,)
+    np.testing.assert_array_equal(answer.value, [0.21, -0.24])
+    assert answer.read_as == "[0.21, -0.24]"
+    assert answer.exact is None
+
+
+def test_matrix():
+    answer = read_answer("[[1, 2], [3, 4]]")
+    assert answer.value.shape == (2, 2)
+    np.testing.assert_array_equal(answer.value, [[1, 2], [3, 4]])
+    assert answer.read_as == "[[1, 2], [3, 4]]"
+
+
+def test_vector_with_arithmetic_inside():
+    answer = read_answer("[1/2, 2*0.5]")
+    np.testing.assert_array_equal(answer.value, [0.5, 1.0])
+    assert answer.read_as == "[1/2, 2*0.5] = [0.5, 1]"
+
+
+def test_value_is_always_a_float64_array():
+    for text in ["3", "[1, 2]", "[[1, 2]]", "14/5"]:
+        assert read_answer(text).value.dtype == np.float64
+
+
+def test_answer_near_the_length_limit_is_read():
+    text = "[" + ", ".join(["1"] * 330) + "]"
+    assert len(text) <= MAX_ANSWER_LENGTH
+    answer = read_answer(text)
+    assert answer.value.shape == (330,)
+    assert float(answer.value.sum()) == 330.0
+
+
+# -- refusals -----------------------------------------------------------------------------------
+
+def test_empty_answer():
+    assert "empty" in refused("")
+    assert "empty" in refused("   ")
+
+
+def test_tower_of_powers_is_refused_quickly():
+    message = refused("9^9^9^9")
+    assert "cannot be computed" in message
+    assert "too large" in message
+
+
+def test_overflowing_literal_is_refused():
+    assert "too large" in refused("1e100000000")
+
+
+def test_huge_integer_literal_is_refused():
+    message = refused("9" * 999)
+    assert "too large" in message
+    assert len(message) < 100  # does not echo the 999 digits back
+
+
+def test_overlong_answer_is_refused_before_parsing():
+    message = refused("1" * 10000)
+    assert "10,000 characters" in message
+    assert f"{MAX_ANSWER_LENGTH:,}" in message
+
+
+def test_exp_overflow_is_refused():
+    assert "too large" in refused("exp(1000)")
+
+
+def test_a_name_asks_for_its_value():
+    message = refused("yhat")
+    assert "'yhat'" in message
+    assert "type its value" in message
+
+
+def test_a_name_inside_arithmetic_asks_for_its_value():
+    assert "'z'" in refused("2*z")
+
+
+def test_unknown_function_with_did_you_mean():
+    message = refused("sigmod(2.8)")
+    assert "unknown function 'sigmod'" in message
+    assert "did you mean 'sigmoid'" in message
+
+
+def test_wrong_number_of_arguments():
+    assert "sigmoid takes one argument, not 2" in refused("sigmoid(1, 2)")
+
+
+def test_list_without_brackets_suggests_brackets():
+    message = refused("1, 2")
+    assert "brackets" in message
+    assert "[0.21, -0.24]" in message
+
+
+def test_list_without_brackets_in_other_spellings():
+    for text in ["1, 2, 3", "0.21, -0.24", "0,5, 1"]:
+        assert "put it in brackets" in refused(text), text
+
+
+def test_log_of_a_negative_number():
+    message = refused("log(-1)")
+    assert "cannot be computed" in message
+    assert "log of a non-positive number" in message
+
+
+def test_division_by_zero():
+    assert "division by zero" in refused("1/0")
+    assert "division by zero" in refused("14/0")
+
+
+def test_mixed_shapes_in_brackets():
+    message = refused("[1, [2]]")
+    assert "different shapes" in message
+    assert "a number" in message and "a vector of 1" in message
+
+
+def test_ragged_matrix():
+    assert "different shapes" in refused("[[1, 2], [3]]")
+
+
+def test_parse_errors_are_passed_on():
+    assert "2*x" in refused("2x")  # the suggestion survives; then the name x is not a value anyway
+    assert "no matching opening bracket" in refused("1)")
+    assert "never closed" in refused("(1")
+
+
+def test_deep_nesting_is_refused_quickly():
+    assert "nested too deeply" in refused("(" * 500)
+
+
+# -- known bugs -----------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="BUG: read_answer('x²') raises AssertionError from the tokenizer instead of "
+                                       "UnreadableAnswer, so the checker crashes on a learner typing a superscript")
+def test_superscript_square_is_unreadable_not_a_crash():
+    with pytest.raises(UnreadableAnswer):
+        read_answer("x²")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a long flat sum is not bounded by MAX_DEPTH (only brackets, unary minus "
+                                       "and powers are), so evaluating 1+1+...+1 (500 terms, 999 characters, under "
+                                       "the 1,000 limit) recurses ~1000 levels and raises RecursionError")
+def test_long_flat_sum_under_the_length_limit_is_read_or_refused_cleanly():
+    text = "+".join(["1"] * 500)
+    assert len(text) < MAX_ANSWER_LENGTH
+    try:
+        answer = read_answer(text)
+    except UnreadableAnswer:
+        return
+    assert float(answer.value) == 500.0
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: '1,2,3' (a vector typed without brackets or spaces) becomes '1.2.3' by "
+                                       "the decimal-comma rule and is refused as \"'1.2.' is not a number (two "
+                                       "decimal points?)\" instead of suggesting brackets")
+def test_several_commas_without_brackets_suggest_brackets():
+    assert "brackets" in refused("1,2,3")

@@ -1,0 +1,203 @@
+"""Hint ladders: generated for every step of every catalog exercise, from a pointer to the answer,
+with the author's own hints first."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from tutor.engine import solve
+from tutor.engine.formatting import format_value
+from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
+from tutor.grading import Checker, Quantity, asked_quantities
+from tutor.grading.hints import hint_ladder
+
+
+def exercise(text: str):
+    return solve(parse_exercise(textwrap.dedent(text)))
+
+
+def ladder(solution, quantity: str) -> list[str]:
+    return hint_ladder(solution, Quantity.parse(quantity))
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_every_step_of_every_catalog_exercise_has_a_ladder_ending_in_the_answer(name):
+    solution = solve(resolve_exercise(name))
+    checker = Checker(solution)
+    for quantity in asked_quantities(solution):
+        rungs = hint_ladder(solution, quantity)
+        assert len(rungs) >= 3, (quantity, rungs)
+        assert all(isinstance(rung, str) and rung.strip() for rung in rungs)
+        assert len(set(rungs)) == len(rungs), "no rung twice"
+        answer = format_value(checker.expected(quantity))
+        assert answer in rungs[-1], (quantity, answer, rungs[-1])
+        assert not any(rung == rungs[-1] for rung in rungs[:-1])
+
+
+NEURON = """
+    title = "Sigmoid neuron with squared error"
+    [inputs]
+    x1 = 1
+    w1 = "4/5"
+    b0 = "3/5"
+    y = 1
+    [graph]
+    z = "w1*x1 + b0"
+    yhat = "sigmoid(z)"
+    L = "(yhat - y)^2"
+    [hints]
+    z = ["∂ŷ/∂z = σ(z)(1 − σ(z)): reuse ŷ.", "About −0.2 times about 0.2."]
+    yhat = "Remember the 2 of the square."
+"""
+
+
+@pytest.fixture(scope="module")
+def neuron():
+    return exercise(NEURON)
+
+
+def test_the_ladder_for_a_gradient_goes_from_the_rule_to_the_numbers(neuron):
+    rungs = ladder(neuron, "grad.z")
+    assert rungs[:2] == ["∂ŷ/∂z = σ(z)(1 − σ(z)): reuse ŷ.", "About −0.2 times about 0.2."]  # the author's first
+    generated = rungs[2:]
+    assert "yhat = sigmoid(z)" in generated[0] and "σ(z)(1 − σ(z))" in generated[0]  # dependency and rule
+    assert generated[1] == "dL/dz = dL/dyhat · yhat(1 − yhat)"  # the formula
+    yhat = format_value(neuron.values["yhat"])
+    assert format_value(neuron.grads["yhat"]) in generated[2] and yhat in generated[2]  # with the numbers
+    assert format_value(neuron.grads["z"]) in generated[3]  # the answer
+    assert format_value(neuron.grads["z"]) not in " ".join(rungs[:-1])  # ... only at the end
+
+
+def test_the_ladder_for_a_local_derivative(neuron):
+    rungs = ladder(neuron, "local.yhat.z")
+    assert rungs[0].startswith("∂ŷ/∂z")  # the source's author hints
+    assert "∂yhat/∂z = yhat(1 − yhat)" in rungs
+    assert any("∂L/∂yhat = 2·(yhat - y)" == rung for rung in ladder(neuron, "local.L.yhat"))
+    assert format_value(neuron.local_derivative("yhat", "z").value) in rungs[-1]
+
+
+def test_a_product_gives_the_other_factor(neuron):
+    rungs = ladder(neuron, "local.z.w1")
+    assert "∂z/∂w1 = x1" in rungs
+    assert "w1*x1 + b0" in rungs[0] and "∂(a·b)/∂a = b" in rungs[0]
+
+
+def test_the_ladder_for_a_forward_value_skips_hints_about_derivatives(neuron):
+    rungs = ladder(neuron, "value.z")
+    assert not any("∂" in rung for rung in rungs)  # the author's hints for z are about the backward pass
+    assert "z depends on w1, x1 and b0" in rungs[0]
+    assert rungs[1].startswith("z = w1*x1 + b0")
+    assert "0.8*1 + 0.6" in rungs[2]
+    assert rungs[-1].endswith("= 1.4")
+
+
+def test_fan_out_says_sum_over_paths():
+    fan = exercise("""
+        title = "fan-out"
+        [inputs]
+        x = 3
+        y = -4
+        [graph]
+        p = "x*y"
+        f = "p + x"
+    """)
+    rungs = ladder(fan, "grad.x")
+    assert "sum over paths" in rungs[0] and "p and f" in rungs[0]
+    assert rungs[1] == "df/dx = df/dp · y + 1"  # df/df · ∂f/∂x, with df/df = 1
+    assert rungs[-1].endswith("= -3")
+
+
+NETWORK = """
+    title = "3-2-1 sigmoid network"
+    params = ["W2", "b2", "W3", "b3"]
+    [inputs]
+    x = [0.8, 0.7, 0.1]
+    W2 = [[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]
+    b2 = [-0.2, -0.2]
+    W3 = [-0.3, 0.1]
+    b3 = -0.2
+    y = 0.9
+    [graph]
+    z2 = "W2 @ x + b2"
+    a2 = "sigmoid(z2)"
+    z3 = "W3 @ a2 + b3"
+    a3 = "sigmoid(z3)"
+    L = "(y - a3)^2"
+    [update]
+    learning_rate = 0.5
+"""
+
+
+def test_vectors_and_matrices_get_shapes_and_matrix_formulas():
+    network = exercise(NETWORK)
+    rungs = ladder(network, "grad.W2")
+    assert "2x3 matrix" in rungs[0]
+    assert rungs[1] == "dL/dW2 = dL/dz2 · xᵀ (an outer product)"
+    rungs = ladder(network, "grad.x")
+    assert rungs[1] == "dL/dx = W2ᵀ · dL/dz2"
+    rungs = ladder(network, "grad.z2")
+    assert rungs[1] == "dL/dz2 = dL/da2 ⊙ a2(1 − a2)"
+    rungs = ladder(network, "local.z2.x")
+    assert "Jacobian" in rungs[0] and "∂z2/∂x = W2" in rungs
+
+
+def test_update_and_after_the_update():
+    network = exercise(NETWORK)
+    rungs = ladder(network, "update.W3")
+    assert "η = 0.5" in rungs[0]
+    assert rungs[1] == "new W3 = W3 − η·dL/dW3 = W3 − 0.5·dL/dW3"
+    assert format_value(network.updated["W3"]) in rungs[-1]
+    rungs = ladder(network, "after.L")
+    assert "new W2, b2, W3 and b3" in rungs[0]
+    assert format_value(network.after_values["L"]) in rungs[-1]
+
+
+def test_batch_copies_use_the_authors_hints_of_the_base_name():
+    batch = exercise("""
+        title = "batch"
+        [inputs]
+        w = 2
+        b = 1
+        [graph]
+        yhat = "w*x + b"
+        L = "(yhat - y)^2"
+        [batch]
+        reduce = "mean"
+        output = "J"
+        samples = [ { x = 1, y = 2 }, { x = 2, y = 3 } ]
+        [hints]
+        yhat = "∂L/∂ŷ = 2(ŷ − y) for each sample."
+        w = "Add the samples' contributions."
+    """)
+    assert ladder(batch, "grad.yhat#2")[0] == "∂L/∂ŷ = 2(ŷ − y) for each sample."
+    rungs = ladder(batch, "grad.w")
+    assert rungs[0] == "Add the samples' contributions."
+    assert "sum over paths" in rungs[1] and "yhat#1 and yhat#2" in rungs[1]
+    assert format_value(batch.grads["w"]) in rungs[-1]
+    assert "1/2" in " ".join(ladder(batch, "local.J.L#1"))
+
+
+def test_the_output_and_an_unused_input():
+    graph = exercise("""
+        title = "unused"
+        ask = ["gradients"]
+        [inputs]
+        a = 2
+        unused = 5
+        [graph]
+        f = "a^2"
+    """)
+    assert ladder(graph, "grad.f")[-1] == "df/df = 1"
+    rungs = ladder(graph, "grad.unused")
+    assert "does not depend on unused" in rungs[0] and rungs[-1] == "df/dunused = 0"
+
+
+def test_a_jacobian_exercise():
+    solution = solve(resolve_exercise("jacobian-chain-fog"))
+    rungs = ladder(solution, "grad.x")
+    assert any("Jacobian" in rung for rung in rungs)
+    assert format_value(solution.grads["x"]) in rungs[-1]
+    assert np.allclose(solution.grads["x"], [12, 131])

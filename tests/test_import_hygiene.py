@@ -1,0 +1,82 @@
+"""The headless commands never import Textual (tutor/cli/main.py: "so they start fast").
+
+Each command runs in a fresh interpreter through ``tutor.cli.main.main``; afterwards no module
+named ``textual`` or ``textual.*`` may be in ``sys.modules``. A second check reads
+``-X importtime`` of the real command line, which lists every module imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "tests" / "seed_answers"
+NAME = "sigmoid-neuron-mse"
+
+PROBE = """
+import json, sys
+argv = json.loads(sys.argv[1])
+from tutor.cli.main import main
+try:
+    code = main(argv)
+except SystemExit as exit_:
+    code = exit_.code
+loaded = sorted(name for name in sys.modules if name == "textual" or name.startswith("textual."))
+print("\\n@@HYGIENE@@" + json.dumps({"code": code, "textual": loaded}))
+"""
+
+COMMANDS = {
+    "list": ["list"],
+    "list-json": ["list", "--json"],
+    "show": ["show", NAME],
+    "show-json": ["show", NAME, "--json"],
+    "solve": ["solve", NAME],
+    "solve-json": ["solve", NAME, "--json"],
+    "check": ["check", NAME, str(SEEDS / f"{NAME}.student.toml")],
+    "check-json": ["check", NAME, str(SEEDS / f"{NAME}.correct.toml"), "--json"],
+    "validate": ["validate", str(REPO / "exercises" / f"{NAME}.toml")],
+    "validate-broken": ["validate", "no-such-file.toml"],
+    "version": ["--version"],
+}
+EXPECTED_CODES = {"check": 1, "validate-broken": 2}
+
+
+def run_probe(argv: list[str]) -> dict:
+    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], cwd=REPO, capture_output=True,
+                            text=True, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    marker = result.stdout.rindex("@@HYGIENE@@")
+    return json.loads(result.stdout[marker + len("@@HYGIENE@@"):])
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_headless_command_does_not_import_textual(command):
+    report = run_probe(COMMANDS[command])
+    assert report["code"] == EXPECTED_CODES.get(command, 0)
+    assert report["textual"] == [], f"`tutor {' '.join(COMMANDS[command])}` imported {report['textual']}"
+
+
+@pytest.mark.parametrize("command", ["list", "solve-json", "check"])
+def test_importtime_of_the_real_command_shows_no_textual(command):
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "tutor.cli.main", *COMMANDS[command]],
+                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == EXPECTED_CODES.get(command, 0), result.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    assert "tutor.cli.commands" in imported  # the probe really saw the command's imports
+    textual = [name for name in imported if name == "textual" or name.startswith("textual.")]
+    assert textual == []
+
+
+def test_the_probe_would_notice_textual():
+    """The check is not vacuous: importing the TUI does bring Textual in."""
+    result = subprocess.run([sys.executable, "-c", "import sys, tutor.tui.app; "
+                             "print(any(n == 'textual' or n.startswith('textual.') for n in sys.modules))"],
+                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        pytest.skip(f"tutor.tui.app does not import: {result.stderr.strip().splitlines()[-1:]}")
+    assert result.stdout.strip() == "True"

@@ -1,0 +1,58 @@
+"""Snapshot tests of the screens (pytest-textual-snapshot; Textual is pinned so they stay stable).
+
+Update them deliberately with `python -m pytest tests/test_snapshots.py --snapshot-update` and
+look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tutor.engine.formatting import format_value
+from tutor.session import ProgressStore
+from tutor.tui.app import TutorApp
+
+
+def freeze_cursor(pilot):
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def answer_steps(count: int):
+    async def run_before(pilot):
+        await pilot.pause()
+        screen = pilot.app.screen
+        for _ in range(count):
+            session = screen.session
+            if session.finished:
+                break
+            screen.query_one("#answer", Input).value = format_value(session.checker.expected(session.step.quantity), 6)
+            await pilot.press("enter")
+            await pilot.pause()
+        freeze_cursor(pilot)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_catalog(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await pilot.pause()
+        freeze_cursor(pilot)
+
+    assert snap_compare(TutorApp(store=ProgressStore(tmp_path)), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_exercise_mid_forward(snap_compare, tmp_path):
+    app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer_steps(2))
+
+
+def test_exercise_mid_backward(snap_compare, tmp_path):
+    app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=answer_steps(9))
+
+
+def test_summary(snap_compare, tmp_path):
+    app = TutorApp("cs231n-add-multiply", store=ProgressStore(tmp_path), clock=lambda: 0.0)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer_steps(100))

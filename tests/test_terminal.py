@@ -1,0 +1,64 @@
+"""The installed program in a real terminal: tmux runs `tutor run`, send-keys types, capture-pane reads."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+TUTOR = Path(sys.executable).with_name("tutor")
+
+if os.environ.get("CI"):
+    assert TMUX, ".ci/run installs tmux: this test must run in CI"
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
+
+
+def capture(session: str) -> str:
+    return subprocess.run([TMUX, "capture-pane", "-t", session, "-p"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def wait_for(session: str, text: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = capture(session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
+
+
+def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
+    assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
+    session = f"tutor-test-{uuid.uuid4().hex[:8]}"
+    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
+    subprocess.run([TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+                    f"env {environment} {TUTOR} run sigmoid-neuron-mse"], check=True)
+    try:
+        wait_for(session, "the value of p1")
+        subprocess.run([TMUX, "send-keys", "-t", session, "0.8", "Enter"], check=True)
+        screen = wait_for(session, "Correct")
+        assert "the value of p2" in screen
+        subprocess.run([TMUX, "send-keys", "-t", session, "7", "Enter"], check=True)
+        screen = wait_for(session, "Not right")
+        assert "read as 7" in screen
+        assert "Hint" in screen.splitlines()[-1]  # the footer lists the keys
+        subprocess.run([TMUX, "send-keys", "-t", session, "C-q"], check=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            alive = subprocess.run([TMUX, "has-session", "-t", session], capture_output=True).returncode == 0
+            if not alive:
+                break
+            time.sleep(0.2)
+        progress = list((tmp_path / "progress").glob("*.json"))
+        assert len(progress) == 1 and '"text": "7"' in progress[0].read_text()
+    finally:
+        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)

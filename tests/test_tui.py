@@ -1,0 +1,209 @@
+"""The Textual tutor driven with Pilot: a whole exercise with right, wrong, malformed and hinted
+answers, resuming after quitting, the catalog, exam mode, and every binding in the palette."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from tutor.engine.formatting import format_value
+from tutor.exercise import resolve_exercise
+from tutor.session import EXAM, ProgressStore, Session
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
+from tutor.tui.screens.exercise import ExerciseScreen
+from tutor.tui.screens.help import HelpScreen
+from tutor.tui.screens.report import ExamReportScreen
+from tutor.tui.screens.summary import SummaryScreen
+
+SEED_001 = "sigmoid-neuron-mse"
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def right_answer(screen: ExerciseScreen) -> str:
+    session = screen.session
+    return format_value(session.checker.expected(session.step.quantity), 6)
+
+
+async def type_answer(pilot, text: str) -> None:
+    field = pilot.app.screen.query_one("#answer", Input)
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp_path):
+    async def scenario():
+        app = TutorApp(SEED_001, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ExerciseScreen)
+            assert screen.query_one("#answer", Input).has_focus
+            assert "the value of" in text_of(screen, "#prompt")
+
+            await pilot.press(*"2x")
+            await pilot.pause()
+            assert "2*x" in text_of(screen, "#preview")  # the live reading explains the problem
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "not counted" in text_of(screen, "#feedback")
+            assert screen.session.state.wrong_attempts == 0
+
+            await type_answer(pilot, "12345")
+            assert "Not right" in text_of(screen, "#feedback")
+            assert screen.session.state.wrong_attempts == 1
+
+            await pilot.press("f2")
+            await pilot.pause()
+            assert text_of(screen, "#hints").startswith("Hint 1:")
+            await type_answer(pilot, right_answer(screen))
+            assert screen.session.index == 1
+            assert "Correct" in text_of(screen, "#feedback")
+
+            await pilot.press("f3")  # reveal the second step
+            await pilot.pause()
+            assert "Revealed" in text_of(screen, "#feedback")
+            await pilot.press("pagedown")
+            await pilot.pause()
+
+            while not isinstance(app.screen, SummaryScreen):
+                if screen.session.state.done:
+                    await pilot.press("pagedown")
+                    await pilot.pause()
+                    continue
+                await type_answer(pilot, right_answer(screen))
+            summary = str(app.screen.query_one("#summary-body", Static).render())
+            assert "Revealed: 1" in summary and "Right with hints: 1" in summary
+            assert f"Steps: {len(screen.session.steps)}" in summary
+
+    run(scenario())
+
+
+def test_quitting_mid_way_and_reopening_resumes_at_the_same_step(tmp_path):
+    store = ProgressStore(tmp_path)
+
+    async def first_visit():
+        app = TutorApp(SEED_001, store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for _ in range(3):
+                await type_answer(pilot, right_answer(app.screen))
+            await type_answer(pilot, "999")
+            await pilot.press("ctrl+q")
+        return app
+
+    async def second_visit():
+        app = TutorApp(SEED_001, store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            assert session.index == 3
+            assert session.state.wrong_attempts == 1
+            assert "step 4 of" in text_of(app.screen, "#phase")
+
+    run(first_visit())
+    run(second_visit())
+
+
+def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+            table = app.screen.query_one("#exercises", DataTable)
+            everything = table.row_count
+            assert everything >= 25
+            await pilot.press(*"sigmoid neuron")
+            await pilot.pause()
+            assert 0 < table.row_count < everything
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert "igmoid" in app.screen.session.exercise.title
+            await type_answer(pilot, right_answer(app.screen))
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+            progress = [table.get_row_at(row)[-1] for row in range(table.row_count)]
+            assert any("steps" in str(cell) for cell in progress)  # "1/25 steps"
+
+    run(scenario())
+
+
+def test_exam_from_the_catalog_hides_hints_and_grades_on_submit(tmp_path):
+    async def scenario():
+        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert screen.session.mode == EXAM
+            footer_actions = {binding.action for (_, binding, enabled, _) in screen.active_bindings.values() if enabled}
+            assert "hint" not in footer_actions and "reveal" not in footer_actions
+            for _ in range(len(screen.session.steps)):
+                await type_answer(pilot, right_answer(screen))
+            assert "Saved your answer" in text_of(screen, "#feedback")
+            await pilot.press("f9")
+            await pilot.pause()
+            assert isinstance(app.screen, ExamReportScreen)
+            score = str(app.screen.query_one("#report-score", Static).render())
+            total = len(screen.session.steps)
+            assert f"{total} of {total}" in score
+
+    run(scenario())
+
+
+def test_help_and_every_binding_is_a_palette_command(tmp_path):
+    async def scenario():
+        app = TutorApp(SEED_001, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            commands = {command.title for command in app.get_system_commands(app.screen)}
+            shown = {binding.description for (_, binding, enabled, _) in app.screen.active_bindings.values()
+                     if binding.show and binding.description and enabled}
+            assert shown <= commands
+            assert {"Hint", "Reveal", "Help", "Back"} <= shown
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (60, 20), (160, 50)])
+def test_resizing_never_breaks_the_layout(tmp_path, size):
+    async def scenario():
+        app = TutorApp("net-2-3-1-batch", store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            screen = app.screen
+            assert screen.query_one("#answer", Input).region.height == 1
+            assert screen.query_one("#graph").region.height >= 4
+            await type_answer(pilot, right_answer(screen))
+            assert screen.session.index == 1
+
+    run(scenario())
+
+
+def test_a_session_object_can_do_what_the_tui_does(tmp_path):
+    """The TUI adds no teaching logic: the same walk on a bare session gives the same state."""
+    session = Session(resolve_exercise(SEED_001))
+    session.answer("12345")
+    session.hint()
+    assert session.state.wrong_attempts == 1 and session.state.hints_shown == 1

@@ -1,0 +1,58 @@
+"""The catalog as a learner sees it: each exercise with their progress on it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..exercise import ExerciseFileError, catalog_folder, catalog_names, load_exercise
+from .store import ProgressStore
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str
+    title: str
+    tags: tuple[str, ...]
+    difficulty: int
+    size: int
+    path: Path
+    status: str  # "not started", "in progress" or "done"
+    done: int = 0
+    steps: int = 0
+    score: float = 0.0
+
+    @property
+    def progress_text(self) -> str:
+        if self.status == "done":
+            return f"done, {100 * self.score / self.steps:.0f}%" if self.steps else "done"
+        if self.status == "in progress":
+            return f"{self.done}/{self.steps} steps"
+        return "not started"
+
+    def matches(self, text: str) -> bool:
+        haystack = " ".join([self.name, self.title, *self.tags]).lower()
+        return all(word in haystack for word in text.lower().split())
+
+
+def catalog_entries(store: ProgressStore | None) -> list[CatalogEntry]:
+    entries = []
+    for name in catalog_names():
+        path = catalog_folder() / f"{name}.toml"
+        try:
+            exercise = load_exercise(path, name)
+        except ExerciseFileError:
+            continue  # the catalog is validated by the tests; never let one file hide the others
+        status, done, steps, score = "not started", 0, 0, 0.0
+        if store is not None:
+            progress = store.path_for(name, path, "practice")
+            try:
+                data = json.loads(progress.read_text(encoding="utf-8"))
+                done, steps, score = int(data.get("done", 0)), int(data.get("steps", 0)), float(data.get("score", 0))
+                status = "done" if data.get("finished") else "in progress" if done or len(data.get("events", [])) > 2 else status
+            except (OSError, ValueError, TypeError, AttributeError):
+                pass
+        entries.append(CatalogEntry(name, exercise.title, exercise.tags, exercise.difficulty, exercise.size, path,
+                                    status, done, steps, score))
+    return sorted(entries, key=lambda entry: (entry.difficulty, entry.title.lower()))

@@ -1,0 +1,371 @@
+"""A learner's walk through one exercise: steps, attempts, hints, reveals, score, autosave.
+
+Everything a learner can do in the TUI is a method here, so a test can do it without a screen.
+The session keeps a list of events (step shown, answer typed and how it was read, verdict, hint,
+reveal, each with a time stamp). The events are what is saved, after every action, atomically;
+resuming replays them through a fresh checker, so a saved verdict is never trusted, only re-derived.
+
+Practice mode: feedback after every answer, retries, hints, reveal.
+Exam mode: no hints and no reveal; answers may be changed until the exam is submitted, and are
+graded all together then (optionally with right/wrong, but not the answer, after each one).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..engine.graph import Solution, solve
+from ..exercise.model import Exercise
+from ..grading import Checker, Verdict, read_answer
+from ..grading.answer import UnreadableAnswer
+from ..grading.explain import worked_answer
+from ..grading.hints import hint_ladder
+from .scoring import exam_credit, practice_credit
+from .steps import Step, build_steps
+from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
+
+PRACTICE, EXAM = "practice", "exam"
+OPEN, CORRECT, REVEALED = "open", "correct", "revealed"
+IDLE_CAP_SECONDS = 300  # a gap longer than this between actions is a break, not work
+
+
+class SessionError(Exception):
+    """An action that is not possible now (a hint in an exam, an answer after submitting)."""
+
+
+@dataclass
+class StepState:
+    status: str = OPEN
+    wrong_attempts: int = 0
+    hints_shown: int = 0
+    answer: str = ""  # the last readable answer typed
+    verdict: Verdict | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status != OPEN
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    first_try: int  # right at the first attempt with no hint
+    after_retries: int  # right after wrong attempts, no hint
+    hinted: int  # right after at least one hint
+    revealed: int
+    open: int
+    score: float  # points, see scoring.py
+    seconds: float
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ExamItem:
+    step: Step
+    answer: str
+    verdict: Verdict | None  # None when left blank
+    credit: float
+
+
+@dataclass
+class Session:
+    exercise: Exercise
+    mode: str = PRACTICE
+    store: ProgressStore | None = None
+    clock: Callable[[], float] = time.time
+    exam_feedback: bool = False  # exam: say right/wrong (never the answer) after each answer
+    time_limit: float | None = None  # exam: seconds allowed
+    solution: Solution = field(init=False)
+    steps: list[Step] = field(init=False)
+    states: list[StepState] = field(init=False)
+    events: list[dict] = field(init=False, default_factory=list)
+    index: int = field(init=False, default=0)
+    notice: str | None = field(init=False, default=None)  # a message for the learner (progress set aside)
+    submitted: bool = field(init=False, default=False)
+    exam_report: list[ExamItem] = field(init=False, default_factory=list)
+
+    def __post_init__(self):
+        if self.mode not in (PRACTICE, EXAM):
+            raise ValueError(f"unknown mode {self.mode!r}")
+        self.solution = solve(self.exercise)
+        self.checker = Checker(self.solution)
+        self.steps = build_steps(self.solution)
+        self.states = [StepState() for _ in self.steps]
+        self.started = self.clock()
+        self._replaying = False
+        self.progress_file: Path | None = None
+        if self.store is not None:
+            self.progress_file = self.store.path_for(self.exercise.name, self.exercise.path, self.mode)
+            self._resume()
+        if not self.events:
+            self._record({"type": "start", "mode": self.mode})
+            self._show()
+
+    # -- where we are ------------------------------------------------------------------------
+    @property
+    def step(self) -> Step:
+        return self.steps[self.index]
+
+    @property
+    def state(self) -> StepState:
+        return self.states[self.index]
+
+    @property
+    def finished(self) -> bool:
+        if self.mode == EXAM:
+            return self.submitted
+        return all(state.done for state in self.states)
+
+    @property
+    def done_count(self) -> int:
+        if self.mode == EXAM:
+            return sum(bool(state.answer) for state in self.states)
+        return sum(state.done for state in self.states)
+
+    def go_to(self, index: int) -> None:
+        if not 0 <= index < len(self.steps):
+            raise SessionError(f"there is no step {index + 1}")
+        if index != self.index:
+            self.index = index
+            self._show()
+            self._save()
+
+    def next_step(self) -> None:
+        if self.index + 1 < len(self.steps):
+            self.go_to(self.index + 1)
+
+    def previous_step(self) -> None:
+        if self.index > 0:
+            self.go_to(self.index - 1)
+
+    def first_open(self) -> int | None:
+        for offset in range(len(self.steps)):
+            candidate = (self.index + offset) % len(self.steps)
+            state = self.states[candidate]
+            if (self.mode == PRACTICE and not state.done) or (self.mode == EXAM and not state.answer):
+                return candidate
+        return None
+
+    # -- what a learner does -----------------------------------------------------------------
+    def preview(self, text: str) -> str:
+        """How the text typed so far would be read, for the live line under the answer field."""
+        if not text.strip():
+            return ""
+        try:
+            answer = read_answer(text)
+        except UnreadableAnswer as error:
+            return f"Cannot read this yet: {error}"
+        notes = "".join(f" ({note})" for note in answer.notes)
+        return f"Read as {answer.read_as}{notes}"
+
+    def answer(self, text: str) -> Verdict:
+        if self.submitted:
+            raise SessionError("the exam has been submitted")
+        if self.mode == PRACTICE and self.state.done:
+            raise SessionError("this step is already done: move on to the next one")
+        step, state = self.step, self.state
+        if self.mode == EXAM:
+            verdict = self._exam_answer(step, state, text)
+        else:
+            verdict = self.checker.check(step.quantity, text)
+            if verdict.readable:
+                state.answer = text
+                state.verdict = verdict
+                if verdict.correct:
+                    state.status = CORRECT
+                else:
+                    state.wrong_attempts += 1
+        self._record({"type": "answer", "step": str(step.quantity), "text": text, "read_as": verdict.read_as,
+                      "readable": verdict.readable, "verdict": verdict.verdict if self._reveals_verdicts() else None,
+                      "message": verdict.message if self._reveals_verdicts() or not verdict.readable else "",
+                      "carried_forward": verdict.carried_forward, "diagnosis": verdict.diagnosis})
+        if verdict.readable and (self.mode == EXAM or verdict.correct):
+            following = self.first_open()
+            if following is not None:
+                self.go_to(following)
+        self._save()
+        return verdict
+
+    def _exam_answer(self, step: Step, state: StepState, text: str) -> Verdict:
+        verdict = Checker(self.solution).check(step.quantity, text)  # read only: grading waits for submit
+        if verdict.readable:
+            state.answer = text
+            if self.exam_feedback:
+                scratch = self._grade_exam()
+                state.verdict = scratch[self.index].verdict
+                return state.verdict
+        return verdict
+
+    def _reveals_verdicts(self) -> bool:
+        return self.mode == PRACTICE or self.exam_feedback
+
+    def hint(self) -> str | None:
+        """The next rung of the hint ladder, or None when every rung has been shown."""
+        if self.mode == EXAM:
+            raise SessionError("hints are not available in an exam")
+        ladder = self.hint_ladder()
+        state = self.state
+        if state.done or state.hints_shown >= len(ladder):
+            return None
+        state.hints_shown += 1
+        self._record({"type": "hint", "step": str(self.step.quantity), "level": state.hints_shown})
+        self._save()
+        return ladder[state.hints_shown - 1]
+
+    def hint_ladder(self) -> list[str]:
+        return hint_ladder(self.solution, self.step.quantity)
+
+    def hints_shown(self) -> list[str]:
+        return self.hint_ladder()[: self.state.hints_shown]
+
+    def reveal(self) -> str:
+        """Show the answer and how it is computed; the step counts as revealed."""
+        if self.mode == EXAM:
+            raise SessionError("the answers are not shown during an exam")
+        text = worked_answer(self.solution, self.step.quantity)
+        if not self.state.done:
+            self.state.status = REVEALED
+            self._record({"type": "reveal", "step": str(self.step.quantity)})
+            self._save()
+        return text
+
+    def worked_answer(self) -> str:
+        return worked_answer(self.solution, self.step.quantity)
+
+    def submit(self) -> list[ExamItem]:
+        if self.mode != EXAM:
+            raise SessionError("only an exam is submitted")
+        if not self.submitted:
+            self.exam_report = self._grade_exam()
+            for item, state in zip(self.exam_report, self.states):
+                state.verdict = item.verdict
+            self.submitted = True
+            self._record({"type": "submit"})
+            self._save()
+        return self.exam_report
+
+    def _grade_exam(self) -> list[ExamItem]:
+        """Grade every answer in step order with one checker, so error carried forward applies."""
+        checker = Checker(self.solution)
+        items = []
+        for step, state in zip(self.steps, self.states):
+            if not state.answer:
+                items.append(ExamItem(step, "", None, 0.0))
+                continue
+            verdict = checker.check(step.quantity, state.answer)
+            items.append(ExamItem(step, state.answer, verdict, exam_credit(verdict)))
+        return items
+
+    def time_left(self) -> float | None:
+        if self.time_limit is None:
+            return None
+        return max(0.0, self.time_limit - (self.clock() - self.started))
+
+    # -- results -----------------------------------------------------------------------------
+    def summary(self) -> Summary:
+        first_try = after_retries = hinted = revealed = open_ = 0
+        score = 0.0
+        for index, state in enumerate(self.states):
+            if self.mode == EXAM:
+                if self.submitted:
+                    score += self.exam_report[index].credit
+                continue
+            if state.status == REVEALED:
+                revealed += 1
+            elif state.status == OPEN:
+                open_ += 1
+            elif state.hints_shown:
+                hinted += 1
+            elif state.wrong_attempts:
+                after_retries += 1
+            else:
+                first_try += 1
+            score += practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown)
+        if self.mode == EXAM:
+            first_try = sum(item.verdict is not None and item.verdict.correct for item in self.exam_report)
+            open_ = len(self.steps) - first_try
+        return Summary(len(self.steps), first_try, after_retries, hinted, revealed, open_, round(score, 4),
+                       self.working_seconds())
+
+    def working_seconds(self) -> float:
+        times = [event["time"] for event in self.events]
+        return float(sum(min(later - earlier, IDLE_CAP_SECONDS) for earlier, later in zip(times, times[1:])))
+
+    # -- events, saving and resuming ---------------------------------------------------------
+    def _show(self) -> None:
+        self._record({"type": "shown", "step": str(self.step.quantity), "index": self.index})
+
+    def _record(self, event: dict) -> None:
+        if not self._replaying:
+            self.events.append({"time": self.clock(), **event})
+
+    def progress_data(self) -> dict:
+        summary = self.summary()
+        return {
+            "format": PROGRESS_FORMAT,
+            "version": PROGRESS_VERSION,
+            "exercise": self.exercise.name,
+            "title": self.exercise.title,
+            "exercise_path": str(self.exercise.path) if self.exercise.path else None,
+            "exercise_fingerprint": exercise_fingerprint(self.exercise.path),
+            "mode": self.mode,
+            "steps": len(self.steps),
+            "done": self.done_count,
+            "finished": self.finished,
+            "score": summary.score,
+            "events": self.events,
+        }
+
+    def _save(self) -> None:
+        if self.store is not None and self.progress_file is not None and not self._replaying:
+            self.store.save(self.progress_file, self.progress_data())
+
+    def _resume(self) -> None:
+        data, self.notice = self.store.load(self.progress_file, exercise_fingerprint(self.exercise.path))
+        if data is None:
+            return
+        try:
+            self.replay(data["events"])
+        except (KeyError, TypeError, ValueError, SessionError):
+            self._reset()
+            self.notice = self.store.set_aside(self.progress_file, "its history does not fit this exercise")
+
+    def _reset(self) -> None:
+        self.checker = Checker(self.solution)
+        self.states = [StepState() for _ in self.steps]
+        self.events = []
+        self.index = 0
+        self.submitted = False
+
+    def replay(self, events: list[dict]) -> None:
+        """Redo every saved action through a fresh checker; verdicts are recomputed, not trusted."""
+        positions = {str(step.quantity): index for index, step in enumerate(self.steps)}
+        self._replaying = True
+        try:
+            for event in events:
+                kind = event["type"]
+                if kind in ("answer", "hint", "reveal", "shown"):
+                    self.index = positions[event["step"]]
+                if kind == "answer":
+                    if self.mode == PRACTICE and self.state.done:
+                        continue
+                    self.answer(str(event["text"]))
+                elif kind == "hint":
+                    self.hint()
+                elif kind == "reveal":
+                    self.reveal()
+                elif kind == "submit":
+                    self.submit()
+        finally:
+            self._replaying = False
+        self.events = [dict(event) for event in events]
+        self.started = float(events[0]["time"]) if events else self.started
+        if not self.finished:
+            following = self.first_open()
+            self.index = following if following is not None else self.index

@@ -1,0 +1,108 @@
+"""Where a learner's progress lives, and how it is written so that a crash never loses it.
+
+Every save writes a temporary file beside the real one, flushes it to disk, and renames it over
+the old file: a reader sees either the old progress or the new, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+PROGRESS_FORMAT = "backprop-tutor-progress"
+PROGRESS_VERSION = 1
+
+
+def data_dir() -> Path:
+    """``$BACKPROP_TUTOR_HOME``, else ``$XDG_DATA_HOME/backprop-tutor``, else ``~/.local/share/backprop-tutor``."""
+    override = os.environ.get("BACKPROP_TUTOR_HOME")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "backprop-tutor"
+
+
+def atomic_write_json(path: Path, data) -> None:
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a saved file should not be
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def exercise_key(name: str, path: Path | None) -> str:
+    """A file name for an exercise's progress: its name plus a short hash of where it lives."""
+    where = str(path.resolve()) if path is not None else name
+    return f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
+
+
+def exercise_fingerprint(path: Path | None) -> str:
+    """Changes when the exercise file changes, so stale progress is not replayed onto new numbers."""
+    if path is None:
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+class ProgressStore:
+    """One JSON file per exercise and mode under ``data_dir()/progress``."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = (root or data_dir()) / "progress"
+
+    def path_for(self, name: str, path: Path | None, mode: str) -> Path:
+        suffix = "" if mode == "practice" else f".{mode}"
+        return self.root / f"{exercise_key(name, path)}{suffix}.json"
+
+    def save(self, file: Path, data: dict) -> None:
+        atomic_write_json(file, data)
+
+    def load(self, file: Path, fingerprint: str) -> tuple[dict | None, str | None]:
+        """The saved progress, or None and a message when the file had to be set aside."""
+        if not file.exists():
+            return None, None
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
+                return None, self.set_aside(file, "it is not a backprop-tutor progress file")
+            if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
+                return None, self.set_aside(file, "it was written by a newer version of backprop-tutor")
+            if not isinstance(data.get("events"), list):
+                return None, self.set_aside(file, "it is damaged (no list of events)")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None, self.set_aside(file, "it is damaged and cannot be read")
+        stored = data.get("exercise_fingerprint")
+        if fingerprint and stored and stored != fingerprint:
+            return None, self.set_aside(file, "the exercise has changed since you worked on it")
+        return data, None
+
+    def set_aside(self, file: Path, why: str) -> str:
+        kept = file.with_name(f"{file.stem}.set-aside-{time.strftime('%Y%m%d-%H%M%S')}.json")
+        try:
+            os.replace(file, kept)
+        except OSError:
+            return f"Your saved progress could not be used because {why}; starting afresh."
+        return f"Your saved progress could not be used because {why}. It is kept in {kept}; starting afresh."

@@ -1,0 +1,329 @@
+"""Transcripts of a session: JSON for tools (docs/transcript-format.md), Markdown and HTML for people.
+
+A transcript holds every event of the session (step shown, answer typed and how it was read,
+verdict and message, hints with their level, reveals, time stamps) and the final state of each
+step. ``tutor grade`` re-grades it from the typed answers, so stored verdicts are never trusted.
+"""
+
+from __future__ import annotations
+
+import getpass
+import html
+import json
+import time
+from pathlib import Path
+
+from ..engine.formatting import format_value, to_nested_list
+from ..exercise.expression import to_text
+from .scoring import practice_credit
+from .session import EXAM, REVEALED, Session, SessionError
+from .store import atomic_write_text, exercise_fingerprint
+
+TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
+TRANSCRIPT_VERSION = 1
+
+
+class TranscriptError(ValueError):
+    """A transcript that cannot be used, with the reason in words."""
+
+
+def learner_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "learner"
+
+
+def step_items(session: Session) -> list[dict]:
+    """The final state of every step: what was typed, the verdict, the right value, the credit."""
+    items = []
+    output = session.solution.output
+    exam_items = session.exam_report if session.mode == EXAM and session.submitted else None
+    for index, (step, state) in enumerate(zip(session.steps, session.states)):
+        expected = session.checker.expected(step.quantity)
+        verdict = state.verdict
+        if state.status == REVEALED:
+            outcome = "revealed"
+        elif verdict is None:
+            outcome = "unanswered"
+        else:
+            outcome = verdict.verdict
+        if exam_items is not None:
+            credit = exam_items[index].credit
+        else:
+            credit = practice_credit(state.status == "correct", state.wrong_attempts, state.hints_shown)
+        items.append({
+            "quantity": str(step.quantity),
+            "label": step.quantity.label(output),
+            "phase": step.phase,
+            "prompt": step.prompt,
+            "answer": state.answer,
+            "read_as": verdict.read_as if verdict else "",
+            "verdict": outcome,
+            "carried_forward": bool(verdict and verdict.carried_forward),
+            "diagnosis": verdict.diagnosis if verdict else None,
+            "message": verdict.message if verdict else "",
+            "expected": to_nested_list(expected),
+            "wrong_attempts": state.wrong_attempts,
+            "hints": state.hints_shown,
+            "credit": round(credit, 4),
+        })
+    return items
+
+
+def build_transcript(session: Session, learner: str | None = None) -> dict:
+    exercise = session.exercise
+    solution = session.solution
+    summary = session.summary()
+    return {
+        "format": TRANSCRIPT_FORMAT,
+        "version": TRANSCRIPT_VERSION,
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "learner": learner or learner_name(),
+        "mode": session.mode,
+        "exercise": {
+            "name": exercise.name,
+            "title": exercise.title,
+            "path": str(exercise.path) if exercise.path else None,
+            "fingerprint": exercise_fingerprint(exercise.path),
+            "source": exercise.source,
+        },
+        "inputs": {name: spec.text for name, spec in exercise.written_inputs.items()},
+        "graph": {node.name: to_text(node.expression) for node in exercise.written_nodes},
+        "output": solution.output,
+        "finished": session.finished,
+        "score": {
+            "points": summary.score,
+            "max": summary.total,
+            "percent": round(summary.percent, 2),
+            "first_try": summary.first_try,
+            "after_retries": summary.after_retries,
+            "hinted": summary.hinted,
+            "revealed": summary.revealed,
+            "open": summary.open,
+            "seconds": round(summary.seconds, 1),
+        },
+        "items": step_items(session),
+        "events": session.events,
+        "final": {name: {"value": to_nested_list(solution.values[name]), "grad": to_nested_list(solution.grads[name])}
+                  for name in solution.names},
+    }
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+def mermaid_graph(transcript: dict, solution) -> str:
+    """The graph as a Mermaid flowchart, each node with its final value and gradient."""
+    lines = ["```mermaid", "flowchart LR"]
+    identifiers = {name: f"n{index}" for index, name in enumerate(solution.names)}
+    for name in solution.names:
+        final = transcript["final"][name]
+        label = f"{name} = {format_value(final['value'], 4)}<br/>∇ {format_value(final['grad'], 4)}"
+        shape = ('["', '"]') if name in solution.graph.inputs else ('("', '")')
+        lines.append(f"    {identifiers[name]}{shape[0]}{_mermaid_escape(label)}{shape[1]}")
+    for source, target in solution.edges:
+        local = format_value(solution.local_derivative(target, source).value, 3)
+        lines.append(f"    {identifiers[source]} -->|\"{_mermaid_escape(local)}\"| {identifiers[target]}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def _mermaid_escape(text: str) -> str:
+    return text.replace('"', "#quot;").replace("[", "#91;").replace("]", "#93;")
+
+
+def _event_lines(transcript: dict, quantity: str) -> list[str]:
+    lines = []
+    for event in transcript["events"]:
+        if event.get("step") != quantity or event["type"] not in ("answer", "hint", "reveal"):
+            continue
+        stamp = time.strftime("%H:%M:%S", time.localtime(event["time"]))
+        if event["type"] == "answer":
+            verdict = event.get("verdict") or ("unreadable" if not event.get("readable", True) else "saved")
+            message = f" — {event['message']}" if event.get("message") else ""
+            lines.append(f"- {stamp} typed `{event['text']}` (read as {event.get('read_as') or '?'}): "
+                         f"**{verdict}**{message}")
+        elif event["type"] == "hint":
+            lines.append(f"- {stamp} asked for hint {event['level']}")
+        else:
+            lines.append(f"- {stamp} revealed the answer")
+    return lines
+
+
+def to_markdown(transcript: dict, solution) -> str:
+    score = transcript["score"]
+    parts = [
+        f"# {transcript['exercise']['title']}",
+        "",
+        f"Learner: {transcript['learner']} · mode: {transcript['mode']} · generated {transcript['generated']}",
+        "",
+        f"**Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)** — right first time "
+        f"{score['first_try']}, after retries {score['after_retries']}, with hints {score['hinted']}, "
+        f"revealed {score['revealed']}, not done {score['open']}.",
+        "",
+        "## Inputs",
+        "",
+        "| input | value |",
+        "| --- | --- |",
+        *[f"| {name} | {value} |" for name, value in transcript["inputs"].items()],
+        "",
+        "## Graph",
+        "",
+        "| node | expression |",
+        "| --- | --- |",
+        *[f"| {name} | `{expression}` |" for name, expression in transcript["graph"].items()],
+        "",
+        mermaid_graph(transcript, solution),
+        "",
+        "## Steps",
+        "",
+    ]
+    for number, item in enumerate(transcript["items"], start=1):
+        parts.append(f"### {number}. {item['phase']}: {item['prompt']}")
+        parts.append("")
+        parts.append(f"Verdict: **{item['verdict']}**" + (" (graded using earlier answers)" if item["carried_forward"]
+                                                            else "")
+                     + (f" · mistake: {item['diagnosis']}" if item["diagnosis"] else "")
+                     + f" · right value: `{format_value(item['expected'])}` · credit {item['credit']:g}")
+        parts.append("")
+        parts.extend(_event_lines(transcript, item["quantity"]) or ["- (no answer)"])
+        parts.append("")
+    return "\n".join(parts)
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
+h1 { margin-bottom: 0.2rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; width: 100%; }
+th, td { border: 1px solid #999; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #eee; }
+code { font-family: ui-monospace, monospace; }
+.correct { color: #075e07; } .wrong { color: #9b0000; } .revealed, .unanswered { color: #6b4e00; }
+.score { font-size: 1.2rem; font-weight: bold; }
+@media print { body { margin: 0; max-width: none; } tr { page-break-inside: avoid; } }
+"""
+
+
+def to_html(transcript: dict, solution) -> str:
+    escape = html.escape
+    score = transcript["score"]
+    rows = []
+    for number, item in enumerate(transcript["items"], start=1):
+        history = "<br>".join(escape(line.lstrip("- ").replace("**", "").replace("`", ""))
+                              for line in _event_lines(transcript, item["quantity"])) or "(no answer)"
+        verdict = item["verdict"] + (" (earlier answers)" if item["carried_forward"] else "")
+        rows.append(
+            f"<tr><td>{number}</td><td>{escape(item['phase'])}: {escape(item['prompt'])}</td>"
+            f"<td><code>{escape(item['answer'])}</code></td><td class=\"{escape(item['verdict'])}\">{escape(verdict)}"
+            f"{'<br>' + escape(item['diagnosis']) if item['diagnosis'] else ''}</td>"
+            f"<td><code>{escape(format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
+            f"<td>{history}</td></tr>")
+    final_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
+                  f"<td><code>{escape(format_value(final['grad']))}</code></td></tr>"
+                  for name, final in transcript["final"].items()]
+    graph_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(expression)}</code></td></tr>"
+                  for name, expression in transcript["graph"].items()]
+    input_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(value)}</code></td></tr>"
+                  for name, value in transcript["inputs"].items()]
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{escape(transcript['exercise']['title'])}: transcript</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<h1>{escape(transcript['exercise']['title'])}</h1>
+<p>Learner: {escape(transcript['learner'])} · mode: {escape(transcript['mode'])} · {escape(transcript['generated'])}</p>
+<p class="score">Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)</p>
+<p>Right first time {score['first_try']}, after retries {score['after_retries']}, with hints {score['hinted']},
+revealed {score['revealed']}, not done {score['open']}.</p>
+<h2>Inputs</h2>
+<table><tr><th>input</th><th>value</th></tr>{''.join(input_rows)}</table>
+<h2>Graph</h2>
+<table><tr><th>node</th><th>expression</th></tr>{''.join(graph_rows)}</table>
+<h2>Final values and gradients of {escape(transcript['output'])}</h2>
+<table><tr><th>name</th><th>value</th><th>gradient</th></tr>{''.join(final_rows)}</table>
+<h2>Steps</h2>
+<table><tr><th>#</th><th>step</th><th>answer</th><th>verdict</th><th>right value</th><th>credit</th><th>history</th></tr>
+{''.join(rows)}</table>
+</body>
+</html>
+"""
+
+
+# -- reading and re-grading ---------------------------------------------------------------------
+
+def check_transcript(data) -> dict:
+    """A transcript's JSON, checked for the fields a re-grade needs."""
+    if not isinstance(data, dict) or data.get("format") != TRANSCRIPT_FORMAT:
+        raise TranscriptError("this is not a backprop-tutor transcript")
+    version = data.get("version")
+    if not isinstance(version, int):
+        raise TranscriptError("the transcript has no format version")
+    if version > TRANSCRIPT_VERSION:
+        raise TranscriptError(f"the transcript is format version {version}, written by a newer backprop-tutor; "
+                              f"this one reads version {TRANSCRIPT_VERSION}: please upgrade")
+    for key, kind in (("exercise", dict), ("events", list), ("items", list), ("score", dict), ("mode", str)):
+        if not isinstance(data.get(key), kind):
+            raise TranscriptError(f"the transcript is damaged: '{key}' is missing or malformed")
+    if data["mode"] not in ("practice", "exam"):
+        raise TranscriptError(f"the transcript has an unknown mode '{data['mode']}'")
+    for event in data["events"]:
+        if not isinstance(event, dict) or "type" not in event or not isinstance(event.get("time"), (int, float)):
+            raise TranscriptError("the transcript is damaged: an event has no type or time")
+    return data
+
+
+def regrade(transcript: dict, exercise) -> tuple[dict, list[str]]:
+    """Replay the typed answers on a fresh session; return the re-derived transcript and every place
+    where the stored one disagrees with it (a verdict or score edited by hand)."""
+    session = Session(exercise, mode=transcript["mode"])
+    try:
+        session.replay(transcript["events"])
+    except (KeyError, TypeError, ValueError, SessionError):
+        raise TranscriptError("the transcript's answers do not fit this exercise's steps") from None
+    fresh = build_transcript(session, transcript.get("learner"))
+    differences = []
+    stored_items = {item.get("quantity"): item for item in transcript["items"] if isinstance(item, dict)}
+    for item in fresh["items"]:
+        stored = stored_items.get(item["quantity"])
+        if stored is None:
+            differences.append(f"{item['quantity']}: missing from the transcript")
+            continue
+        for key in ("verdict", "credit", "answer"):
+            if stored.get(key) != item[key]:
+                differences.append(f"{item['quantity']}: stored {key} {stored.get(key)!r}, re-graded {item[key]!r}")
+    for key in ("points", "max"):
+        if transcript["score"].get(key) != fresh["score"][key]:
+            differences.append(f"score: stored {key} {transcript['score'].get(key)!r}, re-graded {fresh['score'][key]!r}")
+    fingerprint = transcript["exercise"].get("fingerprint")
+    if fingerprint and fresh["exercise"]["fingerprint"] and fingerprint != fresh["exercise"]["fingerprint"]:
+        differences.append("the exercise file differs from the one the learner worked on")
+    return fresh, differences
+
+
+def write_transcript(transcript: dict, solution, form: str, destination: Path | None) -> str:
+    if form == "json":
+        text = json.dumps(transcript, indent=2, ensure_ascii=False)
+    elif form == "md":
+        text = to_markdown(transcript, solution)
+    else:
+        text = to_html(transcript, solution)
+    if destination is not None:
+        atomic_write_text(destination, text)
+    return text
+
+
+def export_all(session: Session, folder: Path, learner: str | None = None) -> list[Path]:
+    """Write the transcript in all three formats; return the files written."""
+    transcript = build_transcript(session, learner)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    written = []
+    for form, suffix in (("md", ".md"), ("json", ".json"), ("html", ".html")):
+        path = folder / f"{session.exercise.name}-{session.mode}-{stamp}{suffix}"
+        write_transcript(transcript, session.solution, form, path)
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""The Textual tutor. Importing this package imports Textual; headless commands never do."""

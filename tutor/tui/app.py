@@ -1,0 +1,124 @@
+"""The Textual application: it renders a session and forwards key presses; no teaching logic."""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..exercise import ExerciseFileError, resolve_exercise
+from ..session import EXAM, Session
+from ..session.store import ProgressStore, data_dir
+from ..session.transcript import export_all
+from .screens.catalog import CatalogScreen
+from .screens.exercise import ExerciseScreen
+from .screens.help import HelpScreen, ResumeExamScreen
+from .screens.report import ExamReportScreen
+from .screens.summary import SummaryScreen
+
+
+def unfinished(progress: Path) -> bool:
+    """A saved exam that was not submitted (the program was closed, or killed, mid-exam)."""
+    try:
+        return not json.loads(progress.read_text(encoding="utf-8")).get("finished", False)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+class TutorApp(App):
+    CSS_PATH = "tutor.tcss"
+    TITLE = "backprop-tutor"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", key_display="^q", id="quit"),
+    ]
+
+    def __init__(self, exercise: str | None = None, mode: str = "practice", store: ProgressStore | None = None,
+                 light: bool = False, exam_feedback: bool = False, time_limit: float | None = None,
+                 clock: Callable[[], float] = time.time):
+        super().__init__()
+        self.clock = clock  # a fixed clock makes snapshot tests reproducible
+        self.initial_exercise = exercise
+        self.initial_mode = mode
+        self.store = store if store is not None else ProgressStore()
+        self.exam_feedback = exam_feedback
+        self.time_limit = time_limit
+        if light:
+            self.theme = "textual-light"
+
+    def on_mount(self) -> None:
+        self.push_screen(CatalogScreen())
+        if self.initial_exercise is not None:
+            self.open_exercise(self.initial_exercise, self.initial_mode)
+
+    # -- navigation used by the screens ------------------------------------------------------
+    def open_exercise(self, reference: str, mode: str = "practice") -> None:
+        try:
+            exercise = resolve_exercise(reference)
+        except ExerciseFileError as error:
+            self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
+            return
+        progress = self.store.path_for(exercise.name, exercise.path, mode)
+        if mode == EXAM and unfinished(progress):
+            def chosen(resume: bool | None) -> None:
+                if resume is None:
+                    return
+                if not resume:
+                    self.store.set_aside(progress, "you started the exam over")
+                self.start_session(exercise, mode)
+
+            self.push_screen(ResumeExamScreen(exercise.title), chosen)
+            return
+        self.start_session(exercise, mode)
+
+    def start_session(self, exercise, mode: str) -> None:
+        try:
+            session = Session(exercise, mode=mode, store=self.store, clock=self.clock, exam_feedback=self.exam_feedback,
+                              time_limit=self.time_limit if mode == EXAM else None)
+        except ExerciseFileError as error:
+            self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
+            return
+        self.push_screen(ExerciseScreen(session))
+        if session.finished:
+            self.show_summary(session) if mode != EXAM else self.show_exam_report(session)
+
+    def export_transcript(self, session: Session) -> None:
+        try:
+            written = export_all(session, data_dir() / "transcripts")
+        except OSError as error:
+            self.notify(f"Could not write the transcript: {error.strerror}", severity="error", timeout=10)
+            return
+        self.notify("Transcript saved:\n" + "\n".join(str(path) for path in written), timeout=10)
+
+    def back_to_catalog(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def show_summary(self, session: Session) -> None:
+        self.push_screen(SummaryScreen(session))
+
+    def show_exam_report(self, session: Session) -> None:
+        self.push_screen(ExamReportScreen(session))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            session = getattr(self.screen, "session", None)
+            self.push_screen(HelpScreen(session.exercise if session is not None else None))
+
+    # -- every key binding is also a command in the palette ----------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen or not active.enabled:
+                continue
+            seen.add(binding.description)
+            yield SystemCommand(binding.description, f"Key: {self.get_key_display(binding)}",
+                                partial(active.node.run_action, binding.action))

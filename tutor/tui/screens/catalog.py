@@ -1,0 +1,88 @@
+"""The catalog: every built-in exercise with the learner's progress, filtered by typing."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from ...session.catalog import CatalogEntry, catalog_entries
+
+
+class CatalogScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "practice", "Practice", id="practice", priority=True),
+        Binding("f8", "exam", "Exam", id="exam"),
+        Binding("down", "cursor(1)", "Down", show=False, id="cursor-down", priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, id="cursor-up", priority=True),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.entries: list[CatalogEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Pick an exercise: type to filter, ↑/↓ to choose, Enter to start. F1 for help.", id="catalog-intro")
+        yield Input(placeholder="filter by name, title or tag", id="filter")
+        yield DataTable(id="exercises", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "backprop-tutor"
+        self.sub_title = "catalog"
+        table = self.query_one("#exercises", DataTable)
+        table.add_columns("exercise", "tags", "level", "size", "your progress")
+        self.reload()
+        self.query_one("#filter", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.entries = catalog_entries(self.app.store)
+        self.show(self.query_one("#filter", Input).value)
+
+    def show(self, text: str) -> None:
+        table = self.query_one("#exercises", DataTable)
+        table.clear()
+        for entry in self.entries:
+            if entry.matches(text):
+                table.add_row(entry.title, ", ".join(entry.tags), "★" * entry.difficulty, str(entry.size),
+                              entry.progress_text, key=entry.name)
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.show(event.value)
+
+    def selected(self) -> CatalogEntry | None:
+        table = self.query_one("#exercises", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next(entry for entry in self.entries if entry.name == key)
+
+    def action_cursor(self, delta: int) -> None:
+        table = self.query_one("#exercises", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+
+    def action_practice(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.app.open_exercise(str(entry.path), mode="practice")
+
+    def action_exam(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.app.open_exercise(str(entry.path), mode="exam")
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        self.action_practice()

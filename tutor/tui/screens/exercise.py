@@ -1,0 +1,228 @@
+"""Working an exercise: the graph, the current step's prompt, the answer field, the feedback."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, ProgressBar, Static
+
+from ...session import EXAM, PRACTICE, REVEALED, Session, SessionError
+from ...session.picture import session_picture
+from ..widgets.graph_view import GraphView
+
+
+class ExerciseScreen(Screen):
+    # Function keys and page keys, so every action works while the answer field has focus.
+    STEPS = Binding.Group("Step")
+    BINDINGS = [
+        Binding("f2", "hint", "Hint", id="hint"),
+        Binding("f3", "reveal", "Reveal", tooltip="Show the answer; the step counts as revealed", id="reveal"),
+        Binding("pageup", "previous_step", "Previous step", key_display="PgUp", group=STEPS,
+                priority=True, id="previous-step"),
+        Binding("pagedown", "next_step", "Next step", key_display="PgDn", group=STEPS,
+                priority=True, id="next-step"),
+        Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML", id="export"),
+        Binding("f9", "submit_exam", "Submit", tooltip="Submit the exam", id="submit-exam"),
+        Binding("escape", "back", "Back", tooltip="Back to the catalog", id="back"),
+    ]
+
+    step_index: reactive[int] = reactive(0)
+    feedback: reactive[str] = reactive("")
+    hints: reactive[tuple[str, ...]] = reactive(())
+
+    def __init__(self, session: Session, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield GraphView(id="graph")
+        with Vertical(id="step-panel"):
+            yield Static(id="phase")
+            yield Static(id="prompt")
+            with Horizontal(id="answer-row"):
+                yield Static("Your answer ›", id="answer-label")
+                yield Input(id="answer", compact=True)
+            yield Static(id="preview")
+            yield Static(id="feedback")
+            yield Static(id="hints")
+        with Horizontal(id="status"):
+            yield ProgressBar(total=len(self.session.steps), show_eta=False, id="progress")
+            yield Static(id="score")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.session.exercise.title
+        self.sub_title = "exam" if self.session.mode == EXAM else "practice"
+        if self.session.notice:
+            self.notify(self.session.notice, severity="warning", timeout=10)
+        self.step_index = self.session.index
+        self.refresh_step()
+        self.query_one("#answer", Input).focus()
+        if self.session.time_limit is not None and not self.session.submitted:
+            self.set_interval(1, self.tick)
+
+    def tick(self) -> None:
+        """The exam countdown: shown beside the progress bar; at zero the exam is submitted."""
+        left = self.session.time_left()
+        if left is None or self.session.submitted:
+            return
+        if left <= 0:
+            self.notify("Time is up: your answers have been submitted.", timeout=8)
+            self.action_submit_exam()
+            return
+        self.query_one("#score", Static).update(self.status_text())
+    # -- keeping the screen in step with the session -----------------------------------------
+    def watch_step_index(self, index: int) -> None:
+        if self.is_mounted:
+            self.refresh_step()
+
+    def watch_feedback(self, text: str) -> None:
+        feedback = self.query_one("#feedback", Static)
+        feedback.update(text)
+        feedback.display = bool(text)  # an empty line would only take room from the graph
+
+    def watch_hints(self, hints: tuple[str, ...]) -> None:
+        panel = self.query_one("#hints", Static)
+        panel.update("\n".join(f"Hint {number}: {hint}" for number, hint in enumerate(hints, start=1)))
+        panel.display = bool(hints)
+
+    def sync(self) -> None:
+        """After an action: pull the session's state into the reactive attributes."""
+        if self.step_index != self.session.index:
+            self.step_index = self.session.index
+        else:
+            self.refresh_step()
+
+    def refresh_step(self) -> None:
+        session = self.session
+        step, state = session.step, session.state
+        self.query_one("#phase", Static).update(
+            f"{step.phase} · step {session.index + 1} of {len(session.steps)} · answer: {step.answer_format}")
+        self.query_one("#prompt", Static).update(step.prompt)
+        field = self.query_one("#answer", Input)
+        reviewing = session.mode == PRACTICE and state.done
+        field.disabled = reviewing or session.submitted
+        field.placeholder = step.answer_format
+        if reviewing:
+            field.value = state.answer if state.status != REVEALED else ""
+            self.query_one("#preview", Static).update("")
+            self.feedback = self.review_text()
+        else:
+            field.value = state.answer if session.mode == EXAM else ""
+            self.query_one("#preview", Static).update(session.preview(field.value))
+            verdict = state.verdict
+            self.feedback = self.verdict_text(verdict) if verdict is not None and session.mode == PRACTICE else ""
+            if not reviewing and self.focused is not self.query_one("#graph"):
+                field.focus()
+        self.hints = tuple(session.hints_shown()) if session.mode == PRACTICE else ()
+        self.query_one("#graph", GraphView).show(session_picture(session))
+        self.query_one("#progress", ProgressBar).update(progress=session.done_count)
+        self.query_one("#score", Static).update(self.status_text())
+
+    def status_text(self) -> str:
+        session = self.session
+        if session.mode == PRACTICE:
+            summary = session.summary()
+            return f"score {summary.score:g}/{summary.total}"
+        text = f"{session.done_count}/{len(session.steps)} answered"
+        left = session.time_left()
+        if left is not None:
+            minutes, seconds = divmod(int(left), 60)
+            text += f" · time left {minutes}:{seconds:02d}"
+        return text
+
+    def review_text(self) -> str:
+        state = self.session.state
+        if state.status == REVEALED:
+            return f"Revealed: {self.session.worked_answer()}"
+        return f"Done. {self.verdict_text(state.verdict)} PageDown for the next step."
+
+    @staticmethod
+    def verdict_text(verdict) -> str:
+        if verdict is None:
+            return ""
+        mark = "✓" if verdict.correct else "✗"
+        text = f"{mark} {verdict.message}"
+        if verdict.notes:
+            text += " (" + "; ".join(verdict.notes) + ")"
+        return text
+
+    # -- what the learner does ---------------------------------------------------------------
+    @on(Input.Changed, "#answer")
+    def show_reading(self, event: Input.Changed) -> None:
+        if not event.input.disabled:
+            self.query_one("#preview", Static).update(self.session.preview(event.value))
+
+    @on(Input.Submitted, "#answer")
+    def submit_answer(self, event: Input.Submitted) -> None:
+        try:
+            verdict = self.session.answer(event.value)
+        except SessionError as error:
+            self.feedback = str(error)
+            return
+        self.sync()
+        if self.session.mode == EXAM:
+            self.feedback = (self.verdict_text(verdict) if not verdict.readable or self.session.exam_feedback
+                             else f"Saved your answer to the previous step (read as {verdict.read_as}).")
+        elif not verdict.readable:
+            self.feedback = f"✗ {verdict.message} (not counted as a try)"
+        elif verdict.correct and self.session.finished:
+            self.app.show_summary(self.session)
+        elif not verdict.correct:
+            self.feedback = self.verdict_text(verdict) + " Try again, F2 for a hint, F3 to see the answer."
+            self.query_one("#answer", Input).value = ""
+        else:
+            self.feedback = f"{self.verdict_text(verdict)} On to step {self.session.index + 1}."
+
+    def action_hint(self) -> None:
+        try:
+            hint = self.session.hint()
+        except SessionError as error:
+            self.feedback = str(error)
+            return
+        if hint is None:
+            self.notify("No more hints for this step: F3 shows the answer.", timeout=4)
+        self.hints = tuple(self.session.hints_shown())
+
+    def action_reveal(self) -> None:
+        try:
+            self.session.reveal()
+        except SessionError as error:
+            self.feedback = str(error)
+            return
+        self.refresh_step()
+        if self.session.finished:
+            self.app.show_summary(self.session)
+
+    def action_previous_step(self) -> None:
+        self.session.previous_step()
+        self.sync()
+
+    def action_next_step(self) -> None:
+        self.session.next_step()
+        self.sync()
+
+    def action_submit_exam(self) -> None:
+        if self.session.mode != EXAM:
+            return
+        self.session.submit()
+        self.app.show_exam_report(self.session)
+
+    def action_export(self) -> None:
+        self.app.export_transcript(self.session)
+
+    def action_back(self) -> None:
+        self.app.back_to_catalog()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        exam = self.session.mode == EXAM
+        if action in ("hint", "reveal") and exam:
+            return False
+        if action == "submit_exam" and not exam:
+            return False
+        return True

@@ -1,0 +1,94 @@
+"""F1: how to use the tutor, and how to type answers."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown, Static
+
+from ...exercise.model import Exercise
+
+HELP = """\
+# How the tutor works
+
+You work an exercise **step by step**: first the *forward pass* (the value of each node), then the
+*backward pass* from the output (gradient 1): the local derivative on each edge, then each node's
+gradient, which is the **sum over every path** from the node to the output.
+
+## Keys (they work while you type)
+
+| key | action |
+| --- | --- |
+| Enter | check your answer |
+| F2 | a hint: press again for a more specific one |
+| F3 | show the answer and how it is computed (the step counts as revealed) |
+| PageUp / PageDown | previous / next step (review what you did) |
+| F6 | save the transcript (Markdown, JSON and HTML) |
+| Tab | move between the answer field and the graph (scroll the graph with the arrow keys) |
+| F8 | (in the catalog) start the exercise as an exam |
+| F9 | (in an exam) submit your answers |
+| Escape | back to the catalog (your progress is saved after every answer) |
+| Ctrl+P | all commands |
+| Ctrl+Q | quit |
+
+## Typing answers
+
+- numbers: `-0.12`, `1e-3`, `0,94` (a decimal comma is fine in a single number)
+- fractions and arithmetic: `14/5`, `2*(0.94 - 1)`, `sigmoid(2.8)`, `exp(-1)`
+- vectors: `[0.21, -0.24]`; matrices as rows: `[[1, 2], [3, 4]]`
+
+Answers rounded to 3 significant figures are right. If an earlier answer of yours was rounded,
+later answers worked from it are accepted too ("graded using your earlier answers").
+An answer the tutor cannot read is explained and does not count as a try.
+
+In the graph, the current node has a double border; `= ?` is a value still to find and `∇` a gradient.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The exercise's own description (when one is open), then how the tutor works."""
+
+    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="close-help")]
+
+    def __init__(self, exercise: Exercise | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.text = HELP
+        if exercise is not None:
+            source = f"\n\n*Source: {exercise.source}*" if exercise.source else ""
+            self.text = f"# {exercise.title}\n\n{exercise.description or 'No description.'}{source}\n\n---\n\n{HELP}"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-panel"):
+            yield Markdown(self.text)
+
+
+class ResumeExamScreen(ModalScreen[bool | None]):
+    """Reopening an exam that was not submitted: carry on, or start over (the old answers are kept)."""
+
+    BINDINGS = [
+        Binding("enter", "resume", "Resume", id="resume-exam", priority=True),
+        Binding("f8", "restart", "Start over", id="restart-exam"),
+        Binding("escape", "cancel", "Cancel", id="cancel-exam"),
+    ]
+
+    def __init__(self, title: str, **kwargs):
+        super().__init__(**kwargs)
+        self.exercise_title = title
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="resume-panel"):
+            yield Static(f"You have an exam in progress on “{self.exercise_title}”.\n\n"
+                         "Enter: resume where you stopped · F8: start over (your old answers are kept in a file) "
+                         "· Escape: back to the catalog")
+        yield Footer(compact=True)
+
+    def action_resume(self) -> None:
+        self.dismiss(True)
+
+    def action_restart(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

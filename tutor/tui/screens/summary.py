@@ -1,0 +1,56 @@
+"""The end of an exercise: how it went."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...session import Session
+
+
+def format_seconds(seconds: float) -> str:
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+class SummaryScreen(Screen):
+    BINDINGS = [
+        Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML",
+                id="summary-export"),
+        Binding("escape", "app.back_to_catalog", "Catalog", id="summary-catalog"),
+        Binding("f7", "review", "Review steps", id="review"),
+    ]
+
+    def __init__(self, session: Session, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        summary = self.session.summary()
+        yield Header()
+        with Vertical(id="summary"):
+            yield Static(f"Finished: {self.session.exercise.title}", id="summary-title")
+            yield Static(
+                f"Steps: {summary.total}\n"
+                f"Right first time: {summary.first_try}\n"
+                f"Right after retries: {summary.after_retries}\n"
+                f"Right with hints: {summary.hinted}\n"
+                f"Revealed: {summary.revealed}\n"
+                f"Time: {format_seconds(summary.seconds)}\n"
+                f"Score: {summary.score:g} of {summary.total} ({summary.percent:.0f}%)",
+                id="summary-body")
+            yield Static("Escape: back to the catalog · F7: review your steps", id="summary-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.session.exercise.title
+        self.sub_title = "summary"
+
+    def action_review(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        self.app.export_transcript(self.session)
