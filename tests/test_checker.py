@@ -175,16 +175,13 @@ def test_fraction_for_an_irrational_value_falls_back_to_tolerance(text, expected
     assert matches(text, expected)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: compare() treats any float within 1e-12 of a fraction with denominator "
-                                       "<= 10^6 as 'a simple fraction'; most irrationals qualify (sqrt(2)/2 ~ "
-                                       "665857/941664), so a close fraction is refused as 'not exactly 665857/941664'")
 @pytest.mark.parametrize("text, expected", [
     ("707/1000", math.sqrt(2) / 2),
     ("22/7", math.pi),
     ("33/35", 1 / (1 + math.exp(-2.8))),   # the seed exercise's yhat
     ("26/15", math.sqrt(3)),
 ])
-def test_fraction_for_an_irrational_value_falls_back_to_tolerance_known_bug(text, expected):
+def test_fraction_for_an_irrational_value_falls_back_to_tolerance(text, expected):
     assert matches(text, expected)
 
 
@@ -407,9 +404,6 @@ def test_scalar_for_an_elementwise_matrix_derivative_is_wrong(make_solution):
     assert check(Checker(solution), "local.z.W", "[[2, 2, 2], [2, 2, 2]]").verdict == CORRECT
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a wrong diagonal Jacobian for an elementwise derivative is reported as "
-                                       "'a vector of 2 expected, got a 2x2 matrix' although a 2x2 matrix is an "
-                                       "accepted form; the reason is always taken from the vector form")
 def test_wrong_jacobian_form_is_not_reported_as_a_shape_mismatch(make_solution):
     solution = make_solution(VECTOR_SIGMOID)
     d = _vector_slope(solution)

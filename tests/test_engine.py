@@ -624,9 +624,6 @@ def test_output_that_is_not_the_last_node_gets_zero_gradients_elsewhere():
     assert solution.grads["y"] == 0.0 and solution.grads["M"] == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (minor): sqrt's infinite local derivative at 0 times a zero upstream "
-                                       "gradient gives 0*inf = nan, so solve() refuses with 'the gradient of x is "
-                                       "infinite or undefined' although L does not depend on x[1] at all")
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_gradient_through_an_unused_sqrt_at_zero_is_zero():
     solution = solve(exercise("""

@@ -498,7 +498,7 @@ def test_node_that_is_not_a_string():
 
 
 def test_unknown_function_is_reported_with_the_node_line():
-    problems = solve_problems("""
+    problems = problems_of("""
         title = "t"
         [inputs]
         x = 1
@@ -511,7 +511,7 @@ def test_unknown_function_is_reported_with_the_node_line():
 
 
 def test_wrong_number_of_arguments():
-    problems = solve_problems("""
+    problems = problems_of("""
         title = "t"
         [inputs]
         x = 1
@@ -899,11 +899,8 @@ def test_folder_instead_of_a_file(tmp_path):
 
 # -- known bugs -----------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unknown function inside an input's constant expression (x = "
-                                       "\"sigmod(1)\") is never checked; solve() crashes with KeyError: 'sigmod' "
-                                       "instead of raising ExerciseFileError")
 def test_unknown_function_in_an_input_is_a_problem_not_a_crash():
-    problems = solve_problems("""
+    problems = problems_of("""
         title = "t"
         [inputs]
         x = "sigmod(1)"
@@ -914,10 +911,8 @@ def test_unknown_function_in_an_input_is_a_problem_not_a_crash():
     assert "unknown function 'sigmod'" in problems[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the arity of a function inside an input's constant expression (x = "
-                                       "\"add(1)\") is never checked; solve() crashes with TypeError")
 def test_wrong_arity_in_an_input_is_a_problem_not_a_crash():
-    problems = solve_problems("""
+    problems = problems_of("""
         title = "t"
         [inputs]
         x = "add(1)"
@@ -927,34 +922,23 @@ def test_wrong_arity_in_an_input_is_a_problem_not_a_crash():
     assert problems[0].line == 3
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse_exercise crashes with AssertionError (from the tokenizer) on a "
-                                       "node written with a superscript, z = \"x²\"")
-def test_superscript_in_a_node_is_a_problem_not_a_crash():
-    problem = only_problem("""
-        title = "t"
-        [inputs]
-        x = 1
-        [graph]
-        z = "x²"
-    """)
-    assert problem.line == 5
+def test_a_superscript_in_a_node_reads_as_a_power():
+    exercise = parse_exercise('title = "t"\n[inputs]\nx = 3\n[graph]\nz = "x²"\n', None, "superscript")
+    assert float(solve(exercise).values["z"]) == 9.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a long flat sum (x+x+...+x, 1000 terms, 1999 characters, under the "
-                                       "2,000 limit) is not bounded by MAX_DEPTH; solve() raises RecursionError")
 def test_long_flat_sum_in_a_node_is_solved_or_refused_cleanly():
     expression = "+".join(["x"] * 1000)
     assert len(expression) < 2000
-    exercise = parse_exercise(f'title = "t"\n[inputs]\nx = 1\n[graph]\nz = "{expression}"\n', None, "long")
     try:
+        exercise = parse_exercise(f'title = "t"\n[inputs]\nx = 1\n[graph]\nz = "{expression}"\n', None, "long")
         solution = solve(exercise)
-    except ExerciseFileError:
+    except ExerciseFileError as error:
+        assert "split it into several nodes" in str(error)
         return
     assert float(solution.values["z"]) == 1000.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the docs say input and node names 'must not be the name of a "
-                                       "function', but an input named sigmoid is accepted")
 def test_a_name_that_is_a_function_name_is_refused():
     problems = problems_of("""
         title = "t"
@@ -966,8 +950,6 @@ def test_a_name_that_is_a_function_name_is_refused():
     assert problems[0].line == 3
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an input whose value is refused (x = nan) is then also reported as "
-                                       "'node z uses x, which is not defined', which is false and misleading")
 def test_a_refused_input_is_not_also_reported_as_undefined():
     problems = problems_of("""
         title = "t"
@@ -979,9 +961,6 @@ def test_a_refused_input_is_not_also_reported_as_undefined():
     assert [problem.line for problem in problems] == [3]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: 'inputs = 4' (not a table) reports \"'inputs' must be a table\" twice "
-                                       "(table('inputs') is called by inputs() and again by graph()) plus a "
-                                       "spurious '[inputs] is empty'")
 def test_each_problem_is_listed_once():
     problems = problems_of("""
         title = "t"
@@ -994,24 +973,23 @@ def test_each_problem_is_listed_once():
     assert not any("is empty" in message for message in messages), messages
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: solve() checks only gradients for infinities; a node off the path to the "
-                                       "output (L = sqrt(x) at x = 0, output q) makes the asked local derivative "
-                                       "dL/dx infinite, and no typed answer can ever be accepted")
 def test_an_infinite_asked_local_derivative_is_refused():
-    problems = solve_problems("""
+    from tutor.grading import asked_quantities
+
+    solution = solve(parse_exercise(dedent("""
         title = "t"
         [inputs]
         x = 0
         [graph]
         L = "sqrt(x)"
         q = "x*x + x"
-    """)
-    assert problems[0].line == 5
+    """), None, "numbers"))
+    with pytest.raises(ExerciseFileError) as caught:
+        asked_quantities(solution)  # what tutor validate and every session build on
+    assert caught.value.problems[0].line == 5
+    assert "infinite" in caught.value.problems[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a learning_rate integer too large for a float (tomllib reads integers of "
-                                       "any size) makes math.isfinite() raise OverflowError in the loader instead of "
-                                       "an ExerciseFileError")
 def test_huge_integer_learning_rate_is_a_problem_not_a_crash():
     text = ('title = "t"\nparams = ["w"]\n[inputs]\nw = 2\n[graph]\nL = "w*w"\n[update]\n'
             "learning_rate = 1" + "0" * 400 + "\n")

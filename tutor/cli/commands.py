@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+import os
+import sys
+
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from ..engine import solve
@@ -17,12 +19,18 @@ from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names
 from ..exercise.model import Exercise
 from ..grading import Checker, Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule
-from ..session import Session
-from ..session.transcript import build_transcript, write_transcript
 from .answers import read_answers_file
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
-console = Console(highlight=False)
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """`tutor solve x | head`: the reader has gone; that is not an error (Rich would exit 1)."""
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+
+console = _Console(highlight=False)
 
 
 def _print_json(data) -> None:
@@ -84,6 +92,8 @@ def command_show(arguments: argparse.Namespace) -> int:
         return EXIT_OK
     console.print(f"[bold]{exercise.title}[/]  [dim]({exercise.name}, difficulty {exercise.difficulty}/5)[/]")
     if exercise.description:
+        from rich.markdown import Markdown  # only `show` needs it: keep the other commands quick to start
+
         console.print(Markdown(exercise.description))
     if exercise.source:
         console.print(f"[dim]Source: {exercise.source}[/]")
@@ -206,7 +216,11 @@ def command_check(arguments: argparse.Namespace) -> int:
                                                                   "or [grad] table")])
     # With --transcript the answers are typed into a session, one try each, in the file's order;
     # either way one checker grades them all, so error carried forward works as in a session.
-    session = Session(solution.exercise) if arguments.transcript else None
+    session = None
+    if arguments.transcript:
+        from ..session import Session  # only --transcript needs a session
+
+        session = Session(solution.exercise)
     checker = session.checker if session is not None else Checker(solution)
     positions = {step.quantity: index for index, step in enumerate(session.steps)} if session is not None else {}
     verdicts = []
@@ -217,6 +231,8 @@ def command_check(arguments: argparse.Namespace) -> int:
         else:
             verdicts.append(checker.check(answer.quantity, answer.text))
     if session is not None:
+        from ..session.transcript import build_transcript, write_transcript
+
         transcript = build_transcript(session, arguments.learner)
         transcript["origin"] = f"tutor check {arguments.answers}"
         form = {".md": "md", ".html": "html", ".htm": "html"}.get(arguments.transcript.suffix.lower(), "json")

@@ -94,11 +94,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     from ..exercise import ExerciseFileError
-    from . import commands, transcripts
-
     if arguments.command in (None, "run", "exam"):
         return _tutor(arguments)
-    module = transcripts if arguments.command in ("sessions", "export", "grade") else commands
+    if arguments.command in ("sessions", "export", "grade"):
+        from . import transcripts as module
+    else:
+        from . import commands as module
     handler = getattr(module, f"command_{arguments.command}")
     try:
         return handler(arguments)

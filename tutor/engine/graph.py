@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.expression import Call, Index, Name, Node, Number, calls_in, names_in, to_text
-from ..exercise.loader import suggestion
+from ..exercise.expression import Call, Index, Name, Node, Number, names_in, to_text
 from ..exercise.model import Exercise, InputSpec, NodeSpec
 from .derivatives import LocalDerivative
 from .operations import OPERATIONS, EvaluationError, apply, describe_shape, index
@@ -65,19 +64,6 @@ def backpropagate(evaluated: Evaluated, upstream: np.ndarray, gradients: Values,
         backpropagate(child, derivative.chain(upstream, child.value.shape, evaluated.value.shape), gradients, only)
 
 
-def check_functions(expression: Node) -> list[str]:
-    """Unknown functions and wrong numbers of arguments, found before anything is computed."""
-    problems = []
-    for call in calls_in(expression):
-        operation = OPERATIONS.get(call.function)
-        if operation is None:
-            problems.append(f"unknown function '{call.function}'{suggestion(call.function, OPERATIONS)}")
-        elif operation.arity >= 0 and len(call.args) != operation.arity:
-            wanted = "one argument" if operation.arity == 1 else f"{operation.arity} arguments"
-            problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
-    return problems
-
-
 def evaluate_input(spec: InputSpec) -> np.ndarray:
     """An input's number, fraction or list of them, as a float64 array."""
 
@@ -110,9 +96,6 @@ class Graph:
         self.nodes: dict[str, NodeSpec] = {node.name: node for node in exercise.nodes}
         self.output = exercise.output
         problems = []
-        for node in exercise.nodes:
-            for message in check_functions(node.expression):
-                problems.append(Problem(exercise.path, node.line, f"node '{node.base}' = \"{node.text}\": {message}"))
         self.inputs: Values = {}
         for name, spec in exercise.inputs.items():
             try:

@@ -21,7 +21,6 @@ class EvaluationError(ValueError):
 @dataclass(frozen=True)
 class Operation:
     name: str
-    arity: int
     compute: Callable[..., tuple[np.ndarray, list[LocalDerivative]]]
     elementwise: bool
     rule: str  # the derivative in words, for solutions and hints
@@ -33,9 +32,11 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(name: str, arity: int, rule: str, elementwise: bool = True, from_output=None):
+def operation(name: str, rule: str, elementwise: bool = True, from_output=None):
+    """Register an operation; which names exist and their arguments are the format's (FUNCTIONS, OPERATORS)."""
+
     def register(compute):
-        OPERATIONS[name] = Operation(name, arity, compute, elementwise, rule, from_output)
+        OPERATIONS[name] = Operation(name, compute, elementwise, rule, from_output)
         return compute
 
     return register
@@ -43,34 +44,34 @@ def operation(name: str, arity: int, rule: str, elementwise: bool = True, from_o
 
 # -- arithmetic ---------------------------------------------------------------------------------
 
-@operation("add", 2, "∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1")
+@operation("add", "∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1")
 def add(a, b):
     return a + b, [Elementwise(1.0), Elementwise(1.0)]
 
 
-@operation("subtract", 2, "∂(a − b)/∂a = 1, ∂(a − b)/∂b = −1")
+@operation("subtract", "∂(a − b)/∂a = 1, ∂(a − b)/∂b = −1")
 def subtract(a, b):
     return a - b, [Elementwise(1.0), Elementwise(-1.0)]
 
 
-@operation("multiply", 2, "∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
+@operation("multiply", "∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
 def multiply(a, b):
     return a * b, [Elementwise(b), Elementwise(a)]
 
 
-@operation("divide", 2, "∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²")
+@operation("divide", "∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²")
 def divide(a, b):
     if np.any(b == 0):
         raise EvaluationError("division by zero")
     return a / b, [Elementwise(1 / b), Elementwise(-a / b**2)]
 
 
-@operation("negate", 1, "∂(−a)/∂a = −1")
+@operation("negate", "∂(−a)/∂a = −1")
 def negate(a):
     return -a, [Elementwise(-1.0)]
 
 
-@operation("power", 2, "∂(aᵖ)/∂a = p·aᵖ⁻¹, ∂(aᵖ)/∂p = aᵖ·ln a")
+@operation("power", "∂(aᵖ)/∂a = p·aᵖ⁻¹, ∂(aᵖ)/∂p = aᵖ·ln a")
 def power(a, p):
     if np.any((a < 0) & (p != np.round(p))):
         raise EvaluationError("a negative number raised to a fractional power")
@@ -84,7 +85,7 @@ def power(a, p):
     return value, [Elementwise(by_base), Elementwise(by_exponent)]
 
 
-@operation("matmul", 2, "∂(A@B)/∂A: multiply the gradient by Bᵀ on the right; ∂(A@B)/∂B: by Aᵀ on the left",
+@operation("matmul", "∂(A@B)/∂A: multiply the gradient by Bᵀ on the right; ∂(A@B)/∂B: by Aᵀ on the left",
            elementwise=False)
 def matmul(a, b):
     if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
@@ -102,7 +103,7 @@ def sigmoid_slope(s):
     return Elementwise(s * (1 - s))
 
 
-@operation("sigmoid", 1, "∂σ(z)/∂z = σ(z)(1 − σ(z))", from_output=sigmoid_slope)
+@operation("sigmoid", "∂σ(z)/∂z = σ(z)(1 − σ(z))", from_output=sigmoid_slope)
 def sigmoid(z):
     e = np.exp(-np.abs(z))  # never overflows, whatever the sign of z
     s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
@@ -113,18 +114,18 @@ def tanh_slope(t):
     return Elementwise(1 - t**2)
 
 
-@operation("tanh", 1, "∂tanh(z)/∂z = 1 − tanh(z)²", from_output=tanh_slope)
+@operation("tanh", "∂tanh(z)/∂z = 1 − tanh(z)²", from_output=tanh_slope)
 def tanh(z):
     t = np.tanh(z)
     return t, [tanh_slope(t)]
 
 
-@operation("relu", 1, "∂relu(z)/∂z = 1 if z > 0, else 0")
+@operation("relu", "∂relu(z)/∂z = 1 if z > 0, else 0")
 def relu(z):
     return np.maximum(z, 0.0), [Elementwise((z > 0).astype(np.float64))]
 
 
-@operation("leaky_relu", 2, "∂/∂z = 1 if z > 0, else α; ∂/∂α = 0 if z > 0, else z")
+@operation("leaky_relu", "∂/∂z = 1 if z > 0, else α; ∂/∂α = 0 if z > 0, else z")
 def leaky_relu(z, alpha):
     positive = z > 0
     return np.where(positive, z, alpha * z), [Elementwise(np.where(positive, 1.0, alpha)),
@@ -135,7 +136,7 @@ def softmax_jacobian(s):
     return Jacobian(np.diag(s) - np.outer(s, s))
 
 
-@operation("softmax", 1, "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ", elementwise=False,
+@operation("softmax", "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ", elementwise=False,
            from_output=softmax_jacobian)
 def softmax(z):
     if z.ndim != 1:
@@ -147,21 +148,21 @@ def softmax(z):
 
 # -- elementary functions -----------------------------------------------------------------------
 
-@operation("exp", 1, "∂eᶻ/∂z = eᶻ", from_output=Elementwise)
+@operation("exp", "∂eᶻ/∂z = eᶻ", from_output=Elementwise)
 def exp(z):
     with np.errstate(over="ignore"):
         value = np.exp(z)
     return value, [Elementwise(value)]
 
 
-@operation("log", 1, "∂ln z/∂z = 1/z")
+@operation("log", "∂ln z/∂z = 1/z")
 def log(z):
     if np.any(z <= 0):
         raise EvaluationError(f"log of a non-positive number ({_first(z[z <= 0] if z.ndim else z)})")
     return np.log(z), [Elementwise(1 / z)]
 
 
-@operation("sqrt", 1, "∂√z/∂z = 1/(2√z)")
+@operation("sqrt", "∂√z/∂z = 1/(2√z)")
 def sqrt(z):
     if np.any(z < 0):
         raise EvaluationError(f"square root of a negative number ({_first(z[z < 0] if z.ndim else z)})")
@@ -170,18 +171,18 @@ def sqrt(z):
         return root, [Elementwise(0.5 / root)]
 
 
-@operation("abs", 1, "∂|z|/∂z = sign(z) (0 at z = 0)")
+@operation("abs", "∂|z|/∂z = sign(z) (0 at z = 0)")
 def absolute(z):
     return np.abs(z), [Elementwise(np.sign(z))]
 
 
-@operation("max", 2, "∂max(a, b) = 1 for the larger argument, 0 for the other (a on a tie)")
+@operation("max", "∂max(a, b) = 1 for the larger argument, 0 for the other (a on a tie)")
 def maximum(a, b):
     first = a >= b
     return np.where(first, a, b), [Elementwise(first.astype(np.float64)), Elementwise((~first).astype(np.float64))]
 
 
-@operation("min", 2, "∂min(a, b) = 1 for the smaller argument, 0 for the other (a on a tie)")
+@operation("min", "∂min(a, b) = 1 for the smaller argument, 0 for the other (a on a tie)")
 def minimum(a, b):
     first = a <= b
     return np.where(first, a, b), [Elementwise(first.astype(np.float64)), Elementwise((~first).astype(np.float64))]
@@ -189,17 +190,17 @@ def minimum(a, b):
 
 # -- reductions and reshaping -------------------------------------------------------------------
 
-@operation("sum", 1, "∂(Σ zᵢ)/∂zᵢ = 1", elementwise=False)
+@operation("sum", "∂(Σ zᵢ)/∂zᵢ = 1", elementwise=False)
 def total(z):
     return np.sum(z), [Jacobian(np.ones_like(z))]
 
 
-@operation("mean", 1, "∂(Σ zᵢ / n)/∂zᵢ = 1/n", elementwise=False)
+@operation("mean", "∂(Σ zᵢ / n)/∂zᵢ = 1/n", elementwise=False)
 def mean(z):
     return np.mean(z), [Jacobian(np.full_like(z, 1 / z.size))]
 
 
-@operation("transpose", 1, "transposing moves each gradient element back to its place", elementwise=False)
+@operation("transpose", "transposing moves each gradient element back to its place", elementwise=False)
 def transpose(z):
     if z.ndim < 2:
         return z, [Elementwise(1.0)]
@@ -207,7 +208,7 @@ def transpose(z):
     return z.T, [Jacobian(swap)]
 
 
-@operation("stack", -1, "each element of [a, b, ...] passes its own gradient element back", elementwise=False)
+@operation("stack", "each element of [a, b, ...] passes its own gradient element back", elementwise=False)
 def stack(*elements):
     shapes = {element.shape for element in elements}
     if len(shapes) > 1:

@@ -19,12 +19,23 @@ the engine sees one kind of node for ``a*b`` and for ``sigmoid(a)``.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
 
 MAX_DEPTH = 60
 DEFAULT_MAX_LENGTH = 2000
+
+# The functions an expression may call, with their number of arguments: part of the format
+# (docs/exercise-format.md). The engine defines each one's value and derivative.
+FUNCTIONS = {
+    "sigmoid": 1, "tanh": 1, "relu": 1, "leaky_relu": 2, "exp": 1, "log": 1, "sqrt": 1, "abs": 1,
+    "max": 2, "min": 2, "sum": 1, "mean": 1, "softmax": 1, "transpose": 1,
+}
+# Operations written with symbols; their names are not callable as functions.
+OPERATORS = ("add", "subtract", "multiply", "divide", "power", "negate", "matmul", "stack")
+MAX_TREE_DEPTH = 200  # operations inside operations; keeps evaluation well within Python's stack
 
 BINARY_OPERATORS = {
     "+": "add",
@@ -38,8 +49,10 @@ BINARY_OPERATORS = {
 OPERATOR_SYMBOLS = {name: symbol for symbol, name in BINARY_OPERATORS.items()}
 
 # Characters people type from textbooks and phones, read as their ASCII meaning.
-_LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/"})
+_LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/",
+                             "\u00b2": "^2", "\u00b3": "^3"})
 
+_DIGITS = "0123456789"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -114,7 +127,7 @@ def tokenize(text: str) -> list[Token]:
         if char.isspace():
             position += 1
             continue
-        if char.isdigit() or (char == "." and position + 1 < length and text[position + 1].isdigit()):
+        if char in _DIGITS or (char == "." and position + 1 < length and text[position + 1] in _DIGITS):
             match = _NUMBER.match(text, position)
             assert match is not None
             end = match.end()
@@ -129,10 +142,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("number", match.group(), position, end))
             position = end
             continue
-        if char.isalpha() or char == "_":
+        if char.isascii() and (char.isalpha() or char == "_"):
             match = _NAME.match(text, position)
-            if match is None:
-                raise ExpressionError(f"unexpected character '{char}'", position)
             tokens.append(Token("name", match.group(), position, match.end()))
             position = match.end()
             continue
@@ -302,6 +313,9 @@ class _Parser:
         raise ExpressionError(f"expected a number or a name but found '{token.text}'", token.start, token.end)
 
     def call(self, name: Token) -> Node:
+        if name.text in OPERATORS:
+            raise ExpressionError(f"'{name.text}' is not a function: write it with its symbol (+ - * / ^ @ or [...])",
+                                  name.start, name.end)
         opened = self.advance()
         self.enter(opened)
         args = self.arguments(opened, ")")
@@ -328,7 +342,41 @@ def parse(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> Node:
     if len(text) > max_length:
         raise ExpressionError(f"the expression is too long ({len(text):,} characters; the limit is {max_length:,})",
                               0, 0)
-    return _Parser(normalise(text)).parse()
+    tree = _Parser(normalise(text)).parse()
+    if tree_depth(tree) > MAX_TREE_DEPTH:
+        raise ExpressionError(f"the expression chains more than {MAX_TREE_DEPTH} operations: split it into "
+                              "several nodes", 0, 0)
+    return tree
+
+
+def tree_depth(node: Node) -> int:
+    """How many operations deep the tree goes (a flat sum of n terms is n - 1 deep)."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(node, 0)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(current, Call):
+            stack.extend((argument, depth + 1) for argument in current.args)
+        elif isinstance(current, Index):
+            stack.append((current.target, depth + 1))
+    return deepest
+
+
+def check_calls(node: Node) -> list[str]:
+    """Unknown functions and wrong numbers of arguments, with a "did you mean" where it helps."""
+    problems = []
+    for call in calls_in(node):
+        if call.function in OPERATORS:
+            continue
+        arity = FUNCTIONS.get(call.function)
+        if arity is None:
+            close = difflib.get_close_matches(call.function, list(FUNCTIONS), n=1, cutoff=0.6)
+            problems.append(f"unknown function '{call.function}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        elif len(call.args) != arity:
+            wanted = "one argument" if arity == 1 else f"{arity} arguments"
+            problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
+    return problems
 
 
 def names_in(node: Node) -> list[Name]:

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 from .errors import ExerciseFileError, Problem
-from .expression import Call, ExpressionError, Name, Node, Number, names_in, parse, substitute, to_text
+from .expression import FUNCTIONS, Call, ExpressionError, Name, Node, Number, check_calls, names_in, parse, substitute, to_text
 from .model import (
     ASK_CHOICES,
     DEFAULT_ASK,
@@ -88,6 +88,7 @@ class _Builder:
         self.path = path
         self.name = name
         self.problems: list[Problem] = []
+        self.reported: set[str] = set()  # problems already said, so none is listed twice
 
     # -- reporting ---------------------------------------------------------------------------
     def line(self, *key) -> int | None:
@@ -98,7 +99,10 @@ class _Builder:
         return None
 
     def problem(self, key: tuple, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(*key), message))
+        found = Problem(self.path, self.line(*key), message)
+        if str(found) not in self.reported:
+            self.reported.add(str(found))
+            self.problems.append(found)
 
     def expression_problem(self, key: tuple, text: str, error: ExpressionError, what: str) -> None:
         pointer = f" at '{text[error.start:error.end]}'" if 0 <= error.start < error.end <= len(text) and len(text) > 1 else ""
@@ -197,11 +201,20 @@ class _Builder:
         if not _NAME.match(name):
             self.problem(key, f"{what} name '{name}' is not allowed: use letters, digits and _, starting with a letter")
             return False
+        if name in FUNCTIONS:
+            self.problem(key, f"{what} name '{name}' is the name of a function: choose another name")
+            return False
         return True
+
+    def check_expression(self, key: tuple, text: str, expression: Node, what: str) -> bool:
+        problems = check_calls(expression)
+        for message in problems:
+            self.problem(key, f"{what} \"{_clip(text)}\": {message}")
+        return not problems
 
     def inputs(self) -> dict[str, InputSpec]:
         table = self.table("inputs", required=True)
-        if "inputs" in self.document and not table:
+        if isinstance(self.document.get("inputs"), dict) and not table:
             self.problem(("inputs",), "[inputs] is empty: the graph needs at least one input to differentiate")
         inputs: dict[str, InputSpec] = {}
         for name, raw in table.items():
@@ -231,6 +244,8 @@ class _Builder:
                 expression = parse(raw)
             except ExpressionError as error:
                 self.expression_problem(key, raw, error, f"input '{name}' =")
+                return None
+            if not self.check_expression(key, raw, expression, f"input '{name}' ="):
                 return None
             used = names_in(expression)
             if used:
@@ -268,9 +283,10 @@ class _Builder:
             self.problem(("graph",), f"[graph] has {len(table):,} nodes; the limit is {MAX_NODES:,}")
             return []
         nodes: list[NodeSpec] = []
-        defined = set(inputs) | self.sample_input_names()
+        raw_inputs = set(self.document["inputs"]) if isinstance(self.document.get("inputs"), dict) else set()
+        # an input whose value was refused is still defined: its problem is reported once, at its line
+        defined = set(inputs) | raw_inputs | self.sample_input_names()
         later = set(table)
-        raw_inputs = set(self.table("inputs"))
         for name, raw in table.items():
             key = ("graph", name)
             if not self.check_name(key, name, "node"):
@@ -286,6 +302,7 @@ class _Builder:
             except ExpressionError as error:
                 self.expression_problem(key, raw, error, f"node '{name}' =")
                 continue
+            self.check_expression(key, raw, expression, f"node '{name}' =")
             for used in names_in(expression):
                 if used.id == name:
                     self.problem(key, f"node '{name}' uses itself: a graph cannot have cycles")
@@ -327,7 +344,7 @@ class _Builder:
         for key, value in table.items():
             if key not in ("relative", "absolute"):
                 self.problem(("tolerance", key), f"unknown tolerance '{key}'{suggestion(key, ['relative', 'absolute'])}")
-            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1 or not math.isfinite(value):
+            elif _finite(value) is None or not 0 <= _finite(value) < 1:
                 self.problem(("tolerance", key), f"tolerance '{key}' must be a number from 0 up to (not including) 1")
             else:
                 values[key] = float(value)
@@ -343,8 +360,8 @@ class _Builder:
         for key in table:
             if key not in ("learning_rate", "params"):
                 self.problem(("update", key), f"unknown field '{key}' in [update]{suggestion(key, ['learning_rate', 'params'])}")
-        rate = table.get("learning_rate")
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
+        rate = _finite(table.get("learning_rate"))
+        if rate is None or rate <= 0:
             self.problem(("update", "learning_rate") if "learning_rate" in table else ("update",),
                          "[update] needs a positive learning_rate, like learning_rate = 0.1")
             rate = 1.0
@@ -431,6 +448,17 @@ def _expand_batch(inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: Ba
         total = Call("divide", (total, Number(float(count), str(count))))
     expanded_nodes.append(NodeSpec(batch.output, total, to_text(total), batch_line, None, batch.output))
     return expanded_inputs, expanded_nodes, batch.output
+
+
+def _finite(value) -> float | None:
+    """A TOML number as a finite float, or None (text, true/false, nan, inf, or too large)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _input_text(raw) -> str:

@@ -13,9 +13,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..engine.formatting import format_value
-from ..engine.graph import check_functions, evaluate
+from ..engine.graph import evaluate
 from ..engine.operations import EvaluationError
-from ..exercise.expression import Call, ExpressionError, Number, names_in, normalise, parse, to_text
+from ..exercise.expression import Call, ExpressionError, Number, check_calls, names_in, normalise, parse, to_text
 
 MAX_ANSWER_LENGTH = 1000
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
@@ -44,7 +44,9 @@ def read_answer(text: str) -> ReadAnswer:
         raise UnreadableAnswer("the answer is empty: type a number, like -0.12")
     notes = []
     cleaned = normalise(text.strip())
-    if "[" not in cleaned and not _FUNCTION_CALL.search(cleaned) and _DECIMAL_COMMA.search(cleaned):
+    # one comma between digits, outside brackets and calls, is a decimal comma: 0,94 or 2*(0,94 - 1)
+    if cleaned.count(",") == 1 and "[" not in cleaned and not _FUNCTION_CALL.search(cleaned) \
+            and _DECIMAL_COMMA.search(cleaned):
         cleaned = _DECIMAL_COMMA.sub(".", cleaned)
         notes.append("read the comma as a decimal point")
     try:
@@ -54,7 +56,7 @@ def read_answer(text: str) -> ReadAnswer:
     names = names_in(expression)
     if names:
         raise UnreadableAnswer(f"'{names[0].id}' is a name, not a number: type its value instead")
-    problems = check_functions(expression)
+    problems = check_calls(expression)
     if problems:
         raise UnreadableAnswer(problems[0])
     try:

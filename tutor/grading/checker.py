@@ -60,7 +60,8 @@ def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact
             return Comparison(False, f"{describe_shape(expected.shape)} expected, got {describe_shape(value.shape)}")
         value = value.reshape(expected.shape)  # [[1, 2]] for [1, 2], or 0.5 for [0.5]: same numbers
     if exact is not None and expected.ndim == 0:
-        simple = Fraction(float(expected)).limit_denominator(10**6)
+        # only a fraction with a small denominator counts as exact; irrational values never get this close
+        simple = Fraction(float(expected)).limit_denominator(10_000)
         if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
             return Comparison(exact == simple, "" if exact == simple else
                               f"the fraction {exact} is not exactly {simple}", float(exact == simple))
@@ -145,7 +146,9 @@ class Checker:
                                f"Correct, graded using your earlier answers (with exact values it is "
                                f"{format_value(expected)}).", read_as=answer.read_as, notes=answer.notes,
                                carried_forward=True, element_fraction=1.0)
-        reason = comparisons[0].reason
+        # of the accepted forms, explain against the one whose shape the answer has
+        reason = next((comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
+                      comparisons[0].reason)
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         found = diagnose(self.solution, quantity, answer.value, self.tolerance, self.learner)
         if found is not None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..engine.graph import Solution
+from ..exercise.errors import ExerciseFileError, Problem
 
 KINDS = ("value", "local", "grad", "update", "after")
 
@@ -65,6 +68,8 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
     exercise = solution.exercise
     graph = solution.graph
     ask = set(exercise.ask)
+    if "local_derivatives" in ask:
+        _check_local_derivatives(solution)
     quantities: list[Quantity] = []
     if "values" in ask:
         quantities += [Quantity("value", name) for name in graph.nodes]
@@ -86,6 +91,16 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
         quantities += [Quantity("update", name) for name in solution.updated]
         quantities += [Quantity("after", name) for name in graph.nodes]
     return quantities
+
+
+def _check_local_derivatives(solution: Solution) -> None:
+    """A local derivative that is infinite (sqrt at 0) could never be answered: refuse the exercise."""
+    for source, node in solution.edges:
+        if not np.all(np.isfinite(solution.local_derivative(node, source).value)):
+            exercise = solution.exercise
+            raise ExerciseFileError([Problem(exercise.path, exercise.line_of(node),
+                                             f"the local derivative ∂{node}/∂{source} is infinite at these numbers "
+                                             "(sqrt at 0?): choose other numbers")])
 
 
 def _base(solution: Solution, name: str) -> str:

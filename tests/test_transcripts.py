@@ -1,0 +1,809 @@
+"""Transcripts: every event of a session, exported as JSON (docs/transcript-format.md), Markdown with a
+Mermaid graph, and one self-contained HTML file that a real browser renders and prints; and the
+commands around them (`tutor sessions`, `tutor export`, `tutor check --transcript`, `tutor grade`),
+run as subprocesses, including hand-edited, newer and damaged transcripts."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.engine.formatting import format_value
+from tutor.exercise import load_exercise, resolve_exercise
+from tutor.session import EXAM, ProgressStore, Session
+from tutor.session.transcript import (TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, TranscriptError, build_transcript,
+                                      check_transcript, regrade, to_html, to_markdown, write_transcript)
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "tests" / "seed_answers"
+SEED_001 = "sigmoid-neuron-mse"
+STEPS_001 = 25  # value, local derivative and gradient steps of seed 001
+
+ANSWER_FIELDS = {"time", "type", "step", "text", "read_as", "readable", "verdict", "message", "carried_forward",
+                 "diagnosis"}
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+class FakeClock:
+    """A clock that moves 1.5 s per reading, so every time stamp is distinct and known."""
+
+    def __init__(self, start: float = 1_700_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        self.now += 1.5
+        return self.now
+
+
+def right_answer(session: Session) -> str:
+    return format_value(session.checker.expected(session.step.quantity), 6)
+
+
+def finish_practice(session: Session) -> None:
+    while not session.finished:
+        if session.state.done:
+            session.next_step()
+            continue
+        session.answer(right_answer(session))
+
+
+def practice_walk(store: ProgressStore | None = None) -> Session:
+    """Seed 001 in practice mode: right first time, an unreadable answer, a wrong try, hints, a reveal.
+
+    step 1 value.p1: right first time
+    step 2 value.p2: "2x" (unreadable, not a try), "7" (wrong), then right
+    step 3 value.z: hint 1, hint 2, then right
+    step 4 value.yhat: revealed
+    step 5 value.L: "0.5" (wrong), then right; every other step right first time
+    """
+    session = Session(resolve_exercise(SEED_001), store=store, clock=FakeClock())
+    session.answer(right_answer(session))
+    session.answer("2x")
+    session.answer("7")
+    session.answer(right_answer(session))
+    session.hint()
+    session.hint()
+    session.answer(right_answer(session))
+    session.reveal()
+    session.next_step()
+    session.answer("0.5")
+    finish_practice(session)
+    return session
+
+
+def exam_walk(store: ProgressStore | None = None) -> Session:
+    """Seed 001 as an exam: step 1 first answered wrong then changed, step 5 left wrong, the last step blank."""
+    session = Session(resolve_exercise(SEED_001), mode=EXAM, store=store, clock=FakeClock())
+    session.answer("0.5")
+    while session.first_open() is not None and session.first_open() != len(session.steps) - 1:
+        session.answer("0.5" if session.index == 4 else right_answer(session))
+    session.go_to(0)
+    session.answer("0.8")
+    session.submit()
+    return session
+
+
+@pytest.fixture(scope="module")
+def walked():
+    session = practice_walk()
+    return session, build_transcript(session, "alice")
+
+
+def cli_env(home: Path) -> dict:
+    return {**os.environ, "BACKPROP_TUTOR_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
+
+
+def tutor(home: Path, *args, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tutor.cli.main", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, env=cli_env(home), timeout=timeout)
+
+
+def no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert "internal error" not in result.stdout + result.stderr, result.stderr
+
+
+def saved_practice(home: Path) -> Session:
+    return practice_walk(ProgressStore(home))
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+def test_json_transcript_has_the_documented_top_level_fields(walked):
+    session, transcript = walked
+    assert transcript["format"] == TRANSCRIPT_FORMAT == "backprop-tutor-transcript"
+    assert transcript["version"] == TRANSCRIPT_VERSION == 1
+    assert set(transcript) >= {"format", "version", "generated", "learner", "mode", "exercise", "inputs", "graph",
+                               "output", "finished", "score", "items", "events", "final"}
+    assert transcript["learner"] == "alice" and transcript["mode"] == "practice" and transcript["finished"] is True
+    assert transcript["exercise"]["name"] == SEED_001
+    assert len(transcript["exercise"]["fingerprint"]) == 64
+    assert transcript["inputs"]["w1"] == "4/5"
+    assert transcript["graph"]["yhat"] == "sigmoid(z)"
+    assert transcript["output"] == "L"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", transcript["generated"])
+    assert set(transcript["final"]) == set(session.solution.names)
+    assert transcript["final"]["z"]["value"] == pytest.approx(2.8)
+    assert transcript["final"]["L"]["grad"] == pytest.approx(1.0)
+    # the whole thing survives JSON and passes its own check
+    again = json.loads(json.dumps(transcript))
+    assert check_transcript(again) is again
+
+
+def test_json_transcript_has_every_event_with_its_fields_and_time_stamps(walked):
+    session, transcript = walked
+    events = transcript["events"]
+    assert events == session.events
+    times = [event["time"] for event in events]
+    assert all(isinstance(stamp, float) for stamp in times)
+    assert times == sorted(times) and len(set(times)) == len(times)  # the fake clock moves on every reading
+    assert events[0]["type"] == "start" and events[0]["mode"] == "practice"
+
+    shown = [event for event in events if event["type"] == "shown"]
+    assert {event["step"] for event in shown} == {str(step.quantity) for step in session.steps}
+    assert all(isinstance(event["index"], int) for event in shown)
+
+    answers = [event for event in events if event["type"] == "answer"]
+    assert all(set(event) == ANSWER_FIELDS for event in answers)
+    on_p2 = [event for event in answers if event["step"] == "value.p2"]
+    assert [event["text"] for event in on_p2] == ["2x", "7", "1.4"]
+    unreadable, wrong, right = on_p2
+    assert unreadable["readable"] is False and unreadable["read_as"] == ""
+    assert "could not read" in unreadable["message"] and "2*x" in unreadable["message"]
+    assert wrong["readable"] is True and wrong["verdict"] == "wrong" and wrong["read_as"] == "7"
+    assert wrong["message"].startswith("Not right")
+    assert right["verdict"] == "correct" and right["message"] == "Correct."
+
+    hints = [event for event in events if event["type"] == "hint"]
+    assert [(event["step"], event["level"]) for event in hints] == [("value.z", 1), ("value.z", 2)]
+    reveals = [event for event in events if event["type"] == "reveal"]
+    assert [event["step"] for event in reveals] == ["value.yhat"]
+    assert len(answers) == 1 + 3 + 1 + 2 + (STEPS_001 - 5)
+
+
+def test_json_items_give_each_step_its_final_state_and_credit(walked):
+    session, transcript = walked
+    items = transcript["items"]
+    assert [item["quantity"] for item in items] == [str(step.quantity) for step in session.steps]
+    assert [item["prompt"] for item in items] == [step.prompt for step in session.steps]
+    by_quantity = {item["quantity"]: item for item in items}
+    p1 = by_quantity["value.p1"]
+    assert (p1["verdict"], p1["credit"], p1["wrong_attempts"], p1["hints"], p1["answer"]) == ("correct", 1.0, 0, 0, "0.8")
+    assert set(p1) == {"quantity", "label", "phase", "prompt", "answer", "read_as", "verdict", "carried_forward",
+                       "diagnosis", "message", "expected", "wrong_attempts", "hints", "credit"}
+    assert by_quantity["value.p2"]["wrong_attempts"] == 1  # the unreadable answer is not a try
+    assert by_quantity["value.p2"]["credit"] == 0.75
+    assert by_quantity["value.z"]["hints"] == 2 and by_quantity["value.z"]["credit"] == 0.5
+    assert by_quantity["value.yhat"]["verdict"] == "revealed" and by_quantity["value.yhat"]["credit"] == 0
+    assert by_quantity["value.yhat"]["answer"] == ""
+    assert by_quantity["value.L"]["credit"] == 0.75
+    assert by_quantity["value.yhat"]["expected"] == pytest.approx(0.9426758, rel=1e-6)
+    score = transcript["score"]
+    assert score["points"] == session.summary().score == STEPS_001 - 4 + 0.75 + 0.5 + 0.75
+    assert score["points"] == pytest.approx(sum(item["credit"] for item in items))
+    assert score["max"] == STEPS_001
+    assert (score["first_try"], score["after_retries"], score["hinted"], score["revealed"], score["open"]) == \
+           (STEPS_001 - 4, 2, 1, 1, 0)
+    assert score["percent"] == round(100 * score["points"] / STEPS_001, 2)
+
+
+def test_the_progress_file_on_disk_holds_the_same_events(tmp_path):
+    session = saved_practice(tmp_path)
+    saved = json.loads(session.progress_file.read_text(encoding="utf-8"))
+    assert saved["events"] == session.events
+    assert saved["finished"] is True and saved["score"] == session.summary().score
+
+
+def test_exam_transcript_keeps_verdicts_out_of_the_events_until_submitted():
+    session = exam_walk()
+    transcript = build_transcript(session, "bea")
+    check_transcript(transcript)
+    answers = [event for event in transcript["events"] if event["type"] == "answer"]
+    assert all(event["verdict"] is None and event["message"] == "" for event in answers)
+    assert [event["text"] for event in answers if event["step"] == "value.p1"] == ["0.5", "0.8"]
+    assert transcript["events"][-1]["type"] == "submit"
+    items = transcript["items"]
+    assert items[0]["verdict"] == "correct" and items[0]["answer"] == "0.8"
+    assert items[4]["verdict"] == "wrong" and items[4]["credit"] == 0
+    assert items[-1]["verdict"] == "unanswered" and items[-1]["answer"] == ""
+    assert transcript["score"]["points"] == STEPS_001 - 2
+    markdown = to_markdown(transcript, session.solution)
+    assert "typed `0.5` (read as 0.5): **saved**" in markdown
+    assert "- (no answer)" in markdown  # the blank last step
+
+
+def test_exam_transcript_gives_partial_credit_per_element_and_regrades_the_same():
+    exercise = resolve_exercise("network-3-2-1-sigmoid")
+    session = Session(exercise, mode=EXAM, clock=FakeClock())
+    vector_step = next(index for index, step in enumerate(session.steps) if step.shape == (2,))
+    session.go_to(vector_step)
+    expected = session.checker.expected(session.step.quantity)
+    session.answer(f"[{format_value(expected[0], 6)}, {format_value(expected[1] * 3 + 1, 6)}]")
+    session.submit()
+    transcript = json.loads(json.dumps(build_transcript(session, "cy")))
+    assert transcript["items"][vector_step]["credit"] == pytest.approx(0.5)
+    assert transcript["score"]["points"] == pytest.approx(0.5)
+    fresh, differences = regrade(transcript, exercise)
+    assert differences == []
+    assert fresh["items"][vector_step]["credit"] == pytest.approx(0.5)
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+def test_markdown_has_a_mermaid_graph_with_every_node_and_its_final_value_and_gradient(walked):
+    session, transcript = walked
+    markdown = to_markdown(transcript, session.solution)
+    blocks = re.findall(r"```mermaid\n(.*?)\n```", markdown, flags=re.DOTALL)
+    assert len(blocks) == 1
+    block = blocks[0]
+    assert block.startswith("flowchart")
+    solution = session.solution
+    for name in solution.names:
+        value = format_value(solution.values[name], 4)
+        grad = format_value(solution.grads[name], 4)
+        assert re.search(rf'n\d+[\[(]"{re.escape(name)} = {re.escape(value)}<br/>∇ {re.escape(grad)}"[\])]', block), \
+            f"node {name} missing from the Mermaid block"
+    assert block.count("-->") == len(solution.edges)
+
+
+def test_markdown_has_every_step_with_prompt_typed_text_verdict_hints_and_score(walked):
+    session, transcript = walked
+    markdown = to_markdown(transcript, session.solution)
+    assert markdown.startswith("# Sigmoid neuron with squared error")
+    assert "Learner: alice" in markdown and "mode: practice" in markdown
+    score = transcript["score"]
+    assert f"**Score: {score['points']:g} of {STEPS_001} ({score['percent']:.0f}%)**" in markdown
+    assert "| w1 | 4/5 |" in markdown and "| yhat | `sigmoid(z)` |" in markdown
+    sections = re.split(r"^### ", markdown, flags=re.MULTILINE)[1:]
+    assert len(sections) == STEPS_001
+    for number, (section, item) in enumerate(zip(sections, transcript["items"]), start=1):
+        assert section.startswith(f"{number}. {item['phase']}: {item['prompt']}\n")
+        assert f"Verdict: **{item['verdict']}**" in section
+        assert f"credit {item['credit']:g}" in section
+        if item["answer"]:
+            assert f"typed `{item['answer']}`" in section
+    p2, z, yhat = sections[1], sections[2], sections[3]
+    assert "typed `2x`" in p2 and "I could not read that" in p2
+    assert "typed `7` (read as 7): **wrong**" in p2
+    assert "typed `1.4` (read as 1.4): **correct**" in p2
+    assert "asked for hint 1" in z and "asked for hint 2" in z
+    assert "revealed the answer" in yhat and "Verdict: **revealed**" in yhat
+    assert re.search(r"^- \d\d:\d\d:\d\d typed", p2, flags=re.MULTILINE)  # each line has its time
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: in practice mode the Markdown marks an unreadable answer **wrong** "
+                                       "(the event's verdict is 'wrong'), though it is not counted as a try; the "
+                                       "'unreadable' wording in _event_lines is reached only in exams")
+def test_markdown_calls_an_unreadable_answer_unreadable(walked):
+    session, transcript = walked
+    markdown = to_markdown(transcript, session.solution)
+    line = next(line for line in markdown.splitlines() if "typed `2x`" in line)
+    assert "**unreadable**" in line
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+def test_html_is_one_self_contained_file_with_every_step(walked):
+    session, transcript = walked
+    page = to_html(transcript, session.solution)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert '<meta charset="utf-8">' in page
+    for external in (r"\bsrc\s*=", r"\bhref\s*=", r"<link\b", r"<script\b", r"@import", r"url\(", r"<iframe\b",
+                     r"<img\b"):
+        assert not re.search(external, page, flags=re.IGNORECASE), f"{external} makes the page depend on another file"
+    assert "<style>" in page and "@media print" in page
+    score = transcript["score"]
+    assert f"Score: {score['points']:g} of {STEPS_001} ({score['percent']:.0f}%)" in page
+    for item in transcript["items"]:
+        assert html.escape(item["prompt"]) in page
+    assert "asked for hint 2" in page and "revealed the answer" in page and "typed 2x" in page
+
+
+def test_html_escapes_what_the_learner_typed():
+    session = Session(resolve_exercise(SEED_001), clock=FakeClock())
+    session.answer("<script>alert(1)</script>")
+    transcript = build_transcript(session, "<b>mallory</b>")
+    page = to_html(transcript, session.solution)
+    assert "<script>" not in page and "<b>mallory" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;mallory" in page
+
+
+def chromium_binary() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def test_html_renders_and_prints_in_headless_chromium(walked, tmp_path):
+    browser = chromium_binary()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run installs chromium: this test must run in CI")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    session, transcript = walked
+    page = tmp_path / "transcript.html"
+    write_transcript(transcript, session.solution, "html", page)
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"]
+    environment = {**os.environ, "HOME": str(tmp_path)}
+
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
+                         env=environment)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    score = transcript["score"]
+    assert f"Score: {score['points']:g} of {STEPS_001} ({score['percent']:.0f}%)" in dom.stdout
+    assert dom.stdout.count("<tr>") >= STEPS_001 + 1
+
+    pdf = tmp_path / "transcript.pdf"
+    printed = subprocess.run([*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                             capture_output=True, text=True, timeout=120, env=environment)
+    assert printed.returncode == 0, printed.stderr[-2000:]
+    assert pdf.exists() and pdf.stat().st_size > 1000
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 1
+
+
+# -- check_transcript and regrade in-process ----------------------------------------------------
+
+def test_check_transcript_refuses_newer_foreign_and_damaged_data(walked):
+    _, transcript = walked
+    newer = {**transcript, "version": TRANSCRIPT_VERSION + 98}
+    with pytest.raises(TranscriptError, match="version 99.*newer.*upgrade"):
+        check_transcript(newer)
+    with pytest.raises(TranscriptError, match="not a backprop-tutor transcript"):
+        check_transcript([transcript])
+    with pytest.raises(TranscriptError, match="no format version"):
+        check_transcript({**transcript, "version": "1"})
+    with pytest.raises(TranscriptError, match="'events' is missing"):
+        check_transcript({key: value for key, value in transcript.items() if key != "events"})
+    with pytest.raises(TranscriptError, match="unknown mode"):
+        check_transcript({**transcript, "mode": "homework"})
+    with pytest.raises(TranscriptError, match="no type or time"):
+        check_transcript({**transcript, "events": [{"type": "start"}]})
+
+
+def test_regrade_of_an_untouched_transcript_finds_nothing(walked):
+    session, transcript = walked
+    fresh, differences = regrade(json.loads(json.dumps(transcript)), session.exercise)
+    assert differences == []
+    assert fresh["score"]["points"] == transcript["score"]["points"]
+
+
+def test_regrade_does_not_trust_stored_verdicts_and_names_each_edit(walked):
+    session, transcript = walked
+    tampered = json.loads(json.dumps(transcript))
+    tampered["items"][3].update(verdict="correct", credit=1.0)  # the revealed step claimed as right
+    tampered["score"]["points"] = STEPS_001
+    fresh, differences = regrade(tampered, session.exercise)
+    assert fresh["score"]["points"] == transcript["score"]["points"]
+    assert "value.yhat: stored verdict 'correct', re-graded 'revealed'" in differences
+    assert "value.yhat: stored credit 1.0, re-graded 0.0" in differences
+    assert f"score: stored points {STEPS_001}, re-graded {transcript['score']['points']}" in differences
+
+
+def test_regrade_detects_a_wrong_try_removed_from_the_events(walked):
+    session, transcript = walked
+    tampered = json.loads(json.dumps(transcript))
+    tampered["events"] = [event for event in tampered["events"]
+                          if not (event["type"] == "answer" and event["text"] == "7")]
+    _, differences = regrade(tampered, session.exercise)
+    assert "value.p2: stored credit 0.75, re-graded 1.0" in differences
+
+
+def test_regrade_refuses_answers_for_steps_the_exercise_does_not_have(walked):
+    _, transcript = walked
+    with pytest.raises(TranscriptError, match="do not fit"):
+        regrade(transcript, resolve_exercise("cs231n-add-multiply"))
+
+
+# -- tutor sessions -----------------------------------------------------------------------------
+
+def test_sessions_lists_a_saved_session(tmp_path):
+    empty = tutor(tmp_path / "nobody", "sessions")
+    no_traceback(empty)
+    assert empty.returncode == 0 and "No saved sessions" in empty.stdout
+
+    session = saved_practice(tmp_path)
+    result = tutor(tmp_path, "sessions")
+    no_traceback(result)
+    assert result.returncode == 0
+    assert SEED_001 in result.stdout and "practice" in result.stdout and "finished" in result.stdout
+    assert f"{session.summary().score:g}/{STEPS_001}" in result.stdout
+
+    listing = tutor(tmp_path, "sessions", "--json")
+    assert listing.returncode == 0
+    rows = json.loads(listing.stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["session"] == str(session.progress_file)
+    assert (row["exercise"], row["mode"], row["steps"], row["finished"]) == (SEED_001, "practice", STEPS_001, True)
+    assert row["score"] == session.summary().score
+    assert row["last_activity"] == session.events[-1]["time"]
+
+
+def test_sessions_skips_damaged_and_set_aside_files(tmp_path):
+    saved_practice(tmp_path)
+    (tmp_path / "progress" / "broken.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "progress" / "x.set-aside-20240101-000000.json").write_text("{}", encoding="utf-8")
+    result = tutor(tmp_path, "sessions", "--json")
+    no_traceback(result)
+    assert [row["exercise"] for row in json.loads(result.stdout)] == [SEED_001]
+
+
+# -- tutor export -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("by", ["name", "path"])
+def test_export_in_all_three_formats_by_name_and_by_progress_file(tmp_path, by):
+    session = saved_practice(tmp_path)
+    reference = SEED_001 if by == "name" else str(session.progress_file)
+    out = tmp_path / "out"
+
+    result = tutor(tmp_path, "export", reference, "--format", "json", "-o", out / "t.json", "--learner", "alice")
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    transcript = check_transcript(json.loads((out / "t.json").read_text(encoding="utf-8")))
+    assert transcript["learner"] == "alice"
+    assert transcript["events"] == session.events  # every saved event, with its original time stamp
+    assert transcript["score"]["points"] == session.summary().score
+    assert [item["verdict"] for item in transcript["items"]] == \
+           [item["verdict"] for item in build_transcript(session, "alice")["items"]]
+
+    result = tutor(tmp_path, "export", reference, "--format", "md", "-o", out / "t.md")
+    assert result.returncode == 0, result.stderr
+    markdown = (out / "t.md").read_text(encoding="utf-8")
+    assert "```mermaid" in markdown and markdown.count("\n### ") == STEPS_001
+    assert "asked for hint 2" in markdown and "revealed the answer" in markdown
+
+    result = tutor(tmp_path, "export", reference, "--format", "html", "-o", out / "t.html")
+    assert result.returncode == 0, result.stderr
+    page = (out / "t.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Score: " in page
+
+
+def test_export_prints_to_stdout_without_an_output_file(tmp_path):
+    saved_practice(tmp_path)
+    result = tutor(tmp_path, "export", SEED_001, "--format", "json")
+    no_traceback(result)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["format"] == TRANSCRIPT_FORMAT
+    assert "```mermaid" in tutor(tmp_path, "export", SEED_001).stdout  # Markdown by default
+
+
+def test_export_an_exam_and_grade_it(tmp_path):
+    session = exam_walk(ProgressStore(tmp_path))
+    out = tmp_path / "exam.json"
+    result = tutor(tmp_path, "export", str(session.progress_file), "--format", "json", "-o", out)
+    assert result.returncode == 0, result.stderr
+    transcript = json.loads(out.read_text(encoding="utf-8"))
+    assert transcript["mode"] == "exam" and transcript["score"]["points"] == STEPS_001 - 2
+    graded = tutor(tmp_path, "grade", out, "--json")
+    no_traceback(graded)
+    assert graded.returncode == 0, graded.stdout
+    report = json.loads(graded.stdout)
+    assert report["problems"] == [] and report["results"][0]["points"] == STEPS_001 - 2
+
+
+def test_export_of_an_unknown_session_says_so(tmp_path):
+    result = tutor(tmp_path, "export", "no-such-exercise")
+    no_traceback(result)
+    assert result.returncode == 2
+    assert "no saved session for 'no-such-exercise'" in result.stderr and "tutor sessions" in result.stderr
+    (tmp_path / "junk.json").write_text("{oops", encoding="utf-8")
+    result = tutor(tmp_path, "export", tmp_path / "junk.json")
+    no_traceback(result)
+    assert result.returncode == 2 and "is not a saved session" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: `tutor export FILE` replays a progress file of a newer version "
+                                       "(version 99) instead of refusing it as ProgressStore.load does")
+def test_export_refuses_a_progress_file_from_a_newer_version(tmp_path):
+    session = saved_practice(tmp_path)
+    data = json.loads(session.progress_file.read_text(encoding="utf-8"))
+    newer = write_json(tmp_path / "newer.json", {**data, "version": 99})
+    result = tutor(tmp_path, "export", newer, "--format", "json")
+    no_traceback(result)
+    assert result.returncode == 2 and "newer" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: `tutor export FILE` on a progress file whose events are damaged "
+                                       "([{\"type\": \"answer\", \"time\": 1}]) ends in 'tutor: internal error: "
+                                       "KeyError: 'step''; session_from does not catch replay errors")
+def test_export_of_a_progress_file_with_damaged_events_gets_a_clear_message(tmp_path):
+    session = saved_practice(tmp_path)
+    data = json.loads(session.progress_file.read_text(encoding="utf-8"))
+    damaged = write_json(tmp_path / "damaged.json", {**data, "events": [{"type": "answer", "time": 1}]})
+    result = tutor(tmp_path, "export", damaged, "--format", "json")
+    no_traceback(result)
+    assert result.returncode == 2 and "damaged" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: `tutor export TRANSCRIPT.json` (a transcript, not a progress file) "
+                                       "fails with the repr of the transcript's exercise dict followed by "
+                                       "': no such file', instead of saying it wants a saved session")
+def test_export_given_a_transcript_instead_of_a_session_says_what_it_wants(tmp_path, walked):
+    _, transcript = walked
+    path = write_json(tmp_path / "transcript.json", transcript)
+    result = tutor(tmp_path, "export", path, "--format", "md")
+    no_traceback(result)
+    assert result.returncode == 2
+    assert "{'name'" not in result.stderr and "session" in result.stderr
+
+
+# -- tutor check --transcript -------------------------------------------------------------------
+
+def test_check_writes_a_transcript_in_each_format(tmp_path):
+    answers = SEEDS / f"{SEED_001}.student.toml"
+    for suffix in (".json", ".md", ".html"):
+        out = tmp_path / f"student{suffix}"
+        result = tutor(tmp_path, "check", SEED_001, answers, "--transcript", out, "--learner", "sam")
+        no_traceback(result)
+        assert result.returncode == 1  # the student's file has wrong answers
+        assert f"Transcript written to {out}" in result.stdout
+        assert out.exists()
+    transcript = check_transcript(json.loads((tmp_path / "student.json").read_text(encoding="utf-8")))
+    assert transcript["learner"] == "sam" and transcript["mode"] == "practice"
+    assert transcript["origin"] == f"tutor check {answers}"
+    by_quantity = {item["quantity"]: item for item in transcript["items"]}
+    assert by_quantity["value.yhat"]["answer"] == "0,94" and by_quantity["value.yhat"]["verdict"] == "correct"
+    assert by_quantity["value.L"]["answer"] == "0,003" and by_quantity["value.L"]["verdict"] == "wrong"
+    assert by_quantity["grad.x1"]["verdict"] == "unanswered"
+    answered = [event for event in transcript["events"] if event["type"] == "answer"]
+    assert len(answered) == 14  # one try per answer in the file
+    result = tutor(tmp_path, "check", SEED_001, answers, "--json")
+    graded = json.loads(result.stdout)
+    assert transcript["score"]["points"] == graded["score"]["correct"]  # one try each: full or no credit
+    markdown = (tmp_path / "student.md").read_text(encoding="utf-8")
+    assert "```mermaid" in markdown and "typed `0,94`" in markdown and "Learner: sam" in markdown
+    page = (tmp_path / "student.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "sam" in page
+
+
+def test_check_with_all_answers_right_writes_a_full_score_transcript(tmp_path):
+    out = tmp_path / "right.json"
+    result = tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", out)
+    no_traceback(result)
+    assert result.returncode == 0
+    transcript = json.loads(out.read_text(encoding="utf-8"))
+    assert transcript["score"]["points"] == STEPS_001 and transcript["finished"] is True
+
+
+# -- tutor grade --------------------------------------------------------------------------------
+
+@pytest.fixture
+def student_transcripts(tmp_path):
+    """Two learners' transcripts written by `tutor check --transcript`."""
+    paths = {}
+    for learner, kind in (("sam", "student"), ("amy", "correct")):
+        path = tmp_path / f"{learner}.json"
+        result = tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.{kind}.toml", "--transcript", path,
+                       "--learner", learner)
+        assert path.exists(), result.stderr
+        paths[learner] = path
+    return paths
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def check_gradescope_schema(results: dict) -> None:
+    assert isinstance(results["score"], (int, float))
+    assert isinstance(results["tests"], list) and results["tests"]
+    for test in results["tests"]:
+        assert isinstance(test["name"], str) and test["name"]
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert 0 <= test["score"] <= max(test["max_score"], 0) or test["max_score"] == 0
+        assert isinstance(test["output"], str)
+    assert results["score"] == pytest.approx(sum(test["score"] for test in results["tests"]))
+
+
+def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_transcripts):
+    sam = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    result = tutor(tmp_path, "grade", student_transcripts["sam"], student_transcripts["amy"],
+                   "--csv", tmp_path / "out" / "grades.csv", "--gradescope", tmp_path / "out" / "results.json")
+    no_traceback(result)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "EDITED" not in result.stdout
+    points = sam["score"]["points"]
+    assert f"{points:g}/{STEPS_001}" in result.stdout and f"{STEPS_001}/{STEPS_001} (100%)" in result.stdout
+    assert f"sam: {points:g} of {STEPS_001} points over 1 exercise(s)" in result.stdout  # per learner
+    assert "amy: 25 of 25 points" in result.stdout
+    assert f"{SEED_001}: mean" in result.stdout and "over 2 transcript(s)" in result.stdout  # per exercise
+
+    rows = read_csv(tmp_path / "out" / "grades.csv")
+    assert [row["learner"] for row in rows] == ["sam", "amy"]
+    assert list(rows[0]) == ["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file"]
+    assert float(rows[0]["points"]) == points and rows[0]["max"] == str(STEPS_001)
+    assert all(row["tampered"] == "no" and row["exercise"] == SEED_001 for row in rows)
+
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    check_gradescope_schema(results)
+    assert len(results["tests"]) == 2 * STEPS_001  # one test per graded quantity
+    assert results["score"] == pytest.approx(points + STEPS_001)
+    names = [test["name"] for test in results["tests"]]
+    assert f"{SEED_001}: yhat" in names
+    yhat = next(test for test in results["tests"] if test["name"] == f"{SEED_001}: yhat")
+    assert yhat["score"] == 1 and yhat["max_score"] == 1 and "0,94" in yhat["output"]
+
+
+def test_grade_json_output(tmp_path, student_transcripts):
+    result = tutor(tmp_path, "grade", student_transcripts["sam"], "--json")
+    no_traceback(result)
+    report = json.loads(result.stdout)
+    assert report["problems"] == []
+    (entry,) = report["results"]
+    assert entry["learner"] == "sam" and entry["tampered"] is False and entry["differences"] == []
+    assert len(entry["items"]) == STEPS_001
+
+
+def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
+    data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    item = next(item for item in data["items"] if item["quantity"] == "value.L")
+    assert item["verdict"] == "wrong"
+    item["verdict"] = "correct"
+    tampered = write_json(tmp_path / "sam-edited.json", data)
+    result = tutor(tmp_path, "grade", student_transcripts["amy"], tampered, "--csv", tmp_path / "g.csv",
+                   "--gradescope", tmp_path / "results.json")
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "EDITED" in result.stdout
+    assert "value.L: stored verdict 'correct', re-graded 'wrong'" in result.stdout
+    rows = {row["learner"]: row for row in read_csv(tmp_path / "g.csv")}
+    assert rows["sam"]["tampered"] == "yes" and rows["amy"]["tampered"] == "no"
+    assert float(rows["sam"]["points"]) == data["score"]["points"]  # the re-graded score, not a stored one
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    check_gradescope_schema(results)
+    integrity = [test for test in results["tests"] if test["name"].endswith("transcript integrity")]
+    assert len(integrity) == 1 and "value.L: stored verdict 'correct'" in integrity[0]["output"]
+    value_l = [test for test in results["tests"] if test["name"] == f"{SEED_001}: L"]
+    assert [test["score"] for test in value_l] == [1.0, 0.0]  # amy right; sam's edit earns nothing
+
+
+def test_grade_reports_a_score_edited_by_hand(tmp_path, student_transcripts):
+    data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    real = data["score"]["points"]
+    data["score"]["points"] = STEPS_001
+    tampered = write_json(tmp_path / "sam-score.json", data)
+    result = tutor(tmp_path, "grade", tampered, "--json")
+    no_traceback(result)
+    assert result.returncode == 1
+    (entry,) = json.loads(result.stdout)["results"]
+    assert entry["tampered"] is True and entry["points"] == real
+    assert f"score: stored points {STEPS_001}, re-graded {real}" in entry["differences"]
+    human = tutor(tmp_path, "grade", tampered)
+    assert human.returncode == 1 and "EDITED: score: stored points 25" in human.stdout
+
+
+def test_grade_reports_a_changed_exercise_file(tmp_path):
+    exercise_file = tmp_path / "my-neuron.toml"
+    shutil.copy(resolve_exercise(SEED_001).path, exercise_file)
+    session = Session(load_exercise(exercise_file), clock=FakeClock())
+    finish_practice(session)
+    path = write_json(tmp_path / "mine.json", build_transcript(session, "kim"))
+    assert tutor(tmp_path, "grade", path).returncode == 0
+    exercise_file.write_text(exercise_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    result = tutor(tmp_path, "grade", path)
+    no_traceback(result)
+    assert result.returncode == 1 and "exercise file differs" in result.stdout
+    exercise_file.unlink()
+    result = tutor(tmp_path, "grade", path)
+    no_traceback(result)
+    assert result.returncode == 2 and "cannot be found" in result.stderr and "my-neuron" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: regrade compares only items and score points/max: a verdict edited in "
+                                       "the events (an answer event's 'verdict' changed from 'wrong' to 'correct', "
+                                       "which the Markdown and HTML history show) is not reported")
+def test_grade_reports_a_verdict_edited_in_the_events(tmp_path, student_transcripts):
+    data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    for event in data["events"]:
+        if event["type"] == "answer" and event["step"] == "value.L":
+            event.update(verdict="correct", message="Correct.")
+    tampered = write_json(tmp_path / "sam-events.json", data)
+    result = tutor(tmp_path, "grade", tampered)
+    no_traceback(result)
+    assert result.returncode == 1 and "EDITED" in result.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: regrade compares only score 'points' and 'max': score.percent edited "
+                                       "from 36.0 to 100 (or first_try, revealed, ...) passes as 'ok'")
+def test_grade_reports_a_percentage_edited_by_hand(tmp_path, student_transcripts):
+    data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    data["score"]["percent"] = 100
+    tampered = write_json(tmp_path / "sam-percent.json", data)
+    result = tutor(tmp_path, "grade", tampered)
+    no_traceback(result)
+    assert result.returncode == 1 and "percent" in result.stdout
+
+
+def test_grade_refuses_a_transcript_from_a_newer_version(tmp_path, student_transcripts):
+    data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    newer = write_json(tmp_path / "newer.json", {**data, "version": 99})
+    result = tutor(tmp_path, "grade", newer)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert f"{newer}: the transcript is format version 99, written by a newer backprop-tutor" in result.stderr
+    assert "please upgrade" in result.stderr
+    # one unusable transcript among good ones: the good ones are graded, the exit code says something is wrong
+    mixed = tutor(tmp_path, "grade", student_transcripts["amy"], newer, "--csv", tmp_path / "m.csv")
+    no_traceback(mixed)
+    assert mixed.returncode == 1 and "version 99" in mixed.stderr
+    assert [row["learner"] for row in read_csv(tmp_path / "m.csv")] == ["amy"]
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("missing events", "the transcript is damaged: 'events' is missing or malformed"),
+    ("event without time", "the transcript is damaged: an event has no type or time"),
+    ("not a transcript", "this is not a backprop-tutor transcript"),
+    ("answer without step", "the transcript's answers do not fit this exercise's steps"),
+    ("unknown step", "the transcript's answers do not fit this exercise's steps"),
+])
+def test_grade_gives_a_clear_message_for_a_damaged_transcript(tmp_path, student_transcripts, damage, message):
+    data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
+    if damage == "missing events":
+        del data["events"]
+    elif damage == "event without time":
+        del data["events"][3]["time"]
+    elif damage == "not a transcript":
+        data = {"hello": "world"}
+    elif damage == "answer without step":
+        next(event for event in data["events"] if event["type"] == "answer").pop("step")
+    else:
+        next(event for event in data["events"] if event["type"] == "answer")["step"] = "value.nowhere"
+    path = write_json(tmp_path / "damaged.json", data)
+    result = tutor(tmp_path, "grade", path)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert f"{path}: {message}" in result.stderr
+
+
+@pytest.mark.parametrize("content", ['{"format": "backprop-tutor-transcript", "vers', "", "\x00\x01binary"])
+def test_grade_survives_a_file_that_is_not_json(tmp_path, content):
+    path = tmp_path / "corrupt.json"
+    path.write_text(content, encoding="utf-8")
+    result = tutor(tmp_path, "grade", path)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert str(path) in result.stderr
+
+
+def test_grade_survives_bytes_that_are_not_utf8_and_a_missing_file(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"learner": "J\xf6rg"}')
+    result = tutor(tmp_path, "grade", path, tmp_path / "missing.json")
+    no_traceback(result)
+    assert result.returncode == 2
+    assert f"{path}: cannot be read" in result.stderr and f"{tmp_path / 'missing.json'}: cannot be read" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a transcript truncated mid-file is reported with json's bare message "
+                                       "('<file>: Unterminated string starting at: line 370 column 18 (char 10243)') that never says "
+                                       "the file is damaged or not valid JSON")
+def test_grade_says_a_truncated_transcript_is_damaged(tmp_path, student_transcripts):
+    text = student_transcripts["sam"].read_text(encoding="utf-8")
+    path = tmp_path / "truncated.json"
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    result = tutor(tmp_path, "grade", path)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert "damaged" in result.stderr or "not valid JSON" in result.stderr
