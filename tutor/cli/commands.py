@@ -250,7 +250,8 @@ def command_check(arguments: argparse.Namespace) -> int:
                 "readable": verdict.readable,
                 "carried_forward": verdict.carried_forward,
                 "diagnosis": verdict.diagnosis,
-                "expected": to_nested_list(verdict.expected),
+                "expected": expected_text(solution, verdict) if verdict.quantity.kind == "formula"
+                else to_nested_list(verdict.expected),
                 "message": verdict.message,
                 "notes": list(verdict.notes),
             } for verdict in verdicts],
@@ -262,13 +263,20 @@ def command_check(arguments: argparse.Namespace) -> int:
         for verdict in verdicts:
             mark = "[green]✓ correct[/]" if verdict.correct else "[red]✗ wrong[/]"
             message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
-            table.add_row(verdict.quantity.label(solution.output), verdict.answer, mark,
-                          format_value(verdict.expected), message)
+            right = (expected_text(solution, verdict) if verdict.quantity.kind == "formula"
+                     else format_value(verdict.expected))
+            table.add_row(verdict.quantity.label(solution.output), verdict.answer, mark, right, message)
         console.print(table)
         console.print(f"Score: [bold]{correct}/{len(verdicts)}[/] correct.")
         if arguments.transcript:
             console.print(f"Transcript written to {arguments.transcript}")
     return EXIT_OK if correct == len(verdicts) else EXIT_WRONG
+
+
+def expected_text(solution: Solution, verdict) -> str:
+    """A formula question's right answer is its formula."""
+    asked = next(item for item in solution.exercise.questions if item.id == verdict.quantity.name)
+    return to_text(asked.answer)
 
 
 # -- tutor validate -----------------------------------------------------------------------------

@@ -19,10 +19,12 @@ from .model import (
     ASK_CHOICES,
     DEFAULT_ASK,
     SAMPLE_SEPARATOR,
+    DEFAULT_DOMAIN,
     BatchSpec,
     Exercise,
     InputSpec,
     NodeSpec,
+    QuestionSpec,
     Tolerance,
     UpdateSpec,
 )
@@ -32,7 +34,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 5_000
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 TOP_LEVEL_KEYS = ("title", "description", "source", "tags", "difficulty", "output", "params", "ask",
-                  "inputs", "graph", "hints", "tolerance", "update", "batch")
+                  "inputs", "graph", "hints", "tolerance", "update", "batch", "questions")
 
 
 def suggestion(word: str, choices) -> str:
@@ -78,7 +80,10 @@ def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") 
         if match:
             message += f" (column {match.group(2)})"
         raise ExerciseFileError([Problem(path, line, f"this is not valid TOML: {message}")]) from None
-    return _Builder(document, key_lines(text), path, name).build()
+    builder = _Builder(document, key_lines(text), path, name)
+    builder.question_lines = [number for number, line in enumerate(text.splitlines(), start=1)
+                              if line.strip().startswith("[[questions]]")]
+    return builder.build()
 
 
 class _Builder:
@@ -169,7 +174,8 @@ class _Builder:
         if not ask:
             self.problem(("ask",), "'ask' is empty: the learner would have nothing to do")
 
-        hints = self.hints(known + sorted(self.sample_input_names()))
+        questions = self.questions(set(known) | self.sample_input_names())
+        hints = self.hints(known + sorted(self.sample_input_names()) + [question.id for question in questions])
         tolerance = self.tolerance()
         update = self.update(params)
         written_inputs, written_nodes = inputs, nodes
@@ -183,6 +189,7 @@ class _Builder:
             name=self.name, path=self.path, title=title.strip(), description=description.strip(), source=source,
             tags=tuple(tags), difficulty=difficulty, inputs=inputs, nodes=tuple(nodes), output=output,
             params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, update=update, batch=batch,
+            questions=tuple(questions),
             written_inputs=written_inputs, written_nodes=tuple(written_nodes))
 
     # -- tables ------------------------------------------------------------------------------
@@ -316,6 +323,66 @@ class _Builder:
             defined.add(name)
             nodes.append(NodeSpec(name, expression, raw, self.line(*key), base=name))
         return nodes
+
+    def questions(self, known: set[str]) -> list[QuestionSpec]:
+        """[[questions]]: derivations answered with a formula in named variables."""
+        raw = self.document.get("questions", [])
+        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+            self.problem(("questions",), "questions must be written as [[questions]] tables")
+            return []
+        questions: list[QuestionSpec] = []
+        for index, item in enumerate(raw, start=1):
+            key = ("questions",)
+            line = self.question_lines[index - 1] if index - 1 < len(self.question_lines) else self.line(*key)
+            where = Problem(self.path, line, "")
+            allowed = ("id", "prompt", "answer", "variables")
+
+            def problem(message: str) -> None:
+                self.problems.append(Problem(where.path, where.line, f"question {index}: {message}"))
+
+            for field in item:
+                if field not in allowed:
+                    problem(f"unknown field '{field}'{suggestion(field, allowed)}")
+            question_id = item.get("id", f"q{index}")
+            if not isinstance(question_id, str) or not _NAME.match(question_id):
+                problem("'id' must be a name, like \"sigmoid_slope\"")
+                continue
+            if question_id in known or question_id in {question.id for question in questions}:
+                problem(f"the id '{question_id}' is already the name of an input, node or question")
+                continue
+            prompt, text = item.get("prompt"), item.get("answer")
+            if not isinstance(prompt, str) or not prompt.strip():
+                problem("'prompt' is missing: the question the learner reads")
+                continue
+            if not isinstance(text, str):
+                problem("'answer' is missing: the right formula, in quotes, like \"sigmoid(x)*(1 - sigmoid(x))\"")
+                continue
+            try:
+                answer = parse(text)
+            except ExpressionError as error:
+                problem(f"answer \"{_clip(text)}\": {error.message}")
+                continue
+            calls = check_calls(answer)
+            if calls:
+                problem(f"answer \"{_clip(text)}\": {calls[0]}")
+                continue
+            declared = item.get("variables", {})
+            if not isinstance(declared, dict):
+                problem("'variables' must be a table of name = [low, high]")
+                continue
+            variables: dict[str, tuple[float, float]] = {}
+            for name, interval in declared.items():
+                bounds = interval if isinstance(interval, list) else None
+                numbers = [_finite(bound) for bound in bounds] if bounds is not None else []
+                if len(numbers) != 2 or None in numbers or numbers[0] >= numbers[1]:
+                    problem(f"the interval of '{name}' must be [low, high] with low < high")
+                    continue
+                variables[name] = (numbers[0], numbers[1])
+            for used in names_in(answer):
+                if used.id not in variables:
+                    variables[used.id] = DEFAULT_DOMAIN
+            questions.append(QuestionSpec(question_id, prompt.strip(), answer, text, variables, line))
+        return questions
 
     def sample_input_names(self) -> set[str]:
         batch = self.document.get("batch")

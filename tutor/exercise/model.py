@@ -42,6 +42,21 @@ class NodeSpec:
 
 
 @dataclass(frozen=True)
+class QuestionSpec:
+    """A derivation: the learner types a formula, checked against ``answer`` at random points."""
+
+    id: str
+    prompt: str
+    answer: Node
+    text: str  # the reference formula as written
+    variables: dict[str, tuple[float, float]]  # name -> the interval its random values come from
+    line: int | None = None
+
+
+DEFAULT_DOMAIN = (-3.0, 3.0)
+
+
+@dataclass(frozen=True)
 class UpdateSpec:
     learning_rate: float
     params: tuple[str, ...]
@@ -74,6 +89,7 @@ class Exercise:
     tolerance: Tolerance = Tolerance()
     update: UpdateSpec | None = None
     batch: BatchSpec | None = None
+    questions: tuple[QuestionSpec, ...] = ()
     # The graph as written in the file (the same as inputs/nodes unless there is a batch).
     written_inputs: dict[str, InputSpec] = field(default_factory=dict)
     written_nodes: tuple[NodeSpec, ...] = ()

@@ -19,7 +19,8 @@ from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
 from .diagnosis import diagnose
-from .quantities import Quantity
+from .formula import formula_matches, read_formula, reference_value
+from .quantities import Quantity, question
 
 CORRECT = "correct"
 WRONG = "wrong"
@@ -115,16 +116,34 @@ class Checker:
             return solution.local_derivative(quantity.name, quantity.source).value
         if quantity.kind == "update":
             return solution.updated[quantity.name]
+        if quantity.kind == "formula":
+            return reference_value(question(solution, quantity), solution)
         return solution.after_values[quantity.name]
 
     def check(self, quantity: Quantity, text: str) -> Verdict:
         """Grade one typed answer; an accepted one is remembered for error carried forward."""
+        if quantity.kind == "formula":
+            return self.check_formula(quantity, text)
         expected = self.expected(quantity)
         try:
             answer = read_answer(text)
         except UnreadableAnswer as error:
             return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
         return self.check_read(quantity, answer)
+
+    def check_formula(self, quantity: Quantity, text: str) -> Verdict:
+        asked = question(self.solution, quantity)
+        expected = self.expected(quantity)
+        try:
+            formula = read_formula(text, asked)
+        except UnreadableAnswer as error:
+            return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
+        matches, where = formula_matches(formula.expression, asked, self.solution)
+        if matches:
+            return Verdict(quantity, text, CORRECT, expected, "Correct: your formula agrees with the right one.",
+                           read_as=formula.read_as, element_fraction=1.0)
+        return Verdict(quantity, text, WRONG, expected, f"Not right (read as {formula.read_as}): {where}.",
+                       read_as=formula.read_as)
 
     def check_read(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
         expected = self.expected(quantity)

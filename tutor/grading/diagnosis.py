@@ -110,6 +110,8 @@ def diagnose(solution: Solution, quantity: Quantity, value: np.ndarray, toleranc
     ``learner`` is an optional :class:`~tutor.grading.checker.LearnerView` (the learner's accepted
     earlier answers), used for candidates built from the learner's own numbers.
     """
+    if quantity.kind == "formula":
+        return None  # a formula is checked at many points; its counter-example says more than a label
     try:
         value = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

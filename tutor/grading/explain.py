@@ -73,6 +73,9 @@ def worked_answer(solution: Solution, quantity) -> str:
         rule = chain_rule(solution, name)
         numbers = f" = {rule.numeric}" if rule.numeric else ""
         return f"{rule.symbolic}{numbers} = {rule.result}"
+    if quantity.kind == "formula":
+        asked = next(item for item in solution.exercise.questions if item.id == name)
+        return f"{asked.prompt} Answer: {to_text(asked.answer)}"
     if quantity.kind == "local":
         local = solution.local_derivative(name, quantity.source)
         expression = solution.graph.nodes[name].expression

@@ -23,7 +23,7 @@ import numpy as np
 from ..engine.formatting import format_number, format_value
 from ..engine.graph import Solution
 from ..engine.operations import OPERATIONS, describe_shape
-from ..exercise.expression import Call, Index, Name, Node, Number, names_in, substitute, to_text
+from ..exercise.expression import FUNCTIONS, Call, Index, Name, Node, Number, calls_in, names_in, substitute, to_text
 from .explain import forward_rule, worked_answer
 from .quantities import Quantity
 
@@ -56,9 +56,26 @@ def hint_ladder(solution: Solution, quantity: Quantity) -> list[str]:
         ladder += _local_hints(solution, quantity)
     elif kind == "grad":
         ladder += _grad_hints(solution, quantity)
+    elif kind == "formula":
+        ladder += _formula_hints(solution, quantity)
     else:
         ladder += _update_hints(solution, quantity)
     return [rung for rung in dict.fromkeys(rung.strip() for rung in ladder) if rung]
+
+
+def _formula_hints(solution: Solution, quantity: Quantity) -> list[str]:
+    asked = next(item for item in solution.exercise.questions if item.id == quantity.name)
+    names = ", ".join(sorted(asked.variables)) or "no variables"
+    functions = sorted({call.function for call in calls_in(asked.answer) if call.function in FUNCTIONS})
+    uses = f" The answer can be written with {', '.join(functions)}." if functions else ""
+    rules = [OPERATIONS[call.function].rule for call in calls_in(asked.answer) if call.function in FUNCTIONS]
+    return [
+        f"Type a formula in {names}, not a number: it is checked at many values of {names}.{uses}",
+        "Split the function into simple steps (a computation graph), write each step's local derivative and "
+        "multiply along the path (sum over paths)."
+        + (f" Rules that help: {'; '.join(dict.fromkeys(rules))}." if rules else ""),
+        worked_answer(solution, quantity),
+    ]
 
 
 # -- the author's hints ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
 
-KINDS = ("value", "local", "grad", "update", "after")
+KINDS = ("value", "local", "grad", "update", "after", "formula")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Quantity:
         if parts[0] in KINDS and parts[0] != "local" and len(parts) == 2:
             return cls(parts[0], parts[1])
         raise ValueError(f"'{text}' is not a quantity: write value.NAME, grad.NAME, local.NODE.INPUT, "
-                         "update.NAME or after.NAME")
+                         "update.NAME, after.NAME or formula.ID")
 
     def label(self, output: str) -> str:
         """How the quantity reads in prose: "z", "dL/dz", "∂z/∂w1", "new w1", "z after the update"."""
@@ -41,6 +41,8 @@ class Quantity:
             return f"∂{self.name}/∂{self.source}"
         if self.kind == "update":
             return f"new {self.name}"
+        if self.kind == "formula":
+            return f"formula {self.name}"
         return f"{self.name} after the update"
 
 
@@ -55,6 +57,8 @@ def exists(solution: Solution, quantity: Quantity) -> bool:
         return quantity.source in graph.parents.get(quantity.name, [])
     if quantity.kind == "update":
         return quantity.name in solution.updated
+    if quantity.kind == "formula":
+        return any(question.id == quantity.name for question in solution.exercise.questions)
     return bool(solution.after_values) and quantity.name in graph.nodes
 
 
@@ -90,7 +94,12 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
     if solution.updated:
         quantities += [Quantity("update", name) for name in solution.updated]
         quantities += [Quantity("after", name) for name in graph.nodes]
+    quantities += [Quantity("formula", question.id) for question in exercise.questions]
     return quantities
+
+
+def question(solution: Solution, quantity: Quantity):
+    return next(item for item in solution.exercise.questions if item.id == quantity.name)
 
 
 def _check_local_derivatives(solution: Solution) -> None:

@@ -22,6 +22,7 @@ from ..exercise.model import Exercise
 from ..grading import Checker, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.explain import worked_answer
+from ..grading.formula import read_formula
 from ..grading.hints import hint_ladder
 from .scoring import exam_credit, practice_credit
 from .steps import Step, build_steps
@@ -158,6 +159,9 @@ class Session:
         if not text.strip():
             return ""
         try:
+            if self.step.quantity.kind == "formula":
+                asked = next(item for item in self.exercise.questions if item.id == self.step.quantity.name)
+                return f"Read as {read_formula(text, asked).read_as}"
             answer = read_answer(text)
         except UnreadableAnswer as error:
             return f"Cannot read this yet: {error}"

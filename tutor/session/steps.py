@@ -19,6 +19,7 @@ PHASES = {
     "grad": "Backward pass",
     "update": "Gradient-descent step",
     "after": "Forward pass after the update",
+    "formula": "Derivation",
 }
 
 
@@ -29,6 +30,7 @@ class Step:
     prompt: str  # "the value of z = w1*x1 + b"
     shape: tuple  # the shape of the right answer
     node: str  # the graph node this step is about (highlighted in the graph view)
+    variables: tuple[str, ...] = ()  # for a formula: the names it may use
 
     @property
     def shape_text(self) -> str:
@@ -37,6 +39,8 @@ class Step:
     @property
     def answer_format(self) -> str:
         """How to type an answer of this shape."""
+        if self.quantity.kind == "formula":
+            return f"a formula in {', '.join(self.variables)}" if self.variables else "a formula"
         if len(self.shape) == 0:
             return "a number, like -0.12 or 14/5"
         if len(self.shape) == 1:
@@ -59,6 +63,9 @@ def make_step(solution: Solution, quantity: Quantity) -> Step:
         sample = f" (sample {node.sample})"
     elif name in solution.exercise.inputs and solution.exercise.inputs[name].sample:
         sample = f" (sample {solution.exercise.inputs[name].sample})"
+    if quantity.kind == "formula":
+        asked = next(item for item in solution.exercise.questions if item.id == name)
+        return Step(quantity, PHASES["formula"], asked.prompt, (), "", tuple(sorted(asked.variables)))
     if quantity.kind in ("value", "after"):
         expected = solution.values[name] if quantity.kind == "value" else solution.after_values[name]
         lead = "the value of" if quantity.kind == "value" else "the new value of"
