@@ -151,9 +151,6 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
     run(scenario())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Escape on the exam report and on the summary does nothing: their "
-                                       "bindings name the action 'app.back_to_catalog', but TutorApp has no "
-                                       "action_back_to_catalog (only a plain back_to_catalog method)")
 @pytest.mark.parametrize("mode", ["exam", "practice"])
 def test_escape_on_the_report_or_summary_goes_back_to_the_catalog(tmp_path, mode):
     async def scenario():

@@ -11,9 +11,9 @@ from pathlib import Path
 from rich.table import Table
 
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
-from ..session import ProgressStore, Session
-from ..session.store import PROGRESS_FORMAT
-from ..session.transcript import TranscriptError, build_transcript, check_transcript, regrade, write_transcript
+from ..session import ProgressStore, Session, SessionError
+from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION
+from ..session.transcript import TRANSCRIPT_FORMAT, TranscriptError, build_transcript, check_transcript, regrade, write_transcript
 from .commands import console
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
@@ -77,13 +77,22 @@ def session_from(reference: str) -> Session:
             raise ExerciseFileError([Problem(None, None, f"no saved session for '{reference}': `tutor sessions` "
                                                          "lists them")])
     found, data = max(matches, key=lambda match: match[0].stat().st_mtime)
+    if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
+        transcript = isinstance(data, dict) and data.get("format") == TRANSCRIPT_FORMAT
+        hint = " (it is a transcript: `tutor grade` reads those)" if transcript else ""
+        raise ExerciseFileError([Problem(found, None, f"is not a saved session{hint}; `tutor sessions` lists them")])
     exercise_path = data.get("exercise_path")
     if exercise_path and Path(exercise_path).exists():
         exercise = load_exercise(Path(exercise_path))
     else:
         exercise = resolve_exercise(str(data.get("exercise")))
+    if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
+        raise ExerciseFileError([Problem(found, None, "was written by a newer version of backprop-tutor: please upgrade")])
     session = Session(exercise, mode=data.get("mode", "practice"))
-    session.replay(data.get("events", []))
+    try:
+        session.replay(data.get("events", []))
+    except (KeyError, TypeError, ValueError, SessionError):
+        raise ExerciseFileError([Problem(found, None, "is damaged: its events do not fit the exercise")]) from None
     return session
 
 
@@ -114,7 +123,12 @@ def command_grade(arguments: argparse.Namespace) -> int:
     problems = []
     for path in arguments.transcripts:
         try:
-            transcript = check_transcript(json.loads(Path(path).read_text(encoding="utf-8")))
+            try:
+                raw = json.loads(Path(path).read_text(encoding="utf-8"))
+            except json.JSONDecodeError as error:
+                raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg}); "
+                                      "it may have been cut short") from None
+            transcript = check_transcript(raw)
             fresh, differences = regrade(transcript, _exercise_for(transcript))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{path}: cannot be read: {error}")

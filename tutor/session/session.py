@@ -105,7 +105,8 @@ class Session:
             self.progress_file = self.store.path_for(self.exercise.name, self.exercise.path, self.mode)
             self._resume()
         if not self.events:
-            self._record({"type": "start", "mode": self.mode})
+            self._record({"type": "start", "mode": self.mode, "exam_feedback": self.exam_feedback,
+                          "time_limit": self.time_limit})
             self._show()
 
     # -- where we are ------------------------------------------------------------------------
@@ -186,9 +187,11 @@ class Session:
                 else:
                     state.wrong_attempts += 1
         self._record({"type": "answer", "step": str(step.quantity), "text": text, "read_as": verdict.read_as,
-                      "readable": verdict.readable, "verdict": verdict.verdict if self._reveals_verdicts() else None,
+                      "readable": verdict.readable,
+                      "verdict": verdict.verdict if self._reveals_verdicts() and verdict.readable else None,
                       "message": verdict.message if self._reveals_verdicts() or not verdict.readable else "",
-                      "carried_forward": verdict.carried_forward, "diagnosis": verdict.diagnosis})
+                      "carried_forward": verdict.carried_forward if self._reveals_verdicts() else False,
+                      "diagnosis": verdict.diagnosis if self._reveals_verdicts() else None})
         if verdict.readable and (self.mode == EXAM or verdict.correct):
             following = self.first_open()
             if following is not None:
@@ -306,7 +309,9 @@ class Session:
         self._record({"type": "shown", "step": str(self.step.quantity), "index": self.index})
 
     def _record(self, event: dict) -> None:
-        if not self._replaying:
+        if self._replaying:  # the saved event stays; the recomputed one is kept to compare (tutor grade)
+            self.regraded_events.append(event)
+        else:
             self.events.append({"time": self.clock(), **event})
 
     def progress_data(self) -> dict:
@@ -350,10 +355,13 @@ class Session:
     def replay(self, events: list[dict]) -> None:
         """Redo every saved action through a fresh checker; verdicts are recomputed, not trusted."""
         positions = {str(step.quantity): index for index, step in enumerate(self.steps)}
+        self.regraded_events: list[dict] = []
         self._replaying = True
         try:
             for event in events:
                 kind = event["type"]
+                if kind == "start":
+                    self.exam_feedback = bool(event.get("exam_feedback", self.exam_feedback))
                 if kind in ("answer", "hint", "reveal", "shown"):
                     self.index = positions[event["step"]]
                 if kind == "answer":

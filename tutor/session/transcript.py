@@ -139,7 +139,8 @@ def _event_lines(transcript: dict, quantity: str) -> list[str]:
             continue
         stamp = time.strftime("%H:%M:%S", time.localtime(event["time"]))
         if event["type"] == "answer":
-            verdict = event.get("verdict") or ("unreadable" if not event.get("readable", True) else "saved")
+            verdict = ("unreadable" if not event.get("readable", True)
+                       else event.get("verdict") or "saved")
             message = f" — {event['message']}" if event.get("message") else ""
             lines.append(f"- {stamp} typed `{event['text']}` (read as {event.get('read_as') or '?'}): "
                          f"**{verdict}**{message}")
@@ -296,7 +297,16 @@ def regrade(transcript: dict, exercise) -> tuple[dict, list[str]]:
         for key in ("verdict", "credit", "answer"):
             if stored.get(key) != item[key]:
                 differences.append(f"{item['quantity']}: stored {key} {stored.get(key)!r}, re-graded {item[key]!r}")
-    for key in ("points", "max"):
+    stored_answers = [event for event in transcript["events"] if event.get("type") == "answer"]
+    fresh_answers = [event for event in session.regraded_events if event.get("type") == "answer"]
+    for stored, recomputed in zip(stored_answers, fresh_answers):
+        for key in ("verdict", "carried_forward", "readable"):
+            if stored.get(key) != recomputed.get(key):
+                differences.append(f"{stored.get('step')}: an answer event's stored {key} {stored.get(key)!r}, "
+                                   f"re-graded {recomputed.get(key)!r}")
+    for key in fresh["score"]:
+        if key == "seconds":
+            continue
         if transcript["score"].get(key) != fresh["score"][key]:
             differences.append(f"score: stored {key} {transcript['score'].get(key)!r}, re-graded {fresh['score'][key]!r}")
     fingerprint = transcript["exercise"].get("fingerprint")

@@ -96,6 +96,9 @@ class TutorApp(App):
             return
         self.notify("Transcript saved:\n" + "\n".join(str(path) for path in written), timeout=10)
 
+    def action_back_to_catalog(self) -> None:
+        self.back_to_catalog()
+
     def back_to_catalog(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
