@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..exercise import catalog_folder
+
 PROGRESS_FORMAT = "backprop-tutor-progress"
 PROGRESS_VERSION = 1
 
@@ -52,8 +54,14 @@ def _umask() -> int:
 
 
 def exercise_key(name: str, path: Path | None) -> str:
-    """A file name for an exercise's progress: its name plus a short hash of where it lives."""
-    where = str(path.resolve()) if path is not None else name
+    """A file name for an exercise's progress: its name plus a short hash of where it lives.
+
+    A built-in exercise is known by its name alone, wherever the package is installed, so progress
+    survives a reinstall and the source checkout and the installed program share it."""
+    if path is None or path.resolve().parent == catalog_folder().resolve():
+        where = f"catalog:{name}"
+    else:
+        where = str(path.resolve())
     return f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
 
 
