@@ -130,13 +130,14 @@ class Session:
             return sum(bool(state.answer) for state in self.states)
         return sum(state.done for state in self.states)
 
-    def go_to(self, index: int) -> None:
+    def go_to(self, index: int, save: bool = True) -> None:
         if not 0 <= index < len(self.steps):
             raise SessionError(f"there is no step {index + 1}")
         if index != self.index:
             self.index = index
             self._show()
-            self._save()
+            if save:
+                self._save()
 
     def next_step(self) -> None:
         if self.index + 1 < len(self.steps):
@@ -195,8 +196,8 @@ class Session:
         if verdict.readable and (self.mode == EXAM or verdict.correct):
             following = self.first_open()
             if following is not None:
-                self.go_to(following)
-        self._save()
+                self.go_to(following, save=False)
+        self._save()  # once, with the answer and the move to the next step
         return verdict
 
     def _exam_answer(self, step: Step, state: StepState, text: str) -> Verdict:

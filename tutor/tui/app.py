@@ -16,7 +16,6 @@ from ..exercise import ExerciseFileError, resolve_exercise
 from ..session import EXAM, Session
 from ..session.store import ProgressStore, data_dir
 from ..session.transcript import export_all
-from .screens.catalog import CatalogScreen
 from .screens.exercise import ExerciseScreen
 from .screens.help import HelpScreen, ResumeExamScreen
 from .screens.report import ExamReportScreen
@@ -53,9 +52,10 @@ class TutorApp(App):
             self.theme = "textual-light"
 
     def on_mount(self) -> None:
-        self.push_screen(CatalogScreen())
         if self.initial_exercise is not None:
-            self.open_exercise(self.initial_exercise, self.initial_mode)
+            self.open_exercise(self.initial_exercise, self.initial_mode)  # the catalog comes on Escape
+        else:
+            self.back_to_catalog()
 
     # -- navigation used by the screens ------------------------------------------------------
     def open_exercise(self, reference: str, mode: str = "practice") -> None:
@@ -68,6 +68,8 @@ class TutorApp(App):
         if mode == EXAM and unfinished(progress):
             def chosen(resume: bool | None) -> None:
                 if resume is None:
+                    if len(self.screen_stack) <= 1:  # opened straight into the prompt: go to the catalog
+                        self.back_to_catalog()
                     return
                 if not resume:
                     self.store.set_aside(progress, "you started the exam over")
@@ -100,8 +102,16 @@ class TutorApp(App):
         self.back_to_catalog()
 
     def back_to_catalog(self) -> None:
+        from .screens.catalog import CatalogScreen  # `tutor run` may never need it: imported on first use
+
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        if isinstance(self.screen, CatalogScreen):
+            return
+        if len(self.screen_stack) > 1:
+            self.switch_screen(CatalogScreen())  # opened by `tutor run`: the catalog takes the exercise's place
+        else:
+            self.push_screen(CatalogScreen())
 
     def show_summary(self, session: Session) -> None:
         self.push_screen(SummaryScreen(session))

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from ...exercise.model import Exercise
 
@@ -60,6 +60,8 @@ class HelpScreen(ModalScreen[None]):
             self.text = f"# {exercise.title}\n\n{exercise.description or 'No description.'}{source}\n\n---\n\n{HELP}"
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # with its highlighter it is slow to import: only when asked
+
         with VerticalScroll(id="help-panel"):
             yield Markdown(self.text)
 

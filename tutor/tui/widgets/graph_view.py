@@ -1,54 +1,80 @@
-"""The computation graph, drawn by tutor.drawing and shown in a scrollable box."""
+"""The computation graph, drawn by tutor.drawing and shown with Textual's line API.
+
+Each row of the drawing becomes one Strip when the picture changes; scrolling and repainting then
+only crop the rows on screen, so a large graph costs no more per frame than a small one.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.containers import ScrollableContainer
-from textual.geometry import Region
-from textual.widgets import Static
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...drawing import Drawing, Picture, draw
 
+STYLES = ("node", "input", "current", "edge", "label", "value", "grad", "unknown")
 
-class GraphView(ScrollableContainer, can_focus=True):
+
+class GraphView(ScrollView, can_focus=True):
     """Scrolls with the arrow keys when focused; follows the current node."""
 
-    COMPONENT_CLASSES = {
-        "graph--node", "graph--input", "graph--current", "graph--edge", "graph--label", "graph--value",
-        "graph--grad", "graph--unknown",
-    }
+    COMPONENT_CLASSES = {f"graph--{name}" for name in STYLES}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.drawing: Drawing | None = None
-        self.canvas = Static(id="graph-canvas")
+        self.rows: list[Strip] = []
+        self.styles_for: tuple[str, dict[str, Style]] | None = None  # (theme, styles): CSS lookups are slow
 
-    def compose(self):
-        yield self.canvas
+    def component_styles(self) -> dict[str, Style]:
+        theme = self.app.theme
+        if self.styles_for is None or self.styles_for[0] != theme:
+            self.styles_for = (theme, {name: self.get_component_rich_style(f"graph--{name}", partial=True)
+                                       for name in STYLES})
+        return self.styles_for[1]
 
     def show(self, picture: Picture) -> None:
         self.drawing = draw(picture)
-        self.canvas.update(self.render_drawing(self.drawing))
+        self.rows = self.strips(self.drawing)
+        self.virtual_size = Size(self.drawing.width, self.drawing.height)
+        self.refresh()
         current = next((name for name, box in picture.boxes.items() if box.current), None)
         if current is not None and current in self.drawing.boxes:
             row, column, height, width = self.drawing.boxes[current]
-            self.call_after_refresh(self.follow, row, column, height, width)
+            self.call_after_refresh(self.scroll_to_region, Region(column, row, width, height), animate=False,
+                                    force=True)
 
-    def follow(self, row: int, column: int, height: int, width: int) -> None:
-        self.scroll_to_region(Region(column, row, width, height), animate=False, force=True)
-
-    def render_drawing(self, drawing: Drawing) -> Text:
-        styles = {name: self.get_component_rich_style(f"graph--{name}", partial=True) for name in
-                  ("node", "input", "current", "edge", "label", "value", "grad", "unknown")}
-        text = Text(no_wrap=True, overflow="crop")
-        offsets = []
-        for line in drawing.lines:
-            offsets.append(len(text))
-            text.append(line.rstrip())
-            text.append("\n")
+    def strips(self, drawing: Drawing) -> list[Strip]:
+        """One Strip per row; a later span's style wins, as boxes are drawn over edges."""
+        styles = self.component_styles()
+        plain = Style()
+        per_row: list[list[str | None]] = [[None] * len(line) for line in drawing.lines]
         for row, start, end, style in drawing.spans:
-            line_length = len(drawing.lines[row].rstrip())
-            if start >= line_length:
-                continue
-            text.stylize(styles[style], offsets[row] + start, offsets[row] + min(end, line_length))
-        return text
+            cells = per_row[row]
+            for column in range(start, min(end, len(cells))):
+                cells[column] = style
+        rows = []
+        for line, cells in zip(drawing.lines, per_row):
+            segments = []
+            start = 0
+            for column, style in enumerate(cells):
+                if style != cells[start]:
+                    segments.append(Segment(line[start:column], styles.get(cells[start], plain)))
+                    start = column
+            segments.append(Segment(line[start:], styles.get(cells[start], plain) if cells else plain))
+            rows.append(Strip(segments, len(line)))
+        return rows
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.size.width
+        if row >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        return self.rows[row].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def on_resize(self) -> None:
+        if self.drawing is not None:
+            self.virtual_size = Size(self.drawing.width, self.drawing.height)
