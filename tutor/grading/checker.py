@@ -18,7 +18,6 @@ from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
-from .diagnosis import diagnose
 from .formula import formula_matches, read_formula, reference_value
 from .quantities import Quantity, question
 
@@ -169,6 +168,8 @@ class Checker:
         reason = next((comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
                       comparisons[0].reason)
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
+        from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
+
         found = diagnose(self.solution, quantity, answer.value, self.tolerance, self.learner)
         if found is not None:
             message += f" {found.explanation}"

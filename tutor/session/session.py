@@ -21,9 +21,7 @@ from ..engine.graph import Solution, solve
 from ..exercise.model import Exercise
 from ..grading import Checker, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
-from ..grading.explain import worked_answer
 from ..grading.formula import read_formula
-from ..grading.hints import hint_ladder
 from .scoring import exam_credit, practice_credit
 from .steps import Step, build_steps
 from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
@@ -227,16 +225,19 @@ class Session:
         return ladder[state.hints_shown - 1]
 
     def hint_ladder(self) -> list[str]:
+        from ..grading.hints import hint_ladder  # imported on the first hint: a faster start
+
         return hint_ladder(self.solution, self.step.quantity)
 
     def hints_shown(self) -> list[str]:
-        return self.hint_ladder()[: self.state.hints_shown]
+        shown = self.state.hints_shown
+        return self.hint_ladder()[:shown] if shown else []
 
     def reveal(self) -> str:
         """Show the answer and how it is computed; the step counts as revealed."""
         if self.mode == EXAM:
             raise SessionError("the answers are not shown during an exam")
-        text = worked_answer(self.solution, self.step.quantity)
+        text = self.worked_answer()
         if not self.state.done:
             self.state.status = REVEALED
             self._record({"type": "reveal", "step": str(self.step.quantity)})
@@ -244,6 +245,8 @@ class Session:
         return text
 
     def worked_answer(self) -> str:
+        from ..grading.explain import worked_answer  # imported on the first reveal: a faster start
+
         return worked_answer(self.solution, self.step.quantity)
 
     def submit(self) -> list[ExamItem]:

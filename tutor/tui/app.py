@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from functools import partial
@@ -15,7 +16,6 @@ from textual.screen import Screen
 from ..exercise import ExerciseFileError, resolve_exercise
 from ..session import EXAM, Session
 from ..session.store import ProgressStore, data_dir
-from ..session.transcript import export_all
 from .screens.exercise import ExerciseScreen
 from .screens.help import HelpScreen, ResumeExamScreen
 from .screens.report import ExamReportScreen
@@ -52,6 +52,7 @@ class TutorApp(App):
             self.theme = "textual-light"
 
     def on_mount(self) -> None:
+        self.call_after_refresh(gc.enable)  # `tutor` starts with it off (see cli/main.py)
         if self.initial_exercise is not None:
             self.open_exercise(self.initial_exercise, self.initial_mode)  # the catalog comes on Escape
         else:
@@ -91,6 +92,8 @@ class TutorApp(App):
             self.show_summary(session) if mode != EXAM else self.show_exam_report(session)
 
     def export_transcript(self, session: Session) -> None:
+        from ..session.transcript import export_all  # imported on the first export: a faster start
+
         try:
             written = export_all(session, data_dir() / "transcripts")
         except OSError as error:

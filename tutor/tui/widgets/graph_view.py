@@ -6,6 +6,8 @@ only crop the rows on screen, so a large graph costs no more per frame than a sm
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
@@ -53,17 +55,16 @@ class GraphView(ScrollView, can_focus=True):
         per_row: list[list[str | None]] = [[None] * len(line) for line in drawing.lines]
         for row, start, end, style in drawing.spans:
             cells = per_row[row]
-            for column in range(start, min(end, len(cells))):
-                cells[column] = style
+            end = min(end, len(cells))
+            if start < end:
+                cells[start:end] = [style] * (end - start)
         rows = []
         for line, cells in zip(drawing.lines, per_row):
-            segments = []
-            start = 0
-            for column, style in enumerate(cells):
-                if style != cells[start]:
-                    segments.append(Segment(line[start:column], styles.get(cells[start], plain)))
-                    start = column
-            segments.append(Segment(line[start:], styles.get(cells[start], plain) if cells else plain))
+            segments, column = [], 0
+            for style, run in groupby(cells):
+                width = len(list(run))
+                segments.append(Segment(line[column:column + width], styles.get(style, plain)))
+                column += width
             rows.append(Strip(segments, len(line)))
         return rows
 
