@@ -121,6 +121,10 @@ CASES: dict[str, tuple[set[str], str]] = {
     "leaky-relu-vector-alpha": ({"leaky_relu"}, 'z = "leaky_relu(y, p/10)"\nL = "sum(c * z)"'),
     "softmax": ({"softmax"}, 'z = "softmax(x)"\nL = "sum(c * z)"'),
     "softmax-cross-entropy": ({"softmax", "log"}, 'z = "softmax(x)"\nL = "-log(z[2])"'),
+    "softmax-matrix-rows": ({"softmax"}, 'Z = "softmax(W)"\nL = "sum(C * Z)"'),
+    "log-softmax": ({"log_softmax"}, 'z = "log_softmax(x)"\nL = "sum(c * z)"'),
+    "log-softmax-matrix-rows": ({"log_softmax"}, 'Z = "log_softmax(W)"\nL = "sum(C * Z)"'),
+    "batch-cross-entropy": ({"matmul", "add", "log_softmax", "mean"}, 'Z = "V @ W + y"\nL = "-mean(transpose(W) @ C * log_softmax(Z))"'),
     "exp": ({"exp"}, 'z = "exp(x)"\nL = "sum(c * z)"'),
     "log": ({"log"}, 'z = "log(p)"\nL = "sum(c * z)"'),
     "sqrt": ({"sqrt"}, 'z = "sqrt(p)"\nL = "sum(c * z)"'),
@@ -339,6 +343,45 @@ def test_softmax_matches_the_formula_for_ordinary_numbers():
     solution = solve(case_exercise("softmax"))
     x = np.array([0.7, -1.3, 0.4])
     assert np.allclose(solution.values["z"], np.exp(x) / np.exp(x).sum(), rtol=1e-14)
+
+
+def test_softmax_of_a_matrix_is_a_softmax_per_row():
+    solution = solve(case_exercise("softmax-matrix-rows"))
+    W = np.array([[0.2, -0.5, 0.9], [1.4, 0.3, -0.7]])
+    expected = np.exp(W) / np.exp(W).sum(axis=1, keepdims=True)
+    assert np.allclose(solution.values["Z"], expected, rtol=1e-14)
+    jacobian = solution.local_derivative("Z", "W").jacobian
+    assert jacobian.shape == (2, 3, 2, 3)
+    assert not np.any(jacobian[0, :, 1, :]) and not np.any(jacobian[1, :, 0, :])  # rows do not mix
+    assert np.allclose(jacobian[1, :, 1, :], np.diag(expected[1]) - np.outer(expected[1], expected[1]), rtol=1e-12)
+
+
+def test_log_softmax_is_the_log_of_softmax_and_stable_for_large_numbers():
+    solution = solve(case_exercise("log-softmax"))
+    x = np.array([0.7, -1.3, 0.4])
+    assert np.allclose(solution.values["z"], np.log(np.exp(x) / np.exp(x).sum()), rtol=1e-14)
+    large = solve(exercise("""
+        title = "t"
+        [inputs]
+        z = [[1000, 0], [0, -1000]]
+        [graph]
+        s = "log_softmax(z)"
+        L = "s[1, 2] + s[2, 1]"
+    """))
+    assert np.allclose(large.values["s"], [[0.0, -1000.0], [0.0, -1000.0]])
+    assert np.allclose(large.grads["z"], [[-1.0, 1.0], [0.0, 0.0]])  # ∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ, row by row
+
+
+def test_softmax_of_a_number_is_an_error_at_its_line():
+    with pytest.raises(ExerciseFileError) as caught:
+        solve(exercise("""
+            title = "t"
+            [inputs]
+            x = 2
+            [graph]
+            L = "sum(log_softmax(x))"
+        """))
+    assert ":6:" in str(caught.value) and "log_softmax takes a vector, or a matrix" in str(caught.value)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "[1, 0]"])

@@ -55,6 +55,29 @@ class Jacobian(LocalDerivative):
         return self.matrix
 
 
+class Softmax(LocalDerivative):
+    """∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ) within each row (a vector is one row; rows do not mix).
+
+    upstream·J is s ⊙ (g − Σⱼ gⱼsⱼ) row by row, so a batch of n rows never builds the (n·k)² Jacobian.
+    """
+
+    def __init__(self, s):
+        self.s = s
+
+    def chain(self, upstream, input_shape, output_shape):
+        return self.s * (upstream - np.sum(upstream * self.s, axis=-1, keepdims=True))
+
+
+class LogSoftmax(LocalDerivative):
+    """∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ within each row, with s = softmax(z): upstream·J is g − s·Σᵢ gᵢ."""
+
+    def __init__(self, s):
+        self.s = s
+
+    def chain(self, upstream, input_shape, output_shape):
+        return upstream - self.s * np.sum(upstream, axis=-1, keepdims=True)
+
+
 class MatmulLeft(LocalDerivative):
     """∂(A @ B)/∂A, which is B: the gradient of A is upstream @ Bᵀ."""
 

@@ -9,7 +9,9 @@ the contributions of every path: the chain rule, and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
 import numpy as np
 
 from ..exercise.errors import ExerciseFileError, Problem
@@ -62,6 +64,21 @@ def backpropagate(evaluated: Evaluated, upstream: np.ndarray, gradients: Values,
         if isinstance(child.expression, Number):
             continue
         backpropagate(child, derivative.chain(upstream, child.value.shape, evaluated.value.shape), gradients, only)
+
+
+def reverse_pass(values: Values, evaluated: dict[str, Evaluated], output: str, names: Iterable[str]) -> Values:
+    """d(output)/d(name) for each of ``names`` (zero where the output does not depend on the name).
+
+    ``evaluated`` holds the nodes in evaluation order (``Graph.forward``); walking them backwards
+    means every node's gradient is complete before it is passed on to the names the node uses.
+    For a vector output each gradient is a Jacobian, one leading axis per element of the output.
+    """
+    lead = values[output].shape
+    grads: Values = {output: np.eye(values[output].size).reshape(lead + lead) if lead else np.asarray(1.0)}
+    for name in reversed(list(evaluated)):
+        if name in grads:
+            backpropagate(evaluated[name], grads[name], grads)
+    return {name: grads[name] if name in grads else np.zeros(lead + values[name].shape) for name in names}
 
 
 def evaluate_input(spec: InputSpec) -> np.ndarray:
@@ -191,18 +208,9 @@ class Solution:
             self.after_values, _ = graph.forward({**graph.inputs, **self.updated})
 
     def _backward(self) -> Values:
-        graph = self.graph
-        output = self.values[self.output]
-        lead = output.shape
-        grads: Values = {self.output: np.eye(output.size).reshape(lead + lead) if lead else np.asarray(1.0)}
-        for name in reversed(list(graph.nodes)):
-            if name not in grads:
-                continue
-            backpropagate(self.evaluated[name], grads[name], grads)
-        for name in graph.names:
-            if name not in grads:
-                grads[name] = np.zeros(lead + self.values[name].shape)
-            elif not np.all(np.isfinite(grads[name])):
+        grads = reverse_pass(self.values, self.evaluated, self.output, self.graph.names)
+        for name, grad in grads.items():
+            if not np.all(np.isfinite(grad)):
                 raise ExerciseFileError([Problem(self.exercise.path, self.exercise.line_of(name),
                                                  f"the gradient of '{name}' is infinite or undefined (a derivative "
                                                  "such as sqrt's at 0 blows up): choose other numbers")])
@@ -266,4 +274,4 @@ def _elementwise_in(expression: Node, name: str) -> bool:
     return all(_elementwise_in(argument, name) for argument in relevant)
 
 
-__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "describe_shape", "evaluate", "solve"]
+__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "describe_shape", "evaluate", "reverse_pass", "solve"]

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from .derivatives import Elementwise, Jacobian, LocalDerivative, MatmulLeft, MatmulRight
+from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax
 
 
 class EvaluationError(ValueError):
@@ -132,18 +132,27 @@ def leaky_relu(z, alpha):
                                               Elementwise(np.where(positive, 0.0, z))]
 
 
-def softmax_jacobian(s):
-    return Jacobian(np.diag(s) - np.outer(s, s))
+def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:
+    """z minus each row's largest element: exp of it cannot overflow, and softmax is unchanged by the shift."""
+    if z.ndim not in (1, 2):
+        raise EvaluationError(f"{function} takes a vector, or a matrix (one {function} per row), not {describe_shape(z.shape)}")
+    return z - z.max(axis=-1, keepdims=True)
 
 
-@operation("softmax", "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ", elementwise=False,
-           from_output=softmax_jacobian)
+@operation("softmax", "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ (of a matrix: row by row)",
+           elementwise=False, from_output=Softmax)
 def softmax(z):
-    if z.ndim != 1:
-        raise EvaluationError(f"softmax takes a vector, not {describe_shape(z.shape)}")
-    e = np.exp(z - z.max())  # shifting by the largest element keeps exp from overflowing
-    s = e / e.sum()
-    return s, [softmax_jacobian(s)]
+    e = np.exp(_row_shifted(z, "softmax"))
+    s = e / e.sum(axis=-1, keepdims=True)
+    return s, [Softmax(s)]
+
+
+@operation("log_softmax", "∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ with s = softmax(z) (of a matrix: row by row)", elementwise=False)
+def log_softmax(z):
+    shifted = _row_shifted(z, "log_softmax")
+    # log Σ exp of the shifted row is between 0 and log k: never log 0, never an overflow
+    value = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return value, [LogSoftmax(np.exp(value))]
 
 
 # -- elementary functions -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ DEFAULT_MAX_LENGTH = 2000
 # (docs/exercise-format.md). The engine defines each one's value and derivative.
 FUNCTIONS = {
     "sigmoid": 1, "tanh": 1, "relu": 1, "leaky_relu": 2, "exp": 1, "log": 1, "sqrt": 1, "abs": 1,
-    "max": 2, "min": 2, "sum": 1, "mean": 1, "softmax": 1, "transpose": 1,
+    "max": 2, "min": 2, "sum": 1, "mean": 1, "softmax": 1, "log_softmax": 1, "transpose": 1,
 }
 # Operations written with symbols; their names are not callable as functions.
 OPERATORS = ("add", "subtract", "multiply", "divide", "power", "negate", "matmul", "stack")

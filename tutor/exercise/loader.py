@@ -24,8 +24,10 @@ from .model import (
     Exercise,
     InputSpec,
     NodeSpec,
+    MAX_TRAINING_STEPS,
     QuestionSpec,
     Tolerance,
+    TrainingSpec,
     UpdateSpec,
 )
 from .toml_lines import key_lines
@@ -34,7 +36,8 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 5_000
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 TOP_LEVEL_KEYS = ("title", "description", "source", "tags", "difficulty", "output", "params", "ask",
-                  "inputs", "graph", "hints", "tolerance", "update", "batch", "questions")
+                  "inputs", "graph", "hints", "tolerance", "update", "batch", "questions", "training")
+TRAINING_KEYS = ("dataset", "features", "targets", "accuracy", "learning_rate", "steps")
 
 
 def suggestion(word: str, choices) -> str:
@@ -178,6 +181,7 @@ class _Builder:
         hints = self.hints(known + sorted(self.sample_input_names()) + [question.id for question in questions])
         tolerance = self.tolerance()
         update = self.update(params)
+        training = self.training(inputs, node_names)
         written_inputs, written_nodes = inputs, nodes
         batch = self.batch(inputs, nodes, output if isinstance(output, str) else "")
         if batch is not None and not self.problems:
@@ -189,7 +193,7 @@ class _Builder:
             name=self.name, path=self.path, title=title.strip(), description=description.strip(), source=source,
             tags=tuple(tags), difficulty=difficulty, inputs=inputs, nodes=tuple(nodes), output=output,
             params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, update=update, batch=batch,
-            questions=tuple(questions),
+            questions=tuple(questions), training=training,
             written_inputs=written_inputs, written_nodes=tuple(written_nodes))
 
     # -- tables ------------------------------------------------------------------------------
@@ -439,6 +443,72 @@ class _Builder:
         if not updated:
             self.problem(("update",), "[update] has no parameters to update")
         return UpdateSpec(float(rate), tuple(updated))
+
+    def training(self, inputs: dict[str, InputSpec], node_names: list[str]) -> TrainingSpec | None:
+        if "training" not in self.document:
+            return None
+        from .datasets import find_dataset  # here, not at the top: datasets uses this module's suggestion()
+
+        table = self.table("training")
+        for key in table:
+            if key not in TRAINING_KEYS:
+                self.problem(("training", key), f"unknown field '{key}' in [training]{suggestion(key, TRAINING_KEYS)}")
+
+        def text(key: str, what: str) -> str | None:
+            value = table.get(key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                self.problem(("training", key), f"'{key}' in [training] must be {what}, in quotes")
+                return None
+            return value
+
+        dataset = text("dataset", "a shipped dataset (like \"iris\") or the path of a CSV file")
+        features, targets = text("features", "the name of an input"), text("targets", "the name of an input")
+        accuracy = text("accuracy", "the name of a node")
+        sample_keys = self.sample_input_names()
+        for key, name in (("features", features), ("targets", targets)):
+            if name in sample_keys:
+                self.problem(("training", key), f"{key} '{name}' is a [batch] sample key, not a plain input: training "
+                                                f"feeds the whole {key} matrix to one input, so write the graph for a "
+                                                "matrix of samples (like Z = X @ W + b) instead of using [batch]")
+            elif name is not None and name not in inputs:
+                self.problem(("training", key), f"{key} '{name}' in [training] is not an input{suggestion(name, inputs)}")
+        if features == targets and features is not None:
+            self.problem(("training", "targets"), f"features and targets are both '{features}': they must be two inputs")
+        if "features" not in table or "targets" not in table:
+            if dataset is not None:
+                self.problem(("training",), f"[training] trains on the dataset '{dataset}': name the inputs that "
+                                            "receive it, like features = \"X\" and targets = \"Y\"")
+            elif "features" in table or "targets" in table:
+                self.problem(("training",), "[training] needs both features and targets, or neither")
+        if accuracy is not None:
+            if accuracy not in node_names:
+                self.problem(("training", "accuracy"),
+                             f"accuracy '{accuracy}' in [training] is not a node of [graph]{suggestion(accuracy, node_names)}")
+            elif targets is None:
+                self.problem(("training", "accuracy"), "accuracy compares a node's rows with the targets: name the "
+                                                       "targets input in [training]")
+        if "batch" in self.document:
+            for key in ("dataset", "accuracy"):
+                if key in table:
+                    self.problem(("training", key), f"'{key}' in [training] needs an exercise without [batch]: write "
+                                                    "the graph for a matrix of samples (like Z = X @ W + b) instead")
+        rate = table.get("learning_rate")
+        if rate is not None and (_finite(rate) is None or rate <= 0):
+            self.problem(("training", "learning_rate"), "'learning_rate' in [training] must be a positive number")
+            rate = None
+        steps = table.get("steps")
+        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
+                                  or not 1 <= steps <= MAX_TRAINING_STEPS):
+            self.problem(("training", "steps"), f"'steps' in [training] must be a whole number from 1 to "
+                                                f"{MAX_TRAINING_STEPS:,}")
+            steps = None
+        if dataset is not None:
+            try:
+                find_dataset(dataset, self.path.parent if self.path else None, (self.path, self.line("training", "dataset")))
+            except ExerciseFileError as error:
+                self.problems.extend(error.problems)
+        return TrainingSpec(dataset, features, targets, accuracy, None if rate is None else float(rate), steps,
+                            self.line("training"), self.line("training", "dataset"))
 
     def batch(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], output: str) -> BatchSpec | None:
         if "batch" not in self.document:

@@ -62,6 +62,23 @@ class UpdateSpec:
     params: tuple[str, ...]
 
 
+MAX_TRAINING_STEPS = 1_000_000
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """[training]: gradient descent over many steps, on a dataset or on the exercise's own numbers."""
+
+    dataset: str | None = None  # a shipped dataset's name or a CSV file, relative to the exercise file
+    features: str | None = None  # the input that receives the dataset's feature matrix
+    targets: str | None = None  # the input that receives the dataset's targets
+    accuracy: str | None = None  # the node whose rows are the predictions
+    learning_rate: float | None = None
+    steps: int | None = None
+    line: int | None = None  # of the [training] header
+    dataset_line: int | None = None
+
+
 @dataclass(frozen=True)
 class BatchSpec:
     samples: tuple[dict[str, object], ...]
@@ -90,6 +107,7 @@ class Exercise:
     update: UpdateSpec | None = None
     batch: BatchSpec | None = None
     questions: tuple[QuestionSpec, ...] = ()
+    training: TrainingSpec | None = None
     # The graph as written in the file (the same as inputs/nodes unless there is a batch).
     written_inputs: dict[str, InputSpec] = field(default_factory=dict)
     written_nodes: tuple[NodeSpec, ...] = ()

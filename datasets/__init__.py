@@ -1,0 +1,1 @@
+"""The small real datasets `tutor train` uses (CSV files), shipped inside the package as tutor.datasets."""
