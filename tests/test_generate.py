@@ -1,0 +1,498 @@
+"""`tutor generate` and tutor.generate: fresh exercises that load, solve, and can be worked by hand.
+
+The properties check the generated exercises with their own code, not the generator's checks
+(tutor/generate/checks.py): a bug there cannot hide a degenerate exercise here.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tutor.cli.main import main
+from tutor.engine import solve
+from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
+from tutor.exercise.expression import Call, names_in
+from tutor.generate import KINDS, GeneratedExercise, generate, generate_like
+from tutor.generate.options import (ACTIVATIONS, BINARY_FUNCTIONS, CURVED_FUNCTIONS, FUNCTIONS, LOSSES, MAX_SEED,
+                                    parse_command_line)
+from tutor.grading import asked_quantities
+
+REPO = Path(__file__).resolve().parents[1]
+# 500 + 500 generated exercises, 10-15 s together; derandomized so every run checks the same ones
+PROPERTY = settings(max_examples=500, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+SATURATED = 4.0  # |z| into a sigmoid or tanh beyond this: the issue's definition of saturated
+NON_ZERO = 1e-6  # the checker's default absolute tolerance: below it a gradient reads as 0
+
+
+# -- what every generated exercise must be ---------------------------------------------------------
+
+def walk(evaluated):
+    yield evaluated
+    for child in evaluated.children:
+        yield from walk(child)
+
+
+def assert_workable(generated: GeneratedExercise) -> None:
+    exercise = parse_exercise(generated.text, None, generated.name)  # the text loads on its own
+    assert exercise == generated.exercise
+    solution = solve(exercise)
+    asked_quantities(solution)  # what `tutor validate` does after solving
+    for table in (solution.values, solution.grads, solution.after_values):
+        for name, value in table.items():
+            assert np.all(np.isfinite(value)), name
+    for param in exercise.params:
+        assert np.all(np.abs(solution.grads[param]) > NON_ZERO), f"a zero in the gradient of {param}"
+    for evaluated in solution.evaluated.values():
+        for operation in walk(evaluated):
+            if isinstance(operation.expression, Call) and operation.expression.function in ("sigmoid", "tanh"):
+                assert np.all(np.abs(operation.children[0].value) <= SATURATED), "a saturated activation"
+            if isinstance(operation.expression, Call) and operation.expression.function == "relu":
+                assert np.any(operation.children[0].value > 0), "a ReLU dead for every unit"
+    document = tomllib.loads(generated.text)
+    for name, value in document["inputs"].items():
+        for number in np.ravel(value):
+            assert abs(number * 100 - round(number * 100)) < 1e-9, f"{name} has more than two decimals: {number}"
+    kind, seed, options = parse_command_line(exercise.source)
+    assert f"seed-{seed}" in generated.name and f"generated-{kind}" in generated.name
+    assert set(generated.name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def longest_chain(exercise) -> int:
+    depth: dict[str, int] = {}
+    for node in exercise.written_nodes:
+        depth[node.name] = 1 + max((depth.get(name.id, 0) for name in names_in(node.expression)), default=0)
+    return max(depth.values())
+
+
+# -- the properties: 1,000 generated exercises ------------------------------------------------------
+
+@st.composite
+def expression_options(draw) -> dict:
+    chosen = set(draw(st.lists(st.sampled_from(FUNCTIONS), max_size=len(FUNCTIONS))))
+    chosen.add(draw(st.sampled_from(BINARY_FUNCTIONS)))
+    chosen.add(draw(st.sampled_from(CURVED_FUNCTIONS)))
+    can_start_alone = any(function in CURVED_FUNCTIONS and function not in BINARY_FUNCTIONS for function in chosen)
+    depth = draw(st.integers(2, 6))
+    most = 4 if depth > 2 or chosen & {"*", "/"} else 3  # 4 inputs at depth 2 need * or / (see the bad options)
+    variables = draw(st.one_of(st.none(), st.integers(1 if can_start_alone else 2, most)))
+    # a shuffled order: the options are read the same whatever order they are typed in
+    return {"depth": depth, "variables": variables, "functions": draw(st.permutations(sorted(chosen)))}
+
+
+@given(seed=st.integers(0, MAX_SEED), options=expression_options())
+@PROPERTY
+def test_generated_expressions_are_workable(seed, options):
+    generated = generate("expression", seed, **options)
+    assert_workable(generated)
+    exercise = generated.exercise
+    assert longest_chain(exercise) == options["depth"]
+    assert exercise.output == "L"
+    assert exercise.params == tuple(exercise.inputs)
+    if options["variables"]:
+        assert len(exercise.inputs) == options["variables"]
+    used = {call.function for node in exercise.written_nodes for call in _calls(node.expression)}
+    allowed = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "^2": "power"}
+    assert used <= {allowed.get(function, function) for function in options["functions"]}
+
+
+def _calls(expression):
+    if isinstance(expression, Call):
+        yield expression
+        for argument in expression.args:
+            yield from _calls(argument)
+
+
+@st.composite
+def mlp_options(draw) -> dict:
+    dataset = draw(st.sampled_from([None, None, None, "xor", "iris"]))
+    loss = draw(st.sampled_from(LOSSES))
+    hidden = draw(st.lists(st.integers(1, 6), max_size=2))
+    if dataset == "xor":
+        inputs, outputs, loss = 2, 1, draw(st.sampled_from(["mse", "binary_cross_entropy"]))
+    elif dataset == "iris":
+        inputs, outputs, loss = 4, 3, draw(st.sampled_from(["mse", "cross_entropy"]))
+    else:
+        inputs = draw(st.integers(1, 6))
+        outputs = {"binary_cross_entropy": 1, "cross_entropy": draw(st.integers(2, 6))}.get(loss, draw(st.integers(1, 6)))
+    samples = draw(st.integers(2, 4)) if dataset else draw(st.integers(1, 6))
+    return {"shape": (inputs, *hidden, outputs), "activation": draw(st.sampled_from(ACTIVATIONS)), "loss": loss,
+            "samples": samples, "dataset": dataset}
+
+
+@given(seed=st.integers(0, MAX_SEED), options=mlp_options())
+@PROPERTY
+def test_generated_networks_are_workable(seed, options):
+    generated = generate("mlp", seed, **options)
+    assert_workable(generated)
+    exercise = generated.exercise
+    layers = len(options["shape"]) - 1
+    assert exercise.params == tuple(name for layer in range(1, layers + 1) for name in (f"W{layer}", f"b{layer}"))
+    assert "@" in generated.text
+    inputs = {name: np.asarray(tomllib.loads(generated.text)["inputs"][name], dtype=float) for name in exercise.params}
+    for layer in range(1, layers + 1):
+        weights = inputs[f"W{layer}"]
+        assert np.all(weights != 0), "a zero weight"
+        units = weights.T if options["samples"] > 1 else weights  # one column per unit in a batch, else one row
+        if units.ndim == 2:
+            assert len({tuple(unit) for unit in units}) == len(units), "two units with the same weights"
+    solution = solve(exercise)
+    assert exercise.update is not None
+    assert solution.after_values["L"] < solution.values["L"], "the update step does not lower the loss"
+    rows = options["samples"] if options["samples"] > 1 else None
+    features = solution.values["X" if rows else "x"]
+    assert features.shape == ((rows, options["shape"][0]) if rows else (options["shape"][0],))
+
+
+# -- datasets ---------------------------------------------------------------------------------------
+
+IRIS_ROWS = {(5.1, 3.5, 1.4, 0.2): 0, (4.9, 3.0, 1.4, 0.2): 0, (7.0, 3.2, 4.7, 1.4): 1, (6.4, 3.2, 4.5, 1.5): 1,
+             (6.3, 3.3, 6.0, 2.5): 2, (5.8, 2.7, 5.1, 1.9): 2}
+XOR_ROWS = {(0.0, 0.0): 0, (0.0, 1.0): 1, (1.0, 0.0): 1, (1.0, 1.0): 0}
+
+
+@pytest.mark.parametrize("dataset, rows", [("xor", XOR_ROWS), ("iris", IRIS_ROWS)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_dataset_network_shows_real_rows_and_says_how_to_train(dataset, rows, seed):
+    generated = generate("mlp", seed, dataset=dataset)
+    assert_workable(generated)
+    training = tomllib.loads(generated.text)["training"]
+    assert training["dataset"] == dataset
+    assert (training["features"], training["targets"], training["accuracy"]) == ("X", "Y", "yhat")
+    assert training["learning_rate"] > 0 and training["steps"] > 0
+    assert generated.exercise.training is not None and generated.exercise.training.dataset == dataset
+    solution = solve(generated.exercise)
+    features, targets = solution.values["X"], solution.values["Y"]
+    assert 2 <= len(features) <= 4
+    for row, target in zip(features, targets):
+        label = rows[tuple(row)]  # a real row of the dataset
+        expected = [label] if dataset == "xor" else [1.0 if column == label else 0.0 for column in range(3)]
+        assert list(target) == expected
+    assert solution.values["yhat"].shape == targets.shape
+
+
+def test_a_dataset_refuses_a_shape_it_does_not_fit():
+    with pytest.raises(ValueError, match="4 features and 3 outputs"):
+        generate("mlp", 1, dataset="iris", shape=(2, 3, 1))
+
+
+# -- determinism ------------------------------------------------------------------------------------
+
+EXPECTED_EXPRESSION = """\
+title = "Generated graph of depth 2: /, +"
+description = '''
+A computation graph made up for practice, computed in small stages: 3 inputs, 2 nodes, and the
+longest chain of nodes from an input to L is 2 long.
+
+    q = z/y
+    L = q + x
+
+With **x = -0.1, y = 0.6, z = -0.4**: do the forward pass, then backpropagate, edge by edge, to the
+gradient of L with respect to every node and input.
+
+Made by `tutor generate expression --seed 2024 --depth 2 --variables 3 --functions
+'+,-,*,/,^2,sigmoid,tanh,exp,log,relu'`: the same command makes the same exercise.
+'''
+source = "backprop-tutor's generator: tutor generate expression --seed 2024 --depth 2 --variables 3 --functions '+,-,*,/,^2,sigmoid,tanh,exp,log,relu'"
+tags = ["generated", "chain-rule", "divide", "add"]
+difficulty = 1
+params = ["x", "y", "z"]
+
+[inputs]
+x = -0.1
+y = 0.6
+z = -0.4
+
+[graph]
+q = "z/y"
+L = "q + x"
+"""
+
+EXPECTED_MLP = """\
+title = "Generated 2-2-1 network: sigmoid hidden units, squared error, one sample"
+description = '''
+A network made up for practice: 2 inputs, hidden layer of 2 sigmoid units, 1 output with the squared
+error; one sample.
+
+    z1   = W1 @ x + b1
+    h1   = sigmoid(z1)
+    yhat = W2 @ h1 + b2
+    L    = (yhat - y)^2
+
+Each row of W is one unit: W1 is 2×2; W2 is a vector of 2 and b2 a number, so yhat is a number.
+
+Do the forward pass, backpropagate to the gradient of the loss L with respect to every weight and
+bias, then take one gradient-descent step with learning rate 0.5: the loss goes down.
+
+Made by `tutor generate mlp --seed 2024 --shape 2,2,1 --activation sigmoid --loss mse --samples 1`:
+the same command makes the same exercise.
+'''
+source = "backprop-tutor's generator: tutor generate mlp --seed 2024 --shape 2,2,1 --activation sigmoid --loss mse --samples 1"
+tags = ["generated", "network", "mlp", "matrix", "sigmoid", "mse", "gradient-descent"]
+difficulty = 3
+params = ["W1", "b1", "W2", "b2"]
+
+[inputs]
+x = [1.7, 0.6]
+W1 = [[-0.2, 1], [-0.4, 0.4]]
+b1 = [-0.5, -0.1]
+W2 = [-0.6, 0.2]
+b2 = -0.4
+y = -0.2
+
+[graph]
+z1 = "W1 @ x + b1"
+h1 = "sigmoid(z1)"
+yhat = "W2 @ h1 + b2"
+L = "(yhat - y)^2"
+
+[update]
+learning_rate = 0.5
+"""
+
+
+def test_a_seed_gives_the_checked_in_text():
+    """The same text on every machine and Python version: this is the text of one seed per kind."""
+    assert generate("expression", 2024, depth=2).text == EXPECTED_EXPRESSION
+    assert generate("mlp", 2024, shape="2,2,1").text == EXPECTED_MLP
+
+
+def test_the_text_does_not_depend_on_the_hash_seed():
+    probe = ("import json, sys; from tutor.generate import generate; "
+             "print(json.dumps([generate('expression', 7, depth=4).text, generate('mlp', 7, shape=(3, 2, 2), "
+             "loss='cross_entropy', samples=3).text]))")
+    texts = set()
+    for hash_seed in ("1", "2"):
+        result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60,
+                                env={"PYTHONHASHSEED": hash_seed, "PATH": ""})
+        assert result.returncode == 0, result.stderr
+        texts.add(result.stdout)
+    assert len(texts) == 1
+    assert json.loads(texts.pop()) == [generate("expression", 7, depth=4).text,
+                                       generate("mlp", 7, shape=(3, 2, 2), loss="cross_entropy", samples=3).text]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_same_seed_same_text_other_seeds_other_texts(kind):
+    assert generate(kind, 99).text == generate(kind, 99).text
+    texts = {generate(kind, seed).text for seed in range(40)}
+    assert len(texts) >= 38
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_source_line_makes_the_same_exercise_again(kind):
+    for seed in (3, 4, 5):
+        generated = generate(kind, seed)
+        again_kind, again_seed, options = parse_command_line(generated.exercise.source)
+        assert (again_kind, again_seed) == (kind, seed)
+        assert generate(again_kind, again_seed, **options).text == generated.text
+
+
+@pytest.mark.parametrize("kind, options", [
+    ("expression", {"functions": "-,*", "depth": 4}),  # a value starting with "-" must not read as an option
+    ("mlp", {"shape": "3,2,2", "loss": "cross_entropy", "samples": 2, "ask": "values,parameter_gradients"}),
+    ("mlp", {"dataset": "iris", "activation": "tanh"}),
+])
+def test_the_source_line_is_a_command_that_runs_as_typed(kind, options, capsys):
+    generated = generate(kind, 21, **options)
+    command = generated.exercise.source.split("generator: ")[1]
+    words = shlex.split(command)  # as a shell would split it
+    assert words[:2] == ["tutor", "generate"]
+    assert main(words[1:]) == 0
+    assert capsys.readouterr().out == generated.text
+
+
+def test_giving_the_drawn_number_of_variables_changes_nothing():
+    generated = generate("expression", 12)
+    assert generate("expression", 12, variables=len(generated.exercise.inputs)).text == generated.text
+
+
+# -- "practice a new one like this" -----------------------------------------------------------------
+
+NETWORK_LIKE = {"binary-classifier-logloss", "linear-network-3-2-1", "mlp-relu-matrix", "net-2-3-1-batch",
+                "net-2-3-1-one-sample", "network-3-2-1-sigmoid", "regression-net-mse"}
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_practice_one_like_every_catalog_exercise(name):
+    exercise = resolve_exercise(name)
+    generated = generate_like(exercise, 11)
+    assert_workable(generated)
+    kind, seed, _ = parse_command_line(generated.exercise.source)
+    assert seed == 11
+    # exercises added to the catalog later: network-like by their tag or a matrix product
+    network = name in NETWORK_LIKE or "network" in exercise.tags or any("@" in node.text for node in exercise.written_nodes)
+    assert kind == ("mlp" if network else "expression")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("mlp-relu-matrix", {"shape": "2,3,2", "activation": "relu", "loss": "mse", "samples": "1"}),
+    ("network-3-2-1-sigmoid", {"shape": "3,2,1", "activation": "sigmoid", "loss": "mse", "samples": "1"}),
+    ("binary-classifier-logloss", {"shape": "2,2,1", "activation": "sigmoid", "loss": "binary_cross_entropy"}),
+    ("net-2-3-1-batch", {"samples": "3"}),
+    ("linear-network-3-2-1", {"shape": "3,2,1", "loss": "mse"}),  # x @ W1: W1 is in×out
+])
+def test_a_network_like_one_has_its_shape_activation_and_loss(name, expected):
+    _, _, options = parse_command_line(generate_like(resolve_exercise(name), 1).exercise.source)
+    assert {key: options[key] for key in expected} == expected
+
+
+XOR_NETWORK = """
+title = "XOR in a batch"
+params = ["W1", "b1", "W2", "b2"]
+[inputs]
+X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+Y = [[0], [1], [1], [0]]
+W1 = [[0.3, -0.5], [0.6, 0.2]]
+b1 = [0.1, -0.1]
+W2 = [[0.7], [-0.4]]
+b2 = 0.2
+[graph]
+Z1 = "X @ W1 + b1"
+H = "tanh(Z1)"
+Z2 = "H @ W2 + b2"
+yhat = "sigmoid(Z2)"
+L = "mean((yhat - Y)^2)"
+[training]
+dataset = "xor"
+features = "X"
+targets = "Y"
+"""
+
+
+def test_one_like_a_network_trained_on_a_dataset_keeps_the_dataset():
+    _, _, options = parse_command_line(generate_like(parse_exercise(XOR_NETWORK), 2).exercise.source)
+    assert options == {"shape": "2,2,1", "activation": "tanh", "loss": "mse", "samples": "4", "dataset": "xor"}
+
+
+def test_an_expression_like_one_keeps_its_depth_and_functions():
+    staged = resolve_exercise("cs231n-staged-fanout")  # depth 5: x -> xpy -> xpysqr -> den -> invden -> f
+    _, _, options = parse_command_line(generate_like(staged, 1).exercise.source)
+    assert options["depth"] == "5"
+    assert set(options["functions"].split(",")) == {"+", "*", "/", "^2", "sigmoid"}
+
+
+def test_one_like_a_generated_exercise_has_its_options_and_the_new_seed():
+    first = generate("mlp", 5, shape=(3, 4, 2), activation="tanh", loss="cross_entropy", samples=2)
+    second = generate_like(first.exercise, 6)
+    assert second.text == generate("mlp", 6, shape=(3, 4, 2), activation="tanh", loss="cross_entropy", samples=2).text
+
+
+# -- bad options ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, options, message", [
+    ("network", {}, "unknown kind 'network'"),
+    ("expression", {"depth": 7}, "depth must be a whole number from 2 to 6"),
+    ("expression", {"depth": True}, "depth must be a whole number"),
+    ("expression", {"functions": "+,sigmod"}, "did you mean 'sigmoid'"),
+    ("expression", {"functions": "+,-"}, "every gradient would be 1 or -1"),
+    ("expression", {"functions": "sigmoid", "variables": 2}, "can only be combined with one of"),
+    ("expression", {"functions": "*", "variables": 1}, "needs a curved function of it"),
+    ("expression", {"functions": "+,/,relu", "variables": 1}, "needs a curved function of it"),
+    ("expression", {"functions": "+,^2", "variables": 4, "depth": 2}, "allow * or /"),
+    ("expression", {"shape": "2,3,1"}, "'shape' is not an option of expression exercises"),
+    ("mlp", {"shape": "2,7,1"}, "each from 1 to 6"),
+    ("mlp", {"shape": "2"}, "shape must be 2 to 4 layer sizes"),
+    ("mlp", {"activation": "sigmod"}, "did you mean 'sigmoid'"),
+    ("mlp", {"loss": "cross_entropy", "shape": "2,3,1"}, "2 or more outputs"),
+    ("mlp", {"loss": "binary_cross_entropy", "shape": "2,3,2"}, "needs 1 output"),
+    ("mlp", {"samples": 0}, "samples must be a whole number from 1 to 6"),
+    ("mlp", {"dataset": "mnist"}, "unknown dataset 'mnist'"),
+    ("mlp", {"dataset": "xor", "samples": 1}, "2 to 4"),
+    ("mlp", {"ask": "values,answers"}, "ask cannot include 'answers'"),
+])
+def test_bad_options_are_refused_with_a_clear_message(kind, options, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("*", r"\*")):
+        generate(kind, 1, **options)
+
+
+@pytest.mark.parametrize("seed", [-1, MAX_SEED + 1, 1.5, "7"])
+def test_bad_seeds_are_refused(seed):
+    with pytest.raises(ValueError, match="the seed must be a whole number"):
+        generate("expression", seed)
+
+
+def test_options_that_admit_no_sound_exercise_say_so():
+    with pytest.raises(ValueError, match="no expression exercise fit to work by hand"):
+        generate("expression", 1, functions="log", depth=6)  # log(log(...)) of an input below 2 goes negative
+
+
+# -- tutor generate ---------------------------------------------------------------------------------
+
+def test_generate_prints_the_exercise(capsys):
+    assert main(["generate", "expression", "--seed", "5", "--depth", "4", "--functions", "*,tanh"]) == 0
+    out, err = capsys.readouterr()
+    assert out == generate("expression", 5, depth=4, functions="*,tanh").text
+    assert err == ""
+
+
+def test_generate_without_a_seed_says_which_it_drew(capsys):
+    assert main(["generate", "mlp", "--shape", "2,2,1"]) == 0
+    out, err = capsys.readouterr()
+    seed = int(err.split("--seed ")[1].split()[0])
+    assert f"--seed {seed} " in tomllib.loads(out)["source"]
+    assert out == generate("mlp", seed, shape="2,2,1").text
+
+
+def test_generate_writes_a_file_and_refuses_to_overwrite_it(tmp_path, capsys):
+    path = tmp_path / "fresh.toml"
+    assert main(["generate", "mlp", "--seed", "8", "--samples", "3", "-o", str(path)]) == 0
+    out, _ = capsys.readouterr()
+    assert path.read_text(encoding="utf-8") == generate("mlp", 8, samples=3).text
+    assert f"tutor run {path}" in out and "seed 8" in out
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+
+    assert main(["generate", "mlp", "--seed", "9", "-o", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert "already exists" in err and "--force" in err and out == ""
+    assert path.read_text(encoding="utf-8") == generate("mlp", 8, samples=3).text
+
+    assert main(["generate", "mlp", "--seed", "9", "-o", str(path), "--force"]) == 0
+    assert path.read_text(encoding="utf-8") == generate("mlp", 9).text
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["fresh.toml"]  # no temporary file left behind
+
+
+def test_generate_reports_a_file_it_cannot_write(tmp_path, capsys):
+    assert main(["generate", "expression", "--seed", "1", "-o", str(tmp_path / "missing" / "x.toml")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["generate", "expression", "--depth", "9"], "depth must be a whole number from 2 to 6"),
+    (["generate", "mlp", "--depth", "3"], "--depth is not an option of mlp exercises"),
+    (["generate", "expression", "--shape", "2,3,1"], "--shape is not an option of expression exercises"),
+    (["generate", "mlp", "--loss", "hinge"], "unknown loss 'hinge'"),
+    (["generate", "mlp", "--seed", "-3"], "the seed must be a whole number"),
+])
+def test_generate_refuses_bad_options_with_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("tutor generate: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_generate_with_an_unreadable_number_is_an_argparse_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["generate", "expression", "--depth", "three"])
+    assert exit_.value.code == 2
+    assert "invalid int value" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_generate_does_not_import_textual(kind):
+    probe = ("import sys; from tutor.cli.main import main; code = main(['generate', sys.argv[1], '--seed', '1']); "
+             "print(code, sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.')), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", probe, kind], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().splitlines()[-1] == "0 []", result.stderr

@@ -1,0 +1,67 @@
+"""`tutor generate`: a fresh exercise (tutor/generate), printed or written to a file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from ..generate import generate
+from ..generate.options import OPTIONS
+from .main import EXIT_OK, EXIT_UNUSABLE
+
+RANDOM_SEEDS = 1_000_000  # a seed drawn for the learner is short enough to type again
+
+
+def command_generate(arguments: argparse.Namespace) -> int:
+    kind = arguments.kind
+    options = {}
+    for name in dict.fromkeys(name for names in OPTIONS.values() for name in names):
+        value = getattr(arguments, name)
+        if value is None:
+            continue
+        if name not in OPTIONS[kind]:
+            others = ", ".join(f"--{option}" for option in OPTIONS[kind])
+            return _refuse(f"--{name} is not an option of {kind} exercises; they take {others}")
+        options[name] = value
+    drawn = arguments.seed is None
+    seed = int.from_bytes(os.urandom(4), "big") % RANDOM_SEEDS if drawn else arguments.seed
+    try:
+        generated = generate(kind, seed, **options)
+    except ValueError as error:
+        return _refuse(str(error))
+    if arguments.output is None:
+        sys.stdout.write(generated.text)
+        if drawn:
+            print(f"Seed {seed}: add --seed {seed} to make this exercise again.", file=sys.stderr)
+        return EXIT_OK
+    path: Path = arguments.output
+    if path.exists() and not arguments.force:
+        return _refuse(f"{path} already exists: choose another file, or add --force to overwrite it")
+    try:
+        _write_atomically(path, generated.text)
+    except OSError as error:
+        return _refuse(f"cannot write {path}: {error.strerror or error}")
+    print(f"Wrote {path}: {generated.exercise.title} (seed {seed}; the file's source line makes it again).")
+    print(f"Work it with: tutor run {shlex.quote(str(path))}")
+    return EXIT_OK
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the target, then rename over it: a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    file = open(temporary, "x", encoding="utf-8", newline="\n")
+    try:
+        with file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _refuse(message: str) -> int:
+    print(f"tutor generate: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE

@@ -1,0 +1,61 @@
+"""What makes a generated exercise unfit to be worked by hand, judged on the engine's own solution.
+
+The drafts are steered away from trouble as they are built (see expression.py and network.py);
+this is the final word, on exactly the numbers the learner will see.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import Evaluated, Solution
+from ..exercise.expression import Call
+
+LIMIT = 1e4  # a value or gradient beyond this is no hand calculation
+SATURATED = 4.0  # |z| beyond this flattens a sigmoid or tanh: σ'(4) ≈ 0.018, and less beyond
+MIN_GRADIENT = 1e-4  # a parameter's gradient element below this reads as 0 to a learner's 3-4 digits
+MIN_OUTPUT = 1e-2  # an output (a loss) this close to 0 leaves nothing to learn
+MIN_DENOMINATOR = 0.1
+MIN_LOSS_DROP = 1e-3  # an update step must lower the loss by at least this share
+
+
+def degeneracy(solution: Solution) -> str | None:
+    """Why the solved exercise is degenerate, or None when it is fit to work by hand."""
+    exercise = solution.exercise
+    for table, what in ((solution.values, "value"), (solution.grads, "gradient"), (solution.after_values, "value after the update")):
+        for name, value in table.items():
+            if not np.all(np.isfinite(value)) or np.any(np.abs(value) > LIMIT):
+                return f"the {what} of {name} is huge or not a number"
+    for param in exercise.params:
+        if np.any(np.abs(solution.grads[param]) < MIN_GRADIENT):
+            return f"the gradient of {param} is (nearly) zero"
+    for name, evaluated in solution.evaluated.items():
+        problem = _operation_problem(evaluated)
+        if problem:
+            return f"node {name}: {problem}"
+    output = solution.values[exercise.output]
+    if np.all(np.abs(output) < MIN_OUTPUT):
+        return "the output is (nearly) zero"
+    gradients = [solution.grads[name] for name in exercise.inputs]
+    if all(np.all(np.isin(np.round(gradient, 9), (-1.0, 0.0, 1.0))) for gradient in gradients):
+        return "every gradient is 0, 1 or -1"
+    if solution.after_values and not (solution.after_values[exercise.output]
+                                      < solution.values[exercise.output] * (1 - MIN_LOSS_DROP)):
+        return "the update step does not lower the loss"
+    return None
+
+
+def _operation_problem(evaluated: Evaluated) -> str | None:
+    expression = evaluated.expression
+    if isinstance(expression, Call):
+        if expression.function in ("sigmoid", "tanh") and np.any(np.abs(evaluated.children[0].value) > SATURATED):
+            return f"{expression.function} is saturated"
+        if expression.function == "relu" and np.all(evaluated.children[0].value <= 0):
+            return "relu is dead for every unit"
+        if expression.function == "divide" and np.any(np.abs(evaluated.children[1].value) < MIN_DENOMINATOR):
+            return "divides by (nearly) zero"
+    for child in evaluated.children:
+        problem = _operation_problem(child)
+        if problem:
+            return problem
+    return None
