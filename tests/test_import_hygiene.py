@@ -42,6 +42,11 @@ COMMANDS = {
     "validate": ["validate", str(REPO / "exercises" / f"{NAME}.toml")],
     "validate-broken": ["validate", "no-such-file.toml"],
     "version": ["--version"],
+    "train": ["train", "xor-mlp", "--steps", "3"],
+    "train-json": ["train", "xor-mlp", "--steps", "3", "--json"],
+    "train-dataset": ["train", "iris-mlp", "--steps", "2", "--dataset", "iris"],
+    "generate-expression": ["generate", "expression", "--seed", "1"],
+    "generate-mlp": ["generate", "mlp", "--seed", "1", "--dataset", "xor"],
 }
 EXPECTED_CODES = {"check": 1, "validate-broken": 2}
 
@@ -61,7 +66,7 @@ def test_headless_command_does_not_import_textual(command):
     assert report["textual"] == [], f"`tutor {' '.join(COMMANDS[command])}` imported {report['textual']}"
 
 
-@pytest.mark.parametrize("command", ["list", "solve-json", "check"])
+@pytest.mark.parametrize("command", ["list", "solve-json", "check", "train"])
 def test_importtime_of_the_real_command_shows_no_textual(command):
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "tutor.cli.main", *COMMANDS[command]],
                             cwd=REPO, capture_output=True, text=True, timeout=60)

@@ -56,3 +56,24 @@ def test_exercise_mid_backward(snap_compare, tmp_path):
 def test_summary(snap_compare, tmp_path):
     app = TutorApp("cs231n-add-multiply", store=ProgressStore(tmp_path), clock=lambda: 0.0)
     assert snap_compare(app, terminal_size=(80, 24), run_before=answer_steps(100))
+
+
+def test_training_two_finished_runs_side_by_side(snap_compare, tmp_path):
+    from tutor.exercise import resolve_exercise
+    from tutor.tui.screens.training import TrainingScreen
+
+    async def run_before(pilot):
+        await pilot.pause()
+        pilot.app.open_training(resolve_exercise("xor-mlp"))
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, TrainingScreen)
+        for rate in ("2", "0.5"):
+            screen.query_one("#rate", Input).value = rate
+            await pilot.press("f5")
+            while screen.running:  # training is deterministic: the finished curves are always the same
+                await pilot.pause(0.05)
+        freeze_cursor(pilot)
+        await pilot.pause()
+
+    assert snap_compare(TutorApp(store=ProgressStore(tmp_path)), terminal_size=(100, 30), run_before=run_before)

@@ -6,6 +6,7 @@ Exit codes: 0 success (all answers correct), 1 some answer wrong, 2 unusable inp
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
@@ -70,6 +71,38 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
     grade.add_argument("--json", action="store_true", help="print JSON for tools")
 
+    train = commands.add_parser("train", help="run gradient descent on an exercise and print the loss after every step")
+    train.add_argument("exercise", metavar="EXERCISE")
+    train.add_argument("--steps", type=int, metavar="N", help="how many updates (default: the exercise's, else 100)")
+    train.add_argument("--lr", type=float, metavar="X", help="the learning rate (default: the exercise's)")
+    train.add_argument("--params", metavar="NAME,NAME...", help="the parameters to train (default: the exercise's)")
+    train.add_argument("--dataset", metavar="NAME|FILE",
+                       help="train on a dataset (xor, iris or a CSV file) instead of the exercise's own numbers")
+    train.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    generate = commands.add_parser("generate", help="write a fresh exercise: a scalar expression graph or an MLP")
+    generate.add_argument("kind", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp")
+    generate.add_argument("--seed", type=int, help="the same seed gives the same exercise on every machine")
+    generate.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    generate.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    generate.add_argument("--depth", type=int, metavar="N",
+                          help="expression: the longest chain of nodes, 2 to 6 (default 3)")
+    generate.add_argument("--variables", type=int, metavar="N",
+                          help="expression: how many inputs, 1 to 4 (default 2 or 3)")
+    generate.add_argument("--functions", metavar="F,F...", help="expression: the operations to use, from "
+                                                               "+ - * / ^2 sigmoid tanh exp log relu (default all)")
+    generate.add_argument("--shape", metavar="D,H,...,K",
+                          help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)")
+    generate.add_argument("--activation", metavar="NAME", help="mlp: sigmoid (default), tanh, relu or leaky_relu")
+    generate.add_argument("--loss", metavar="NAME", help="mlp: mse (default), cross_entropy (softmax, 2+ outputs) "
+                                                         "or binary_cross_entropy (1 output)")
+    generate.add_argument("--samples", type=int, metavar="N",
+                          help="mlp: 1 (default) for one sample x, 2 to 6 for a batch X")
+    generate.add_argument("--dataset", metavar="NAME",
+                          help="mlp: show real rows of xor or iris and add a [training] table")
+    generate.add_argument("--ask", metavar="WHAT,...",
+                          help="what the learner works out: values, local_derivatives, gradients, parameter_gradients")
+
     validate = commands.add_parser("validate", help="check exercise files, listing every problem with its line")
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
     validate.add_argument("--json", action="store_true", help="print JSON for tools")
@@ -98,6 +131,10 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return _tutor(arguments)
     if arguments.command in ("sessions", "export", "grade"):
         from . import transcripts as module
+    elif arguments.command == "train":
+        from . import training as module
+    elif arguments.command == "generate":
+        from . import generating as module
     else:
         from . import commands as module
     handler = getattr(module, f"command_{arguments.command}")
@@ -125,6 +162,9 @@ def _tutor(arguments: argparse.Namespace) -> int:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
             return EXIT_UNUSABLE
+    # Starting allocates many objects that live as long as the program: collecting garbage among them
+    # only delays the first screen (by about a tenth). The app turns the collector back on once it is shown.
+    gc.disable()
     from ..tui.app import TutorApp
 
     minutes = getattr(arguments, "time_limit", None)

@@ -88,6 +88,12 @@ class ProgressStore:
     def save(self, file: Path, data: dict) -> None:
         atomic_write_json(file, data)
 
+    def save_generated(self, name: str, text: str) -> Path:
+        """A generated exercise, kept in the data directory so that it and its progress can be reopened."""
+        path = self.root.parent / "generated" / f"{name}.toml"
+        atomic_write_text(path, text)
+        return path
+
     def load(self, file: Path, fingerprint: str) -> tuple[dict | None, str | None]:
         """The saved progress, or None and a message when the file had to be set aside."""
         if not file.exists():

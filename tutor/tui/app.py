@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import secrets
 import time
 from functools import partial
 from pathlib import Path
@@ -13,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..exercise import ExerciseFileError, resolve_exercise
+from ..exercise import Exercise, ExerciseFileError, resolve_exercise
 from ..session import EXAM, Session
 from ..session.store import ProgressStore, data_dir
 from .screens.exercise import ExerciseScreen
@@ -59,11 +60,16 @@ class TutorApp(App):
             self.back_to_catalog()
 
     # -- navigation used by the screens ------------------------------------------------------
-    def open_exercise(self, reference: str, mode: str = "practice") -> None:
+    def load_exercise(self, reference: str) -> Exercise | None:
         try:
-            exercise = resolve_exercise(reference)
+            return resolve_exercise(reference)
         except ExerciseFileError as error:
             self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
+            return None
+
+    def open_exercise(self, reference: str, mode: str = "practice") -> None:
+        exercise = self.load_exercise(reference)
+        if exercise is None:
             return
         progress = self.store.path_for(exercise.name, exercise.path, mode)
         if mode == EXAM and unfinished(progress):
@@ -115,6 +121,34 @@ class TutorApp(App):
             self.switch_screen(CatalogScreen())  # opened by `tutor run`: the catalog takes the exercise's place
         else:
             self.push_screen(CatalogScreen())
+
+    def open_training(self, exercise: Exercise) -> None:
+        from ..training import Trainer, TrainingError
+        from .screens.training import TrainingScreen
+
+        try:
+            Trainer(exercise)  # an exercise that cannot be trained is said so here, not after F5
+        except (ExerciseFileError, TrainingError) as error:
+            self.notify(str(error), title="This exercise cannot be trained", severity="warning", timeout=10)
+            return
+        self.push_screen(TrainingScreen(exercise))
+
+    def practice_new_like(self, exercise: Exercise) -> None:
+        """Generate a fresh exercise of the same kind, save it beside the progress files and open it."""
+        from ..generate import generate_like
+
+        try:
+            generated = generate_like(exercise, secrets.randbelow(2**31))
+        except ValueError as error:
+            self.notify(str(error), title="No new exercise like this one", severity="warning", timeout=8)
+            return
+        try:
+            path = self.store.save_generated(generated.name, generated.text)
+        except OSError as error:
+            self.notify(f"Could not save the new exercise: {error.strerror}", severity="error", timeout=10)
+            return
+        self.notify(f"A new exercise like this one: {path}", timeout=6)
+        self.open_exercise(str(path))
 
     def show_summary(self, session: Session) -> None:
         self.push_screen(SummaryScreen(session))

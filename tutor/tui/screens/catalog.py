@@ -15,6 +15,10 @@ class CatalogScreen(Screen):
     BINDINGS = [
         Binding("enter", "practice", "Practice", id="practice", priority=True),
         Binding("f8", "exam", "Exam", id="exam"),
+        Binding("f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one",
+                id="new-like"),
+        Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss",
+                id="train"),
         Binding("down", "cursor(1)", "Down", show=False, id="cursor-down", priority=True),
         Binding("up", "cursor(-1)", "Up", show=False, id="cursor-up", priority=True),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
@@ -79,6 +83,20 @@ class CatalogScreen(Screen):
         entry = self.selected()
         if entry is not None:
             self.app.open_exercise(str(entry.path), mode="exam")
+
+    def selected_exercise(self):
+        entry = self.selected()
+        return self.app.load_exercise(str(entry.path)) if entry is not None else None
+
+    def action_new_like(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is not None:
+            self.app.practice_new_like(exercise)
+
+    def action_train(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is not None:
+            self.app.open_training(exercise)
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""

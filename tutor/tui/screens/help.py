@@ -28,6 +28,8 @@ gradient, which is the **sum over every path** from the node to the output.
 | F6 | save the transcript (Markdown, JSON and HTML) |
 | Tab | move between the answer field and the graph (scroll the graph with the arrow keys) |
 | F8 | (in the catalog) start the exercise as an exam |
+| F4 | (in the catalog and at the end) practise a freshly generated exercise like this one |
+| F5 | (in the catalog and at the end) train it: many steps of gradient descent, the loss plotted live |
 | F9 | (in an exam) submit your answers |
 | Escape | back to the catalog (your progress is saved after every answer) |
 | Ctrl+P | all commands |
@@ -44,6 +46,13 @@ later answers worked from it are accepted too ("graded using your earlier answer
 An answer the tutor cannot read is explained and does not count as a try.
 
 In the graph, the current node has a double border; `= ?` is a value still to find and `∇` a gradient.
+
+## Training
+
+F5 opens the training screen: choose a learning rate and a number of steps and press F5 to run
+gradient descent; the loss (and the accuracy, when the data has labels) is plotted as it trains.
+Each run keeps its panel, so you can compare learning rates and, for exercises with a dataset,
+hidden sizes and activations side by side. F4 stops the runs, F8 clears them.
 """
 
 

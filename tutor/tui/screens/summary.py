@@ -21,7 +21,11 @@ class SummaryScreen(Screen):
         Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML",
                 id="summary-export"),
         Binding("escape", "app.back_to_catalog", "Catalog", id="summary-catalog"),
-        Binding("f7", "review", "Review steps", id="review"),
+        Binding("f7", "review", "Review", tooltip="Go back over your steps", id="review"),
+        Binding("f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one",
+                id="summary-new-like"),
+        Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss",
+                id="summary-train"),
     ]
 
     def __init__(self, session: Session, **kwargs):
@@ -42,7 +46,8 @@ class SummaryScreen(Screen):
                 f"Time: {format_seconds(summary.seconds)}\n"
                 f"Score: {summary.score:g} of {summary.total} ({summary.percent:.0f}%)",
                 id="summary-body")
-            yield Static("Escape: back to the catalog · F7: review your steps", id="summary-keys")
+            yield Static("Escape: back to the catalog · F7: review your steps · F4: practise a new exercise like "
+                         "this one · F5: train it with gradient descent", id="summary-keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -51,6 +56,12 @@ class SummaryScreen(Screen):
 
     def action_review(self) -> None:
         self.app.pop_screen()
+
+    def action_new_like(self) -> None:
+        self.app.practice_new_like(self.session.exercise)
+
+    def action_train(self) -> None:
+        self.app.open_training(self.session.exercise)
 
     def action_export(self) -> None:
         self.app.export_transcript(self.session)

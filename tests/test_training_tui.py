@@ -1,0 +1,197 @@
+"""The training screen and "practise a new one like this", driven with Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Input, Select, Static
+
+from tutor.exercise import load_exercise
+from tutor.session import ProgressStore
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
+from tutor.tui.screens.exercise import ExerciseScreen
+from tutor.tui.screens.summary import SummaryScreen
+from tutor.tui.screens.training import TrainingScreen
+from tutor.tui.widgets.run_panel import RunPanel
+
+XOR = "xor-mlp"
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def choose_in_catalog(pilot, words: str) -> None:
+    await pilot.press(*words)
+    await pilot.pause()
+
+
+async def until_settled(pilot, screen: TrainingScreen, seconds: float = 60.0) -> None:
+    """Let the runs train (the screen advances them a little every frame) until none is running."""
+    waited = 0.0
+    while screen.running and waited < seconds:
+        await pilot.pause(0.1)
+        waited += 0.1
+    await pilot.pause()
+    assert not screen.running, "the runs did not finish in time"
+
+
+def status(panel: RunPanel) -> str:
+    return str(panel.query_one(".run-status", Static).render())
+
+
+def test_train_xor_from_the_catalog_and_compare_runs_side_by_side(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await choose_in_catalog(pilot, "xor")
+            await pilot.press("f5")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, TrainingScreen)
+            assert screen.query_one("#rate", Input).has_focus
+
+            await pilot.press("f5")  # the exercise as written, with its own defaults
+            await until_settled(pilot, screen)
+            first = screen.query_one(RunPanel)
+            assert len(first.losses) == 1001  # step 0 (before any update) and 1000 updates
+            assert first.losses[-1] < first.losses[0] / 10
+            assert first.record.accuracy == 1.0
+            assert "finished" in status(first) and "accuracy 100%" in status(first)
+
+            # a second run beside it: another learning rate and a network with 3 hidden tanh units
+            screen.query_one("#rate", Input).value = "0.5"
+            screen.query_one("#steps", Input).value = "200"
+            screen.query_one("#hidden", Input).value = "3"
+            screen.query_one("#activation", Select).value = "tanh"
+            await pilot.press("f5")
+            await until_settled(pilot, screen)
+            panels = list(screen.query(RunPanel))
+            assert len(panels) == 2
+            second = panels[1]
+            assert "rate 0.5" in second.label and "hidden 3, tanh" in second.label
+            assert len(second.losses) == 201 and second.losses[-1] < second.losses[0]
+            assert panels[0].region.x < second.region.x  # side by side, not stacked
+
+            await pilot.press("f8")
+            await pilot.pause()
+            assert not screen.query(RunPanel)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+
+    run(scenario())
+
+
+def test_bad_settings_are_explained_and_start_nothing(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.open_training(load_exercise(_catalog_path(XOR)))
+            await pilot.pause()
+            screen = app.screen
+            message = screen.query_one("#training-message", Static)
+            for field, value, words in (("#rate", "0", "learning rate must be a positive number"),
+                                        ("#rate", "-", "not a number"),
+                                        ("#steps", "0", "whole number from 1")):
+                screen.query_one("#rate", Input).value = "1"
+                screen.query_one("#steps", Input).value = "10"
+                screen.query_one(field, Input).value = value
+                await pilot.press("f5")
+                await pilot.pause()
+                assert words in str(message.render())
+                assert message.display
+                assert not screen.query(RunPanel)
+
+    run(scenario())
+
+
+def test_a_long_run_can_be_stopped_and_the_screen_stays_responsive(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.open_training(load_exercise(_catalog_path("iris-mlp")))
+            await pilot.pause()
+            screen = app.screen
+            screen.query_one("#steps", Input).value = "100000"
+            await pilot.press("f5")
+            await pilot.pause(0.5)
+            panel = screen.query_one(RunPanel)
+            assert 1 < len(panel.losses) < 100001
+            await pilot.press("f4")
+            await pilot.pause()
+            taken = len(panel.losses)
+            await pilot.pause(0.3)
+            assert len(panel.losses) == taken  # stopped means stopped
+            assert "stopped" in status(panel)
+
+    run(scenario())
+
+
+def test_an_exercise_that_cannot_be_trained_says_why_instead_of_opening(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.open_training(load_exercise(_catalog_path("jacobian-df")))  # its output is a vector, not a loss
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+            assert any("single number" in notification.message for notification in app._notifications)
+
+    run(scenario())
+
+
+def test_new_exercise_like_this_from_the_catalog_is_saved_and_opened(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await choose_in_catalog(pilot, "sigmoid neuron")
+            await pilot.press("f4")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ExerciseScreen)
+            path = screen.session.exercise.path
+            assert path.parent == tmp_path / "generated" and path.exists()
+            assert load_exercise(path).title == screen.session.exercise.title  # the saved file is what is shown
+            assert screen.query_one("#answer", Input).has_focus
+
+    run(scenario())
+
+
+def test_the_summary_offers_a_new_exercise_and_training(tmp_path):
+    async def scenario():
+        app = TutorApp(XOR, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            for index in range(len(session.steps)):
+                session.go_to(index)
+                session.reveal()
+            assert session.finished
+            app.show_summary(session)
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            await pilot.press("f5")
+            await pilot.pause()
+            assert isinstance(app.screen, TrainingScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("f4")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            generated = app.screen.session.exercise
+            assert generated.path.parent == tmp_path / "generated"
+            assert "@" in " ".join(node.text for node in generated.nodes)  # a network like the XOR one
+
+    run(scenario())
+
+
+def _catalog_path(name: str):
+    from tutor.exercise import exercise_path
+
+    return exercise_path(name)

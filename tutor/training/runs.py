@@ -1,0 +1,66 @@
+"""Training runs to compare side by side: what each run changes, and the trainer that runs it.
+
+A run trains the exercise as written, or a variant of its network (another hidden size or
+activation) built by the generator for the same dataset, so runs differ only in what was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..exercise.errors import ExerciseFileError, Problem
+from ..exercise.model import Exercise
+from ..generate import generate
+from .trainer import Trainer
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+DEFAULT_HIDDEN = 4
+VARIANT_SEED = 0  # every variant starts from the same kind of small random weights
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    learning_rate: float
+    steps: int
+    dataset: bool = False  # train on the exercise's [training] dataset rather than its own numbers
+    hidden: int | None = None  # None: the network as written
+    activation: str | None = None
+
+    @property
+    def is_variant(self) -> bool:
+        return self.hidden is not None or self.activation is not None
+
+    def label(self, exercise: Exercise) -> str:
+        data = exercise.training.dataset if self.dataset and exercise.training else "its own numbers"
+        network = "as written"
+        if self.is_variant:
+            network = f"hidden {self.hidden or DEFAULT_HIDDEN}, {self.activation or ACTIVATIONS[0]}"
+        return f"rate {self.learning_rate:g} · {self.steps} steps · {network} · {data}"
+
+
+def can_vary_network(exercise: Exercise) -> bool:
+    """Variants need a dataset, which fixes the numbers of inputs and outputs of the network."""
+    return exercise.training is not None
+
+
+def start_run(exercise: Exercise, settings: RunSettings) -> Trainer:
+    """The trainer for one run; a problem (no such dataset, a variant of a graph that is not a network)
+    raises ExerciseFileError with a message for the learner."""
+    if not settings.is_variant:
+        return Trainer(exercise, learning_rate=settings.learning_rate,
+                       dataset=exercise.training.dataset if settings.dataset and exercise.training else None)
+    if not can_vary_network(exercise):
+        raise ExerciseFileError([Problem(exercise.path, None, "only an exercise with a [training] dataset can be "
+                                                              "trained with another hidden size or activation")])
+    training = exercise.training
+    features, targets = exercise.inputs[training.features], exercise.inputs[training.targets]
+    variant = generate("mlp", VARIANT_SEED, shape=(_columns(features), settings.hidden or DEFAULT_HIDDEN,
+                                                   _columns(targets)),
+                       activation=settings.activation or ACTIVATIONS[0], dataset=training.dataset)
+    return Trainer(variant.exercise, learning_rate=settings.learning_rate,
+                   dataset=training.dataset if settings.dataset else None)
+
+
+def _columns(spec) -> int:
+    rows = spec.value
+    return len(rows[0]) if rows and isinstance(rows[0], list) else 1

@@ -1,0 +1,155 @@
+"""Gradient descent, live: each run's loss (and accuracy) plotted as it trains, runs side by side."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, HorizontalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+
+from ...exercise.errors import ExerciseFileError
+from ...exercise.model import Exercise
+from ...training import Trainer, TrainingError, default_learning_rate, default_steps
+from ...training.runs import ACTIVATIONS, RunSettings, can_vary_network, start_run
+from ..widgets.run_panel import RunPanel
+
+FRAME_SECONDS = 1 / 15  # how often the plots are redrawn while runs train
+FRAME_BUDGET = 0.03  # training time per frame, shared by the running runs, so keys stay responsive
+MAX_STEPS = 100_000
+
+
+class TrainingScreen(Screen):
+    BINDINGS = [
+        Binding("f5", "run", "Run", tooltip="Start a run with these settings, beside the others", id="train-run"),
+        Binding("f4", "stop", "Stop", tooltip="Stop the runs still training", id="train-stop"),
+        Binding("f8", "clear", "Clear runs", id="train-clear"),
+        Binding("escape", "back", "Back", id="train-back"),
+    ]
+
+    def __init__(self, exercise: Exercise, **kwargs):
+        super().__init__(**kwargs)
+        self.exercise = exercise
+        self.running: list[tuple[RunPanel, Trainer, int]] = []  # panel, trainer, steps still to take
+        self.run_count = 0
+
+    def compose(self) -> ComposeResult:
+        exercise = self.exercise
+        yield Header()
+        yield Static("F5 runs gradient descent with these settings; each run gets its own panel, side by side.",
+                     id="training-intro")
+        with Horizontal(classes="training-settings"):
+            yield Label("rate", classes="setting-label")
+            yield Input(f"{default_learning_rate(exercise):g}", type="number", id="rate", compact=True)
+            yield Label("steps", classes="setting-label")
+            yield Input(str(default_steps(exercise)), type="integer", id="steps", compact=True)
+            if exercise.training is not None:
+                yield Label("data", classes="setting-label")
+                yield Select([(f"dataset {exercise.training.dataset}", True), ("its own numbers", False)],
+                             value=True, allow_blank=False, id="data", compact=True)
+        if can_vary_network(exercise):
+            with Horizontal(classes="training-settings"):
+                yield Label("network: hidden units", classes="setting-label")
+                yield Input(placeholder="as written", type="integer", id="hidden", compact=True)
+                yield Label("activation", classes="setting-label")
+                yield Select([("as written", None)] + [(name, name) for name in ACTIVATIONS], value=None,
+                             allow_blank=False, id="activation", compact=True)
+        yield Static(id="training-message")
+        yield HorizontalScroll(id="runs")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.exercise.title
+        self.sub_title = "training"
+        self.query_one("#rate", Input).focus()
+        self.set_interval(FRAME_SECONDS, self.advance)
+
+    # -- the settings the learner chose --------------------------------------------------------
+    def settings(self) -> RunSettings:
+        """The run described by the fields; a ValueError says which field is wrong."""
+        rate_text = self.query_one("#rate", Input).value.strip()
+        steps_text = self.query_one("#steps", Input).value.strip()
+        try:
+            rate = float(rate_text)
+        except ValueError:
+            raise ValueError(f"the learning rate '{rate_text}' is not a number") from None
+        if not 0 < rate < float("inf"):
+            raise ValueError("the learning rate must be a positive number")
+        if not steps_text.isdigit() or not 1 <= int(steps_text) <= MAX_STEPS:
+            raise ValueError(f"the number of steps must be a whole number from 1 to {MAX_STEPS:,}")
+        hidden = activation = None
+        dataset = False
+        if self.exercise.training is not None:
+            dataset = bool(self.query_one("#data", Select).value)
+        if can_vary_network(self.exercise):
+            hidden_text = self.query_one("#hidden", Input).value.strip()
+            if hidden_text:
+                if not hidden_text.isdigit() or not 1 <= int(hidden_text) <= 64:
+                    raise ValueError("the hidden size must be a whole number from 1 to 64")
+                hidden = int(hidden_text)
+            activation = self.query_one("#activation", Select).value
+        return RunSettings(rate, int(steps_text), dataset=dataset, hidden=hidden, activation=activation)
+
+    def say(self, text: str) -> None:
+        message = self.query_one("#training-message", Static)
+        message.update(text)
+        message.display = bool(text)
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_run(self) -> None:
+        try:
+            settings = self.settings()
+            trainer = start_run(self.exercise, settings)
+        except ValueError as error:
+            self.say(f"✗ {str(error)[0].upper()}{str(error)[1:]}.")
+            return
+        except (ExerciseFileError, TrainingError) as error:
+            self.say(f"✗ {error}")
+            return
+        self.say("")
+        self.run_count += 1
+        panel = RunPanel(self.run_count, settings.label(self.exercise), settings.steps,
+                         has_accuracy=trainer.has_accuracy, classes="run")
+        self.query_one("#runs", HorizontalScroll).mount(panel)
+        panel.scroll_visible()
+        self.running.append((panel, trainer, settings.steps + 1))  # step 0 is the loss before any update
+
+    def action_stop(self) -> None:
+        for panel, _, _ in self.running:
+            panel.state = "stopped"
+        self.running = []
+
+    def action_clear(self) -> None:
+        self.running = []
+        self.query_one("#runs", HorizontalScroll).remove_children()
+        self.run_count = 0
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def advance(self) -> None:
+        """Train each running run for its share of the frame, then show what it reached."""
+        if not self.running:
+            return
+        share = FRAME_BUDGET / len(self.running)
+        still_running = []
+        for panel, trainer, left in self.running:
+            started, taken = time.perf_counter(), []
+            try:
+                for step in trainer.steps(left):
+                    taken.append(step)
+                    if time.perf_counter() - started > share:
+                        break
+            except TrainingError as error:
+                panel.add(taken)
+                panel.state = str(error)
+                continue
+            panel.add(taken)
+            left -= len(taken)
+            if left > 0:
+                still_running.append((panel, trainer, left))
+            else:
+                panel.state = "finished"
+        self.running = still_running
