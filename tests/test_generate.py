@@ -463,8 +463,11 @@ def test_generate_writes_a_file_and_refuses_to_overwrite_it(tmp_path, capsys):
     assert sorted(item.name for item in tmp_path.iterdir()) == ["fresh.toml"]  # no temporary file left behind
 
 
-def test_generate_reports_a_file_it_cannot_write(tmp_path, capsys):
-    assert main(["generate", "expression", "--seed", "1", "-o", str(tmp_path / "missing" / "x.toml")]) == 2
+def test_generate_creates_missing_folders_and_reports_a_file_it_cannot_write(tmp_path, capsys):
+    assert main(["generate", "expression", "--seed", "1", "-o", str(tmp_path / "new" / "x.toml")]) == 0
+    assert (tmp_path / "new" / "x.toml").read_text(encoding="utf-8") == generate("expression", 1).text
+    (tmp_path / "a-file").write_text("not a folder")
+    assert main(["generate", "expression", "--seed", "1", "-o", str(tmp_path / "a-file" / "x.toml")]) == 2
     assert "cannot write" in capsys.readouterr().err
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..generate import generate
 from ..generate.options import OPTIONS
+from ..session.store import atomic_write_text
 from .main import EXIT_OK, EXIT_UNUSABLE
 
 RANDOM_SEEDS = 1_000_000  # a seed drawn for the learner is short enough to type again
@@ -41,25 +42,12 @@ def command_generate(arguments: argparse.Namespace) -> int:
     if path.exists() and not arguments.force:
         return _refuse(f"{path} already exists: choose another file, or add --force to overwrite it")
     try:
-        _write_atomically(path, generated.text)
+        atomic_write_text(path, generated.text)
     except OSError as error:
         return _refuse(f"cannot write {path}: {error.strerror or error}")
     print(f"Wrote {path}: {generated.exercise.title} (seed {seed}; the file's source line makes it again).")
     print(f"Work it with: tutor run {shlex.quote(str(path))}")
     return EXIT_OK
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    file = open(temporary, "x", encoding="utf-8", newline="\n")
-    try:
-        with file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _refuse(message: str) -> int:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from .errors import ExerciseFileError, Problem
 from .loader import load_exercise, suggestion
 from .model import Exercise
+from .packaged import packaged_folder
 
 
 def catalog_folder() -> Path:
-    try:
-        return Path(str(files("tutor.catalog")))
-    except ModuleNotFoundError:  # a source checkout run without installing: the folder is right there
-        return Path(__file__).resolve().parents[2] / "exercises"
+    return packaged_folder("tutor.catalog", "exercises")
 
 
 def catalog_names() -> list[str]:

@@ -19,13 +19,13 @@ import csv
 import math
 import re
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
 from .errors import ExerciseFileError, Problem
 from .loader import suggestion
+from .packaged import packaged_folder
 
 MAX_DATASET_BYTES = 10_000_000
 MAX_PROBLEMS = 20  # a file with a thousand bad rows is described by its first few
@@ -47,10 +47,7 @@ class Dataset:
 
 
 def shipped_folder() -> Path:
-    try:
-        return Path(str(files("tutor.datasets")))
-    except ModuleNotFoundError:  # a source checkout run without installing: the folder is right there
-        return Path(__file__).resolve().parents[2] / "datasets"
+    return packaged_folder("tutor.datasets", "datasets")
 
 
 def shipped_names() -> list[str]:
