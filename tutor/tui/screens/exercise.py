@@ -117,8 +117,8 @@ class ExerciseScreen(Screen):
             self.query_one("#preview", Static).update(session.preview(field.value))
             verdict = state.verdict
             self.feedback = self.verdict_text(verdict) if verdict is not None and session.mode == PRACTICE else ""
-            if not reviewing and self.focused is not self.query_one("#graph"):
-                field.focus()
+            if self.focused not in (field, self.query_one("#graph")):
+                field.focus()  # only when it moved: a focus change makes the Footer rebuild its keys
         self.hints = tuple(session.hints_shown()) if session.mode == PRACTICE else ()
         self.query_one("#graph", GraphView).show(session_picture(session))
         self.query_one("#progress", ProgressBar).update(progress=session.done_count)
