@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine.graph import evaluate_input
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.model import Exercise
 from ..generate import generate
@@ -62,5 +63,6 @@ def start_run(exercise: Exercise, settings: RunSettings) -> Trainer:
 
 
 def _columns(spec) -> int:
-    rows = spec.value
-    return len(rows[0]) if rows and isinstance(rows[0], list) else 1
+    """The columns of a features or targets input: its rows are samples."""
+    value = evaluate_input(spec)
+    return value.shape[1] if value.ndim == 2 else 1
