@@ -78,6 +78,13 @@ class LogSoftmax(LocalDerivative):
         return upstream - self.s * np.sum(upstream, axis=-1, keepdims=True)
 
 
+class Transpose(LocalDerivative):
+    """∂(Aᵀ)ᵢⱼ/∂Aⱼᵢ = 1: each gradient element goes back to its place, the upstream transposed."""
+
+    def chain(self, upstream, input_shape, output_shape):
+        return np.swapaxes(upstream, -1, -2)
+
+
 class MatmulLeft(LocalDerivative):
     """∂(A @ B)/∂A, which is B: the gradient of A is upstream @ Bᵀ."""
 

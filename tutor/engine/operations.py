@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax
+from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax, Transpose
 
 
 class EvaluationError(ValueError):
@@ -213,8 +213,7 @@ def mean(z):
 def transpose(z):
     if z.ndim < 2:
         return z, [Elementwise(1.0)]
-    swap = np.eye(z.size).reshape(z.shape + z.shape).transpose(1, 0, 2, 3)
-    return z.T, [Jacobian(swap)]
+    return z.T, [Transpose()]
 
 
 @operation("stack", "each element of [a, b, ...] passes its own gradient element back", elementwise=False)
