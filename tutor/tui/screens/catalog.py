@@ -21,7 +21,7 @@ class CatalogScreen(Screen):
                 id="train"),
         Binding("down", "cursor(1)", "Down", show=False, id="cursor-down", priority=True),
         Binding("up", "cursor(-1)", "Up", show=False, id="cursor-up", priority=True),
-        Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
+        Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter", id="clear-filter"),
     ]
 
     def __init__(self, **kwargs):
@@ -39,7 +39,8 @@ class CatalogScreen(Screen):
         self.title = "backprop-tutor"
         self.sub_title = "catalog"
         table = self.query_one("#exercises", DataTable)
-        table.add_columns("exercise", "tags", "level", "size", "your progress")
+        # the short columns first, so level and progress are on screen even at 80 columns
+        table.add_columns("level", "your progress", "exercise", "tags", "size")
         self.reload()
         self.query_one("#filter", Input).focus()
 
@@ -55,8 +56,8 @@ class CatalogScreen(Screen):
         table.clear()
         for entry in self.entries:
             if entry.matches(text):
-                table.add_row(entry.title, ", ".join(entry.tags), "★" * entry.difficulty, str(entry.size),
-                              entry.progress_text, key=entry.name)
+                table.add_row("★" * entry.difficulty, entry.progress_text, entry.title, ", ".join(entry.tags),
+                              str(entry.size), key=entry.name)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
