@@ -62,3 +62,23 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
         assert len(progress) == 1 and '"text": "7"' in progress[0].read_text()
     finally:
         subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+
+
+def test_train_xor_from_the_catalog_in_a_real_terminal(tmp_path):
+    session = f"tutor-test-{uuid.uuid4().hex[:8]}"
+    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
+    subprocess.run([TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+                    f"env {environment} {TUTOR}"], check=True)
+    try:
+        wait_for(session, "Pick an exercise")
+        subprocess.run([TMUX, "send-keys", "-t", session, "xor"], check=True)
+        wait_for(session, "XOR")
+        subprocess.run([TMUX, "send-keys", "-t", session, "F5"], check=True)
+        wait_for(session, "F5 runs gradient descent")
+        subprocess.run([TMUX, "send-keys", "-t", session, "F5"], check=True)
+        screen = wait_for(session, "finished", timeout=60)
+        assert "Run 1: rate 2" in screen and "accuracy 100%" in screen
+        assert "loss 0.00309" in screen  # 1,000 steps on XOR from the exercise's own weights
+        assert any(0x2800 < ord(character) <= 0x28FF for character in screen)  # the curves, in braille dots
+    finally:
+        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
