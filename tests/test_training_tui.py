@@ -96,7 +96,8 @@ def test_bad_settings_are_explained_and_start_nothing(tmp_path):
             message = screen.query_one("#training-message", Static)
             for field, value, words in (("#rate", "0", "learning rate must be a positive number"),
                                         ("#rate", "-", "not a number"),
-                                        ("#steps", "0", "whole number from 1")):
+                                        ("#steps", "0", "whole number from 1"),
+                                        ("#hidden", "7", "hidden size must be a whole number from 1 to 6")):
                 screen.query_one("#rate", Input).value = "1"
                 screen.query_one("#steps", Input).value = "10"
                 screen.query_one(field, Input).value = value

@@ -12,6 +12,7 @@ from ..engine.graph import evaluate_input
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.model import Exercise
 from ..generate import generate
+from ..generate.options import LAYER_SIZES as HIDDEN_SIZES  # the generator's layer sizes
 from .trainer import Trainer
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from ...exercise.errors import ExerciseFileError
 from ...exercise.model import Exercise
 from ...training import Trainer, TrainingError, default_learning_rate, default_steps
-from ...training.runs import ACTIVATIONS, RunSettings, can_vary_network, start_run
+from ...training.runs import ACTIVATIONS, HIDDEN_SIZES, RunSettings, can_vary_network, start_run
 from ..widgets.run_panel import RunPanel
 
 FRAME_SECONDS = 1 / 15  # how often the plots are redrawn while runs train
@@ -77,7 +77,7 @@ class TrainingScreen(Screen):
             raise ValueError(f"the learning rate '{rate_text}' is not a number") from None
         if not 0 < rate < float("inf"):
             raise ValueError("the learning rate must be a positive number")
-        if not steps_text.isdigit() or not 1 <= int(steps_text) <= MAX_STEPS:
+        if not steps_text.isdecimal() or not 1 <= int(steps_text) <= MAX_STEPS:
             raise ValueError(f"the number of steps must be a whole number from 1 to {MAX_STEPS:,}")
         hidden = activation = None
         dataset = False
@@ -86,8 +86,9 @@ class TrainingScreen(Screen):
         if can_vary_network(self.exercise):
             hidden_text = self.query_one("#hidden", Input).value.strip()
             if hidden_text:
-                if not hidden_text.isdigit() or not 1 <= int(hidden_text) <= 64:
-                    raise ValueError("the hidden size must be a whole number from 1 to 64")
+                if not hidden_text.isdecimal() or int(hidden_text) not in HIDDEN_SIZES:
+                    raise ValueError(f"the hidden size must be a whole number from {HIDDEN_SIZES.start} to "
+                                     f"{HIDDEN_SIZES.stop - 1}")
                 hidden = int(hidden_text)
             activation = self.query_one("#activation", Select).value
         return RunSettings(rate, int(steps_text), dataset=dataset, hidden=hidden, activation=activation)
