@@ -16,34 +16,12 @@ import numpy as np
 import pytest
 
 from tutor.engine import solve
-from tutor.engine.graph import Solution
 from tutor.exercise import catalog_folder, catalog_names, resolve_exercise
+
+from tutor_testing import ATOL, RTOL, numeric_gradient
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = catalog_names()
-
-STEP = 1e-6
-RTOL = 1e-5
-ATOL = 1e-7
-
-
-def numeric_gradient(solution: Solution, name: str, step: float = STEP) -> np.ndarray:
-    """d(output)/d(name) by central differences of the forward pass, shape output.shape + name.shape."""
-    graph = solution.graph
-    base = {key: np.array(value, dtype=np.float64, copy=True) for key, value in graph.inputs.items()}
-    output = solution.output
-    lead = np.shape(solution.values[output])
-    x = base[name]
-    result = np.zeros(lead + x.shape)
-    for position in np.ndindex(*x.shape):
-        outputs = []
-        for sign in (+1, -1):
-            moved = x.copy()
-            moved[position] += sign * step
-            values, _ = graph.forward({**base, name: moved})
-            outputs.append(np.asarray(values[output], dtype=np.float64))
-        result[(Ellipsis, *position)] = (outputs[0] - outputs[1]) / (2 * step)
-    return result
 
 
 def test_there_are_at_least_25_catalog_exercises():

@@ -20,6 +20,8 @@ from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
 from tutor.grading import Checker, Quantity, asked_quantities, read_answer
 from tutor.grading.diagnosis import LABELS, Diagnosis, diagnose
 
+from tutor_testing import NETWORK
+
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnoses.md"
 
 
@@ -68,26 +70,6 @@ NEURON = """
     z = "p1 + p2 + b0"
     yhat = "sigmoid(z)"
     L = "(yhat - y)^2"
-"""
-
-NETWORK = """
-    title = "3-2-1 sigmoid network"
-    params = ["W2", "b2", "W3", "b3"]
-    [inputs]
-    x = [0.8, 0.7, 0.1]
-    W2 = [[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]
-    b2 = [-0.2, -0.2]
-    W3 = [-0.3, 0.1]
-    b3 = -0.2
-    y = 0.9
-    [graph]
-    z2 = "W2 @ x + b2"
-    a2 = "sigmoid(z2)"
-    z3 = "W3 @ a2 + b3"
-    a3 = "sigmoid(z3)"
-    L = "(y - a3)^2"
-    [update]
-    learning_rate = 0.5
 """
 
 

@@ -19,31 +19,10 @@ from tutor.engine.graph import Solution
 from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
 from tutor.exercise.expression import calls_in, Index
 
-STEP = 1e-6
-RTOL = 1e-5
-ATOL = 1e-7
+from tutor_testing import ATOL, RTOL, STEP, numeric_gradient
 
 
 # -- finite differences ---------------------------------------------------------------------------
-
-def numeric_gradient(solution: Solution, name: str, step: float = STEP) -> np.ndarray:
-    """d(output)/d(name) by central differences of the forward pass, shape output.shape + name.shape."""
-    graph = solution.graph
-    base = {key: np.array(value, dtype=np.float64, copy=True) for key, value in graph.inputs.items()}
-    output = solution.output
-    lead = np.shape(solution.values[output])
-    x = base[name]
-    result = np.zeros(lead + x.shape)
-    for position in np.ndindex(*x.shape):
-        outputs = []
-        for sign in (+1, -1):
-            moved = x.copy()
-            moved[position] += sign * step
-            values, _ = graph.forward({**base, name: moved})
-            outputs.append(np.asarray(values[output], dtype=np.float64))
-        result[(Ellipsis, *position)] = (outputs[0] - outputs[1]) / (2 * step)
-    return result
-
 
 def numeric_local(solution: Solution, node: str, source: str, step: float = STEP) -> np.ndarray:
     """∂node/∂source holding the node's other inputs fixed, shape node.shape + source.shape."""

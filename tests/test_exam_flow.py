@@ -4,10 +4,8 @@ killed with SIGKILL mid-exam under tmux, then reopened: nothing but the answer b
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +16,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from tutor.engine.formatting import format_value
 from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.tui.app import TutorApp
@@ -27,30 +24,9 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
 
+from tutor_testing import TMUX, TUTOR, right_answer, run, text_of, type_answer, wait_for
+
 SEED_001 = "sigmoid-neuron-mse"
-TMUX = shutil.which("tmux")
-TUTOR = Path(sys.executable).with_name("tutor")
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
-
-
-def right_answer(session: Session) -> str:
-    return format_value(session.checker.expected(session.step.quantity), 6)
-
-
-async def type_answer(pilot, text: str) -> None:
-    """Type the answer key by key, then Enter."""
-    field = pilot.app.screen.query_one("#answer", Input)
-    field.value = ""
-    await pilot.press(*text)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def paste_answer(pilot, text: str) -> None:
@@ -233,21 +209,6 @@ def test_reopening_an_unfinished_exam_offers_resume_start_over_or_cancel(tmp_pat
 
 def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([TMUX, *args], capture_output=True, text=True, check=check)
-
-
-def capture(session: str) -> str:
-    return tmux("capture-pane", "-t", session, "-p").stdout
-
-
-def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = capture(session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
 
 
 def wait_until(condition, timeout: float = 20.0, what: str = "condition") -> None:

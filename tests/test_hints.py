@@ -16,6 +16,8 @@ from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
 from tutor.grading import Checker, Quantity, asked_quantities
 from tutor.grading.hints import hint_ladder
 
+from tutor_testing import NETWORK
+
 
 def exercise(text: str):
     return solve(parse_exercise(textwrap.dedent(text)))
@@ -114,27 +116,6 @@ def test_fan_out_says_sum_over_paths():
     assert "sum over paths" in rungs[0] and "p and f" in rungs[0]
     assert rungs[1] == "df/dx = df/dp · y + 1"  # df/df · ∂f/∂x, with df/df = 1
     assert rungs[-1].endswith("= -3")
-
-
-NETWORK = """
-    title = "3-2-1 sigmoid network"
-    params = ["W2", "b2", "W3", "b3"]
-    [inputs]
-    x = [0.8, 0.7, 0.1]
-    W2 = [[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]
-    b2 = [-0.2, -0.2]
-    W3 = [-0.3, 0.1]
-    b3 = -0.2
-    y = 0.9
-    [graph]
-    z2 = "W2 @ x + b2"
-    a2 = "sigmoid(z2)"
-    z3 = "W3 @ a2 + b3"
-    a3 = "sigmoid(z3)"
-    L = "(y - a3)^2"
-    [update]
-    learning_rate = 0.5
-"""
 
 
 def test_vectors_and_matrices_get_shapes_and_matrix_formulas():

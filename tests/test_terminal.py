@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
-TUTOR = Path(sys.executable).with_name("tutor")
+from tutor_testing import TMUX, TUTOR, wait_for
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
-
-
-def capture(session: str) -> str:
-    return subprocess.run([TMUX, "capture-pane", "-t", session, "-p"], capture_output=True, text=True,
-                          check=True).stdout
-
-
-def wait_for(session: str, text: str, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = capture(session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
 
 
 def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):

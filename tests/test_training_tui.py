@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from textual.widgets import Input, Select, Static
 
 from tutor.exercise import load_exercise
@@ -15,11 +13,9 @@ from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.screens.training import TrainingScreen
 from tutor.tui.widgets.run_panel import RunPanel
 
+from tutor_testing import run
+
 XOR = "xor-mlp"
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 async def choose_in_catalog(pilot, words: str) -> None:

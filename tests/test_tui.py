@@ -3,12 +3,10 @@ answers, resuming after quitting, the catalog, exam mode, and every binding in t
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from tutor.engine.formatting import format_value
 from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.tui.app import TutorApp
@@ -18,28 +16,9 @@ from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen
 
+from tutor_testing import right_answer, run, text_of, type_answer
+
 SEED_001 = "sigmoid-neuron-mse"
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
-
-
-def right_answer(screen: ExerciseScreen) -> str:
-    session = screen.session
-    return format_value(session.checker.expected(session.step.quantity), 6)
-
-
-async def type_answer(pilot, text: str) -> None:
-    field = pilot.app.screen.query_one("#answer", Input)
-    field.value = ""
-    await pilot.press(*text)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp_path):
@@ -67,7 +46,7 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
             await pilot.press("f2")
             await pilot.pause()
             assert text_of(screen, "#hints").startswith("Hint 1:")
-            await type_answer(pilot, right_answer(screen))
+            await type_answer(pilot, right_answer(screen.session))
             assert screen.session.index == 1
             assert "Correct" in text_of(screen, "#feedback")
 
@@ -82,7 +61,7 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
                     await pilot.press("pagedown")
                     await pilot.pause()
                     continue
-                await type_answer(pilot, right_answer(screen))
+                await type_answer(pilot, right_answer(screen.session))
             summary = str(app.screen.query_one("#summary-body", Static).render())
             assert "Revealed: 1" in summary and "Right with hints: 1" in summary
             assert f"Steps: {len(screen.session.steps)}" in summary
@@ -98,7 +77,7 @@ def test_quitting_mid_way_and_reopening_resumes_at_the_same_step(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             for _ in range(3):
-                await type_answer(pilot, right_answer(app.screen))
+                await type_answer(pilot, right_answer(app.screen.session))
             await type_answer(pilot, "999")
             await pilot.press("ctrl+q")
         return app
@@ -132,7 +111,7 @@ def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             assert "igmoid" in app.screen.session.exercise.title
-            await type_answer(pilot, right_answer(app.screen))
+            await type_answer(pilot, right_answer(app.screen.session))
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
@@ -152,7 +131,7 @@ def test_exam_from_the_catalog_hides_hints_and_grades_on_submit(tmp_path):
             footer_actions = {binding.action for (_, binding, enabled, _) in screen.active_bindings.values() if enabled}
             assert "hint" not in footer_actions and "reveal" not in footer_actions
             for _ in range(len(screen.session.steps)):
-                await type_answer(pilot, right_answer(screen))
+                await type_answer(pilot, right_answer(screen.session))
             assert "Saved your answer" in text_of(screen, "#feedback")
             await pilot.press("f9")
             await pilot.pause()
@@ -195,7 +174,7 @@ def test_resizing_never_breaks_the_layout(tmp_path, size):
             screen = app.screen
             assert screen.query_one("#answer", Input).region.height == 1
             assert screen.query_one("#graph").region.height >= 4
-            await type_answer(pilot, right_answer(screen))
+            await type_answer(pilot, right_answer(screen.session))
             assert screen.session.index == 1
 
     run(scenario())

@@ -17,7 +17,7 @@ from ..engine.graph import Solution
 from ..engine.operations import describe_shape
 from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise, to_text
 from ..exercise.model import Exercise
-from ..grading import Checker, Quantity, asked_quantities
+from ..grading import Checker, asked_quantities
 from ..grading.explain import chain_rule, forward_rule
 from .answers import read_answers_file
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG

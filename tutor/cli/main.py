@@ -155,9 +155,10 @@ def _tutor(arguments: argparse.Namespace) -> int:
     from ..exercise import ExerciseFileError, resolve_exercise
 
     reference = getattr(arguments, "exercise", None)
+    exercise = None
     if reference is not None:
         try:
-            resolve_exercise(reference)  # report a bad file here, before the screen takes over
+            exercise = resolve_exercise(reference)  # a bad file is reported here, before the screen takes over
         except ExerciseFileError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
@@ -168,7 +169,7 @@ def _tutor(arguments: argparse.Namespace) -> int:
     from ..tui.app import TutorApp
 
     minutes = getattr(arguments, "time_limit", None)
-    app = TutorApp(reference, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
+    app = TutorApp(exercise, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
                    exam_feedback=getattr(arguments, "feedback", False), time_limit=minutes * 60 if minutes else None)
     app.run()
     return EXIT_OK

@@ -110,7 +110,7 @@ def _mlp_options(given: dict) -> dict:
                              f"output{'s' if dataset.outputs > 1 else ''}: the shape must be "
                              f"{dataset.features},...,{dataset.outputs}, like "
                              f"{','.join(map(str, dataset.default_shape))}")
-        most = min(len(dataset.rows), 4)
+        most = min(len(dataset.row_numbers), 4)
         if not 2 <= samples <= most:
             raise ValueError(f"with the {dataset.name} dataset, samples is how many of its rows the exercise shows: "
                              f"2 to {most}")

@@ -18,8 +18,8 @@ from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
-from .formula import formula_matches, read_formula, reference_value
-from .quantities import Quantity, question
+from .formula import formula_matches, read_formula
+from .quantities import Quantity, expected_value, question
 
 CORRECT = "correct"
 WRONG = "wrong"
@@ -106,18 +106,7 @@ class Checker:
         self.learner = LearnerView()
 
     def expected(self, quantity: Quantity) -> np.ndarray:
-        solution = self.solution
-        if quantity.kind == "value":
-            return solution.values[quantity.name]
-        if quantity.kind == "grad":
-            return solution.grads[quantity.name]
-        if quantity.kind == "local":
-            return solution.local_derivative(quantity.name, quantity.source).value
-        if quantity.kind == "update":
-            return solution.updated[quantity.name]
-        if quantity.kind == "formula":
-            return reference_value(question(solution, quantity), solution)
-        return solution.after_values[quantity.name]
+        return expected_value(self.solution, quantity)
 
     def check(self, quantity: Quantity, text: str) -> Verdict:
         """Grade one typed answer; an accepted one is remembered for error carried forward."""

@@ -39,9 +39,9 @@ from ..engine.formatting import format_number, format_value
 from ..engine.graph import Evaluated, LocalValue, Solution, evaluate
 from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
-from ..exercise.expression import Call, Index, Name, Number, names_in, to_text
+from ..exercise.expression import Call, Index, Name, Number, calls_in, names_in, to_text
 from ..exercise.model import Tolerance
-from .quantities import Quantity
+from .quantities import Quantity, expected_value
 
 # Stable labels (counted by teachers in `tutor check --json` and in transcripts): label -> meaning.
 LABELS: dict[str, str] = {
@@ -556,15 +556,6 @@ def _activation_argument(expression):
     return None
 
 
-def _calls(expression) -> Iterator[Call]:
-    if isinstance(expression, Call):
-        yield expression
-        for argument in expression.args:
-            yield from _calls(argument)
-    elif isinstance(expression, Index):
-        yield from _calls(expression.target)
-
-
 def _sites(evaluated: Evaluated) -> Iterator[Evaluated]:
     if isinstance(evaluated.expression, Call):
         yield evaluated
@@ -621,23 +612,11 @@ class _Diagnoser:
         self.quantity = quantity
         self.tolerance = tolerance
         self.learner = learner
-        self.expected = np.asarray(self._expected(), dtype=np.float64)
+        self.expected = np.asarray(expected_value(self.solution, quantity), dtype=np.float64)
         self.value = self._as_answer(value)
         output = self.solution.output
         self.label_text = quantity.label(output)
         self.right = format_value(self.expected)
-
-    def _expected(self) -> np.ndarray:
-        solution, quantity = self.solution, self.quantity
-        if quantity.kind == "value":
-            return solution.values[quantity.name]
-        if quantity.kind == "grad":
-            return solution.grads[quantity.name]
-        if quantity.kind == "local":
-            return solution.local_derivative(quantity.name, quantity.source).value
-        if quantity.kind == "update":
-            return solution.updated[quantity.name]
-        return solution.after_values[quantity.name]
 
     def _as_answer(self, value: np.ndarray) -> np.ndarray:
         """An elementwise local derivative may be typed as its (diagonal) Jacobian: read the diagonal."""
@@ -964,7 +943,7 @@ class _Diagnoser:
         region = set(self.context.reach.get(quantity.name, ())) if quantity.kind in ("grad", "update") else set()
         region.add(quantity.name)
         return any(call.function in ("subtract", "negate", "divide")
-                   for node in region if node in graph.nodes for call in _calls(graph.nodes[node].expression))
+                   for node in region if node in graph.nodes for call in calls_in(graph.nodes[node].expression))
 
     def _counts(self) -> list[tuple[int, str]]:
         """The N of every mean or sum on the way to the output."""
@@ -1143,7 +1122,6 @@ class _Diagnoser:
     # the forward pass after the update ---------------------------------------------------------------
     def _after_candidates(self) -> Iterator[_Candidate]:
         context, solution, quantity = self.context, self.solution, self.quantity
-        graph = solution.graph
         name = quantity.name
         after = solution.after_values
         yield from self._value_candidates(after)

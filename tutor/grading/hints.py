@@ -453,7 +453,7 @@ def _value_hints(solution: Solution, quantity: Quantity) -> list[str]:
              f"from {'the steps before' if not after else 'the new parameters and the nodes before'}, then work out "
              f"{_operation_words(expression)}.")
     shape = _shape_note(solution, [*parents, name], values)
-    functions = [FUNCTION_FORMULAS[call.function] for call in _calls(expression) if call.function in FUNCTION_FORMULAS]
+    functions = [FUNCTION_FORMULAS[call.function] for call in calls_in(expression) if call.function in FUNCTION_FORMULAS]
     second = formula + (f", where {'; '.join(dict.fromkeys(functions))}" if functions else "") + "."
     rule = forward_rule(solution, name, values)
     if rule.numeric:
@@ -649,15 +649,6 @@ def _update_hints(solution: Solution, quantity: Quantity) -> list[str]:
     third = (f"new {name} = {format_value(solution.values[name])} − {rate_text}·{_number(solution.grads[name])} with "
              "this exercise's numbers.")
     return [first, second, third, worked_answer(solution, quantity)]
-
-
-def _calls(expression: Node):
-    if isinstance(expression, Call):
-        yield expression
-        for argument in expression.args:
-            yield from _calls(argument)
-    elif isinstance(expression, Index):
-        yield from _calls(expression.target)
 
 
 __all__ = ["hint_ladder"]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
+from .formula import reference_value
 
 KINDS = ("value", "local", "grad", "update", "after", "formula")
 
@@ -100,6 +101,21 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
 
 def question(solution: Solution, quantity: Quantity):
     return next(item for item in solution.exercise.questions if item.id == quantity.name)
+
+
+def expected_value(solution: Solution, quantity: Quantity) -> np.ndarray:
+    """The right answer to a step, from the solution."""
+    if quantity.kind == "value":
+        return solution.values[quantity.name]
+    if quantity.kind == "grad":
+        return solution.grads[quantity.name]
+    if quantity.kind == "local":
+        return solution.local_derivative(quantity.name, quantity.source).value
+    if quantity.kind == "update":
+        return solution.updated[quantity.name]
+    if quantity.kind == "formula":
+        return reference_value(question(solution, quantity), solution)
+    return solution.after_values[quantity.name]
 
 
 def _check_local_derivatives(solution: Solution) -> None:

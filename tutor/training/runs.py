@@ -67,3 +67,6 @@ def _columns(spec) -> int:
     """The columns of a features or targets input: its rows are samples."""
     value = evaluate_input(spec)
     return value.shape[1] if value.ndim == 2 else 1
+
+
+__all__ = ["ACTIVATIONS", "HIDDEN_SIZES", "RunSettings", "can_vary_network", "start_run"]

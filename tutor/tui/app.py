@@ -39,9 +39,9 @@ class TutorApp(App):
         Binding("ctrl+q", "quit", "Quit", key_display="^q", id="quit"),
     ]
 
-    def __init__(self, exercise: str | None = None, mode: str = "practice", store: ProgressStore | None = None,
-                 light: bool = False, exam_feedback: bool = False, time_limit: float | None = None,
-                 clock: Callable[[], float] = time.time):
+    def __init__(self, exercise: str | Exercise | None = None, mode: str = "practice",
+                 store: ProgressStore | None = None, light: bool = False, exam_feedback: bool = False,
+                 time_limit: float | None = None, clock: Callable[[], float] = time.time):
         super().__init__()
         self.clock = clock  # a fixed clock makes snapshot tests reproducible
         self.initial_exercise = exercise
@@ -67,8 +67,9 @@ class TutorApp(App):
             self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
             return None
 
-    def open_exercise(self, reference: str, mode: str = "practice") -> None:
-        exercise = self.load_exercise(reference)
+    def open_exercise(self, reference: str | Exercise, mode: str = "practice") -> None:
+        """Open an exercise, given loaded or as a catalog name or file path."""
+        exercise = reference if isinstance(reference, Exercise) else self.load_exercise(reference)
         if exercise is None:
             return
         progress = self.store.path_for(exercise.name, exercise.path, mode)

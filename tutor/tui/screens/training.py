@@ -33,7 +33,6 @@ class TrainingScreen(Screen):
         super().__init__(**kwargs)
         self.exercise = exercise
         self.running: list[tuple[RunPanel, Trainer, int]] = []  # panel, trainer, steps still to take
-        self.run_count = 0
 
     def compose(self) -> ComposeResult:
         exercise = self.exercise
@@ -110,8 +109,7 @@ class TrainingScreen(Screen):
             self.say(f"✗ {error}")
             return
         self.say("")
-        self.run_count += 1
-        panel = RunPanel(self.run_count, settings.label(self.exercise), settings.steps,
+        panel = RunPanel(len(self.query(RunPanel)) + 1, settings.label(self.exercise), settings.steps,
                          has_accuracy=trainer.has_accuracy, classes="run")
         self.query_one("#runs", HorizontalScroll).mount(panel)
         panel.scroll_visible()
@@ -122,10 +120,9 @@ class TrainingScreen(Screen):
             panel.state = "stopped"
         self.running = []
 
-    def action_clear(self) -> None:
+    async def action_clear(self) -> None:
         self.running = []
-        self.query_one("#runs", HorizontalScroll).remove_children()
-        self.run_count = 0
+        await self.query_one("#runs", HorizontalScroll).remove_children()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,110 @@
+"""Helpers shared by several test modules: finite differences, a small network, Pilot and tmux steps."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from textual.widgets import Input, Static
+
+from tutor.engine.formatting import format_value
+from tutor.engine.graph import Solution
+
+# -- finite differences ---------------------------------------------------------------------------
+
+STEP = 1e-6
+RTOL = 1e-5
+ATOL = 1e-7
+
+
+def numeric_gradient(solution: Solution, name: str, step: float = STEP) -> np.ndarray:
+    """d(output)/d(name) by central differences of the forward pass, shape output.shape + name.shape."""
+    graph = solution.graph
+    base = {key: np.array(value, dtype=np.float64, copy=True) for key, value in graph.inputs.items()}
+    output = solution.output
+    lead = np.shape(solution.values[output])
+    x = base[name]
+    result = np.zeros(lead + x.shape)
+    for position in np.ndindex(*x.shape):
+        outputs = []
+        for sign in (+1, -1):
+            moved = x.copy()
+            moved[position] += sign * step
+            values, _ = graph.forward({**base, name: moved})
+            outputs.append(np.asarray(values[output], dtype=np.float64))
+        result[(Ellipsis, *position)] = (outputs[0] - outputs[1]) / (2 * step)
+    return result
+
+
+# -- a small network with an update step (seed 002's shape) --------------------------------------
+
+NETWORK = """
+    title = "3-2-1 sigmoid network"
+    params = ["W2", "b2", "W3", "b3"]
+    [inputs]
+    x = [0.8, 0.7, 0.1]
+    W2 = [[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]
+    b2 = [-0.2, -0.2]
+    W3 = [-0.3, 0.1]
+    b3 = -0.2
+    y = 0.9
+    [graph]
+    z2 = "W2 @ x + b2"
+    a2 = "sigmoid(z2)"
+    z3 = "W3 @ a2 + b3"
+    a3 = "sigmoid(z3)"
+    L = "(y - a3)^2"
+    [update]
+    learning_rate = 0.5
+"""
+
+# -- the tutor driven with Pilot ------------------------------------------------------------------
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def right_answer(session) -> str:
+    return format_value(session.checker.expected(session.step.quantity), 6)
+
+
+async def type_answer(pilot, text: str) -> None:
+    """Type the answer key by key, then Enter."""
+    field = pilot.app.screen.query_one("#answer", Input)
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+# -- the installed program in a real terminal -----------------------------------------------------
+
+TMUX = shutil.which("tmux")
+TUTOR = Path(sys.executable).with_name("tutor")
+
+
+def capture(session: str) -> str:
+    return subprocess.run([TMUX, "capture-pane", "-t", session, "-p"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
+    """The screen once ``text`` is on it; fails with the last screen after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = capture(session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
