@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tutor.exercise import ExerciseFileError, resolve_exercise
-from tutor.training.runs import RunSettings, can_vary_network, start_run
+from tutor.training.runs import RunSettings, can_vary_network, read_settings, start_run
 
 
 def test_a_run_as_written_trains_the_exercise_on_its_dataset_or_its_own_numbers():
@@ -39,3 +39,25 @@ def test_only_an_exercise_with_a_dataset_can_vary_its_network():
     start_run(exercise, RunSettings(1.0, 1))  # as written is fine
     with pytest.raises(ExerciseFileError, match="another hidden size or activation"):
         start_run(exercise, RunSettings(1.0, 1, hidden=3))
+
+
+def test_settings_are_read_from_the_fields_as_typed():
+    settings = read_settings(" 0.5 ", "200", dataset=True, hidden="3", activation="tanh")
+    assert settings == RunSettings(0.5, 200, dataset=True, hidden=3, activation="tanh")
+    assert read_settings("1e-2", "1").hidden is None
+
+
+@pytest.mark.parametrize("fields, words", [
+    (("abc", "10"), "learning rate 'abc' is not a number"),
+    (("0", "10"), "learning rate must be a positive number"),
+    (("inf", "10"), "learning rate must be a positive number"),
+    (("nan", "10"), "learning rate must be a positive number"),
+    (("1", "0"), "whole number from 1 to 1,000,000"),
+    (("1", "2.5"), "whole number from 1 to 1,000,000"),
+    (("1", "10", "7"), "hidden size must be a whole number from 1 to 6"),
+    (("1", "10", "-2"), "hidden size must be a whole number from 1 to 6"),
+])
+def test_a_wrong_field_is_named_in_the_message(fields, words):
+    rate, steps, *hidden = fields
+    with pytest.raises(ValueError, match=words):
+        read_settings(rate, steps, hidden=hidden[0] if hidden else "")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..engine.graph import evaluate_input
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.model import Exercise
+from ..exercise.model import MAX_TRAINING_STEPS, Exercise
 from ..generate import generate
 from ..generate.options import LAYER_SIZES as HIDDEN_SIZES  # the generator's layer sizes
 from .trainer import Trainer
@@ -38,6 +38,24 @@ class RunSettings:
         if self.is_variant:
             network = f"hidden {self.hidden or DEFAULT_HIDDEN}, {self.activation or ACTIVATIONS[0]}"
         return f"rate {self.learning_rate:g} · {self.steps} steps · {network} · {data}"
+
+
+def read_settings(rate: str, steps: str, dataset: bool = False, hidden: str = "",
+                  activation: str | None = None) -> RunSettings:
+    """A run from the fields as typed; a ValueError says which field is wrong and why."""
+    rate, steps, hidden = rate.strip(), steps.strip(), hidden.strip()
+    try:
+        learning_rate = float(rate)
+    except ValueError:
+        raise ValueError(f"the learning rate '{rate}' is not a number") from None
+    if not 0 < learning_rate < float("inf"):
+        raise ValueError("the learning rate must be a positive number")
+    if not steps.isdecimal() or not 1 <= int(steps) <= MAX_TRAINING_STEPS:
+        raise ValueError(f"the number of steps must be a whole number from 1 to {MAX_TRAINING_STEPS:,}")
+    if hidden and (not hidden.isdecimal() or int(hidden) not in HIDDEN_SIZES):
+        raise ValueError(f"the hidden size must be a whole number from {HIDDEN_SIZES.start} to {HIDDEN_SIZES.stop - 1}")
+    return RunSettings(learning_rate, int(steps), dataset=dataset, hidden=int(hidden) if hidden else None,
+                       activation=activation)
 
 
 def can_vary_network(exercise: Exercise) -> bool:
@@ -69,4 +87,4 @@ def _columns(spec) -> int:
     return value.shape[1] if value.ndim == 2 else 1
 
 
-__all__ = ["ACTIVATIONS", "HIDDEN_SIZES", "RunSettings", "can_vary_network", "start_run"]
+__all__ = ["ACTIVATIONS", "HIDDEN_SIZES", "RunSettings", "can_vary_network", "read_settings", "start_run"]

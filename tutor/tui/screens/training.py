@@ -13,12 +13,11 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from ...exercise.errors import ExerciseFileError
 from ...exercise.model import Exercise
 from ...training import Trainer, TrainingError, default_learning_rate, default_steps
-from ...training.runs import ACTIVATIONS, HIDDEN_SIZES, RunSettings, can_vary_network, start_run
+from ...training.runs import ACTIVATIONS, RunSettings, can_vary_network, read_settings, start_run
 from ..widgets.run_panel import RunPanel
 
 FRAME_SECONDS = 1 / 15  # how often the plots are redrawn while runs train
 FRAME_BUDGET = 0.03  # training time per frame, shared by the running runs, so keys stay responsive
-MAX_STEPS = 100_000
 
 
 class TrainingScreen(Screen):
@@ -68,29 +67,12 @@ class TrainingScreen(Screen):
     # -- the settings the learner chose --------------------------------------------------------
     def settings(self) -> RunSettings:
         """The run described by the fields; a ValueError says which field is wrong."""
-        rate_text = self.query_one("#rate", Input).value.strip()
-        steps_text = self.query_one("#steps", Input).value.strip()
-        try:
-            rate = float(rate_text)
-        except ValueError:
-            raise ValueError(f"the learning rate '{rate_text}' is not a number") from None
-        if not 0 < rate < float("inf"):
-            raise ValueError("the learning rate must be a positive number")
-        if not steps_text.isdecimal() or not 1 <= int(steps_text) <= MAX_STEPS:
-            raise ValueError(f"the number of steps must be a whole number from 1 to {MAX_STEPS:,}")
-        hidden = activation = None
-        dataset = False
-        if self.exercise.training is not None:
-            dataset = bool(self.query_one("#data", Select).value)
-        if can_vary_network(self.exercise):
-            hidden_text = self.query_one("#hidden", Input).value.strip()
-            if hidden_text:
-                if not hidden_text.isdecimal() or int(hidden_text) not in HIDDEN_SIZES:
-                    raise ValueError(f"the hidden size must be a whole number from {HIDDEN_SIZES.start} to "
-                                     f"{HIDDEN_SIZES.stop - 1}")
-                hidden = int(hidden_text)
-            activation = self.query_one("#activation", Select).value
-        return RunSettings(rate, int(steps_text), dataset=dataset, hidden=hidden, activation=activation)
+        exercise = self.exercise
+        varies = can_vary_network(exercise)
+        return read_settings(self.query_one("#rate", Input).value, self.query_one("#steps", Input).value,
+                             dataset=exercise.training is not None and bool(self.query_one("#data", Select).value),
+                             hidden=self.query_one("#hidden", Input).value if varies else "",
+                             activation=self.query_one("#activation", Select).value if varies else None)
 
     def say(self, text: str) -> None:
         message = self.query_one("#training-message", Static)
