@@ -1,10 +1,14 @@
 """TUI speed: launch to the first interactive frame, and Enter to the updated screen.
 
-    python benchmarks/bench_tui.py
+    python benchmarks/bench_tui.py [--instructions]
 
 (a) Launch: the installed `tutor run sigmoid-neuron-mse` and a bare Textual app with a Footer are
     each started in a real terminal (tmux) and timed until their first screen is readable;
-    target: the tutor under 1.5 times the bare app, measured in the same run.
+    target: the tutor under 1.5 times the bare app, measured in the same run. Two reference apps
+    run alongside, to show where the time goes: the exercise screen's layout in plain Textual
+    (the same widgets, bindings and stylesheet, no tutor code), and that layout with NumPy imported.
+    --instructions also counts, with valgrind, the instructions each of the four executes up to its
+    first frame: exact where the wall clock on a shared machine varies by a third from run to run.
 (b) Enter: on the largest catalog exercise, the time from pressing Enter on an answer to the
     next step's prompt being on the screen (real terminal, tmux; includes tmux's own polling);
     target: under 50 ms.
@@ -13,6 +17,10 @@ Figures are printed; nothing here is asserted by the test suite.
 
 from __future__ import annotations
 
+import argparse
+import compileall
+import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -24,10 +32,19 @@ import uuid
 from pathlib import Path
 
 RUNS = 5
+EXERCISE = "sigmoid-neuron-mse"
+FIRST_PROMPT = "the value of p1"
+# Each reference app leaves at its first frame when counting instructions (valgrind counts until exit).
+LEAVE_AT_FIRST_FRAME = textwrap.dedent("""
+    def leave_at_first_frame(screen):
+        if os.environ.get("BENCH_LEAVE_AT_FIRST_FRAME"):
+            screen.call_after_refresh(os._exit, 0)
+""")
 BARE_APP = textwrap.dedent("""
+    import os
     from textual.app import App
     from textual.widgets import Footer, Static
-
+    {leave}
     class Bare(App):
         BINDINGS = [("f2", "bell", "Bell")]
 
@@ -35,39 +52,197 @@ BARE_APP = textwrap.dedent("""
             yield Static("bare app ready")
             yield Footer()
 
+        def on_mount(self):
+            leave_at_first_frame(self.screen)
+
     Bare().run()
+""")
+# tutor/tui/screens/exercise.py's compose, bindings and stylesheet, with fixed texts for the session's.
+SCREEN_ONLY_APP = textwrap.dedent("""
+    import os
+    {numpy}
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal, Vertical
+    from textual.screen import Screen
+    from textual.scroll_view import ScrollView
+    from textual.widgets import Footer, Header, Input, ProgressBar, Static
+    {leave}
+    class Graph(ScrollView, can_focus=True):
+        COMPONENT_CLASSES = {{f"graph--{{name}}" for name in
+                             ("node", "input", "current", "edge", "label", "value", "grad", "unknown")}}
+
+    class Exercise(Screen):
+        BINDINGS = [Binding("f2", "hint", "Hint"), Binding("f3", "reveal", "Reveal"),
+                    Binding("pageup", "previous", "Previous step", key_display="PgUp", priority=True),
+                    Binding("pagedown", "next", "Next step", key_display="PgDn", priority=True),
+                    Binding("f6", "export", "Export"), Binding("escape", "back", "Back")]
+
+        def compose(self):
+            yield Header()
+            yield Graph(id="graph")
+            with Vertical(id="step-panel"):
+                yield Static("Forward pass · step 1 of 12", id="phase")
+                yield Static("{prompt} = w1*x1 + w2*x2", id="prompt")
+                with Horizontal(id="answer-row"):
+                    yield Static("Your answer ›", id="answer-label")
+                    yield Input(id="answer", compact=True)
+                yield Static(id="preview")
+                yield Static(id="feedback")
+                yield Static(id="hints")
+            with Horizontal(id="status"):
+                yield ProgressBar(total=12, show_eta=False, id="progress")
+                yield Static("score 0/12", id="score")
+            yield Footer(compact=True)
+
+        def on_mount(self):
+            self.query_one(Input).focus()
+            leave_at_first_frame(self)
+
+    class ScreenOnly(App):
+        CSS_PATH = {stylesheet!r}
+        BINDINGS = [Binding("f1", "help", "Help"), Binding("ctrl+q", "quit", "Quit", key_display="^q")]
+
+        def on_mount(self):
+            self.push_screen(Exercise())
+
+    ScreenOnly().run()
+""")
+# `tutor run`, leaving at the exercise screen's first frame; the hook patches the screen as it is imported.
+TUTOR_AT_FIRST_FRAME = textwrap.dedent("""
+    import importlib.abc, importlib.machinery, os, sys
+
+    class LeaveAtFirstFrame(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "tutor.tui.screens.exercise":
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            execute = spec.loader.exec_module
+
+            def exec_module(module):
+                execute(module)
+                mounted = module.ExerciseScreen.on_mount
+
+                def on_mount(screen):
+                    mounted(screen)
+                    screen.call_after_refresh(os._exit, 0)
+
+                module.ExerciseScreen.on_mount = on_mount
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, LeaveAtFirstFrame())
+    from tutor.cli.main import main
+    main(["run", {exercise!r}])
 """)
 
 
-def time_until_visible(command: str, marker: str) -> float:
+def write_apps(folder: Path) -> dict[str, list[str]]:
+    """The four programs of (a), as command lines; the reference apps are written into ``folder``."""
+    import tutor.tui
+
+    stylesheet = str(Path(tutor.tui.__file__).with_name("tutor.tcss"))
+    texts = {
+        "bare": BARE_APP.format(leave=LEAVE_AT_FIRST_FRAME),
+        "screen": SCREEN_ONLY_APP.format(leave=LEAVE_AT_FIRST_FRAME, numpy="", prompt=FIRST_PROMPT,
+                                         stylesheet=stylesheet),
+        "screen+numpy": SCREEN_ONLY_APP.format(leave=LEAVE_AT_FIRST_FRAME, numpy="import numpy",
+                                               prompt=FIRST_PROMPT, stylesheet=stylesheet),
+    }
+    commands = {}
+    for name, text in texts.items():
+        script = folder / f"{name.replace('+', '_')}.py"
+        script.write_text(text)
+        commands[name] = [sys.executable, str(script)]
+    commands["tutor"] = [str(Path(sys.executable).with_name("tutor")), "run", EXERCISE]
+    return commands
+
+
+MARKERS = {"bare": "bare app ready", "screen": FIRST_PROMPT, "screen+numpy": FIRST_PROMPT, "tutor": FIRST_PROMPT}
+LABELS = {
+    "bare": "bare Textual app with a Footer",
+    "screen": "the exercise screen, plain Textual",
+    "screen+numpy": "the same, with numpy imported",
+    "tutor": f"tutor run {EXERCISE}",
+}
+
+
+def compile_package() -> None:
+    """Write the package's bytecode, as `pip install` does: a checkout run with PYTHONDONTWRITEBYTECODE
+    would otherwise compile every tutor module again at each launch (about 40 ms)."""
+    import tutor
+
+    compileall.compile_dir(str(Path(tutor.__file__).parent), quiet=1)
+
+
+def start_in_tmux(command: list[str]) -> str:
+    """A new 100x30 tmux session running ``command``; its name. Tried again when it fails: a tmux server
+    whose last session has just been killed may still be exiting, and refuses the new one."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
+    for attempt in range(3):
+        started = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+                                  shlex.join(command)], capture_output=True, text=True)
+        if started.returncode == 0:
+            return session
+        time.sleep(0.2)
+    raise RuntimeError(f"tmux could not start {shlex.join(command)}: {started.stderr.strip()}")
+
+
+def time_until_visible(command: list[str], marker: str, home: str) -> float:
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+    session = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", *command])
     try:
         return wait_for(session, marker, timeout=30.0) - start
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
-def launch_times() -> None:
+def count_instructions(command: list[str], home: str) -> int:
+    """Instructions executed up to the first frame (valgrind), in a tmux terminal like the timings."""
+    log = Path(home) / f"valgrind-{uuid.uuid4().hex[:8]}.log"
+    if command[0].endswith("tutor"):
+        script = Path(home) / "tutor_at_first_frame.py"
+        script.write_text(TUTOR_AT_FIRST_FRAME.format(exercise=EXERCISE))
+        command = [sys.executable, str(script)]
+    session = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", "BENCH_LEAVE_AT_FIRST_FRAME=1", "valgrind",
+                             "--tool=callgrind", "--callgrind-out-file=/dev/null", f"--log-file={log}", *command])
+    while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
+        time.sleep(0.5)
+    found = re.search(r"Collected : (\d+)", log.read_text())
+    if found is None:
+        raise RuntimeError(f"valgrind did not finish {' '.join(command)}: see {log}")
+    return int(found.group(1))
+
+
+def launch_times(instructions: bool) -> None:
     if shutil.which("tmux") is None:
         print("(a) skipped: tmux is not installed (apt-get install tmux)")
         return
-    tutor = Path(sys.executable).with_name("tutor")
+    compile_package()
     with tempfile.TemporaryDirectory() as home:
-        bare = Path(home) / "bare.py"
-        bare.write_text(BARE_APP)
-        tutor_runs, bare_runs = [], []
-        for _ in range(RUNS):  # interleaved, so both see the same machine load
-            bare_runs.append(time_until_visible(f"{sys.executable} {bare}", "bare app ready"))
-            tutor_runs.append(time_until_visible(f"env BACKPROP_TUTOR_HOME={home} {tutor} run sigmoid-neuron-mse",
-                                                 "the value of p1"))
-    bare_median, tutor_median = statistics.median(bare_runs), statistics.median(tutor_runs)
-    ratio = tutor_median / bare_median
-    print("(a) launch to first interactive frame, median of", RUNS)
-    print(f"  bare Textual app with a Footer: {bare_median:.3f} s  ({', '.join(f'{t:.3f}' for t in bare_runs)})")
-    print(f"  tutor run sigmoid-neuron-mse:  {tutor_median:.3f} s  ({', '.join(f'{t:.3f}' for t in tutor_runs)})")
-    print(f"  ratio {ratio:.2f} (target < 1.5): {'PASS' if ratio < 1.5 else 'OVER TARGET'}")
+        commands = write_apps(Path(home))
+        runs: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(RUNS):  # interleaved, so all see the same machine load
+            for name, command in commands.items():
+                runs[name].append(time_until_visible(command, MARKERS[name], home))
+        bare = statistics.median(runs["bare"])
+        print(f"(a) launch to first interactive frame, median of {RUNS}, and the ratio to the bare app")
+        for name, times in runs.items():
+            median = statistics.median(times)
+            print(f"  {LABELS[name] + ':':40} {median:.3f} s  x{median / bare:.2f}  "
+                  f"({', '.join(f'{t:.3f}' for t in times)})")
+        ratio = statistics.median(runs["tutor"]) / bare
+        print(f"  tutor / bare {ratio:.2f} (target < 1.5): {'PASS' if ratio < 1.5 else 'OVER TARGET'}")
+        if not instructions:
+            return
+        if shutil.which("valgrind") is None:
+            print("  instruction counts skipped: valgrind is not installed (apt-get install valgrind)")
+            return
+        counts = {name: count_instructions(command, home) for name, command in commands.items()}
+        print("  instructions executed up to the first frame (valgrind), and the ratio to the bare app")
+        for name, count in counts.items():
+            print(f"  {LABELS[name] + ':':40} {count / 1e6:7.0f} M  x{count / counts['bare']:.2f}")
 
 
 def largest_exercise() -> str:
@@ -87,11 +262,9 @@ def enter_times(name: str, answers: int = 20) -> list[float]:
     from tutor.session import ProgressStore, Session
 
     tutor = Path(sys.executable).with_name("tutor")
-    session_name = f"bench-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as shadow_home:
         shadow = Session(resolve_exercise(name), store=ProgressStore(Path(shadow_home)))  # knows each next answer
-        subprocess.run(["tmux", "new-session", "-d", "-s", session_name, "-x", "100", "-y", "30",
-                        f"env BACKPROP_TUTOR_HOME={home} {tutor} run {name}"], check=True)
+        session_name = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", str(tutor), "run", name])
         try:
             wait_for(session_name, "step 1 of")
             timings = []
@@ -121,7 +294,10 @@ def wait_for(session: str, marker: str, timeout: float = 10.0) -> float:
 
 
 def main() -> None:
-    launch_times()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions up to the first frame with valgrind (slow: ~2 min)")
+    launch_times(parser.parse_args().instructions)
     if shutil.which("tmux") is None:
         print("(b) skipped: tmux is not installed (apt-get install tmux)")
         return
