@@ -339,7 +339,7 @@ def test_practice_one_like_every_catalog_exercise(name):
     ("mlp-relu-matrix", {"shape": "2,3,2", "activation": "relu", "loss": "mse", "samples": "1"}),
     ("network-3-2-1-sigmoid", {"shape": "3,2,1", "activation": "sigmoid", "loss": "mse", "samples": "1"}),
     ("binary-classifier-logloss", {"shape": "2,2,1", "activation": "sigmoid", "loss": "binary_cross_entropy"}),
-    ("net-2-3-1-batch", {"samples": "3"}),
+    ("net-2-3-1-batch", {"shape": "2,3,1", "samples": "3"}),  # W @ [1, x10, x11]: the bias is inside W
     ("linear-network-3-2-1", {"shape": "3,2,1", "loss": "mse"}),  # x @ W1: W1 is in×out
 ])
 def test_a_network_like_one_has_its_shape_activation_and_loss(name, expected):

@@ -46,7 +46,8 @@ def generate_like(exercise: Exercise, seed: int) -> GeneratedExercise:
     - a network-like exercise (tagged "network" or "mlp", or using the matrix product @) gives an MLP:
       the shape from its weights, taken in the order the graph uses them (in each product the
       parameter that is a matrix, else a vector: W @ v is out×in, v @ W is in×out, a vector has one
-      output), or 2-3-1 when no product names them; the activation is the first of sigmoid, tanh,
+      output; a v written [1, ...] carries the bias, so one input fewer), or 2-3-1 when no product
+      names them; the activation is the first of sigmoid, tanh,
       relu, leaky_relu the graph calls (else sigmoid); the loss is cross-entropy with a softmax or
       log_softmax (or a "cross-entropy" tag) and more than one output, binary cross-entropy with one
       of those or a log and one output, else mse; a [batch] of n samples, or an input matrix of n

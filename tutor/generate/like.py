@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..exercise import Exercise
-from ..exercise.expression import Call, Name, calls_in, names_in
+from ..exercise.expression import Call, Name, Number, calls_in, names_in
 from .datasets import DATASETS
 from .options import (ACTIVATIONS, BINARY_FUNCTIONS, CURVED_FUNCTIONS, DEFAULT_SHAPE, DEPTHS, LAYER_COUNTS, LAYER_SIZES,
                       SAMPLE_COUNTS)
@@ -48,9 +48,11 @@ def _layer_shape(exercise: Exercise, calls: list[Call]) -> tuple[int, ...] | Non
     """Layer sizes from the weights of the matrix products, in the order the graph first uses them.
 
     In each product the weight is a parameter, a matrix rather than a vector: W @ v makes W
-    out×in, v @ W makes it in×out, and a weight vector is a layer with one output.
+    out×in, v @ W makes it in×out, and a weight vector is a layer with one output. When v is
+    written [1, ...], the bias is folded into W (as in seed 004) and the layer has one input fewer.
     """
     inputs = exercise.written_inputs
+    written = {node.name: node.expression for node in exercise.written_nodes}
     layers: list[tuple[int, int]] = []
     seen: set[str] = set()
     for call in calls:
@@ -62,15 +64,25 @@ def _layer_shape(exercise: Exercise, calls: list[Call]) -> tuple[int, ...] | Non
         if not weights:
             continue
         position, name, size = max(weights, key=lambda weight: len(weight[2]))  # the first matrix, else the first vector
+        bias = 1 if _starts_with_one(call.args[1 - position], written) else 0
         if len(size) == 2:
-            layers.append((size[1], size[0]) if position == 0 else (size[0], size[1]))
+            fan_in, fan_out = (size[1], size[0]) if position == 0 else (size[0], size[1])
+            layers.append((fan_in - bias, fan_out))
         elif len(size) == 1:
-            layers.append((size[0], 1))
+            layers.append((size[0] - bias, 1))
         seen.add(name)
     if not layers:
         return None
     shape = [layers[0][0], *(fan_out for _, fan_out in layers)][: LAYER_COUNTS.stop - 1]
     return tuple(min(max(size, LAYER_SIZES.start), LAYER_SIZES.stop - 1) for size in shape)
+
+
+def _starts_with_one(expression, written: dict) -> bool:
+    """``[1, ...]``, written in place or as a node of its own: a constant 1 that carries the bias."""
+    if isinstance(expression, Name) and expression.id in written:
+        expression = written[expression.id]
+    return (isinstance(expression, Call) and expression.function == "stack" and bool(expression.args)
+            and isinstance(expression.args[0], Number) and expression.args[0].value == 1)
 
 
 def _batch_rows(exercise: Exercise, calls: list[Call]) -> int:
