@@ -7,15 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
-from ...session import EXAM, PRACTICE, REVEALED, Session, SessionError
+from ...session import EXAM, PRACTICE, REVEALED, SessionError
 from ...session.picture import session_picture
 from ..widgets.graph_view import GraphView
+from .session_screen import EXPORT, SessionScreen
 
 
-class ExerciseScreen(Screen):
+class ExerciseScreen(SessionScreen):
     # Function keys and page keys, so every action works while the answer field has focus.
     STEPS = Binding.Group("Step")
     BINDINGS = [
@@ -25,7 +25,7 @@ class ExerciseScreen(Screen):
                 priority=True, id="previous-step"),
         Binding("pagedown", "next_step", "Next step", key_display="PgDn", group=STEPS,
                 priority=True, id="next-step"),
-        Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML", id="export"),
+        EXPORT,
         Binding("f9", "submit_exam", "Submit", tooltip="Submit the exam", id="submit-exam"),
         Binding("escape", "back", "Back", tooltip="Back to the catalog", id="back"),
     ]
@@ -33,10 +33,6 @@ class ExerciseScreen(Screen):
     step_index: reactive[int] = reactive(0)
     feedback: reactive[str] = reactive("")
     hints: reactive[tuple[str, ...]] = reactive(())
-
-    def __init__(self, session: Session, **kwargs):
-        super().__init__(**kwargs)
-        self.session = session
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,9 +208,6 @@ class ExerciseScreen(Screen):
             return
         self.session.submit()
         self.app.show_exam_report(self.session)
-
-    def action_export(self) -> None:
-        self.app.export_transcript(self.session)
 
     def action_back(self) -> None:
         self.app.back_to_catalog()

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...engine.formatting import format_value
-from ...session import Session
+from .session_screen import EXPORT, SessionScreen
 
 
-class ExamReportScreen(Screen):
-    BINDINGS = [Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML",
-                id="report-export"),
-        Binding("escape", "app.back_to_catalog", "Catalog", id="report-catalog")]
-
-    def __init__(self, session: Session, **kwargs):
-        super().__init__(**kwargs)
-        self.session = session
+class ExamReportScreen(SessionScreen):
+    BINDINGS = [EXPORT, Binding("escape", "app.back_to_catalog", "Catalog", id="report-catalog")]
 
     def compose(self) -> ComposeResult:
         summary = self.session.summary()
@@ -44,6 +37,3 @@ class ExamReportScreen(Screen):
                           format_value(item.verdict.expected if verdict else self.session.checker.expected(
                               item.step.quantity)), f"{item.credit:.2g}", why)
         table.focus()
-
-    def action_export(self) -> None:
-        self.app.export_transcript(self.session)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...session import Session
+from .session_screen import EXPORT, SessionScreen
 
 
 def format_seconds(seconds: float) -> str:
@@ -16,10 +15,9 @@ def format_seconds(seconds: float) -> str:
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(SessionScreen):
     BINDINGS = [
-        Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML",
-                id="summary-export"),
+        EXPORT,
         Binding("escape", "app.back_to_catalog", "Catalog", id="summary-catalog"),
         Binding("f7", "review", "Review", tooltip="Go back over your steps", id="review"),
         Binding("f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one",
@@ -27,10 +25,6 @@ class SummaryScreen(Screen):
         Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss",
                 id="summary-train"),
     ]
-
-    def __init__(self, session: Session, **kwargs):
-        super().__init__(**kwargs)
-        self.session = session
 
     def compose(self) -> ComposeResult:
         summary = self.session.summary()
@@ -62,6 +56,3 @@ class SummaryScreen(Screen):
 
     def action_train(self) -> None:
         self.app.open_training(self.session.exercise)
-
-    def action_export(self) -> None:
-        self.app.export_transcript(self.session)
