@@ -499,6 +499,20 @@ def test_export_an_exam_and_grade_it(tmp_path):
     assert report["problems"] == [] and report["results"][0]["points"] == STEPS_001 - 2
 
 
+def test_export_by_name_takes_the_latest_session_of_the_mode_asked_for(tmp_path):
+    exam = exam_walk(ProgressStore(tmp_path))
+    os.utime(exam.progress_file, (1, 1))  # the practice session below is the newer of the two
+    saved_practice(tmp_path)
+    modes = {mode: json.loads(tutor(tmp_path, "export", SEED_001, "--format", "json", *option).stdout)["mode"]
+             for mode, option in [("either", []), ("exam", ["--mode", "exam"]), ("practice", ["--mode", "practice"])]}
+    assert modes == {"either": "practice", "exam": "exam", "practice": "practice"}
+    only_practice = tmp_path / "only-practice"
+    saved_practice(only_practice)
+    result = tutor(only_practice, "export", SEED_001, "--mode", "exam")
+    no_traceback(result)
+    assert result.returncode == 2 and f"no saved exam session for '{SEED_001}'" in result.stderr
+
+
 def test_export_of_an_unknown_session_says_so(tmp_path):
     result = tutor(tmp_path, "export", "no-such-exercise")
     no_traceback(result)

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="a session's transcript as Markdown, JSON or HTML")
     export.add_argument("session", metavar="SESSION", help="a saved session's file, or an exercise name (its latest)")
+    export.add_argument("--mode", choices=("practice", "exam"),
+                        help="with an exercise name: its latest session in this mode (default: of either)")
     export.add_argument("--format", choices=("md", "json", "html"), default="md")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
     export.add_argument("--learner", help="the learner's name in the transcript (default: your user name)")

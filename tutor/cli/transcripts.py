@@ -58,8 +58,9 @@ def command_sessions(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def session_from(reference: str) -> Session:
-    """A saved session, from its progress file or from the exercise's name (the latest one)."""
+def session_from(reference: str, mode: str | None = None) -> Session:
+    """A saved session, from its progress file or from the exercise's name (the latest one, of ``mode``
+    when given)."""
     store = ProgressStore()
     path = Path(reference)
     candidates = saved_sessions(store)
@@ -72,9 +73,11 @@ def session_from(reference: str) -> Session:
                 raise ExerciseFileError([Problem(path, None, "is not a saved session")]) from None
             matches = [(path, data)]
     else:
-        matches = [(found, data) for found, data in candidates if data.get("exercise") == reference]
+        matches = [(found, data) for found, data in candidates if data.get("exercise") == reference
+                   and mode in (None, data.get("mode"))]
         if not matches:
-            raise ExerciseFileError([Problem(None, None, f"no saved session for '{reference}': `tutor sessions` "
+            kind = f"{mode} session" if mode else "session"
+            raise ExerciseFileError([Problem(None, None, f"no saved {kind} for '{reference}': `tutor sessions` "
                                                          "lists them")])
     found, data = max(matches, key=lambda match: match[0].stat().st_mtime)
     if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
@@ -97,7 +100,7 @@ def session_from(reference: str) -> Session:
 
 
 def command_export(arguments: argparse.Namespace) -> int:
-    session = session_from(arguments.session)
+    session = session_from(arguments.session, arguments.mode)
     transcript = build_transcript(session, arguments.learner)
     text = write_transcript(transcript, session.solution, arguments.format, arguments.output)
     if arguments.output is None:
