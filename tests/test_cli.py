@@ -256,6 +256,9 @@ UNUSABLE_ANSWERS = {
     "unknown-table": ('[values]\nz = "2.8"\n', 1, "[values]"),
     "not-text": ('[value]\nz = true\n', 2, "text in quotes"),
     "update-without-update": ('[update]\nw1 = "0.8"\n', 2, "update.w1"),
+    # keys inside inline tables are reported at the line of the table
+    "inline-table-unknown-node": ('# answers\n\ngrad = { w1 = "1", zz = "2" }\n[value]\np1 = "0.8"\n', 3, "grad.zz"),
+    "inline-local-unknown-edge": ('[local]\np1 = { w1 = "0.1" }\nyhat = { q = "1" }\n', 3, "local.yhat.q"),
 }
 
 

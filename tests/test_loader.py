@@ -12,6 +12,7 @@ from tutor.engine import solve
 from tutor.exercise import ExerciseFileError, load_exercise, parse_exercise
 from tutor.exercise.errors import Problem
 from tutor.exercise.loader import MAX_FILE_BYTES
+from tutor.exercise.toml_lines import key_lines
 
 
 def dedent(text: str) -> str:
@@ -996,3 +997,20 @@ def test_huge_integer_learning_rate_is_a_problem_not_a_crash():
     with pytest.raises(ExerciseFileError) as caught:
         parse_exercise(text, None, "huge-rate")
     assert caught.value.problems[0].line == 8
+
+
+def test_key_lines_finds_keys_inside_one_line_inline_tables():
+    text = textwrap.dedent("""\
+        title = "t"
+        value = { z = "2.8", "p.1" = '0.8, {x = 1}' }
+        [local]
+        z = { w1 = { inner = "1" }, b = "2" }  # a comment = { c = 3 }
+        [batch]
+        samples = [ { x = 1 }, { x = 2 } ]
+    """)
+    lines = key_lines(text)
+    assert {path: line for path, line in lines.items() if line in (2, 4)} == {
+        ("value",): 2, ("value", "z"): 2, ("value", "p.1"): 2,
+        ("local", "z"): 4, ("local", "z", "w1"): 4, ("local", "z", "w1", "inner"): 4, ("local", "z", "b"): 4}
+    assert ("value", "x") not in lines and ("local", "z", "c") not in lines  # in a string, in a comment
+    assert ("batch", "samples", "x") not in lines  # tables in an array have an index for a place, not keys

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(r"""\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 _KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"([^"]*)"|'([^']*)'""")
 
 
@@ -20,6 +20,51 @@ def _split_key(text: str) -> tuple[str, ...]:
         quoted = match.group(1) if match.group(1) is not None else match.group(2)
         parts.append(quoted if quoted is not None else match.group())
     return tuple(parts)
+
+
+def _string_end(line: str, start: int) -> int:
+    """The index just past the quoted string that opens at ``start``."""
+    quote = line[start]
+    index = start + 1
+    while index < len(line):
+        if line[index] == "\\" and quote == '"':
+            index += 2
+            continue
+        if line[index] == quote:
+            return index + 1
+        index += 1
+    return index
+
+
+def _inline_table_keys(text: str) -> list[tuple[str, ...]]:
+    """The key paths inside the inline tables of one line, relative to the key they are the value of:
+    ``{ z = "1", local = { z = { w1 = "2" } } }`` gives (z,), (local,), (local, z), (local, z, w1).
+    Tables inside arrays are left out (their place is an index, see key_lines)."""
+    found: list[tuple[str, ...]] = []
+    open_brackets: list[tuple[str, tuple[str, ...] | None]] = []  # "{" or "[", and the key path it opened
+    last_key: tuple[str, ...] | None = ()
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in "\"'":
+            index = _string_end(text, index)
+            continue
+        if char == "#":
+            break
+        if char in "{[":
+            inside_array = bool(open_brackets) and open_brackets[-1][0] == "["
+            open_brackets.append((char, None if char == "[" or inside_array else last_key))
+        elif char in "]}" and open_brackets:
+            open_brackets.pop()
+        if char in "{," and open_brackets and open_brackets[-1][0] == "{" and open_brackets[-1][1] is not None:
+            key = _KEY.match(text, index + 1)
+            if key:
+                last_key = open_brackets[-1][1] + _split_key(key.group(1))
+                found.append(last_key)
+                index = key.end()
+                continue
+        index += 1
+    return found
 
 
 def _bracket_change(line: str) -> int:
@@ -82,6 +127,8 @@ def key_lines(text: str) -> dict[tuple, int]:
         path = table + _split_key(key.group(1))
         lines.setdefault(path, number)
         rest = line[key.end():]
+        for inner in _inline_table_keys(rest):
+            lines.setdefault(path + inner, number)
         for marker in ('"""', "'''"):
             if rest.count(marker) % 2 == 1:
                 in_multiline_string = marker
