@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -24,7 +23,7 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
 
-from tutor_testing import TMUX, TUTOR, right_answer, run, text_of, type_answer, wait_for
+from tutor_testing import TMUX, TUTOR, right_answer, run, text_of, tmux, type_answer, wait_for
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -206,10 +205,6 @@ def test_reopening_an_unfinished_exam_offers_resume_start_over_or_cancel(tmp_pat
 
 
 # -- a real process killed with SIGKILL -----------------------------------------------------------
-
-def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([TMUX, *args], capture_output=True, text=True, check=check)
-
 
 def wait_until(condition, timeout: float = 20.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout

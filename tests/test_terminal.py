@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 import uuid
 
 import pytest
 
-from tutor_testing import TMUX, TUTOR, wait_for
+from tutor_testing import TMUX, TUTOR, tmux, wait_for
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
@@ -21,45 +20,43 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    subprocess.run([TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-                    f"env {environment} {TUTOR} run sigmoid-neuron-mse"], check=True)
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse")
     try:
         wait_for(session, "the value of p1")
-        subprocess.run([TMUX, "send-keys", "-t", session, "0.8", "Enter"], check=True)
+        tmux("send-keys", "-t", session, "0.8", "Enter")
         screen = wait_for(session, "Correct")
         assert "the value of p2" in screen
-        subprocess.run([TMUX, "send-keys", "-t", session, "7", "Enter"], check=True)
+        tmux("send-keys", "-t", session, "7", "Enter")
         screen = wait_for(session, "Not right")
         assert "read as 7" in screen
         assert "Hint" in screen.splitlines()[-1]  # the footer lists the keys
-        subprocess.run([TMUX, "send-keys", "-t", session, "C-q"], check=True)
+        tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            alive = subprocess.run([TMUX, "has-session", "-t", session], capture_output=True).returncode == 0
+            alive = tmux("has-session", "-t", session, check=False).returncode == 0
             if not alive:
                 break
             time.sleep(0.2)
         progress = list((tmp_path / "progress").glob("*.json"))
         assert len(progress) == 1 and '"text": "7"' in progress[0].read_text()
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+        tmux("kill-session", "-t", session, check=False)
 
 
 def test_train_xor_from_the_catalog_in_a_real_terminal(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    subprocess.run([TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-                    f"env {environment} {TUTOR}"], check=True)
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR}")
     try:
         wait_for(session, "Pick an exercise")
-        subprocess.run([TMUX, "send-keys", "-t", session, "xor"], check=True)
+        tmux("send-keys", "-t", session, "xor")
         wait_for(session, "XOR")
-        subprocess.run([TMUX, "send-keys", "-t", session, "F5"], check=True)
+        tmux("send-keys", "-t", session, "F5")
         wait_for(session, "F5 runs gradient descent")
-        subprocess.run([TMUX, "send-keys", "-t", session, "F5"], check=True)
+        tmux("send-keys", "-t", session, "F5")
         screen = wait_for(session, "finished", timeout=60)
         assert "Run 1: rate 2" in screen and "accuracy 100%" in screen
         assert "loss 0.00309" in screen  # 1,000 steps on XOR from the exercise's own weights
         assert any(0x2800 < ord(character) <= 0x28FF for character in screen)  # the curves, in braille dots
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+        tmux("kill-session", "-t", session, check=False)

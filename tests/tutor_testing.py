@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -91,11 +94,18 @@ async def type_answer(pilot, text: str) -> None:
 
 TMUX = shutil.which("tmux")
 TUTOR = Path(sys.executable).with_name("tutor")
+# A tmux server of this test run's own: another tmux on the machine (a second test run, a benchmark)
+# starting or stopping its server on the default socket cannot take our sessions with it.
+TMUX_SOCKET = Path(tempfile.gettempdir()) / f"backprop-tutor-tests-{os.getpid()}.sock"
+atexit.register(TMUX_SOCKET.unlink, missing_ok=True)  # tmux leaves the socket file behind
+
+
+def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([TMUX, "-S", str(TMUX_SOCKET), *args], capture_output=True, text=True, check=check)
 
 
 def capture(session: str) -> str:
-    return subprocess.run([TMUX, "capture-pane", "-t", session, "-p"], capture_output=True, text=True,
-                          check=True).stdout
+    return tmux("capture-pane", "-t", session, "-p").stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
