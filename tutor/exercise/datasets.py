@@ -20,12 +20,14 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .errors import ExerciseFileError, Problem
 from .loader import suggestion
 from .packaged import packaged_folder
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_DATASET_BYTES = 10_000_000
 MAX_PROBLEMS = 20  # a file with a thousand bad rows is described by its first few
@@ -133,6 +135,8 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
     target_columns = _target_columns(header, header_line, targets_comment, problem)
     if problems:
         raise ExerciseFileError(problems)
+    import numpy as np  # here: the exercise loader finds datasets (find_dataset) without NumPy, so `tutor` starts faster
+
     feature_columns = [column for column in range(len(header)) if column not in target_columns]
     features = np.array([[_number_or_problem(cells[column], header[column], number, problem) for column in feature_columns]
                          for number, cells in rows], dtype=np.float64)
@@ -144,7 +148,7 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
     if problems:
         raise ExerciseFileError(problems[:MAX_PROBLEMS])
     return Dataset(name, path, tuple(header[column] for column in feature_columns), tuple(target_names), features,
-                   np.concatenate(target_blocks, axis=1))
+                   np.concatenate([np.array(block, dtype=np.float64) for block in target_blocks], axis=1))
 
 
 def _check_header(header: list[str], line: int, problem) -> None:
@@ -173,18 +177,17 @@ def _target_columns(header: list[str], header_line: int, comment: tuple[int, lis
     return [position for position, column in enumerate(header) if column in names]
 
 
-def _target_block(column: int, name: str, rows: list[tuple[int, list[str]]], problem) -> tuple[np.ndarray, list[str]]:
-    """A numeric target column as it is, or a column of class names one-hot encoded."""
+def _target_block(column: int, name: str, rows: list[tuple[int, list[str]]],
+                  problem) -> tuple[list[list[float]], list[str]]:
+    """A numeric target column as it is, or a column of class names one-hot encoded (rows of numbers)."""
     values = [cells[column] for _, cells in rows]
     if _number(values[0]) is not None:
-        return np.array([[_number_or_problem(value, name, number, problem)] for (number, _), value in zip(rows, values)],
-                        dtype=np.float64), [name]
+        return [[_number_or_problem(value, name, number, problem)] for (number, _), value in zip(rows, values)], [name]
     classes = list(dict.fromkeys(values))
     for (number, _), value in zip(rows, values):
         if not value:
             problem(number, f"column '{name}' holds class names, but this row leaves it empty")
-    one_hot = np.array([[float(value == label) for label in classes] for value in values], dtype=np.float64)
-    return one_hot, classes
+    return [[float(value == label) for label in classes] for value in values], classes
 
 
 def _number(text: str) -> float | None:
