@@ -127,8 +127,9 @@ def key_lines(text: str) -> dict[tuple, int]:
         path = table + _split_key(key.group(1))
         lines.setdefault(path, number)
         rest = line[key.end():]
-        for inner in _inline_table_keys(rest):
-            lines.setdefault(path + inner, number)
+        if "{" in rest:
+            for inner in _inline_table_keys(rest):
+                lines.setdefault(path + inner, number)
         for marker in ('"""', "'''"):
             if rest.count(marker) % 2 == 1:
                 in_multiline_string = marker
