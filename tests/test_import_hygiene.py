@@ -85,3 +85,36 @@ def test_the_probe_would_notice_textual():
     if result.returncode != 0:
         pytest.skip(f"tutor.tui.app does not import: {result.stderr.strip().splitlines()[-1:]}")
     assert result.stdout.strip() == "True"
+
+
+CATALOG_PROBE = """
+import asyncio, json, sys, tempfile
+from pathlib import Path
+from tutor.session import ProgressStore
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
+
+async def main():
+    app = TutorApp(store=ProgressStore(Path(tempfile.mkdtemp())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        rows = app.screen.query_one("#exercises").row_count
+        before = "numpy" in sys.modules
+        app.screen.action_practice()  # the exercise under the cursor
+        await pilot.pause()
+        print("@@CATALOG@@" + json.dumps({"catalog": isinstance(app.screen_stack[1], CatalogScreen), "rows": rows,
+                                          "numpy_with_the_catalog": before, "numpy_with_an_exercise": "numpy" in sys.modules,
+                                          "opened": type(app.screen).__name__}))
+
+asyncio.run(main())
+"""
+
+
+def test_the_catalog_opens_without_numpy_and_an_exercise_loads_it():
+    """`tutor` shows its catalog without the engine (a faster start); opening an exercise brings it in."""
+    result = subprocess.run([sys.executable, "-c", CATALOG_PROBE], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout[result.stdout.rindex("@@CATALOG@@") + len("@@CATALOG@@"):])
+    assert report == {"catalog": True, "rows": report["rows"], "numpy_with_the_catalog": False,
+                      "numpy_with_an_exercise": True, "opened": "ExerciseScreen"}
+    assert report["rows"] > 30

@@ -22,11 +22,11 @@ from ..exercise.model import Exercise
 from ..grading import Checker, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.formula import read_formula
+from .modes import EXAM, PRACTICE
 from .scoring import exam_credit, practice_credit
 from .steps import Step, build_steps
 from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
 
-PRACTICE, EXAM = "practice", "exam"
 OPEN, CORRECT, REVEALED = "open", "correct", "revealed"
 IDLE_CAP_SECONDS = 300  # a gap longer than this between actions is a break, not work
 

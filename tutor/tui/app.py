@@ -8,19 +8,20 @@ import secrets
 import time
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..exercise import Exercise, ExerciseFileError, resolve_exercise
-from ..session import EXAM, Session
-from ..session.store import ProgressStore, data_dir
-from .screens.exercise import ExerciseScreen
+from ..session import EXAM, ProgressStore, data_dir
 from .screens.help import HelpScreen, ResumeExamScreen
-from .screens.report import ExamReportScreen
-from .screens.summary import SummaryScreen
+
+# The exercise's screens, the engine and NumPy are imported when an exercise is first opened
+# (start_session, show_summary, show_exam_report): `tutor` shows its catalog without them.
+if TYPE_CHECKING:
+    from ..session import Session
 
 
 def unfinished(progress: Path) -> bool:
@@ -88,6 +89,9 @@ class TutorApp(App):
         self.start_session(exercise, mode)
 
     def start_session(self, exercise, mode: str) -> None:
+        from ..session import Session
+        from .screens.exercise import ExerciseScreen
+
         try:
             session = Session(exercise, mode=mode, store=self.store, clock=self.clock, exam_feedback=self.exam_feedback,
                               time_limit=self.time_limit if mode == EXAM else None)
@@ -152,9 +156,13 @@ class TutorApp(App):
         self.open_exercise(str(path))
 
     def show_summary(self, session: Session) -> None:
+        from .screens.summary import SummaryScreen
+
         self.push_screen(SummaryScreen(session))
 
     def show_exam_report(self, session: Session) -> None:
+        from .screens.report import ExamReportScreen
+
         self.push_screen(ExamReportScreen(session))
 
     def action_help(self) -> None:

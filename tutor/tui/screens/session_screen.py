@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ...session import Session
+if TYPE_CHECKING:
+    from ...session import Session
 
 # Placed in each screen's BINDINGS where it belongs in that screen's Footer.
 EXPORT = Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML", id="export")

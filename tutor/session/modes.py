@@ -1,0 +1,3 @@
+"""The two ways to work an exercise."""
+
+PRACTICE, EXAM = "practice", "exam"
