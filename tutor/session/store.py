@@ -58,7 +58,7 @@ def exercise_key(name: str, path: Path | None) -> str:
 
     A built-in exercise is known by its name alone, wherever the package is installed, so progress
     survives a reinstall and the source checkout and the installed program share it."""
-    if path is None or path.resolve().parent == catalog_folder().resolve():
+    if path is None or path.resolve().parent == catalog_folder():
         where = f"catalog:{name}"
     else:
         where = str(path.resolve())

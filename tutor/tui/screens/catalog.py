@@ -41,11 +41,10 @@ class CatalogScreen(Screen):
         table = self.query_one("#exercises", DataTable)
         # the short columns first, so level and progress are on screen even at 80 columns
         table.add_columns("level", "your progress", "exercise", "tags", "size")
-        self.reload()
         self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self.reload()  # when first shown, and on coming back to the catalog: the progress may have changed
 
     def reload(self) -> None:
         self.entries = catalog_entries(self.app.store)
