@@ -103,7 +103,8 @@ async def main():
         app.screen.action_practice()  # the exercise under the cursor
         await pilot.pause()
         print("@@CATALOG@@" + json.dumps({"catalog": isinstance(app.screen_stack[1], CatalogScreen), "rows": rows,
-                                          "numpy_with_the_catalog": before, "numpy_with_an_exercise": "numpy" in sys.modules,
+                                          "numpy_with_the_catalog": before,
+                                          "numpy_with_an_exercise": "numpy" in sys.modules,
                                           "opened": type(app.screen).__name__}))
 
 asyncio.run(main())

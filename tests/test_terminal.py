@@ -20,7 +20,8 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")

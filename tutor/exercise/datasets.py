@@ -135,7 +135,7 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
     target_columns = _target_columns(header, header_line, targets_comment, problem)
     if problems:
         raise ExerciseFileError(problems)
-    import numpy as np  # here: the exercise loader finds datasets (find_dataset) without NumPy, so `tutor` starts faster
+    import numpy as np  # here: the loader finds datasets (find_dataset) without NumPy, so `tutor` starts faster
 
     feature_columns = [column for column in range(len(header)) if column not in target_columns]
     features = np.array([[_number_or_problem(cells[column], header[column], number, problem) for column in feature_columns]

@@ -47,12 +47,12 @@ def generate_like(exercise: Exercise, seed: int) -> GeneratedExercise:
       the shape from its weights, taken in the order the graph uses them (in each product the
       parameter that is a matrix, else a vector: W @ v is out×in, v @ W is in×out, a vector has one
       output; a v written [1, ...] carries the bias, so one input fewer), or 2-3-1 when no product
-      names them; the activation is the first of sigmoid, tanh,
-      relu, leaky_relu the graph calls (else sigmoid); the loss is cross-entropy with a softmax or
-      log_softmax (or a "cross-entropy" tag) and more than one output, binary cross-entropy with one
-      of those or a log and one output, else mse; a [batch] of n samples, or an input matrix of n
-      samples multiplied first (X in X @ W1, not a parameter), gives a batch of n; a [training]
-      table on the xor or iris dataset, when the shape fits it, keeps that dataset (2-4 of its rows);
+      names them; the activation is the first of sigmoid, tanh, relu, leaky_relu the graph calls
+      (else sigmoid); the loss is cross-entropy with a softmax or log_softmax (or a "cross-entropy"
+      tag) and more than one output, binary cross-entropy with one of those or a log and one output,
+      else mse; a [batch] of n samples, or an input matrix of n samples multiplied first (X in
+      X @ W1, not a parameter), gives a batch of n; a [training] table on the xor or iris dataset,
+      when the shape fits it, keeps that dataset (2-4 of its rows);
     - any other exercise gives an expression graph: the depth is the longest chain of its nodes
       (held to 2-6), the variables as many as its inputs (held to 1-3), the functions its own in the
       generator's terms (+ for add, sum and mean; - for subtract and negate; ^2 for a power; relu for
