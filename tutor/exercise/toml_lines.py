@@ -70,21 +70,15 @@ def _inline_table_keys(text: str) -> list[tuple[str, ...]]:
 def _bracket_change(line: str) -> int:
     """How much the line changes the [ ] / { } depth, ignoring strings and comments."""
     depth = 0
-    quote = None
     index = 0
     while index < len(line):
         char = line[index]
-        if quote:
-            if char == "\\" and quote == '"':
-                index += 2
-                continue
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
+        if char in "\"'":
+            index = _string_end(line, index)
+            continue
+        if char == "#":
             break
-        elif char in "[{":
+        if char in "[{":
             depth += 1
         elif char in "]}":
             depth -= 1
