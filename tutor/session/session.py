@@ -98,6 +98,8 @@ class Session:
         self.states = [StepState() for _ in self.steps]
         self.started = self.clock()
         self._replaying = False
+        # the file as it was when the session began: read once, not at every save
+        self.fingerprint = exercise_fingerprint(self.exercise.path)
         self.progress_file: Path | None = None
         if self.store is not None:
             self.progress_file = self.store.path_for(self.exercise.name, self.exercise.path, self.mode)
@@ -326,7 +328,7 @@ class Session:
             "exercise": self.exercise.name,
             "title": self.exercise.title,
             "exercise_path": str(self.exercise.path) if self.exercise.path else None,
-            "exercise_fingerprint": exercise_fingerprint(self.exercise.path),
+            "exercise_fingerprint": self.fingerprint,
             "mode": self.mode,
             "steps": len(self.steps),
             "done": self.done_count,
@@ -340,7 +342,7 @@ class Session:
             self.store.save(self.progress_file, self.progress_data())
 
     def _resume(self) -> None:
-        data, self.notice = self.store.load(self.progress_file, exercise_fingerprint(self.exercise.path))
+        data, self.notice = self.store.load(self.progress_file, self.fingerprint)
         if data is None:
             return
         try:

@@ -17,7 +17,7 @@ from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
 from .scoring import practice_credit
 from .session import EXAM, REVEALED, Session, SessionError
-from .store import atomic_write_text, exercise_fingerprint
+from .store import atomic_write_text
 
 TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
@@ -85,7 +85,7 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
             "name": exercise.name,
             "title": exercise.title,
             "path": str(exercise.path) if exercise.path else None,
-            "fingerprint": exercise_fingerprint(exercise.path),
+            "fingerprint": session.fingerprint,
             "source": exercise.source,
         },
         "inputs": {name: spec.text for name, spec in exercise.written_inputs.items()},
