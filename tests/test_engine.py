@@ -19,26 +19,18 @@ from tutor.engine.graph import Solution
 from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
 from tutor.exercise.expression import calls_in, Index
 
-from tutor_testing import ATOL, RTOL, STEP, numeric_gradient
+from tutor_testing import ATOL, RTOL, STEP, central_differences, numeric_gradient
 
 
 # -- finite differences ---------------------------------------------------------------------------
 
 def numeric_local(solution: Solution, node: str, source: str, step: float = STEP) -> np.ndarray:
     """∂node/∂source holding the node's other inputs fixed, shape node.shape + source.shape."""
-    graph = solution.graph
-    values = {key: np.array(value, dtype=np.float64, copy=True) for key, value in solution.values.items()}
-    x = values[source]
-    lead = np.shape(values[node])
-    result = np.zeros(lead + x.shape)
-    for position in np.ndindex(*x.shape):
-        outputs = []
-        for sign in (+1, -1):
-            moved = x.copy()
-            moved[position] += sign * step
-            outputs.append(graph.evaluate_node(node, {**values, source: moved}).value)
-        result[(Ellipsis, *position)] = (outputs[0] - outputs[1]) / (2 * step)
-    return result
+
+    def node_value(moved: np.ndarray) -> np.ndarray:
+        return solution.graph.evaluate_node(node, {**solution.values, source: moved}).value
+
+    return central_differences(node_value, solution.values[source], step)
 
 
 def assert_gradients_match(solution: Solution) -> None:

@@ -25,23 +25,28 @@ RTOL = 1e-5
 ATOL = 1e-7
 
 
-def numeric_gradient(solution: Solution, name: str, step: float = STEP) -> np.ndarray:
-    """d(output)/d(name) by central differences of the forward pass, shape output.shape + name.shape."""
-    graph = solution.graph
-    base = {key: np.array(value, dtype=np.float64, copy=True) for key, value in graph.inputs.items()}
-    output = solution.output
-    lead = np.shape(solution.values[output])
-    x = base[name]
-    result = np.zeros(lead + x.shape)
+def central_differences(function, x: np.ndarray, step: float = STEP) -> np.ndarray:
+    """d function(x) / dx, one element of x at a time: shape function(x).shape + x.shape."""
+    x = np.array(x, dtype=np.float64, copy=True)
+    result = np.zeros(np.shape(function(x)) + x.shape)
     for position in np.ndindex(*x.shape):
         outputs = []
         for sign in (+1, -1):
             moved = x.copy()
             moved[position] += sign * step
-            values, _ = graph.forward({**base, name: moved})
-            outputs.append(np.asarray(values[output], dtype=np.float64))
+            outputs.append(np.asarray(function(moved), dtype=np.float64))
         result[(Ellipsis, *position)] = (outputs[0] - outputs[1]) / (2 * step)
     return result
+
+
+def numeric_gradient(solution: Solution, name: str, step: float = STEP) -> np.ndarray:
+    """d(output)/d(name) by central differences of the forward pass, shape output.shape + name.shape."""
+    graph = solution.graph
+
+    def output(moved: np.ndarray) -> np.ndarray:
+        return graph.forward({**graph.inputs, name: moved})[0][solution.output]
+
+    return central_differences(output, graph.inputs[name], step)
 
 
 # -- a small network with an update step (seed 002's shape) --------------------------------------
