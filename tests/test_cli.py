@@ -544,3 +544,13 @@ def test_no_python_warning_reaches_the_user(tmp_path):
     no_traceback(result)
     assert result.returncode in (0, 2)
     assert "Warning" not in result.stderr and "derivatives.py" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("argv, light", [
+    (["--light", "run", "x"], True), (["run", "x", "--light"], True), (["--light", "exam", "x"], True),
+    (["exam", "x", "--light"], True), (["--light"], True), (["run", "x"], False), ([], False),
+])
+def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
+    from tutor.cli.main import build_parser
+
+    assert build_parser().parse_args(argv).light is light

@@ -24,17 +24,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"backprop-tutor {__version__}")
     parser.add_argument("--light", action="store_true", help="use the light theme")
+    # `tutor run X --light` as well as `tutor --light run X`: SUPPRESS keeps the subcommand's
+    # default from overwriting a --light given before it.
+    theme = argparse.ArgumentParser(add_help=False)
+    theme.add_argument("--light", action="store_true", default=argparse.SUPPRESS, help="use the light theme")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = commands.add_parser("run", help="work an exercise in the tutor (practice)")
+    run = commands.add_parser("run", parents=[theme], help="work an exercise in the tutor (practice)")
     run.add_argument("exercise", metavar="EXERCISE")
-    run.add_argument("--light", action="store_true", help="use the light theme")
 
-    exam = commands.add_parser("exam", help="work an exercise as a self-graded exam: no hints, graded at the end")
+    exam = commands.add_parser("exam", parents=[theme],
+                               help="work an exercise as a self-graded exam: no hints, graded at the end")
     exam.add_argument("exercise", metavar="EXERCISE")
     exam.add_argument("--feedback", action="store_true", help="say right or wrong (never the answer) after each answer")
     exam.add_argument("--time-limit", type=float, metavar="MINUTES", help="a countdown; the exam is submitted at zero")
-    exam.add_argument("--light", action="store_true", help="use the light theme")
 
     listing = commands.add_parser("list", help="the built-in exercises")
     listing.add_argument("--json", action="store_true", help="print JSON for tools")
