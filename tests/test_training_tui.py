@@ -192,3 +192,22 @@ def _catalog_path(name: str):
     from tutor.exercise import exercise_path
 
     return exercise_path(name)
+
+
+def test_a_short_run_takes_exactly_the_steps_asked_for(tmp_path):
+    """Finished within one frame or over many, a run of N steps is the loss before and N updates."""
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.open_training(load_exercise(_catalog_path(XOR)))
+            await pilot.pause()
+            screen = app.screen
+            screen.query_one("#steps", Input).value = "10"
+            await pilot.press("f5")
+            await until_settled(pilot, screen)
+            panel = screen.query_one(RunPanel)
+            assert len(panel.losses) == 11 and panel.record.step == 10
+            assert "finished" in status(panel)
+
+    run(scenario())

@@ -31,7 +31,7 @@ class TrainingScreen(Screen):
     def __init__(self, exercise: Exercise, **kwargs):
         super().__init__(**kwargs)
         self.exercise = exercise
-        self.running: list[tuple[RunPanel, Trainer, int]] = []  # panel, trainer, steps still to take
+        self.running: list[tuple[RunPanel, Trainer, int]] = []  # panel, trainer, the number of updates asked for
 
     def compose(self) -> ComposeResult:
         exercise = self.exercise
@@ -95,7 +95,7 @@ class TrainingScreen(Screen):
                          has_accuracy=trainer.has_accuracy, classes="run")
         self.query_one("#runs", HorizontalScroll).mount(panel)
         panel.scroll_visible()
-        self.running.append((panel, trainer, settings.steps + 1))  # step 0 is the loss before any update
+        self.running.append((panel, trainer, settings.steps))
 
     def action_stop(self) -> None:
         for panel, _, _ in self.running:
@@ -115,10 +115,11 @@ class TrainingScreen(Screen):
             return
         share = FRAME_BUDGET / len(self.running)
         still_running = []
-        for panel, trainer, left in self.running:
+        for panel, trainer, total in self.running:
+            done = panel.record.step if panel.record is not None else 0  # updates taken in earlier frames
             started, taken = time.perf_counter(), []
             try:
-                for step in trainer.steps(left):
+                for step in trainer.steps(total - done):
                     taken.append(step)
                     if time.perf_counter() - started > share:
                         break
@@ -127,9 +128,8 @@ class TrainingScreen(Screen):
                 panel.state = str(error)
                 continue
             panel.add(taken)
-            left -= len(taken)
-            if left > 0:
-                still_running.append((panel, trainer, left))
+            if panel.record.step < total:
+                still_running.append((panel, trainer, total))
             else:
                 panel.state = "finished"
         self.running = still_running
