@@ -12,10 +12,10 @@ from ..engine.graph import evaluate_input
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.model import MAX_TRAINING_STEPS, Exercise
 from ..generate import generate
-from ..generate.options import LAYER_SIZES as HIDDEN_SIZES  # the generator's layer sizes
+from ..generate.options import ACTIVATIONS  # variants are built by the generator: its activations and sizes
+from ..generate.options import LAYER_SIZES as HIDDEN_SIZES
 from .trainer import Trainer
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 DEFAULT_HIDDEN = 4
 VARIANT_SEED = 0  # every variant starts from the same kind of small random weights
 
