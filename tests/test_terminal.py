@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 import uuid
@@ -59,5 +60,36 @@ def test_train_xor_from_the_catalog_in_a_real_terminal(tmp_path):
         assert "Run 1: rate 2" in screen and "accuracy 100%" in screen
         assert "loss 0.00309" in screen  # 1,000 steps on XOR from the exercise's own weights
         assert any(0x2800 < ord(character) <= 0x28FF for character in screen)  # the curves, in braille dots
+    finally:
+        tmux("kill-session", "-t", session, check=False)
+
+
+def colours_on_screen(session: str) -> set[int]:
+    """The 256-colour indices of the screen's foreground and background codes (capture-pane -e)."""
+    screen = tmux("capture-pane", "-t", session, "-p", "-e").stdout
+    found = set()
+    for codes in re.findall(r"\x1b\[([0-9;]*)m", screen):
+        parts = codes.split(";")
+        for position, part in enumerate(parts[:-2]):
+            if part in ("38", "48") and parts[position + 1] == "5":
+                found.add(int(parts[position + 2]))
+    return found
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_no_color_draws_in_greys_only_and_still_says_what_is_wrong(tmp_path, no_color):
+    session = f"tutor-test-{uuid.uuid4().hex[:8]}"
+    # 256 colours (COLORTERM empty), so that every colour is an index to tell greys by
+    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color COLORTERM=" + (" NO_COLOR=1" if no_color else "")
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+    try:
+        wait_for(session, "the value of p1")
+        tmux("send-keys", "-t", session, "7", "Enter")
+        assert "✗ Not right (read as 7)" in wait_for(session, "Not right")  # in words, not only in colour
+        greys = {16, 231, *range(232, 256)}  # black, white and the grey ramp of the 256 colours
+        colours = colours_on_screen(session)
+        assert colours, "capture-pane -e should show the colour codes"
+        assert (colours <= greys) is no_color, sorted(colours - greys)
     finally:
         tmux("kill-session", "-t", session, check=False)

@@ -186,3 +186,21 @@ def test_a_session_object_can_do_what_the_tui_does(tmp_path):
     session.answer("12345")
     session.hint()
     assert session.state.wrong_attempts == 1 and session.state.hints_shown == 1
+
+
+def test_the_light_theme_is_light_and_works(tmp_path):
+    async def scenario():
+        dark = TutorApp(SEED_001, store=ProgressStore(tmp_path / "dark"))
+        async with dark.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            dark_background = dark.screen.styles.background
+        app = TutorApp(SEED_001, store=ProgressStore(tmp_path / "light"), light=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.theme == "textual-light" and not app.current_theme.dark
+            background = app.screen.styles.background
+            assert background.brightness > 0.5 > dark_background.brightness
+            await type_answer(pilot, right_answer(app.screen.session))
+            assert "Correct" in text_of(app.screen, "#feedback")
+
+    run(scenario())
