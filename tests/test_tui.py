@@ -204,3 +204,27 @@ def test_the_light_theme_is_light_and_works(tmp_path):
             assert "Correct" in text_of(app.screen, "#feedback")
 
     run(scenario())
+
+
+def test_the_mouse_works_too(tmp_path):
+    """A click on a catalog row opens it, a click on a Footer key runs its action."""
+    async def scenario():
+        from textual.widgets._footer import FooterKey
+
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            first = table.get_row_at(0)[2]
+            await pilot.click(table, offset=(20, 1))  # the first row, under the header
+            await pilot.click(table, offset=(20, 1))  # a click on the chosen row opens it
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.title == str(first)
+            hint_key = next(key for key in app.screen.query(FooterKey) if key.action == "hint")
+            await pilot.click(hint_key)
+            await pilot.pause()
+            assert app.screen.session.state.hints_shown == 1
+            assert "Hint 1:" in text_of(app.screen, "#hints")
+
+    run(scenario())
