@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from pathlib import Path
 
-from ..generate import generate
+from ..generate import draw_seed, generate
 from ..generate.options import OPTIONS
 from ..session.store import atomic_write_text
 from .main import EXIT_OK, EXIT_UNUSABLE
-
-RANDOM_SEEDS = 1_000_000  # a seed drawn for the learner is short enough to type again
-
 
 def command_generate(arguments: argparse.Namespace) -> int:
     kind = arguments.kind
@@ -28,7 +24,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
             return _refuse(f"--{name} is not an option of {kind} exercises; they take {others}")
         options[name] = value
     drawn = arguments.seed is None
-    seed = int.from_bytes(os.urandom(4), "big") % RANDOM_SEEDS if drawn else arguments.seed
+    seed = draw_seed() if drawn else arguments.seed
     try:
         generated = generate(kind, seed, **options)
     except ValueError as error:

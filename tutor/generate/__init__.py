@@ -9,6 +9,7 @@ exp and log may differ never tip a decision. See docs/generate.md.
 from __future__ import annotations
 
 import random
+import secrets
 
 from ..exercise import Exercise
 from .expression import generate_expression
@@ -17,7 +18,14 @@ from .network import generate_network
 from .options import KINDS, check_options, parse_command_line
 from .result import GeneratedExercise
 
-__all__ = ["KINDS", "GeneratedExercise", "generate", "generate_like"]
+__all__ = ["KINDS", "GeneratedExercise", "draw_seed", "generate", "generate_like"]
+
+DRAWN_SEEDS = 1_000_000  # a seed drawn for the learner is short enough to type again
+
+
+def draw_seed() -> int:
+    """A seed for a new exercise when none is given (`tutor generate`, "new one like this")."""
+    return secrets.randbelow(DRAWN_SEEDS)
 
 
 def generate(kind: str, seed: int, **options) -> GeneratedExercise:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import secrets
 import time
 from functools import partial
 from pathlib import Path
@@ -140,10 +139,10 @@ class TutorApp(App):
 
     def practice_new_like(self, exercise: Exercise) -> None:
         """Generate a fresh exercise of the same kind, save it beside the progress files and open it."""
-        from ..generate import generate_like
+        from ..generate import draw_seed, generate_like
 
         try:
-            generated = generate_like(exercise, secrets.randbelow(2**31))
+            generated = generate_like(exercise, draw_seed())
         except ValueError as error:
             self.notify(str(error), title="No new exercise like this one", severity="warning", timeout=8)
             return
