@@ -201,3 +201,15 @@ def test_batch_and_update_exercises_can_be_walked_to_the_end():
         if name == "network-3-2-1-sigmoid":
             assert {"update", "after"} <= kinds
         assert np.isfinite(session.summary().score)
+
+
+def test_saved_progress_is_readable_like_any_file_the_user_makes(store):
+    """Written through a private temporary file, then given the permissions of the user's umask."""
+    import os
+    import stat
+
+    session = Session(resolve_exercise("sigmoid-neuron-mse"), store=store)
+    session.answer("1")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(session.progress_file.stat().st_mode) == 0o666 & ~umask

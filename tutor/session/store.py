@@ -40,17 +40,21 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a saved file should not be
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; a saved file should not be
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+# Read once: setting it, the only way to read it, briefly changes it for every thread of the program.
+_UMASK = _read_umask()
 
 
 def exercise_key(name: str, path: Path | None) -> str:
