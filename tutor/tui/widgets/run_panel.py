@@ -84,7 +84,9 @@ class RunPanel(Vertical):
         self.show_status()
 
     def show_status(self) -> None:
-        if not self.is_mounted:
+        # Not `is_mounted`: that is still false in on_mount, and a short run can finish before it.
+        status = next(self.query(".run-status").results(Static), None)
+        if status is None:  # not composed yet; on_mount shows it
             return
         record = self.record
         parts = []
@@ -96,7 +98,7 @@ class RunPanel(Vertical):
             if record.accuracy is not None:
                 parts.append(f"accuracy {record.accuracy:.0%}")
         parts.append(self.state)
-        self.query_one(".run-status", Static).update(" · ".join(parts))
+        status.update(" · ".join(parts))
 
     def on_mount(self) -> None:
         self.show_status()
