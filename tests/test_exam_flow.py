@@ -22,6 +22,7 @@ from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
+from tutor.tui.screens.summary import SummaryScreen, format_seconds
 
 from tutor_testing import TMUX, TUTOR, right_answer, run, text_of, tmux, type_answer, wait_for
 
@@ -142,6 +143,51 @@ def test_escape_on_the_report_or_summary_goes_back_to_the_catalog(tmp_path, mode
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
+
+    run(scenario())
+
+
+def test_the_exam_time_stops_at_submission_and_the_summary_time_after_review(tmp_path):
+    now = [1_000_000.0]
+
+    def clock() -> float:
+        return now[0]
+
+    exam = Session(resolve_exercise(SEED_001), mode=EXAM, clock=clock)
+    for _ in range(3):
+        now[0] += 20
+        exam.answer(right_answer(exam))
+    now[0] += 20
+    exam.submit()
+    assert exam.summary().seconds == 80
+    now[0] += 200
+    exam.go_to(0)  # reviewing the answers after submitting
+    assert exam.summary().seconds == 80
+
+    async def scenario():
+        app = TutorApp("cs231n-add-multiply", store=ProgressStore(tmp_path), clock=clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            steps = len(session.steps)
+            while not session.finished:
+                now[0] += 10
+                await paste_answer(pilot, right_answer(session))
+            assert isinstance(app.screen, SummaryScreen)
+            time_line = f"Time: {format_seconds(10 * steps)}"
+            assert time_line in text_of(app.screen, "#summary-body")
+            await pilot.press("f7")  # review: back on the exercise, going over the steps
+            for _ in range(3):
+                now[0] += 100
+                await pilot.press("pageup")
+                await pilot.pause()
+            assert session.events[-1]["type"] == "shown"
+            app.back_to_catalog()
+            await pilot.pause()
+            app.open_exercise("cs231n-add-multiply")  # reopened: resumed as finished, the summary again
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            assert time_line in text_of(app.screen, "#summary-body")
 
     run(scenario())
 

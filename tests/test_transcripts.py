@@ -202,6 +202,17 @@ def test_json_items_give_each_step_its_final_state_and_credit(walked):
     assert score["percent"] == round(100 * score["points"] / STEPS_001, 2)
 
 
+def test_reviewing_a_finished_practice_session_adds_no_working_time():
+    session = practice_walk()  # the fake clock moves 1.5 s per reading
+    finished_seconds = session.summary().seconds
+    assert finished_seconds == pytest.approx(session.events[-1]["time"] - session.events[0]["time"])
+    for index in (0, 3, 7):  # going back over the steps: each is a "shown" event, 1.5 s later
+        session.go_to(index)
+    assert session.events[-1]["type"] == "shown" and session.events[-1]["time"] > session.events[-4]["time"]
+    assert session.summary().seconds == finished_seconds
+    assert build_transcript(session, "alice")["score"]["seconds"] == round(finished_seconds, 1)
+
+
 def test_the_progress_file_on_disk_holds_the_same_events(tmp_path):
     session = saved_practice(tmp_path)
     saved = json.loads(session.progress_file.read_text(encoding="utf-8"))

@@ -307,7 +307,13 @@ class Session:
                        self.working_seconds())
 
     def working_seconds(self) -> float:
+        """The gaps between events, each capped, up to the event that finished the session (the last
+        step done, or the submission): going back over the steps afterwards is reviewing, not work."""
         times = [event["time"] for event in self.events]
+        if self.finished:
+            # once finished, only step changes ("shown") can follow: the finishing event is the last other one
+            last = max(position for position, event in enumerate(self.events) if event["type"] != "shown")
+            times = times[:last + 1]
         return float(sum(min(later - earlier, IDLE_CAP_SECONDS) for earlier, later in zip(times, times[1:])))
 
     # -- events, saving and resuming ---------------------------------------------------------
