@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._toast import Toast
 
 from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
@@ -45,10 +46,10 @@ def exam_file(home: Path) -> Path:
 # -- Pilot --------------------------------------------------------------------------------------
 
 def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
-    monkeypatch.setenv("BACKPROP_TUTOR_HOME", str(tmp_path))  # F6 writes to $BACKPROP_TUTOR_HOME/transcripts
+    monkeypatch.chdir(tmp_path)  # F6 writes to backprop-tutor-transcripts/ in the current directory
 
     async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
+        app = TutorApp(store=ProgressStore(tmp_path / "home"))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             catalog = app.screen
@@ -95,7 +96,7 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             assert session.states[0].answer == "0.8"
             assert session.index == total - 1  # on to the one left blank
 
-            saved = json.loads(exam_file(tmp_path).read_text(encoding="utf-8"))
+            saved = json.loads(exam_file(tmp_path / "home").read_text(encoding="utf-8"))
             assert not saved["finished"]
             assert [event["text"] for event in saved["events"]
                     if event["type"] == "answer" and event["step"] == "value.p1"] == ["0.5", "0.8"]
@@ -115,14 +116,50 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
 
             await pilot.press("f6")
             await pilot.pause()
-            written = sorted((tmp_path / "transcripts").iterdir())
+            written = sorted((tmp_path / "backprop-tutor-transcripts").iterdir())
             assert [path.suffix for path in written] == [".html", ".json", ".md"]
             transcript = json.loads(next(path for path in written if path.suffix == ".json").read_text("utf-8"))
             assert transcript["mode"] == "exam" and transcript["finished"] is True
             assert transcript["score"]["points"] == total - 2
 
-            saved = json.loads(exam_file(tmp_path).read_text(encoding="utf-8"))
+            saved = json.loads(exam_file(tmp_path / "home").read_text(encoding="utf-8"))
             assert saved["finished"] is True and saved["events"][-1]["type"] == "submit"
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(tmp_path, monkeypatch, width):
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario():
+        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(width, 24), notifications=True) as pilot:
+            await pilot.pause()
+            await paste_answer(pilot, "0.5")
+            await pilot.press("f9", "f6")
+            await pilot.pause()
+            folder = tmp_path / "backprop-tutor-transcripts"
+            written = sorted(path.name for path in folder.iterdir())
+            assert [Path(name).suffix for name in written] == [".html", ".json", ".md"]
+            assert all(name.startswith(f"{SEED_001}-exam-") for name in written)
+            (notice,) = app._notifications
+            assert notice.title == "Transcript saved"
+            first, *files = notice.message.splitlines()
+            assert first == "in ./backprop-tutor-transcripts/"  # the folder once, then one file per line
+            assert sorted(files) == written
+            await pilot.pause(0.2)
+            (toast,) = app.screen.query(Toast)
+            assert toast.content_region.width >= max(map(len, notice.message.splitlines())), \
+                "a line of the notice would wrap, breaking a file name"
+
+            for name in written:
+                (folder / name).unlink()
+            folder.rmdir()
+            folder.write_text("a file where the folder should be", encoding="utf-8")
+            await pilot.press("f6")
+            await pilot.pause()
+            assert "Could not write the transcript in" in list(app._notifications)[-1].message
 
     run(scenario())
 

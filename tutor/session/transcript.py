@@ -21,6 +21,7 @@ from .store import atomic_write_text
 
 TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
+EXPORT_FOLDER = "backprop-tutor-transcripts"  # F6 saves here, in the current directory: easy to find
 
 
 class TranscriptError(ValueError):

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..exercise import Exercise, ExerciseFileError, resolve_exercise
-from ..session import EXAM, ProgressStore, data_dir
+from ..session import EXAM, ProgressStore
 from .screens.help import HelpScreen, ResumeExamScreen
 
 # The exercise's screens, the engine and NumPy are imported when an exercise is first opened
@@ -102,14 +102,20 @@ class TutorApp(App):
             self.show_summary(session) if mode != EXAM else self.show_exam_report(session)
 
     def export_transcript(self, session: Session) -> None:
-        from ..session.transcript import export_all  # imported on the first export: a faster start
+        """Save the transcript in a folder of the current directory, where a learner looks for it (not
+        in the hidden data folder); the notice names the folder once, then one file per line."""
+        from ..session.transcript import EXPORT_FOLDER, export_all  # imported on the first export: a faster start
 
+        folder = Path.cwd() / EXPORT_FOLDER
         try:
-            written = export_all(session, data_dir() / "transcripts")
+            written = export_all(session, folder)
         except OSError as error:
-            self.notify(f"Could not write the transcript: {error.strerror}", severity="error", timeout=10)
+            self.notify(f"Could not write the transcript in {folder}: {error.strerror}", severity="error",
+                        timeout=10, markup=False)
             return
-        self.notify("Transcript saved:\n" + "\n".join(str(path) for path in written), timeout=10)
+        # relative to the current directory: a line short enough never to be wrapped in the middle of a name
+        self.notify("\n".join([f"in ./{EXPORT_FOLDER}/", *(path.name for path in written)]),
+                    title="Transcript saved", timeout=10, markup=False)
 
     def action_back_to_catalog(self) -> None:
         self.back_to_catalog()
