@@ -93,6 +93,17 @@ def exam_walk(store: ProgressStore | None = None) -> Session:
     return session
 
 
+def diagnosed_exam() -> Session:
+    """Seed 001 as an exam with two diagnosed wrong answers and the last step blank, the rest right:
+    ∂yhat/∂z = yhat (activation_not_derivative) and dL/dz = -0.06 (power_of_ten)."""
+    session = Session(resolve_exercise(SEED_001), mode=EXAM, clock=FakeClock())
+    wrong = {"local.yhat.z": "0.9427", "grad.z": "-0.06"}
+    while session.first_open() is not None and session.first_open() != len(session.steps) - 1:
+        session.answer(wrong.get(str(session.step.quantity), right_answer(session)))
+    session.submit()
+    return session
+
+
 @pytest.fixture(scope="module")
 def walked():
     session = practice_walk()
@@ -284,7 +295,7 @@ def test_markdown_has_every_step_with_prompt_typed_text_verdict_hints_and_score(
     assert len(sections) == STEPS_001
     for number, (section, item) in enumerate(zip(sections, transcript["items"]), start=1):
         assert section.startswith(f"{number}. {item['phase']}: {item['prompt']}\n")
-        assert f"Verdict: **{item['verdict']}**" in section
+        assert f"Verdict: **{item['verdict']}**" in section  # a finished practice session: no "unanswered"
         assert f"credit {item['credit']:g}" in section
         if item["answer"]:
             assert f"typed `{item['answer']}`" in section
@@ -302,6 +313,74 @@ def test_markdown_calls_an_unreadable_answer_unreadable(walked):
     markdown = to_markdown(transcript, session.solution)
     line = next(line for line in markdown.splitlines() if "typed `2x`" in line)
     assert "**unreadable**" in line
+
+
+def test_exam_transcripts_tell_wrong_from_unanswered_as_the_report_does():
+    session = diagnosed_exam()
+    transcript = json.loads(json.dumps(build_transcript(session, "dan")))
+    report = session.exam_report
+    right = sum(item.verdict is not None and item.verdict.correct for item in report)
+    wrong = sum(item.verdict is not None and not item.verdict.correct for item in report)
+    blank = sum(item.verdict is None for item in report)
+    assert (right, wrong, blank) == (STEPS_001 - 3, 2, 1)
+    verdicts = [item["verdict"] for item in transcript["items"]]
+    assert (verdicts.count("correct"), verdicts.count("wrong"), verdicts.count("unanswered")) == (right, wrong, blank)
+    assert transcript["score"]["open"] == wrong + blank  # the JSON field keeps its documented meaning
+    markdown = to_markdown(transcript, session.solution)
+    page = to_html(transcript, session.solution)
+    assert f"— right {right}, wrong {wrong}, not answered {blank}." in markdown
+    assert f"<p>Right {right}, wrong {wrong}, not answered {blank}.</p>" in page
+    assert "not done" not in markdown and "not done" not in page
+    last = re.split(r"^### ", markdown, flags=re.MULTILINE)[-1]
+    assert "Verdict: **not answered**" in last and "- (no answer)" in last
+
+
+def test_exam_transcripts_explain_each_wrong_answer_in_words_not_labels():
+    session = diagnosed_exam()
+    transcript = json.loads(json.dumps(build_transcript(session, "dan")))
+    items = {item["quantity"]: item for item in transcript["items"]}
+    # the label stays a machine field in the JSON, for a teacher counting mistakes
+    assert items["local.yhat.z"]["diagnosis"] == "activation_not_derivative"
+    assert items["grad.z"]["diagnosis"] == "power_of_ten"
+    markdown = to_markdown(transcript, session.solution)
+    page = to_html(transcript, session.solution)
+    for label in ("activation_not_derivative", "power_of_ten"):
+        assert label not in markdown and label not in page
+    for quantity, words in (("local.yhat.z", "yhat itself is used instead of its derivative"),
+                            ("grad.z", "a decimal point has slipped")):
+        explanation = items[quantity]["message"]
+        assert words in explanation
+        by_report = next(item.verdict.message for item in session.exam_report if str(item.step.quantity) == quantity)
+        assert explanation == by_report  # what the report's why column said
+        assert f"Why: {explanation}" in markdown
+        assert f'class="wrong">wrong<br>{html.escape(explanation)}</td>' in page
+    assert markdown.count("Why: ") == 2  # right and unanswered steps need no explanation
+
+
+def test_an_unsubmitted_exam_transcript_says_how_many_are_answered():
+    session = Session(resolve_exercise(SEED_001), mode=EXAM, clock=FakeClock())
+    for _ in range(3):
+        session.answer(right_answer(session))
+    transcript = build_transcript(session, "eve")
+    assert "— not submitted yet: 3 of 25 answered." in to_markdown(transcript, session.solution)
+    assert "<p>Not submitted yet: 3 of 25 answered.</p>" in to_html(transcript, session.solution)
+
+
+def test_practice_transcripts_explain_a_diagnosed_mistake_in_words_not_labels():
+    session = Session(resolve_exercise(SEED_001), clock=FakeClock())
+    session.go_to(next(index for index, step in enumerate(session.steps) if str(step.quantity) == "grad.z"))
+    explanation = session.answer("-0.06").message
+    assert session.state.verdict.diagnosis == "power_of_ten" and "a decimal point has slipped" in explanation
+    transcript = build_transcript(session, "fay")
+    markdown = to_markdown(transcript, session.solution)
+    page = to_html(transcript, session.solution)
+    assert "power_of_ten" not in markdown and "power_of_ten" not in page
+    assert f"**wrong** — {explanation}" in markdown  # the wrong try, as the learner saw it
+    assert f"Why: {explanation}" in markdown  # the step is still open on that wrong answer
+    assert html.escape(explanation) in page
+    session.answer(right_answer(session))
+    markdown = to_markdown(build_transcript(session, "fay"), session.solution)
+    assert f"**wrong** — {explanation}" in markdown and "Why: " not in markdown  # right in the end
 
 
 # -- HTML ---------------------------------------------------------------------------------------

@@ -111,6 +111,34 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
     }
 
 
+# -- for people: what each step's outcome and the score say, in words --------------------------
+
+def outcome_words(verdict: str) -> str:
+    """An item's verdict for people: "unanswered" is said "not answered"."""
+    return "not answered" if verdict == "unanswered" else verdict
+
+
+def why(item: dict) -> str:
+    """What the learner was told about a step's final answer: for a wrong one, the checker's message
+    with the likely mistake in words; for one right only from their own earlier numbers, that; else ""."""
+    return item["message"] if item["verdict"] == "wrong" or item["carried_forward"] else ""
+
+
+def score_counts(transcript: dict) -> str:
+    """How the steps went, in words. An exam counts right, wrong and unanswered steps from the items,
+    as its report does (the score's `open` lumps wrong and unanswered together)."""
+    score = transcript["score"]
+    if transcript["mode"] != EXAM:
+        return (f"right first time {score['first_try']}, after retries {score['after_retries']}, "
+                f"with hints {score['hinted']}, revealed {score['revealed']}, not done {score['open']}")
+    items = transcript["items"]
+    if not transcript["finished"]:
+        return f"not submitted yet: {sum(bool(item['answer']) for item in items)} of {len(items)} answered"
+    verdicts = [item["verdict"] for item in items]
+    return (f"right {verdicts.count('correct')}, wrong {verdicts.count('wrong')}, "
+            f"not answered {verdicts.count('unanswered')}")
+
+
 # -- Markdown -----------------------------------------------------------------------------------
 
 def mermaid_graph(transcript: dict, solution) -> str:
@@ -159,9 +187,7 @@ def to_markdown(transcript: dict, solution) -> str:
         "",
         f"Learner: {transcript['learner']} · mode: {transcript['mode']} · generated {transcript['generated']}",
         "",
-        f"**Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)** — right first time "
-        f"{score['first_try']}, after retries {score['after_retries']}, with hints {score['hinted']}, "
-        f"revealed {score['revealed']}, not done {score['open']}.",
+        f"**Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)** — {score_counts(transcript)}.",
         "",
         "## Inputs",
         "",
@@ -183,11 +209,12 @@ def to_markdown(transcript: dict, solution) -> str:
     for number, item in enumerate(transcript["items"], start=1):
         parts.append(f"### {number}. {item['phase']}: {item['prompt']}")
         parts.append("")
-        parts.append(f"Verdict: **{item['verdict']}**" + (" (graded using earlier answers)" if item["carried_forward"]
-                                                            else "")
-                     + (f" · mistake: {item['diagnosis']}" if item["diagnosis"] else "")
+        parts.append(f"Verdict: **{outcome_words(item['verdict'])}**"
+                     + (" (graded using earlier answers)" if item["carried_forward"] else "")
                      + f" · right value: `{format_value(item['expected'])}` · credit {item['credit']:g}")
         parts.append("")
+        if why(item):
+            parts.extend([f"Why: {why(item)}", ""])
         parts.extend(_event_lines(transcript, item["quantity"]) or ["- (no answer)"])
         parts.append("")
     return "\n".join(parts)
@@ -211,15 +238,16 @@ code { font-family: ui-monospace, monospace; }
 def to_html(transcript: dict, solution) -> str:
     escape = html.escape
     score = transcript["score"]
+    counts = score_counts(transcript)
     rows = []
     for number, item in enumerate(transcript["items"], start=1):
         history = "<br>".join(escape(line.lstrip("- ").replace("**", "").replace("`", ""))
                               for line in _event_lines(transcript, item["quantity"])) or "(no answer)"
-        verdict = item["verdict"] + (" (earlier answers)" if item["carried_forward"] else "")
+        verdict = outcome_words(item["verdict"]) + (" (earlier answers)" if item["carried_forward"] else "")
         rows.append(
             f"<tr><td>{number}</td><td>{escape(item['phase'])}: {escape(item['prompt'])}</td>"
             f"<td><code>{escape(item['answer'])}</code></td><td class=\"{escape(item['verdict'])}\">{escape(verdict)}"
-            f"{'<br>' + escape(item['diagnosis']) if item['diagnosis'] else ''}</td>"
+            f"{'<br>' + escape(why(item)) if why(item) else ''}</td>"
             f"<td><code>{escape(format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
             f"<td>{history}</td></tr>")
     final_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
@@ -240,8 +268,7 @@ def to_html(transcript: dict, solution) -> str:
 <h1>{escape(transcript['exercise']['title'])}</h1>
 <p>Learner: {escape(transcript['learner'])} · mode: {escape(transcript['mode'])} · {escape(transcript['generated'])}</p>
 <p class="score">Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)</p>
-<p>Right first time {score['first_try']}, after retries {score['after_retries']}, with hints {score['hinted']},
-revealed {score['revealed']}, not done {score['open']}.</p>
+<p>{escape(counts[:1].upper() + counts[1:])}.</p>
 <h2>Inputs</h2>
 <table><tr><th>input</th><th>value</th></tr>{''.join(input_rows)}</table>
 <h2>Graph</h2>
