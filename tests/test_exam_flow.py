@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
@@ -109,7 +110,7 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
                    text_of(report, "#report-score")
             rows = report.query_one("#report", DataTable)
             assert rows.row_count == total
-            first, fifth, last = rows.get_row_at(0), rows.get_row_at(4), rows.get_row_at(total - 1)
+            first, fifth, last = ([str(cell) for cell in rows.get_row_at(index)] for index in (0, 4, total - 1))
             assert first[1] == "0.8" and first[2] == "✓ right"
             assert fifth[1] == "0.5" and fifth[2] == "✗ wrong"
             assert last[1] == "" and last[2] == "– blank"
@@ -124,6 +125,51 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
 
             saved = json.loads(exam_file(tmp_path / "home").read_text(encoding="utf-8"))
             assert saved["finished"] is True and saved["events"][-1]["type"] == "submit"
+
+    run(scenario())
+
+
+WRONG_ANSWERS = {"local.yhat.z": "0.9427", "grad.z": "-0.06"}  # diagnosed: yhat for its derivative, a decimal slip
+
+
+async def submit_two_wrong_and_the_last_blank(pilot) -> None:
+    session = pilot.app.screen.session
+    while session.first_open() not in (None, len(session.steps) - 1):
+        await paste_answer(pilot, WRONG_ANSWERS.get(str(session.step.quantity), right_answer(session)))
+    await pilot.press("f9")
+    await pilot.pause()
+
+
+def why_column_on_screen(table: DataTable) -> str:
+    """The words of the why column in the rows on screen, as the table draws them."""
+    lines = [strip.text for strip in table.render_lines(Region(0, 0, table.size.width, table.size.height))]
+    start = lines[0].index(" why ") + 1
+    return " ".join(" ".join(line[start:] for line in lines[1:]).split())
+
+
+def test_the_report_fits_80_columns_and_wraps_the_whole_why_text(tmp_path):
+    async def scenario():
+        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            await submit_two_wrong_and_the_last_blank(pilot)
+            report = app.screen
+            assert isinstance(report, ExamReportScreen)
+            assert f"right {len(session.steps) - 3}, wrong 2, not answered 1" in text_of(report, "#report-score")
+            table = report.query_one("#report", DataTable)
+            for size in ((80, 24), (120, 30)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                assert table.virtual_size.width <= table.size.width, f"a column is off screen at {size}"
+                for quantity in WRONG_ANSWERS:
+                    row = next(index for index, step in enumerate(session.steps) if str(step.quantity) == quantity)
+                    while table.cursor_row != row:
+                        await pilot.press("down" if table.cursor_row < row else "up")
+                    await pilot.pause()
+                    explanation = session.exam_report[row].verdict.message
+                    assert len(explanation) > 100  # far wider than the why column: it must wrap to be whole
+                    assert " ".join(explanation.split()) in why_column_on_screen(table), (size, quantity)
 
     run(scenario())
 

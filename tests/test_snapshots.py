@@ -77,3 +77,25 @@ def test_training_two_finished_runs_side_by_side(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(TutorApp(store=ProgressStore(tmp_path)), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_exam_report_with_wrong_answers_explained(snap_compare, tmp_path):
+    """The report at 80x24: every column on screen, a wrong answer's explanation wrapped, not cut."""
+    wrong = {"local.yhat.z": "0.9427", "grad.z": "-0.06"}
+
+    async def run_before(pilot):
+        await pilot.pause()
+        screen = pilot.app.screen
+        session = screen.session
+        while session.first_open() not in (None, len(session.steps) - 1):  # the last step left blank
+            screen.query_one("#answer", Input).value = wrong.get(
+                str(session.step.quantity), format_value(session.checker.expected(session.step.quantity), 6))
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press(*["down"] * 7)  # onto the first wrong answer
+        await pilot.pause()
+
+    app = TutorApp("sigmoid-neuron-mse", mode="exam", store=ProgressStore(tmp_path), clock=lambda: 0.0)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -134,6 +134,11 @@ def score_counts(transcript: dict) -> str:
     items = transcript["items"]
     if not transcript["finished"]:
         return f"not submitted yet: {sum(bool(item['answer']) for item in items)} of {len(items)} answered"
+    return exam_counts(items)
+
+
+def exam_counts(items: list[dict]) -> str:
+    """A submitted exam's steps counted by verdict: the report and the transcripts say the same."""
     verdicts = [item["verdict"] for item in items]
     return (f"right {verdicts.count('correct')}, wrong {verdicts.count('wrong')}, "
             f"not answered {verdicts.count('unanswered')}")
