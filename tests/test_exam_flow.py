@@ -174,6 +174,23 @@ def test_the_report_fits_80_columns_and_wraps_the_whole_why_text(tmp_path):
     run(scenario())
 
 
+def test_the_report_shows_control_characters_in_an_answer_as_escapes(tmp_path):
+    store = ProgressStore(tmp_path)
+    session = Session(resolve_exercise(SEED_001), mode=EXAM, store=store)
+    session.answer("\t0.8\x0b")  # readable: the whitespace around the number is ignored
+    session.submit()
+
+    async def scenario():
+        app = TutorApp(SEED_001, mode=EXAM, store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ExamReportScreen)  # a submitted exam reopens on its report
+            first = [str(cell) for cell in app.screen.query_one("#report", DataTable).get_row_at(0)]
+            assert first[1] == "\\t0.8\\x0b" and first[2] == "✓ right"
+
+    run(scenario())
+
+
 @pytest.mark.parametrize("width", [80, 120])
 def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(tmp_path, monkeypatch, width):
     monkeypatch.chdir(tmp_path)

@@ -383,6 +383,21 @@ def test_practice_transcripts_explain_a_diagnosed_mistake_in_words_not_labels():
     assert f"**wrong** — {explanation}" in markdown and "Why: " not in markdown  # right in the end
 
 
+def test_control_characters_typed_are_shown_as_escapes_for_people_and_kept_in_the_json():
+    session = Session(resolve_exercise(SEED_001), clock=FakeClock())
+    session.answer("0.5\x1b[31m")  # unreadable: an escape sequence a terminal would obey
+    session.answer("\t0.8\x0b")  # readable: the whitespace around the number is ignored
+    transcript = build_transcript(session, "gus")
+    assert [event["text"] for event in transcript["events"] if event["type"] == "answer"] == \
+           ["0.5\x1b[31m", "\t0.8\x0b"]  # tutor grade types exactly these again
+    markdown = to_markdown(transcript, session.solution)
+    page = to_html(transcript, session.solution)
+    for text in (markdown, page):
+        assert "\x1b" not in text and "\x0b" not in text and "\t0.8" not in text
+    assert "typed `0.5\\x1b[31m`" in markdown and "typed `\\t0.8\\x0b` (read as 0.8)" in markdown
+    assert "<code>\\t0.8\\x0b</code>" in page
+
+
 # -- HTML ---------------------------------------------------------------------------------------
 
 def test_html_is_one_self_contained_file_with_every_step(walked):

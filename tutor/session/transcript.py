@@ -113,6 +113,13 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
 
 # -- for people: what each step's outcome and the score say, in words --------------------------
 
+def as_typed(text: str) -> str:
+    """What a learner typed, with control and other invisible characters written as escapes (\\t,
+    \\x1b): shown, not obeyed by the terminal that displays a transcript or the report."""
+    return "".join(character if character.isprintable() else character.encode("unicode_escape").decode("ascii")
+                   for character in text)
+
+
 def outcome_words(verdict: str) -> str:
     """An item's verdict for people: "unanswered" is said "not answered"."""
     return "not answered" if verdict == "unanswered" else verdict
@@ -121,7 +128,7 @@ def outcome_words(verdict: str) -> str:
 def why(item: dict) -> str:
     """What the learner was told about a step's final answer: for a wrong one, the checker's message
     with the likely mistake in words; for one right only from their own earlier numbers, that; else ""."""
-    return item["message"] if item["verdict"] == "wrong" or item["carried_forward"] else ""
+    return as_typed(item["message"]) if item["verdict"] == "wrong" or item["carried_forward"] else ""
 
 
 def score_counts(transcript: dict) -> str:
@@ -175,8 +182,8 @@ def _event_lines(transcript: dict, quantity: str) -> list[str]:
         if event["type"] == "answer":
             verdict = ("unreadable" if not event.get("readable", True)
                        else event.get("verdict") or "saved")
-            message = f" — {event['message']}" if event.get("message") else ""
-            lines.append(f"- {stamp} typed `{event['text']}` (read as {event.get('read_as') or '?'}): "
+            message = f" — {as_typed(event['message'])}" if event.get("message") else ""  # it may quote the text
+            lines.append(f"- {stamp} typed `{as_typed(event['text'])}` (read as {event.get('read_as') or '?'}): "
                          f"**{verdict}**{message}")
         elif event["type"] == "hint":
             lines.append(f"- {stamp} asked for hint {event['level']}")
@@ -251,7 +258,8 @@ def to_html(transcript: dict, solution) -> str:
         verdict = outcome_words(item["verdict"]) + (" (earlier answers)" if item["carried_forward"] else "")
         rows.append(
             f"<tr><td>{number}</td><td>{escape(item['phase'])}: {escape(item['prompt'])}</td>"
-            f"<td><code>{escape(item['answer'])}</code></td><td class=\"{escape(item['verdict'])}\">{escape(verdict)}"
+            f"<td><code>{escape(as_typed(item['answer']))}</code></td>"
+            f"<td class=\"{escape(item['verdict'])}\">{escape(verdict)}"
             f"{'<br>' + escape(why(item)) if why(item) else ''}</td>"
             f"<td><code>{escape(format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
             f"<td>{history}</td></tr>")
