@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--transcript", type=Path, metavar="FILE",
                        help="also write a JSON transcript (.md or .html by the file's extension)")
     check.add_argument("--learner", help="the learner's name in the transcript")
+    check.add_argument("--mode", choices=("practice", "exam"), default="practice",
+                       help="score as practice (one try each, default) or as an exam (partial credit per element)")
 
     sessions = commands.add_parser("sessions", help="the saved sessions (practice and exams)")
     sessions.add_argument("--json", action="store_true", help="print JSON for tools")
