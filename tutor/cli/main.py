@@ -75,8 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="re-grade transcripts and collect the results (for teachers)")
     grade.add_argument("transcripts", metavar="TRANSCRIPT", nargs="+", type=Path, help="JSON transcripts")
     grade.add_argument("--csv", type=Path, metavar="FILE", help="write a table of results as CSV")
-    grade.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
+    grade.add_argument("--gradescope", type=Path, metavar="PATH",
+                       help="write Gradescope's results.json: PATH for one learner, "
+                            "PATH/LEARNER/results.json for several")
     grade.add_argument("--json", action="store_true", help="print JSON for tools")
+    grade.add_argument("--exercises", type=Path, metavar="DIR", action="append",
+                       help="grade against the teacher's exercises in DIR (by fingerprint, else name); repeatable")
+    grade.add_argument("--exercise", type=Path, metavar="FILE", action="append",
+                       help="grade against this teacher's exercise file; repeatable")
+    grade.add_argument("--best", action="store_true",
+                       help="a learner's repeated transcripts of an exercise: count the best (default: the latest)")
 
     train = commands.add_parser("train", help="run gradient descent on an exercise and print the loss after every step")
     train.add_argument("exercise", metavar="EXERCISE")
