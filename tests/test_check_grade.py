@@ -1,6 +1,6 @@
 """`tutor check` and `tutor grade` agree and say what was done; re-grading against the teacher's copies
 from any folder; `tutor export` of a teacher's own exercise; Gradescope as Gradescope works (one
-results.json per learner). Real subprocesses."""
+results.json per learner, an autograder archive whose run_autograder really runs). Real subprocesses."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,68 @@ def test_a_repeated_submission_counts_the_latest_or_with_best_the_best(tmp_path)
     best = tutor(tmp_path, "grade", first, later, "--best", "--gradescope", tmp_path / "results.json")
     assert "ana: 25 of 25 points over 1 exercise(s)" in best.stdout
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["score"] == STEPS_001
+
+
+@pytest.fixture
+def autograder(tmp_path):
+    """`tutor gradescope` built an archive; it is unpacked as Gradescope does, into ROOT/source."""
+    archive = tmp_path / "autograder.zip"
+    built = tutor(tmp_path, "gradescope", SEED_001, "jacobian-df", "-o", archive)
+    assert built.returncode == 0, built.stderr
+    root = tmp_path / "root"
+    with zipfile.ZipFile(archive) as unpacked:
+        names = set(unpacked.namelist())
+        unpacked.extractall(root / "source")
+        modes = {info.filename: info.external_attr >> 16 for info in unpacked.infolist()}
+    assert {"setup.sh", "run_autograder", f"exercises/{SEED_001}.toml", "exercises/jacobian-df.toml"} <= names
+    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
+    return root
+
+
+def run_autograder(root: Path) -> dict:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable}
+    result = subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=root, capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_the_archives_run_autograder_grades_an_answers_file_submission(autograder):
+    write(autograder / "submission" / f"{SEED_001}.toml", HALF_DONE + 'L = "1"\n')  # dL/dL is not asked
+    results = run_autograder(autograder)
+    gradescope_schema(results)
+    jacobian_steps = len(Session(resolve_exercise("jacobian-df")).steps)
+    assert len(results["tests"]) == STEPS_001 + jacobian_steps  # every step of both exercises
+    assert results["score"] == 6.0
+    assert f"{SEED_001}: 6 of 7 answered right; 6 of the exercise's {STEPS_001} steps" in results["output"]
+    assert "jacobian-df: nothing submitted" in results["output"]
+    assert f"{SEED_001}.toml: grad.L is not asked by {SEED_001}: not counted" in results["output"]
+    yhat = next(test for test in results["tests"] if test["name"] == f"{SEED_001}: yhat")
+    assert yhat["score"] == 1 and yhat["max_score"] == 1 and "0.9427" in yhat["output"]
+
+
+def test_the_archives_run_autograder_grades_the_latest_transcript(tmp_path, autograder):
+    submission = autograder / "submission"
+    tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", submission / "a.json")
+    tutor(tmp_path, "check", SEED_001, write(tmp_path / "a.toml", HALF_DONE), "--transcript", submission / "b.json")
+    write(submission / "notes.json", "{not json")
+    results = run_autograder(autograder)
+    gradescope_schema(results)
+    assert results["score"] == 6.0  # the later of two, not their sum
+    assert "notes.json" in results["output"] and "not counted" in results["output"]
+
+
+def test_the_archive_installs_from_pypi_or_a_bundled_package(tmp_path):
+    archive = tmp_path / "a.zip"
+    assert tutor(tmp_path, "gradescope", SEED_001, "-o", archive).returncode == 0
+    with zipfile.ZipFile(archive) as unpacked:
+        setup = unpacked.read("setup.sh").decode()
+    assert "pip install backprop-tutor==" in setup
+    wheel = write(tmp_path / "backprop_tutor-0.1.0-py3-none-any.whl", "a wheel")
+    assert tutor(tmp_path, "gradescope", SEED_001, "-o", archive, "--package", wheel).returncode == 0
+    with zipfile.ZipFile(archive) as unpacked:
+        assert wheel.name in unpacked.namelist()
+        assert f"pip install ./{wheel.name}" in unpacked.read("setup.sh").decode()
+    refused = tutor(tmp_path, "gradescope", SEED_001, "-o", archive, "--package", tmp_path / "nothing.txt")
+    assert refused.returncode == 2 and "wheel or sdist" in refused.stderr

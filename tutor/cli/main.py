@@ -86,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--best", action="store_true",
                        help="a learner's repeated transcripts of an exercise: count the best (default: the latest)")
 
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder archive for exercises")
+    gradescope.add_argument("exercises", metavar="EXERCISE", nargs="+")
+    gradescope.add_argument("-o", "--output", type=Path, metavar="FILE", default=Path("autograder.zip"),
+                            help="the archive to write (default autograder.zip)")
+    gradescope.add_argument("--mode", choices=("practice", "exam"), default="practice",
+                            help="how a submitted answers file is scored (transcripts keep their own mode)")
+    gradescope.add_argument("--best", action="store_true",
+                            help="of several transcripts of an exercise submitted, count the best (default: latest)")
+    gradescope.add_argument("--package", type=Path, metavar="FILE",
+                            help="bundle this wheel or sdist of backprop-tutor and install it (default: from PyPI)")
+    gradescope.add_argument("--requirement", metavar="SPEC",
+                            help="what pip installs from PyPI (default: backprop-tutor==this version)")
+
     train = commands.add_parser("train", help="run gradient descent on an exercise and print the loss after every step")
     train.add_argument("exercise", metavar="EXERCISE")
     train.add_argument("--steps", type=int, metavar="N", help="how many updates (default: the exercise's, else 100)")
@@ -150,6 +163,8 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         from . import training as module
     elif arguments.command == "generate":
         from . import generating as module
+    elif arguments.command == "gradescope":
+        from . import gradescope as module
     else:
         from . import commands as module
     handler = getattr(module, f"command_{arguments.command}")
