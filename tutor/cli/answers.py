@@ -101,27 +101,34 @@ def _nearest(solution: Solution, quantity: Quantity) -> str:
 @dataclass(frozen=True)
 class TypedAnswers:
     session: Session  # the answers to asked steps, typed in; an exam is submitted
-    asked: list[Verdict]  # in the file's order; an exam's as graded at submission
-    not_asked: list[Verdict]  # answers to quantities the exercise does not ask: reported, never counted
+    verdicts: list[Verdict]  # every answer in the file's order; an exam's as graded at submission
+    asked: list[bool]  # for each: a step of the exercise (counted), or a quantity it does not ask (never counted)
+
+    def of(self, asked: bool) -> list[Verdict]:
+        return [verdict for verdict, counted in zip(self.verdicts, self.asked) if counted == asked]
 
 
 def type_answers(solution: Solution, answers: list[TypedAnswer], mode: str) -> TypedAnswers:
     """The answers typed into a fresh session of ``mode``, one try each, in the file's order, through the
     session's one checker, so error carried forward works as in a session; an exam is submitted at the
-    end and earns partial credit as an exam does. `tutor grade` replays the same session from its transcript."""
+    end and earns partial credit as an exam does. `tutor grade` replays the same session from its transcript.
+    An answer to a quantity the exercise does not ask is checked on its own checker, so it cannot change
+    how the asked ones are graded."""
     from ..session import Session  # loaded only when answers are graded
 
     session = Session(solution.exercise, mode=mode)
     positions = {step.quantity: index for index, step in enumerate(session.steps)}
-    asked, aside = [], []
+    aside = Checker(solution)
+    verdicts = []
     for answer in answers:
         if answer.quantity in positions:
             session.go_to(positions[answer.quantity])
-            asked.append(session.answer(answer.text))
+            verdicts.append(session.answer(answer.text))
         else:
-            aside.append(answer)
+            verdicts.append(aside.check(answer.quantity, answer.text))
+    asked = [answer.quantity in positions for answer in answers]
     if mode == "exam":
         graded = {item.step.quantity: item.verdict for item in session.submit() if item.verdict is not None}
-        asked = [graded.get(verdict.quantity, verdict) for verdict in asked]  # an unreadable one stays as read
-    checker = Checker(solution)  # on its own: a step not asked cannot change how the asked ones are graded
-    return TypedAnswers(session, asked, [checker.check(answer.quantity, answer.text) for answer in aside])
+        verdicts = [graded.get(verdict.quantity, verdict) if counted else verdict  # an unreadable one stays as read
+                    for verdict, counted in zip(verdicts, asked)]
+    return TypedAnswers(session, verdicts, asked)

@@ -231,14 +231,14 @@ def command_check(arguments: argparse.Namespace) -> int:
             "exercise": solution.exercise.name,
             "mode": arguments.mode,
             "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
-            "items": [{**_verdict_json(solution, verdict), "credit": credits[str(verdict.quantity)]}
-                      for verdict in typed.asked],
-            "not_asked": [_verdict_json(solution, verdict) for verdict in typed.not_asked],
+            "items": [{**_verdict_json(solution, verdict), "asked": asked,
+                       "credit": credits[str(verdict.quantity)] if asked else 0}
+                      for verdict, asked in zip(typed.verdicts, typed.asked)],
         })
     else:
-        console.print(_verdict_table(solution, f"{solution.exercise.title}: your answers", typed.asked))
-        if typed.not_asked:
-            console.print(_verdict_table(solution, "Not asked by this exercise (not counted)", typed.not_asked))
+        console.print(_verdict_table(solution, f"{solution.exercise.title}: your answers", typed.of(asked=True)))
+        if not all(typed.asked):
+            console.print(_verdict_table(solution, "Not asked by this exercise (not counted)", typed.of(asked=False)))
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
             console.print(f"Transcript written to {arguments.transcript}")

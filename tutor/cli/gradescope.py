@@ -183,7 +183,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             solution = solve(exercise)
             typed = type_answers(solution, read_answers_file(path, solution), config["mode"])
             notes += [f"{shown}: {verdict.quantity} is not asked by {exercise.name}: not counted"
-                      for verdict in typed.not_asked]
+                      for verdict in typed.of(asked=False)]
             results.append(result_of(build_transcript(typed.session), [], str(shown), path.stat().st_mtime))
         except (OSError, UnicodeDecodeError) as error:
             notes.append(f"{shown}: cannot be read: {error}")
