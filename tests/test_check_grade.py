@@ -299,10 +299,15 @@ def test_the_archives_run_autograder_grades_the_latest_transcript(tmp_path, auto
     tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", submission / "a.json")
     tutor(tmp_path, "check", SEED_001, write(tmp_path / "a.toml", HALF_DONE), "--transcript", submission / "b.json")
     write(submission / "notes.json", "{not json")
+    other = "linear-regression-graph"  # a catalog exercise, but not one of this assignment
+    tutor(tmp_path, "check", other, SEEDS / f"{other}.correct.toml", "--transcript", submission / "c.json")
     results = run_autograder(autograder)
     gradescope_schema(results)
     assert results["score"] == 6.0  # the later of two, not their sum
-    assert "notes.json" in results["output"] and "not counted" in results["output"]
+    assert "notes.json: is damaged" in results["output"]
+    assert f"c.json: {other} is not an exercise of this assignment: not counted" in results["output"]
+    assert not any(test["name"].startswith(other) for test in results["tests"])
+    assert "1 other submission(s) of the same exercise not counted (the latest one is)" in results["output"]
 
 
 def test_the_archive_installs_from_pypi_or_a_bundled_package(tmp_path):

@@ -173,7 +173,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
         shown = path.relative_to(submission)
         try:
             if path.suffix == ".json":
-                results.append(grade_file(path, teacher))
+                results.append({**grade_file(path, teacher), "file": str(shown)})
                 continue
             exercise = _exercise_for_answers(path, teacher.exercises)
             if exercise is None:
@@ -198,7 +198,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
     mark_counted(results, config["keep"] == "best")
     counted = [result for result in results if result["counted"]]
     if len(counted) < len(results):
-        notes.append(f"{len(results) - len(counted)} earlier submission(s) of the same exercise not counted "
+        notes.append(f"{len(results) - len(counted)} other submission(s) of the same exercise not counted "
                      f"(the {config['keep']} one is)")
     submitted = {result["exercise"] for result in counted}
     for exercise in teacher.exercises:  # an exercise with nothing submitted scores 0 of its steps

@@ -175,7 +175,8 @@ def grade_file(path: Path, exercises: TeacherExercises) -> dict:
                               "it may have been cut short") from None
     transcript = check_transcript(raw)
     fresh, differences = regrade(transcript, exercises.find(transcript))
-    return result_of(fresh, differences, str(path), max((event["time"] for event in transcript["events"]), default=0.0))
+    last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
+    return result_of(fresh, differences, str(path), last_activity)
 
 
 def result_of(fresh: dict, differences: list[str], file: str, last_activity: float) -> dict:
@@ -191,7 +192,7 @@ def result_of(fresh: dict, differences: list[str], file: str, last_activity: flo
 def mark_counted(results: list[dict], best: bool = False) -> None:
     """A learner's repeated submissions of one exercise count once: the latest (or, with ``best``, the
     highest score, the latest of equals); never a sum."""
-    kept: dict[tuple, dict] = {}
+    kept: dict[tuple, tuple] = {}  # (learner, exercise) -> (rank, result)
     for result in results:
         key = (result["learner"], result["exercise"])
         rank = (result["points"], result["last_activity"]) if best else (result["last_activity"],)
