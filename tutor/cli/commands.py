@@ -241,7 +241,7 @@ def command_check(arguments: argparse.Namespace) -> int:
             console.print(_verdict_table(solution, "Not asked by this exercise (not counted)", typed.of(asked=False)))
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
-            console.print(f"Transcript written to {arguments.transcript}")
+            console.print(f"Transcript written to {arguments.transcript}", markup=False)
     return EXIT_OK if tally.complete else EXIT_WRONG
 
 

@@ -127,7 +127,7 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.output is None:
         print(text)
     else:
-        console.print(f"Wrote {arguments.output}")
+        console.print(f"Wrote {arguments.output}", markup=False)
     return EXIT_OK
 
 
