@@ -200,13 +200,21 @@ def test_solve_human_shows_the_worked_solution():
 
 # -- tutor check ----------------------------------------------------------------------------------
 
-def test_check_all_correct_exits_0(tmp_path):
+def test_check_all_correct_exits_0():
+    result = tutor("check", SEED_001, SEEDS / f"{SEED_001}.correct.toml")  # every step, local derivatives too
+    no_traceback(result)
+    assert result.returncode == 0, result.stdout
+    assert "Score: 25 of 25 answered right; 25 of the exercise's 25 steps" in result.stdout
+
+
+def test_check_of_half_done_work_says_so_and_exits_1(tmp_path):
+    """Every value and gradient right but no local derivative: 15 of the 25 steps, not a full score."""
     answers = tmp_path / "answers.toml"
     answers.write_text(correct_answers_text(SEED_001), encoding="utf-8")
     result = tutor("check", SEED_001, answers)
     no_traceback(result)
-    assert result.returncode == 0, result.stdout
-    assert "Score:" in result.stdout
+    assert result.returncode == 1, result.stdout
+    assert "Score: 15 of 15 answered right; 15 of the exercise's 25 steps" in result.stdout
 
 
 def test_check_one_wrong_exits_1(tmp_path):
@@ -215,7 +223,7 @@ def test_check_one_wrong_exits_1(tmp_path):
     result = tutor("check", SEED_001, answers)
     no_traceback(result)
     assert result.returncode == 1
-    assert "1/2" in result.stdout
+    assert "1 of 2 answered right" in result.stdout
 
 
 def test_check_json_items(tmp_path):
@@ -225,7 +233,7 @@ def test_check_json_items(tmp_path):
     result = tutor("check", SEED_001, answers, "--json")
     assert result.returncode == 1
     data = json.loads(result.stdout)
-    assert data["score"] == {"correct": 3, "total": 4}
+    assert data["score"]["correct"] == 3 and data["score"]["total"] == 4  # of the answered steps
     assert [item["quantity"] for item in data["items"]] == ["value.z", "value.yhat", "grad.z", "local.yhat.z"]
     for item in data["items"]:
         assert {"quantity", "answer", "verdict", "expected", "message"} <= set(item)
@@ -454,7 +462,9 @@ def test_seed_correct_answers_are_all_correct(path):
     data = json.loads(result.stdout)
     wrong = [item for item in data["items"] if item["verdict"] != "correct"]
     assert not wrong, wrong
-    assert result.returncode == 0
+    score = data["score"]
+    assert score["answered_right"] == score["answered"]
+    assert result.returncode == (0 if score["answered"] == score["steps"] else 1)  # 0 only for every step
 
 
 def check_json(name: str, answers: Path) -> dict[str, dict]:
@@ -533,7 +543,11 @@ def test_student_verdicts_match_expected_md(file_name):
             assert items[quantity]["carried_forward"] is True, quantity
         if verdict == "correct" and not carried:
             assert items[quantity]["carried_forward"] is False, quantity
-    assert expected["score"] == (data["score"]["correct"], data["score"]["total"])
+    every = data["items"]  # EXPECTED.md counts every answer on the sheet; the score only the steps asked
+    assert expected["score"] == (sum(item["verdict"] == "correct" for item in every), len(every))
+    counted = [item for item in every if item["asked"]]
+    assert (data["score"]["correct"], data["score"]["total"]) == (
+        sum(item["verdict"] == "correct" for item in counted), len(counted))
 
 
 def test_no_python_warning_reaches_the_user(tmp_path):

@@ -728,7 +728,7 @@ def check_gradescope_schema(results: dict) -> None:
 def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_transcripts):
     sam = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
     result = tutor(tmp_path, "grade", student_transcripts["sam"], student_transcripts["amy"],
-                   "--csv", tmp_path / "out" / "grades.csv", "--gradescope", tmp_path / "out" / "results.json")
+                   "--csv", tmp_path / "out" / "grades.csv", "--gradescope", tmp_path / "out" / "gradescope")
     no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "EDITED" not in result.stdout
@@ -740,14 +740,17 @@ def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_trans
 
     rows = read_csv(tmp_path / "out" / "grades.csv")
     assert [row["learner"] for row in rows] == ["sam", "amy"]
-    assert list(rows[0]) == ["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file"]
+    assert list(rows[0]) == ["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"]
     assert float(rows[0]["points"]) == points and rows[0]["max"] == str(STEPS_001)
-    assert all(row["tampered"] == "no" and row["exercise"] == SEED_001 for row in rows)
+    assert all(row["tampered"] == "no" and row["exercise"] == SEED_001 and row["counted"] == "yes" for row in rows)
 
-    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    # one results.json per learner, as Gradescope expects one per submission
+    folders = sorted(path.parent.name for path in (tmp_path / "out" / "gradescope").glob("*/results.json"))
+    assert folders == ["amy", "sam"]
+    results = json.loads((tmp_path / "out" / "gradescope" / "sam" / "results.json").read_text(encoding="utf-8"))
     check_gradescope_schema(results)
-    assert len(results["tests"]) == 2 * STEPS_001  # one test per graded quantity
-    assert results["score"] == pytest.approx(points + STEPS_001)
+    assert len(results["tests"]) == STEPS_001  # one test per graded quantity
+    assert results["score"] == pytest.approx(points)
     names = [test["name"] for test in results["tests"]]
     assert f"{SEED_001}: yhat" in names
     yhat = next(test for test in results["tests"] if test["name"] == f"{SEED_001}: yhat")
@@ -771,7 +774,7 @@ def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
     item["verdict"] = "correct"
     tampered = write_json(tmp_path / "sam-edited.json", data)
     result = tutor(tmp_path, "grade", student_transcripts["amy"], tampered, "--csv", tmp_path / "g.csv",
-                   "--gradescope", tmp_path / "results.json")
+                   "--gradescope", tmp_path / "gradescope")
     no_traceback(result)
     assert result.returncode == 1
     assert "EDITED" in result.stdout
@@ -779,12 +782,16 @@ def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
     rows = {row["learner"]: row for row in read_csv(tmp_path / "g.csv")}
     assert rows["sam"]["tampered"] == "yes" and rows["amy"]["tampered"] == "no"
     assert float(rows["sam"]["points"]) == data["score"]["points"]  # the re-graded score, not a stored one
-    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    check_gradescope_schema(results)
-    integrity = [test for test in results["tests"] if test["name"].endswith("transcript integrity")]
+    results = {learner: json.loads((tmp_path / "gradescope" / learner / "results.json").read_text(encoding="utf-8"))
+               for learner in ("amy", "sam")}
+    for each in results.values():
+        check_gradescope_schema(each)
+    integrity = [test for test in results["sam"]["tests"] if test["name"].endswith("transcript integrity")]
     assert len(integrity) == 1 and "value.L: stored verdict 'correct'" in integrity[0]["output"]
-    value_l = [test for test in results["tests"] if test["name"] == f"{SEED_001}: L"]
-    assert [test["score"] for test in value_l] == [1.0, 0.0]  # amy right; sam's edit earns nothing
+    assert not any(test["name"].endswith("transcript integrity") for test in results["amy"]["tests"])
+    value_l = [test["score"] for learner in ("amy", "sam") for test in results[learner]["tests"]
+               if test["name"] == f"{SEED_001}: L"]
+    assert value_l == [1.0, 0.0]  # amy right; sam's edit earns nothing
 
 
 def test_grade_reports_a_score_edited_by_hand(tmp_path, student_transcripts):

@@ -15,13 +15,17 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.loader import suggestion
 from ..exercise.toml_lines import key_lines
 from ..engine.graph import Solution
-from ..grading import KINDS, Quantity, asked_quantities, exists
+from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
+
+if TYPE_CHECKING:
+    from ..session import Session
 
 MAX_ANSWERS_BYTES = 1_000_000
 
@@ -92,3 +96,39 @@ def _nearest(solution: Solution, quantity: Quantity) -> str:
     everything = [str(item) for item in asked_quantities(solution)]
     everything += [f"grad.{name}" for name in solution.graph.names] + [f"value.{name}" for name in solution.graph.nodes]
     return suggestion(str(quantity), dict.fromkeys(everything))
+
+
+@dataclass(frozen=True)
+class TypedAnswers:
+    session: Session  # the answers to asked steps, typed in; an exam is submitted
+    verdicts: list[Verdict]  # every answer in the file's order; an exam's as graded at submission
+    asked: list[bool]  # for each: a step of the exercise (counted), or a quantity it does not ask (never counted)
+
+    def of(self, asked: bool) -> list[Verdict]:
+        return [verdict for verdict, counted in zip(self.verdicts, self.asked) if counted == asked]
+
+
+def type_answers(solution: Solution, answers: list[TypedAnswer], mode: str) -> TypedAnswers:
+    """The answers typed into a fresh session of ``mode``, one try each, in the file's order, through the
+    session's one checker, so error carried forward works as in a session; an exam is submitted at the
+    end and earns partial credit as an exam does. `tutor grade` replays the same session from its transcript.
+    An answer to a quantity the exercise does not ask is checked on its own checker, so it cannot change
+    how the asked ones are graded."""
+    from ..session import Session  # loaded only when answers are graded
+
+    session = Session(solution.exercise, mode=mode)
+    positions = {step.quantity: index for index, step in enumerate(session.steps)}
+    aside = Checker(solution)
+    verdicts = []
+    for answer in answers:
+        if answer.quantity in positions:
+            session.go_to(positions[answer.quantity])
+            verdicts.append(session.answer(answer.text))
+        else:
+            verdicts.append(aside.check(answer.quantity, answer.text))
+    asked = [answer.quantity in positions for answer in answers]
+    if mode == "exam":
+        graded = {item.step.quantity: item.verdict for item in session.submit() if item.verdict is not None}
+        verdicts = [graded.get(verdict.quantity, verdict) if counted else verdict  # an unreadable one stays as read
+                    for verdict, counted in zip(verdicts, asked)]
+    return TypedAnswers(session, verdicts, asked)

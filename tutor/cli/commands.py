@@ -10,6 +10,7 @@ import sys
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..engine import solve
 from ..engine.formatting import format_value, to_nested_list
@@ -19,7 +20,8 @@ from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names
 from ..exercise.model import Exercise
 from ..grading import Checker, asked_quantities
 from ..grading.explain import chain_rule, forward_rule
-from .answers import read_answers_file
+from .answers import read_answers_file, type_answers
+from .tally import Tally
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 class _Console(Console):
@@ -209,68 +211,67 @@ def command_solve(arguments: argparse.Namespace) -> int:
 # -- tutor check --------------------------------------------------------------------------------
 
 def command_check(arguments: argparse.Namespace) -> int:
+    from ..session.transcript import build_transcript, write_transcript  # loaded only by check
+
     solution = solve(resolve_exercise(arguments.exercise))
     answers = read_answers_file(arguments.answers, solution)
     if not answers:
         raise ExerciseFileError([Problem(arguments.answers, None, "the answers file has no answers: add a [value] "
                                                                   "or [grad] table")])
-    # With --transcript the answers are typed into a session, one try each, in the file's order;
-    # either way one checker grades them all, so error carried forward works as in a session.
-    session = None
+    typed = type_answers(solution, answers, arguments.mode)
+    transcript = build_transcript(typed.session, arguments.learner)
+    transcript["origin"] = f"tutor check {arguments.answers}"
     if arguments.transcript:
-        from ..session import Session  # only --transcript needs a session
-
-        session = Session(solution.exercise)
-    checker = session.checker if session is not None else Checker(solution)
-    positions = {step.quantity: index for index, step in enumerate(session.steps)} if session is not None else {}
-    verdicts = []
-    for answer in answers:
-        if answer.quantity in positions:
-            session.go_to(positions[answer.quantity])
-            verdicts.append(session.answer(answer.text))
-        else:
-            verdicts.append(checker.check(answer.quantity, answer.text))
-    if session is not None:
-        from ..session.transcript import build_transcript, write_transcript
-
-        transcript = build_transcript(session, arguments.learner)
-        transcript["origin"] = f"tutor check {arguments.answers}"
         form = {".md": "md", ".html": "html", ".htm": "html"}.get(arguments.transcript.suffix.lower(), "json")
         write_transcript(transcript, solution, form, arguments.transcript)
-    correct = sum(verdict.correct for verdict in verdicts)
+    tally = Tally.of(transcript)
+    credits = {item["quantity"]: item["credit"] for item in transcript["items"]}
     if arguments.json:
         _print_json({
             "exercise": solution.exercise.name,
-            "score": {"correct": correct, "total": len(verdicts)},
-            "items": [{
-                "quantity": str(verdict.quantity),
-                "answer": verdict.answer,
-                "read_as": verdict.read_as,
-                "verdict": verdict.verdict,
-                "readable": verdict.readable,
-                "carried_forward": verdict.carried_forward,
-                "diagnosis": verdict.diagnosis,
-                "expected": expected_text(solution, verdict) if verdict.quantity.kind == "formula"
-                else to_nested_list(verdict.expected),
-                "message": verdict.message,
-                "notes": list(verdict.notes),
-            } for verdict in verdicts],
+            "mode": arguments.mode,
+            "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
+            "items": [{**_verdict_json(solution, verdict), "asked": asked,
+                       "credit": credits[str(verdict.quantity)] if asked else 0}
+                      for verdict, asked in zip(typed.verdicts, typed.asked)],
         })
     else:
-        table = Table(title=f"{solution.exercise.title}: your answers", title_justify="left")
-        for column in ("quantity", "your answer", "verdict", "right value", "message"):
-            table.add_column(column)
-        for verdict in verdicts:
-            mark = "[green]✓ correct[/]" if verdict.correct else "[red]✗ wrong[/]"
-            message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
-            right = (expected_text(solution, verdict) if verdict.quantity.kind == "formula"
-                     else format_value(verdict.expected))
-            table.add_row(verdict.quantity.label(solution.output), verdict.answer, mark, right, message)
-        console.print(table)
-        console.print(f"Score: [bold]{correct}/{len(verdicts)}[/] correct.")
+        console.print(_verdict_table(solution, f"{solution.exercise.title}: your answers", typed.of(asked=True)))
+        if not all(typed.asked):
+            console.print(_verdict_table(solution, "Not asked by this exercise (not counted)", typed.of(asked=False)))
+        console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
-            console.print(f"Transcript written to {arguments.transcript}")
-    return EXIT_OK if correct == len(verdicts) else EXIT_WRONG
+            console.print(f"Transcript written to {arguments.transcript}", markup=False)
+    return EXIT_OK if tally.complete else EXIT_WRONG
+
+
+def _verdict_json(solution: Solution, verdict) -> dict:
+    return {
+        "quantity": str(verdict.quantity),
+        "answer": verdict.answer,
+        "read_as": verdict.read_as,
+        "verdict": verdict.verdict,
+        "readable": verdict.readable,
+        "carried_forward": verdict.carried_forward,
+        "diagnosis": verdict.diagnosis,
+        "expected": expected_text(solution, verdict) if verdict.quantity.kind == "formula"
+        else to_nested_list(verdict.expected),
+        "message": verdict.message,
+        "notes": list(verdict.notes),
+    }
+
+
+def _verdict_table(solution: Solution, title: str, verdicts: list) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("quantity", "your answer", "verdict", "right value", "message"):
+        table.add_column(column)
+    for verdict in verdicts:
+        mark = Text("✓ correct", style="green") if verdict.correct else Text("✗ wrong", style="red")
+        message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
+        right = (expected_text(solution, verdict) if verdict.quantity.kind == "formula"
+                 else format_value(verdict.expected))
+        table.add_row(verdict.quantity.label(solution.output), Text(verdict.answer), mark, right, Text(message))
+    return table
 
 
 def expected_text(solution: Solution, verdict) -> str:

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--transcript", type=Path, metavar="FILE",
                        help="also write a JSON transcript (.md or .html by the file's extension)")
     check.add_argument("--learner", help="the learner's name in the transcript")
+    check.add_argument("--mode", choices=("practice", "exam"), default="practice",
+                       help="score as practice (one try each, default) or as an exam (partial credit per element)")
 
     sessions = commands.add_parser("sessions", help="the saved sessions (practice and exams)")
     sessions.add_argument("--json", action="store_true", help="print JSON for tools")
@@ -73,8 +75,29 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="re-grade transcripts and collect the results (for teachers)")
     grade.add_argument("transcripts", metavar="TRANSCRIPT", nargs="+", type=Path, help="JSON transcripts")
     grade.add_argument("--csv", type=Path, metavar="FILE", help="write a table of results as CSV")
-    grade.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
+    grade.add_argument("--gradescope", type=Path, metavar="PATH",
+                       help="write Gradescope's results.json: PATH for one learner, "
+                            "PATH/LEARNER/results.json for several")
     grade.add_argument("--json", action="store_true", help="print JSON for tools")
+    grade.add_argument("--exercises", type=Path, metavar="DIR", action="append",
+                       help="grade against the teacher's exercises in DIR (by fingerprint, else name); repeatable")
+    grade.add_argument("--exercise", type=Path, metavar="FILE", action="append",
+                       help="grade against this teacher's exercise file; repeatable")
+    grade.add_argument("--best", action="store_true",
+                       help="a learner's repeated transcripts of an exercise: count the best (default: the latest)")
+
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder archive for exercises")
+    gradescope.add_argument("exercises", metavar="EXERCISE", nargs="+")
+    gradescope.add_argument("-o", "--output", type=Path, metavar="FILE", default=Path("autograder.zip"),
+                            help="the archive to write (default autograder.zip)")
+    gradescope.add_argument("--mode", choices=("practice", "exam"), default="practice",
+                            help="how a submitted answers file is scored (transcripts keep their own mode)")
+    gradescope.add_argument("--best", action="store_true",
+                            help="of several transcripts of an exercise submitted, count the best (default: latest)")
+    gradescope.add_argument("--package", type=Path, metavar="FILE",
+                            help="bundle this wheel or sdist of backprop-tutor and install it (default: from PyPI)")
+    gradescope.add_argument("--requirement", metavar="SPEC",
+                            help="what pip installs from PyPI (default: backprop-tutor==this version)")
 
     train = commands.add_parser("train", help="run gradient descent on an exercise and print the loss after every step")
     train.add_argument("exercise", metavar="EXERCISE")
@@ -140,6 +163,8 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         from . import training as module
     elif arguments.command == "generate":
         from . import generating as module
+    elif arguments.command == "gradescope":
+        from . import gradescope as module
     else:
         from . import commands as module
     handler = getattr(module, f"command_{arguments.command}")

@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
 from ..session import ProgressStore, Session, SessionError
-from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION
+from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
 from ..session.transcript import TRANSCRIPT_FORMAT, TranscriptError, build_transcript, check_transcript, regrade, write_transcript
 from .commands import console
+from .gradescope import write_gradescope
+from .tally import Tally
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 
@@ -59,11 +62,12 @@ def command_sessions(arguments: argparse.Namespace) -> int:
 
 
 def session_from(reference: str, mode: str | None = None) -> Session:
-    """A saved session, from its progress file or from the exercise's name (the latest one, of ``mode``
-    when given)."""
+    """A saved session, from its progress file, from the exercise's file (a teacher's own exercise,
+    from any folder) or from the exercise's name; the latest one, of ``mode`` when given."""
     store = ProgressStore()
     path = Path(reference)
     candidates = saved_sessions(store)
+    exercise = None
     if path.suffix == ".json" and path.exists():
         matches = [(found, data) for found, data in candidates if found.resolve() == path.resolve()]
         if not matches:
@@ -73,8 +77,14 @@ def session_from(reference: str, mode: str | None = None) -> Session:
                 raise ExerciseFileError([Problem(path, None, "is not a saved session")]) from None
             matches = [(path, data)]
     else:
-        matches = [(found, data) for found, data in candidates if data.get("exercise") == reference
-                   and mode in (None, data.get("mode"))]
+        if path.suffix == ".toml" or path.is_file():  # the exercise file itself: its sessions, by content or name
+            exercise = load_exercise(path)
+            fingerprint = exercise_fingerprint(path)
+            matches = [(found, data) for found, data in candidates
+                       if data.get("exercise_fingerprint") == fingerprint or data.get("exercise") == exercise.name]
+        else:
+            matches = [(found, data) for found, data in candidates if data.get("exercise") == reference]
+        matches = [(found, data) for found, data in matches if mode in (None, data.get("mode"))]
         if not matches:
             kind = f"{mode} session" if mode else "session"
             raise ExerciseFileError([Problem(None, None, f"no saved {kind} for '{reference}': `tutor sessions` "
@@ -84,19 +94,30 @@ def session_from(reference: str, mode: str | None = None) -> Session:
         transcript = isinstance(data, dict) and data.get("format") == TRANSCRIPT_FORMAT
         hint = " (it is a transcript: `tutor grade` reads those)" if transcript else ""
         raise ExerciseFileError([Problem(found, None, f"is not a saved session{hint}; `tutor sessions` lists them")])
-    exercise_path = data.get("exercise_path")
-    if exercise_path and Path(exercise_path).exists():
-        exercise = load_exercise(Path(exercise_path))
-    else:
-        exercise = resolve_exercise(str(data.get("exercise")))
     if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
-        raise ExerciseFileError([Problem(found, None, "was written by a newer version of backprop-tutor: please upgrade")])
+        raise ExerciseFileError([Problem(found, None, "was written by a newer version of backprop-tutor: "
+                                                      "please upgrade")])
+    if exercise is None:
+        exercise = _saved_exercise(data)
     session = Session(exercise, mode=data.get("mode", "practice"))
     try:
         session.replay(data.get("events", []))
     except (KeyError, TypeError, ValueError, SessionError):
         raise ExerciseFileError([Problem(found, None, "is damaged: its events do not fit the exercise")]) from None
     return session
+
+
+def _saved_exercise(data: dict):
+    """The exercise a progress file was saved from: its file, else the catalog exercise of its name."""
+    exercise_path = data.get("exercise_path")
+    if exercise_path and Path(exercise_path).exists():
+        return load_exercise(Path(exercise_path))
+    name = str(data.get("exercise"))
+    if name in catalog_names():
+        return resolve_exercise(name)
+    raise ExerciseFileError([Problem(None, None, f"the exercise file of the session '{name}' ({exercise_path}) is "
+                                                 f"not found from this folder: give its path, `tutor export "
+                                                 f"PATH/{name}.toml`")])
 
 
 def command_export(arguments: argparse.Namespace) -> int:
@@ -106,97 +127,131 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.output is None:
         print(text)
     else:
-        console.print(f"Wrote {arguments.output}")
+        console.print(f"Wrote {arguments.output}", markup=False)
     return EXIT_OK
 
 
-def _exercise_for(transcript: dict):
-    info = transcript["exercise"]
-    path = info.get("path")
-    if path and Path(path).exists():
-        return load_exercise(Path(path))
-    name = info.get("name")
-    if name in catalog_names():
-        return resolve_exercise(name)
-    raise TranscriptError(f"the exercise '{name}' cannot be found (looked for {path} and in the catalog)")
+class TeacherExercises:
+    """The teacher's copies of the exercises (`tutor grade --exercises DIR --exercise FILE`): a transcript is
+    graded against the copy with its fingerprint, else the one with its name; without copies, against the
+    file at the transcript's path, else the catalog. The exercise a transcript carries is never used."""
+
+    def __init__(self, folders: list[Path], files: list[Path]):
+        paths = list(files)
+        for folder in folders:
+            if not folder.is_dir():
+                raise ExerciseFileError([Problem(folder, None, "is not a folder of exercises")])
+            paths += sorted(folder.glob("*.toml"))
+        self.given = bool(folders or files)
+        self.exercises = [load_exercise(path) for path in paths]
+        self.fingerprints = {exercise_fingerprint(exercise.path): exercise for exercise in self.exercises}
+
+    def find(self, transcript: dict):
+        info = transcript["exercise"]
+        name, path = info.get("name"), info.get("path")
+        if self.given:
+            by_fingerprint = self.fingerprints.get(info.get("fingerprint") or None)
+            if by_fingerprint is not None:
+                return by_fingerprint
+            named = [exercise for exercise in self.exercises if exercise.name == name]
+            if named:
+                return named[0]
+        elif path and Path(path).exists():
+            return load_exercise(Path(path))
+        if name in catalog_names():
+            return resolve_exercise(name)
+        where = "among the exercises given" if self.given else f"at {path}"
+        raise TranscriptError(f"the exercise '{name}' cannot be found ({where} or in the catalog); "
+                              "give the teacher's copy with --exercises DIR or --exercise FILE")
+
+
+def grade_file(path: Path, exercises: TeacherExercises) -> dict:
+    """One transcript, re-graded from its typed answers; raises TranscriptError, OSError or
+    ExerciseFileError with the reason."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg}); "
+                              "it may have been cut short") from None
+    transcript = check_transcript(raw)
+    fresh, differences = regrade(transcript, exercises.find(transcript))
+    last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
+    return result_of(fresh, differences, str(path), last_activity)
+
+
+def result_of(fresh: dict, differences: list[str], file: str, last_activity: float) -> dict:
+    """A re-graded transcript as one row of results (the --json, CSV and Gradescope output)."""
+    tally = Tally.of(fresh)
+    return {"file": file, "learner": fresh["learner"], "exercise": fresh["exercise"]["name"],
+            "mode": fresh["mode"], "points": fresh["score"]["points"], "max": fresh["score"]["max"],
+            "percent": fresh["score"]["percent"], "tampered": bool(differences), "differences": differences,
+            "answered": tally.answered, "answered_right": tally.answered_right, "line": tally.line(),
+            "last_activity": last_activity, "items": fresh["items"]}
+
+
+def mark_counted(results: list[dict], best: bool = False) -> None:
+    """A learner's repeated submissions of one exercise count once: the latest (or, with ``best``, the
+    highest score, the latest of equals); never a sum."""
+    kept: dict[tuple, tuple] = {}  # (learner, exercise) -> (rank, result)
+    for result in results:
+        key = (result["learner"], result["exercise"])
+        rank = (result["points"], result["last_activity"]) if best else (result["last_activity"],)
+        current = kept.get(key)
+        if current is None or rank >= current[0]:
+            kept[key] = (rank, result)
+    counted = {id(result) for _, result in kept.values()}
+    for result in results:
+        result["counted"] = id(result) in counted
 
 
 def command_grade(arguments: argparse.Namespace) -> int:
+    exercises = TeacherExercises(arguments.exercises or [], arguments.exercise or [])
     results = []
     problems = []
     for path in arguments.transcripts:
         try:
-            try:
-                raw = json.loads(Path(path).read_text(encoding="utf-8"))
-            except json.JSONDecodeError as error:
-                raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg}); "
-                                      "it may have been cut short") from None
-            transcript = check_transcript(raw)
-            fresh, differences = regrade(transcript, _exercise_for(transcript))
+            results.append(grade_file(path, exercises))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{path}: cannot be read: {error}")
-            continue
-        except ValueError as error:  # JSON errors and TranscriptError
+        except (ValueError, ExerciseFileError) as error:  # JSON errors and TranscriptError
             problems.append(f"{path}: {error}")
-            continue
-        except ExerciseFileError as error:
-            problems.append(f"{path}: {error}")
-            continue
-        results.append({"file": str(path), "learner": fresh["learner"], "exercise": fresh["exercise"]["name"],
-                        "mode": fresh["mode"], "points": fresh["score"]["points"], "max": fresh["score"]["max"],
-                        "percent": fresh["score"]["percent"], "tampered": bool(differences),
-                        "differences": differences, "items": fresh["items"]})
+    mark_counted(results, arguments.best)
+    counted = [result for result in results if result["counted"]]
     if arguments.csv:
         arguments.csv.parent.mkdir(parents=True, exist_ok=True)
         with open(arguments.csv, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file"])
+            writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"])
             for result in results:
                 writer.writerow([result["learner"], result["exercise"], result["mode"], result["points"],
                                  result["max"], result["percent"], "yes" if result["tampered"] else "no",
-                                 result["file"]])
-    if arguments.gradescope:
-        arguments.gradescope.parent.mkdir(parents=True, exist_ok=True)
-        arguments.gradescope.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
+                                 result["file"], "yes" if result["counted"] else "no"])
+    written = write_gradescope(counted, arguments.gradescope) if arguments.gradescope else []
     if arguments.json:
         print(json.dumps({"results": results, "problems": problems}, indent=2))
     else:
         table = Table(title="Re-graded transcripts", title_justify="left")
-        for column in ("learner", "exercise", "mode", "score", "check"):
+        for column in ("learner", "exercise", "mode", "score", "answered", "check"):
             table.add_column(column)
         for result in results:
-            check = "[red]EDITED: " + "; ".join(result["differences"][:3]) + "[/]" if result["tampered"] else "ok"
-            table.add_row(result["learner"], result["exercise"], result["mode"],
-                          f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)", check)
+            check = (Text("EDITED: " + "; ".join(result["differences"][:3]), style="red") if result["tampered"]
+                     else Text("ok"))
+            if not result["counted"]:
+                check.append(" (not counted: " + ("a better" if arguments.best else "a later") + " one is)")
+            table.add_row(Text(result["learner"]), Text(result["exercise"]), result["mode"],
+                          f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)", result["line"], check)
         console.print(table)
-        for learner in sorted({result["learner"] for result in results}):
-            mine = [result for result in results if result["learner"] == learner]
-            console.print(f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} points "
-                          f"over {len(mine)} exercise(s)")
-        for exercise in sorted({result["exercise"] for result in results}):
-            theirs = [result["percent"] for result in results if result["exercise"] == exercise]
-            console.print(f"{exercise}: mean {sum(theirs) / len(theirs):.0f}% over {len(theirs)} transcript(s)")
+        for learner in sorted({result["learner"] for result in counted}):
+            mine = [result for result in counted if result["learner"] == learner]
+            console.print(Text(f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} "
+                               f"points over {len(mine)} exercise(s)"))
+        for exercise in sorted({result["exercise"] for result in counted}):
+            theirs = [result["percent"] for result in counted if result["exercise"] == exercise]
+            console.print(Text(f"{exercise}: mean {sum(theirs) / len(theirs):.0f}% over {len(theirs)} transcript(s)"))
+        for path in written:
+            console.print(Text(f"Wrote {path}"))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems and not results:
         return EXIT_UNUSABLE
     return EXIT_WRONG if any(result["tampered"] for result in results) or problems else EXIT_OK
-
-
-def gradescope_results(results: list[dict]) -> dict:
-    """Gradescope's autograder results.json: one test per graded quantity."""
-    tests = []
-    for result in results:
-        for item in result["items"]:
-            tests.append({
-                "name": f"{result['exercise']}: {item['label']}",
-                "score": item["credit"],
-                "max_score": 1,
-                "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
-                "visibility": "visible",
-            })
-        if result["tampered"]:
-            tests.append({"name": f"{result['exercise']}: transcript integrity", "score": 0, "max_score": 0,
-                          "output": "The transcript was edited: " + "; ".join(result["differences"])})
-    return {"score": round(sum(test["score"] for test in tests), 4), "tests": tests,
-            "output": f"Re-graded from {len(results)} transcript(s) by backprop-tutor."}

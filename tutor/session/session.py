@@ -333,7 +333,7 @@ class Session:
             "version": PROGRESS_VERSION,
             "exercise": self.exercise.name,
             "title": self.exercise.title,
-            "exercise_path": str(self.exercise.path) if self.exercise.path else None,
+            "exercise_path": str(self.exercise.path.resolve()) if self.exercise.path else None,  # from any folder
             "exercise_fingerprint": self.fingerprint,
             "mode": self.mode,
             "steps": len(self.steps),

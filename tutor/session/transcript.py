@@ -85,7 +85,7 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
         "exercise": {
             "name": exercise.name,
             "title": exercise.title,
-            "path": str(exercise.path) if exercise.path else None,
+            "path": str(exercise.path.resolve()) if exercise.path else None,  # re-gradable from any folder
             "fingerprint": session.fingerprint,
             "source": exercise.source,
         },

@@ -1,0 +1,237 @@
+"""Gradescope, as Gradescope works: one results.json per submission, written by an autograder that runs
+once per student (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+
+- `tutor gradescope EXERCISE... -o autograder.zip` builds the autograder archive: ``setup.sh`` installs
+  backprop-tutor (from PyPI, or a wheel or sdist bundled in the archive), ``run_autograder`` runs
+  ``python -m tutor.cli.gradescope``, which grades the transcripts and answers files of the submission
+  against the bundled exercises and writes ``results/results.json``.
+- `tutor grade ... --gradescope PATH` writes PATH as the results.json of one learner, or
+  PATH/LEARNER/results.json for each of several.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+import sys
+import zipfile
+from pathlib import Path
+
+from .. import __version__
+from ..exercise import ExerciseFileError, Problem
+
+CONFIG_NAME = "tutor-autograder.json"
+PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
+
+
+# -- results.json ---------------------------------------------------------------------------------
+
+def gradescope_results(results: list[dict], notes: list[str] = ()) -> dict:
+    """Gradescope's results.json for one learner: one test per step, worth 1, scored with its credit."""
+    tests = []
+    for result in results:
+        for item in result["items"]:
+            tests.append({
+                "name": f"{result['exercise']}: {item['label']}",
+                "score": item["credit"],
+                "max_score": 1,
+                "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
+                "visibility": "visible",
+            })
+        if result["tampered"]:
+            tests.append({"name": f"{result['exercise']}: transcript integrity", "score": 0, "max_score": 0,
+                          "output": "The transcript was edited: " + "; ".join(result["differences"]),
+                          "visibility": "visible"})
+    lines = [f"{result['exercise']}: {result['line']}" for result in results]
+    return {"score": round(sum(test["score"] for test in tests), 4), "tests": tests,
+            "output": "\n".join([*lines, *notes, "Re-graded from the typed answers by backprop-tutor."])}
+
+
+def folder_name(learner: str) -> str:
+    """A learner's name as one safe folder name: no separators, no '..', nothing hidden."""
+    return re.sub(r"[^\w@+-]+", "_", learner).strip("_") or "learner"
+
+
+def write_gradescope(results: list[dict], path: Path) -> list[Path]:
+    """One learner: PATH is their results.json. Several: PATH/LEARNER/results.json each, never one file
+    for several learners. Returns the files written."""
+    learners = list(dict.fromkeys(result["learner"] for result in results))
+    if not learners:
+        return []
+    if len(learners) == 1:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
+        return [path]
+    if path.is_file():
+        raise ExerciseFileError([Problem(path, None, f"is a file, and there are {len(learners)} learners: give a "
+                                                     "folder for --gradescope, each learner gets FOLDER/LEARNER/"
+                                                     "results.json")])
+    folders: dict[str, str] = {}
+    written = []
+    for learner in learners:
+        folder = folder_name(learner)
+        while folder in folders.values():  # two names that read the same as folders
+            folder += "_"
+        folders[learner] = folder
+        target = path / folder / "results.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mine = [result for result in results if result["learner"] == learner]
+        target.write_text(json.dumps(gradescope_results(mine), indent=2), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+# -- tutor gradescope: the autograder archive -------------------------------------------------------
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, when it builds the autograder image: it installs backprop-tutor
+# (Python 3.11 or later) into its own virtual environment. Only package registries are used.
+set -euo pipefail
+cd "$(dirname "$0")"
+if python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    PYTHON=python3
+else
+    PYTHON=python3.11
+fi
+apt-get update
+apt-get install -y "$PYTHON" "$PYTHON-venv"
+"$PYTHON" -m venv /autograder/tutor-venv
+/autograder/tutor-venv/bin/python -m pip install --upgrade pip
+/autograder/tutor-venv/bin/python -m pip install {package}
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this once per submission: the transcripts (.json) and answers files (.toml) in the
+# submission are graded against the exercises bundled with this autograder, into results/results.json.
+# AUTOGRADER_ROOT (default /autograder) and TUTOR_PYTHON move it elsewhere, e.g. for a test.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+exec "${TUTOR_PYTHON:-$ROOT/tutor-venv/bin/python}" -m tutor.cli.gradescope \\
+    --source "$ROOT/source" --submission "$ROOT/submission" --results "$ROOT/results"
+"""
+
+
+def command_gradescope(arguments: argparse.Namespace) -> int:
+    from ..engine import solve
+    from ..exercise import resolve_exercise
+    from ..grading import asked_quantities
+    from .commands import console
+
+    exercises = [resolve_exercise(reference) for reference in arguments.exercises]
+    for exercise in exercises:
+        asked_quantities(solve(exercise))  # an exercise that cannot be worked is refused now, not at grading
+    names = [exercise.name for exercise in exercises]
+    if len(set(names)) != len(names):
+        raise ExerciseFileError([Problem(None, None, "two exercises have the same name: "
+                                                     + ", ".join(sorted({n for n in names if names.count(n) > 1})))])
+    package = arguments.package
+    if package is not None and not (package.is_file() and package.name.endswith(PACKAGE_SUFFIXES)):
+        raise ExerciseFileError([Problem(package, None, "is not a wheel or sdist file (.whl, .tar.gz or .zip): "
+                                                        "build one with `python -m build`")])
+    install = (f"./{package.name}" if package is not None
+               else arguments.requirement or f"backprop-tutor=={__version__}")
+    config = {"exercises": names, "mode": arguments.mode, "keep": "best" if arguments.best else "latest"}
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(arguments.output, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "setup.sh", SETUP_SH.replace("{package}", shlex.quote(install)), executable=True)
+        _add(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
+        _add(archive, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
+        for exercise in exercises:
+            archive.writestr(f"exercises/{exercise.name}.toml", exercise.path.read_bytes())
+        if package is not None:
+            archive.write(package, package.name)
+    console.print(f"Wrote {arguments.output}: {len(exercises)} exercise(s), installing {install}. Upload it as the "
+                  "assignment's autograder (Configure Autograder, zip file upload).", markup=False)
+    return 0
+
+
+def _add(archive: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (0o100755 if executable else 0o100644) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, text)
+
+
+# -- run_autograder ----------------------------------------------------------------------------------
+
+def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict:
+    """Grade one submission against the bundled exercises; write and return its results.json."""
+    from ..engine import solve
+    from ..session import Session
+    from ..session.transcript import build_transcript
+    from .answers import read_answers_file, type_answers
+    from .transcripts import TeacherExercises, grade_file, mark_counted, result_of
+
+    config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
+    bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
+    teacher = TeacherExercises([], bundled)
+    results, notes = [], []
+    files = sorted(path for path in submission.rglob("*") if path.is_file() and path.suffix in (".json", ".toml"))
+    for path in files:
+        shown = path.relative_to(submission)
+        try:
+            if path.suffix == ".json":
+                results.append({**grade_file(path, teacher), "file": str(shown)})
+                continue
+            exercise = _exercise_for_answers(path, teacher.exercises)
+            if exercise is None:
+                notes.append(f"{shown}: cannot tell which exercise it answers: name it after one "
+                             f"({', '.join(config['exercises'])}), e.g. {config['exercises'][0]}.toml")
+                continue
+            solution = solve(exercise)
+            typed = type_answers(solution, read_answers_file(path, solution), config["mode"])
+            notes += [f"{shown}: {verdict.quantity} is not asked by {exercise.name}: not counted"
+                      for verdict in typed.of(asked=False)]
+            results.append(result_of(build_transcript(typed.session), [], str(shown), path.stat().st_mtime))
+        except (OSError, UnicodeDecodeError) as error:
+            notes.append(f"{shown}: cannot be read: {error}")
+        except (ValueError, ExerciseFileError) as error:
+            notes.append(f"{shown}: {error}")
+    for result in results:
+        if result["exercise"] not in config["exercises"]:
+            notes.append(f"{result['file']}: {result['exercise']} is not an exercise of this assignment: not counted")
+    results = [result for result in results if result["exercise"] in config["exercises"]]
+    for result in results:  # one submission is one student's, whatever names the files carry
+        result["learner"] = "submission"
+    mark_counted(results, config["keep"] == "best")
+    counted = [result for result in results if result["counted"]]
+    if len(counted) < len(results):
+        notes.append(f"{len(results) - len(counted)} other submission(s) of the same exercise not counted "
+                     f"(the {config['keep']} one is)")
+    submitted = {result["exercise"] for result in counted}
+    for exercise in teacher.exercises:  # an exercise with nothing submitted scores 0 of its steps
+        if exercise.name not in submitted:
+            empty = Session(exercise, mode=config["mode"])
+            counted.append(result_of(build_transcript(empty), [], "(nothing submitted)", 0.0))
+            notes.append(f"{exercise.name}: nothing submitted")
+    data = gradescope_results(counted, notes)
+    results_folder.mkdir(parents=True, exist_ok=True)
+    (results_folder / "results.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return data
+
+
+def _exercise_for_answers(path: Path, exercises: list):
+    """An answers file answers the exercise it is named after (NAME.toml, NAME.anything.toml), or the
+    only one bundled."""
+    for exercise in exercises:
+        if path.name == f"{exercise.name}.toml" or path.name.startswith(f"{exercise.name}."):
+            return exercise
+    return exercises[0] if len(exercises) == 1 else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tutor.cli.gradescope",
+                                     description="Grade one Gradescope submission (run by run_autograder).")
+    parser.add_argument("--source", type=Path, required=True, help="the unpacked autograder archive")
+    parser.add_argument("--submission", type=Path, required=True, help="the student's submitted files")
+    parser.add_argument("--results", type=Path, required=True, help="where results.json is written")
+    arguments = parser.parse_args(argv)
+    data = run_autograder(arguments.source, arguments.submission, arguments.results)
+    print(data["output"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
