@@ -4,9 +4,7 @@ mistakes on the catalog exercises, and never a diagnosis for a right answer."""
 from __future__ import annotations
 
 import re
-import statistics
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -475,7 +473,7 @@ def test_the_seed_answers_through_the_checker():
                         assert found is not None and found.label == wanted[(name, str(quantity))], (name, quantity)
 
 
-# -- right answers never get a diagnosis; and it is fast --------------------------------------------
+# -- right answers never get a diagnosis --------------------------------------------
 
 def catalog_steps():
     for name in catalog_names():
@@ -509,16 +507,3 @@ def _all_steps():
     if not _STEPS:
         _STEPS.extend(catalog_steps())
     return _STEPS
-
-
-def test_diagnosis_is_fast_on_the_catalog():
-    """< 20 ms a call, counting the first calls on a fresh solution (which build the candidates)."""
-    durations = []
-    for name, solution, quantity, expected in catalog_steps():
-        for wrong in (expected * 1.37 + 0.1, -expected, expected / 2):
-            start = time.perf_counter()
-            diagnose(solution, quantity, wrong, solution.exercise.tolerance)
-            durations.append(time.perf_counter() - start)
-    assert statistics.mean(durations) < 0.020
-    assert statistics.median(durations) < 0.020
-    assert max(durations) < 0.2
