@@ -36,8 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     exam = commands.add_parser("exam", parents=[theme],
                                help="work an exercise as a self-graded exam: no hints, graded at the end")
     exam.add_argument("exercise", metavar="EXERCISE")
-    exam.add_argument("--feedback", action="store_true", help="say right or wrong (never the answer) after each answer")
-    exam.add_argument("--time-limit", type=float, metavar="MINUTES", help="a countdown; the exam is submitted at zero")
+    exam.add_argument("--feedback", action=argparse.BooleanOptionalAction, default=None,
+                      help="say right or wrong (never the answer) after each answer (default: the exercise's [exam])")
+    exam.add_argument("--time-limit", type=float, metavar="MINUTES",
+                      help="a countdown; the exam is submitted at zero (default: the exercise's [exam])")
 
     listing = commands.add_parser("list", help="the built-in exercises")
     listing.add_argument("--json", action="store_true", help="print JSON for tools")
@@ -45,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="what the learner is given: inputs and graph, no answers")
     show.add_argument("exercise", metavar="EXERCISE")
     show.add_argument("--json", action="store_true", help="print JSON for tools")
+    show.add_argument("--steps", action="store_true",
+                      help="list the step names an answers file uses (value.z, grad.w1, ...), one per line")
 
     solve = commands.add_parser("solve", help="the worked solution: every value, local derivative and gradient")
     solve.add_argument("exercise", metavar="EXERCISE")
@@ -173,9 +177,9 @@ def _tutor(arguments: argparse.Namespace) -> int:
     gc.disable()
     from ..tui.app import TutorApp
 
-    minutes = getattr(arguments, "time_limit", None)
+    minutes = getattr(arguments, "time_limit", None)  # None: the exercise's [exam] settings decide
     app = TutorApp(exercise, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
-                   exam_feedback=getattr(arguments, "feedback", False), time_limit=minutes * 60 if minutes else None)
+                   exam_feedback=getattr(arguments, "feedback", None), time_limit=minutes * 60 if minutes else None)
     app.run()
     return EXIT_OK
 

@@ -190,8 +190,8 @@ def gradescope_results(results: list[dict]) -> dict:
         for item in result["items"]:
             tests.append({
                 "name": f"{result['exercise']}: {item['label']}",
-                "score": item["credit"],
-                "max_score": 1,
+                "score": round(item["credit"] * item.get("points", 1), 4),
+                "max_score": item.get("points", 1),
                 "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
                 "visibility": "visible",
             })
