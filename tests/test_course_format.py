@@ -234,3 +234,24 @@ def test_validate_warns_when_the_loss_rises_after_the_update(tmp_path, capsys):
     assert [result["ok"] for result in results] == [True, True]
     assert [len(result["warnings"]) for result in results] == [1, 0]
     assert results[0]["warnings"][0]["line"] == 13
+
+
+def test_a_derivation_only_exercise_opens_in_the_tutor_and_finishes(tmp_path):
+    from tutor.tui.screens.exercise import ExerciseScreen
+    from tutor.tui.screens.summary import SummaryScreen
+
+    exercise = load_exercise(write(tmp_path, DERIVATION))
+
+    async def scenario():
+        app = TutorApp(exercise, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            for formula in ("sigmoid(x)*(1 - sigmoid(x))", "3*x^2"):
+                app.screen.query_one("#answer").value = formula
+                await pilot.press("enter")
+                await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            assert app.screen.session.summary().score == 2
+
+    run(scenario())
