@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="grade a file of typed answers")
     check.add_argument("exercise", metavar="EXERCISE")
     check.add_argument("answers", metavar="ANSWERS", type=Path,
-                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], [after])")
+                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], [after]); "
+                            "for an assignment, a folder with one NAME.toml per exercise")
     check.add_argument("--json", action="store_true", help="print JSON for tools")
     check.add_argument("--transcript", type=Path, metavar="FILE",
                        help="also write a JSON transcript (.md or .html by the file's extension)")
@@ -79,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--csv", type=Path, metavar="FILE", help="write a table of results as CSV")
     grade.add_argument("--gradescope", type=Path, metavar="FILE", help="write Gradescope's results.json")
     grade.add_argument("--json", action="store_true", help="print JSON for tools")
+    grade.add_argument("--assignment", type=Path, metavar="FILE",
+                       help="grade an assignment: one grade per student, weighted by the exercises' points")
+    grade.add_argument("--roster", type=Path, metavar="CSV",
+                       help="with --assignment: the students (a 'learner' column); missing ones are listed")
 
     train = commands.add_parser("train", help="run gradient descent on an exercise and print the loss after every step")
     train.add_argument("exercise", metavar="EXERCISE")
@@ -138,7 +143,14 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     from ..exercise import ExerciseFileError
     if arguments.command in (None, "run", "exam"):
         return _tutor(arguments)
-    if arguments.command in ("sessions", "export", "grade"):
+    if arguments.command == "grade" and arguments.roster and not arguments.assignment:
+        parser.error("--roster goes with --assignment FILE")
+    command = f"command_{arguments.command}"
+    if _for_assignment(arguments):
+        from . import assignment as module
+
+        command += "_assignment"
+    elif arguments.command in ("sessions", "export", "grade"):
         from . import transcripts as module
     elif arguments.command == "train":
         from . import training as module
@@ -146,7 +158,7 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         from . import generating as module
     else:
         from . import commands as module
-    handler = getattr(module, f"command_{arguments.command}")
+    handler = getattr(module, command)
     try:
         return handler(arguments)
     except ExerciseFileError as error:
@@ -159,15 +171,36 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return EXIT_UNUSABLE
 
 
+def _for_assignment(arguments: argparse.Namespace) -> bool:
+    """`tutor check ASSIGNMENT FOLDER` and `tutor grade --assignment FILE` (docs/assignments.md)."""
+    from ..exercise.assignment import is_assignment
+
+    if arguments.command == "grade":
+        return arguments.assignment is not None
+    return arguments.command == "check" and is_assignment(arguments.exercise)
+
+
 def _tutor(arguments: argparse.Namespace) -> int:
     """Open the Textual tutor: the catalog, or one exercise. Textual is imported only here."""
     from ..exercise import ExerciseFileError, resolve_exercise
 
+    from ..exercise.assignment import is_assignment
+
     reference = getattr(arguments, "exercise", None)
     exercise = None
     if reference is not None:
-        try:
-            exercise = resolve_exercise(reference)  # a bad file is reported here, before the screen takes over
+        try:  # a bad file is reported here, before the screen takes over
+            if is_assignment(reference):  # its first exercise not finished yet
+                from .assignment import next_exercise
+
+                mode = "exam" if arguments.command == "exam" else "practice"
+                assignment, exercise = next_exercise(reference, mode)
+                if exercise is None:
+                    print(f"Every exercise of '{assignment.title}' is finished in {mode} mode: "
+                          "`tutor sessions` lists them.")
+                    return EXIT_OK
+            else:
+                exercise = resolve_exercise(reference)
         except ExerciseFileError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)

@@ -78,9 +78,10 @@ def read_exercise_text(path: Path) -> str:
         raise ExerciseFileError([Problem(path, line, "is not UTF-8 text")]) from None
 
 
-def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
+def parse_toml(text: str, path: Path | None) -> dict:
+    """The TOML document, or an ExerciseFileError at the line of the syntax error."""
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -89,6 +90,10 @@ def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") 
         if match:
             message += f" (column {match.group(2)})"
         raise ExerciseFileError([Problem(path, line, f"this is not valid TOML: {message}")]) from None
+
+
+def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
+    document = parse_toml(text, path)
     builder = _Builder(document, key_lines(text), path, name)
     builder.question_lines = [number for number, line in enumerate(text.splitlines(), start=1)
                               if line.strip().startswith("[[questions]]")]
@@ -500,16 +505,7 @@ class _Builder:
         for key in table:
             if key not in EXAM_KEYS:
                 self.problem(("exam", key), f"unknown field '{key}' in [exam]{suggestion(key, EXAM_KEYS)}")
-        minutes = table.get("time_limit")
-        if minutes is not None and (_finite(minutes) is None or not 0 < minutes <= MAX_EXAM_MINUTES):
-            self.problem(("exam", "time_limit"), f"'time_limit' in [exam] must be a number of minutes, more than 0 "
-                                                 f"and at most {MAX_EXAM_MINUTES:,} (a week)")
-            minutes = None
-        feedback = table.get("feedback")
-        if feedback is not None and not isinstance(feedback, bool):
-            self.problem(("exam", "feedback"), "'feedback' in [exam] must be true or false, without quotes")
-            feedback = None
-        return ExamSettings(None if minutes is None else float(minutes), feedback)
+        return exam_settings(table, "[exam]", lambda key, message: self.problem(("exam", key), message))
 
     def training(self, inputs: dict[str, InputSpec], node_names: list[str]) -> TrainingSpec | None:
         if "training" not in self.document:
@@ -625,6 +621,21 @@ class _Builder:
         if self.problems:
             return None
         return BatchSpec(tuple(parsed_samples), reduce, total, output)
+
+
+def exam_settings(table: dict, where: str, problem) -> ExamSettings:
+    """time_limit and feedback from a table ([exam], or an assignment's [[exercise]]); ``problem(key, message)``
+    reports a bad value."""
+    minutes = table.get("time_limit")
+    if minutes is not None and (_finite(minutes) is None or not 0 < minutes <= MAX_EXAM_MINUTES):
+        problem("time_limit", f"'time_limit' in {where} must be a number of minutes, more than 0 "
+                              f"and at most {MAX_EXAM_MINUTES:,} (a week)")
+        minutes = None
+    feedback = table.get("feedback")
+    if feedback is not None and not isinstance(feedback, bool):
+        problem("feedback", f"'feedback' in {where} must be true or false, without quotes")
+        feedback = None
+    return ExamSettings(None if minutes is None else float(minutes), feedback)
 
 
 class _StepNames:
