@@ -255,3 +255,14 @@ def test_a_derivation_only_exercise_opens_in_the_tutor_and_finishes(tmp_path):
             assert app.screen.session.summary().score == 2
 
     run(scenario())
+
+
+def test_validate_warns_about_points_for_steps_that_are_not_asked(tmp_path, capsys):
+    path = write(tmp_path, NEURON.format(ask='ask = ["values"]', rest='[points]\nvalue = 2\ngrad = 3\n"local.L.yhat" = 2'))
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    line = [text.strip() for text in path.read_text().splitlines()].index("[points]") + 1
+    assert out.count("warning") == 2
+    assert (f"{path}:{line}: warning: [points] gives points to steps of the kind 'grad', but the exercise does not "
+            "ask for any: see `tutor show --steps`") in out
+    assert "points to the step 'local.L.yhat'" in out and "'value'" not in out

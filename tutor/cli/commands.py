@@ -360,13 +360,23 @@ def command_validate(arguments: argparse.Namespace) -> int:
 
 
 def _warnings(solution: Solution) -> list[Problem]:
-    """What is allowed but probably a mistake: a hand-written [update] after which the loss rises."""
+    """What is allowed but probably a mistake: a hand-written [update] after which the loss rises, points for
+    steps that are not asked."""
     exercise = solution.exercise
-    if not solution.updated:
-        return []
-    before, after = float(solution.values[solution.output]), float(solution.after_values[solution.output])
-    if after <= before:
-        return []
-    return [Problem(exercise.path, exercise.update.line,
-                    f"warning: the loss {solution.output} rises after the [update] step, from {format_value(before)} "
-                    f"to {format_value(after)}: the learning rate {exercise.update.learning_rate:g} may be too large")]
+    warnings = []
+    asked = [str(quantity) for quantity in asked_quantities(solution)]
+    kinds = {name.split(".")[0] for name in asked}
+    for key in exercise.points:
+        if key not in (asked if "." in key else kinds):
+            what = "the step" if "." in key else "steps of the kind"
+            warnings.append(Problem(exercise.path, exercise.points_line,
+                                    f"warning: [points] gives points to {what} '{key}', but the exercise does not "
+                                    "ask for any: see `tutor show --steps`"))
+    if solution.updated:
+        before, after = float(solution.values[solution.output]), float(solution.after_values[solution.output])
+        if after > before:
+            warnings.append(Problem(
+                exercise.path, exercise.update.line,
+                f"warning: the loss {solution.output} rises after the [update] step, from {format_value(before)} "
+                f"to {format_value(after)}: the learning rate {exercise.update.learning_rate:g} may be too large"))
+    return warnings
