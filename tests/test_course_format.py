@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
+
 from tutor.cli.main import build_parser, main
-from tutor.exercise import load_exercise, parse_exercise, resolve_exercise
+from tutor.exercise import ExerciseFileError, load_exercise, parse_exercise, resolve_exercise
 from tutor.grading import asked_quantities
 from tutor.engine import solve
 from tutor.session import EXAM, ProgressStore, Session
@@ -54,6 +56,14 @@ def step_names(exercise) -> list[str]:
 def test_ask_can_list_single_steps_alone_or_with_groups():
     assert step_names(neuron('ask = ["grad.w", "local.yhat.z"]')) == ["local.yhat.z", "grad.w"]
     assert step_names(neuron('ask = ["values", "grad.b"]')) == ["value.z", "value.yhat", "value.L", "grad.b"]
+
+
+def test_the_gradient_of_the_output_itself_cannot_be_asked():
+    with pytest.raises(ExerciseFileError) as caught:
+        neuron('ask = ["grad.L"]')
+    assert [(problem.line, problem.message) for problem in caught.value.problems] == [
+        (4, "'ask' names the step 'grad.L': the gradient of the output with respect to itself is always 1, "
+            "so it is never asked")]
 
 
 def test_naming_one_update_step_asks_only_that_one():

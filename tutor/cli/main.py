@@ -183,7 +183,6 @@ def _for_assignment(arguments: argparse.Namespace) -> bool:
 def _tutor(arguments: argparse.Namespace) -> int:
     """Open the Textual tutor: the catalog, or one exercise. Textual is imported only here."""
     from ..exercise import ExerciseFileError, resolve_exercise
-
     from ..exercise.assignment import is_assignment
 
     reference = getattr(arguments, "exercise", None)

@@ -206,7 +206,7 @@ class _Builder:
         if batch is not None and not self.problems:
             inputs, nodes, output = _expand_batch(inputs, nodes, batch, self.line("batch"))
         if not self.problems:
-            steps = _StepNames(inputs, nodes, update, questions)
+            steps = _StepNames(inputs, nodes, output, update, questions)
             for item in ask:
                 if "." in item:
                     self.step_name_problem(("ask",), item, steps, "'ask'")
@@ -641,9 +641,10 @@ def exam_settings(table: dict, where: str, problem) -> ExamSettings:
 class _StepNames:
     """Which step names (value.z, local.z.w1, grad.w1, update.w1, after.z, formula.q1) an exercise has."""
 
-    def __init__(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], update: UpdateSpec | None,
+    def __init__(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], output: str, update: UpdateSpec | None,
                  questions: list[QuestionSpec]):
         self.inputs = list(inputs)
+        self.output = output
         self.nodes = {node.name: [name.id for name in names_in(node.expression)] for node in nodes}
         self.updated = list(update.params) if update else []
         self.questions = [question.id for question in questions]
@@ -664,6 +665,8 @@ class _StepNames:
                     "local": "a node of [graph]", "grad": "an input or node", "update": "a parameter updated by [update]",
                     "formula": "the id of a question"}[kind]
             return f"'{name}' is not {what}{suggestion(name, known)}"
+        if kind == "grad" and name == self.output:
+            return "the gradient of the output with respect to itself is always 1, so it is never asked"
         if kind == "local" and names[1] not in self.nodes[name]:
             return f"node '{name}' does not use '{names[1]}'{suggestion(names[1], self.nodes[name])}"
         return None
