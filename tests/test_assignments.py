@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import shutil
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ from tutor.cli.main import main
 from tutor.exercise import ExerciseFileError
 from tutor.exercise.assignment import is_assignment, load_assignment
 from tutor.session import ProgressStore, Session
-from tutor.session.transcript import build_transcript
+
+from tutor_testing import TMUX, TUTOR, tmux, wait_for
 
 SEEDS = Path(__file__).resolve().parent / "seed_answers"
 
@@ -221,8 +224,8 @@ def test_grade_gives_one_row_per_rostered_student_and_lists_the_missing_one(tmp_
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert [(row["learner"], row["name"], row["grade"], row["status"]) for row in table] == [
-        ("ada", "Ada L", "15.0", "graded"), ("bob", "Bob B", str(bob["grade"]), "graded"), ("cyd", "Cyd C", "0", "missing"),
-        ("eve", "", "10.0", "not on the roster")]
+        ("ada", "Ada L", "15.0", "graded"), ("bob", "Bob B", str(bob["grade"]), "graded"),
+        ("cyd", "Cyd C", "0", "missing"), ("eve", "", "10.0", "not on the roster")]
     assert main(["grade", "--assignment", str(path), "--roster", str(roster), *files]) == 0
     shown = capsys.readouterr().out
     assert "Missing (no transcript): cyd" in shown and "15 of 15" in shown
@@ -253,3 +256,23 @@ def test_a_roster_without_a_learner_column_and_roster_without_assignment(tmp_pat
     with pytest.raises(SystemExit):
         main(["grade", "--roster", str(roster), str(roster)])
     assert "--roster goes with --assignment FILE" in capsys.readouterr().err
+
+
+# -- the real program --------------------------------------------------------------------------------
+
+@pytest.mark.skipif(TMUX is None and not os.environ.get("CI"), reason="tmux is not installed (apt-get install tmux)")
+def test_tutor_exam_on_an_assignment_opens_its_next_exercise_with_the_assignments_settings(tmp_path):
+    assert TMUX, ".ci/run installs tmux: this test must run in CI"
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "slope.toml").write_text(DERIVATION, encoding="utf-8")
+    path = tmp_path / "quiz.toml"
+    path.write_text('[assignment]\ntitle = "Quiz"\n[[exercise]]\npath = "parts/slope.toml"\ntime_limit = 45\n',
+                    encoding="utf-8")
+    session = f"tutor-assignment-{uuid.uuid4().hex[:8]}"
+    command = f"exec env BACKPROP_TUTOR_HOME={tmp_path / 'home'} TERM=xterm-256color LANG=C.UTF-8 {TUTOR} exam {path}"
+    try:
+        tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+        screen = wait_for(session, "time left 44:")  # the assignment's 45 minutes, not the file's 10
+        assert "dσ/dx in terms of σ" in screen
+    finally:
+        tmux("kill-session", "-t", session, check=False)

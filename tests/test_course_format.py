@@ -268,7 +268,8 @@ def test_a_derivation_only_exercise_opens_in_the_tutor_and_finishes(tmp_path):
 
 
 def test_validate_warns_about_points_for_steps_that_are_not_asked(tmp_path, capsys):
-    path = write(tmp_path, NEURON.format(ask='ask = ["values"]', rest='[points]\nvalue = 2\ngrad = 3\n"local.L.yhat" = 2'))
+    points = '[points]\nvalue = 2\ngrad = 3\n"local.L.yhat" = 2'
+    path = write(tmp_path, NEURON.format(ask='ask = ["values"]', rest=points))
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     line = [text.strip() for text in path.read_text().splitlines()].index("[points]") + 1

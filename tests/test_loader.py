@@ -1121,5 +1121,6 @@ def test_a_derivation_only_exercise_needs_no_graph_but_refuses_graph_fields():
         answer = "x"
     """)
     assert (problems[0].line, problems[0].message) == (2, "'ask' needs a [graph]: this exercise has only [[questions]]")
-    assert (problems[1].line, problems[1].message) == (3, "'update' needs a [graph]: this exercise has only [[questions]]")
+    assert (problems[1].line, problems[1].message) == (
+        3, "'update' needs a [graph]: this exercise has only [[questions]]")
     assert only_problem('title = "t"\n[inputs]\nx = 1\n').message == "[graph] is missing"

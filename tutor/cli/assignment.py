@@ -93,7 +93,8 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
 
     if arguments.gradescope:
         raise ExerciseFileError([Problem(None, None, "--gradescope grades transcripts one by one: leave out "
-                                                     "--assignment, or use --csv or --json for the assignment's grades")])
+                                                     "--assignment, or use --csv or --json for the assignment's "
+                                                     "grades")])
     assignment = load_assignment(arguments.assignment)
     roster = read_roster(arguments.roster) if arguments.roster else None
     by_name = {item.exercise.name: item for item in assignment.exercises}
@@ -117,8 +118,8 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
             continue
         handed_in = max((event["time"] for event in transcript["events"]), default=0.0)
         share = fresh["score"]["points"] / fresh["score"]["max"] if fresh["score"]["max"] else 0.0
-        result = {"file": str(path), "points": round(share * by_name[name].points, 4), "late": assignment.late(handed_in),
-                  "edited": bool(differences), "mode": fresh["mode"]}
+        result = {"file": str(path), "points": round(share * by_name[name].points, 4),
+                  "late": assignment.late(handed_in), "edited": bool(differences), "mode": fresh["mode"]}
         if result["edited"]:
             problems.append(f"{path}: EDITED, not counted: " + "; ".join(differences[:3]))
             continue
@@ -149,8 +150,9 @@ def read_roster(path: Path) -> list[dict[str, str]]:
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ExerciseFileError([Problem(path, None, f"cannot be read as CSV: {error}")]) from None
     if "learner" not in header:
-        raise ExerciseFileError([Problem(path, 1, "the roster needs a header row with a 'learner' column (the name in "
-                                                  f"the students' transcripts); it has: {', '.join(header) or 'nothing'}")])
+        raise ExerciseFileError([Problem(path, 1, "the roster needs a header row with a 'learner' column (the name "
+                                                  "in the students' transcripts); it has: "
+                                                  f"{', '.join(header) or 'nothing'}")])
     learners = [row["learner"].strip() if row["learner"] else "" for row in rows]
     for number, learner in enumerate(learners, start=2):
         if not learner:

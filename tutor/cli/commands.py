@@ -191,9 +191,10 @@ def solution_json(solution: Solution) -> dict:
     for source, node in solution.edges:
         local = solution.local_derivative(node, source)
         edges.append({"from": source, "to": node, "local": to_nested_list(local.value), "elementwise": local.elementwise})
-    data = {"exercise": exercise.name, "title": exercise.title, "output": solution.output, "nodes": nodes, "edges": edges,
-            "questions": [{"id": question.id, "prompt": question.prompt, "answer": to_text(question.answer)}
-                          for question in exercise.questions]}
+    data = {"exercise": exercise.name, "title": exercise.title, "output": solution.output, "nodes": nodes,
+            "edges": edges, "questions": [
+                {"id": question.id, "prompt": question.prompt, "answer": to_text(question.answer)}
+                for question in exercise.questions]}
     if solution.updated:
         data["update"] = {"learning_rate": exercise.update.learning_rate,
                           "params": {name: to_nested_list(value) for name, value in solution.updated.items()}}

@@ -57,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="grade a file of typed answers")
     check.add_argument("exercise", metavar="EXERCISE")
     check.add_argument("answers", metavar="ANSWERS", type=Path,
-                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], [after]); "
-                            "for an assignment, a folder with one NAME.toml per exercise")
+                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], "
+                            "[after]); for an assignment, a folder with one NAME.toml per exercise")
     check.add_argument("--json", action="store_true", help="print JSON for tools")
     check.add_argument("--transcript", type=Path, metavar="FILE",
                        help="also write a JSON transcript (.md or .html by the file's extension)")

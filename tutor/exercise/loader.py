@@ -486,8 +486,9 @@ class _Builder:
             elif _finite(value) is None or value < 0:
                 self.problem(key, f"the points of '{step}' must be a number, 0 or more, like {step} = 2")
             elif "." not in step and step not in STEP_KINDS:
-                self.problem(key, f"[points] names '{step}', which is not a kind of step{suggestion(step, STEP_KINDS)}; "
-                                  f"use {', '.join(STEP_KINDS)} or a step name like \"grad.w1\"")
+                self.problem(key, f"[points] names '{step}', which is not a kind of step"
+                                  f"{suggestion(step, STEP_KINDS)}; use {', '.join(STEP_KINDS)} "
+                                  "or a step name like \"grad.w1\"")
             else:
                 found[step] = (value, key)
 
@@ -662,8 +663,8 @@ class _StepNames:
                  "formula": self.questions}[kind]
         if name not in known:
             what = {"value": "a node of [graph]", "after": "a node of [graph], with an [update]",
-                    "local": "a node of [graph]", "grad": "an input or node", "update": "a parameter updated by [update]",
-                    "formula": "the id of a question"}[kind]
+                    "local": "a node of [graph]", "grad": "an input or node",
+                    "update": "a parameter updated by [update]", "formula": "the id of a question"}[kind]
             return f"'{name}' is not {what}{suggestion(name, known)}"
         if kind == "grad" and name == self.output:
             return "the gradient of the output with respect to itself is always 1, so it is never asked"

@@ -16,7 +16,8 @@ class ExamReportScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         summary = self.session.summary()
         yield Header()
-        yield Static(f"Exam score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%)", id="report-score")
+        yield Static(f"Exam score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%)",
+                     id="report-score")
         yield DataTable(id="report", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
