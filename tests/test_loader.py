@@ -1014,3 +1014,113 @@ def test_key_lines_finds_keys_inside_one_line_inline_tables():
         ("local", "z"): 4, ("local", "z", "w1"): 4, ("local", "z", "w1", "inner"): 4, ("local", "z", "b"): 4}
     assert ("value", "x") not in lines and ("local", "z", "c") not in lines  # in a string, in a comment
     assert ("batch", "samples", "x") not in lines  # tables in an array have an index for a place, not keys
+
+
+# -- the course fields: single steps in ask, [points], [exam], derivation-only ------------------
+
+def test_a_single_step_in_ask_that_does_not_exist_is_named_with_its_line():
+    problems = problems_of("""
+        title = "t"
+        ask = ["values", "grad.ww", "lokal.z.x", "local.L.x"]
+        [inputs]
+        x = 1
+        w = 2
+        [graph]
+        z = "w*x"
+        L = "z^2"
+    """)
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (2, "'ask' names the step 'grad.ww': 'ww' is not an input or node (did you mean 'w'?)"),
+        (2, "'ask' names the step 'lokal.z.x': 'lokal' is not a kind of step (did you mean 'local'?); "
+            "use value, local, grad, update, after, formula"),
+        (2, "'ask' names the step 'local.L.x': node 'L' does not use 'x'"),
+    ]
+
+
+def test_points_for_an_unknown_kind_a_negative_number_or_a_missing_step():
+    problems = problems_of("""
+        title = "t"
+        [inputs]
+        x = 1
+        [graph]
+        z = "x*2"
+        [points]
+        gradient = 2
+        "value.z" = -1
+    """)
+    assert [problem.line for problem in problems] == [7, 8]
+    assert "[points] names 'gradient', which is not a kind of step (did you mean 'grad'?)" in problems[0].message
+    assert problems[1].message == "the points of 'value.z' must be a number, 0 or more, like value.z = 2"
+    missing = only_problem("""
+        title = "t"
+        [inputs]
+        x = 1
+        [graph]
+        z = "x*2"
+        [points.value]
+        zz = 2
+    """)
+    assert (missing.line, missing.message) == (
+        7, "[points] names the step 'value.zz': 'zz' is not a node of [graph] (did you mean 'z'?)")
+
+
+def test_exam_settings_are_checked_with_their_lines():
+    problems = problems_of("""
+        title = "t"
+        [inputs]
+        x = 1
+        [graph]
+        z = "x*2"
+        [exam]
+        time_limt = 10
+        time_limit = -5
+        feedback = "yes"
+    """)
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (7, "unknown field 'time_limt' in [exam] (did you mean 'time_limit'?)"),
+        (8, "'time_limit' in [exam] must be a number of minutes, more than 0 and at most 10,080 (a week)"),
+        (9, "'feedback' in [exam] must be true or false, without quotes"),
+    ]
+
+
+def test_exam_points_and_single_steps_are_read():
+    exercise = parse_exercise(dedent("""
+        title = "t"
+        ask = ["values", "grad.x"]
+        [inputs]
+        x = 1
+        [graph]
+        z = "x*2"
+        [points]
+        value = 0.5
+        grad.x = 3
+        [exam]
+        time_limit = 20
+        feedback = true
+    """))
+    assert exercise.ask == ("values", "grad.x")
+    assert exercise.points == {"value": 0.5, "grad.x": 3}
+    assert (exercise.exam.time_limit, exercise.exam.feedback) == (20.0, True)
+
+
+def test_a_derivation_only_exercise_needs_no_graph_but_refuses_graph_fields():
+    exercise = parse_exercise(dedent("""
+        title = "Derivative of the sigmoid"
+        [[questions]]
+        prompt = "dσ/dx?"
+        answer = "sigmoid(x)*(1 - sigmoid(x))"
+    """))
+    assert exercise.nodes == () and exercise.inputs == {} and exercise.ask == ()
+    problems = problems_of("""
+        title = "t"
+        ask = ["values"]
+        [update]
+        learning_rate = 1
+        [[questions]]
+        prompt = "p"
+        answer = "x"
+    """)
+    assert (problems[0].line, problems[0].message) == (2, "'ask' needs a [graph]: this exercise has only [[questions]]")
+    assert (problems[1].line, problems[1].message) == (
+        3, "'update' needs a [graph]: this exercise has only [[questions]]")
+    assert only_problem('title = "t"\n[inputs]\nx = 1\n').message == "[graph] is missing"

@@ -17,7 +17,7 @@ from ..engine.formatting import format_value, to_nested_list
 from ..engine.graph import Solution
 from ..engine.operations import describe_shape
 from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise, to_text
-from ..exercise.model import Exercise
+from ..exercise.model import ExamSettings, Exercise
 from ..grading import Checker, asked_quantities
 from ..grading.explain import chain_rule, forward_rule
 from .answers import read_answers_file, type_answers
@@ -37,6 +37,12 @@ console = _Console(highlight=False)
 
 def _print_json(data) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Text from a file, shown as itself: never read as markup, control characters made visible (\\x1b)."""
+    visible = "".join(char if char.isprintable() or char in "\n\t" else repr(char)[1:-1] for char in text)
+    return Text(visible, style=style)
 
 
 # -- tutor list ---------------------------------------------------------------------------------
@@ -76,6 +82,8 @@ def _given(exercise: Exercise) -> dict:
         "output": exercise.batch.sample_output if exercise.batch else exercise.output,
         "params": list(exercise.params),
         "ask": list(exercise.ask),
+        "questions": [{"id": question.id, "prompt": question.prompt, "variables": sorted(question.variables)}
+                      for question in exercise.questions],
     }
 
 
@@ -88,24 +96,38 @@ def command_show(arguments: argparse.Namespace) -> int:
                           "samples": [{name: text for name, (_, text) in sample.items()} for sample in exercise.batch.samples]}
     if exercise.update:
         given["update"] = {"learning_rate": exercise.update.learning_rate, "params": list(exercise.update.params)}
-    given["steps"] = len(asked_quantities(solution))
+    if exercise.points:
+        given["points"] = dict(exercise.points)
+    if exercise.exam != ExamSettings():
+        given["exam"] = {"time_limit": exercise.exam.time_limit, "feedback": exercise.exam.feedback}
+    steps = asked_quantities(solution)
+    given["steps"] = len(steps)
+    if arguments.steps:  # the names an answers file uses, for a teacher writing one
+        if arguments.json:
+            _print_json([str(step) for step in steps])
+        else:
+            for step in steps:
+                print(step)
+        return EXIT_OK
     if arguments.json:
         _print_json(given)
         return EXIT_OK
-    console.print(f"[bold]{exercise.title}[/]  [dim]({exercise.name}, difficulty {exercise.difficulty}/5)[/]")
+    console.print(Text.assemble(plain(exercise.title, "bold"), "  ",
+                                (f"({exercise.name}, difficulty {exercise.difficulty}/5)", "dim")))
     if exercise.description:
         from rich.markdown import Markdown  # only `show` needs it: keep the other commands quick to start
 
         console.print(Markdown(exercise.description))
     if exercise.source:
         console.print(f"[dim]Source: {exercise.source}[/]")
-    inputs = Table(title="Given", title_justify="left")
-    inputs.add_column("input")
-    inputs.add_column("value")
-    inputs.add_column("shape")
-    for name, spec in exercise.written_inputs.items():
-        inputs.add_row(name, spec.text, describe_shape(solution.values[name].shape))
-    console.print(inputs)
+    if exercise.written_inputs:
+        inputs = Table(title="Given", title_justify="left")
+        inputs.add_column("input")
+        inputs.add_column("value")
+        inputs.add_column("shape")
+        for name, spec in exercise.written_inputs.items():
+            inputs.add_row(name, plain(spec.text), describe_shape(solution.values[name].shape))
+        console.print(inputs)
     if exercise.batch:
         samples = Table(title=f"Samples ({exercise.batch.reduce} of {exercise.batch.sample_output} over the samples "
                               f"is {exercise.batch.output})", title_justify="left")
@@ -116,21 +138,41 @@ def command_show(arguments: argparse.Namespace) -> int:
         for index, sample in enumerate(exercise.batch.samples, start=1):
             samples.add_row(str(index), *(sample[key][1] for key in keys))
         console.print(samples)
-    graph = Table(title="Graph (in evaluation order)", title_justify="left")
-    graph.add_column("node")
-    graph.add_column("expression")
-    for node in exercise.written_nodes:
-        graph.add_row(node.name, to_text(node.expression))
-    console.print(graph)
+    if exercise.written_nodes:
+        graph = Table(title="Graph (in evaluation order)", title_justify="left")
+        graph.add_column("node")
+        graph.add_column("expression")
+        for node in exercise.written_nodes:
+            graph.add_row(node.name, to_text(node.expression))
+        console.print(graph)
+    if exercise.questions:
+        _print_questions(exercise, with_answers=False)
     loss = exercise.output  # for a batch: the total over the samples
     asked = {"values": "the value of every node", "local_derivatives": "the local derivative on every edge",
              "gradients": f"the gradient of {loss} with respect to every node and input",
              "parameter_gradients": f"the gradient of {loss} with respect to the parameters "
                                     f"({', '.join(exercise.params)})"}
-    console.print("You work out: " + "; ".join(asked[item] for item in exercise.ask)
-                  + (f"; then a gradient-descent step with learning rate {exercise.update.learning_rate:g} and the "
-                     "forward pass with the new values" if exercise.update else "") + f". ({given['steps']} steps)")
+    work = [asked[item] for item in exercise.ask if item in asked]
+    single = [step.label(loss) for step in steps if str(step) in exercise.ask]
+    if single:
+        work.append(", ".join(single))
+    if exercise.update:
+        work.append(f"then a gradient-descent step with learning rate {exercise.update.learning_rate:g} and the "
+                    "forward pass with the new values")
+    if exercise.questions:
+        work.append("the formulas asked above")
+    console.print("You work out: " + "; ".join(work) + f". ({given['steps']} steps)", markup=False)
     return EXIT_OK
+
+
+def _print_questions(exercise: Exercise, with_answers: bool) -> None:
+    """The [[questions]] of an exercise: what is asked, and with the answers, the reference formula."""
+    console.print(Text("Derivations", style="italic"))
+    for question in exercise.questions:
+        variables = f" (in {', '.join(sorted(question.variables))})" if question.variables else ""
+        console.print(Text.assemble("  ", (question.id, "bold"), variables, ": ", plain(question.prompt)))
+        if with_answers:
+            console.print(Text.assemble("    reference formula: ", to_text(question.answer)))
 
 
 # -- tutor solve --------------------------------------------------------------------------------
@@ -138,7 +180,7 @@ def command_show(arguments: argparse.Namespace) -> int:
 def solution_json(solution: Solution) -> dict:
     exercise = solution.exercise
     nodes = {}
-    for name in solution.names:
+    for name in solution.names if solution.graph.nodes else []:  # a derivation-only exercise has no graph
         kind = "input" if name in solution.graph.inputs else "node"
         entry = {"kind": kind, "value": to_nested_list(solution.values[name]),
                  "grad": to_nested_list(solution.grads[name])}
@@ -150,7 +192,10 @@ def solution_json(solution: Solution) -> dict:
     for source, node in solution.edges:
         local = solution.local_derivative(node, source)
         edges.append({"from": source, "to": node, "local": to_nested_list(local.value), "elementwise": local.elementwise})
-    data = {"exercise": exercise.name, "title": exercise.title, "output": solution.output, "nodes": nodes, "edges": edges}
+    data = {"exercise": exercise.name, "title": exercise.title, "output": solution.output, "nodes": nodes,
+            "edges": edges, "questions": [
+                {"id": question.id, "prompt": question.prompt, "answer": to_text(question.answer)}
+                for question in exercise.questions]}
     if solution.updated:
         data["update"] = {"learning_rate": exercise.update.learning_rate,
                           "params": {name: to_nested_list(value) for name, value in solution.updated.items()}}
@@ -164,7 +209,11 @@ def command_solve(arguments: argparse.Namespace) -> int:
         _print_json(solution_json(solution))
         return EXIT_OK
     exercise = solution.exercise
-    console.print(f"[bold]{exercise.title}[/]  [dim]worked solution[/]")
+    console.print(Text.assemble(plain(exercise.title, "bold"), "  ", ("worked solution", "dim")))
+    if exercise.questions:
+        _print_questions(exercise, with_answers=True)
+    if not solution.graph.nodes:
+        return EXIT_OK
     forward = Table(title="Forward pass", title_justify="left")
     forward.add_column("node")
     forward.add_column("formula")
@@ -289,18 +338,46 @@ def command_validate(arguments: argparse.Namespace) -> int:
             exercise = load_exercise(path)
             solution = solve(exercise)
             asked_quantities(solution)
-            results.append({"file": str(path), "ok": True, "problems": []})
+            warnings = [{"line": warning.line, "message": warning.message, "text": str(warning)}
+                        for warning in _warnings(solution)]
+            results.append({"file": str(path), "ok": True, "problems": [], "warnings": warnings})
         except ExerciseFileError as error:
             results.append({"file": str(path), "ok": False, "problems": [
-                {"line": problem.line, "message": problem.message, "text": str(problem)} for problem in error.problems]})
+                {"line": problem.line, "message": problem.message, "text": str(problem)} for problem in error.problems],
+                "warnings": []})
     if arguments.json:
         _print_json(results)
     else:
         for result in results:
             if result["ok"]:
-                console.print(f"[green]ok[/]  {result['file']}")
+                console.print(Text.assemble(("ok", "green"), "  ", plain(result["file"])))
+            for warning in result["warnings"]:
+                print(warning["text"])
             for problem in result["problems"]:
                 print(problem["text"])
         bad = sum(not result["ok"] for result in results)
         console.print(f"{len(results) - bad} of {len(results)} files are valid.")
     return EXIT_OK if all(result["ok"] for result in results) else EXIT_UNUSABLE
+
+
+def _warnings(solution: Solution) -> list[Problem]:
+    """What is allowed but probably a mistake: a hand-written [update] after which the loss rises, points for
+    steps that are not asked."""
+    exercise = solution.exercise
+    warnings = []
+    asked = [str(quantity) for quantity in asked_quantities(solution)]
+    kinds = {name.split(".")[0] for name in asked}
+    for key in exercise.points:
+        if key not in (asked if "." in key else kinds):
+            what = "the step" if "." in key else "steps of the kind"
+            warnings.append(Problem(exercise.path, exercise.points_line,
+                                    f"warning: [points] gives points to {what} '{key}', but the exercise does not "
+                                    "ask for any: see `tutor show --steps`"))
+    if solution.updated:
+        before, after = float(solution.values[solution.output]), float(solution.after_values[solution.output])
+        if after > before:
+            warnings.append(Problem(
+                exercise.path, exercise.update.line,
+                f"warning: the loss {solution.output} rises after the [update] step, from {format_value(before)} "
+                f"to {format_value(after)}: the learning rate {exercise.update.learning_rate:g} may be too large"))
+    return warnings

@@ -29,14 +29,15 @@ PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
 # -- results.json ---------------------------------------------------------------------------------
 
 def gradescope_results(results: list[dict], notes: list[str] = ()) -> dict:
-    """Gradescope's results.json for one learner: one test per step, worth 1, scored with its credit."""
+    """Gradescope's results.json for one learner: one test per step, worth its points (1 unless the exercise
+    has [points]), scored with its credit."""
     tests = []
     for result in results:
         for item in result["items"]:
             tests.append({
                 "name": f"{result['exercise']}: {item['label']}",
-                "score": item["credit"],
-                "max_score": 1,
+                "score": round(item["credit"] * item.get("points", 1), 4),
+                "max_score": item.get("points", 1),
                 "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
                 "visibility": "visible",
             })

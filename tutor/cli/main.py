@@ -36,8 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     exam = commands.add_parser("exam", parents=[theme],
                                help="work an exercise as a self-graded exam: no hints, graded at the end")
     exam.add_argument("exercise", metavar="EXERCISE")
-    exam.add_argument("--feedback", action="store_true", help="say right or wrong (never the answer) after each answer")
-    exam.add_argument("--time-limit", type=float, metavar="MINUTES", help="a countdown; the exam is submitted at zero")
+    exam.add_argument("--feedback", action=argparse.BooleanOptionalAction, default=None,
+                      help="say right or wrong (never the answer) after each answer (default: the exercise's [exam])")
+    exam.add_argument("--time-limit", type=float, metavar="MINUTES",
+                      help="a countdown; the exam is submitted at zero (default: the exercise's [exam])")
 
     listing = commands.add_parser("list", help="the built-in exercises")
     listing.add_argument("--json", action="store_true", help="print JSON for tools")
@@ -45,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="what the learner is given: inputs and graph, no answers")
     show.add_argument("exercise", metavar="EXERCISE")
     show.add_argument("--json", action="store_true", help="print JSON for tools")
+    show.add_argument("--steps", action="store_true",
+                      help="list the step names an answers file uses (value.z, grad.w1, ...), one per line")
 
     solve = commands.add_parser("solve", help="the worked solution: every value, local derivative and gradient")
     solve.add_argument("exercise", metavar="EXERCISE")
@@ -53,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="grade a file of typed answers")
     check.add_argument("exercise", metavar="EXERCISE")
     check.add_argument("answers", metavar="ANSWERS", type=Path,
-                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], [after])")
+                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], "
+                            "[after]); for an assignment, a folder with one NAME.toml per exercise")
     check.add_argument("--json", action="store_true", help="print JSON for tools")
     check.add_argument("--transcript", type=Path, metavar="FILE",
                        help="also write a JSON transcript (.md or .html by the file's extension)")
@@ -79,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write Gradescope's results.json: PATH for one learner, "
                             "PATH/LEARNER/results.json for several")
     grade.add_argument("--json", action="store_true", help="print JSON for tools")
+    grade.add_argument("--assignment", type=Path, metavar="FILE",
+                       help="grade an assignment: one grade per student, weighted by the exercises' points")
+    grade.add_argument("--roster", type=Path, metavar="CSV",
+                       help="with --assignment: the students (a 'learner' column); missing ones are listed")
     grade.add_argument("--exercises", type=Path, metavar="DIR", action="append",
                        help="grade against the teacher's exercises in DIR (by fingerprint, else name); repeatable")
     grade.add_argument("--exercise", type=Path, metavar="FILE", action="append",
@@ -157,7 +166,14 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     from ..exercise import ExerciseFileError
     if arguments.command in (None, "run", "exam"):
         return _tutor(arguments)
-    if arguments.command in ("sessions", "export", "grade"):
+    if arguments.command == "grade" and arguments.roster and not arguments.assignment:
+        parser.error("--roster goes with --assignment FILE")
+    command = f"command_{arguments.command}"
+    if _for_assignment(arguments):
+        from . import assignment as module
+
+        command += "_assignment"
+    elif arguments.command in ("sessions", "export", "grade"):
         from . import transcripts as module
     elif arguments.command == "train":
         from . import training as module
@@ -167,7 +183,7 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         from . import gradescope as module
     else:
         from . import commands as module
-    handler = getattr(module, f"command_{arguments.command}")
+    handler = getattr(module, command)
     try:
         return handler(arguments)
     except ExerciseFileError as error:
@@ -180,15 +196,35 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return EXIT_UNUSABLE
 
 
+def _for_assignment(arguments: argparse.Namespace) -> bool:
+    """`tutor check ASSIGNMENT FOLDER` and `tutor grade --assignment FILE` (docs/assignments.md)."""
+    from ..exercise.assignment import is_assignment
+
+    if arguments.command == "grade":
+        return arguments.assignment is not None
+    return arguments.command == "check" and is_assignment(arguments.exercise)
+
+
 def _tutor(arguments: argparse.Namespace) -> int:
     """Open the Textual tutor: the catalog, or one exercise. Textual is imported only here."""
     from ..exercise import ExerciseFileError, resolve_exercise
+    from ..exercise.assignment import is_assignment
 
     reference = getattr(arguments, "exercise", None)
     exercise = None
     if reference is not None:
-        try:
-            exercise = resolve_exercise(reference)  # a bad file is reported here, before the screen takes over
+        try:  # a bad file is reported here, before the screen takes over
+            if is_assignment(reference):  # its first exercise not finished yet
+                from .assignment import next_exercise
+
+                mode = "exam" if arguments.command == "exam" else "practice"
+                assignment, exercise = next_exercise(reference, mode)
+                if exercise is None:
+                    print(f"Every exercise of '{assignment.title}' is finished in {mode} mode: "
+                          "`tutor sessions` lists them.")
+                    return EXIT_OK
+            else:
+                exercise = resolve_exercise(reference)
         except ExerciseFileError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
@@ -198,9 +234,9 @@ def _tutor(arguments: argparse.Namespace) -> int:
     gc.disable()
     from ..tui.app import TutorApp
 
-    minutes = getattr(arguments, "time_limit", None)
+    minutes = getattr(arguments, "time_limit", None)  # None: the exercise's [exam] settings decide
     app = TutorApp(exercise, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
-                   exam_feedback=getattr(arguments, "feedback", False), time_limit=minutes * 60 if minutes else None)
+                   exam_feedback=getattr(arguments, "feedback", None), time_limit=minutes * 60 if minutes else None)
     app.run()
     return EXIT_OK
 

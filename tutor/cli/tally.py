@@ -12,6 +12,7 @@ class Tally:
     answered_right: int  # steps graded right
     points: float  # the session's score (docs/scoring.md): exam answers may earn part of a point
     steps: int  # every step the exercise asks
+    max_points: float  # the most the steps can earn: the number of steps unless the exercise has [points]
 
     @classmethod
     def of(cls, transcript: dict) -> Tally:
@@ -19,7 +20,8 @@ class Tally:
         items = transcript["items"]
         return cls(answered=sum(item["quantity"] in answered for item in items),
                    answered_right=sum(item["verdict"] == "correct" for item in items),
-                   points=transcript["score"]["points"], steps=len(items))
+                   points=transcript["score"]["points"], steps=len(items),
+                   max_points=transcript["score"].get("max", len(items)))
 
     @property
     def complete(self) -> bool:
@@ -27,8 +29,10 @@ class Tally:
         return self.answered_right == self.steps
 
     def line(self) -> str:
-        return (f"{self.answered_right} of {self.answered} answered right; "
-                f"{self.points:g} of the exercise's {self.steps} steps")
+        answered = f"{self.answered_right} of {self.answered} answered right; "
+        if self.max_points == self.steps:
+            return answered + f"{self.points:g} of the exercise's {self.steps} steps"
+        return answered + f"{self.points:g} of {self.max_points:g} points over the exercise's {self.steps} steps"
 
     def fields(self) -> dict:
         return {"answered": self.answered, "answered_right": self.answered_right, "points": self.points,

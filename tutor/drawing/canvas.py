@@ -122,6 +122,7 @@ class _Painter:
         self.grid = [[" "] * canvas_width for _ in range(total_height)]
         self.bits = [[0] * canvas_width for _ in range(total_height)]
         self.spans: list[tuple[int, int, int, str]] = []
+        self.labels: list[tuple[int, int, str, str]] = []  # arrow heads and edge labels, drawn over the lines
         position: dict[str, tuple[int, int, int, int]] = {}
         for index, layer in enumerate(layers):
             y = (total_height - heights[index]) // 2
@@ -166,7 +167,6 @@ class _Painter:
         return row if Layout.is_dummy(source) else row + height // 2
 
     def route_gap(self, segments, start: int, width: int) -> None:
-        self.labels = getattr(self, "labels", [])
         sources = sorted({a for a, _, _ in segments}, key=lambda slot: self.position[slot][0])
         trunk_of = {source: start + 1 + rank for rank, source in enumerate(sources)}
         end = start + width - 1  # the arrow's column, just left of the next box

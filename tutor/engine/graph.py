@@ -192,7 +192,8 @@ class Solution:
         self.graph = graph = Graph(exercise)
         self.output = exercise.output
         self.values, self.evaluated = graph.forward(graph.inputs)
-        self.grads = self._backward()
+        # a derivation-only exercise has no graph, so nothing to differentiate
+        self.grads = self._backward() if graph.nodes else {}
         self._locals: dict[tuple[str, str], LocalValue] = {}
         self.updated: Values = {}
         self.after_values: Values = {}

@@ -20,7 +20,9 @@ from .model import (
     DEFAULT_ASK,
     SAMPLE_SEPARATOR,
     DEFAULT_DOMAIN,
+    STEP_KINDS,
     BatchSpec,
+    ExamSettings,
     Exercise,
     InputSpec,
     NodeSpec,
@@ -36,8 +38,12 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 5_000
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 TOP_LEVEL_KEYS = ("title", "description", "source", "tags", "difficulty", "output", "params", "ask",
-                  "inputs", "graph", "hints", "tolerance", "update", "batch", "questions", "training")
+                  "inputs", "graph", "hints", "tolerance", "update", "batch", "questions", "training", "points", "exam")
 TRAINING_KEYS = ("dataset", "features", "targets", "accuracy", "learning_rate", "steps")
+EXAM_KEYS = ("time_limit", "feedback")
+MAX_EXAM_MINUTES = 7 * 24 * 60
+# Fields that only make sense with a [graph]: a derivation-only exercise (only [[questions]]) has none.
+GRAPH_FIELDS = ("output", "ask", "update", "training", "batch")
 
 
 def suggestion(word: str, choices) -> str:
@@ -72,9 +78,10 @@ def read_exercise_text(path: Path) -> str:
         raise ExerciseFileError([Problem(path, line, "is not UTF-8 text")]) from None
 
 
-def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
+def parse_toml(text: str, path: Path | None) -> dict:
+    """The TOML document, or an ExerciseFileError at the line of the syntax error."""
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -83,6 +90,10 @@ def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") 
         if match:
             message += f" (column {match.group(2)})"
         raise ExerciseFileError([Problem(path, line, f"this is not valid TOML: {message}")]) from None
+
+
+def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
+    document = parse_toml(text, path)
     builder = _Builder(document, key_lines(text), path, name)
     builder.question_lines = [number for number, line in enumerate(text.splitlines(), start=1)
                               if line.strip().startswith("[[questions]]")]
@@ -152,8 +163,14 @@ class _Builder:
             self.problem(("difficulty",), "'difficulty' must be a whole number from 1 (first steps) to 5 (exam-hard)")
             difficulty = 2
 
-        inputs = self.inputs()
-        nodes = self.graph(inputs)
+        # a derivation-only exercise: [[questions]] and no [graph] (its [inputs] are optional)
+        derivation_only = "graph" not in document and bool(document.get("questions"))
+        if derivation_only:
+            for key in GRAPH_FIELDS:
+                if key in document:
+                    self.problem((key,), f"'{key}' needs a [graph]: this exercise has only [[questions]]")
+        inputs = self.inputs(required=not derivation_only)
+        nodes = self.graph(inputs) if not derivation_only else []
         node_names = [node.name for node in nodes]
         known = list(inputs) + node_names
 
@@ -169,12 +186,12 @@ class _Builder:
             if param not in inputs:
                 self.problem(("params",), f"parameter '{param}' is not an input{suggestion(param, inputs)}")
 
-        ask = self.name_list(("ask",), document.get("ask", list(DEFAULT_ASK)), "'ask'")
+        ask = self.name_list(("ask",), document.get("ask", [] if derivation_only else list(DEFAULT_ASK)), "'ask'")
         for item in ask:
-            if item not in ASK_CHOICES:
+            if item not in ASK_CHOICES and "." not in item:
                 self.problem(("ask",), f"'ask' cannot include '{item}'{suggestion(item, ASK_CHOICES)}; "
-                                       f"choose from {', '.join(ASK_CHOICES)}")
-        if not ask:
+                                       f"choose from {', '.join(ASK_CHOICES)}, or name single steps like \"grad.w1\"")
+        if not ask and not derivation_only:
             self.problem(("ask",), "'ask' is empty: the learner would have nothing to do")
 
         questions = self.questions(set(known) | self.sample_input_names())
@@ -182,10 +199,20 @@ class _Builder:
         tolerance = self.tolerance()
         update = self.update(params)
         training = self.training(inputs, node_names)
+        points = self.points()
+        exam = self.exam()
         written_inputs, written_nodes = inputs, nodes
         batch = self.batch(inputs, nodes, output if isinstance(output, str) else "")
         if batch is not None and not self.problems:
             inputs, nodes, output = _expand_batch(inputs, nodes, batch, self.line("batch"))
+        if not self.problems:
+            steps = _StepNames(inputs, nodes, output, update, questions)
+            for item in ask:
+                if "." in item:
+                    self.step_name_problem(("ask",), item, steps, "'ask'")
+            for step, (_, key) in points.items():
+                if "." in step:
+                    self.step_name_problem(key, step, steps, "[points]")
 
         if self.problems:
             raise ExerciseFileError(self.problems)
@@ -194,7 +221,8 @@ class _Builder:
             tags=tuple(tags), difficulty=difficulty, inputs=inputs, nodes=tuple(nodes), output=output,
             params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, update=update, batch=batch,
             questions=tuple(questions), training=training,
-            written_inputs=written_inputs, written_nodes=tuple(written_nodes))
+            written_inputs=written_inputs, written_nodes=tuple(written_nodes),
+            points={step: value for step, (value, _) in points.items()}, points_line=self.line("points"), exam=exam)
 
     # -- tables ------------------------------------------------------------------------------
     def table(self, key: str, required: bool = False) -> dict:
@@ -223,8 +251,8 @@ class _Builder:
             self.problem(key, f"{what} \"{_clip(text)}\": {message}")
         return not problems
 
-    def inputs(self) -> dict[str, InputSpec]:
-        table = self.table("inputs", required=True)
+    def inputs(self, required: bool = True) -> dict[str, InputSpec]:
+        table = self.table("inputs", required=required)
         if isinstance(self.document.get("inputs"), dict) and not table:
             self.problem(("inputs",), "[inputs] is empty: the graph needs at least one input to differentiate")
         inputs: dict[str, InputSpec] = {}
@@ -442,7 +470,43 @@ class _Builder:
                 self.problem(("update", "params"), f"[update] names '{param}', which is not one of the exercise's params")
         if not updated:
             self.problem(("update",), "[update] has no parameters to update")
-        return UpdateSpec(float(rate), tuple(updated))
+        return UpdateSpec(float(rate), tuple(updated), self.line("update"))
+
+    def points(self) -> dict[str, tuple[float, tuple]]:
+        """[points]: a kind of step (grad = 2) or one step (grad.w1 = 3, "local.z.w1" = 2) -> its points,
+        each with the key path of its line."""
+        found: dict[str, tuple[float, tuple]] = {}
+
+        def read(path: tuple[str, ...], value) -> None:
+            key = ("points", *path)
+            step = ".".join(path)
+            if isinstance(value, dict) and value:
+                for name, inner in value.items():
+                    read((*path, name), inner)
+            elif _finite(value) is None or value < 0:
+                self.problem(key, f"the points of '{step}' must be a number, 0 or more, like {step} = 2")
+            elif "." not in step and step not in STEP_KINDS:
+                self.problem(key, f"[points] names '{step}', which is not a kind of step"
+                                  f"{suggestion(step, STEP_KINDS)}; use {', '.join(STEP_KINDS)} "
+                                  "or a step name like \"grad.w1\"")
+            else:
+                found[step] = (value, key)
+
+        for name, value in self.table("points").items():
+            read((name,), value)
+        return found
+
+    def step_name_problem(self, key: tuple, step: str, steps: "_StepNames", where: str) -> None:
+        message = steps.problem(step)
+        if message:
+            self.problem(key, f"{where} names the step '{step}': {message}")
+
+    def exam(self) -> ExamSettings:
+        table = self.table("exam")
+        for key in table:
+            if key not in EXAM_KEYS:
+                self.problem(("exam", key), f"unknown field '{key}' in [exam]{suggestion(key, EXAM_KEYS)}")
+        return exam_settings(table, "[exam]", lambda key, message: self.problem(("exam", key), message))
 
     def training(self, inputs: dict[str, InputSpec], node_names: list[str]) -> TrainingSpec | None:
         if "training" not in self.document:
@@ -558,6 +622,55 @@ class _Builder:
         if self.problems:
             return None
         return BatchSpec(tuple(parsed_samples), reduce, total, output)
+
+
+def exam_settings(table: dict, where: str, problem) -> ExamSettings:
+    """time_limit and feedback from a table ([exam], or an assignment's [[exercise]]); ``problem(key, message)``
+    reports a bad value."""
+    minutes = table.get("time_limit")
+    if minutes is not None and (_finite(minutes) is None or not 0 < minutes <= MAX_EXAM_MINUTES):
+        problem("time_limit", f"'time_limit' in {where} must be a number of minutes, more than 0 "
+                              f"and at most {MAX_EXAM_MINUTES:,} (a week)")
+        minutes = None
+    feedback = table.get("feedback")
+    if feedback is not None and not isinstance(feedback, bool):
+        problem("feedback", f"'feedback' in {where} must be true or false, without quotes")
+        feedback = None
+    return ExamSettings(None if minutes is None else float(minutes), feedback)
+
+
+class _StepNames:
+    """Which step names (value.z, local.z.w1, grad.w1, update.w1, after.z, formula.q1) an exercise has."""
+
+    def __init__(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], output: str, update: UpdateSpec | None,
+                 questions: list[QuestionSpec]):
+        self.inputs = list(inputs)
+        self.output = output
+        self.nodes = {node.name: [name.id for name in names_in(node.expression)] for node in nodes}
+        self.updated = list(update.params) if update else []
+        self.questions = [question.id for question in questions]
+
+    def problem(self, step: str) -> str | None:
+        """None for a step of this exercise, else why not."""
+        kind, *names = step.split(".")
+        if kind not in STEP_KINDS:
+            return f"'{kind}' is not a kind of step{suggestion(kind, STEP_KINDS)}; use {', '.join(STEP_KINDS)}"
+        if len(names) != (2 if kind == "local" else 1):
+            return "write it as local.NODE.INPUT" if kind == "local" else f"write it as {kind}.NAME"
+        name = names[0]
+        known = {"value": list(self.nodes), "after": list(self.nodes) if self.updated else [],
+                 "local": list(self.nodes), "grad": [*self.inputs, *self.nodes], "update": self.updated,
+                 "formula": self.questions}[kind]
+        if name not in known:
+            what = {"value": "a node of [graph]", "after": "a node of [graph], with an [update]",
+                    "local": "a node of [graph]", "grad": "an input or node",
+                    "update": "a parameter updated by [update]", "formula": "the id of a question"}[kind]
+            return f"'{name}' is not {what}{suggestion(name, known)}"
+        if kind == "grad" and name == self.output:
+            return "the gradient of the output with respect to itself is always 1, so it is never asked"
+        if kind == "local" and names[1] not in self.nodes[name]:
+            return f"node '{name}' does not use '{names[1]}'{suggestion(names[1], self.nodes[name])}"
+        return None
 
 
 def sample_name(name: str, sample: int) -> str:

@@ -9,6 +9,9 @@ from .expression import Node
 
 ASK_CHOICES = ("values", "local_derivatives", "gradients", "parameter_gradients")
 DEFAULT_ASK = ("values", "local_derivatives", "gradients")
+# The kinds of step, as the first part of a step name (value.z, local.z.w1, grad.w1, update.w1,
+# after.z, formula.q1); in [points] each kind is also a group: every step of that kind.
+STEP_KINDS = ("value", "local", "grad", "update", "after", "formula")
 SAMPLE_SEPARATOR = "#"  # z#2 is node z of batch sample 2
 
 
@@ -60,6 +63,15 @@ DEFAULT_DOMAIN = (-3.0, 3.0)
 class UpdateSpec:
     learning_rate: float
     params: tuple[str, ...]
+    line: int | None = None  # of the [update] header
+
+
+@dataclass(frozen=True)
+class ExamSettings:
+    """[exam]: how `tutor exam` runs this exercise unless its command line says otherwise."""
+
+    time_limit: float | None = None  # minutes
+    feedback: bool | None = None  # say right or wrong after each answer
 
 
 MAX_TRAINING_STEPS = 1_000_000
@@ -111,6 +123,10 @@ class Exercise:
     # The graph as written in the file (the same as inputs/nodes unless there is a batch).
     written_inputs: dict[str, InputSpec] = field(default_factory=dict)
     written_nodes: tuple[NodeSpec, ...] = ()
+    # [points]: a step name (grad.w1) or a kind of step (grad) -> its points; every other step is worth 1
+    points: dict[str, float] = field(default_factory=dict)
+    points_line: int | None = None
+    exam: ExamSettings = ExamSettings()
 
     @property
     def size(self) -> int:

@@ -68,34 +68,57 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
 
     The forward pass in evaluation order; then the backward pass from the output: for each node,
     the local derivatives on the edges that leave it, then its gradient (the sum over those
-    edges); then the update of each parameter and the forward pass with the new values.
+    edges); then the update of each parameter and the forward pass with the new values; then the
+    questions. ``ask`` chooses groups of steps ("values", ...) and single steps ("grad.w1"); the
+    update steps are all asked unless ``ask`` names some of them.
     """
     exercise = solution.exercise
-    graph = solution.graph
-    ask = set(exercise.ask)
-    if "local_derivatives" in ask:
+    groups = {item for item in exercise.ask if "." not in item}
+    singles = [Quantity.parse(item) for item in exercise.ask if "." in item]
+    if "local_derivatives" in groups:
         _check_local_derivatives(solution)
-    quantities: list[Quantity] = []
-    if "values" in ask:
-        quantities += [Quantity("value", name) for name in graph.nodes]
-    all_gradients = "gradients" in ask
-    if all_gradients or "parameter_gradients" in ask:
-        wanted_inputs = [name for name in graph.inputs if all_gradients or _base(solution, name) in exercise.params]
-        backward_order = [name for name in reversed(graph.nodes) if name != solution.output]
-        backward_order += list(reversed(wanted_inputs))
-        for name in backward_order:
-            if "local_derivatives" in ask:
-                for consumer in graph.consumers[name]:
-                    if solution.local_derivative(consumer, name).value.ndim <= 2:
-                        quantities.append(Quantity("local", consumer, name))
-            quantities.append(Quantity("grad", name))
-    elif "local_derivatives" in ask:
+    quantities = _grouped_steps(solution, groups)
+    if singles:
+        _check_single_steps(solution, singles)
+        chosen = set(quantities) | set(singles)
+        quantities = [quantity for quantity in _backward_order(solution, set(exercise.params), True, True)
+                      if quantity in chosen]
+    if solution.updated:
+        update_steps = [Quantity("update", name) for name in solution.updated]
+        update_steps += [Quantity("after", name) for name in solution.graph.nodes]
+        named = [quantity for quantity in singles if quantity.kind in ("update", "after")]
+        quantities += [quantity for quantity in update_steps if not named or quantity in named]
+    quantities += [Quantity("formula", question.id) for question in exercise.questions]
+    return quantities
+
+
+def _grouped_steps(solution: Solution, ask: set[str]) -> list[Quantity]:
+    """The forward and backward steps of the groups in ``ask`` (values, local_derivatives, ...)."""
+    if "gradients" in ask or "parameter_gradients" in ask:
+        return _backward_order(solution, set(solution.exercise.params), "gradients" in ask,
+                               "local_derivatives" in ask, "values" in ask)
+    quantities = [Quantity("value", name) for name in solution.graph.nodes] if "values" in ask else []
+    if "local_derivatives" in ask:
         quantities += [Quantity("local", node, source) for source, node in solution.edges
                        if solution.local_derivative(node, source).value.ndim <= 2]
-    if solution.updated:
-        quantities += [Quantity("update", name) for name in solution.updated]
-        quantities += [Quantity("after", name) for name in graph.nodes]
-    quantities += [Quantity("formula", question.id) for question in exercise.questions]
+    return quantities
+
+
+def _backward_order(solution: Solution, params: set[str], all_gradients: bool, local_derivatives: bool,
+                    values: bool = True) -> list[Quantity]:
+    """Values, then the backward pass: each node's local derivatives on the edges that leave it and
+    its gradient, down to the inputs (every input, or only the parameters)."""
+    graph = solution.graph
+    quantities = [Quantity("value", name) for name in graph.nodes] if values else []
+    wanted_inputs = [name for name in graph.inputs if all_gradients or _base(solution, name) in params]
+    backward_order = [name for name in reversed(graph.nodes) if name != solution.output]
+    backward_order += list(reversed(wanted_inputs))
+    for name in backward_order:
+        if local_derivatives:
+            for consumer in graph.consumers[name]:
+                if solution.local_derivative(consumer, name).value.ndim <= 2:
+                    quantities.append(Quantity("local", consumer, name))
+        quantities.append(Quantity("grad", name))
     return quantities
 
 
@@ -126,6 +149,19 @@ def _check_local_derivatives(solution: Solution) -> None:
             raise ExerciseFileError([Problem(exercise.path, exercise.line_of(node),
                                              f"the local derivative ∂{node}/∂{source} is infinite at these numbers "
                                              "(sqrt at 0?): choose other numbers")])
+
+
+def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
+    """A single step named in ``ask`` must exist and be typeable (a Jacobian of more than two axes is not)."""
+    exercise = solution.exercise
+    for quantity in steps:
+        if not exists(solution, quantity):
+            raise ExerciseFileError([Problem(exercise.path, None, f"'ask' names the step '{quantity}', which this "
+                                                                  "exercise does not have")])
+        if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source).value.ndim > 2:
+            raise ExerciseFileError([Problem(exercise.path, exercise.line_of(quantity.name),
+                                             f"'ask' names the step '{quantity}', a Jacobian of more than two axes: "
+                                             "it cannot be typed as a vector or matrix")])
 
 
 def _base(solution: Solution, name: str) -> str:

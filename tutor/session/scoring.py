@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..grading import Verdict
+from ..exercise.model import Exercise
+from ..grading import Quantity, Verdict
 
 PENALTY_PER_WRONG_TRY = 0.25
 PENALTY_PER_HINT = 0.25
@@ -23,3 +24,8 @@ def exam_credit(verdict: Verdict | None) -> float:
     if verdict is None or not verdict.readable:
         return 0.0
     return 1.0 if verdict.correct else verdict.element_fraction
+
+
+def step_points(exercise: Exercise, quantity: Quantity) -> float:
+    """What a step is worth: its own entry in [points], else its kind's (grad, value, ...), else 1."""
+    return exercise.points.get(str(quantity), exercise.points.get(quantity.kind, 1))

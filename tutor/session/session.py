@@ -23,7 +23,7 @@ from ..grading import Checker, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.formula import read_formula
 from .modes import EXAM, PRACTICE
-from .scoring import exam_credit, practice_credit
+from .scoring import exam_credit, practice_credit, step_points
 from .steps import Step, build_steps
 from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
 
@@ -58,10 +58,11 @@ class Summary:
     open: int
     score: float  # points, see scoring.py
     seconds: float
+    max_score: float  # the points of every step: the number of steps unless the exercise has [points]
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.score / self.total if self.total else 0.0
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
 @dataclass(frozen=True)
@@ -284,10 +285,11 @@ class Session:
     def summary(self) -> Summary:
         first_try = after_retries = hinted = revealed = open_ = 0
         score = 0.0
+        points = [step_points(self.exercise, step.quantity) for step in self.steps]
         for index, state in enumerate(self.states):
             if self.mode == EXAM:
                 if self.submitted:
-                    score += self.exam_report[index].credit
+                    score += self.exam_report[index].credit * points[index]
                 continue
             if state.status == REVEALED:
                 revealed += 1
@@ -299,12 +301,12 @@ class Session:
                 after_retries += 1
             else:
                 first_try += 1
-            score += practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown)
+            score += practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown) * points[index]
         if self.mode == EXAM:
             first_try = sum(item.verdict is not None and item.verdict.correct for item in self.exam_report)
             open_ = len(self.steps) - first_try
         return Summary(len(self.steps), first_try, after_retries, hinted, revealed, open_, round(score, 4),
-                       self.working_seconds())
+                       self.working_seconds(), sum(points))
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last

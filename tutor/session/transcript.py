@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
-from .scoring import practice_credit
+from .scoring import practice_credit, step_points
 from .session import EXAM, REVEALED, Session, SessionError
 from .store import atomic_write_text
 
@@ -38,6 +38,7 @@ def learner_name() -> str:
 def step_items(session: Session) -> list[dict]:
     """The final state of every step: what was typed, the verdict, the right value, the credit."""
     items = []
+    exercise = session.exercise
     output = session.solution.output
     exam_items = session.exam_report if session.mode == EXAM and session.submitted else None
     for index, (step, state) in enumerate(zip(session.steps, session.states)):
@@ -68,6 +69,7 @@ def step_items(session: Session) -> list[dict]:
             "wrong_attempts": state.wrong_attempts,
             "hints": state.hints_shown,
             "credit": round(credit, 4),
+            "points": step_points(exercise, step.quantity),  # what the step is worth; credit is the share earned
         })
     return items
 
@@ -95,7 +97,7 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
         "finished": session.finished,
         "score": {
             "points": summary.score,
-            "max": summary.total,
+            "max": summary.max_score,
             "percent": round(summary.percent, 2),
             "first_try": summary.first_try,
             "after_retries": summary.after_retries,

@@ -40,13 +40,14 @@ class TutorApp(App):
     ]
 
     def __init__(self, exercise: str | Exercise | None = None, mode: str = "practice",
-                 store: ProgressStore | None = None, light: bool = False, exam_feedback: bool = False,
+                 store: ProgressStore | None = None, light: bool = False, exam_feedback: bool | None = None,
                  time_limit: float | None = None, clock: Callable[[], float] = time.time):
         super().__init__()
         self.clock = clock  # a fixed clock makes snapshot tests reproducible
         self.initial_exercise = exercise
         self.initial_mode = mode
         self.store = store if store is not None else ProgressStore()
+        # an exam's settings from the command line; None: the exercise's [exam] table decides
         self.exam_feedback = exam_feedback
         self.time_limit = time_limit
         if light:
@@ -92,8 +93,11 @@ class TutorApp(App):
         from .screens.exercise import ExerciseScreen
 
         try:
-            session = Session(exercise, mode=mode, store=self.store, clock=self.clock, exam_feedback=self.exam_feedback,
-                              time_limit=self.time_limit if mode == EXAM else None)
+            feedback = self.exam_feedback if self.exam_feedback is not None else bool(exercise.exam.feedback)
+            minutes = exercise.exam.time_limit
+            time_limit = self.time_limit if self.time_limit is not None else minutes * 60 if minutes else None
+            session = Session(exercise, mode=mode, store=self.store, clock=self.clock, exam_feedback=feedback,
+                              time_limit=time_limit if mode == EXAM else None)
         except ExerciseFileError as error:
             self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
             return

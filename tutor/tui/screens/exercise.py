@@ -124,7 +124,7 @@ class ExerciseScreen(SessionScreen):
         session = self.session
         if session.mode == PRACTICE:
             summary = session.summary()
-            return f"score {summary.score:g}/{summary.total}"
+            return f"score {summary.score:g}/{summary.max_score:g}"
         text = f"{session.done_count}/{len(session.steps)} answered"
         left = session.time_left()
         if left is not None:

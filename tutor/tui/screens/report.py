@@ -31,7 +31,7 @@ class ExamReportScreen(SessionScreen):
         summary = self.session.summary()
         self.items = step_items(self.session)
         yield Header()
-        yield Static(f"Exam score: {summary.score:g} of {summary.total} ({summary.percent:.0f}%) — "
+        yield Static(f"Exam score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%) — "
                      f"{exam_counts(self.items)}", id="report-score")
         yield DataTable(id="report", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)

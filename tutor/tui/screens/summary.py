@@ -38,7 +38,7 @@ class SummaryScreen(SessionScreen):
                 f"Right with hints: {summary.hinted}\n"
                 f"Revealed: {summary.revealed}\n"
                 f"Time: {format_seconds(summary.seconds)}\n"
-                f"Score: {summary.score:g} of {summary.total} ({summary.percent:.0f}%)",
+                f"Score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%)",
                 id="summary-body")
             yield Static("Escape: back to the catalog · F7: review your steps · F4: practise a new exercise like "
                          "this one · F5: train it with gradient descent", id="summary-keys")

@@ -1,0 +1,215 @@
+"""Assignments on the command line (docs/assignments.md): the next exercise to work for `tutor run`
+and `tutor exam`, `tutor check` with a folder of answers files, and `tutor grade --assignment`
+with a roster: one grade per student."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+
+from ..exercise import ExerciseFileError, Problem
+from ..exercise.assignment import Assignment, load_assignment
+from ..exercise.model import Exercise
+from ..session.store import ProgressStore
+from .commands import console, plain
+from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+
+
+# -- tutor run / tutor exam ASSIGNMENT ------------------------------------------------------------
+
+def next_exercise(reference: str, mode: str, store: ProgressStore | None = None) -> tuple[Assignment, Exercise | None]:
+    """The assignment's first exercise without a finished session in this mode (None: all are finished)."""
+    assignment = load_assignment(reference)
+    store = store if store is not None else ProgressStore()
+    for item in assignment.exercises:
+        if not _finished(store.path_for(item.exercise.name, item.exercise.path, mode)):
+            return assignment, item.exercise
+    return assignment, None
+
+
+def _finished(progress: Path) -> bool:
+    try:
+        return bool(json.loads(progress.read_text(encoding="utf-8")).get("finished", False))
+    except (OSError, ValueError, AttributeError):
+        return False  # never started, or unreadable: the session itself will say so when opened
+
+
+# -- tutor check ASSIGNMENT FOLDER ----------------------------------------------------------------
+
+def command_check_assignment(arguments: argparse.Namespace) -> int:
+    """Check one answers file per exercise, FOLDER/NAME.toml, each as `tutor check` would."""
+    from .commands import command_check
+
+    assignment = load_assignment(arguments.exercise)
+    folder = arguments.answers
+    if not folder.is_dir():
+        raise ExerciseFileError([Problem(folder, None, "with an assignment, ANSWERS is a folder holding one answers "
+                                                       "file per exercise, named after it: "
+                                                       + ", ".join(f"{item.exercise.name}.toml"
+                                                                   for item in assignment.exercises))])
+    codes, reports = [], []
+    for item in assignment.exercises:
+        name = item.exercise.name
+        answers = folder / f"{name}.toml"
+        if not answers.is_file():
+            codes.append(EXIT_WRONG)
+            reports.append({"exercise": name, "missing": str(answers)})
+            if not arguments.json:
+                console.print(Text.assemble((f"{name}: ", "bold"), "no answers file ", plain(str(answers))))
+            continue
+        one = argparse.Namespace(**{**vars(arguments), "exercise": str(item.exercise.path), "answers": answers})
+        if arguments.transcript is not None:
+            one.transcript = arguments.transcript.with_name(f"{arguments.transcript.stem}-{name}"
+                                                            f"{arguments.transcript.suffix}")
+        try:
+            if arguments.json:  # each exercise's JSON, gathered into one document
+                with contextlib.redirect_stdout(io.StringIO()) as printed:
+                    codes.append(command_check(one))
+                reports.append(json.loads(printed.getvalue()))
+            else:
+                codes.append(command_check(one))
+        except ExerciseFileError as error:
+            codes.append(EXIT_UNUSABLE)
+            reports.append({"exercise": name, "problems": [str(problem) for problem in error.problems]})
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+    if arguments.json:
+        print(json.dumps({"assignment": assignment.title, "exercises": reports}, indent=2, ensure_ascii=False))
+    return max(codes, default=EXIT_OK)
+
+
+# -- tutor grade --assignment FILE [--roster CSV] TRANSCRIPTS... ----------------------------------
+
+def command_grade_assignment(arguments: argparse.Namespace) -> int:
+    from ..session.transcript import TranscriptError, check_transcript, regrade
+
+    if arguments.gradescope:
+        raise ExerciseFileError([Problem(None, None, "--gradescope grades transcripts one by one: leave out "
+                                                     "--assignment, or use --csv or --json for the assignment's "
+                                                     "grades")])
+    assignment = load_assignment(arguments.assignment)
+    roster = read_roster(arguments.roster) if arguments.roster else None
+    by_name = {item.exercise.name: item for item in assignment.exercises}
+    problems: list[str] = []
+    found: dict[str, dict[str, dict]] = {}  # learner -> exercise -> the transcript that counts
+    for path in arguments.transcripts:
+        try:
+            try:
+                transcript = check_transcript(json.loads(Path(path).read_text(encoding="utf-8")))
+            except json.JSONDecodeError as error:
+                raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg})") from None
+            name = transcript["exercise"].get("name")
+            if name not in by_name:
+                raise TranscriptError(f"is for the exercise '{name}', which is not part of this assignment")
+            fresh, differences = regrade(transcript, by_name[name].exercise)
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(f"{path}: cannot be read: {error}")
+            continue
+        except (ValueError, ExerciseFileError) as error:  # JSON errors and TranscriptError
+            problems.append(f"{path}: {error}")
+            continue
+        handed_in = max((event["time"] for event in transcript["events"]), default=0.0)
+        share = fresh["score"]["points"] / fresh["score"]["max"] if fresh["score"]["max"] else 0.0
+        result = {"file": str(path), "points": round(share * by_name[name].points, 4),
+                  "late": assignment.late(handed_in), "edited": bool(differences), "mode": fresh["mode"]}
+        if result["edited"]:
+            problems.append(f"{path}: EDITED, not counted: " + "; ".join(differences[:3]))
+            continue
+        best = found.setdefault(str(fresh["learner"]), {}).get(name)
+        if best is None or result["points"] > best["points"]:
+            found[str(fresh["learner"])][name] = result
+    rows = grade_rows(assignment, found, roster)
+    if arguments.csv:
+        write_grades_csv(arguments.csv, assignment, rows, roster)
+    if arguments.json:
+        print(json.dumps({"assignment": assignment.title, "due": assignment.due.isoformat() if assignment.due else None,
+                          "max": assignment.points, "rows": rows, "problems": problems}, indent=2, ensure_ascii=False))
+    else:
+        print_grades(assignment, rows)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_WRONG if problems else EXIT_OK
+
+
+def read_roster(path: Path) -> list[dict[str, str]]:
+    """The students: a CSV file with a header row and a `learner` column (the name in their transcripts)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+            header = rows[0].keys() if rows else []
+    except FileNotFoundError:
+        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ExerciseFileError([Problem(path, None, f"cannot be read as CSV: {error}")]) from None
+    if "learner" not in header:
+        raise ExerciseFileError([Problem(path, 1, "the roster needs a header row with a 'learner' column (the name "
+                                                  "in the students' transcripts); it has: "
+                                                  f"{', '.join(header) or 'nothing'}")])
+    learners = [row["learner"].strip() if row["learner"] else "" for row in rows]
+    for number, learner in enumerate(learners, start=2):
+        if not learner:
+            raise ExerciseFileError([Problem(path, number, "this row has no learner")])
+        if learners.index(learner) != number - 2:
+            raise ExerciseFileError([Problem(path, number, f"'{learner}' is on the roster twice")])
+    return [{key: (value or "") for key, value in row.items() if key is not None} for row in rows]
+
+
+def grade_rows(assignment: Assignment, found: dict[str, dict[str, dict]], roster: list[dict] | None) -> list[dict]:
+    """One row per student: the roster's, in its order, then anyone else who handed in work."""
+    learners = [row["learner"].strip() for row in roster] if roster is not None else sorted(found)
+    extra = sorted(set(found) - set(learners)) if roster is not None else []
+    rows = []
+    for learner in [*learners, *extra]:
+        mine = found.get(learner, {})
+        exercises = {item.exercise.name: mine.get(item.exercise.name) for item in assignment.exercises}
+        rows.append({
+            "learner": learner,
+            "status": "missing" if not mine else "not on the roster" if learner in extra else "graded",
+            "grade": round(sum(result["points"] for result in mine.values()), 4),
+            "max": assignment.points,
+            "late": sorted(name for name, result in mine.items() if result["late"]),
+            "missing_exercises": [name for name, result in exercises.items() if result is None],
+            "exercises": {name: None if result is None else result["points"] for name, result in exercises.items()},
+        })
+    return rows
+
+
+def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roster: list[dict] | None) -> None:
+    extra_columns = [column for column in (roster[0] if roster else {}) if column != "learner"]
+    by_learner = {row["learner"].strip(): row for row in roster or []}
+    names = [item.exercise.name for item in assignment.exercises]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner", *extra_columns, *names, "grade", "max", "status", "late"])
+        for row in rows:
+            given = by_learner.get(row["learner"], {})
+            writer.writerow([row["learner"], *(given.get(column, "") for column in extra_columns),
+                             *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
+                             row["grade"], row["max"], row["status"], " ".join(row["late"])])
+
+
+def print_grades(assignment: Assignment, rows: list[dict]) -> None:
+    due = f", due {assignment.due.isoformat()}" if assignment.due else ""
+    table = Table(title=f"{assignment.title}{due}", title_justify="left")
+    table.add_column("learner")
+    for item in assignment.exercises:
+        table.add_column(f"{item.exercise.name} (/{item.points:g})", justify="right")
+    for column in ("grade", "status"):
+        table.add_column(column)
+    for row in rows:
+        cells = ["—" if points is None else f"{points:g}" for points in row["exercises"].values()]
+        status = row["status"] + (f"; LATE: {', '.join(row['late'])}" if row["late"] else "")
+        table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", status)
+    console.print(table)
+    missing = [row["learner"] for row in rows if row["status"] == "missing"]
+    if missing:
+        console.print(plain(f"Missing (no transcript): {', '.join(missing)}"))

@@ -1,0 +1,173 @@
+"""An assignment: several exercises handed out together, with a due date and points per exercise.
+
+Documented for teachers in docs/assignments.md. Loading checks everything a teacher can get wrong
+(unknown fields, a missing exercise, a bad due date) and reports each problem with the file and line,
+like an exercise file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import exercise_path
+from .errors import ExerciseFileError, Problem
+from .loader import _finite, exam_settings, load_exercise, parse_toml, read_exercise_text, suggestion
+from .model import ExamSettings, Exercise
+
+TOP_LEVEL_KEYS = ("assignment", "exercise")
+ASSIGNMENT_KEYS = ("title", "due")
+EXERCISE_KEYS = ("path", "name", "points", "time_limit", "feedback")
+_ELEMENT_HEADER = re.compile(r"^\s*\[\[\s*exercise\s*\]\]\s*(#.*)?$")
+
+
+@dataclass(frozen=True)
+class AssignedExercise:
+    exercise: Exercise  # with the assignment's exam settings in place of the file's where it gives them
+    points: float  # what the whole exercise is worth in the assignment
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    path: Path
+    title: str
+    due: dt.datetime | None  # aware (UTC unless the file gives an offset)
+    exercises: tuple[AssignedExercise, ...]
+
+    @property
+    def points(self) -> float:
+        return sum(item.points for item in self.exercises)
+
+    def late(self, timestamp: float) -> bool:
+        """Whether work handed in at ``timestamp`` (seconds since the epoch) is after the due date."""
+        return self.due is not None and timestamp > self.due.timestamp()
+
+
+def is_assignment(reference: str) -> bool:
+    """Whether EXERCISE on a command line is an assignment file (a .toml with an [assignment] table)."""
+    path = Path(reference)
+    if path.suffix != ".toml" or not path.is_file():
+        return False
+    try:
+        return "assignment" in parse_toml(read_exercise_text(path), path)
+    except ExerciseFileError:
+        return False  # not readable as an assignment: loading it as an exercise says why
+
+
+def load_assignment(path: str | Path) -> Assignment:
+    """Read an assignment and every exercise it lists; raise ExerciseFileError listing every problem."""
+    path = Path(path)
+    text = read_exercise_text(path)
+    document = parse_toml(text, path)
+    lines = text.splitlines()
+    problems: list[Problem] = []
+
+    def problem(line: int | None, message: str) -> None:
+        problems.append(Problem(path, line, message))
+
+    def line_of(key: str, start: int = 0, end: int | None = None) -> int | None:
+        """The line of ``key = ...`` between two lines (0-based, end excluded), 1-based."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(start, len(lines) if end is None else end):
+            if pattern.match(lines[number]):
+                return number + 1
+        return None
+
+    for key in document:
+        if key not in TOP_LEVEL_KEYS:
+            problem(line_of(key), f"unknown field '{key}'{suggestion(key, TOP_LEVEL_KEYS)}; an assignment has "
+                                  "[assignment] and [[exercise]] tables")
+    header = next((number for number, line in enumerate(lines) if line.strip().startswith("[assignment]")), 0)
+    table = document.get("assignment")
+    if not isinstance(table, dict):
+        problem(None, "[assignment] is missing: write [assignment] with a title")
+        table = {}
+    for key in table:
+        if key not in ASSIGNMENT_KEYS:
+            problem(line_of(key, header), f"unknown field '{key}' in [assignment]{suggestion(key, ASSIGNMENT_KEYS)}")
+    title = table.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem(line_of("title", header) or header + 1, "the assignment needs a title, in quotes")
+        title = ""
+    due = _due(table.get("due"), lambda message: problem(line_of("due", header), message))
+
+    starts = [number for number, line in enumerate(lines) if _ELEMENT_HEADER.match(line)]
+    raw = document.get("exercise", [])
+    if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
+        problem(None, "an assignment lists its exercises as [[exercise]] tables, each with a path or a name")
+        raw = []
+    exercises: list[AssignedExercise] = []
+    for index, item in enumerate(raw):
+        start = starts[index] if index < len(starts) else 0
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        where = start + 1
+
+        def item_problem(key: str | None, message: str) -> None:
+            problem(line_of(key, start, end) or where if key else where, f"exercise {index + 1}: {message}")
+
+        for key in item:
+            if key not in EXERCISE_KEYS:
+                item_problem(key, f"unknown field '{key}'{suggestion(key, EXERCISE_KEYS)}")
+        points = item.get("points", 1)
+        if _finite(points) is None or points <= 0:
+            item_problem("points", "'points' must be a number more than 0")
+            points = 1
+        settings = exam_settings(item, "an [[exercise]]", item_problem)
+        exercise = _exercise(item, path, item_problem, problems)
+        if exercise is None:
+            continue
+        if any(other.exercise.name == exercise.name for other in exercises):
+            item_problem(None, f"'{exercise.name}' is listed twice: transcripts are matched by the exercise's name")
+            continue
+        exercise = dataclasses.replace(exercise, exam=ExamSettings(
+            settings.time_limit if settings.time_limit is not None else exercise.exam.time_limit,
+            settings.feedback if settings.feedback is not None else exercise.exam.feedback))
+        exercises.append(AssignedExercise(exercise, points, where))
+    if problems:
+        raise ExerciseFileError(problems)
+    return Assignment(path, title.strip(), due, tuple(exercises))
+
+
+def _exercise(item: dict, assignment_path: Path, item_problem, problems: list[Problem]) -> Exercise | None:
+    """The exercise of one [[exercise]]: a file relative to the assignment, or a catalog exercise."""
+    path, name = item.get("path"), item.get("name")
+    if (path is None) == (name is None):
+        item_problem(None, "give either path = \"file.toml\" (relative to this file) or name = \"catalog-name\"")
+        return None
+    reference = path if path is not None else name
+    if not isinstance(reference, str) or not reference.strip():
+        item_problem("path" if path is not None else "name", "the exercise must be given as text, in quotes")
+        return None
+    try:
+        if path is not None:
+            file = assignment_path.parent / path
+            return load_exercise(file, file.stem)
+        if "/" in name or name.endswith(".toml"):
+            item_problem("name", f"'{name}' is a file: write it as path = \"{name}\"")
+            return None
+        return load_exercise(exercise_path(name), name)
+    except ExerciseFileError as error:
+        for found in error.problems:  # problems inside the exercise keep their own file and line
+            if found.line is None:
+                where = f"{found.path}: " if found.path is not None else ""
+                item_problem("path" if path is not None else "name", where + found.message)
+            else:
+                problems.append(found)
+        return None
+
+
+def _due(value, problem) -> dt.datetime | None:
+    """A TOML date (the end of that day) or date-time; without an offset it is UTC."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(23, 59, 59), dt.timezone.utc)
+    problem("'due' must be a date or a date and time, without quotes: due = 2026-12-01 or "
+            "due = 2026-12-01T23:59:00+01:00")
+    return None
