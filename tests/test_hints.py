@@ -81,7 +81,7 @@ def test_the_ladder_for_a_gradient_goes_from_the_rule_to_the_numbers(neuron):
 
 def test_the_ladder_for_a_local_derivative(neuron):
     rungs = ladder(neuron, "local.yhat.z")
-    assert rungs[0].startswith("∂ŷ/∂z")  # the source's author hints
+    assert not any(rung.startswith("∂ŷ/∂z") for rung in rungs)  # z's hints are for dL/dz, a step of z's own
     assert "∂yhat/∂z = yhat(1 − yhat)" in rungs
     assert any("∂L/∂yhat = 2·(yhat - y)" == rung for rung in ladder(neuron, "local.L.yhat"))
     assert format_value(neuron.local_derivative("yhat", "z").value) in rungs[-1]
@@ -188,3 +188,38 @@ def test_a_jacobian_exercise():
     assert any("Jacobian" in rung for rung in rungs)
     assert format_value(solution.grads["x"]) in rungs[-1]
     assert np.allclose(solution.grads["x"], [12, 131])
+
+
+AUTHOR_HINTS = """
+    title = "author hints"
+    [inputs]
+    x = 3
+    w = 2
+    [graph]
+    p = "w*x"
+    L = "p^2"
+    [hints]
+    p = ["First: p multiplies the weight by the input.", "Second: 2 times 3."]
+    L = "Square p."
+    w = "Add up the one path from L."
+"""
+
+
+def test_a_nodes_hints_are_on_its_value_step_only_first_hint_first():
+    solution = exercise(AUTHOR_HINTS)
+    assert ladder(solution, "value.p")[:2] == ["First: p multiplies the weight by the input.", "Second: 2 times 3."]
+    for other in ("grad.p", "local.L.p", "local.p.w", "value.L", "grad.w"):
+        assert not any(rung.startswith(("First:", "Second:")) for rung in ladder(solution, other)), other
+    assert ladder(solution, "value.L")[0] == "Square p."
+
+
+def test_an_inputs_hints_are_on_its_gradient_step_only():
+    solution = exercise(AUTHOR_HINTS)
+    assert ladder(solution, "grad.w")[0] == "Add up the one path from L."
+    assert not any("one path" in rung for rung in ladder(solution, "local.p.w"))
+
+
+def test_a_list_about_derivatives_goes_whole_to_the_gradient_step():
+    solution = exercise(AUTHOR_HINTS.replace('"Second: 2 times 3."', '"Second: dL/dp = 2p."'))
+    assert ladder(solution, "grad.p")[:2] == ["First: p multiplies the weight by the input.", "Second: dL/dp = 2p."]
+    assert not any(rung.startswith(("First:", "Second:")) for rung in ladder(solution, "value.p"))
