@@ -14,6 +14,7 @@ from tutor.engine import solve
 from tutor.engine.formatting import format_value
 from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
 from tutor.grading import Checker, Quantity, asked_quantities
+from tutor.grading.explain import format_changed
 from tutor.grading.hints import hint_ladder
 
 from tutor_testing import NETWORK
@@ -39,6 +40,8 @@ def test_every_step_of_every_catalog_exercise_has_a_ladder_ending_in_the_answer(
         if quantity.kind == "formula":  # the answer to a derivation is its formula
             asked = next(item for item in solution.exercise.questions if item.id == quantity.name)
             answer = to_text(asked.answer)
+        elif quantity.kind in ("update", "after"):  # with the figures that show the change
+            answer = format_changed(checker.expected(quantity), solution.values[quantity.name])
         else:
             answer = format_value(checker.expected(quantity))
         assert answer in rungs[-1], (quantity, answer, rungs[-1])
@@ -136,10 +139,10 @@ def test_update_and_after_the_update():
     rungs = ladder(network, "update.W3")
     assert "η = 0.5" in rungs[0]
     assert rungs[1] == "new W3 = W3 − η·dL/dW3 = W3 − 0.5·dL/dW3"
-    assert format_value(network.updated["W3"]) in rungs[-1]
+    assert format_changed(network.updated["W3"], network.values["W3"]) in rungs[-1]
     rungs = ladder(network, "after.L")
     assert "new W2, b2, W3 and b3" in rungs[0]
-    assert format_value(network.after_values["L"]) in rungs[-1]
+    assert format_changed(network.after_values["L"], network.values["L"]) in rungs[-1]
 
 
 def test_batch_copies_use_the_authors_hints_of_the_base_name():

@@ -290,3 +290,12 @@ def test_a_bad_carried_forward_credit_is_reported_at_its_line(tmp_path, value):
         load_exercise(path)
     assert raised.value.problems[0].line == 1
     assert "'carried_forward_credit' must be a number from 0 to 1" in raised.value.problems[0].message
+
+
+def test_a_revealed_update_shows_the_figures_its_change_needs_and_they_are_accepted(mazur):
+    from tutor.grading.explain import worked_answer
+
+    for name in ("w1", "w5"):
+        shown = worked_answer(mazur, Quantity.parse(f"update.{name}")).rsplit("= ", 1)[1]
+        assert check(Checker(mazur), f"update.{name}", shown).correct, shown
+    assert worked_answer(mazur, Quantity.parse("update.w1")).endswith("= 0.1497807")

@@ -23,6 +23,7 @@ from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
+from .explain import format_changed
 from .formula import formula_matches, read_formula
 from .quantities import Quantity, expected_value, question
 
@@ -199,9 +200,10 @@ class Checker:
             if np.allclose(carried, expected, rtol=1e-12, atol=0):
                 continue
             if compare(answer.value, carried, tolerance, base=base).matches:
+                exact = format_value(expected) if base is None else format_changed(expected, base)
                 return Verdict(quantity, answer.text, CORRECT, expected,
-                               f"Correct, graded using your earlier answers (with exact values it is "
-                               f"{format_value(expected)}).", read_as=answer.read_as, notes=answer.notes,
+                               f"Correct, graded using your earlier answers (with exact values it is {exact}).",
+                               read_as=answer.read_as, notes=answer.notes,
                                carried_forward=True, element_fraction=1.0)
         # of the accepted forms, explain against the one whose shape the answer has
         reason = next((comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
