@@ -151,7 +151,7 @@ class Checker:
             self.learner.remember(quantity, self._as_learner_value(quantity, self.expected(quantity)))
 
     def check(self, quantity: Quantity, text: str) -> Verdict:
-        """Grade one typed answer; an accepted one is remembered for error carried forward."""
+        """Grade one typed answer; a readable one, right or wrong, is remembered for error carried forward."""
         if quantity.kind == "formula":
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
