@@ -106,6 +106,9 @@ def test_the_right_update_is_accepted_with_its_change_to_three_figures(mazur, na
 def test_copying_the_old_weight_is_wrong(mazur, name):
     verdict = check(Checker(mazur), f"update.{name}", typed(WEIGHTS[name]))
     assert not verdict.correct
+    assert verdict.diagnosis == "neighbour_value" and f"That is {name} before the update" in verdict.message
+    right = verdict.message.rsplit("The right value is ", 1)[1].rstrip(".")  # shown with the figures it needs
+    assert check(Checker(mazur), f"update.{name}", right).correct, right
 
 
 @pytest.mark.parametrize("name", ["w1", "w5"])

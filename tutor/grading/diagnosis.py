@@ -41,6 +41,7 @@ from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
 from ..exercise.expression import Call, Index, Name, Number, calls_in, names_in, to_text
 from ..exercise.model import Tolerance
+from .explain import format_changed
 from .quantities import Quantity, expected_value
 
 # Stable labels (counted by teachers in `tutor check --json` and in transcripts): label -> meaning.
@@ -625,7 +626,8 @@ class _Diagnoser:
         self.value = self._as_answer(value)
         output = self.solution.output
         self.label_text = quantity.label(output)
-        self.right = format_value(self.expected)
+        # a step judged on its change is shown with the figures the change needs (0.1497807, not 0.1498)
+        self.right = format_value(self.expected) if base is None else format_changed(self.expected, base)
 
     def _as_answer(self, value: np.ndarray) -> np.ndarray:
         """An elementwise local derivative may be typed as its (diagonal) Jacobian: read the diagonal."""
@@ -1102,6 +1104,8 @@ class _Diagnoser:
         old, gradient = solution.values[name], solution.grads[name]
         output = solution.output
         rule = f"new {name} = {name} − η·d{output}/d{name}"
+        yield _Candidate("neighbour_value", old, self._say(
+            f"That is {name} before the update ({format_value(old)}): {rule}. The right value is {self.right}."))
         yield _Candidate("sign", old + rate * gradient, self._say(
             f"Gradient descent subtracts the step: {rule}; your answer adds it. The right value is {self.right}."))
         yield _Candidate("update_step_only", -rate * gradient, self._say(
