@@ -239,20 +239,45 @@ def test_without_earlier_answers_a_rounded_downstream_value_is_wrong(seed_soluti
     assert verdict.carried_forward is False
 
 
-def test_a_wrong_answer_is_not_remembered(seed_solution):
+def test_a_wrong_answer_is_carried_forward(seed_solution):
+    # Numbas-style: later steps are graded from the learner's own answers, right or wrong
     checker = Checker(seed_solution)
     assert check(checker, "value.yhat", "0.5").verdict == WRONG
-    # 2(0.5 - 1) = -1 would follow from the rejected 0.5: it must not be accepted
-    verdict = check(checker, "grad.yhat", "-1")
-    assert verdict.verdict == WRONG
-    assert not verdict.carried_forward
-    assert check(checker, "local.yhat.z", "0.25").verdict == WRONG  # 0.5 * (1 - 0.5)
+    verdict = check(checker, "grad.yhat", "-1")  # 2(0.5 - 1), from the wrong 0.5
+    assert verdict.verdict == CORRECT and verdict.carried_forward
+    local = check(checker, "local.yhat.z", "0.25")  # 0.5 * (1 - 0.5)
+    assert local.verdict == CORRECT and local.carried_forward
+    assert check(checker, "grad.yhat", "-0.5").verdict == WRONG  # consistent with nothing they wrote
 
 
-def test_a_wrong_gradient_is_not_carried_into_the_next(seed_solution):
+def test_a_wrong_gradient_is_carried_into_the_next(seed_solution):
     checker = Checker(seed_solution)
     assert check(checker, "grad.yhat", "-0.5").verdict == WRONG
-    assert check(checker, "grad.z", "-0.5*0.05404").verdict == WRONG
+    verdict = check(checker, "grad.z", "-0.5*0.05404")
+    assert verdict.verdict == CORRECT and verdict.carried_forward
+
+
+def test_the_latest_answer_is_the_learners_value(seed_solution):
+    checker = Checker(seed_solution)
+    assert check(checker, "value.yhat", "0.5").verdict == WRONG
+    assert check(checker, "value.yhat", "0.9427").verdict == CORRECT  # corrected: the 0.5 no longer counts
+    assert check(checker, "grad.yhat", "-1").verdict == WRONG
+
+
+def test_a_revealed_step_carries_its_right_value(seed_solution):
+    checker = Checker(seed_solution)
+    assert check(checker, "value.yhat", "0.5").verdict == WRONG
+    checker.reveal(Quantity.parse("value.yhat"))
+    assert check(checker, "grad.yhat", "-1").verdict == WRONG
+    assert check(checker, "grad.yhat", "-0.1146").verdict == CORRECT
+
+
+def test_an_answer_of_the_wrong_shape_stands_for_nothing(seed_solution):
+    checker = Checker(seed_solution)
+    assert check(checker, "value.yhat", "0.5").verdict == WRONG
+    assert check(checker, "value.yhat", "[0.5, 0.5]").verdict == WRONG  # latest, but cannot be a number
+    assert check(checker, "grad.yhat", "-1").verdict == WRONG  # so the true yhat is used
+    assert check(checker, "grad.yhat", "-0.1146").verdict == CORRECT
 
 
 def test_carried_forward_follows_a_chain_through_inputs(seed_solution):
@@ -428,17 +453,16 @@ def test_update_and_after_values_carry_forward(make_solution):
     assert check(checker, "after.L", "0.36").verdict == CORRECT
 
     other = Checker(solution)
-    assert check(other, "grad.w", "35").verdict == WRONG
-    assert check(other, "grad.w", "36.1").verdict == CORRECT  # within 0.5%, remembered as 36.1
-    # 2 - 0.05*36.1 = 0.195 is 2.5% from 0.2: right only from their gradient
-    verdict = check(other, "update.w", "0.195")
+    assert check(other, "grad.w", "37").verdict == WRONG  # 2.8% off, and remembered as their gradient
+    # 2 - 0.05*37 = 0.15: a change of -1.85 for -1.8, right only from their gradient
+    verdict = check(other, "update.w", "0.15")
     assert verdict.verdict == CORRECT
     assert verdict.carried_forward
-    # and (0.195*3)^2 = 0.342225 from their new w
-    verdict = check(other, "after.L", "0.3422")
+    # and (0.15*3)^2 = 0.2025 from their new w
+    verdict = check(other, "after.L", "0.2025")
     assert verdict.verdict == CORRECT
     assert verdict.carried_forward
-    assert check(Checker(solution), "update.w", "0.195").verdict == WRONG
+    assert check(Checker(solution), "update.w", "0.15").verdict == WRONG
 
 
 def test_solution_fraction_survives_floating_point(make_solution):

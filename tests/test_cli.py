@@ -496,7 +496,11 @@ def test_seed_002_student_missing_factor_two():
     assert delta["answer"] == "-0.117" and delta["verdict"] == "wrong"
     assert delta["expected"] == pytest.approx(-0.233766, rel=1e-5)
     assert float(delta["answer"]) == pytest.approx(delta["expected"] / 2, rel=0.005)  # exactly half: no factor 2
-    for quantity in ("grad.b3", "grad.W3", "grad.a2", "grad.z2", "grad.b2", "grad.W2"):
+    # error carried forward (issue 17): worked right from the student's own half-size δ3, right; rounded
+    # further than 0.5% even from their numbers, wrong
+    for quantity in ("grad.b3", "grad.b2", "grad.W2"):
+        assert items[quantity]["verdict"] == "correct" and items[quantity]["carried_forward"], quantity
+    for quantity in ("grad.W3", "grad.a2", "grad.z2"):
         assert items[quantity]["verdict"] == "wrong", quantity
     for quantity in ("value.z2", "value.a2", "value.z3", "value.a3", "value.L", "local.a2.z2"):
         assert items[quantity]["verdict"] == "correct", quantity

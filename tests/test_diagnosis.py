@@ -351,6 +351,42 @@ def test_rounding_of_the_answer_itself(neuron):
     assert label(neuron, "local.yhat.z", "0.05") == "rounding"
 
 
+def test_rounding_counts_the_figures_as_written():
+    # issue 17 item 8: "0.30" has two significant figures, not one
+    graph = exercise("""
+        title = "two figures"
+        [inputs]
+        a = 0.2962
+        [graph]
+        p = "a*1"
+    """)
+    verdict = Checker(graph).check(Quantity.parse("value.p"), "0.30")
+    assert verdict.diagnosis == "rounding"
+    assert "rounded to 2 significant figures" in verdict.message and "keep at least 3" in verdict.message
+
+
+def test_three_figures_that_are_not_enough_are_not_called_fewer_than_three():
+    graph = exercise("""
+        title = "tight"
+        [inputs]
+        a = 0.12345
+        [graph]
+        p = "a*1"
+        [tolerance]
+        relative = 0.001
+    """)
+    verdict = Checker(graph).check(Quantity.parse("value.p"), "0.123")
+    assert verdict.diagnosis == "rounding"
+    assert "rounded to 3 significant figures" in verdict.message
+    assert "keep at least 4 significant figures" in verdict.message
+
+
+@pytest.mark.parametrize("text, figures", [("0.30", 2), ("0.0031", 2), ("2.50e-3", 3), ("-0.149781", 6),
+                                           ("0,30", 2), ("300", None), ("14/5", None), ("[0.3, 0.4]", None)])
+def test_the_figures_written(text, figures):
+    assert read_answer(text).figures == figures
+
+
 def test_rounding_of_intermediate_values():
     graph = exercise("""
         title = "rounded too early"
@@ -468,9 +504,8 @@ def test_the_seed_answers_through_the_checker():
                     verdict = checker.check(quantity, answer)
                     if verdict.correct:
                         continue
-                    found = diagnose(solution, quantity, read_answer(answer).value, checker.tolerance, checker.learner)
                     if (name, str(quantity)) in wanted:
-                        assert found is not None and found.label == wanted[(name, str(quantity))], (name, quantity)
+                        assert verdict.diagnosis == wanted[(name, str(quantity))], (name, quantity)
 
 
 # -- right answers never get a diagnosis --------------------------------------------

@@ -14,6 +14,7 @@ from tutor.engine import solve
 from tutor.engine.formatting import format_value
 from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
 from tutor.grading import Checker, Quantity, asked_quantities
+from tutor.grading.explain import format_changed
 from tutor.grading.hints import hint_ladder
 
 from tutor_testing import NETWORK
@@ -39,6 +40,8 @@ def test_every_step_of_every_catalog_exercise_has_a_ladder_ending_in_the_answer(
         if quantity.kind == "formula":  # the answer to a derivation is its formula
             asked = next(item for item in solution.exercise.questions if item.id == quantity.name)
             answer = to_text(asked.answer)
+        elif quantity.kind in ("update", "after"):  # with the figures that show the change
+            answer = format_changed(checker.expected(quantity), solution.values[quantity.name])
         else:
             answer = format_value(checker.expected(quantity))
         assert answer in rungs[-1], (quantity, answer, rungs[-1])
@@ -81,7 +84,7 @@ def test_the_ladder_for_a_gradient_goes_from_the_rule_to_the_numbers(neuron):
 
 def test_the_ladder_for_a_local_derivative(neuron):
     rungs = ladder(neuron, "local.yhat.z")
-    assert rungs[0].startswith("∂ŷ/∂z")  # the source's author hints
+    assert not any(rung.startswith("∂ŷ/∂z") for rung in rungs)  # z's hints are for dL/dz, a step of z's own
     assert "∂yhat/∂z = yhat(1 − yhat)" in rungs
     assert any("∂L/∂yhat = 2·(yhat - y)" == rung for rung in ladder(neuron, "local.L.yhat"))
     assert format_value(neuron.local_derivative("yhat", "z").value) in rungs[-1]
@@ -136,10 +139,10 @@ def test_update_and_after_the_update():
     rungs = ladder(network, "update.W3")
     assert "η = 0.5" in rungs[0]
     assert rungs[1] == "new W3 = W3 − η·dL/dW3 = W3 − 0.5·dL/dW3"
-    assert format_value(network.updated["W3"]) in rungs[-1]
+    assert format_changed(network.updated["W3"], network.values["W3"]) in rungs[-1]
     rungs = ladder(network, "after.L")
     assert "new W2, b2, W3 and b3" in rungs[0]
-    assert format_value(network.after_values["L"]) in rungs[-1]
+    assert format_changed(network.after_values["L"], network.values["L"]) in rungs[-1]
 
 
 def test_batch_copies_use_the_authors_hints_of_the_base_name():
@@ -188,3 +191,38 @@ def test_a_jacobian_exercise():
     assert any("Jacobian" in rung for rung in rungs)
     assert format_value(solution.grads["x"]) in rungs[-1]
     assert np.allclose(solution.grads["x"], [12, 131])
+
+
+AUTHOR_HINTS = """
+    title = "author hints"
+    [inputs]
+    x = 3
+    w = 2
+    [graph]
+    p = "w*x"
+    L = "p^2"
+    [hints]
+    p = ["First: p multiplies the weight by the input.", "Second: 2 times 3."]
+    L = "Square p."
+    w = "Add up the one path from L."
+"""
+
+
+def test_a_nodes_hints_are_on_its_value_step_only_first_hint_first():
+    solution = exercise(AUTHOR_HINTS)
+    assert ladder(solution, "value.p")[:2] == ["First: p multiplies the weight by the input.", "Second: 2 times 3."]
+    for other in ("grad.p", "local.L.p", "local.p.w", "value.L", "grad.w"):
+        assert not any(rung.startswith(("First:", "Second:")) for rung in ladder(solution, other)), other
+    assert ladder(solution, "value.L")[0] == "Square p."
+
+
+def test_an_inputs_hints_are_on_its_gradient_step_only():
+    solution = exercise(AUTHOR_HINTS)
+    assert ladder(solution, "grad.w")[0] == "Add up the one path from L."
+    assert not any("one path" in rung for rung in ladder(solution, "local.p.w"))
+
+
+def test_a_list_about_derivatives_goes_whole_to_the_gradient_step():
+    solution = exercise(AUTHOR_HINTS.replace('"Second: 2 times 3."', '"Second: dL/dp = 2p."'))
+    assert ladder(solution, "grad.p")[:2] == ["First: p multiplies the weight by the input.", "Second: dL/dp = 2p."]
+    assert not any(rung.startswith(("First:", "Second:")) for rung in ladder(solution, "value.p"))

@@ -28,6 +28,7 @@ from .model import (
     NodeSpec,
     MAX_TRAINING_STEPS,
     QuestionSpec,
+    TOLERANCE_KINDS,
     Tolerance,
     TrainingSpec,
     UpdateSpec,
@@ -37,8 +38,10 @@ from .toml_lines import key_lines
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 5_000
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TOLERANCE_FIELDS = ("relative", "absolute")
 TOP_LEVEL_KEYS = ("title", "description", "source", "tags", "difficulty", "output", "params", "ask",
-                  "inputs", "graph", "hints", "tolerance", "update", "batch", "questions", "training", "points", "exam")
+                  "inputs", "graph", "hints", "tolerance", "carried_forward_credit", "update", "batch", "questions",
+                  "training", "points", "exam")
 TRAINING_KEYS = ("dataset", "features", "targets", "accuracy", "learning_rate", "steps")
 EXAM_KEYS = ("time_limit", "feedback")
 MAX_EXAM_MINUTES = 7 * 24 * 60
@@ -196,7 +199,8 @@ class _Builder:
 
         questions = self.questions(set(known) | self.sample_input_names())
         hints = self.hints(known + sorted(self.sample_input_names()) + [question.id for question in questions])
-        tolerance = self.tolerance()
+        tolerance, kind_tolerances = self.tolerance()
+        carried_forward_credit = self.carried_forward_credit()
         update = self.update(params)
         training = self.training(inputs, node_names)
         points = self.points()
@@ -219,7 +223,8 @@ class _Builder:
         return Exercise(
             name=self.name, path=self.path, title=title.strip(), description=description.strip(), source=source,
             tags=tuple(tags), difficulty=difficulty, inputs=inputs, nodes=tuple(nodes), output=output,
-            params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, update=update, batch=batch,
+            params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, kind_tolerances=kind_tolerances,
+            carried_forward_credit=carried_forward_credit, update=update, batch=batch,
             questions=tuple(questions), training=training,
             written_inputs=written_inputs, written_nodes=tuple(written_nodes),
             points={step: value for step, (value, _) in points.items()}, points_line=self.line("points"), exam=exam)
@@ -437,17 +442,43 @@ class _Builder:
             hints[name] = tuple(texts)
         return hints
 
-    def tolerance(self) -> Tolerance:
+    def tolerance(self) -> tuple[Tolerance, dict[str, Tolerance]]:
+        """[tolerance]'s relative and absolute, and a [tolerance.KIND] table per kind of step that has its own
+        (a field it leaves out is [tolerance]'s)."""
         table = self.table("tolerance")
+        default = Tolerance(**self.tolerance_fields(("tolerance",), {key: value for key, value in table.items()
+                                                                      if key not in TOLERANCE_KINDS}))
+        by_kind = {}
+        for kind in TOLERANCE_KINDS:
+            if kind not in table:
+                continue
+            if not isinstance(table[kind], dict):
+                self.problem(("tolerance", kind), f"the tolerance of {kind} steps must be a table, like "
+                                                  f"[tolerance.{kind}] with relative = 0.01 on the next line")
+                continue
+            values = self.tolerance_fields(("tolerance", kind), table[kind])
+            by_kind[kind] = Tolerance(**{name: values.get(name, getattr(default, name)) for name in _TOLERANCE_FIELDS})
+        return default, by_kind
+
+    def tolerance_fields(self, key: tuple, table: dict) -> dict[str, float]:
         values = {}
-        for key, value in table.items():
-            if key not in ("relative", "absolute"):
-                self.problem(("tolerance", key), f"unknown tolerance '{key}'{suggestion(key, ['relative', 'absolute'])}")
+        for name, value in table.items():
+            if name not in _TOLERANCE_FIELDS:
+                choices = [*_TOLERANCE_FIELDS, *TOLERANCE_KINDS] if len(key) == 1 else list(_TOLERANCE_FIELDS)
+                self.problem((*key, name), f"unknown tolerance '{name}'{suggestion(name, choices)}")
             elif _finite(value) is None or not 0 <= _finite(value) < 1:
-                self.problem(("tolerance", key), f"tolerance '{key}' must be a number from 0 up to (not including) 1")
+                self.problem((*key, name), f"tolerance '{name}' must be a number from 0 up to (not including) 1")
             else:
-                values[key] = float(value)
-        return Tolerance(**values)
+                values[name] = float(value)
+        return values
+
+    def carried_forward_credit(self) -> float:
+        value = self.document.get("carried_forward_credit", 1.0)
+        if _finite(value) is None or not 0 <= _finite(value) <= 1:
+            self.problem(("carried_forward_credit",), "'carried_forward_credit' must be a number from 0 to 1 "
+                                                      "(the share of a step's credit for error carried forward)")
+            return 1.0
+        return float(value)
 
     def update(self, params: list[str]) -> UpdateSpec | None:
         if "update" not in self.document:

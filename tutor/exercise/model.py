@@ -23,6 +23,9 @@ class Tolerance:
     absolute: float = 1e-6
 
 
+TOLERANCE_KINDS = ("value", "local", "grad", "update", "after")  # the steps a [tolerance.KIND] table can tune
+
+
 @dataclass(frozen=True)
 class InputSpec:
     name: str
@@ -116,6 +119,8 @@ class Exercise:
     ask: tuple[str, ...]
     hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
     tolerance: Tolerance = Tolerance()
+    kind_tolerances: dict[str, Tolerance] = field(default_factory=dict)  # [tolerance.update] and the like
+    carried_forward_credit: float = 1.0  # the share of a step's credit earned by error carried forward
     update: UpdateSpec | None = None
     batch: BatchSpec | None = None
     questions: tuple[QuestionSpec, ...] = ()
@@ -132,6 +137,10 @@ class Exercise:
     def size(self) -> int:
         """The number of named quantities: inputs plus nodes of the solved graph."""
         return len(self.inputs) + len(self.nodes)
+
+    def tolerance_for(self, kind: str) -> Tolerance:
+        """The tolerance of one kind of step: its own [tolerance.KIND] table, else [tolerance]'s."""
+        return self.kind_tolerances.get(kind, self.tolerance)
 
     def node(self, name: str) -> NodeSpec:
         for node in self.nodes:

@@ -21,6 +21,7 @@ MAX_ANSWER_LENGTH = 1000
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _FUNCTION_CALL = re.compile(r"[A-Za-z_]\w*\s*\(")
 _FRACTION = re.compile(r"^\s*(-?)\s*(\d{1,30})\s*/\s*(\d{1,30})\s*$")
+_DECIMAL = re.compile(r"^[+-]?(\d*)(\.(\d*))?(?:[eE][+-]?\d+)?$")
 
 
 class UnreadableAnswer(ValueError):
@@ -34,6 +35,7 @@ class ReadAnswer:
     read_as: str  # how it was understood, e.g. "2*(0.94 - 1) = -0.12"
     notes: tuple[str, ...] = ()
     exact: Fraction | None = None  # set when typed as a fraction of whole numbers, which claims exactness
+    figures: int | None = None  # the significant figures written, for one decimal number ("0.30": 2)
 
 
 def read_answer(text: str) -> ReadAnswer:
@@ -72,7 +74,20 @@ def read_answer(text: str) -> ReadAnswer:
     match = _FRACTION.match(cleaned)
     if match and int(match.group(3)) != 0:
         exact = Fraction(int(match.group(2)), int(match.group(3))) * (-1 if match.group(1) else 1)
-    return ReadAnswer(text, value, read_as, tuple(notes), exact)
+    return ReadAnswer(text, value, read_as, tuple(notes), exact, written_figures(cleaned))
+
+
+def written_figures(text: str) -> int | None:
+    """The significant figures of one decimal number as written: "0.30" has 2, "0.0031" 2, "2.50e-3" 3.
+    None for anything else, and for a whole number ending in zeros ("300": 1, 2 or 3)."""
+    match = _DECIMAL.match(text.replace(" ", ""))
+    if match is None or not (match.group(1) or match.group(3)):
+        return None
+    whole, fraction = match.group(1), match.group(3) or ""
+    if match.group(2) is None and whole.rstrip("0") != whole:
+        return None
+    digits = (whole + fraction).lstrip("0")
+    return len(digits) if digits else None
 
 
 def _all_numbers(expression) -> bool:

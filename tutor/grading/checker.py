@@ -1,8 +1,13 @@
 """Decide whether an answer is right: tolerance, shapes, exact fractions, error carried forward.
 
-One :class:`Checker` follows one learner through one exercise. It remembers the answers it
-accepted, so a later answer that is wrong against the exact value but right when recomputed from
-the learner's own rounded earlier answers is accepted too ("graded using your earlier answers").
+One :class:`Checker` follows one learner through one exercise. It remembers the learner's latest
+readable answer to every step, right or wrong (and the right value of a revealed step), so a later
+answer that is wrong against the exact value but right when recomputed from the learner's own
+earlier answers is accepted too ("graded using your earlier answers", error carried forward).
+
+An update step, and a value after the update that hardly differs from the value before it, is a
+small change of a given number: it is judged on that change (docs/scoring.md), so copying the old
+number, a wrong sign or a missing learning rate is never within the tolerance.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
+from .explain import format_changed
 from .formula import formula_matches, read_formula
 from .quantities import Quantity, expected_value, question
 
@@ -51,8 +57,10 @@ class Comparison:
     fraction: float = 0.0  # the share of elements within tolerance
 
 
-def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact: Fraction | None = None) -> Comparison:
-    """Elementwise: |answer - expected| <= max(relative·|expected|, absolute)."""
+def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact: Fraction | None = None,
+            base: np.ndarray | None = None) -> Comparison:
+    """Elementwise: |answer - expected| <= max(relative·|expected|, absolute); with a ``base`` (the
+    number before a change) relative to the change instead: max(relative·|expected - base|, absolute)."""
     value = np.asarray(value, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if value.shape != expected.shape:
@@ -65,8 +73,8 @@ def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact
         if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
             return Comparison(exact == simple, "" if exact == simple else
                               f"the fraction {exact} is not exactly {simple}", float(exact == simple))
-    allowed = np.maximum(tolerance.relative * np.abs(expected), tolerance.absolute)
-    close = np.abs(value - expected) <= allowed
+    scale = np.abs(expected if base is None else expected - np.asarray(base, dtype=np.float64))
+    close = np.abs(value - expected) <= np.maximum(tolerance.relative * scale, tolerance.absolute)
     fraction = float(np.count_nonzero(close)) / close.size
     if np.all(close):
         return Comparison(True, fraction=1.0)
@@ -78,7 +86,8 @@ def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact
 
 @dataclass
 class LearnerView:
-    """The learner's accepted answers, falling back to the true numbers where they gave none."""
+    """The learner's latest readable answers, right or wrong, falling back to the true numbers where they gave
+    none."""
 
     values: Values = field(default_factory=dict)
     grads: Values = field(default_factory=dict)
@@ -98,18 +107,51 @@ class LearnerView:
         else:
             self.locals[(quantity.name, quantity.source)] = value
 
+    def forget(self, quantity: Quantity) -> None:
+        """The learner's latest answer cannot stand for the quantity (the wrong shape): use the true number."""
+        table = {"value": self.values, "grad": self.grads, "update": self.updated, "after": self.after}
+        if quantity.kind in table:
+            table[quantity.kind].pop(quantity.name, None)
+        else:
+            self.locals.pop((quantity.name, quantity.source), None)
+
 
 class Checker:
     def __init__(self, solution: Solution):
         self.solution = solution
-        self.tolerance = solution.exercise.tolerance
         self.learner = LearnerView()
 
     def expected(self, quantity: Quantity) -> np.ndarray:
         return expected_value(self.solution, quantity)
 
+    def tolerance(self, quantity: Quantity) -> Tolerance:
+        return self.solution.exercise.tolerance_for(quantity.kind)
+
+    def change_base(self, quantity: Quantity) -> np.ndarray | None:
+        """For a step that is a small change of a given number, that number (the answer is judged on the
+        change); None for the others.
+
+        An update changes the parameter's given value. A value after the update is judged on its change
+        from the value before the update in the elements where the two are so close that the old value
+        would pass as the new one, and on its value in the others.
+        """
+        if quantity.kind == "update":
+            return self.solution.values[quantity.name]
+        if quantity.kind != "after":
+            return None
+        before = np.asarray(self.solution.values[quantity.name], dtype=np.float64)
+        after = np.asarray(self.solution.after_values[quantity.name], dtype=np.float64)
+        tolerance = self.tolerance(quantity)
+        close = np.abs(after - before) <= np.maximum(tolerance.relative * np.abs(after), tolerance.absolute)
+        return np.where(close, before, 0.0) if np.any(close) else None
+
+    def reveal(self, quantity: Quantity) -> None:
+        """The right value of a revealed step stands for the learner's from now on."""
+        if quantity.kind != "formula":
+            self.learner.remember(quantity, self._as_learner_value(quantity, self.expected(quantity)))
+
     def check(self, quantity: Quantity, text: str) -> Verdict:
-        """Grade one typed answer; an accepted one is remembered for error carried forward."""
+        """Grade one typed answer; a readable one, right or wrong, is remembered for error carried forward."""
         if quantity.kind == "formula":
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
@@ -134,24 +176,34 @@ class Checker:
                        read_as=formula.read_as)
 
     def check_read(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
+        verdict = self._grade(quantity, answer)
+        # remembered after grading, right or wrong: later steps are carried forward from it
+        value = self._as_learner_value(quantity, answer.value)
+        if value is None:
+            self.learner.forget(quantity)
+        else:
+            self.learner.remember(quantity, value)
+        return verdict
+
+    def _grade(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
         expected = self.expected(quantity)
+        tolerance, base = self.tolerance(quantity), self.change_base(quantity)
         candidates = [expected]
         if quantity.kind == "local" and self.solution.local_derivative(quantity.name, quantity.source).elementwise:
             candidates.append(self.solution.local_derivative(quantity.name, quantity.source).jacobian)
-        comparisons = [compare(answer.value, candidate, self.tolerance, answer.exact) for candidate in candidates]
+        comparisons = [compare(answer.value, candidate, tolerance, answer.exact, base) for candidate in candidates]
         read = f"read as {answer.read_as}"
         if any(comparison.matches for comparison in comparisons):
-            self._accept(quantity, answer.value, expected)
             return Verdict(quantity, answer.text, CORRECT, expected, "Correct.", read_as=answer.read_as,
                            notes=answer.notes, element_fraction=1.0)
         for carried in self._carried_forward(quantity):
             if np.allclose(carried, expected, rtol=1e-12, atol=0):
                 continue
-            if compare(answer.value, carried, self.tolerance).matches:
-                self._accept(quantity, answer.value, expected)
+            if compare(answer.value, carried, tolerance, base=base).matches:
+                exact = format_value(expected) if base is None else format_changed(expected, base)
                 return Verdict(quantity, answer.text, CORRECT, expected,
-                               f"Correct, graded using your earlier answers (with exact values it is "
-                               f"{format_value(expected)}).", read_as=answer.read_as, notes=answer.notes,
+                               f"Correct, graded using your earlier answers (with exact values it is {exact}).",
+                               read_as=answer.read_as, notes=answer.notes,
                                carried_forward=True, element_fraction=1.0)
         # of the accepted forms, explain against the one whose shape the answer has
         reason = next((comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
@@ -159,29 +211,32 @@ class Checker:
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
 
-        found = diagnose(self.solution, quantity, answer.value, self.tolerance, self.learner)
+        found = diagnose(self.solution, quantity, answer.value, tolerance, self.learner, base, answer.figures)
         if found is not None:
             message += f" {found.explanation}"
         return Verdict(quantity, answer.text, WRONG, expected, message, read_as=answer.read_as, notes=answer.notes,
                        diagnosis=found.label if found else None,
                        element_fraction=max(comparison.fraction for comparison in comparisons))
 
-    def _accept(self, quantity: Quantity, value: np.ndarray, expected: np.ndarray) -> None:
+    def _as_learner_value(self, quantity: Quantity, value: np.ndarray) -> np.ndarray | None:
+        """An answer in the form the learner view keeps (a local derivative as its full Jacobian), or None
+        when its shape cannot stand for the quantity."""
+        value = np.asarray(value, dtype=np.float64)
         if quantity.kind == "local":
             local = self.solution.local_derivative(quantity.name, quantity.source)
             if value.size == local.jacobian.size:
-                value = value.reshape(local.jacobian.shape)
-            elif local.elementwise:
-                value = np.diag(np.ravel(value)).reshape(local.jacobian.shape)
-            else:
-                value = np.reshape(value, local.jacobian.shape)
-        elif value.size == expected.size:
-            value = value.reshape(expected.shape)
-        self.learner.remember(quantity, value)
+                return value.reshape(local.jacobian.shape)
+            if local.elementwise and value.size == local.value.size:
+                return np.diag(np.ravel(value)).reshape(local.jacobian.shape)
+            return None
+        expected = np.asarray(self.expected(quantity))
+        if np.squeeze(value).shape != np.squeeze(expected).shape:
+            return None
+        return value.reshape(expected.shape)
 
     # -- error carried forward ---------------------------------------------------------------
     def _carried_forward(self, quantity: Quantity) -> list[np.ndarray]:
-        """The right answer recomputed from the learner's accepted answers, in the ways they may have."""
+        """The right answer recomputed from the learner's latest earlier answers, in the ways they may have."""
         self._implied_grads: Values = {}
         try:
             if quantity.kind == "value":

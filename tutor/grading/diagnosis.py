@@ -41,6 +41,7 @@ from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
 from ..exercise.expression import Call, Index, Name, Number, calls_in, names_in, to_text
 from ..exercise.model import Tolerance
+from .explain import format_changed
 from .quantities import Quantity, expected_value
 
 # Stable labels (counted by teachers in `tutor check --json` and in transcripts): label -> meaning.
@@ -104,11 +105,14 @@ STRICT = False  # tests set this to see the errors a diagnosis would otherwise s
 
 
 def diagnose(solution: Solution, quantity: Quantity, value: np.ndarray, tolerance: Tolerance,
-             learner=None) -> Diagnosis | None:
+             learner=None, base: np.ndarray | None = None, figures: int | None = None) -> Diagnosis | None:
     """The most likely mistake behind a wrong answer ``value`` to ``quantity``, or None.
 
-    ``learner`` is an optional :class:`~tutor.grading.checker.LearnerView` (the learner's accepted
-    earlier answers), used for candidates built from the learner's own numbers.
+    ``learner`` is an optional :class:`~tutor.grading.checker.LearnerView` (the learner's latest
+    earlier answers, right or wrong), used for candidates built from the learner's own numbers; an
+    answer that is right from those numbers is not diagnosed. ``base`` is the number a step changes
+    (an update's old parameter): answers are then compared on the change, as the checker does.
+    ``figures`` is the number of significant figures the learner wrote, when the text shows it ("0.30": 2).
     """
     if quantity.kind == "formula":
         return None  # a formula is checked at many points; its counter-example says more than a label
@@ -120,7 +124,7 @@ def diagnose(solution: Solution, quantity: Quantity, value: np.ndarray, toleranc
         return None
     try:
         context = _context(solution)
-        return _Diagnoser(context, quantity, value, tolerance, learner).run()
+        return _Diagnoser(context, quantity, value, tolerance, learner, base, figures).run()
     except (EvaluationError, ExerciseFileError, FloatingPointError, ValueError, KeyError, IndexError,
             RecursionError, TypeError):
         if STRICT:
@@ -144,8 +148,10 @@ def _same_shape(value: np.ndarray, target: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _close_elements(value: np.ndarray, target: np.ndarray, tolerance: Tolerance) -> np.ndarray:
-    allowed = np.maximum(tolerance.relative * np.abs(target), tolerance.absolute)
+def _close_elements(value: np.ndarray, target: np.ndarray, tolerance: Tolerance,
+                    base: np.ndarray | None = None) -> np.ndarray:
+    scale = np.abs(target if base is None else target - base)
+    allowed = np.maximum(tolerance.relative * scale, tolerance.absolute)
     return np.abs(value - target) <= allowed
 
 
@@ -606,8 +612,12 @@ def _elements(mask: np.ndarray) -> str:
 # -- the diagnosis of one answer ----------------------------------------------------------------------
 
 class _Diagnoser:
-    def __init__(self, context: _Context, quantity: Quantity, value: np.ndarray, tolerance: Tolerance, learner):
+    def __init__(self, context: _Context, quantity: Quantity, value: np.ndarray, tolerance: Tolerance, learner,
+                 base: np.ndarray | None = None, figures: int | None = None):
         self.context = context
+        self.base = base
+        self.figures = figures
+        self._own: list[np.ndarray] | None = None  # the answer from the learner's own numbers, computed once
         self.solution = context.solution
         self.quantity = quantity
         self.tolerance = tolerance
@@ -616,7 +626,8 @@ class _Diagnoser:
         self.value = self._as_answer(value)
         output = self.solution.output
         self.label_text = quantity.label(output)
-        self.right = format_value(self.expected)
+        # a step judged on its change is shown with the figures the change needs (0.1497807, not 0.1498)
+        self.right = format_value(self.expected) if base is None else format_changed(self.expected, base)
 
     def _as_answer(self, value: np.ndarray) -> np.ndarray:
         """An elementwise local derivative may be typed as its (diagonal) Jacobian: read the diagonal."""
@@ -631,9 +642,11 @@ class _Diagnoser:
     # -- the passes --------------------------------------------------------------------------
     def run(self) -> Diagnosis | None:
         compare = _compare()
-        expected, value, tolerance = self.expected, self.value, self.tolerance
-        if compare(value, expected, tolerance).matches:
+        expected, value, tolerance, base = self.expected, self.value, self.tolerance, self.base
+        if compare(value, expected, tolerance, base=base).matches:
             return None
+        if self._right_from_own_numbers():
+            return None  # right from the learner's own earlier answers: no slip of theirs to name
         if self.quantity.kind == "local":
             local = self.solution.local_derivative(self.quantity.name, self.quantity.source)
             if compare(value, local.jacobian, tolerance).matches:
@@ -649,13 +662,13 @@ class _Diagnoser:
                             return Diagnosis(candidate.label, candidate.explain())
                     continue
                 array = array.reshape(expected.shape)
-            if not np.all(np.isfinite(array)) or compare(array, expected, tolerance).matches:
+            if not np.all(np.isfinite(array)) or compare(array, expected, tolerance, base=base).matches:
                 continue
             candidate.array = array
             seen.append(candidate)
             if shaped is None:
                 continue
-            if compare(shaped, array, tolerance).matches:
+            if compare(shaped, array, tolerance, base=base).matches:
                 return Diagnosis(candidate.label, candidate.explain())
             if candidate.mix and self._mixed(shaped, array, tolerance):
                 return Diagnosis(candidate.label, candidate.explain())
@@ -664,10 +677,10 @@ class _Diagnoser:
         rounding = self._rounding(shaped)
         if rounding is not None:
             return rounding
-        if _figures(shaped) > LOOSE_FIGURES:
+        if self._figures_written(shaped) > LOOSE_FIGURES:
             return None  # a full-precision answer is not a rounded one: no second pass
         loose = Tolerance(max(LOOSE_RELATIVE, tolerance.relative), tolerance.absolute)
-        right_elements = _close_elements(shaped, expected, tolerance)
+        right_elements = _close_elements(shaped, expected, tolerance, base)
         for candidate in seen:
             if candidate.label not in LOOSE_LABELS:
                 continue
@@ -676,7 +689,7 @@ class _Diagnoser:
             wrong = ~right_elements
             if not np.all(far[wrong]):
                 continue
-            near = _close_elements(shaped, array, loose)
+            near = _close_elements(shaped, array, loose, base)
             if candidate.mix:
                 ok = np.all(near | right_elements) and np.any(near & wrong)
             else:
@@ -688,8 +701,8 @@ class _Diagnoser:
     def _mixed(self, value, array, tolerance) -> bool:
         if value.ndim == 0:
             return False
-        right = _close_elements(value, self.expected, tolerance)
-        near = _close_elements(value, array, tolerance)
+        right = _close_elements(value, self.expected, tolerance, self.base)
+        near = _close_elements(value, array, tolerance, self.base)
         return bool(np.all(right | near) and np.any(near & ~right))
 
     # -- candidates, most specific first -------------------------------------------------------
@@ -926,7 +939,7 @@ class _Diagnoser:
 
     def _sign_text(self) -> Callable[[], str]:
         def explain() -> str:
-            right = _close_elements(_same_shape(self.value, self.expected), self.expected, self.tolerance) \
+            right = _close_elements(_same_shape(self.value, self.expected), self.expected, self.tolerance, self.base) \
                 if _same_shape(self.value, self.expected) is not None and self.expected.ndim else None
             which = ""
             if right is not None and np.any(right):
@@ -1091,6 +1104,8 @@ class _Diagnoser:
         old, gradient = solution.values[name], solution.grads[name]
         output = solution.output
         rule = f"new {name} = {name} − η·d{output}/d{name}"
+        yield _Candidate("neighbour_value", old, self._say(
+            f"That is {name} before the update ({format_value(old)}): {rule}. The right value is {self.right}."))
         yield _Candidate("sign", old + rate * gradient, self._say(
             f"Gradient descent subtracts the step: {rule}; your answer adds it. The right value is {self.right}."))
         yield _Candidate("update_step_only", -rate * gradient, self._say(
@@ -1149,23 +1164,36 @@ class _Diagnoser:
         return explain
 
     # the learner's own numbers ----------------------------------------------------------------------
+    def _own_numbers(self) -> list[np.ndarray]:
+        """The answer recomputed from the learner's own earlier answers, where that differs from the right one."""
+        if self._own is None:
+            self._own = []
+            learner = self.learner
+            if learner is None or not any((learner.values, learner.grads, learner.locals, learner.updated,
+                                           learner.after)):
+                return self._own
+            try:
+                from .checker import Checker
+
+                checker = Checker(self.solution)
+                checker.learner = learner
+                carried = checker._carried_forward(self.quantity)
+            except Exception:  # noqa: BLE001 - the checker's internals may change; no candidates then
+                return self._own
+            for own in carried:
+                own = np.asarray(own, dtype=np.float64)
+                if own.shape == self.expected.shape and not np.allclose(own, self.expected, rtol=1e-12, atol=0):
+                    self._own.append(own)
+        return self._own
+
+    def _right_from_own_numbers(self) -> bool:
+        shaped = _same_shape(self.value, self.expected)
+        return shaped is not None and any(_compare()(shaped, own, self.tolerance, base=self.base).matches
+                                          for own in self._own_numbers())
+
     def _learner_candidates(self) -> Iterator[_Candidate]:
         """The same structural mistakes, applied to the answer recomputed from the learner's numbers."""
-        learner = self.learner
-        if learner is None or not any((learner.values, learner.grads, learner.locals, learner.updated, learner.after)):
-            return
-        try:
-            from .checker import Checker
-
-            checker = Checker(self.solution)
-            checker.learner = learner
-            carried = checker._carried_forward(self.quantity)
-        except Exception:  # noqa: BLE001 - the checker's internals may change; no candidates then
-            return
-        for own in carried:
-            own = np.asarray(own, dtype=np.float64)
-            if own.shape != self.expected.shape or np.allclose(own, self.expected, rtol=1e-12, atol=0):
-                continue
+        for own in self._own_numbers():
             text = format_value(own)
             yield _Candidate("sign", -own, self._say(
                 f"From your own earlier answers {self.label_text} is {text}: your answer has the wrong sign."), mix=True)
@@ -1184,19 +1212,26 @@ class _Diagnoser:
     def _rounding(self, value: np.ndarray) -> Diagnosis | None:
         compare = _compare()
         expected = self.expected
-        figures = _figures(value)
+        figures = self._figures_written(value)
         # the answer itself rounded too coarsely
-        for digits in (1, 2, 3):
+        # a step judged on its change (an update) is rounded too coarsely at any number of figures that hides it
+        for digits in range(1, 4 if self.base is None else 8):
             if digits > figures:
                 break
             for cut in (False, True):
                 rounded = _round_sig(expected, digits, cut)
-                if np.allclose(rounded, value, rtol=1e-9, atol=0) and not compare(rounded, expected, self.tolerance).matches:
+                if np.allclose(rounded, value, rtol=1e-9, atol=0) and \
+                        not compare(rounded, expected, self.tolerance, base=self.base).matches:
                     how = "cut off after" if cut else "rounded to"
+                    shown = max(digits, figures)  # "0.30" is 0.3 rounded to 2 figures, as written
+                    off = f"more than {format_number(self.tolerance.relative * 100)}% off"
+                    if self.base is not None:
+                        off = (f"a change of {format_value(value - self.base, 3)} from {format_value(self.base)}, "
+                               f"{off} the right change {format_value(expected - self.base, 3)}")
                     return Diagnosis("rounding", (
-                        f"Your {self.label_text} is the right value {format_value(expected, 6)} {how} {digits} "
-                        f"significant figure{'s' if digits > 1 else ''}, which is more than "
-                        f"{format_number(self.tolerance.relative * 100)}% off: keep at least 3 significant figures."))
+                        f"Your {self.label_text} is the right value {format_value(expected, 6)} {how} {shown} "
+                        f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
+                        f"{self._figures_needed()} significant figures."))
         # the answer computed from intermediate values rounded too early
         within = np.abs(value - expected) <= ROUNDING_WINDOW * np.abs(expected) + self.tolerance.absolute
         if not np.all(within):
@@ -1206,7 +1241,7 @@ class _Diagnoser:
                 candidate = np.asarray(candidate, dtype=np.float64)
                 if candidate.shape != expected.shape:
                     continue
-                matches = compare(value, candidate, self.tolerance).matches
+                matches = compare(value, candidate, self.tolerance, base=self.base).matches
                 if not matches and figures <= 3:
                     matches = np.allclose(_round_sig(candidate, figures), value, rtol=1e-9, atol=0)
                 if matches:
@@ -1216,6 +1251,17 @@ class _Diagnoser:
                         f"the chain. Keep 3 or 4 figures in intermediate results (an answer computed from your own "
                         f"earlier accepted answers is accepted). The right value is {self.right}."))
         return None
+
+    def _figures_written(self, value: np.ndarray) -> int:
+        return self.figures if self.figures is not None else _figures(value)
+
+    def _figures_needed(self) -> int:
+        """The fewest significant figures of the right value that are within the tolerance."""
+        compare = _compare()
+        for digits in range(1, 16):
+            if compare(_round_sig(self.expected, digits), self.expected, self.tolerance, base=self.base).matches:
+                return digits
+        return 16
 
     def _rounded_recomputations(self, digits: int) -> Iterator[np.ndarray]:
         solution, quantity = self.solution, self.quantity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,19 @@ def forward_rule(solution: Solution, name: str, values: dict | None = None) -> F
     return ForwardRule(f"{name} = {to_text(expression)}", numeric, format_value(values[name]))
 
 
+def format_changed(new, old, digits: int = 4) -> str:
+    """A new value with enough figures that its change from ``old`` shows ``digits`` of its own, element by
+    element: an update is judged on its change, so w1 = 0.15 becomes 0.1497807 (a change of -0.0002193),
+    not 0.1498."""
+    new = np.asarray(new, dtype=np.float64)
+    old = np.broadcast_to(np.asarray(old, dtype=np.float64), new.shape)
+    if new.ndim:
+        return "[" + ", ".join(format_changed(item, before, digits) for item, before in zip(new, old)) + "]"
+    change = abs(float(new) - float(old))
+    extra = math.ceil(math.log10(abs(float(new)) / change)) if 0 < change < abs(float(new)) else 0
+    return format_value(new, digits + min(extra, 12))
+
+
 def worked_answer(solution: Solution, quantity) -> str:
     """The right answer to one step and how it comes about, for "reveal" and for reports."""
     name = quantity.name
@@ -68,7 +82,8 @@ def worked_answer(solution: Solution, quantity) -> str:
     if quantity.kind == "after":
         updated = {**solution.graph.inputs, **solution.updated, **solution.after_values}
         rule = forward_rule(solution, name, updated)
-        return f"{rule.symbolic} {rule.numeric} = {rule.result} (with the updated parameters)".replace("  ", " ")
+        result = format_changed(solution.after_values[name], solution.values[name])
+        return f"{rule.symbolic} {rule.numeric} = {result} (with the updated parameters)".replace("  ", " ")
     if quantity.kind == "grad":
         rule = chain_rule(solution, name)
         numbers = f" = {rule.numeric}" if rule.numeric else ""
@@ -85,4 +100,5 @@ def worked_answer(solution: Solution, quantity) -> str:
         return f"∂{name}/∂{quantity.source} = {kind}{format_value(local.value)}{how}"
     rate = solution.exercise.update.learning_rate
     return (f"new {name} = {name} − {format_value(rate)}·d{solution.output}/d{name} = {format_value(solution.values[name])}"
-            f" − {format_value(rate)}·({format_value(solution.grads[name])}) = {format_value(solution.updated[name])}")
+            f" − {format_value(rate)}·({format_value(solution.grads[name])}) = "
+            f"{format_changed(solution.updated[name], solution.values[name])}")

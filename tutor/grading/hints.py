@@ -92,28 +92,25 @@ def _base(solution: Solution, name: str) -> str:
 
 
 def _author_hints(solution: Solution, quantity: Quantity) -> list[str]:
-    """The author's hints for the name (for ∂node/∂source: the source's, and the node's about the source).
+    """The author's [hints] for a name, whole and in the file's order, on one step of that name only.
 
-    Hints are written per name, not per step: hints about derivatives are not shown for a
-    forward-pass or update step, where they would only confuse (and give away the backward pass).
+    A node's hints go on its value step, or on its gradient step when they speak of derivatives (a
+    hint about ∂L/∂p would give the backward pass away in the forward pass); an input's, which has no
+    value step, on its gradient step; a question's on the question. Never on another name's step
+    (∂L/∂p is a step of L), nor on an update or the forward pass after it.
     """
-    hints = solution.exercise.hints
-    if quantity.kind == "local":
-        # the edge ∂node/∂source is worked on the way to the source's gradient; the node's own hints
-        # count when they speak of the source
-        source = _base(solution, quantity.source)
-        found = list(hints.get(source, ()))
-        found += [hint for hint in hints.get(_base(solution, quantity.name), ())
-                  if re.search(rf"(?<![A-Za-z0-9_]){re.escape(source)}(?![A-Za-z0-9_])", hint)]
-    else:
-        found = list(hints.get(_base(solution, quantity.name), ()))
-    if quantity.kind in ("value", "after", "update") and any(_about_derivatives(hint) for hint in found):
-        return []  # a ladder about the backward pass
-    return found
+    hints = list(solution.exercise.hints.get(_base(solution, quantity.name), ()))
+    if quantity.kind == "formula":
+        return hints
+    if quantity.kind not in ("value", "grad"):
+        return []
+    on_gradient_step = quantity.name not in solution.graph.nodes or any(_about_derivatives(hint) for hint in hints)
+    return hints if (quantity.kind == "grad") == on_gradient_step else []
 
 
 def _about_derivatives(text: str) -> bool:
-    return any(mark in text for mark in ("∂", "δ", "gradient", "derivative")) or bool(re.search(r"\bd\w+/d\w+", text))
+    return any(mark in text for mark in ("∂", "δ", "gradient", "derivative", "′")) or \
+        bool(re.search(r"\bd\w+/d\w+|\w'\(", text))  # dL/dz, σ'(z)
 
 
 # -- words and shapes --------------------------------------------------------------------------------

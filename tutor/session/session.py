@@ -23,7 +23,7 @@ from ..grading import Checker, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.formula import read_formula
 from .modes import EXAM, PRACTICE
-from .scoring import exam_credit, practice_credit, step_points
+from .scoring import carried_forward_share, exam_credit, practice_credit, step_points
 from .steps import Step, build_steps
 from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
 
@@ -243,6 +243,7 @@ class Session:
         text = self.worked_answer()
         if not self.state.done:
             self.state.status = REVEALED
+            self.checker.reveal(self.step.quantity)  # later steps build on the revealed value
             self._record({"type": "reveal", "step": str(self.step.quantity)})
             self._save()
         return text
@@ -273,7 +274,8 @@ class Session:
                 items.append(ExamItem(step, "", None, 0.0))
                 continue
             verdict = checker.check(step.quantity, state.answer)
-            items.append(ExamItem(step, state.answer, verdict, exam_credit(verdict)))
+            items.append(ExamItem(step, state.answer, verdict,
+                                  exam_credit(verdict, self.exercise.carried_forward_credit)))
         return items
 
     def time_left(self) -> float | None:
@@ -301,12 +303,17 @@ class Session:
                 after_retries += 1
             else:
                 first_try += 1
-            score += practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown) * points[index]
+            score += self.practice_credit(state) * points[index]
         if self.mode == EXAM:
             first_try = sum(item.verdict is not None and item.verdict.correct for item in self.exam_report)
             open_ = len(self.steps) - first_try
         return Summary(len(self.steps), first_try, after_retries, hinted, revealed, open_, round(score, 4),
                        self.working_seconds(), sum(points))
+
+    def practice_credit(self, state: StepState) -> float:
+        """The credit of one step in practice mode (docs/scoring.md)."""
+        return practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown,
+                               carried_forward_share(state.verdict, self.exercise.carried_forward_credit))
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last

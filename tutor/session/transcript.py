@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
-from .scoring import practice_credit, step_points
+from .scoring import step_points
 from .session import EXAM, REVEALED, Session, SessionError
 from .store import atomic_write_text
 
@@ -53,7 +53,7 @@ def step_items(session: Session) -> list[dict]:
         if exam_items is not None:
             credit = exam_items[index].credit
         else:
-            credit = practice_credit(state.status == "correct", state.wrong_attempts, state.hints_shown)
+            credit = session.practice_credit(state)
         items.append({
             "quantity": str(step.quantity),
             "label": step.quantity.label(output),
