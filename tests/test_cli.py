@@ -554,3 +554,40 @@ def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
     from tutor.cli.main import build_parser
 
     assert build_parser().parse_args(argv).light is light
+
+
+# -- names and paths are never cut (issue 11) ---------------------------------------------------
+
+def tutor_at(columns: int, *args, home: Path | None = None) -> subprocess.CompletedProcess:
+    """`tutor` in a terminal of ``columns`` columns (and a data folder of its own when given)."""
+    environment = {**ENV, "COLUMNS": str(columns)}
+    if home is not None:
+        environment["BACKPROP_TUTOR_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "tutor.cli.main", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, env=environment, timeout=60)
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_list_never_cuts_a_name(columns):
+    result = tutor_at(columns, "list")
+    no_traceback(result)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    for name in catalog_names():  # whole, on one line, not the start of a longer word
+        assert any(re.search(rf"(^|\s){re.escape(name)}(\s|$)", line) for line in lines), name
+    assert "…" not in result.stdout  # titles and tags wrap rather than lose their ends
+
+
+def test_sessions_never_cuts_a_path(tmp_path):
+    from tutor.session import ProgressStore, Session
+
+    home = tmp_path / ("a-data-folder-with-a-long-name-" * 3) / "backprop-tutor"
+    session = Session(resolve_exercise(SEED_001), store=ProgressStore(home))
+    session.answer("0.8")
+    assert len(str(session.progress_file)) > 80
+    result = tutor_at(80, "sessions", home=home)
+    no_traceback(result)
+    assert result.returncode == 0
+    assert str(session.progress_file) in result.stdout
+    assert SEED_001 in result.stdout and "practice" in result.stdout and f"1/{len(session.steps)}" in result.stdout
