@@ -6,6 +6,7 @@ input. No error path may show a Python traceback.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -556,7 +557,7 @@ def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
     assert build_parser().parse_args(argv).light is light
 
 
-# -- names and paths are never cut (issue 11) ---------------------------------------------------
+# -- names and paths are never cut, --help explains (issue 11) ----------------------------------
 
 def tutor_at(columns: int, *args, home: Path | None = None) -> subprocess.CompletedProcess:
     """`tutor` in a terminal of ``columns`` columns (and a data folder of its own when given)."""
@@ -591,3 +592,43 @@ def test_sessions_never_cuts_a_path(tmp_path):
     assert result.returncode == 0
     assert str(session.progress_file) in result.stdout
     assert SEED_001 in result.stdout and "practice" in result.stdout and f"1/{len(session.steps)}" in result.stdout
+
+
+def subcommand_parsers() -> dict:
+    from tutor.cli.main import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    return commands.choices
+
+
+def test_every_subcommand_help_has_an_example_and_explains_its_arguments():
+    parsers = subcommand_parsers()
+    assert {"run", "exam", "list", "show", "solve", "check", "sessions", "export", "grade", "train", "generate",
+            "validate"} <= set(parsers)
+    for name, parser in parsers.items():
+        text = parser.format_help()
+        assert "Examples:\n  tutor " + name in text, name
+        for action in parser._actions:
+            assert action.help, f"tutor {name}: {action.option_strings or action.metavar} has no help"
+            for word in action.option_strings or [action.metavar]:
+                assert word in text, f"tutor {name} --help does not mention {word}"
+        if any(action.metavar == "EXERCISE" for action in parser._actions):
+            assert "catalog name from `tutor list`" in text and ".toml" in text, name
+
+
+def test_help_examples_name_real_exercises():
+    """An example that cannot be run teaches nothing: every catalog-looking name in one is in the catalog."""
+    names = set(catalog_names())
+    for name, parser in subcommand_parsers().items():
+        examples = parser.format_help().split("Examples:\n", 1)[1]
+        for line in examples.splitlines():
+            words = line.split()
+            if len(words) > 2 and words[1] in ("run", "exam", "show", "solve", "check", "train", "export"):
+                assert words[2] in names or words[2].endswith(".toml"), line
+
+
+def test_run_help_is_what_the_real_command_prints():
+    result = tutor("run", "--help", script=True)
+    assert result.returncode == 0
+    assert "EXERCISE" in result.stdout and "Examples:" in result.stdout
