@@ -557,7 +557,7 @@ def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
     assert build_parser().parse_args(argv).light is light
 
 
-# -- names and paths are never cut, --help explains (issue 11) ----------------------------------
+# -- names are never cut, --help explains, the learner's name (issue 11) ------------------------
 
 def tutor_at(columns: int, *args, home: Path | None = None) -> subprocess.CompletedProcess:
     """`tutor` in a terminal of ``columns`` columns (and a data folder of its own when given)."""
@@ -631,4 +631,54 @@ def test_help_examples_name_real_exercises():
 def test_run_help_is_what_the_real_command_prints():
     result = tutor("run", "--help", script=True)
     assert result.returncode == 0
-    assert "EXERCISE" in result.stdout and "Examples:" in result.stdout
+    assert "EXERCISE" in result.stdout and "--learner NAME" in result.stdout and "Examples:" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "exam"])
+def test_run_and_exam_take_a_learner(command):
+    from tutor.cli.main import build_parser
+
+    assert build_parser().parse_args([command, SEED_001, "--learner", "  Ada Lovelace "]).learner == "Ada Lovelace"
+    assert build_parser().parse_args([command, SEED_001]).learner is None
+
+
+@pytest.mark.parametrize("name, problem", [("", "empty"), ("Ada\x1b[31m", "control character"),
+                                           ("x" * 61, "longer than 60")])
+def test_an_unusable_learner_name_is_refused_clearly(name, problem, tmp_path):
+    result = tutor_at(80, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--learner", name, home=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert "argument --learner: the learner's name" in result.stderr and problem in result.stderr
+
+
+def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
+    from tutor.session import ProgressStore
+
+    ProgressStore(tmp_path).save_learner("Grace [b]Hopper")
+    answers = SEEDS / f"{SEED_001}.correct.toml"
+    told, stored = tmp_path / "told.json", tmp_path / "stored.json"
+    assert tutor_at(80, "check", SEED_001, answers, "--transcript", stored, home=tmp_path).returncode == 0
+    assert tutor_at(80, "check", SEED_001, answers, "--transcript", told, "--learner", "Ada",
+                    home=tmp_path).returncode == 0
+    assert json.loads(stored.read_text(encoding="utf-8"))["learner"] == "Grace [b]Hopper"
+    assert json.loads(told.read_text(encoding="utf-8"))["learner"] == "Ada"
+
+
+def test_learner_given_to_tutor_run_reaches_the_transcript_saved_in_the_tutor(tmp_path):
+    """The real program in a real terminal: `tutor run X --learner NAME`, F6, and the transcript's learner."""
+    from tutor_testing import TMUX, TUTOR, tmux, wait_for
+
+    if TMUX is None:
+        pytest.skip("tmux is not installed (apt-get install tmux)")
+    session = f"tutor-test-{os.getpid()}-learner"
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+         f"env BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color {TUTOR} run {SEED_001} --learner 'Ada [b]Lovelace'")
+    try:
+        wait_for(session, "the value of p1")  # no name prompt: the name was given
+        tmux("send-keys", "-t", session, "F6")
+        wait_for(session, "Transcript saved")
+    finally:
+        tmux("kill-session", "-t", session, check=False)
+    [transcript] = (tmp_path / "transcripts").glob("*.json")
+    assert json.loads(transcript.read_text(encoding="utf-8"))["learner"] == "Ada [b]Lovelace"
+    assert json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))["learner"] == "Ada [b]Lovelace"

@@ -17,6 +17,17 @@ EXIT_OK, EXIT_WRONG, EXIT_UNUSABLE = 0, 1, 2
 
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
+LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
+
+
+def learner_argument(text: str) -> str:
+    """--learner NAME: a name a person could have, else argparse's clear message (exit 2)."""
+    from ..session.store import checked_learner
+
+    try:
+        return checked_learner(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _command(commands, name: str, summary: str, examples: str, **options) -> argparse.ArgumentParser:
@@ -47,17 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = _command(commands, "run", "work an exercise in the tutor (practice: hints, reveal, retries)",
                    "  tutor run sigmoid-neuron-mse                      a built-in exercise\n"
-                   "  tutor run my-graph.toml                           your own exercise file\n",
+                   "  tutor run my-graph.toml --learner \"Ada Lovelace\"  your own file, your name in its transcripts\n",
                    parents=[theme])
     run.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+    run.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
 
     exam = _command(commands, "exam", "work an exercise as a self-graded exam: no hints, graded at the end",
                     "  tutor exam network-3-2-1-sigmoid --time-limit 30        30 minutes, then it is submitted\n"
-                    "  tutor exam sigmoid-neuron-mse --feedback             right or wrong after each answer\n",
+                    "  tutor exam sigmoid-neuron-mse --feedback --learner Ada  right or wrong after each answer\n",
                     parents=[theme])
     exam.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     exam.add_argument("--feedback", action="store_true", help="say right or wrong (never the answer) after each answer")
     exam.add_argument("--time-limit", type=float, metavar="MINUTES", help="a countdown; the exam is submitted at zero")
+    exam.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
 
     listing = _command(commands, "list", "the built-in exercises: name, title, tags, difficulty, size",
                        "  tutor list           a table; the names are what `tutor run` takes\n"
@@ -85,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON for tools")
     check.add_argument("--transcript", type=Path, metavar="FILE",
                        help="also write a JSON transcript (.md or .html by the file's extension)")
-    check.add_argument("--learner", metavar="NAME",
-                       help="the learner's name in the transcript")
+    check.add_argument("--learner", metavar="NAME", type=learner_argument,
+                       help="the learner's name in the transcript (default: the name the tutor remembers, "
+                            "else your user name)")
 
     sessions = _command(commands, "sessions", "the saved sessions (practice and exams)",
                         "  tutor sessions           the exercise, mode, progress, score and file of each\n"
@@ -103,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("md", "json", "html"), default="md",
                         help="md (default) and html to read, json for `tutor grade`")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
-    export.add_argument("--learner", metavar="NAME",
-                        help="the learner's name in the transcript (default: your user name)")
+    export.add_argument("--learner", metavar="NAME", type=learner_argument,
+                        help="the learner's name in the transcript (default: the name the tutor remembers, "
+                             "else your user name)")
 
     grade = _command(commands, "grade", "re-grade transcripts and collect the results (for teachers)",
                      "  tutor grade submissions/*.json\n"
@@ -221,7 +236,8 @@ def _tutor(arguments: argparse.Namespace) -> int:
 
     minutes = getattr(arguments, "time_limit", None)
     app = TutorApp(exercise, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
-                   exam_feedback=getattr(arguments, "feedback", False), time_limit=minutes * 60 if minutes else None,)
+                   exam_feedback=getattr(arguments, "feedback", False), time_limit=minutes * 60 if minutes else None,
+                   learner=getattr(arguments, "learner", None), ask_learner=True)
     app.run()
     return EXIT_OK
 
