@@ -16,7 +16,7 @@ from ...session.store import LEARNER_MAX_LENGTH, checked_learner
 class LearnerScreen(ModalScreen[str | None]):
     """Returns the name typed (checked), or None on Escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Skip", id="cancel-learner")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-learner")]
 
     def __init__(self, current: str, first_use: bool = False, **kwargs):
         super().__init__(**kwargs)
