@@ -77,3 +77,17 @@ def test_training_two_finished_runs_side_by_side(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(TutorApp(store=ProgressStore(tmp_path)), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_learner_name_prompt(snap_compare, tmp_path):
+    """F7 in the catalog at 80 columns: the name prompt over the catalog, whose Footer shows the Name key."""
+    store = ProgressStore(tmp_path)
+    store.save_learner("Ada Lovelace")  # a stored name: the login name would differ from machine to machine
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        freeze_cursor(pilot)
+
+    assert snap_compare(TutorApp(store=store), terminal_size=(80, 24), run_before=run_before)
