@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -100,9 +101,9 @@ class TutorApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "change_learner":  # a Footer key in the catalog; a command in the palette everywhere
-            from .screens.catalog import CatalogScreen
-
-            return isinstance(self.screen, CatalogScreen)
+            # Not importing the catalog to ask (`tutor run` starts without it): unloaded, it cannot be on screen.
+            catalog = sys.modules.get(f"{__package__}.screens.catalog")
+            return catalog is not None and isinstance(self.screen, catalog.CatalogScreen)
         return True
 
     # -- navigation used by the screens ------------------------------------------------------
