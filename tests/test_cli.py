@@ -663,6 +663,15 @@ def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
     assert json.loads(stored.read_text(encoding="utf-8"))["learner"] == "Grace [b]Hopper"
     assert json.loads(told.read_text(encoding="utf-8"))["learner"] == "Ada"
 
+    from tutor.session import Session
+
+    Session(resolve_exercise(SEED_001), store=ProgressStore(tmp_path)).answer("0.8")
+    exported = tutor_at(80, "export", SEED_001, "--format", "json", home=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)["learner"] == "Grace [b]Hopper"
+    exported = tutor_at(80, "export", SEED_001, "--format", "json", "--learner", "Ada", home=tmp_path)
+    assert json.loads(exported.stdout)["learner"] == "Ada"
+
 
 def test_learner_given_to_tutor_run_reaches_the_transcript_saved_in_the_tutor(tmp_path):
     """The real program in a real terminal: `tutor run X --learner NAME`, F6, and the transcript's learner."""
