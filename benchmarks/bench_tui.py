@@ -227,7 +227,10 @@ def launch_times(instructions: bool) -> None:
         print("(a) skipped: tmux is not installed (apt-get install tmux)")
         return
     compile_package()
+    from tutor.session import ProgressStore
+
     with tempfile.TemporaryDirectory() as home:
+        ProgressStore(Path(home)).save_learner("bench")  # a name is stored: the first screen, not the name prompt
         commands = write_apps(Path(home))
         runs: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(RUNS):  # interleaved, so all see the same machine load
@@ -272,7 +275,8 @@ def enter_times(name: str, answers: int = 20) -> list[float]:
     tutor = Path(sys.executable).with_name("tutor")
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as shadow_home:
         shadow = Session(resolve_exercise(name), store=ProgressStore(Path(shadow_home)))  # knows each next answer
-        session_name = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", str(tutor), "run", name])
+        session_name = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", str(tutor), "run", name,
+                                      "--learner", "bench"])
         try:
             wait_for(session_name, "step 1 of")
             timings = []

@@ -6,6 +6,7 @@ input. No error path may show a Python traceback.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -572,3 +573,139 @@ def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
     from tutor.cli.main import build_parser
 
     assert build_parser().parse_args(argv).light is light
+
+
+# -- names are never cut, --help explains, the learner's name (issue 11) ------------------------
+
+def tutor_at(columns: int, *args, home: Path | None = None) -> subprocess.CompletedProcess:
+    """`tutor` in a terminal of ``columns`` columns (and a data folder of its own when given)."""
+    environment = {**ENV, "COLUMNS": str(columns)}
+    if home is not None:
+        environment["BACKPROP_TUTOR_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "tutor.cli.main", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, env=environment, timeout=60)
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_list_never_cuts_a_name(columns):
+    result = tutor_at(columns, "list")
+    no_traceback(result)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    for name in catalog_names():  # whole, on one line, not the start of a longer word
+        assert any(re.search(rf"(^|\s){re.escape(name)}(\s|$)", line) for line in lines), name
+    assert "…" not in result.stdout  # titles and tags wrap rather than lose their ends
+
+
+def test_sessions_never_cuts_a_path(tmp_path):
+    from tutor.session import ProgressStore, Session
+
+    home = tmp_path / ("a-data-folder-with-a-long-name-" * 3) / "backprop-tutor"
+    session = Session(resolve_exercise(SEED_001), store=ProgressStore(home))
+    session.answer("0.8")
+    assert len(str(session.progress_file)) > 80
+    result = tutor_at(80, "sessions", home=home)
+    no_traceback(result)
+    assert result.returncode == 0
+    assert str(session.progress_file) in result.stdout
+    assert SEED_001 in result.stdout and "practice" in result.stdout and f"1/{len(session.steps)}" in result.stdout
+
+
+def subcommand_parsers() -> dict:
+    from tutor.cli.main import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    return commands.choices
+
+
+def test_every_subcommand_help_has_an_example_and_explains_its_arguments():
+    parsers = subcommand_parsers()
+    assert {"run", "exam", "list", "show", "solve", "check", "sessions", "export", "grade", "train", "generate",
+            "validate"} <= set(parsers)
+    for name, parser in parsers.items():
+        text = parser.format_help()
+        assert "Examples:\n  tutor " + name in text, name
+        for action in parser._actions:
+            assert action.help, f"tutor {name}: {action.option_strings or action.metavar} has no help"
+            for word in action.option_strings or [action.metavar]:
+                assert word in text, f"tutor {name} --help does not mention {word}"
+        if any(action.metavar == "EXERCISE" for action in parser._actions):
+            assert "catalog name from `tutor list`" in text and ".toml" in text, name
+
+
+def test_help_examples_name_real_exercises():
+    """An example that cannot be run teaches nothing: every catalog-looking name in one is in the catalog."""
+    names = set(catalog_names())
+    for name, parser in subcommand_parsers().items():
+        examples = parser.format_help().split("Examples:\n", 1)[1]
+        for line in examples.splitlines():
+            words = line.split()
+            if len(words) > 2 and words[1] in ("run", "exam", "show", "solve", "check", "train", "export"):
+                assert words[2] in names or words[2].endswith(".toml"), line
+
+
+def test_run_help_is_what_the_real_command_prints():
+    result = tutor("run", "--help", script=True)
+    assert result.returncode == 0
+    assert "EXERCISE" in result.stdout and "--learner NAME" in result.stdout and "Examples:" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "exam"])
+def test_run_and_exam_take_a_learner(command):
+    from tutor.cli.main import build_parser
+
+    assert build_parser().parse_args([command, SEED_001, "--learner", "  Ada Lovelace "]).learner == "Ada Lovelace"
+    assert build_parser().parse_args([command, SEED_001]).learner is None
+
+
+@pytest.mark.parametrize("name, problem", [("", "empty"), ("Ada\x1b[31m", "control character"),
+                                           ("x" * 61, "longer than 60")])
+def test_an_unusable_learner_name_is_refused_clearly(name, problem, tmp_path):
+    result = tutor_at(80, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--learner", name, home=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert "argument --learner: the learner's name" in result.stderr and problem in result.stderr
+
+
+def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
+    from tutor.session import ProgressStore
+
+    ProgressStore(tmp_path).save_learner("Grace [b]Hopper")
+    answers = SEEDS / f"{SEED_001}.correct.toml"
+    told, stored = tmp_path / "told.json", tmp_path / "stored.json"
+    assert tutor_at(80, "check", SEED_001, answers, "--transcript", stored, home=tmp_path).returncode == 0
+    assert tutor_at(80, "check", SEED_001, answers, "--transcript", told, "--learner", "Ada",
+                    home=tmp_path).returncode == 0
+    assert json.loads(stored.read_text(encoding="utf-8"))["learner"] == "Grace [b]Hopper"
+    assert json.loads(told.read_text(encoding="utf-8"))["learner"] == "Ada"
+
+    from tutor.session import Session
+
+    Session(resolve_exercise(SEED_001), store=ProgressStore(tmp_path)).answer("0.8")
+    exported = tutor_at(80, "export", SEED_001, "--format", "json", home=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)["learner"] == "Grace [b]Hopper"
+    exported = tutor_at(80, "export", SEED_001, "--format", "json", "--learner", "Ada", home=tmp_path)
+    assert json.loads(exported.stdout)["learner"] == "Ada"
+
+
+def test_learner_given_to_tutor_run_reaches_the_transcript_saved_in_the_tutor(tmp_path):
+    """The real program in a real terminal: `tutor run X --learner NAME`, F6, and the transcript's learner."""
+    from tutor_testing import TMUX, TUTOR, tmux, wait_for
+
+    if TMUX is None:
+        pytest.skip("tmux is not installed (apt-get install tmux)")
+    session = f"tutor-test-{os.getpid()}-learner"
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(tmp_path),
+         f"env BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color {TUTOR} run {SEED_001} --learner 'Ada [b]Lovelace'")
+    try:
+        wait_for(session, "the value of p1")  # no name prompt: the name was given
+        tmux("send-keys", "-t", session, "F6")
+        wait_for(session, "Transcript saved")
+    finally:
+        tmux("kill-session", "-t", session, check=False)
+    [transcript] = (tmp_path / "backprop-tutor-transcripts").glob("*.json")  # F6 saves in the current folder
+    assert json.loads(transcript.read_text(encoding="utf-8"))["learner"] == "Ada [b]Lovelace"
+    assert json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))["learner"] == "Ada [b]Lovelace"

@@ -369,7 +369,7 @@ def saved_answers(progress: Path) -> list[str]:
 def start_exam(session: str, home: Path) -> int:
     """`tutor exam` in a new tmux session; `exec` makes the tutor the pane's own process. Returns its pid."""
     command = (f"exec env BACKPROP_TUTOR_HOME={home} TERM=xterm-256color LANG=C.UTF-8 "
-               f"{TUTOR} exam {SEED_001}")
+               f"{TUTOR} exam {SEED_001} --learner Tester")  # a name given: no first-use prompt
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
     return int(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").stdout.split()[0])
 

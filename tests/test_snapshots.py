@@ -99,3 +99,17 @@ def test_exam_report_with_wrong_answers_explained(snap_compare, tmp_path):
 
     app = TutorApp("sigmoid-neuron-mse", mode="exam", store=ProgressStore(tmp_path), clock=lambda: 0.0)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_learner_name_prompt(snap_compare, tmp_path):
+    """F7 in the catalog at 80 columns: the name prompt over the catalog, whose Footer shows the Name key."""
+    store = ProgressStore(tmp_path)
+    store.save_learner("Ada Lovelace")  # a stored name: the login name would differ from machine to machine
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        freeze_cursor(pilot)
+
+    assert snap_compare(TutorApp(store=store), terminal_size=(80, 24), run_before=run_before)

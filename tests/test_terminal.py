@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from tutor.session import ProgressStore
 from tutor_testing import TMUX, TUTOR, tmux, wait_for
 
 if os.environ.get("CI"):
@@ -21,6 +22,7 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
+    ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
          f"env {environment} {TUTOR} run sigmoid-neuron-mse")
     try:
@@ -48,6 +50,7 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
 def test_train_xor_from_the_catalog_in_a_real_terminal(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
+    ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR}")
     try:
         wait_for(session, "Pick an exercise")
@@ -81,6 +84,7 @@ def test_no_color_draws_in_greys_only_and_still_says_what_is_wrong(tmp_path, no_
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     # 256 colours (COLORTERM empty), so that every colour is an index to tell greys by
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color COLORTERM=" + (" NO_COLOR=1" if no_color else "")
+    ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
          f"env {environment} {TUTOR} run sigmoid-neuron-mse")
     try:

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -56,9 +57,14 @@ def command_list(arguments: argparse.Namespace) -> int:
     if arguments.json:
         _print_json(rows)
         return EXIT_OK
-    table = Table(title="Built-in exercises", title_justify="left")
-    for column in ("name", "title", "tags", "difficulty", "size"):
-        table.add_column(column, justify="right" if column in ("difficulty", "size") else "left")
+    # A name is what `tutor run` takes: never cut or wrapped. The other columns wrap (a tag too long
+    # for its column folds rather than losing its end), and the light box leaves them more room.
+    table = Table(title="Built-in exercises", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("name", no_wrap=True, min_width=max(len(row["name"]) for row in rows))
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("tags", overflow="fold", ratio=2)
+    table.add_column("difficulty", justify="right", overflow="fold")
+    table.add_column("size", justify="right")
     for row in rows:
         table.add_row(row["name"], row["title"], ", ".join(row["tags"]), "★" * row["difficulty"], str(row["size"]))
     console.print(table)

@@ -49,13 +49,14 @@ def command_sessions(arguments: argparse.Namespace) -> int:
     if not rows:
         console.print("No saved sessions yet: work an exercise with `tutor run NAME`.")
         return EXIT_OK
-    table = Table(title="Saved sessions", title_justify="left")
-    for column in ("exercise", "mode", "progress", "score", "session"):
-        table.add_column(column)
+    # Each session on two lines, its file alone on the second: a path is never cut, however long,
+    # so it can be copied into `tutor export`. Names and paths come from files: shown as text, not markup.
+    console.print("Saved sessions", style="italic")
     for row in rows:
         progress = "finished" if row["finished"] else f"{row['done']}/{row['steps']} steps"
-        table.add_row(row["exercise"], row["mode"], progress, f"{row['score']:g}/{row['steps']}", row["session"])
-    console.print(table)
+        console.print(Text.assemble((str(row["exercise"]), "bold"), f"  {row['mode']} · {progress} · "
+                                    f"score {row['score']:g}/{row['steps']}"), soft_wrap=True)
+        console.print(Text(f"  {row['session']}"), soft_wrap=True)
     console.print("Export one with [bold]tutor export SESSION --format md|json|html[/] (SESSION: the path, "
                      "or the exercise name).")
     return EXIT_OK

@@ -6,17 +6,20 @@ the old file: a reader sees either the old progress or the new, never half of on
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 from ..exercise import catalog_folder
 
 PROGRESS_FORMAT = "backprop-tutor-progress"
 PROGRESS_VERSION = 1
+LEARNER_MAX_LENGTH = 60
 
 
 def data_dir() -> Path:
@@ -79,11 +82,57 @@ def exercise_fingerprint(path: Path | None) -> str:
         return ""
 
 
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "learner"
+
+
+def checked_learner(name: str) -> str:
+    """The name without surrounding spaces; ValueError, in words, when it cannot be a learner's name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("the learner's name is empty")
+    if len(name) > LEARNER_MAX_LENGTH:
+        raise ValueError(f"the learner's name is longer than {LEARNER_MAX_LENGTH} characters")
+    if any(unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in name):
+        raise ValueError("the learner's name contains a control character")
+    return name
+
+
 class ProgressStore:
-    """One JSON file per exercise and mode under ``data_dir()/progress``."""
+    """One JSON file per exercise and mode under ``data_dir()/progress``, and the learner's settings beside them."""
 
     def __init__(self, root: Path | None = None):
         self.root = (root or data_dir()) / "progress"
+        self.settings_file = self.root.parent / "settings.json"
+
+    def settings(self) -> dict:
+        """The saved settings; none when the file is missing or unreadable (the defaults then apply)."""
+        try:
+            data = json.loads(self.settings_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def stored_learner(self) -> str | None:
+        """The name the learner gave, if any (a name edited into the file by hand is checked too)."""
+        name = self.settings().get("learner")
+        try:
+            return checked_learner(name) if isinstance(name, str) else None
+        except ValueError:
+            return None
+
+    def learner_name(self) -> str:
+        """The one place that decides the name in transcripts: the stored one, else the login name."""
+        return self.stored_learner() or login_name()
+
+    def save_learner(self, name: str) -> str:
+        """Remember the learner's name (ValueError when it cannot be one); return it as stored."""
+        name = checked_learner(name)
+        atomic_write_json(self.settings_file, {**self.settings(), "learner": name})
+        return name
 
     def path_for(self, name: str, path: Path | None, mode: str) -> Path:
         suffix = "" if mode == "practice" else f".{mode}"

@@ -7,7 +7,6 @@ step. ``tutor grade`` re-grades it from the typed answers, so stored verdicts ar
 
 from __future__ import annotations
 
-import getpass
 import html
 import json
 import time
@@ -17,7 +16,7 @@ from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
 from .scoring import step_points
 from .session import EXAM, REVEALED, Session, SessionError
-from .store import atomic_write_text
+from .store import ProgressStore, atomic_write_text
 
 TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
@@ -26,13 +25,6 @@ EXPORT_FOLDER = "backprop-tutor-transcripts"  # F6 saves here, in the current di
 
 class TranscriptError(ValueError):
     """A transcript that cannot be used, with the reason in words."""
-
-
-def learner_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "learner"
 
 
 def step_items(session: Session) -> list[dict]:
@@ -82,7 +74,7 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
         "format": TRANSCRIPT_FORMAT,
         "version": TRANSCRIPT_VERSION,
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "learner": learner or learner_name(),
+        "learner": learner or (session.store or ProgressStore()).learner_name(),
         "mode": session.mode,
         "exercise": {
             "name": exercise.name,

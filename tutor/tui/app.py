@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -35,13 +36,19 @@ class TutorApp(App):
     CSS_PATH = "tutor.tcss"
     TITLE = "backprop-tutor"
     BINDINGS = [
+        # Name before Help: at 80 columns the catalog's Footer has room for one of them, and the catalog
+        # says "F1 for help" in its first line.
+        Binding("f7", "change_learner", "Name", tooltip="Your name on the transcripts you save", id="learner"),
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", key_display="^q", id="quit"),
     ]
 
     def __init__(self, exercise: str | Exercise | None = None, mode: str = "practice",
                  store: ProgressStore | None = None, light: bool = False, exam_feedback: bool | None = None,
-                 time_limit: float | None = None, clock: Callable[[], float] = time.time):
+                 time_limit: float | None = None, clock: Callable[[], float] = time.time,
+                 learner: str | None = None, ask_learner: bool = False):
+        """``learner``: a name to use and remember (`--learner`); ``ask_learner``: ask for one when none is
+        stored (the program does; tests that are not about the name leave it off)."""
         super().__init__()
         self.clock = clock  # a fixed clock makes snapshot tests reproducible
         self.initial_exercise = exercise
@@ -50,6 +57,8 @@ class TutorApp(App):
         # an exam's settings from the command line; None: the exercise's [exam] table decides
         self.exam_feedback = exam_feedback
         self.time_limit = time_limit
+        self.given_learner = learner
+        self.ask_learner = ask_learner
         if light:
             self.theme = "textual-light"
 
@@ -59,6 +68,44 @@ class TutorApp(App):
             self.open_exercise(self.initial_exercise, self.initial_mode)  # the catalog comes on Escape
         else:
             self.back_to_catalog()
+        if self.given_learner is not None:
+            self.remember_learner(self.given_learner, announce=False)
+        elif self.ask_learner and self.store.stored_learner() is None:
+            self.change_learner(first_use=True)  # over the first screen, so it is what the learner sees first
+
+    # -- the learner's name --------------------------------------------------------------------
+    def action_change_learner(self) -> None:
+        self.change_learner()
+
+    def change_learner(self, first_use: bool = False) -> None:
+        from .screens.learner import LearnerScreen  # asked once: not imported on every start
+
+        current = self.store.learner_name()
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.remember_learner(name, announce=True)
+            elif first_use:
+                self.remember_learner(current, announce=False)  # skipped: the login name, and no asking again
+
+        self.push_screen(LearnerScreen(current, first_use=first_use), chosen)
+
+    def remember_learner(self, name: str, announce: bool) -> None:
+        try:
+            self.store.save_learner(name)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            self.notify(f"Could not remember your name: {reason}", severity="warning", timeout=10, markup=False)
+            return
+        if announce:
+            self.notify(f"Transcripts will name you {name}.", timeout=5, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_learner":  # a Footer key in the catalog; a command in the palette everywhere
+            # Not importing the catalog to ask (`tutor run` starts without it): unloaded, it cannot be on screen.
+            catalog = sys.modules.get(f"{__package__}.screens.catalog")
+            return catalog is not None and isinstance(self.screen, catalog.CatalogScreen)
+        return True
 
     # -- navigation used by the screens ------------------------------------------------------
     def load_exercise(self, reference: str) -> Exercise | None:
@@ -190,3 +237,5 @@ class TutorApp(App):
             seen.add(binding.description)
             yield SystemCommand(binding.description, f"Key: {self.get_key_display(binding)}",
                                 partial(active.node.run_action, binding.action))
+        if "Name" not in seen:  # the Name key is shown in the catalog only
+            yield SystemCommand("Name", "Your name on the transcripts you save", self.change_learner)

@@ -28,6 +28,7 @@ gradient, which is the **sum over every path** from the node to the output.
 | F6 | save the transcript (Markdown, JSON and HTML) |
 | Tab | move between the answer field and the graph (scroll the graph with the arrow keys) |
 | F8 | (in the catalog) start the exercise as an exam |
+| F7 | (in the catalog) your name, as it goes on the transcripts you save |
 | F4 | (in the catalog and at the end) practise a freshly generated exercise like this one |
 | F5 | (in the catalog and at the end) train it: many steps of gradient descent, the loss plotted live |
 | F9 | (in an exam) submit your answers |
