@@ -10,6 +10,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...session.catalog import CatalogEntry, catalog_entries
 
+# the short columns first, so level and progress are on screen even at 80 columns
+COLUMNS = ("level", "your progress", "exercise", "tags", "size")
+
+
+def row_cells(entry: CatalogEntry) -> tuple[str, ...]:
+    """The cells of an exercise's row, in the order of COLUMNS."""
+    return "★" * entry.difficulty, entry.progress_text, entry.title, ", ".join(entry.tags), str(entry.size)
+
 
 class CatalogScreen(Screen):
     BINDINGS = [
@@ -39,8 +47,7 @@ class CatalogScreen(Screen):
         self.title = "backprop-tutor"
         self.sub_title = "catalog"
         table = self.query_one("#exercises", DataTable)
-        # the short columns first, so level and progress are on screen even at 80 columns
-        table.add_columns("level", "your progress", "exercise", "tags", "size")
+        table.add_columns(*COLUMNS)
         self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
@@ -55,8 +62,7 @@ class CatalogScreen(Screen):
         table.clear()
         for entry in self.entries:
             if entry.matches(text):
-                table.add_row("★" * entry.difficulty, entry.progress_text, entry.title, ", ".join(entry.tags),
-                              str(entry.size), key=entry.name)
+                table.add_row(*row_cells(entry), key=entry.name)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
