@@ -8,17 +8,25 @@ central finite differences of the forward pass, and the gradient-descent step (i
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from textual.widgets import DataTable
 
 from tutor.engine import solve
-from tutor.exercise import catalog_folder, catalog_names, resolve_exercise
+from tutor.exercise import catalog_folder, catalog_names, load_exercise, resolve_exercise
+from tutor.exercise.metadata import ExerciseMetadata, read_metadata
+from tutor.session import ProgressStore
+from tutor.session import catalog as session_catalog
+from tutor.session.catalog import UNREADABLE
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
 
-from tutor_testing import ATOL, RTOL, numeric_gradient
+from tutor_testing import ATOL, RTOL, numeric_gradient, run
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = catalog_names()
@@ -99,3 +107,91 @@ def test_update_step_and_forward_pass_after_it(name):
 def test_the_asked_output_is_a_node(name):
     exercise = resolve_exercise(name)
     assert exercise.output in {node.name for node in exercise.nodes}
+
+
+# -- the catalog screen: what it reads of each file, and what it shows ----------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_catalog_reads_the_title_tags_difficulty_and_size_the_loader_finds(name):
+    path = catalog_folder() / f"{name}.toml"
+    exercise = load_exercise(path, name)
+    assert read_metadata(path) == ExerciseMetadata(exercise.title, exercise.tags, exercise.difficulty, exercise.size)
+
+
+def test_batch_sizes_count_every_sample_copy():
+    """The light reader's size is not just [inputs] plus [graph]: a batch copies its nodes per sample."""
+    batches = [name for name in NAMES if resolve_exercise(name).batch is not None]
+    assert batches
+    for name in batches:
+        exercise = resolve_exercise(name)
+        assert read_metadata(exercise.path).size == exercise.size > len(exercise.written_inputs) + len(exercise.written_nodes)
+
+
+SMALL = '''title = "{title}"
+tags = ["small"]
+difficulty = 3
+[inputs]
+x = 2
+[graph]
+y = "x*x"
+'''
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL.format(title="First"), encoding="utf-8")
+    first = read_metadata(path)
+    assert first == ExerciseMetadata("First", ("small",), 3, 2)
+    assert read_metadata(path) is first
+    path.write_text(SMALL.format(title="Second"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))  # a later modification time
+    assert read_metadata(path) == ExerciseMetadata("Second", ("small",), 3, 2)
+
+
+def test_a_file_that_is_not_toml_has_no_metadata(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('title = "unterminated\n', encoding="utf-8")
+    assert read_metadata(path) is None
+    assert read_metadata(tmp_path / "missing.toml") is None
+
+
+@pytest.fixture
+def catalog_of(monkeypatch, tmp_path):
+    """A catalog of the given files (name -> text) in place of the built-in one."""
+    def make(files: dict[str, str]) -> Path:
+        folder = tmp_path / "exercises"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+        monkeypatch.setattr(session_catalog, "catalog_folder", lambda: folder)
+        monkeypatch.setattr(session_catalog, "catalog_names", lambda: sorted(files))
+        return folder
+
+    return make
+
+
+def test_a_broken_file_is_listed_and_says_what_is_wrong_by_name_and_line_when_opened(catalog_of, tmp_path):
+    folder = catalog_of({"good": SMALL.format(title="A good one"),
+                         "bad-graph": SMALL.format(title="A bad graph").replace('"x*x"', '"x*"'),
+                         "not-toml": 'title = "unterminated\n'})
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert [entry.title for entry in screen.entries] == ["A bad graph", "A good one", UNREADABLE.title]
+            for name, line in [("bad-graph", 7), ("not-toml", 1)]:
+                table = screen.query_one("#exercises", DataTable)
+                table.move_cursor(row=table.get_row_index(name))
+                await pilot.press("enter")
+                await pilot.pause()
+                assert isinstance(app.screen, CatalogScreen)  # nothing opened
+                message = list(app._notifications)[-1].message
+                assert f"{folder / name}.toml:{line}:" in message, message
+            table.move_cursor(row=table.get_row_index("good"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, CatalogScreen)
+
+    run(scenario())
