@@ -243,7 +243,7 @@ REPLICA_TARGET = 1.2
 
 def markers() -> dict[str, str]:
     """What each program shows once its first frame is drawn: for the catalogs, the name in their first row."""
-    first_row = catalog_rows()[0][1][2][:20]
+    first_row = catalog_rows()[0][0]
     return {"bare": "bare app ready", "screen": FIRST_PROMPT, "screen+numpy": FIRST_PROMPT, "tutor": FIRST_PROMPT,
             "catalog-replica": first_row, "catalog": first_row}
 

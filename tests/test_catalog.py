@@ -3,6 +3,9 @@
 "Right" is checked independently of the engine's own chain rule: every input's gradient against
 central finite differences of the forward pass, and the gradient-descent step (if any) against
 ``values - learning_rate * grads`` followed by a fresh forward pass.
+
+The catalog screen reads only each file's title, tags, difficulty and size (the same as the loader's),
+lists a broken file and says what is wrong when it is opened, and shows every name whole at 80 columns.
 """
 
 from __future__ import annotations
@@ -193,5 +196,65 @@ def test_a_broken_file_is_listed_and_says_what_is_wrong_by_name_and_line_when_op
             await pilot.press("enter")
             await pilot.pause()
             assert not isinstance(app.screen, CatalogScreen)
+
+    run(scenario())
+
+
+def test_at_80_columns_every_visible_row_shows_its_whole_name(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            visible_width = table.scrollable_content_region.width
+            assert visible_width <= 80
+            checked, first = set(), -1
+            while len(checked) < table.row_count:  # page by page, to the last row
+                assert round(table.scroll_y) > first, "the table did not scroll"
+                first = round(table.scroll_y)
+                shown_rows = min(table.scrollable_content_region.height - 1, table.row_count - first)
+                assert shown_rows > 10
+                for line in range(1, shown_rows + 1):  # line 0 is the header
+                    name = table.ordered_rows[first + line - 1].key.value
+                    text = table.render_line(line).text[:visible_width]
+                    assert f" {name} " in text, (name, text)
+                    checked.add(name)
+                table.move_cursor(row=min(table.row_count - 1, first + shown_rows + shown_rows - 1))
+                await pilot.pause()
+            assert checked == set(NAMES)
+
+    run(scenario())
+
+
+def test_the_filter_matches_names(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(*"cs231n")  # in names only: no title or tag says cs231n
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            shown = [row.key.value for row in table.ordered_rows]
+            assert set(shown) == {name for name in NAMES if "cs231n" in name}
+            assert not any("cs231n" in resolve_exercise(name).title.lower() for name in shown)
+
+    run(scenario())
+
+
+def test_titles_are_shown_as_text_and_the_title_column_follows_the_width(catalog_of, tmp_path):
+    catalog_of({"odd": SMALL.format(title=r"[b]not bold[/b] \u001b[31m"), "plain": SMALL.format(title="Plain " * 20)})
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            assert table.get_cell("odd", "title").plain == "[b]not bold[/b] ␛[31m"  # no markup, ESC made visible
+            assert "[b]not bold[/b] ␛[31m" in table.render_line(1 + table.get_row_index("odd")).text
+            narrow = table.columns["title"].width
+            assert narrow < 80 - len("plain")
+            await pilot.resize_terminal(140, 24)
+            await pilot.pause()
+            assert table.columns["title"].width > narrow + 50
 
     run(scenario())
