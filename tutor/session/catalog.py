@@ -59,5 +59,5 @@ def catalog_entries(store: ProgressStore | None) -> list[CatalogEntry]:
                 pass
         entries.append(CatalogEntry(name, metadata.title, metadata.tags, metadata.difficulty, metadata.size, path,
                                     status, done, steps, score))
-    # easiest first; a file that cannot be read last
-    return sorted(entries, key=lambda entry: (entry.difficulty or 6, entry.title.lower()))
+    # easiest first; a file that cannot be read (difficulty 0) last
+    return sorted(entries, key=lambda entry: (entry.difficulty == 0, entry.difficulty, entry.title.lower()))
