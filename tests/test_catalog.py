@@ -3,22 +3,33 @@
 "Right" is checked independently of the engine's own chain rule: every input's gradient against
 central finite differences of the forward pass, and the gradient-descent step (if any) against
 ``values - learning_rate * grads`` followed by a fresh forward pass.
+
+The catalog screen reads only each file's title, tags, difficulty and size (the same as the loader's),
+lists a broken file and says what is wrong when it is opened, and shows every name whole at 80 columns.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from textual.widgets import DataTable
 
 from tutor.engine import solve
-from tutor.exercise import catalog_folder, catalog_names, resolve_exercise
+from tutor.exercise import catalog_folder, catalog_names, load_exercise, resolve_exercise
+from tutor.exercise.metadata import ExerciseMetadata, read_metadata
+from tutor.session import ProgressStore
+from tutor.session import catalog as session_catalog
+from tutor.session.catalog import UNREADABLE
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
 
-from tutor_testing import ATOL, RTOL, numeric_gradient
+from tutor_testing import ATOL, RTOL, numeric_gradient, run
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = catalog_names()
@@ -99,3 +110,151 @@ def test_update_step_and_forward_pass_after_it(name):
 def test_the_asked_output_is_a_node(name):
     exercise = resolve_exercise(name)
     assert exercise.output in {node.name for node in exercise.nodes}
+
+
+# -- the catalog screen: what it reads of each file, and what it shows ----------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_catalog_reads_the_title_tags_difficulty_and_size_the_loader_finds(name):
+    path = catalog_folder() / f"{name}.toml"
+    exercise = load_exercise(path, name)
+    assert read_metadata(path) == ExerciseMetadata(exercise.title, exercise.tags, exercise.difficulty, exercise.size)
+
+
+def test_batch_sizes_count_every_sample_copy():
+    """The light reader's size is not just [inputs] plus [graph]: a batch copies its nodes per sample."""
+    batches = [name for name in NAMES if resolve_exercise(name).batch is not None]
+    assert batches
+    for name in batches:
+        exercise = resolve_exercise(name)
+        assert read_metadata(exercise.path).size == exercise.size > len(exercise.written_inputs) + len(exercise.written_nodes)
+
+
+SMALL = '''title = "{title}"
+tags = ["small"]
+difficulty = 3
+[inputs]
+x = 2
+[graph]
+y = "x*x"
+'''
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL.format(title="First"), encoding="utf-8")
+    first = read_metadata(path)
+    assert first == ExerciseMetadata("First", ("small",), 3, 2)
+    assert read_metadata(path) is first
+    path.write_text(SMALL.format(title="Second"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))  # a later modification time
+    assert read_metadata(path) == ExerciseMetadata("Second", ("small",), 3, 2)
+
+
+def test_a_file_that_is_not_toml_has_no_metadata(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('title = "unterminated\n', encoding="utf-8")
+    assert read_metadata(path) is None
+    assert read_metadata(tmp_path / "missing.toml") is None
+
+
+@pytest.fixture
+def catalog_of(monkeypatch, tmp_path):
+    """A catalog of the given files (name -> text) in place of the built-in one."""
+    def make(files: dict[str, str]) -> Path:
+        folder = tmp_path / "exercises"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+        monkeypatch.setattr(session_catalog, "catalog_folder", lambda: folder)
+        monkeypatch.setattr(session_catalog, "catalog_names", lambda: sorted(files))
+        return folder
+
+    return make
+
+
+def test_a_broken_file_is_listed_and_says_what_is_wrong_by_name_and_line_when_opened(catalog_of, tmp_path):
+    folder = catalog_of({"good": SMALL.format(title="A good one"),
+                         "bad-graph": SMALL.format(title="A bad graph").replace('"x*x"', '"x*"'),
+                         "not-toml": 'title = "unterminated\n'})
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert [entry.title for entry in screen.entries] == ["A bad graph", "A good one", UNREADABLE.title]
+            for name, line in [("bad-graph", 7), ("not-toml", 1)]:
+                table = screen.query_one("#exercises", DataTable)
+                table.move_cursor(row=table.get_row_index(name))
+                await pilot.press("enter")
+                await pilot.pause()
+                assert isinstance(app.screen, CatalogScreen)  # nothing opened
+                message = list(app._notifications)[-1].message
+                assert f"{folder / name}.toml:{line}:" in message, message
+            table.move_cursor(row=table.get_row_index("good"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not isinstance(app.screen, CatalogScreen)
+
+    run(scenario())
+
+
+def test_at_80_columns_every_visible_row_shows_its_whole_name(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            visible_width = table.scrollable_content_region.width
+            assert visible_width <= 80
+            checked, first = set(), -1
+            while len(checked) < table.row_count:  # page by page, to the last row
+                assert round(table.scroll_y) > first, "the table did not scroll"
+                first = round(table.scroll_y)
+                shown_rows = min(table.scrollable_content_region.height - 1, table.row_count - first)
+                assert shown_rows > 10
+                for line in range(1, shown_rows + 1):  # line 0 is the header
+                    name = table.ordered_rows[first + line - 1].key.value
+                    text = table.render_line(line).text[:visible_width]
+                    assert f" {name} " in text, (name, text)
+                    checked.add(name)
+                table.move_cursor(row=min(table.row_count - 1, first + shown_rows + shown_rows - 1))
+                await pilot.pause()
+            assert checked == set(NAMES)
+
+    run(scenario())
+
+
+def test_the_filter_matches_names(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(*"cs231n")  # in names only: no title or tag says cs231n
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            shown = [row.key.value for row in table.ordered_rows]
+            assert set(shown) == {name for name in NAMES if "cs231n" in name}
+            assert not any("cs231n" in resolve_exercise(name).title.lower() for name in shown)
+
+    run(scenario())
+
+
+def test_titles_are_shown_as_text_and_the_title_column_follows_the_width(catalog_of, tmp_path):
+    catalog_of({"odd": SMALL.format(title=r"[b]not bold[/b] \u001b[31m"), "plain": SMALL.format(title="Plain " * 20)})
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#exercises", DataTable)
+            assert table.get_cell("odd", "title").plain == "[b]not bold[/b] ␛[31m"  # no markup, ESC made visible
+            assert "[b]not bold[/b] ␛[31m" in table.render_line(1 + table.get_row_index("odd")).text
+            narrow = table.columns["title"].width
+            assert narrow < 80 - len("plain")
+            await pilot.resize_terminal(140, 24)
+            await pilot.pause()
+            assert table.columns["title"].width > narrow + 50
+
+    run(scenario())

@@ -1,4 +1,7 @@
-"""The catalog as a learner sees it: each exercise with their progress on it."""
+"""The catalog as a learner sees it: each exercise with their progress on it.
+
+Only what the catalog shows is read from each file (tutor/exercise/metadata.py): an exercise is
+checked in full when it is opened, and a broken one is reported then, by name and line."""
 
 from __future__ import annotations
 
@@ -6,8 +9,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exercise import ExerciseFileError, catalog_folder, catalog_names, load_exercise
+from ..exercise import catalog_folder, catalog_names
+from ..exercise.metadata import ExerciseMetadata, read_metadata
 from .store import ProgressStore
+
+# shown for a file that is not readable TOML; opening it reports the problem and its line
+UNREADABLE = ExerciseMetadata("cannot be read: open it to see where it goes wrong", (), 0, 0)
 
 
 @dataclass(frozen=True)
@@ -15,7 +22,7 @@ class CatalogEntry:
     name: str
     title: str
     tags: tuple[str, ...]
-    difficulty: int
+    difficulty: int  # 1 to 5; 0 for a file that cannot be read
     size: int
     path: Path
     status: str  # "not started", "in progress" or "done"
@@ -40,10 +47,7 @@ def catalog_entries(store: ProgressStore | None) -> list[CatalogEntry]:
     entries = []
     for name in catalog_names():
         path = catalog_folder() / f"{name}.toml"
-        try:
-            exercise = load_exercise(path, name)
-        except ExerciseFileError:
-            continue  # the catalog is validated by the tests; never let one file hide the others
+        metadata = read_metadata(path) or UNREADABLE
         status, done, steps, score = "not started", 0, 0, 0.0
         if store is not None:
             progress = store.path_for(name, path, "practice")
@@ -53,6 +57,7 @@ def catalog_entries(store: ProgressStore | None) -> list[CatalogEntry]:
                 status = "done" if data.get("finished") else "in progress" if done or len(data.get("events", [])) > 2 else status
             except (OSError, ValueError, TypeError, AttributeError):
                 pass
-        entries.append(CatalogEntry(name, exercise.title, exercise.tags, exercise.difficulty, exercise.size, path,
+        entries.append(CatalogEntry(name, metadata.title, metadata.tags, metadata.difficulty, metadata.size, path,
                                     status, done, steps, score))
-    return sorted(entries, key=lambda entry: (entry.difficulty, entry.title.lower()))
+    # easiest first; a file that cannot be read (difficulty 0) last
+    return sorted(entries, key=lambda entry: (entry.difficulty == 0, entry.difficulty, entry.title.lower()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,35 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...session.catalog import CatalogEntry, catalog_entries
+
+# The short columns first, then the name whole (`tutor run NAME` needs it), so all of them are on
+# screen at 80 columns; the title takes what is left of the width and is cut, the tags come after.
+COLUMNS = ("level", "your progress", "size", "name", "title", "tags")
+TITLE_COLUMN = COLUMNS.index("title")
+MIN_TITLE_WIDTH = 16
+CELL_PADDING = 2  # DataTable's cell_padding, on each side of a column
+# C0 control characters and DEL as their Unicode control pictures (ESC as ␛)
+CONTROL_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
+
+
+def shown(text: str) -> Text:
+    """Text from an exercise file as text: never read as markup, control characters made visible."""
+    return Text(text.translate(CONTROL_PICTURES), no_wrap=True, overflow="ellipsis", end="")
+
+
+def row_cells(entry: CatalogEntry) -> tuple[Text, ...]:
+    """The cells of an exercise's row, in the order of COLUMNS."""
+    return tuple(shown(cell) for cell in ("★" * entry.difficulty, entry.progress_text, str(entry.size), entry.name,
+                                          entry.title, ", ".join(entry.tags)))
+
+
+def title_width(rows: list[tuple[Text, ...]], table_width: int) -> int:
+    """The title column's width: what the columns before it leave of the table, at most the longest title."""
+    def width(column: int) -> int:
+        return max([cell_len(COLUMNS[column]), *(row[column].cell_len for row in rows)])
+
+    left = table_width - sum(width(column) + CELL_PADDING for column in range(TITLE_COLUMN)) - CELL_PADDING
+    return max(MIN_TITLE_WIDTH, min(width(TITLE_COLUMN), left))
 
 
 class CatalogScreen(Screen):
@@ -27,6 +58,7 @@ class CatalogScreen(Screen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.entries: list[CatalogEntry] = []
+        self.laid_out_for = 0  # the screen width the columns were last laid out for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -38,9 +70,6 @@ class CatalogScreen(Screen):
     def on_mount(self) -> None:
         self.title = "backprop-tutor"
         self.sub_title = "catalog"
-        table = self.query_one("#exercises", DataTable)
-        # the short columns first, so level and progress are on screen even at 80 columns
-        table.add_columns("level", "your progress", "exercise", "tags", "size")
         self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
@@ -51,12 +80,22 @@ class CatalogScreen(Screen):
         self.show(self.query_one("#filter", Input).value)
 
     def show(self, text: str) -> None:
+        rows = {entry.name: row_cells(entry) for entry in self.entries}
         table = self.query_one("#exercises", DataTable)
-        table.clear()
+        self.laid_out_for = self.app.size.width
+        # laid out for every row, so the columns stay put while the filter changes; the table is as
+        # wide as the screen, and its vertical scrollbar takes its share
+        titles = title_width(list(rows.values()), self.laid_out_for - table.styles.scrollbar_size_vertical)
+        table.clear(columns=True)
+        for column, label in enumerate(COLUMNS):
+            table.add_column(label, key=label, width=titles if column == TITLE_COLUMN else None)
         for entry in self.entries:
             if entry.matches(text):
-                table.add_row("★" * entry.difficulty, entry.progress_text, entry.title, ", ".join(entry.tags),
-                              str(entry.size), key=entry.name)
+                table.add_row(*rows[entry.name], key=entry.name)
+
+    def on_resize(self) -> None:
+        if self.entries and self.app.size.width != self.laid_out_for:
+            self.show(self.query_one("#filter", Input).value)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
