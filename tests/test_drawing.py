@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.drawing import NodeBox, Picture, crossings, draw, layer_graph
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tutor.drawing import COMPACT, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
+from tutor.drawing.canvas import DOWN, LEFT, RIGHT, UP
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import Session
 from tutor.session.picture import session_picture
@@ -88,3 +92,62 @@ def test_every_catalog_exercise_draws(name):
         box = {(r, c) for r in range(row, row + height) for c in range(column, column + width)}
         assert not cells & box
         cells |= box
+
+
+# -- wires: never through a box, never two sources joined into what reads as one wire ----------------
+
+def assert_wires_readable(drawing) -> None:
+    for (row, column), owners in drawing.wires.items():
+        for name, (top, left, height, width) in drawing.boxes.items():
+            assert not (top <= row < top + height and left <= column < left + width), f"a wire through {name}"
+        if len(owners) > 1:
+            # two sources share a cell only in a plain crossing: one straight across, one straight down
+            assert sorted(owners.values()) == [UP | DOWN, LEFT | RIGHT], (row, column, owners)
+
+
+@st.composite
+def random_graphs(draw_from):
+    inputs = [f"x{index}" for index in range(draw_from(st.integers(1, 5)))]
+    nodes, edges = [], []
+    for index in range(draw_from(st.integers(1, 8))):
+        name = f"n{index}"
+        earlier = inputs + nodes
+        parents = draw_from(st.lists(st.sampled_from(earlier), min_size=1, max_size=min(3, len(earlier)),
+                                     unique=True))
+        edges += [(parent, name) for parent in parents]
+        nodes.append(name)
+    grads = draw_from(st.booleans())
+    labels = {edge: "0.25" for edge in edges} if grads and draw_from(st.booleans()) else {}
+    boxes = {name: NodeBox(name, "", "1", is_input=True) for name in inputs}
+    boxes.update({name: NodeBox(name, "+", draw_from(st.sampled_from([None, "2.5", "-0.00616"]))) for name in nodes})
+    return Picture(boxes, inputs, nodes, edges, labels, show_grads=grads)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(random_graphs(), st.sampled_from([ROOMY, COMPACT]))
+def test_random_graphs_have_readable_wires(graph, density):
+    drawing = draw(graph, density)
+    assert_wires_readable(drawing)
+    assert drawing.text().count("▶") == len(graph.edges)
+
+
+@pytest.mark.parametrize("density", [ROOMY, COMPACT], ids=["roomy", "compact"])
+@pytest.mark.parametrize("name", catalog_names())
+def test_catalog_drawings_have_readable_wires(name, density):
+    session = Session(resolve_exercise(name))
+    for index in range(0, len(session.steps), 3):
+        session.go_to(index, save=False)
+        assert_wires_readable(draw(session_picture(session), density))
+
+
+def test_two_wires_that_must_cross_where_they_turn_are_kept_apart_by_a_jog():
+    # x0 leaves on the row where x1's wire enters n0, and x1 leaves on the row where x0's enters n1:
+    # no order of their trunks separates them, so one of them first steps to a free row
+    inputs, nodes = ["x0", "x1", "x2", "x3"], ["n0", "n1", "n2"]
+    edges = [("x1", "n0"), ("x2", "n1"), ("x0", "n1"), ("x1", "n2")]
+    boxes = {name: NodeBox(name, "", "1", is_input=True) for name in inputs}
+    boxes.update({name: NodeBox(name, "+") for name in nodes})
+    drawing = draw(Picture(boxes, inputs, nodes, edges), COMPACT)
+    assert_wires_readable(drawing)
+    x0_rows = {row for (row, _), owners in drawing.wires.items() if "x0" in owners}
+    assert len(x0_rows) >= 3  # leaves, steps down, enters: three rows, not a straight run across
