@@ -38,7 +38,7 @@ class Density:
 
 
 ROOMY = Density(max_text=16, min_gap=5, borders=True, padding=1)
-COMPACT = Density(max_text=14, min_gap=3, borders=False, padding=0)
+COMPACT = Density(max_text=28, min_gap=3, borders=False, padding=0)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class NodeBox:
     grad: str | None = None  # shown once known
     current: bool = False
     is_input: bool = False
-    shape: tuple[int, ...] = ()  # the value's (and gradient's) shape: () for a number
+    shape: tuple[int, ...] = ()  # the value's shape: () for a number
+    grad_shape: tuple[int, ...] = ()
     value_is_yours: bool = False  # value and grad are the learner's own answers, not checked
     grad_is_yours: bool = False
 
@@ -86,7 +87,7 @@ class Drawing:
         return "\n".join(line.rstrip() for line in self.lines)
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -100,7 +101,7 @@ def shape_text(shape: tuple[int, ...], long: bool = True) -> str:
     return f"{sizes} matrix" if len(shape) == 2 else f"{sizes} array"
 
 
-def _quantity(mark: str, text: str | None, yours: bool, shape: tuple[int, ...], room: int) -> tuple[str, str]:
+def _quantity(mark: str, text: str | None, yours: bool, shape: tuple[int, ...], *, room: int) -> tuple[str, str]:
     """The text of a value or gradient within ``room`` columns, and its style. A tensor that does
     not fit shows its shape instead, so a cut value never looks like a whole one."""
     if text is None:
@@ -109,23 +110,38 @@ def _quantity(mark: str, text: str | None, yours: bool, shape: tuple[int, ...], 
     mark = YOURS if yours and mark == "=" else f"{mark}{YOURS}" if yours else mark
     full = f"{mark} {text}"
     if len(full) <= room or not shape:
-        return _clip(full, room), style
+        return clip(full, room), style
     for described in (shape_text(shape), shape_text(shape, long=False)):
         if len(f"{mark} {described}") <= room:
             return f"{mark} {described}", style
-    return _clip(f"{mark} {shape_text(shape, long=False)}", room), style
+    return clip(f"{mark} {shape_text(shape, long=False)}", room), style
 
 
-def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[tuple[str, int, str | None]]:
-    """The box's lines of text, each with where its value part starts and that part's style (None for
-    the name line)."""
-    head = _clip(f"{box.name} {box.operation}".strip(), density.max_text)
-    value = _quantity("=", box.value, box.value_is_yours, box.shape, density.max_text)
-    grad = [_quantity("∇", box.grad, box.grad_is_yours, box.shape, density.max_text)] if show_grads else []
-    if not density.borders and len(f"{head} {value[0]}") <= density.max_text:
-        # compact: the name and the value share a line when they fit
-        return [(f"{head} {value[0]}", len(head) + 1, value[1])] + [(text, 0, style) for text, style in grad]
-    return [(head, 0, None), (value[0], 0, value[1])] + [(text, 0, style) for text, style in grad]
+Line = tuple[str, list[tuple[int, int, str]]]  # a line of a box, with (start, end, style) of its parts
+
+
+def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[Line]:
+    """The box's lines of text. Roomy: the name, the value, the gradient on lines of their own; compact:
+    all on one line when they fit (values shortened to their shape first), else as roomy."""
+    head = clip(f"{box.name} {box.operation}".strip(), density.max_text)
+    parts = [("=", box.value, box.value_is_yours, box.shape)]
+    if show_grads:
+        parts.append(("∇", box.grad, box.grad_is_yours, box.grad_shape))
+    if not density.borders:
+        room = density.max_text - len(head) - len(parts)  # a space before each part
+        for share in (density.max_text, room // len(parts)):  # whole values if they fit, else a share each
+            texts = [_quantity(*part, room=share) for part in parts]
+            if sum(len(text) for text, _ in texts) <= room and not any(text.endswith("…") for text, _ in texts):
+                line, spans = head, []
+                for text, style in texts:
+                    spans.append((len(line) + 1, len(line) + 1 + len(text), style))
+                    line += " " + text
+                return [(line, spans)]
+    lines: list[Line] = [(head, [])]
+    for part in parts:
+        text, style = _quantity(*part, room=density.max_text)
+        lines.append((text, [(0, len(text), style)]))
+    return lines
 
 
 def draw(picture: Picture, density: Density = ROOMY) -> Drawing:
@@ -167,7 +183,7 @@ class _Painter:
     def slot_width(self, slot: str) -> int:
         if Layout.is_dummy(slot):
             return 1
-        return 2 + 2 * self.density.padding + max(len(text) for text, _, _ in self.lines_of[slot])
+        return 2 + 2 * self.density.padding + max(len(text) for text, _ in self.lines_of[slot])
 
     def inner_rows(self, slot: str) -> range:
         row, _, height, _ = self.position[slot]
@@ -371,6 +387,6 @@ class _Painter:
         for offset in range(height):
             self.spans.append((row + offset, column, column + width, style))
         left = column + 1 + self.density.padding
-        for offset, (text, value_start, value_style) in enumerate(lines, start=inset):
-            if value_style is not None:
-                self.spans.append((row + offset, left + value_start, left + len(text), value_style))
+        for offset, (_, parts) in enumerate(lines, start=inset):
+            for start, end, part_style in parts:
+                self.spans.append((row + offset, left + start, left + end, part_style))
