@@ -266,7 +266,7 @@ def test_the_view_shows_the_current_node_and_its_operands_at_every_step(name):
                     and max(column + box_width for _, column, _, box_width in boxes)
                     - min(column for _, column, *_ in boxes) <= width)
             if fits:
-                assert all(in_view(box, offset, width, height) for box in operands), (terminal, str(session.step.quantity))
+                assert all(in_view(box, offset, width, height) for box in operands), (terminal, session.step.node)
 
 
 def test_the_roomy_drawing_is_used_when_it_fits_and_the_compact_one_when_it_does_not():
@@ -299,7 +299,8 @@ def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
 def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")

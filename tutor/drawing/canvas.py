@@ -383,7 +383,8 @@ class _Painter:
         text_width = width - 2 - 2 * self.density.padding
         for offset in range(inset, height - inset):
             text = lines[offset - inset][0] if offset - inset < len(lines) else ""
-            self.grid[row + offset][column:column + width] = list(f"{down}{pad}" + text.ljust(text_width) + f"{pad}{down}")
+            line = f"{down}{pad}" + text.ljust(text_width) + f"{pad}{down}"
+            self.grid[row + offset][column:column + width] = list(line)
         for offset in range(height):
             self.spans.append((row + offset, column, column + width, style))
         left = column + 1 + self.density.padding

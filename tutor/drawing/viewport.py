@@ -1,8 +1,9 @@
 """Fitting a drawing to the part of the screen that shows it (no Textual here, so tests can check it).
 
 The roomy drawing is used when it fits the viewport, the compact one otherwise; the view then
-scrolls to the current node together with its operands (the boxes whose wires enter it), centred
-when they all fit, and when they do not, to the current node first and as many operands as fit.
+scrolls as little as it can (from the top left) to show the current node together with its operands
+(the boxes whose wires enter it), and when they do not all fit, the current node first and as many
+operands as fit.
 """
 
 from __future__ import annotations
@@ -32,11 +33,10 @@ def focus_boxes(drawing: Drawing, picture: Picture) -> tuple[Box, list[Box]] | N
     return drawing.boxes[current], operands
 
 
-def _centre(start: int, length: int, view: int, total: int) -> int:
-    """The offset that centres (start, length) in a view of ``view`` cells, within the drawing."""
-    if length > view:
-        return start
-    return min(max(start - (view - length) // 2, 0), max(total - view, 0))
+def _least(start: int, length: int, view: int) -> int:
+    """The smallest offset that shows (start, length) in a view of ``view`` cells, its start when it is
+    longer: as much of the drawing before it as there is room for, and little movement between steps."""
+    return max(min(start, start + length - view), 0)
 
 
 def scroll_offset(drawing: Drawing, picture: Picture, width: int, height: int) -> tuple[int, int]:
@@ -52,13 +52,13 @@ def scroll_offset(drawing: Drawing, picture: Picture, width: int, height: int) -
     bottom = max(box[0] + box[2] for box in boxes)
     right = max(box[1] + box[3] for box in boxes)
     if right - left <= width:
-        x = _centre(left, right - left, width, drawing.width)
+        x = _least(left, right - left, width)
     else:  # the operands are on the left: the current box at the right edge, and what fits of them
-        x = max(min(column + box_width - width, column), 0)
+        x = _least(column, box_width, width)
     if bottom - top <= height:
-        y = _centre(top, bottom - top, height, drawing.height)
-    else:
-        y = _centre(row, box_height, height, drawing.height)
+        y = _least(top, bottom - top, height)
+    else:  # the current box, and the operands above and below it as far as they fit, evenly
+        y = max(min(row - (height - box_height) // 2, row), 0)
     return x, y
 
 
