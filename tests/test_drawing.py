@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from tutor.drawing import NodeBox, Picture, crossings, draw, layer_graph
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from tutor.drawing import COMPACT, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
+from tutor.drawing.canvas import DOWN, LEFT, RIGHT, UP
+from tutor.drawing.viewport import VIEWPORTS, fitting_drawing, focus_boxes, in_view, scroll_offset
 from tutor.exercise import catalog_names, resolve_exercise
-from tutor.session import Session
+from tutor.session import CORRECT, ProgressStore, Session
 from tutor.session.picture import session_picture
+from tutor.tui.app import TutorApp
+from tutor_testing import TMUX, TUTOR, run, tmux, wait_for
 
 INPUTS = ["x1", "x2", "w1", "w2", "b0", "y"]
 NODES = ["p1", "p2", "z", "yhat", "L"]
@@ -88,3 +99,228 @@ def test_every_catalog_exercise_draws(name):
         box = {(r, c) for r in range(row, row + height) for c in range(column, column + width)}
         assert not cells & box
         cells |= box
+
+
+# -- wires: never through a box, never two sources joined into what reads as one wire ----------------
+
+def assert_wires_readable(drawing) -> None:
+    for (row, column), owners in drawing.wires.items():
+        for name, (top, left, height, width) in drawing.boxes.items():
+            assert not (top <= row < top + height and left <= column < left + width), f"a wire through {name}"
+        if len(owners) > 1:
+            # two sources share a cell only in a plain crossing: one straight across, one straight down
+            assert sorted(owners.values()) == [UP | DOWN, LEFT | RIGHT], (row, column, owners)
+
+
+@st.composite
+def random_graphs(draw_from):
+    inputs = [f"x{index}" for index in range(draw_from(st.integers(1, 5)))]
+    nodes, edges = [], []
+    for index in range(draw_from(st.integers(1, 8))):
+        name = f"n{index}"
+        earlier = inputs + nodes
+        parents = draw_from(st.lists(st.sampled_from(earlier), min_size=1, max_size=min(3, len(earlier)),
+                                     unique=True))
+        edges += [(parent, name) for parent in parents]
+        nodes.append(name)
+    grads = draw_from(st.booleans())
+    labels = {edge: "0.25" for edge in edges} if grads and draw_from(st.booleans()) else {}
+    boxes = {name: NodeBox(name, "", "1", is_input=True) for name in inputs}
+    boxes.update({name: NodeBox(name, "+", draw_from(st.sampled_from([None, "2.5", "-0.00616"]))) for name in nodes})
+    return Picture(boxes, inputs, nodes, edges, labels, show_grads=grads)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(random_graphs(), st.sampled_from([ROOMY, COMPACT]))
+def test_random_graphs_have_readable_wires(graph, density):
+    drawing = draw(graph, density)
+    assert_wires_readable(drawing)
+    assert drawing.text().count("▶") == len(graph.edges)
+
+
+@pytest.mark.parametrize("density", [ROOMY, COMPACT], ids=["roomy", "compact"])
+@pytest.mark.parametrize("name", catalog_names())
+def test_catalog_drawings_have_readable_wires(name, density):
+    session = Session(resolve_exercise(name))
+    for index in range(0, len(session.steps), 3):
+        session.go_to(index, save=False)
+        assert_wires_readable(draw(session_picture(session), density))
+
+
+def test_two_wires_that_must_cross_where_they_turn_are_kept_apart_by_a_jog():
+    # x0 leaves on the row where x1's wire enters n0, and x1 leaves on the row where x0's enters n1:
+    # no order of their trunks separates them, so one of them first steps to a free row
+    inputs, nodes = ["x0", "x1", "x2", "x3"], ["n0", "n1", "n2"]
+    edges = [("x1", "n0"), ("x2", "n1"), ("x0", "n1"), ("x1", "n2")]
+    boxes = {name: NodeBox(name, "", "1", is_input=True) for name in inputs}
+    boxes.update({name: NodeBox(name, "+") for name in nodes})
+    drawing = draw(Picture(boxes, inputs, nodes, edges), COMPACT)
+    assert_wires_readable(drawing)
+    x0_rows = {row for (row, _), owners in drawing.wires.items() if "x0" in owners}
+    assert len(x0_rows) >= 3  # leaves, steps down, enters: three rows, not a straight run across
+
+
+# -- an exam's graph: the learner's own answers, marked as theirs, and nothing else ---------------------
+
+def hidden_in_exam(picture, quantity, after_phase: bool) -> bool:
+    """True when the picture does not show the true value of this (unanswered) step."""
+    if quantity.kind == "value":
+        return after_phase or picture.boxes[quantity.name].value is None
+    if quantity.kind == "grad":
+        return picture.boxes[quantity.name].grad is None
+    if quantity.kind == "local":
+        return (quantity.source, quantity.name) not in picture.edge_labels
+    if quantity.kind == "formula":
+        return True  # a formula step is not drawn
+    return not after_phase or picture.boxes[quantity.name].value is None  # update, after
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_an_exam_graph_never_shows_the_value_of_an_unanswered_step(name):
+    session = Session(resolve_exercise(name), mode="exam")
+    for index, step in enumerate(session.steps):
+        session.go_to(index, save=False)
+        picture = session_picture(session)
+        after_phase = step.quantity.kind in ("after", "update")
+        for other, state in zip(session.steps, session.states):
+            if not state.answer:
+                assert hidden_in_exam(picture, other.quantity, after_phase), (str(step.quantity), str(other.quantity))
+        if index % 2 == 0:
+            session.answer("0.5" if not step.quantity.name.startswith(("W", "V", "X")) else "0")
+
+
+def test_an_exam_graph_shows_the_learners_own_answers_marked_as_theirs():
+    session = Session(resolve_exercise("sigmoid-neuron-mse"), mode="exam")
+    assert str(session.step.quantity) == "value.p1"
+    session.answer("0.5")  # wrong (p1 = 0.8): still shown as typed, as not checked
+    session.answer("1.4")  # p2, right
+    picture = session_picture(session)
+    assert picture.boxes["p1"].value == "0.5" and picture.boxes["p1"].value_is_yours
+    assert picture.boxes["p2"].value == "1.4" and picture.boxes["p2"].value_is_yours
+    assert picture.boxes["z"].value is None
+    drawing = draw(picture)
+    text = drawing.text()
+    assert "≟ 0.5" in text and "≟ 1.4" in text and "= 0.8" in text  # w1 = 0.8 is given: an input
+    assert "= 0.5" not in text
+    row, column, _, width = drawing.boxes["p1"]
+    styles = {style for span_row, start, end, style in drawing.spans if span_row == row + 2 and start > column}
+    assert "yours" in styles  # a style of its own, beside the mark
+    practice = Session(resolve_exercise("sigmoid-neuron-mse"))
+    practice.answer("0.8")
+    assert practice.mode == "practice" and session_picture(practice).boxes["p1"].value == "0.8"
+    assert not session_picture(practice).boxes["p1"].value_is_yours  # checked: the value itself
+
+
+# -- values in boxes: whole, or the tensor's shape, never cut --------------------------------------------
+
+def test_a_value_that_fits_is_shown_whole_and_a_tensor_that_does_not_shows_its_shape():
+    matrix = "[[0.01, 0.02, 0.03], [0.03, 0.01, 0.02]]"
+    boxes = {"W": NodeBox("W", "", matrix, is_input=True, shape=(2, 3)),
+             "v": NodeBox("v", "", "[0.5, 2]", is_input=True, shape=(2,)),
+             "z": NodeBox("z", "@", "[0.25, 0.125, 0.0625, 3.5, 1.25, 0.5]", "[1, 2, 3, 4, 5, 6]", shape=(6,),
+                          grad_shape=(6,))}
+    picture = Picture(boxes, ["W", "v"], ["z"], [("W", "z"), ("v", "z")], show_grads=True)
+    for density in (ROOMY, COMPACT):
+        text = draw(picture, density).text()
+        assert "= 2x3 matrix" in text and "[0.01" not in text
+        assert "[0.5, 2]" in text  # fits: the whole value
+        assert "= 6-vector" in text and "∇ 6-vector" in text
+        assert "…" not in text
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_no_catalog_value_is_cut(name):
+    session = Session(resolve_exercise(name))
+    for state in session.states:
+        state.status = CORRECT  # every value and gradient known
+    for index in (0, len(session.steps) - 1):
+        session.go_to(index, save=False)
+        picture = session_picture(session)
+        for density in (ROOMY, COMPACT):
+            drawing = draw(picture, density)
+            for box_name, (row, column, height, width) in drawing.boxes.items():
+                inside = [line[column:column + width] for line in drawing.lines[row:row + height]]
+                values = [line for line in inside if "= " in line or "∇" in line]
+                assert not any("…" in line for line in values), (box_name, inside)
+
+
+# -- the view: the drawing that fits, scrolled to the current node and its operands ------------------------
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_the_view_shows_the_current_node_and_its_operands_at_every_step(name):
+    session = Session(resolve_exercise(name))
+    for index in range(len(session.steps)):
+        session.go_to(index, save=False)
+        picture = session_picture(session)
+        for terminal, (width, height) in VIEWPORTS.items():
+            drawing = fitting_drawing(picture, width, height)
+            focus = focus_boxes(drawing, picture)
+            if focus is None:
+                assert session.step.quantity.kind == "formula"  # the only steps about no node
+                continue
+            offset = scroll_offset(drawing, picture, width, height)
+            current, operands = focus
+            assert in_view(current, offset, width, height), (terminal, str(session.step.quantity))
+            boxes = [current, *operands]
+            fits = (max(row + box_height for row, _, box_height, _ in boxes) - min(row for row, *_ in boxes) <= height
+                    and max(column + box_width for _, column, _, box_width in boxes)
+                    - min(column for _, column, *_ in boxes) <= width)
+            if fits:
+                assert all(in_view(box, offset, width, height) for box in operands), (terminal, session.step.node)
+
+
+def test_the_roomy_drawing_is_used_when_it_fits_and_the_compact_one_when_it_does_not():
+    session = Session(resolve_exercise("sigmoid-neuron-mse"))
+    picture = session_picture(session)
+    roomy = draw(picture, ROOMY)
+    assert fitting_drawing(picture, roomy.width, roomy.height).text() == roomy.text()
+    small = fitting_drawing(picture, *VIEWPORTS["80x24"])
+    assert small.text() == draw(picture, COMPACT).text() and small.height < roomy.height
+    assert "┌" not in "".join(line[column:column + width] for row, column, _, width in small.boxes.values()
+                             for line in small.lines[row:row + 1])  # compact boxes have no top border
+
+
+def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
+    session = Session(resolve_exercise("sigmoid-neuron-mse"))
+    session.go_to(1, save=False)
+    assert str(session.step.quantity) == "value.p2"
+    picture = session_picture(session)
+    width, height = VIEWPORTS["80x24"]
+    drawing = fitting_drawing(picture, width, height)
+    offset = scroll_offset(drawing, picture, width, height)
+    for name in ("p2", "w2", "x2"):
+        assert in_view(drawing.boxes[name], offset, width, height), name
+    x, y = offset
+    visible = "\n".join(line[x:x + width] for line in drawing.lines[y:y + height])
+    assert "w2 = 1.4" in visible
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
+def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
+    session = f"tutor-test-{uuid.uuid4().hex[:8]}"
+    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+    try:
+        wait_for(session, "the value of p1")
+        tmux("send-keys", "-t", session, "0.8", "Enter")
+        screen = wait_for(session, "the value of p2")
+        assert "p2 × = ?" in screen and "w2 = 1.4" in screen and "x2 = 1" in screen  # w2 was below the view
+        footer = wait_for(session, "▏^p palette").splitlines()[-1]  # the Footer is composed after the first frame
+        assert "^q Quit" in footer and "f1 Help" in footer, footer
+    finally:
+        tmux("kill-session", "-t", session, check=False)
+
+
+def test_a_narrow_footer_keeps_quit_and_help_and_shows_nothing_beside_the_palette_key(tmp_path):
+    async def scenario():
+        app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            keys = {key.key: key for key in footer.query(FooterKey)}
+            palette = keys["ctrl+p"]
+            assert palette.region.right == 60  # no margin right of it, where a cut key showed through
+            for key in ("ctrl+q", "f1"):
+                assert keys[key].region.right <= palette.region.x, key  # in full view, left of the palette
+    run(scenario())

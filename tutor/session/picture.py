@@ -1,9 +1,16 @@
 """What the graph view shows at this point of a session: which values, gradients and local
-derivatives the learner has already found, and which node the current step is about."""
+derivatives the learner has already found, and which node the current step is about.
+
+In an exam nothing is checked before the exam is submitted: a step the learner has answered shows
+the learner's own text, marked as theirs (≟), and a step not yet answered shows "?", never the value.
+"""
 
 from __future__ import annotations
 
+import numpy
+
 from ..drawing import NodeBox, Picture
+from ..drawing.canvas import YOURS, clip
 from ..engine.formatting import format_value
 from ..exercise.expression import Call, Index, Name, Number
 from ..grading import Quantity
@@ -24,19 +31,27 @@ def operation_symbol(expression) -> str:
 
 
 def _short(value) -> str:
-    text = format_value(value, 3)
-    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
+    return clip(format_value(value, 3), LABEL_WIDTH)
+
+
+def _visible(text: str) -> str:
+    """A learner's text with control characters made visible (\\x1b), as it goes into the drawing."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def session_picture(session) -> Picture:
     solution = session.solution
     graph = solution.graph
-    done = {str(step.quantity) for step, state in zip(session.steps, session.states) if _known(session, state)}
+    exam = session.mode == "exam"
+    done = {str(step.quantity) for step, state in zip(session.steps, session.states) if state.done and not exam}
+    # an exam's answers, not checked yet: the learner's own text
+    yours = {str(step.quantity): _visible(state.answer) for step, state in zip(session.steps, session.states)
+             if exam and state.answer}
     asked = {str(step.quantity) for step in session.steps}
     step = session.step
     after_phase = step.quantity.kind in ("after", "update")
     backward = step.quantity.kind in ("local", "grad") or after_phase or any(
-        key.startswith(("grad.", "local.")) for key in done)
+        key.startswith(("grad.", "local.")) for key in [*done, *yours])
     all_grads_done = all(key in done for key in asked if key.startswith("grad."))
 
     def value_known(name: str) -> bool:
@@ -47,7 +62,7 @@ def session_picture(session) -> Picture:
 
     def grad_known(name: str) -> bool:
         key = f"grad.{name}"
-        if name == solution.output:
+        if name == solution.output and not (exam and key in asked):
             return backward
         return key in done or (key not in asked and all_grads_done and backward)
 
@@ -55,30 +70,40 @@ def session_picture(session) -> Picture:
     for name in graph.names:
         node = graph.nodes.get(name)
         if after_phase and name in solution.updated:
-            value = _short(solution.updated[name]) if f"update.{name}" in done else "?"
+            value_key, true_value = f"update.{name}", solution.updated[name]
         elif after_phase and node is not None:
-            value = _short(solution.after_values[name]) if f"after.{name}" in done else "?"
+            value_key, true_value = f"after.{name}", solution.after_values[name]
         else:
-            value = _short(solution.values[name]) if value_known(name) else None
+            value_key, true_value = f"value.{name}", solution.values[name]
+        if value_key in yours:
+            value = yours[value_key]
+        elif value_key in done or (value_key.startswith("value.") and value_known(name)):
+            value = format_value(true_value, 3)
+        else:
+            value = None
+        grad_key = f"grad.{name}"
+        grad = yours.get(grad_key) or (format_value(solution.grads[name], 3) if grad_known(name) else None)
         boxes[name] = NodeBox(
             name=name,
             operation="" if node is None else operation_symbol(node.expression),
-            value=None if value == "?" else value,
-            grad=_short(solution.grads[name]) if grad_known(name) else None,
+            value=value,
+            grad=grad,
             current=name == step.node,
             is_input=node is None,
+            shape=numpy.shape(true_value),
+            grad_shape=numpy.shape(solution.grads[name]),
+            value_is_yours=value_key in yours,
+            grad_is_yours=grad_key in yours,
         )
     labels = {}
     locals_asked = any(key.startswith("local.") for key in asked)
     for source, target in solution.edges:
         key = str(Quantity("local", target, source))
-        if key in done or (not locals_asked and grad_known(target) and backward and target != solution.output
-                           or not locals_asked and target == solution.output and backward):
+        # without local-derivative steps, the labels follow the gradients (never in an exam: they give them away)
+        follows = not exam and not locals_asked and backward and (target == solution.output or grad_known(target))
+        if key in yours:
+            labels[(source, target)] = YOURS + clip(yours[key], LABEL_WIDTH - 1)
+        elif key in done or follows:
             labels[(source, target)] = _short(solution.local_derivative(target, source).value)
     return Picture(boxes, list(graph.inputs), list(graph.nodes), solution.edges, labels, show_grads=backward)
 
-
-def _known(session, state) -> bool:
-    if session.mode == "exam":
-        return False  # an exam shows no answers in the graph
-    return state.done

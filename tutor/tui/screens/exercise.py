@@ -19,6 +19,9 @@ class ExerciseScreen(SessionScreen):
     # Function keys and page keys, so every action works while the answer field has focus.
     STEPS = Binding.Group("Step")
     BINDINGS = [
+        # the app's Quit and Help, placed first so that a narrow Footer cuts other keys, never these
+        Binding("ctrl+q", "app.quit", "Quit", key_display="^q", id="quit"),
+        Binding("f1", "app.help", "Help", id="help"),
         Binding("f2", "hint", "Hint", id="hint"),
         Binding("f3", "reveal", "Reveal", tooltip="Show the answer; the step counts as revealed", id="reveal"),
         Binding("pageup", "previous_step", "Previous step", key_display="PgUp", group=STEPS,

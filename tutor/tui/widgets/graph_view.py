@@ -1,7 +1,9 @@
 """The computation graph, drawn by tutor.drawing and shown with Textual's line API.
 
 Each row of the drawing becomes one Strip when the picture changes; scrolling and repainting then
-only crop the rows on screen, so a large graph costs no more per frame than a small one.
+only crop the rows on screen, so a large graph costs no more per frame than a small one. The drawing
+is the roomy one when it fits the view, else the compact one, and the view scrolls to the current
+node and its operands (tutor.drawing.viewport decides both, so tests can check them without a screen).
 """
 
 from __future__ import annotations
@@ -10,22 +12,27 @@ from itertools import groupby
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...drawing import Drawing, Picture, draw
+from ...drawing import Drawing, Picture
+from ...drawing.viewport import fitting_drawing, scroll_offset
 
-STYLES = ("node", "input", "current", "edge", "label", "value", "grad", "unknown")
+STYLES = ("node", "input", "current", "edge", "label", "value", "grad", "unknown", "yours")
 
 
 class GraphView(ScrollView, can_focus=True):
     """Scrolls with the arrow keys when focused; follows the current node."""
 
     COMPONENT_CLASSES = {f"graph--{name}" for name in STYLES}
+    # an exam's answers, not checked yet: the learner's own, never styled as a known value
+    DEFAULT_CSS = "GraphView > .graph--yours { color: $text-primary; text-style: italic; }"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.picture: Picture | None = None
+        self.drawn_for = (0, 0)  # the view size the drawing was chosen for
         self.drawing: Drawing | None = None
         self.rows: list[Strip] = []
         self.styles_for: tuple[str, dict[str, Style]] | None = None  # (theme, styles): CSS lookups are slow
@@ -38,15 +45,25 @@ class GraphView(ScrollView, can_focus=True):
         return self.styles_for[1]
 
     def show(self, picture: Picture) -> None:
-        self.drawing = draw(picture)
+        self.picture = picture
+        self.drawn_for = width, height = self.view_size()
+        self.drawing = fitting_drawing(picture, width, height)
         self.rows = self.strips(self.drawing)
         self.virtual_size = Size(self.drawing.width, self.drawing.height)
         self.refresh()
-        current = next((name for name, box in picture.boxes.items() if box.current), None)
-        if current is not None and current in self.drawing.boxes:
-            row, column, height, width = self.drawing.boxes[current]
-            self.call_after_refresh(self.scroll_to_region, Region(column, row, width, height), animate=False,
-                                    force=True)
+        self.call_after_refresh(self.follow_current)
+
+    def view_size(self) -> tuple[int, int]:
+        """The cells that show the drawing, with room kept for the scrollbars a large drawing brings."""
+        scrollbar = self.styles.scrollbar_size_vertical, self.styles.scrollbar_size_horizontal
+        return max(self.size.width - scrollbar[0], 1), max(self.size.height - scrollbar[1], 1)
+
+    def follow_current(self) -> None:
+        if self.drawing is None or self.picture is None:
+            return
+        region = self.scrollable_content_region
+        x, y = scroll_offset(self.drawing, self.picture, region.width, region.height)
+        self.scroll_to(x, y, animate=False, force=True, immediate=True)
 
     def strips(self, drawing: Drawing) -> list[Strip]:
         """One Strip per row; a later span's style wins, as boxes are drawn over edges."""
@@ -77,5 +94,5 @@ class GraphView(ScrollView, can_focus=True):
         return self.rows[row].crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def on_resize(self) -> None:
-        if self.drawing is not None:
-            self.virtual_size = Size(self.drawing.width, self.drawing.height)
+        if self.picture is not None and self.view_size() != self.drawn_for:
+            self.show(self.picture)  # the roomy or the compact drawing, for the new size

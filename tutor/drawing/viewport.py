@@ -1,0 +1,73 @@
+"""Fitting a drawing to the part of the screen that shows it (no Textual here, so tests can check it).
+
+The roomy drawing is used when it fits the viewport, the compact one otherwise; the view then
+scrolls as little as it can (from the top left) to show the current node together with its operands
+(the boxes whose wires enter it), and when they do not all fit, the current node first and as many
+operands as fit.
+"""
+
+from __future__ import annotations
+
+from .canvas import COMPACT, ROOMY, Drawing, Picture, draw
+
+Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.boxes
+
+
+def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
+    roomy = draw(picture, ROOMY)
+    if roomy.width <= width and roomy.height <= height:
+        return roomy
+    return draw(picture, COMPACT)
+
+
+def current_node(picture: Picture) -> str | None:
+    return next((name for name, box in picture.boxes.items() if box.current), None)
+
+
+def focus_boxes(drawing: Drawing, picture: Picture) -> tuple[Box, list[Box]] | None:
+    """The current node's box and its operands' boxes, or None when no node is current."""
+    current = current_node(picture)
+    if current is None or current not in drawing.boxes:
+        return None
+    operands = [drawing.boxes[source] for source, target in picture.edges if target == current]
+    return drawing.boxes[current], operands
+
+
+def _least(start: int, length: int, view: int) -> int:
+    """The smallest offset that shows (start, length) in a view of ``view`` cells, its start when it is
+    longer: as much of the drawing before it as there is room for, and little movement between steps."""
+    return max(min(start, start + length - view), 0)
+
+
+def scroll_offset(drawing: Drawing, picture: Picture, width: int, height: int) -> tuple[int, int]:
+    """Where to scroll a ``width`` x ``height`` view of ``drawing``: (x, y) of its top left cell."""
+    focus = focus_boxes(drawing, picture)
+    if focus is None:
+        return 0, 0
+    current, operands = focus
+    row, column, box_height, box_width = current
+    boxes = [current, *operands]
+    top = min(box[0] for box in boxes)
+    left = min(box[1] for box in boxes)
+    bottom = max(box[0] + box[2] for box in boxes)
+    right = max(box[1] + box[3] for box in boxes)
+    if right - left <= width:
+        x = _least(left, right - left, width)
+    else:  # the operands are on the left: the current box at the right edge, and what fits of them
+        x = _least(column, box_width, width)
+    if bottom - top <= height:
+        y = _least(top, bottom - top, height)
+    else:  # the current box, and the operands above and below it as far as they fit, evenly
+        y = max(min(row - (height - box_height) // 2, row), 0)
+    return x, y
+
+
+def in_view(box: Box, offset: tuple[int, int], width: int, height: int) -> bool:
+    row, column, box_height, box_width = box
+    x, y = offset
+    return x <= column and column + box_width <= x + width and y <= row and row + box_height <= y + height
+
+
+# The graph area's scrollable cells (a scrollbar on each side taken off) at three terminal sizes, with
+# the step panel showing a line of feedback and a hint; tests and benchmarks/graph_fit.py use them.
+VIEWPORTS = {"80x24": (77, 8), "100x30": (97, 14), "120x40": (117, 24)}
