@@ -23,3 +23,15 @@ def exam_credit(verdict: Verdict | None) -> float:
     if verdict is None or not verdict.readable:
         return 0.0
     return 1.0 if verdict.correct else verdict.element_fraction
+
+
+def practice_credit_reason(wrong_attempts: int, hints: int) -> str:
+    """Why a right answer earned less than 1 point ("one wrong try before, one hint"), or "" if it did not."""
+    counts = {1: "one", 2: "two", 3: "three"}
+    reasons = []
+    if wrong_attempts:
+        reasons.append(f"{counts.get(wrong_attempts, wrong_attempts)} wrong "
+                       f"{'try' if wrong_attempts == 1 else 'tries'} before")
+    if hints:
+        reasons.append(f"{counts.get(hints, hints)} {'hint' if hints == 1 else 'hints'}")
+    return ", ".join(reasons)
