@@ -19,6 +19,7 @@ from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
+from tutor.tui.screens.confirm import ConfirmSubmitScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
@@ -99,7 +100,11 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             assert [event["text"] for event in saved["events"]
                     if event["type"] == "answer" and event["step"] == "value.p1"] == ["0.5", "0.8"]
 
-            await pilot.press("f9")
+            await pilot.press("f9")  # one step is blank: the tutor asks first
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmSubmitScreen)
+            assert f"1 of {total} step is still blank" in text_of(app.screen, "#confirm-text")
+            await pilot.press("f9")  # submit anyway
             await pilot.pause()
             report = app.screen
             assert isinstance(report, ExamReportScreen)
