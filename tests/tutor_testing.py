@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from tutor.engine.formatting import format_value
 from tutor.engine.graph import Solution
+from tutor.exercise import to_text
 from tutor.grading import Quantity
 
 # -- finite differences ---------------------------------------------------------------------------
@@ -85,7 +86,10 @@ def text_of(screen, selector: str) -> str:
 
 
 def right_answer(session) -> str:
-    return format_value(session.checker.expected(session.step.quantity), 6)
+    quantity = session.step.quantity
+    if quantity.kind == "formula":
+        return to_text(next(item for item in session.exercise.questions if item.id == quantity.name).answer)
+    return format_value(session.checker.expected(quantity), 6)
 
 
 async def type_answer(pilot, text: str) -> None:
