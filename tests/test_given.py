@@ -10,8 +10,9 @@ from tutor.engine.formatting import format_value
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.grading import read_answer
 from tutor.session import EXAM, Session
-from tutor.session.given import given_text, grid, needed_operands, node_details, pack, visible
+from tutor.session.given import given_text, grid, needed_operands, node_details, pack
 from tutor.session.scoring import practice_credit_reason
+from tutor.session.shown import visible
 from tutor.session.steps import exercise_numbers, far_from
 
 NETWORK = "network-3-2-1-sigmoid"

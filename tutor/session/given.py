@@ -18,6 +18,7 @@ from ..exercise.expression import Call, to_text
 from ..grading import Quantity, read_answer
 from ..grading.answer import UnreadableAnswer
 from .modes import EXAM
+from .shown import visible
 
 GIVEN, YOURS, REVEALED_BY_TUTOR, NOT_ASKED, NOT_FOUND = "given", "yours", "revealed", "not asked", "not found"
 GAP = "   "  # between blocks side by side
@@ -87,12 +88,6 @@ def pack(blocks: list[list[str]], width: int) -> str:
             parts = [(block[row] if row < len(block) else "").ljust(max(map(len, block))) for block in band]
             lines.append(GAP.join(parts).rstrip())
     return "\n".join(lines)
-
-
-def visible(text: str) -> str:
-    """Control characters (from a file or the keyboard) shown as symbols, never acted on."""
-    return "".join(f"^{chr(ord(char) + 64)}" if ord(char) < 32 and char != "\n" else
-                   "^?" if char == "\x7f" else char for char in text)
 
 
 def needed_operands(session) -> list[Operand]:

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
 from ...session import EXAM, PRACTICE, REVEALED, SessionError
-from ...session.given import visible
+from ...session.shown import visible
 from ...session.picture import session_picture
 from ...session.scoring import practice_credit, practice_credit_reason
 from ..widgets.given_panel import GivenPanel
