@@ -74,8 +74,13 @@ def test_a_gradient_step_shows_the_downstream_gradient_and_local_derivative():
 def test_a_gradient_whose_local_derivative_is_not_asked_shows_what_the_chain_rule_multiplies():
     session = Session(resolve_exercise(NETWORK))
     answer_right_until(session, "grad.W2")  # ∂z2/∂W2 is not a matrix: not asked; dL/dW2 = δ2 xᵀ
-    labels = [operand.label for operand in needed_operands(session)]
-    assert labels[:2] == ["dL/dz2", "x"]
+    assert [operand.label for operand in needed_operands(session)] == ["dL/dz2", "x"]  # not W2 nor b2
+
+
+def test_a_bias_gradient_needs_only_the_gradient_downstream():
+    session = Session(resolve_exercise("iris-mlp"))
+    answer_right_until(session, "grad.b2")  # Z2 = H @ W2 + b2: dL/db2 sums dL/dZ2 over the rows
+    assert [operand.label for operand in needed_operands(session)] == ["dL/dZ2"]
 
 
 def test_an_update_step_shows_the_old_parameter_its_gradient_and_the_rate():
@@ -165,3 +170,12 @@ def test_blocks_are_packed_side_by_side_while_they_fit():
 
 def test_control_characters_are_made_visible():
     assert visible("a\x1b[31mb\x07\x7f\nc") == "a^[[31mb^G^?\nc"
+
+
+def test_the_help_lists_the_numbers_the_description_speaks_of():
+    from tutor.tui.screens.help import given_numbers
+
+    text = given_numbers(resolve_exercise("mlp-relu-matrix"))  # "With the numbers below: ..."
+    assert "W1 = [[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]]" in text and "learning rate = 0.1" in text
+    batch = given_numbers(resolve_exercise("net-2-3-1-batch"))
+    assert "sample 2: x10 = 1, x11 = 3, y = 5" in batch

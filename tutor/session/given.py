@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.formatting import format_number, format_value
-from ..engine.operations import describe_shape
+from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.expression import Call, to_text
 from ..grading import Quantity, read_answer
 from ..grading.answer import UnreadableAnswer
@@ -114,7 +114,7 @@ def needed_operands(session) -> list[Operand]:
                 operands.append(_value(session, local))
             else:  # not asked (dz/dW is not a matrix): the chain rule uses z's other operands, as in δ·xᵀ
                 operands += [_value(session, Quantity("value", parent)) for parent in graph.parents[consumer]
-                             if parent != name]
+                             if parent != name and _local_depends_on(solution, consumer, name, parent)]
                 if _is_unary(graph, consumer):
                     operands.append(_value(session, Quantity("value", consumer)))
         return operands
@@ -137,6 +137,17 @@ def _is_unary(graph, name: str) -> bool:
     """sigmoid(z), tanh(z), exp(z): their derivatives are most easily worked from the node's own value."""
     expression = graph.nodes[name].expression
     return isinstance(expression, Call) and len(expression.args) == 1
+
+
+def _local_depends_on(solution, node: str, source: str, parent: str) -> bool:
+    """Whether ∂node/∂source changes with ``parent``: dZ/dW of Z = H @ W + b needs H, not b."""
+    moved = dict(solution.values)
+    moved[parent] = np.asarray(solution.values[parent]) * 1.5 + 0.7  # any other point will do
+    try:
+        jacobian = solution.graph.local_derivative(node, source, solution.graph.evaluate_node(node, moved)).jacobian
+    except EvaluationError:  # undefined there (log of a negative): keep the operand, to be safe
+        return True
+    return not np.allclose(jacobian, solution.local_derivative(node, source).jacobian)
 
 
 def _after_quantity(solution, name: str) -> Quantity:
