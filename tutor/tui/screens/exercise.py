@@ -50,7 +50,6 @@ class ExerciseScreen(SessionScreen):
         yield Header()
         yield GraphView(id="graph")
         with Vertical(id="step-panel"):
-            yield Static(id="phase", markup=False)
             yield Static(id="prompt", markup=False)
             yield GivenPanel(id="given")
             with Horizontal(id="answer-row"):
@@ -61,6 +60,7 @@ class ExerciseScreen(SessionScreen):
             yield Static(id="hints", markup=False)
         with Horizontal(id="status"):
             yield ProgressBar(total=len(self.session.steps), show_eta=False, id="progress")
+            yield Static(id="phase", markup=False)  # here, not above the question: the given numbers need the row
             yield Static(id="score")
         yield Footer(compact=True)
 
@@ -110,14 +110,13 @@ class ExerciseScreen(SessionScreen):
     def refresh_step(self) -> None:
         session = self.session
         step, state = session.step, session.state
-        self.query_one("#phase", Static).update(
-            f"{step.phase} · step {session.index + 1} of {len(session.steps)} · answer: {step.answer_format}")
+        self.query_one("#phase", Static).update(f"{step.phase} · step {session.index + 1} of {len(session.steps)}")
         self.query_one("#prompt", Static).update(visible(step.prompt))
         self.query_one("#given", GivenPanel).show(session)
         field = self.query_one("#answer", Input)
         reviewing = self.reviewing
         field.disabled = session.submitted  # a done step keeps the field: Enter moves on from it
-        field.placeholder = "Enter: on to the next step" if reviewing else step.answer_format
+        field.placeholder = "Enter: move on" if reviewing else step.answer_format
         if reviewing:
             field.value = state.answer if state.status != REVEALED else ""
             self.show_preview("")

@@ -27,6 +27,7 @@ gradient, which is the **sum over every path** from the node to the output.
 | F3 | show the answer and how it is computed (the step counts as revealed) |
 | PageUp / PageDown | previous / next step (review what you did) |
 | F6 | save the transcript (Markdown, JSON and HTML) |
+| F7, or a click on a node | the node in full: expression, shape, value and gradient, as far as you have found them |
 | Up / Down, Alt+Left / Alt+Right | scroll the graph (while you type) |
 | Tab | move between the answer field and the graph (scroll the graph with the arrow keys) |
 | F8 | (in the catalog) start the exercise as an exam |
