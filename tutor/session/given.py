@@ -18,6 +18,7 @@ from ..exercise.expression import Call, to_text
 from ..grading import Quantity, read_answer
 from ..grading.answer import UnreadableAnswer
 from .modes import EXAM
+from .session import CORRECT, REVEALED
 from .shown import visible
 
 GIVEN, YOURS, REVEALED_BY_TUTOR, NOT_ASKED, NOT_FOUND = "given", "yours", "revealed", "not asked", "not found"
@@ -174,9 +175,9 @@ def _value(session, quantity: Quantity) -> Operand:
         if not state.answer:
             return Operand(label, NOT_FOUND, None, position + 1)
         return Operand(label, YOURS, _typed(state.answer), position + 1)
-    if state.status == "revealed":
+    if state.status == REVEALED:
         return Operand(label, REVEALED_BY_TUTOR, _cells(_true_value(solution, quantity)), position + 1)
-    if state.status == "correct":
+    if state.status == CORRECT:
         return Operand(label, YOURS, _typed(state.answer), position + 1)
     return Operand(label, NOT_FOUND, None, position + 1)
 

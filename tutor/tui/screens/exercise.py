@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
-from ...session import EXAM, PRACTICE, REVEALED, SessionError
+from ...session import CORRECT, EXAM, PRACTICE, REVEALED, SessionError
 from ...session.shown import visible
 from ...session.picture import session_picture
 from ...session.scoring import practice_credit, practice_credit_reason
@@ -172,7 +172,7 @@ class ExerciseScreen(SessionScreen):
     def credit_text(text: str, state) -> str:
         """A right answer that earned less than 1 point says why: "✓ Correct: 0.75 of 1 point, one hint"."""
         reason = practice_credit_reason(state.wrong_attempts, state.hints_shown)
-        if state.status != "correct" or not reason:
+        if state.status != CORRECT or not reason:
             return text
         credit = practice_credit(True, state.wrong_attempts, state.hints_shown)
         return text.replace("Correct", f"Correct: {credit:g} of 1 point, {reason}", 1)
