@@ -269,7 +269,7 @@ def test_tutor_exam_on_an_assignment_opens_its_next_exercise_with_the_assignment
     path.write_text('[assignment]\ntitle = "Quiz"\n[[exercise]]\npath = "parts/slope.toml"\ntime_limit = 45\n',
                     encoding="utf-8")
     session = f"tutor-assignment-{uuid.uuid4().hex[:8]}"
-    command = f"exec env BACKPROP_TUTOR_HOME={tmp_path / 'home'} TERM=xterm-256color LANG=C.UTF-8 {TUTOR} exam {path}"
+    command = f"exec env BACKPROP_TUTOR_HOME={tmp_path / 'home'} TERM=xterm-256color LANG=C.UTF-8 {TUTOR} exam {path} --learner Tester"
     try:
         tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
         screen = wait_for(session, "time left 44:")  # the assignment's 45 minutes, not the file's 10

@@ -181,10 +181,12 @@ def test_grading_with_teacher_copies_never_uses_the_learners_exercise_file(tmp_p
     own.write_text(own.read_text(encoding="utf-8").replace("y = 1\n", "y = 0.2355\n"), encoding="utf-8")
     cheat = tutor(tmp_path, "check", own, student / "answers.toml", "--transcript", student / "cheat.json",
                   "--learner", "ana", "--json")
-    claimed = json.loads(cheat.stdout)["score"]["line"]
+    claimed = {item["quantity"]: item["verdict"] for item in json.loads(cheat.stdout)["items"]}
+    assert claimed["value.L"] == "correct"  # right against the learner's own copy
     graded = tutor(tmp_path, "grade", student / "cheat.json", "--exercises", teacher, "--json")
     (entry,) = json.loads(graded.stdout)["results"]
-    assert entry["line"] == honest["results"][0]["line"] != claimed
+    assert entry["line"] == honest["results"][0]["line"]
+    assert {item["quantity"]: item["verdict"] for item in entry["items"]}["value.L"] == "wrong"
     assert entry["tampered"] is True
     assert "the exercise file differs from the one the learner worked on" in entry["differences"]
 

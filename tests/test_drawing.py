@@ -300,7 +300,7 @@ def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_vi
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+         f"env {environment} {TUTOR} run sigmoid-neuron-mse --learner Tester")
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")

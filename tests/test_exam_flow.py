@@ -21,6 +21,7 @@ from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
+from tutor.tui.screens.confirm import ConfirmSubmitScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
@@ -102,7 +103,11 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             assert [event["text"] for event in saved["events"]
                     if event["type"] == "answer" and event["step"] == "value.p1"] == ["0.5", "0.8"]
 
-            await pilot.press("f9")
+            await pilot.press("f9")  # one step is blank: the tutor asks first
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmSubmitScreen)
+            assert f"1 of {total} step is still blank" in text_of(app.screen, "#confirm-text")
+            await pilot.press("f9")  # submit anyway
             await pilot.pause()
             report = app.screen
             assert isinstance(report, ExamReportScreen)
@@ -136,7 +141,9 @@ async def submit_two_wrong_and_the_last_blank(pilot) -> None:
     session = pilot.app.screen.session
     while session.first_open() not in (None, len(session.steps) - 1):
         await paste_answer(pilot, WRONG_ANSWERS.get(str(session.step.quantity), right_answer(session)))
-    await pilot.press("f9")
+    await pilot.press("f9")  # the last step is blank: the tutor asks first
+    await pilot.pause()
+    await pilot.press("f9")  # submit anyway
     await pilot.pause()
 
 
@@ -200,7 +207,7 @@ def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(t
         async with app.run_test(size=(width, 24), notifications=True) as pilot:
             await pilot.pause()
             await paste_answer(pilot, "0.5")
-            await pilot.press("f9", "f6")
+            await pilot.press("f9", "f9", "f6")  # the second F9 submits though steps are blank
             await pilot.pause()
             folder = tmp_path / "backprop-tutor-transcripts"
             written = sorted(path.name for path in folder.iterdir())
@@ -430,6 +437,8 @@ def test_killing_the_tutor_mid_exam_loses_only_the_answer_being_typed(tmp_path):
         screen = wait_for(names[1], "step 1 of")
         field = next(line for line in screen.splitlines() if "Your answer" in line)
         assert field.rstrip().endswith(" 0.8")  # the first answer is kept and shown in the answer field
+        send(names[1], "F9")
+        wait_for(names[1], "22 of 25 steps are still blank")  # asked first
         send(names[1], "F9")
         screen = wait_for(names[1], "Exam score: 3 of 25")
     finally:

@@ -158,9 +158,6 @@ def test_the_name_is_a_palette_command_everywhere_and_a_footer_key_in_the_catalo
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             assert not [key for key in app.screen.query(FooterKey) if key.action == "change_learner"]
-            await pilot.press("f7")  # not a key here: nothing happens
-            await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen)
             [command] = [command for command in app.get_system_commands(app.screen) if command.title == "Name"]
             command.callback()
             await pilot.pause()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 import numpy as np
 import pytest
 
 from tutor.engine.formatting import format_value
-from tutor.exercise import resolve_exercise
+from tutor.exercise import parse_exercise, resolve_exercise
 from tutor.session import CORRECT, EXAM, OPEN, REVEALED, ProgressStore, Session, SessionError
 
 SEED_001 = "sigmoid-neuron-mse"
@@ -213,3 +214,28 @@ def test_saved_progress_is_readable_like_any_file_the_user_makes(store):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(session.progress_file.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_right_step_that_earned_less_than_its_points_says_why():
+    exercise = parse_exercise(textwrap.dedent('''
+        title = "rounded early"
+        carried_forward_credit = 0.5
+        [points]
+        value = 2
+        [inputs]
+        x = 2.8
+        y = 1
+        [graph]
+        yhat = "sigmoid(x)"
+        L = "(yhat - y)^2"
+    '''), None, "rounded-early")
+    session = Session(exercise)
+    assert session.answer("0.94").correct  # within 0.5% of 0.9427
+    assert session.credit_note(0) == ""
+    verdict = session.answer("0.0036")  # (0.94 - 1)^2: right only from the learner's rounded yhat
+    assert verdict.correct and verdict.carried_forward
+    assert session.credit_note(1) == "1 of 2 points, worked from your own earlier answers"
+    session.go_to(2)
+    assert not session.answer("5").correct
+    assert session.answer("-0.12").correct  # dL/dyhat = 2(0.94 - 1), from the learner's yhat again
+    assert session.credit_note(2) == "0.375 of 1 point, one wrong try before, worked from your own earlier answers"

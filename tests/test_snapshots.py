@@ -113,3 +113,33 @@ def test_learner_name_prompt(snap_compare, tmp_path):
         freeze_cursor(pilot)
 
     assert snap_compare(TutorApp(store=store), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_given_numbers_on_a_matrix_step(snap_compare, tmp_path):
+    app = TutorApp("network-3-2-1-sigmoid", store=ProgressStore(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer_steps(0))
+
+
+def test_given_numbers_on_an_update_step(snap_compare, tmp_path):
+    app = TutorApp("network-3-2-1-sigmoid", store=ProgressStore(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer_steps(24))  # the new W2
+
+
+def test_inspector(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await answer_steps(1)(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+
+    app = TutorApp("network-3-2-1-sigmoid", store=ProgressStore(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_exam_asks_before_submitting_blank_steps(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await answer_steps(1)(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+
+    app = TutorApp("sigmoid-neuron-mse", mode="exam", store=ProgressStore(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from textual.widgets import Input, Static
 
 from tutor.engine.formatting import format_value
 from tutor.engine.graph import Solution
+from tutor.exercise import to_text
+from tutor.grading import Quantity
 
 # -- finite differences ---------------------------------------------------------------------------
 
@@ -83,7 +86,10 @@ def text_of(screen, selector: str) -> str:
 
 
 def right_answer(session) -> str:
-    return format_value(session.checker.expected(session.step.quantity), 6)
+    quantity = session.step.quantity
+    if quantity.kind == "formula":
+        return to_text(next(item for item in session.exercise.questions if item.id == quantity.name).answer)
+    return format_value(session.checker.expected(quantity), 6)
 
 
 async def type_answer(pilot, text: str) -> None:
@@ -93,6 +99,47 @@ async def type_answer(pilot, text: str) -> None:
     await pilot.press(*text)
     await pilot.press("enter")
     await pilot.pause()
+
+
+# -- what a step needs, by the chain rule's own definition (the given panel must show it) -------------
+
+def tokens(text: str) -> list[str]:
+    """The numbers of a typed or written value: "[[0.2, 0.3], [-4/5, 1]]" -> 0.2, 0.3, -4/5, 1."""
+    return [token for token in re.split(r"[\[\],\s]+", text) if token]
+
+
+def needed_tokens(session, typed: dict[str, str]) -> list[str]:
+    """What the current step is worked from, by the chain rule's own definition, as the test typed it."""
+    solution = session.solution
+    graph = solution.graph
+    quantity = session.step.quantity
+
+    def written_or_typed(key: Quantity) -> list[str]:
+        if key.kind in ("value", "after") and key.name in solution.exercise.inputs:
+            return tokens(solution.exercise.inputs[key.name].text)
+        if key.kind == "grad" and key.name == solution.output:
+            return ["1"]
+        return tokens(typed[str(key)])
+
+    def new(name: str) -> Quantity:
+        return Quantity("update" if name in solution.updated else "after", name)
+
+    if quantity.kind in ("value", "local"):
+        return [token for parent in graph.parents[quantity.name] for token in
+                written_or_typed(Quantity("value", parent))]
+    if quantity.kind == "after":
+        return [token for parent in graph.parents[quantity.name] for token in written_or_typed(new(parent))]
+    if quantity.kind == "update":
+        return written_or_typed(Quantity("value", quantity.name)) + written_or_typed(Quantity("grad", quantity.name))
+    if quantity.kind == "grad":
+        found = []
+        for consumer in solution.chain_terms(quantity.name):
+            found += written_or_typed(Quantity("grad", consumer))
+            local = str(Quantity("local", consumer, quantity.name))
+            if local in typed:
+                found += tokens(typed[local])
+        return found
+    return []
 
 
 # -- the installed program in a real terminal -----------------------------------------------------

@@ -39,3 +39,15 @@ def exam_credit(verdict: Verdict | None, carried_forward_credit: float = 1.0) ->
 def step_points(exercise: Exercise, quantity: Quantity) -> float:
     """What a step is worth: its own entry in [points], else its kind's (grad, value, ...), else 1."""
     return exercise.points.get(str(quantity), exercise.points.get(quantity.kind, 1))
+
+
+def practice_credit_reason(wrong_attempts: int, hints: int) -> str:
+    """Why a right answer earned less than 1 point ("one wrong try before, one hint"), or "" if it did not."""
+    counts = {1: "one", 2: "two", 3: "three"}
+    reasons = []
+    if wrong_attempts:
+        reasons.append(f"{counts.get(wrong_attempts, wrong_attempts)} wrong "
+                       f"{'try' if wrong_attempts == 1 else 'tries'} before")
+    if hints:
+        reasons.append(f"{counts.get(hints, hints)} {'hint' if hints == 1 else 'hints'}")
+    return ", ".join(reasons)

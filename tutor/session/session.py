@@ -23,7 +23,7 @@ from ..grading import Checker, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.formula import read_formula
 from .modes import EXAM, PRACTICE
-from .scoring import carried_forward_share, exam_credit, practice_credit, step_points
+from .scoring import carried_forward_share, exam_credit, practice_credit, practice_credit_reason, step_points
 from .steps import Step, build_steps
 from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
 
@@ -314,6 +314,21 @@ class Session:
         """The credit of one step in practice mode (docs/scoring.md)."""
         return practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown,
                                carried_forward_share(state.verdict, self.exercise.carried_forward_credit))
+
+    def credit_note(self, index: int) -> str:
+        """Why a right step earned less than its points, in words ("0.75 of 1 point, one wrong try before"),
+        or "" when it earned them all (practice mode)."""
+        state = self.states[index]
+        if state.status != CORRECT:
+            return ""
+        reasons = [practice_credit_reason(state.wrong_attempts, state.hints_shown)]
+        if carried_forward_share(state.verdict, self.exercise.carried_forward_credit) < 1:
+            reasons.append("worked from your own earlier answers")
+        reason = ", ".join(filter(None, reasons))
+        if not reason:
+            return ""
+        points = step_points(self.exercise, self.steps[index].quantity)
+        return f"{self.practice_credit(state) * points:g} of {points:g} point{'' if points == 1 else 's'}, {reason}"
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last

@@ -31,6 +31,7 @@ class Step:
     shape: tuple  # the shape of the right answer
     node: str  # the graph node this step is about (highlighted in the graph view)
     variables: tuple[str, ...] = ()  # for a formula: the names it may use
+    example: str = ""  # an answer of the right shape whose numbers are none of the exercise's
 
     @property
     def shape_text(self) -> str:
@@ -42,19 +43,52 @@ class Step:
         if self.quantity.kind == "formula":
             return f"a formula in {', '.join(self.variables)}" if self.variables else "a formula"
         if len(self.shape) == 0:
-            return "a number, like -0.12 or 14/5"
+            return f"a number, like {self.example}"
         if len(self.shape) == 1:
-            return f"a vector of {self.shape[0]}, like [0.21, -0.24]"
+            return f"a vector of {self.shape[0]}, like {self.example}"
         if len(self.shape) == 2:
-            return f"a {self.shape[0]}x{self.shape[1]} matrix, as rows: [[1, 2], [3, 4]]"
+            return f"a {self.shape[0]}x{self.shape[1]} matrix, as rows: {self.example}"
         return describe_shape(self.shape)
 
 
+# Example numbers: one decimal, spread over -4.8..4.8 in a jumbled order (37 steps round 97), no integers.
+EXAMPLE_NUMBERS = [number for number in (((k * 37) % 97 - 48) / 10 for k in range(1, 97)) if number != int(number)]
+EXAMPLE_FRACTIONS = [(7, 3), (5, 7), (11, 6), (13, 9), (9, 7), (17, 6), (19, 7)]
+
+
+def exercise_numbers(solution: Solution) -> np.ndarray:
+    """Every number of the exercise and its solution: inputs, values, local derivatives, gradients, updates."""
+    arrays = [*solution.values.values(), *solution.grads.values(), *solution.updated.values(),
+              *solution.after_values.values()]
+    for source, node in solution.edges:
+        local = solution.local_derivative(node, source)
+        arrays += [local.value, local.jacobian]
+    # a derivation-only exercise has no numbers at all
+    return np.concatenate([np.ravel(np.asarray(array, dtype=np.float64)) for array in arrays] or [np.zeros(0)])
+
+
+def far_from(candidate: float, numbers: np.ndarray) -> bool:
+    """Not any of ``numbers``, not even rounded: an example must never be an answer."""
+    return bool(np.all(np.abs(numbers - candidate) > np.maximum(0.05 * np.abs(numbers), 0.02)))
+
+
+def example_answer(shape: tuple, numbers: np.ndarray) -> str:
+    """How an answer of ``shape`` is typed, with numbers that are none of the exercise's."""
+    usable = (number for number in EXAMPLE_NUMBERS if far_from(number, numbers))
+    if len(shape) == 0:
+        fraction = next((f"{top}/{bottom}" for top, bottom in EXAMPLE_FRACTIONS if far_from(top / bottom, numbers)),
+                        "")
+        return f"{next(usable)} or {fraction}" if fraction else f"{next(usable)}"
+    cells = np.array([next(usable) for _ in range(int(np.prod(shape)))]).reshape(shape)
+    return format_value(cells)
+
+
 def build_steps(solution: Solution) -> list[Step]:
-    return [make_step(solution, quantity) for quantity in asked_quantities(solution)]
+    numbers = exercise_numbers(solution)
+    return [make_step(solution, quantity, numbers) for quantity in asked_quantities(solution)]
 
 
-def make_step(solution: Solution, quantity: Quantity) -> Step:
+def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray) -> Step:
     graph = solution.graph
     name = quantity.name
     node = graph.nodes.get(name)
@@ -82,4 +116,5 @@ def make_step(solution: Solution, quantity: Quantity) -> Step:
         expected = solution.updated[name]
         rate = format_value(solution.exercise.update.learning_rate)
         prompt = f"the new {name} = {name} − {rate}·d{solution.output}/d{name}"
-    return Step(quantity, PHASES[quantity.kind], prompt, np.shape(expected), name)
+    shape = np.shape(expected)
+    return Step(quantity, PHASES[quantity.kind], prompt, shape, name, example=example_answer(shape, numbers))

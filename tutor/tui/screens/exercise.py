@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
-from ...session import EXAM, PRACTICE, REVEALED, SessionError
+from ...session import CORRECT, EXAM, PRACTICE, REVEALED, SessionError
+from ...session.shown import visible
 from ...session.picture import session_picture
+from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView
+from .confirm import ConfirmSubmitScreen
+from .inspect import InspectScreen
 from .session_screen import EXPORT, SessionScreen
 
 
@@ -29,8 +33,15 @@ class ExerciseScreen(SessionScreen):
         Binding("pagedown", "next_step", "Next step", key_display="PgDn", group=STEPS,
                 priority=True, id="next-step"),
         EXPORT,
+        Binding("f7", "inspect", "Inspect", tooltip="A node in full: its value and gradient, as far as you know them",
+                id="inspect"),
         Binding("f9", "submit_exam", "Submit", tooltip="Submit the exam", id="submit-exam"),
         Binding("escape", "back", "Back", tooltip="Back to the catalog", id="back"),
+        # the answer field uses left and right (not up and down): the graph scrolls while you type
+        Binding("up", "scroll_graph(0, -2)", "Graph up", show=False, id="graph-up"),
+        Binding("down", "scroll_graph(0, 2)", "Graph down", show=False, id="graph-down"),
+        Binding("alt+left", "scroll_graph(-8, 0)", "Graph left", show=False, id="graph-left"),
+        Binding("alt+right", "scroll_graph(8, 0)", "Graph right", show=False, id="graph-right"),
     ]
 
     step_index: reactive[int] = reactive(0)
@@ -41,16 +52,17 @@ class ExerciseScreen(SessionScreen):
         yield Header()
         yield GraphView(id="graph")
         with Vertical(id="step-panel"):
-            yield Static(id="phase")
-            yield Static(id="prompt")
+            yield Static(id="prompt", markup=False)
+            yield GivenPanel(id="given")
             with Horizontal(id="answer-row"):
                 yield Static("Your answer ›", id="answer-label")
                 yield Input(id="answer", compact=True)
-            yield Static(id="preview")
-            yield Static(id="feedback")
-            yield Static(id="hints")
+            yield Static(id="preview", markup=False)
+            yield Static(id="feedback", markup=False)
+            yield Static(id="hints", markup=False)
         with Horizontal(id="status"):
             yield ProgressBar(total=len(self.session.steps), show_eta=False, id="progress")
+            yield Static(id="phase", markup=False)  # here, not above the question: the given numbers need the row
             yield Static(id="score")
         yield Footer(compact=True)
 
@@ -72,7 +84,7 @@ class ExerciseScreen(SessionScreen):
             return
         if left <= 0:
             self.notify("Time is up: your answers have been submitted.", timeout=8)
-            self.action_submit_exam()
+            self.submit_exam()
             return
         self.query_one("#score", Static).update(self.status_text())
     # -- keeping the screen in step with the session -----------------------------------------
@@ -82,12 +94,12 @@ class ExerciseScreen(SessionScreen):
 
     def watch_feedback(self, text: str) -> None:
         feedback = self.query_one("#feedback", Static)
-        feedback.update(text)
+        feedback.update(visible(text))
         feedback.display = bool(text)  # an empty line would only take room from the graph
 
     def watch_hints(self, hints: tuple[str, ...]) -> None:
         panel = self.query_one("#hints", Static)
-        panel.update("\n".join(f"Hint {number}: {hint}" for number, hint in enumerate(hints, start=1)))
+        panel.update(visible("\n".join(f"Hint {number}: {hint}" for number, hint in enumerate(hints, start=1))))
         panel.display = bool(hints)
 
     def sync(self) -> None:
@@ -100,20 +112,20 @@ class ExerciseScreen(SessionScreen):
     def refresh_step(self) -> None:
         session = self.session
         step, state = session.step, session.state
-        self.query_one("#phase", Static).update(
-            f"{step.phase} · step {session.index + 1} of {len(session.steps)} · answer: {step.answer_format}")
-        self.query_one("#prompt", Static).update(step.prompt)
+        self.query_one("#phase", Static).update(f"{step.phase} · step {session.index + 1} of {len(session.steps)}")
+        self.query_one("#prompt", Static).update(visible(step.prompt))
+        self.query_one("#given", GivenPanel).show(session)
         field = self.query_one("#answer", Input)
-        reviewing = session.mode == PRACTICE and state.done
-        field.disabled = reviewing or session.submitted
-        field.placeholder = step.answer_format
+        reviewing = self.reviewing
+        field.disabled = session.submitted  # a done step keeps the field: Enter moves on from it
+        field.placeholder = "Enter: move on" if reviewing else step.answer_format
         if reviewing:
             field.value = state.answer if state.status != REVEALED else ""
-            self.query_one("#preview", Static).update("")
+            self.show_preview("")
             self.feedback = self.review_text()
         else:
             field.value = state.answer if session.mode == EXAM else ""
-            self.query_one("#preview", Static).update(session.preview(field.value))
+            self.show_preview(session.preview(field.value))
             verdict = state.verdict
             self.feedback = self.verdict_text(verdict) if verdict is not None and session.mode == PRACTICE else ""
             if self.focused not in (field, self.query_one("#graph")):
@@ -135,11 +147,33 @@ class ExerciseScreen(SessionScreen):
             text += f" · time left {minutes}:{seconds:02d}"
         return text
 
+    def show_preview(self, text: str) -> None:
+        preview = self.query_one("#preview", Static)
+        preview.update(visible(text))
+        preview.display = bool(text)  # an empty line would only take room from the graph
+
+    @property
+    def reviewing(self) -> bool:
+        """A practice step already done (right or revealed): Enter moves on instead of checking."""
+        return self.session.mode == PRACTICE and self.session.state.done
+
     def review_text(self) -> str:
         state = self.session.state
         if state.status == REVEALED:
-            return f"Revealed: {self.session.worked_answer()}"
-        return f"Done. {self.verdict_text(state.verdict)} PageDown for the next step."
+            return f"Revealed: {self.session.worked_answer()} {self.next_key_text()}"
+        return f"Done. {self.credit_text(self.verdict_text(state.verdict), self.session.index)} {self.next_key_text()}"
+
+    def next_key_text(self) -> str:
+        """What Enter does on a done step: on to the next open one, or to the summary at the end."""
+        following = self.session.first_open()
+        if following is None:
+            return "Every step is done: Enter for your summary."
+        return f"Enter: on to step {following + 1}."
+
+    def credit_text(self, text: str, index: int) -> str:
+        """A right answer that earned less than its points says why: "✓ Correct: 0.75 of 1 point, one hint"."""
+        note = self.session.credit_note(index)
+        return text.replace("Correct", f"Correct: {note}", 1) if note else text
 
     @staticmethod
     def verdict_text(verdict) -> str:
@@ -154,11 +188,15 @@ class ExerciseScreen(SessionScreen):
     # -- what the learner does ---------------------------------------------------------------
     @on(Input.Changed, "#answer")
     def show_reading(self, event: Input.Changed) -> None:
-        if not event.input.disabled:
-            self.query_one("#preview", Static).update(self.session.preview(event.value))
+        if not event.input.disabled and not self.reviewing:
+            self.show_preview(self.session.preview(event.value))
 
     @on(Input.Submitted, "#answer")
     def submit_answer(self, event: Input.Submitted) -> None:
+        if self.reviewing:
+            self.action_next_open()
+            return
+        answered = self.session.index  # the session moves on to the next step when the answer is right
         try:
             verdict = self.session.answer(event.value)
         except SessionError as error:
@@ -176,7 +214,8 @@ class ExerciseScreen(SessionScreen):
             self.feedback = self.verdict_text(verdict) + " Try again, F2 for a hint, F3 to see the answer."
             self.query_one("#answer", Input).value = ""
         else:
-            self.feedback = f"{self.verdict_text(verdict)} On to step {self.session.index + 1}."
+            credited = self.credit_text(self.verdict_text(verdict), answered)
+            self.feedback = f"{credited} On to step {self.session.index + 1}."
 
     def action_hint(self) -> None:
         try:
@@ -206,11 +245,49 @@ class ExerciseScreen(SessionScreen):
         self.session.next_step()
         self.sync()
 
-    def action_submit_exam(self) -> None:
-        if self.session.mode != EXAM:
+    def action_next_open(self) -> None:
+        """From a done step: on to the next open one, or to the summary when none is left."""
+        following = self.session.first_open()
+        if following is None:
+            self.app.show_summary(self.session)
             return
+        self.session.go_to(following)
+        self.sync()
+
+    def action_submit_exam(self) -> None:
+        """F9: with blank steps, ask first; with none, submit."""
+        if self.session.mode != EXAM or self.session.submitted:
+            return
+        blank = len(self.session.steps) - self.session.done_count
+        if blank == 0:
+            self.submit_exam()
+            return
+
+        def answered(submit: bool | None) -> None:
+            if submit:
+                self.submit_exam()
+
+        self.app.push_screen(ConfirmSubmitScreen(blank, len(self.session.steps)), answered)
+
+    def submit_exam(self) -> None:
         self.session.submit()
         self.app.show_exam_report(self.session)
+
+    def action_inspect(self, name: str | None = None) -> None:
+        field = self.query_one("#answer", Input)
+        self.app.push_screen(InspectScreen(self.session, name or self.session.step.node),
+                             lambda _: field.focus())  # a click focused the graph: Enter belongs to the answer
+
+    @on(events.Click, "#graph")
+    def inspect_clicked_node(self, event: events.Click) -> None:
+        graph = self.query_one("#graph", GraphView)
+        offset = event.get_content_offset(graph)
+        name = graph.node_at(offset) if offset is not None else None
+        if name is not None:
+            self.action_inspect(name)
+
+    def action_scroll_graph(self, columns: int, rows: int) -> None:
+        self.query_one("#graph", GraphView).scroll_relative(columns, rows, animate=False)
 
     def action_back(self) -> None:
         self.app.back_to_catalog()

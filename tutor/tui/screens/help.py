@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...exercise.model import Exercise
+from ...session.shown import visible
 
 HELP = """\
 # How the tutor works
@@ -21,17 +22,19 @@ gradient, which is the **sum over every path** from the node to the output.
 
 | key | action |
 | --- | --- |
-| Enter | check your answer |
+| Enter | check your answer; on a step already done (or revealed), on to the next open step |
 | F2 | a hint: press again for a more specific one |
 | F3 | show the answer and how it is computed (the step counts as revealed) |
 | PageUp / PageDown | previous / next step (review what you did) |
 | F6 | save the transcript (Markdown, JSON and HTML) |
+| F7, or a click on a node | the node in full: expression, shape, value and gradient, as far as you have found them |
+| Up / Down, Alt+Left / Alt+Right | scroll the graph (while you type) |
 | Tab | move between the answer field and the graph (scroll the graph with the arrow keys) |
 | F8 | (in the catalog) start the exercise as an exam |
 | F7 | (in the catalog) your name, as it goes on the transcripts you save |
 | F4 | (in the catalog and at the end) practise a freshly generated exercise like this one |
 | F5 | (in the catalog and at the end) train it: many steps of gradient descent, the loss plotted live |
-| F9 | (in an exam) submit your answers |
+| F9 | (in an exam) submit your answers; with steps left blank it asks first |
 | Escape | back to the catalog (your progress is saved after every answer) |
 | Ctrl+P | all commands |
 | Ctrl+Q | quit |
@@ -47,6 +50,9 @@ later answers worked from it are accepted too ("graded using your earlier answer
 An answer the tutor cannot read is explained and does not count as a try.
 
 In the graph, the current node has a double border; `= ?` is a value still to find and `∇` a gradient.
+Under the question, the numbers the step needs are shown in full: the given ones as written in the
+exercise, your own earlier answers as you typed them (marked "yours"), and any you have not found
+yet with the step where you find them.
 
 ## Training
 
@@ -55,6 +61,21 @@ gradient descent; the loss (and the accuracy, when the data has labels) is plott
 Each run keeps its panel, so you can compare learning rates and, for exercises with a dataset,
 hidden sizes and activations side by side. F4 stops the runs, F8 clears them.
 """
+
+
+def given_numbers(exercise: Exercise) -> str:
+    """The exercise's numbers and graph as written in its file, for "with the numbers below"."""
+    inputs = exercise.written_inputs or exercise.inputs
+    nodes = exercise.written_nodes or exercise.nodes
+    lines = [f"{spec.base or spec.name} = {spec.text}" for spec in inputs.values()]
+    lines += [f"{node.base or node.name} = {node.text}" for node in nodes]
+    if exercise.update is not None:
+        lines.append(f"learning rate = {exercise.update.learning_rate:g}")
+    if exercise.batch is not None:
+        lines += [f"sample {number}: " + ", ".join(f"{name} = {text}" for name, (_, text) in sample.items())
+                  for number, sample in enumerate(exercise.batch.samples, start=1)]
+    body = visible("\n".join(lines)).replace("```", "` ` `")
+    return f"## Given: the numbers and the graph\n\n```text\n{body}\n```"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -67,7 +88,8 @@ class HelpScreen(ModalScreen[None]):
         self.text = HELP
         if exercise is not None:
             source = f"\n\n*Source: {exercise.source}*" if exercise.source else ""
-            self.text = f"# {exercise.title}\n\n{exercise.description or 'No description.'}{source}\n\n---\n\n{HELP}"
+            self.text = (f"# {exercise.title}\n\n{exercise.description or 'No description.'}{source}\n\n"
+                         f"{given_numbers(exercise)}\n\n---\n\n{HELP}")
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown  # with its highlighter it is slow to import: only when asked

@@ -12,7 +12,7 @@ from itertools import groupby
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -92,6 +92,14 @@ class GraphView(ScrollView, can_focus=True):
         if row >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         return self.rows[row].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def node_at(self, offset: Offset) -> str | None:
+        """The node whose box is at ``offset`` (relative to the content region): what a click chose."""
+        if self.drawing is None:
+            return None
+        column, row = offset.x + int(self.scroll_offset.x), offset.y + int(self.scroll_offset.y)
+        return next((name for name, (top, left, height, width) in self.drawing.boxes.items()
+                     if top <= row < top + height and left <= column < left + width), None)
 
     def on_resize(self) -> None:
         if self.picture is not None and self.view_size() != self.drawn_for:

@@ -1,0 +1,216 @@
+"""The exercise screen a learner can finish at 80x24, driven with Pilot: the numbers each step needs
+are on screen, Enter never meets a dead end, an exam asks before submitting blanks, any node can be
+inspected, and the graph scrolls while you type."""
+
+from __future__ import annotations
+
+import pytest
+from textual.geometry import Offset
+from textual.widgets import Input, OptionList
+
+from tutor.exercise import catalog_names
+from tutor.session import EXAM, ProgressStore
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.confirm import ConfirmSubmitScreen
+from tutor.tui.screens.exercise import ExerciseScreen
+from tutor.tui.screens.inspect import InspectScreen
+from tutor.tui.screens.report import ExamReportScreen
+from tutor.tui.screens.summary import SummaryScreen
+from tutor.tui.widgets.given_panel import GivenPanel
+from tutor.tui.widgets.graph_view import GraphView
+
+from tutor_testing import needed_tokens, right_answer, run, text_of, type_answer
+
+NETWORK = "network-3-2-1-sigmoid"
+
+
+def within(inner, outer) -> bool:
+    return (outer.x <= inner.x and inner.right <= outer.right and outer.y <= inner.y
+            and inner.bottom <= outer.bottom)
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_every_step_of_every_exercise_shows_the_numbers_it_needs_at_80x24(tmp_path, name):
+    async def scenario():
+        app = TutorApp(name, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            session = screen.session
+            panel = screen.query_one("#given", GivenPanel)
+            field = screen.query_one("#answer", Input)
+            typed: dict[str, str] = {}
+            while not isinstance(app.screen, SummaryScreen):
+                needed = needed_tokens(session, typed)
+                if needed:
+                    assert panel.display and within(panel.region, screen.region), (session.step.quantity, panel.region)
+                    assert panel.max_scroll_y == 0 and panel.max_scroll_x == 0, session.step.quantity  # nothing hidden
+                    text = panel.text
+                    missing = [token for token in needed if token not in text]
+                    assert not missing, (str(session.step.quantity), missing, text)
+                assert screen.query_one("#graph", GraphView).region.height >= 8
+                answer = right_answer(session)
+                typed[str(session.step.quantity)] = answer
+                field.value = answer
+                await pilot.press("enter")  # waits until the screen has caught up: no pause needed
+            assert session.finished
+
+    run(scenario())
+
+
+def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_done(tmp_path):
+    async def scenario():
+        app = TutorApp("relu-positive", store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            session = screen.session
+            await pilot.press("f3")
+            await pilot.pause()
+            feedback = text_of(screen, "#feedback")
+            assert feedback.startswith("Revealed:") and "Enter: on to step 2." in feedback
+            assert screen.query_one("#answer", Input).has_focus
+            await type_answer(pilot, right_answer(session))  # typing the revealed value: Enter moves on
+            assert session.index == 1 and not session.state.done
+            await type_answer(pilot, right_answer(session))
+            await pilot.press("pageup", "pageup")
+            await pilot.pause()
+            assert session.index == 0
+            assert "Enter: on to step 3." in text_of(screen, "#feedback")  # the one still open
+            await pilot.press("pagedown", "pagedown")
+            await pilot.pause()
+            await pilot.press("f3")  # the last open step
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            await pilot.press("f7")  # back to review the last step
+            await pilot.pause()
+            feedback = text_of(screen, "#feedback")
+            assert "Every step is done: Enter for your summary." in feedback
+            assert "PageDown" not in feedback
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+
+    run(scenario())
+
+
+def test_a_right_answer_worth_less_than_a_point_says_why(tmp_path):
+    async def scenario():
+        app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            await type_answer(pilot, "5")
+            await type_answer(pilot, right_answer(screen.session))
+            assert "✓ Correct: 0.75 of 1 point, one wrong try before. On to step 2." in text_of(screen, "#feedback")
+            await pilot.press("f2")
+            await pilot.pause()
+            await type_answer(pilot, right_answer(screen.session))
+            assert "✓ Correct: 0.75 of 1 point, one hint." in text_of(screen, "#feedback")
+            await type_answer(pilot, right_answer(screen.session))
+            assert text_of(screen, "#feedback") == "✓ Correct. On to step 4."
+
+    run(scenario())
+
+
+def test_submitting_an_exam_with_blank_steps_asks_first(tmp_path):
+    async def scenario():
+        app = TutorApp("relu-positive", mode=EXAM, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            await type_answer(pilot, right_answer(session))
+            await pilot.press("f9")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmSubmitScreen)
+            assert text_of(app.screen, "#confirm-text") == "2 of 3 steps are still blank: a blank step scores 0."
+            await pilot.press("escape")  # back to the exam: nothing submitted
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen) and not session.submitted
+            while session.first_open() is not None:
+                await type_answer(pilot, right_answer(session))
+            await pilot.press("f9")  # none blank: submitted at once
+            await pilot.pause()
+            assert isinstance(app.screen, ExamReportScreen) and session.submitted
+
+    run(scenario())
+
+
+def test_f7_inspects_a_node_showing_only_what_is_known(tmp_path):
+    async def scenario():
+        app = TutorApp(NETWORK, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            session = screen.session
+            await type_answer(pilot, right_answer(session))
+            await pilot.press("f7")
+            await pilot.pause()
+            inspector = app.screen
+            assert isinstance(inspector, InspectScreen)
+            details = text_of(inspector, "#inspect-details")
+            assert details.startswith("a2 = sigmoid(z2)")  # the current step's node first
+            assert "a2 (not found yet: step 2)" in details
+            await pilot.press("up")  # z2, which the learner has found
+            await pilot.pause()
+            details = text_of(inspector, "#inspect-details")
+            assert details.startswith("z2 = W2@x + b2") and "z2 (yours, step 1)" in details
+            assert "0.21  -0.24" in details
+            await pilot.press("f7")
+            await pilot.pause()
+            assert app.screen is screen and screen.query_one("#answer", Input).has_focus
+
+    run(scenario())
+
+
+def test_a_click_on_a_node_box_inspects_that_node(tmp_path):
+    async def scenario():
+        app = TutorApp(NETWORK, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            graph = screen.query_one("#graph", GraphView)
+            row, column, height, width = graph.drawing.boxes["W2"]
+            x, y = int(graph.scroll_offset.x), int(graph.scroll_offset.y)
+            assert graph.node_at(Offset(column - x, row - y)) == "W2"
+            # the border is one cell: the content starts at (1, 1) of the widget
+            await pilot.click(graph, offset=(1 + column - x + 1, 1 + row - y + 1))
+            await pilot.pause()
+            assert isinstance(app.screen, InspectScreen)
+            assert app.screen.query_one("#inspect-nodes", OptionList).highlighted_option.id == "W2"
+            assert text_of(app.screen, "#inspect-details").startswith("W2: given in the exercise")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert screen.query_one("#answer", Input).has_focus  # Enter still checks the answer
+            await type_answer(pilot, right_answer(screen.session))
+            assert screen.session.index == 1
+
+    run(scenario())
+
+
+def test_the_graph_scrolls_while_the_answer_field_has_focus(tmp_path):
+    async def scenario():
+        app = TutorApp("net-2-3-1-one-sample", store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            graph = screen.query_one("#graph", GraphView)
+            field = screen.query_one("#answer", Input)
+            assert graph.max_scroll_y > 0 and graph.max_scroll_x > 0  # taller and wider than its space
+            graph.scroll_to(0, 0, animate=False)
+            await pilot.pause()
+            await pilot.press("down", "down")
+            await pilot.pause()
+            assert graph.scroll_offset.y == 4 and field.has_focus
+            await pilot.press("alt+right")
+            await pilot.pause()
+            assert graph.scroll_offset.x == 8
+            await pilot.press("up", "alt+left")
+            await pilot.pause()
+            assert graph.scroll_offset == (0, 2) and field.has_focus
+            field.value = "0.5"
+            await pilot.press("left", "1")  # left and right still move the cursor in the answer
+            await pilot.pause()
+            assert field.value == "0.15"
+
+    run(scenario())

@@ -1,0 +1,58 @@
+"""A whole exercise per seed homework in a real 80x24 terminal: before each answer, the numbers the
+step needs are on the screen (capture-pane); then the right answer is typed, up to the summary."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from tutor.exercise import resolve_exercise
+from tutor.session import Session
+
+from tutor_testing import TMUX, TUTOR, capture, needed_tokens, right_answer, tmux, wait_for
+
+if os.environ.get("CI"):
+    assert TMUX, ".ci/run installs tmux: this test must run in CI"
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
+
+ONE_PER_SEED = {
+    "000": "linear-regression-graph",
+    "001": "sigmoid-neuron-mse",
+    "002": "network-3-2-1-sigmoid",
+    "003": "regression-net-mse",
+    "004": "gradient-2x-plus-3y-squared",
+}
+
+
+def test_the_walks_cover_every_seed_homework():
+    for seed, name in ONE_PER_SEED.items():
+        assert f"Seed homework {seed}" in resolve_exercise(name).source
+
+
+@pytest.mark.parametrize("name", ONE_PER_SEED.values())
+def test_walk_a_seed_exercise_to_the_summary_in_a_real_terminal(tmp_path, name):
+    session = f"tutor-walk-{uuid.uuid4().hex[:8]}"
+    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run {name} --learner Tester")
+    walk = Session(resolve_exercise(name))  # the same walk, headless: which step comes next and its answer
+    total = len(walk.steps)
+    typed: dict[str, str] = {}
+    try:
+        while not walk.finished:
+            screen = wait_for(session, f"step {walk.index + 1} of {total}")
+            missing = [token for token in needed_tokens(walk, typed) if token not in screen]
+            assert not missing, (str(walk.step.quantity), missing, screen)
+            answer = right_answer(walk)
+            typed[str(walk.step.quantity)] = answer
+            tmux("send-keys", "-t", session, "-l", "--", answer)  # "--": an answer may start with a minus
+            tmux("send-keys", "-t", session, "Enter")
+            assert walk.answer(answer).correct
+        screen = wait_for(session, "Finished:")
+        assert f"Score: {total} of {total} (100%)" in screen
+    except AssertionError:
+        print(capture(session))
+        raise
+    finally:
+        tmux("kill-session", "-t", session, check=False)
