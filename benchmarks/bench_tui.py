@@ -66,7 +66,8 @@ SCREEN_ONLY_APP = textwrap.dedent("""
     {numpy}
     from textual.app import App
     from textual.binding import Binding
-    from textual.containers import Horizontal, Vertical
+    from rich.text import Text
+    from textual.containers import Horizontal, Vertical, VerticalScroll
     from textual.screen import Screen
     from textual.scroll_view import ScrollView
     from textual.widgets import Footer, Header, Input, ProgressBar, Static
@@ -76,25 +77,34 @@ SCREEN_ONLY_APP = textwrap.dedent("""
                              ("node", "input", "current", "edge", "label", "value", "grad", "unknown")}}
 
     class Exercise(Screen):
-        BINDINGS = [Binding("f2", "hint", "Hint"), Binding("f3", "reveal", "Reveal"),
+        BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", key_display="^q"), Binding("f1", "app.help", "Help"),
+                    Binding("f2", "hint", "Hint"), Binding("f3", "reveal", "Reveal"),
                     Binding("pageup", "previous", "Previous step", key_display="PgUp", priority=True),
                     Binding("pagedown", "next", "Next step", key_display="PgDn", priority=True),
-                    Binding("f6", "export", "Export"), Binding("escape", "back", "Back")]
+                    Binding("f6", "export", "Export"), Binding("f7", "inspect", "Inspect"),
+                    Binding("f9", "submit", "Submit"), Binding("escape", "back", "Back"),
+                    Binding("up", "scroll(0, -2)", "Graph up", show=False),
+                    Binding("down", "scroll(0, 2)", "Graph down", show=False),
+                    Binding("alt+left", "scroll(-8, 0)", "Graph left", show=False),
+                    Binding("alt+right", "scroll(8, 0)", "Graph right", show=False)]
 
         def compose(self):
             yield Header()
             yield Graph(id="graph")
             with Vertical(id="step-panel"):
-                yield Static("Forward pass · step 1 of 12", id="phase")
-                yield Static("{prompt} = w1*x1 + w2*x2", id="prompt")
+                yield Static("{prompt} = w1*x1 + w2*x2", id="prompt", markup=False)
+                with VerticalScroll(id="given"):
+                    yield Static(Text("w1 (given) = 4/5    x1 (given) = 1\\nw2 (given) = 7/5    x2 (given) = 1",
+                                      no_wrap=True, overflow="ignore"), id="given-body", markup=False)
                 with Horizontal(id="answer-row"):
                     yield Static("Your answer ›", id="answer-label")
-                    yield Input(id="answer", compact=True)
-                yield Static(id="preview")
-                yield Static(id="feedback")
-                yield Static(id="hints")
+                    yield Input(placeholder="a number, like -1.1 or 5/7", id="answer", compact=True)
+                yield Static(id="preview", markup=False)
+                yield Static(id="feedback", markup=False)
+                yield Static(id="hints", markup=False)
             with Horizontal(id="status"):
                 yield ProgressBar(total=12, show_eta=False, id="progress")
+                yield Static("Forward pass · step 1 of 12", id="phase", markup=False)
                 yield Static("score 0/12", id="score")
             yield Footer(compact=True)
 

@@ -249,8 +249,8 @@ def test_titles_are_shown_as_text_and_the_title_column_follows_the_width(catalog
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             table = app.screen.query_one("#exercises", DataTable)
-            assert table.get_cell("odd", "title").plain == "[b]not bold[/b] ␛[31m"  # no markup, ESC made visible
-            assert "[b]not bold[/b] ␛[31m" in table.render_line(1 + table.get_row_index("odd")).text
+            assert table.get_cell("odd", "title").plain == "[b]not bold[/b] \\x1b[31m"  # no markup, ESC made visible
+            assert "[b]not bold[/b] \\x1b[31m" in table.render_line(1 + table.get_row_index("odd")).text
             narrow = table.columns["title"].width
             assert narrow < 80 - len("plain")
             await pilot.resize_terminal(140, 24)

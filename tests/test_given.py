@@ -12,7 +12,7 @@ from tutor.grading import Checker, read_answer
 from tutor.session import EXAM, Session
 from tutor.session.given import given_text, grid, needed_operands, node_details, pack
 from tutor.session.scoring import practice_credit_reason
-from tutor.session.shown import visible
+from tutor.exercise.shown import visible
 from tutor.session.steps import exercise_numbers, far_from
 
 NETWORK = "network-3-2-1-sigmoid"
@@ -170,7 +170,7 @@ def test_blocks_are_packed_side_by_side_while_they_fit():
 
 
 def test_control_characters_are_made_visible():
-    assert visible("a\x1b[31mb\x07\x7f\nc") == "a^[[31mb^G^?\nc"
+    assert visible("a\x1b[31mb\x07\x7f\nc\u202e") == "a\\x1b[31mb\\x07\\x7f\nc\\u202e"
 
 
 def test_the_help_lists_the_numbers_the_description_speaks_of():

@@ -19,6 +19,7 @@ from ..engine.graph import Solution
 from ..engine.operations import describe_shape
 from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise, to_text
 from ..exercise.model import ExamSettings, Exercise
+from ..exercise.shown import visible
 from ..grading import Checker, asked_quantities
 from ..grading.explain import chain_rule, forward_rule
 from .answers import read_answers_file, type_answers
@@ -42,8 +43,7 @@ def _print_json(data) -> None:
 
 def plain(text: str, style: str = "") -> Text:
     """Text from a file, shown as itself: never read as markup, control characters made visible (\\x1b)."""
-    visible = "".join(char if char.isprintable() or char in "\n\t" else repr(char)[1:-1] for char in text)
-    return Text(visible, style=style)
+    return Text(visible(text, keep="\n\t"), style=style)
 
 
 # -- tutor list ---------------------------------------------------------------------------------

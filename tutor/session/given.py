@@ -19,7 +19,7 @@ from ..grading import Quantity, read_answer
 from ..grading.answer import UnreadableAnswer
 from .modes import EXAM
 from .session import CORRECT, REVEALED
-from .shown import visible
+from ..exercise.shown import visible
 
 GIVEN, YOURS, REVEALED_BY_TUTOR, NOT_ASKED, NOT_FOUND = "given", "yours", "revealed", "not asked", "not found"
 GAP = "   "  # between blocks side by side

@@ -13,6 +13,7 @@ from ..drawing import NodeBox, Picture
 from ..drawing.canvas import YOURS, clip
 from ..engine.formatting import format_value
 from ..exercise.expression import Call, Index, Name, Number
+from ..exercise.shown import visible
 from ..grading import Quantity
 
 SYMBOLS = {"add": "+", "subtract": "−", "multiply": "×", "divide": "÷", "power": "^", "matmul": "@",
@@ -34,18 +35,13 @@ def _short(value) -> str:
     return clip(format_value(value, 3), LABEL_WIDTH)
 
 
-def _visible(text: str) -> str:
-    """A learner's text with control characters made visible (\\x1b), as it goes into the drawing."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
 def session_picture(session) -> Picture:
     solution = session.solution
     graph = solution.graph
     exam = session.mode == "exam"
     done = {str(step.quantity) for step, state in zip(session.steps, session.states) if state.done and not exam}
     # an exam's answers, not checked yet: the learner's own text
-    yours = {str(step.quantity): _visible(state.answer) for step, state in zip(session.steps, session.states)
+    yours = {str(step.quantity): visible(state.answer, keep="") for step, state in zip(session.steps, session.states)
              if exam and state.answer}
     asked = {str(step.quantity) for step in session.steps}
     step = session.step

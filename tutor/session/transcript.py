@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
+from ..exercise.shown import visible
 from .scoring import step_points
 from .session import EXAM, REVEALED, Session, SessionError
 from .store import ProgressStore, atomic_write_text
@@ -108,10 +109,8 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
 # -- for people: what each step's outcome and the score say, in words --------------------------
 
 def as_typed(text: str) -> str:
-    """What a learner typed, with control and other invisible characters written as escapes (\\t,
-    \\x1b): shown, not obeyed by the terminal that displays a transcript or the report."""
-    return "".join(character if character.isprintable() else character.encode("unicode_escape").decode("ascii")
-                   for character in text)
+    """What a learner typed, every invisible character written as an escape (\\n and \\t too: one line)."""
+    return visible(text, keep="")
 
 
 def outcome_words(verdict: str) -> str:

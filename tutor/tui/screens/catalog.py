@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from ...exercise.shown import visible
 from ...session.catalog import CatalogEntry, catalog_entries
 
 # The short columns first, then the name whole (`tutor run NAME` needs it), so all of them are on
@@ -18,13 +19,11 @@ COLUMNS = ("level", "your progress", "size", "name", "title", "tags")
 TITLE_COLUMN = COLUMNS.index("title")
 MIN_TITLE_WIDTH = 16
 CELL_PADDING = 2  # DataTable's cell_padding, on each side of a column
-# C0 control characters and DEL as their Unicode control pictures (ESC as ␛)
-CONTROL_PICTURES = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
 
 
 def shown(text: str) -> Text:
     """Text from an exercise file as text: never read as markup, control characters made visible."""
-    return Text(text.translate(CONTROL_PICTURES), no_wrap=True, overflow="ellipsis", end="")
+    return Text(visible(text, keep=""), no_wrap=True, overflow="ellipsis", end="")
 
 
 def row_cells(entry: CatalogEntry) -> tuple[Text, ...]:

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
 from ...session import CORRECT, EXAM, PRACTICE, REVEALED, SessionError
-from ...session.shown import visible
+from ...exercise.shown import visible
 from ...session.picture import session_picture
 from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView

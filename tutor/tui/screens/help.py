@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...exercise.model import Exercise
-from ...session.shown import visible
+from ...exercise.shown import visible
 
 HELP = """\
 # How the tutor works

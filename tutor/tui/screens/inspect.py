@@ -12,7 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...session.given import node_details
-from ...session.shown import visible
+from ...exercise.shown import visible
 
 
 class InspectScreen(ModalScreen[None]):
