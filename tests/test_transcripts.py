@@ -196,7 +196,7 @@ def test_json_items_give_each_step_its_final_state_and_credit(walked):
     p1 = by_quantity["value.p1"]
     assert (p1["verdict"], p1["credit"], p1["wrong_attempts"], p1["hints"], p1["answer"]) == ("correct", 1.0, 0, 0, "0.8")
     assert set(p1) == {"quantity", "label", "phase", "prompt", "answer", "read_as", "verdict", "carried_forward",
-                       "diagnosis", "message", "expected", "wrong_attempts", "hints", "credit", "points"}
+                       "diagnosis", "message", "expected", "right_value", "wrong_attempts", "hints", "credit", "points"}
     assert by_quantity["value.p2"]["wrong_attempts"] == 1  # the unreadable answer is not a try
     assert by_quantity["value.p2"]["credit"] == 0.75
     assert by_quantity["value.z"]["hints"] == 2 and by_quantity["value.z"]["credit"] == 0.5

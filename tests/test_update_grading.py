@@ -302,3 +302,15 @@ def test_a_revealed_update_shows_the_figures_its_change_needs_and_they_are_accep
         shown = worked_answer(mazur, Quantity.parse(f"update.{name}")).rsplit("= ", 1)[1]
         assert check(Checker(mazur), f"update.{name}", shown).correct, shown
     assert worked_answer(mazur, Quantity.parse("update.w1")).endswith("= 0.1497807")
+
+
+def test_the_right_values_shown_for_updates_are_graded_right_when_typed():
+    """solve, check, the report and transcripts show an update with the figures its change needs."""
+    from tutor.grading import Checker, asked_quantities
+    from tutor.grading.explain import right_value_text
+
+    solution = solve(load_exercise(MAZUR))
+    for quantity in asked_quantities(solution):
+        if quantity.kind in ("update", "after"):
+            shown = right_value_text(solution, quantity)
+            assert Checker(solution).check(quantity, shown).correct, (quantity, shown)

@@ -20,8 +20,8 @@ from ..engine.operations import describe_shape
 from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise, to_text
 from ..exercise.model import ExamSettings, Exercise
 from ..exercise.shown import visible
-from ..grading import Checker, asked_quantities
-from ..grading.explain import chain_rule, forward_rule
+from ..grading import Checker, Quantity, asked_quantities
+from ..grading.explain import chain_rule, forward_rule, right_value_text
 from .answers import read_answers_file, type_answers
 from .tally import Tally
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
@@ -251,14 +251,16 @@ def command_solve(arguments: argparse.Namespace) -> int:
         update.add_column("parameter")
         update.add_column("new value", justify="right")
         for name, value in solution.updated.items():
-            update.add_row(f"{name} - {rate:g}·d{solution.output}/d{name}", format_value(value))
+            update.add_row(f"{name} - {rate:g}·d{solution.output}/d{name}",
+                           right_value_text(solution, Quantity("update", name), value))
         console.print(update)
         after = Table(title="Forward pass with the new values", title_justify="left")
         after.add_column("node")
         after.add_column("before", justify="right")
         after.add_column("after", justify="right")
         for name in solution.graph.nodes:
-            after.add_row(name, format_value(solution.values[name]), format_value(solution.after_values[name]))
+            after.add_row(name, format_value(solution.values[name]),
+                          right_value_text(solution, Quantity("after", name), solution.after_values[name]))
         console.print(after)
     return EXIT_OK
 
@@ -324,7 +326,7 @@ def _verdict_table(solution: Solution, title: str, verdicts: list) -> Table:
         mark = Text("✓ correct", style="green") if verdict.correct else Text("✗ wrong", style="red")
         message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
         right = (expected_text(solution, verdict) if verdict.quantity.kind == "formula"
-                 else format_value(verdict.expected))
+                 else right_value_text(solution, verdict.quantity, verdict.expected))
         table.add_row(verdict.quantity.label(solution.output), Text(verdict.answer), mark, right, Text(message))
     return table
 

@@ -11,6 +11,7 @@ from ..engine.formatting import format_value
 from ..engine.graph import Solution
 from ..engine.operations import OPERATIONS
 from ..exercise.expression import Number, calls_in, substitute, to_text
+from .quantities import Quantity, expected_value
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,18 @@ def format_changed(new, old, digits: int = 4) -> str:
     change = abs(float(new) - float(old))
     extra = math.ceil(math.log10(abs(float(new)) / change)) if 0 < change < abs(float(new)) else 0
     return format_value(new, digits + min(extra, 12))
+
+
+def right_value_text(solution: Solution, quantity: Quantity, expected=None) -> str:
+    """A step's right value as shown to people: an update, and a value after it, with enough figures for their
+    change (they are judged on it), so that typing the value shown is always right."""
+    if expected is None:
+        expected = expected_value(solution, quantity)
+    if quantity.kind == "update":
+        return format_changed(expected, solution.graph.inputs[quantity.name])
+    if quantity.kind == "after":
+        return format_changed(expected, solution.values[quantity.name])
+    return format_value(expected)
 
 
 def worked_answer(solution: Solution, quantity) -> str:

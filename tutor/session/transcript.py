@@ -15,6 +15,7 @@ from pathlib import Path
 from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
 from ..exercise.shown import visible
+from ..grading.explain import right_value_text
 from .scoring import step_points
 from .session import EXAM, REVEALED, Session, SessionError
 from .store import ProgressStore, atomic_write_text
@@ -59,6 +60,7 @@ def step_items(session: Session) -> list[dict]:
             "diagnosis": verdict.diagnosis if verdict else None,
             "message": verdict.message if verdict else "",
             "expected": to_nested_list(expected),
+            "right_value": right_value_text(session.solution, step.quantity, expected),  # as people read it
             "wrong_attempts": state.wrong_attempts,
             "hints": state.hints_shown,
             "credit": round(credit, 4),
@@ -216,7 +218,7 @@ def to_markdown(transcript: dict, solution) -> str:
         parts.append("")
         parts.append(f"Verdict: **{outcome_words(item['verdict'])}**"
                      + (" (graded using earlier answers)" if item["carried_forward"] else "")
-                     + f" · right value: `{format_value(item['expected'])}` · credit {item['credit']:g}")
+                     + f" · right value: `{item.get('right_value') or format_value(item['expected'])}` · credit {item['credit']:g}")
         parts.append("")
         if why(item):
             parts.extend([f"Why: {why(item)}", ""])
@@ -254,7 +256,7 @@ def to_html(transcript: dict, solution) -> str:
             f"<td><code>{escape(as_typed(item['answer']))}</code></td>"
             f"<td class=\"{escape(item['verdict'])}\">{escape(verdict)}"
             f"{'<br>' + escape(why(item)) if why(item) else ''}</td>"
-            f"<td><code>{escape(format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
+            f"<td><code>{escape(item.get('right_value') or format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
             f"<td>{history}</td></tr>")
     final_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
                   f"<td><code>{escape(format_value(final['grad']))}</code></td></tr>"

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ...engine.formatting import format_value
 from ...session.transcript import as_typed, exam_counts, step_items, why
 from .session_screen import EXPORT, SessionScreen
 
@@ -48,7 +47,7 @@ class ExamReportScreen(SessionScreen):
         """The columns sized for this width (the why column gets the rest), and the rows again."""
         table = self.query_one("#report", DataTable)
         rows = [[Text(item["label"]), Text(as_typed(item["answer"])), Text(MARKS[item["verdict"]]),
-                 Text(format_value(item["expected"])), Text(f"{item['credit']:.2g}"), Text(why(item))]
+                 Text(item["right_value"]), Text(f"{item['credit']:.2g}"), Text(why(item))]
                 for item in self.items]
         headers = ["step", "your answer", "verdict", "right value", "credit", "why"]
         widths = [max(len(header), *(row[column].cell_len for row in rows)) for column, header in enumerate(headers)]
