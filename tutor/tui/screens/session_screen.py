@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from ...session import Session
 
 # Placed in each screen's BINDINGS where it belongs in that screen's Footer.
-EXPORT = Binding("f6", "export", "Export", tooltip="Save the transcript as Markdown, JSON and HTML", id="export")
+EXPORT = Binding("f6", "export", "Save", tooltip="Save the transcript as Markdown, JSON and HTML", id="export")
 
 
 class SessionScreen(Screen):
