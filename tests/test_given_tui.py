@@ -173,8 +173,8 @@ def test_a_click_on_a_node_box_inspects_that_node(tmp_path):
             row, column, height, width = graph.drawing.boxes["W2"]
             x, y = int(graph.scroll_offset.x), int(graph.scroll_offset.y)
             assert graph.node_at(Offset(column - x, row - y)) == "W2"
-            # the border is one cell: the content starts at (1, 1) of the widget
-            await pilot.click(graph, offset=(1 + column - x + 1, 1 + row - y + 1))
+            # the border is one cell: the content starts at (1, 1) of the widget; a compact box is one line high
+            await pilot.click(graph, offset=(1 + column - x + width // 2, 1 + row - y + height // 2))
             await pilot.pause()
             assert isinstance(app.screen, InspectScreen)
             assert app.screen.query_one("#inspect-nodes", OptionList).highlighted_option.id == "W2"
