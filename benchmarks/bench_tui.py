@@ -174,7 +174,7 @@ CATALOG_ONLY_APP = textwrap.dedent("""
 # `tutor ...`, leaving at the first frame of its first screen; the hook patches the screen as it is imported:
 # its {method} (on_mount, or the catalog's reload, which fills its rows) asks to leave after the next refresh.
 TUTOR_AT_FIRST_FRAME = textwrap.dedent("""
-    import importlib.abc, importlib.machinery, os, sys
+    import functools, importlib.abc, importlib.machinery, os, sys
 
     class LeaveAtFirstFrame(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path, target=None):
@@ -187,6 +187,8 @@ TUTOR_AT_FIRST_FRAME = textwrap.dedent("""
                 execute(module)
                 original = module.{screen}.{method}
 
+                # wraps: Textual passes a handler the event only when its signature takes one
+                @functools.wraps(original)
                 def patched(screen, *arguments):
                     original(screen, *arguments)
                     screen.call_after_refresh(os._exit, 0)

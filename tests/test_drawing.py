@@ -295,6 +295,23 @@ def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
     assert "w2 = 1.4" in visible
 
 
+def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypatch):
+    """Not at mount, when the view has no size yet (a roomy and a compact drawing that were thrown away)."""
+    from tutor.drawing import viewport
+
+    styles = []
+    monkeypatch.setattr(viewport, "draw", lambda picture, style: styles.append(style) or draw(picture, style))
+
+    async def scenario():
+        app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            graph = app.screen.query_one("#graph")
+            assert styles == [ROOMY]
+            assert graph.drawing.text() == draw(graph.picture, ROOMY).text()
+    run(scenario())
+
+
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
 def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"

@@ -119,3 +119,36 @@ def test_the_catalog_opens_without_numpy_and_an_exercise_loads_it():
     assert report == {"catalog": True, "rows": report["rows"], "numpy_with_the_catalog": False,
                       "numpy_with_an_exercise": True, "opened": "ExerciseScreen"}
     assert report["rows"] > 30
+
+
+EXERCISE_PROBE = """
+import asyncio, json, sys, tempfile
+from pathlib import Path
+from tutor.session import ProgressStore
+from tutor.tui.app import TutorApp
+
+DEFERRED = ["tutor.tui.screens.help", "tutor.tui.screens.confirm", "tutor.tui.screens.inspect"]
+
+async def main():
+    app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(Path(tempfile.mkdtemp())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = type(app.screen).__name__
+        before = [name for name in DEFERRED if name in sys.modules]
+        await pilot.press("f1")
+        await pilot.pause()
+        print("@@EXERCISE@@" + json.dumps({"shown": shown, "loaded_before": before,
+                                           "help": type(app.screen).__name__}))
+
+asyncio.run(main())
+"""
+
+
+def test_an_exercise_opens_without_the_modules_it_needs_only_later():
+    """`tutor run` draws its first screen without the help, confirm and inspect screens (a faster start);
+    F1 still brings the help in."""
+    result = subprocess.run([sys.executable, "-c", EXERCISE_PROBE], cwd=REPO, capture_output=True, text=True,
+                            timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout[result.stdout.rindex("@@EXERCISE@@") + len("@@EXERCISE@@"):])
+    assert report == {"shown": "ExerciseScreen", "loaded_before": [], "help": "HelpScreen"}

@@ -16,10 +16,10 @@ from textual.screen import Screen
 
 from ..exercise import Exercise, ExerciseFileError, resolve_exercise
 from ..session import EXAM, ProgressStore
-from .screens.help import HelpScreen, ResumeExamScreen
 
 # The exercise's screens, the engine and NumPy are imported when an exercise is first opened
-# (start_session, show_summary, show_exam_report): `tutor` shows its catalog without them.
+# (start_session, show_summary, show_exam_report): `tutor` shows its catalog without them; the help
+# screens when they are first shown.
 if TYPE_CHECKING:
     from ..session import Session
 
@@ -131,6 +131,8 @@ class TutorApp(App):
                     self.store.set_aside(progress, "you started the exam over")
                 self.start_session(exercise, mode)
 
+            from .screens.help import ResumeExamScreen
+
             self.push_screen(ResumeExamScreen(exercise.title), chosen)
             return
         self.start_session(exercise, mode)
@@ -222,6 +224,8 @@ class TutorApp(App):
         self.push_screen(ExamReportScreen(session))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             session = getattr(self.screen, "session", None)
             self.push_screen(HelpScreen(session.exercise if session is not None else None))

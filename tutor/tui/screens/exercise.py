@@ -14,8 +14,6 @@ from ...exercise.shown import visible
 from ...session.picture import session_picture
 from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView
-from .confirm import ConfirmSubmitScreen
-from .inspect import InspectScreen
 from .session_screen import EXPORT, SessionScreen
 
 
@@ -267,6 +265,8 @@ class ExerciseScreen(SessionScreen):
             if submit:
                 self.submit_exam()
 
+        from .confirm import ConfirmSubmitScreen  # imported when first asked: a faster start
+
         self.app.push_screen(ConfirmSubmitScreen(blank, len(self.session.steps)), answered)
 
     def submit_exam(self) -> None:
@@ -274,6 +274,8 @@ class ExerciseScreen(SessionScreen):
         self.app.show_exam_report(self.session)
 
     def action_inspect(self, name: str | None = None) -> None:
+        from .inspect import InspectScreen  # imported when first shown: a faster start
+
         field = self.query_one("#answer", Input)
         self.app.push_screen(InspectScreen(self.session, name or self.session.step.node),
                              lambda _: field.focus())  # a click focused the graph: Enter belongs to the answer

@@ -46,6 +46,8 @@ class GraphView(ScrollView, can_focus=True):
 
     def show(self, picture: Picture) -> None:
         self.picture = picture
+        if not self.size:  # not laid out yet: on_resize draws it once, for the size it gets
+            return
         self.drawn_for = width, height = self.view_size()
         self.drawing = fitting_drawing(picture, width, height)
         self.rows = self.strips(self.drawing)
