@@ -3,7 +3,7 @@
 Prints figures, asserts nothing. "before" is the view as it was: the roomy drawing, scrolled only as
 far as needed to bring the current box into view from where the previous step left it (Textual's
 scroll_to_region); "after" is tutor.drawing.viewport: the compact drawing when the roomy one does not
-fit, and the scroll offset that it picks. The viewports are the graph area's scrollable cells at each
+fit (the dense one when the compact one is too tall), and the scroll offset that it picks. The viewports are the graph area's scrollable cells at each
 terminal size with the step panel showing feedback (see benchmarks/README.md).
 """
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from tutor.drawing import COMPACT, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
+from tutor.drawing import COMPACT, DENSE, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
 from tutor.drawing.canvas import DOWN, LEFT, RIGHT, UP
 from tutor.drawing.viewport import VIEWPORTS, fitting_drawing, focus_boxes, in_view, scroll_offset
 from tutor.exercise import catalog_names, resolve_exercise
@@ -131,14 +131,14 @@ def random_graphs(draw_from):
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
-@given(random_graphs(), st.sampled_from([ROOMY, COMPACT]))
+@given(random_graphs(), st.sampled_from([ROOMY, COMPACT, DENSE]))
 def test_random_graphs_have_readable_wires(graph, density):
     drawing = draw(graph, density)
     assert_wires_readable(drawing)
     assert drawing.text().count("▶") == len(graph.edges)
 
 
-@pytest.mark.parametrize("density", [ROOMY, COMPACT], ids=["roomy", "compact"])
+@pytest.mark.parametrize("density", [ROOMY, COMPACT, DENSE], ids=["roomy", "compact", "dense"])
 @pytest.mark.parametrize("name", catalog_names())
 def test_catalog_drawings_have_readable_wires(name, density):
     session = Session(resolve_exercise(name))
@@ -220,7 +220,7 @@ def test_a_value_that_fits_is_shown_whole_and_a_tensor_that_does_not_shows_its_s
              "z": NodeBox("z", "@", "[0.25, 0.125, 0.0625, 3.5, 1.25, 0.5]", "[1, 2, 3, 4, 5, 6]", shape=(6,),
                           grad_shape=(6,))}
     picture = Picture(boxes, ["W", "v"], ["z"], [("W", "z"), ("v", "z")], show_grads=True)
-    for density in (ROOMY, COMPACT):
+    for density in (ROOMY, COMPACT, DENSE):
         text = draw(picture, density).text()
         assert "= 2x3 matrix" in text and "[0.01" not in text
         assert "[0.5, 2]" in text  # fits: the whole value
@@ -236,7 +236,7 @@ def test_no_catalog_value_is_cut(name):
     for index in (0, len(session.steps) - 1):
         session.go_to(index, save=False)
         picture = session_picture(session)
-        for density in (ROOMY, COMPACT):
+        for density in (ROOMY, COMPACT, DENSE):
             drawing = draw(picture, density)
             for box_name, (row, column, height, width) in drawing.boxes.items():
                 inside = [line[column:column + width] for line in drawing.lines[row:row + height]]

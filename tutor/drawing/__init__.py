@@ -1,7 +1,7 @@
 """Drawing computation graphs as text: layout and box-drawing, independent of Textual."""
 
-from .canvas import COMPACT, ROOMY, Density, Drawing, NodeBox, Picture, draw
+from .canvas import COMPACT, DENSE, ROOMY, Density, Drawing, NodeBox, Picture, draw
 from .layout import Layout, crossings, layer_graph
 
-__all__ = ["COMPACT", "ROOMY", "Density", "Drawing", "Layout", "NodeBox", "Picture", "crossings", "draw",
+__all__ = ["COMPACT", "DENSE", "ROOMY", "Density", "Drawing", "Layout", "NodeBox", "Picture", "crossings", "draw",
            "layer_graph"]

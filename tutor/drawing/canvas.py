@@ -35,10 +35,13 @@ class Density:
     min_gap: int  # the fewest columns between two layers
     borders: bool  # a top and a bottom border row (compact boxes have side borders only)
     padding: int  # blank columns between a side border and the text
+    row_gap: int = 1  # blank rows between two boxes of a layer
 
 
 ROOMY = Density(max_text=16, min_gap=5, borders=True, padding=1)
 COMPACT = Density(max_text=28, min_gap=3, borders=False, padding=0)
+# for a graph area too short for the compact drawing: the boxes of a layer stacked without blank rows
+DENSE = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0)
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,8 @@ class _Painter:
     def paint(self) -> Drawing:
         layers = self.layout.layers
         widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
-        heights = [sum(self.slot_height(slot) + 1 for slot in layer) - 1 for layer in layers]
+        gap = self.density.row_gap
+        heights = [sum(self.slot_height(slot) + gap for slot in layer) - gap for layer in layers]
         total_height = max(heights, default=0)
         self.position: dict[str, tuple[int, int, int, int]] = {}
         rows_of: dict[str, tuple[int, int]] = {}
@@ -203,7 +207,7 @@ class _Painter:
             y = (total_height - heights[index]) // 2
             for slot in layer:
                 rows_of[slot] = (y, self.slot_height(slot))
-                y += rows_of[slot][1] + 1
+                y += rows_of[slot][1] + gap
         gaps: list[list[tuple[str, str, tuple[str, str]]]] = [[] for _ in range(max(len(layers) - 1, 0))]
         for edge, route in self.layout.routes.items():
             for a, b in zip(route, route[1:]):

@@ -1,6 +1,7 @@
 """Fitting a drawing to the part of the screen that shows it (no Textual here, so tests can check it).
 
-The roomy drawing is used when it fits the viewport, the compact one otherwise; the view then
+The roomy drawing is used when it fits the viewport, the compact one otherwise (the dense one, without
+blank rows between boxes, when the compact one is taller than the viewport); the view then
 scrolls as little as it can (from the top left) to show the current node together with its operands
 (the boxes whose wires enter it), and when they do not all fit, the current node first and as many
 operands as fit.
@@ -8,7 +9,7 @@ operands as fit.
 
 from __future__ import annotations
 
-from .canvas import COMPACT, ROOMY, Drawing, Picture, draw
+from .canvas import COMPACT, DENSE, ROOMY, Drawing, Picture, draw
 
 Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.boxes
 
@@ -17,7 +18,10 @@ def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
     roomy = draw(picture, ROOMY)
     if roomy.width <= width and roomy.height <= height:
         return roomy
-    return draw(picture, COMPACT)
+    compact = draw(picture, COMPACT)
+    if compact.height <= height:
+        return compact
+    return draw(picture, DENSE)  # no blank rows between boxes: a tall layer's operands fit a short view
 
 
 def current_node(picture: Picture) -> str | None:
