@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from tutor.session import ProgressStore
-from tutor_testing import TMUX, TUTOR, tmux, wait_for
+from tutor_testing import TMUX, TUTOR, capture, program_ended, tmux, wait_for
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
@@ -36,11 +36,9 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
         assert "Hint" in screen.splitlines()[-1]  # the footer lists the keys
         tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            alive = tmux("has-session", "-t", session, check=False).returncode == 0
-            if not alive:
-                break
+        while not program_ended(session) and time.monotonic() < deadline:
             time.sleep(0.2)
+        assert program_ended(session), capture(session)
         progress = list((tmp_path / "progress").glob("*.json"))
         assert len(progress) == 1 and '"text": "7"' in progress[0].read_text()
     finally:

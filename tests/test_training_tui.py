@@ -11,7 +11,7 @@ from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.screens.training import TrainingScreen
-from tutor.tui.widgets.run_panel import RunPanel
+from tutor.tui.widgets.run_panel import ChartView, RunPanel
 
 from tutor_testing import run
 
@@ -209,5 +209,28 @@ def test_a_short_run_takes_exactly_the_steps_asked_for(tmp_path):
             panel = screen.query_one(RunPanel)
             assert len(panel.losses) == 11 and panel.record.step == 10
             assert "finished" in status(panel)
+
+    run(scenario())
+
+
+def test_a_frame_of_training_before_the_new_panel_is_composed_loses_nothing(tmp_path):
+    # On a loaded machine the screen's frame timer can fire between F5 mounting a run's panel and the
+    # panel composing its charts; that frame's steps must reach the charts once they exist.
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.open_training(load_exercise(_catalog_path(XOR)))
+            await pilot.pause()
+            screen = app.screen
+            screen.query_one("#steps", Input).value = "5"
+            screen.action_run()
+            screen.advance()  # at once: the panel is not composed yet
+            await until_settled(pilot, screen)
+            panel = screen.query_one(RunPanel)
+            assert len(panel.losses) == 6
+            assert len(panel.query_one(".loss-chart", ChartView).values) == 6
+            assert len(panel.query_one(".accuracy-chart", ChartView).values) == 6
+            assert "step 5/5" in status(panel) and "finished" in status(panel)
 
     run(scenario())

@@ -150,10 +150,21 @@ TUTOR = Path(sys.executable).with_name("tutor")
 # starting or stopping its server on the default socket cannot take our sessions with it.
 TMUX_SOCKET = Path(tempfile.gettempdir()) / f"backprop-tutor-tests-{os.getpid()}.sock"
 atexit.register(TMUX_SOCKET.unlink, missing_ok=True)  # tmux leaves the socket file behind
+# A pane whose program ended stays on screen, so a test that fails shows what the program printed last.
+TMUX_CONFIG = Path(tempfile.gettempdir()) / f"backprop-tutor-tests-{os.getpid()}.tmux.conf"
+TMUX_CONFIG.write_text("set-option -g remain-on-exit on\n")
+atexit.register(TMUX_CONFIG.unlink, missing_ok=True)
 
 
 def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([TMUX, "-S", str(TMUX_SOCKET), *args], capture_output=True, text=True, check=check)
+    return subprocess.run([TMUX, "-f", str(TMUX_CONFIG), "-S", str(TMUX_SOCKET), *args], capture_output=True,
+                          text=True, check=check)
+
+
+def program_ended(session: str) -> bool:
+    """Whether the program in the session's pane has exited (its pane stays, showing its last output)."""
+    shown = tmux("display-message", "-p", "-t", session, "#{pane_dead}", check=False)
+    return shown.returncode != 0 or shown.stdout.strip() == "1"
 
 
 def capture(session: str) -> str:

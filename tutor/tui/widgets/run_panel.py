@@ -48,6 +48,9 @@ class RunPanel(Vertical):
 
     record: reactive[TrainingStep | None] = reactive(None)
     state: reactive[str] = reactive("running")  # running, finished, stopped, or what went wrong
+    # Bound to the charts, so steps added before the panel has composed them still reach them.
+    losses: reactive[tuple[float, ...]] = reactive(tuple)
+    accuracies: reactive[tuple[float, ...]] = reactive(tuple)
 
     def __init__(self, number: int, label: str, total_steps: int, has_accuracy: bool, **kwargs):
         super().__init__(**kwargs)
@@ -55,26 +58,23 @@ class RunPanel(Vertical):
         self.label = label
         self.total_steps = total_steps
         self.has_accuracy = has_accuracy
-        self.losses: list[float] = []
-        self.accuracies: list[float] = []
 
     def compose(self) -> ComposeResult:
         yield Static(f"Run {self.number}: {self.label}", classes="run-title")
         yield Static("loss", classes="chart-title")
-        yield ChartView(self.total_steps, classes="loss-chart")
+        yield ChartView(self.total_steps, classes="loss-chart").data_bind(values=RunPanel.losses)
         if self.has_accuracy:
             yield Static("accuracy", classes="chart-title")
-            yield ChartView(self.total_steps, low=0.0, high=1.0, classes="accuracy-chart")
+            yield ChartView(self.total_steps, low=0.0, high=1.0,
+                            classes="accuracy-chart").data_bind(values=RunPanel.accuracies)
         yield Static(classes="run-status")
 
     def add(self, steps: list[TrainingStep]) -> None:
         if not steps:
             return
-        self.losses.extend(step.loss for step in steps)
-        self.query_one(".loss-chart", ChartView).values = tuple(self.losses)
+        self.losses += tuple(step.loss for step in steps)
         if self.has_accuracy:
-            self.accuracies.extend(step.accuracy for step in steps if step.accuracy is not None)
-            self.query_one(".accuracy-chart", ChartView).values = tuple(self.accuracies)
+            self.accuracies += tuple(step.accuracy for step in steps if step.accuracy is not None)
         self.record = steps[-1]
 
     def watch_record(self) -> None:
