@@ -36,12 +36,14 @@ class Density:
     borders: bool  # a top and a bottom border row (compact boxes have side borders only)
     padding: int  # blank columns between a side border and the text
     row_gap: int = 1  # blank rows between two boxes of a layer
+    run_in: int = 1  # columns of plain wire between the last trunk and an arrow (─▶ rather than ▶)
 
 
 ROOMY = Density(max_text=16, min_gap=5, borders=True, padding=1)
-COMPACT = Density(max_text=28, min_gap=3, borders=False, padding=0)
+# a column less per layer (└▶│box): a small screen shows one layer more side by side
+COMPACT = Density(max_text=28, min_gap=3, borders=False, padding=0, run_in=0)
 # for a graph area too short for the compact drawing: the boxes of a layer stacked without blank rows
-DENSE = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0)
+DENSE = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0, run_in=0)
 
 
 @dataclass(frozen=True)
@@ -162,9 +164,10 @@ class _GapPlan:
     trunks: list[str]  # the sources, left to right, after the jog columns
     entry_row: dict[tuple[str, tuple[str, str]], int]  # (target slot, edge) -> the row it enters on
 
-    def width(self, label_width: int, min_gap: int) -> int:
+    def width(self, label_width: int, density: Density) -> int:
         label = label_width + 1 if label_width else 0
-        return max(min_gap, 2 + len(self.jog_row) + len(self.trunks) + label + 1)
+        # a column of wire out of the box, the jogs and trunks, the run-in or the label, the arrow
+        return max(density.min_gap, 1 + len(self.jog_row) + len(self.trunks) + max(density.run_in, label) + 1)
 
 
 class _Painter:
@@ -217,7 +220,7 @@ class _Painter:
         self.total_height = total_height
         plans = [self.plan_gap(segments) for segments in gaps]
         label_width = max((len(label) for label in self.picture.edge_labels.values()), default=0)
-        gap_widths = [plan.width(label_width, self.density.min_gap) for plan in plans]
+        gap_widths = [plan.width(label_width, self.density) for plan in plans]
         columns = []
         x = 0
         for index, width in enumerate(widths):
