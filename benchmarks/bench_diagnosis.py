@@ -39,11 +39,17 @@ def main() -> None:
                 slowest = max(slowest, (duration, f"{name} {quantity}"))
     mean, median = statistics.mean(durations), statistics.median(durations)
     print(f"{len(durations)} diagnoses over {len(catalog_names())} catalog exercises")
-    print(f"mean    {mean * 1000:7.2f} ms  (target < {MEAN_TARGET * 1000:.0f} ms: {'met' if mean < MEAN_TARGET else 'MISSED'})")
-    print(f"median  {median * 1000:7.2f} ms  (target < {MEDIAN_TARGET * 1000:.0f} ms: "
-          f"{'met' if median < MEDIAN_TARGET else 'MISSED'})")
-    print(f"slowest {slowest[0] * 1000:7.2f} ms  ({slowest[1]}; target < {SLOWEST_TARGET * 1000:.0f} ms: "
-          f"{'met' if slowest[0] < SLOWEST_TARGET else 'MISSED'})")
+    print(
+        f"mean    {mean * 1000:7.2f} ms  (target < {MEAN_TARGET * 1000:.0f} ms: {'met' if mean < MEAN_TARGET else 'MISSED'})"
+    )
+    print(
+        f"median  {median * 1000:7.2f} ms  (target < {MEDIAN_TARGET * 1000:.0f} ms: "
+        f"{'met' if median < MEDIAN_TARGET else 'MISSED'})"
+    )
+    print(
+        f"slowest {slowest[0] * 1000:7.2f} ms  ({slowest[1]}; target < {SLOWEST_TARGET * 1000:.0f} ms: "
+        f"{'met' if slowest[0] < SLOWEST_TARGET else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

@@ -57,13 +57,30 @@ def exercise_text(count: int) -> str:
 
 def build_exercise(count: int) -> Exercise:
     """The same graph, built without a file (and so without the loader's MAX_NODES limit)."""
-    inputs = {name: InputSpec(name, Number(value, str(value)), str(value), line, base=name)
-              for line, (name, value) in enumerate(INPUTS.items(), start=3)}
-    nodes = tuple(NodeSpec(name, parse(expression), expression, line, base=name)
-                  for line, (name, expression) in enumerate(node_expressions(count), start=len(INPUTS) + 4))
-    return Exercise(name=f"chain-{count}", path=None, title="generated chain", description="", source="", tags=(),
-                    difficulty=2, inputs=inputs, nodes=nodes, output=nodes[-1].name, params=tuple(inputs),
-                    ask=DEFAULT_ASK, written_inputs=inputs, written_nodes=nodes)
+    inputs = {
+        name: InputSpec(name, Number(value, str(value)), str(value), line, base=name)
+        for line, (name, value) in enumerate(INPUTS.items(), start=3)
+    }
+    nodes = tuple(
+        NodeSpec(name, parse(expression), expression, line, base=name)
+        for line, (name, expression) in enumerate(node_expressions(count), start=len(INPUTS) + 4)
+    )
+    return Exercise(
+        name=f"chain-{count}",
+        path=None,
+        title="generated chain",
+        description="",
+        source="",
+        tags=(),
+        difficulty=2,
+        inputs=inputs,
+        nodes=nodes,
+        output=nodes[-1].name,
+        params=tuple(inputs),
+        ask=DEFAULT_ASK,
+        written_inputs=inputs,
+        written_nodes=nodes,
+    )
 
 
 def timed(function, repeat: int):
@@ -77,8 +94,10 @@ def timed(function, repeat: int):
 
 
 def bench_sizes(sizes: list[int]) -> None:
-    print(f"(a) solve() on generated chains  n_i = sigmoid(n_(i-1))*0.5 + n_(i-2)*0.3  (file limit MAX_NODES = "
-          f"{MAX_NODES:,})")
+    print(
+        f"(a) solve() on generated chains  n_i = sigmoid(n_(i-1))*0.5 + n_(i-2)*0.3  (file limit MAX_NODES = "
+        f"{MAX_NODES:,})"
+    )
     print(f"{'nodes':>9}  {'built by':<16} {'load s':>9} {'solve s':>9} {'solve us/node':>14}")
     per_node: dict[int, float] = {}
     refused: list[tuple[int, str]] = []
@@ -87,7 +106,7 @@ def bench_sizes(sizes: list[int]) -> None:
         if count <= MAX_NODES:
             how = "parse_exercise"
             text = exercise_text(count)
-            load, exercise = timed(lambda: parse_exercise(text, name=f"chain-{count}"), repeat)
+            load, exercise = timed(lambda text=text, count=count: parse_exercise(text, name=f"chain-{count}"), repeat)
         else:
             how = "Exercise()"
             try:
@@ -95,8 +114,8 @@ def bench_sizes(sizes: list[int]) -> None:
                 refused.append((count, "(accepted by the loader)"))
             except ExerciseFileError as error:
                 refused.append((count, error.problems[0].message))
-            load, exercise = timed(lambda: build_exercise(count), 1)
-        seconds, solution = timed(lambda: solve(exercise), repeat)
+            load, exercise = timed(lambda count=count: build_exercise(count), 1)
+        seconds, solution = timed(lambda exercise=exercise: solve(exercise), repeat)
         per_node[count] = seconds / count
         if not all(np.isfinite(gradient).all() for gradient in solution.grads.values()):
             print(f"  warning: a gradient of the {count:,}-node graph is not finite")
@@ -106,7 +125,9 @@ def bench_sizes(sizes: list[int]) -> None:
     if 1000 in per_node and 100_000 in per_node:
         ratio = per_node[100_000] / per_node[1000]
         verdict = "linear" if ratio <= LINEAR_FACTOR else "NOT linear"
-        print(f"  per-node time at 100,000 / at 1,000 = {ratio:.2f}  -> growth is {verdict} (within {LINEAR_FACTOR:g}x)")
+        print(
+            f"  per-node time at 100,000 / at 1,000 = {ratio:.2f}  -> growth is {verdict} (within {LINEAR_FACTOR:g}x)"
+        )
     elif len(per_node) >= 2:
         small, large = min(per_node), max(per_node)
         print(f"  per-node time at {large:,} / at {small:,} = {per_node[large] / per_node[small]:.2f}")
@@ -137,8 +158,11 @@ def bench_cold_start(runs: int) -> None:
     print(f"  runs: {', '.join(f'{t:.3f}' for t in times)} s")
     print(f"  median of {runs}: {median:.3f} s (target < {COLD_START_TARGET} s): {verdict}")
     # context, measured the same way: what the interpreter and the heaviest imports cost on this machine
-    for label, code in (("python -c pass", "pass"), ("python -c 'import numpy'", "import numpy"),
-                        ("python -c 'import numpy, rich.markdown'", "import numpy, rich.markdown")):
+    for label, code in (
+        ("python -c pass", "pass"),
+        ("python -c 'import numpy'", "import numpy"),
+        ("python -c 'import numpy, rich.markdown'", "import numpy, rich.markdown"),
+    ):
         baseline = []
         for _ in range(runs):
             start = time.perf_counter()

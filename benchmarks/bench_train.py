@@ -30,8 +30,12 @@ LOSS = "-3 * mean(Y * log_softmax(Z2))"
 
 def initial_weights(hidden: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(2024)
-    return {"W1": rng.normal(0, 0.5, (4, hidden)), "b1": np.zeros(hidden),
-            "W2": rng.normal(0, 0.5, (hidden, 3)), "b2": np.zeros(3)}
+    return {
+        "W1": rng.normal(0, 0.5, (4, hidden)),
+        "b1": np.zeros(hidden),
+        "W2": rng.normal(0, 0.5, (hidden, 3)),
+        "b2": np.zeros(3),
+    }
 
 
 def toml_value(value: np.ndarray) -> str:
@@ -129,8 +133,10 @@ def main() -> None:
     engine_step, engine_loss = run_engine(weights, steps, rate)
     print(f"  our engine (tutor train): {1e3 * engine_step:8.3f} ms/step   final loss {engine_loss:.12f}")
     numpy_step, numpy_loss = run_numpy(weights, iris.features, iris.targets, steps, rate)
-    print(f"  hand-written NumPy:       {1e3 * numpy_step:8.3f} ms/step   final loss {numpy_loss:.12f}"
-          f"   (engine / NumPy = {engine_step / numpy_step:.1f}x)")
+    print(
+        f"  hand-written NumPy:       {1e3 * numpy_step:8.3f} ms/step   final loss {numpy_loss:.12f}"
+        f"   (engine / NumPy = {engine_step / numpy_step:.1f}x)"
+    )
     try:
         import torch
     except ImportError:
@@ -139,8 +145,10 @@ def main() -> None:
     torch.set_num_threads(1)  # a 150x16 problem: threads only add overhead, and the engine uses one
     torch_step, torch_loss = run_torch(torch, weights, iris.features, iris.targets, steps, rate)
     print(f"  PyTorch {torch.__version__} (float64):  {1e3 * torch_step:8.3f} ms/step   final loss {torch_loss:.12f}")
-    print(f"  ratio engine / PyTorch: {engine_step / torch_step:.2f}x per step; "
-          f"final losses differ by {abs(engine_loss - torch_loss):.2e}")
+    print(
+        f"  ratio engine / PyTorch: {engine_step / torch_step:.2f}x per step; "
+        f"final losses differ by {abs(engine_loss - torch_loss):.2e}"
+    )
 
 
 if __name__ == "__main__":

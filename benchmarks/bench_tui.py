@@ -220,12 +220,15 @@ def write_apps(folder: Path) -> dict[str, list[str]]:
     stylesheet = str(Path(tutor.tui.__file__).with_name("tutor.tcss"))
     texts = {
         "bare": BARE_APP.format(leave=LEAVE_AT_FIRST_FRAME),
-        "screen": SCREEN_ONLY_APP.format(leave=LEAVE_AT_FIRST_FRAME, numpy="", prompt=FIRST_PROMPT,
-                                         stylesheet=stylesheet),
-        "screen+numpy": SCREEN_ONLY_APP.format(leave=LEAVE_AT_FIRST_FRAME, numpy="import numpy",
-                                               prompt=FIRST_PROMPT, stylesheet=stylesheet),
-        "catalog-replica": CATALOG_ONLY_APP.format(leave=LEAVE_AT_FIRST_FRAME, columns=COLUMNS, rows=catalog_rows(),
-                                                   stylesheet=stylesheet),
+        "screen": SCREEN_ONLY_APP.format(
+            leave=LEAVE_AT_FIRST_FRAME, numpy="", prompt=FIRST_PROMPT, stylesheet=stylesheet
+        ),
+        "screen+numpy": SCREEN_ONLY_APP.format(
+            leave=LEAVE_AT_FIRST_FRAME, numpy="import numpy", prompt=FIRST_PROMPT, stylesheet=stylesheet
+        ),
+        "catalog-replica": CATALOG_ONLY_APP.format(
+            leave=LEAVE_AT_FIRST_FRAME, columns=COLUMNS, rows=catalog_rows(), stylesheet=stylesheet
+        ),
     }
     commands = {}
     for name, text in texts.items():
@@ -256,8 +259,14 @@ REPLICA_TARGET = 1.2
 def markers() -> dict[str, str]:
     """What each program shows once its first frame is drawn: for the catalogs, the name in their first row."""
     first_row = catalog_rows()[0][0]
-    return {"bare": "bare app ready", "screen": FIRST_PROMPT, "screen+numpy": FIRST_PROMPT, "tutor": FIRST_PROMPT,
-            "catalog-replica": first_row, "catalog": first_row}
+    return {
+        "bare": "bare app ready",
+        "screen": FIRST_PROMPT,
+        "screen+numpy": FIRST_PROMPT,
+        "tutor": FIRST_PROMPT,
+        "catalog-replica": first_row,
+        "catalog": first_row,
+    }
 
 
 def compile_package() -> None:
@@ -272,9 +281,12 @@ def start_in_tmux(command: list[str]) -> str:
     """A new 100x30 tmux session running ``command``; its name. Tried again when it fails: a tmux server
     whose last session has just been killed may still be exiting, and refuses the new one."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
-    for attempt in range(3):
-        started = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                                  shlex.join(command)], capture_output=True, text=True)
+    for _attempt in range(3):
+        started = subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", shlex.join(command)],
+            capture_output=True,
+            text=True,
+        )
         if started.returncode == 0:
             return session
         time.sleep(0.2)
@@ -296,11 +308,22 @@ def count_instructions(name: str, command: list[str], home: str) -> int:
     if name in FIRST_SCREENS:
         module, screen, method = FIRST_SCREENS[name]
         script = Path(home) / f"{name}_at_first_frame.py"
-        script.write_text(TUTOR_AT_FIRST_FRAME.format(module=module, screen=screen, method=method,
-                                                      arguments=command[1:]))
+        script.write_text(
+            TUTOR_AT_FIRST_FRAME.format(module=module, screen=screen, method=method, arguments=command[1:])
+        )
         command = [sys.executable, str(script)]
-    session = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", "BENCH_LEAVE_AT_FIRST_FRAME=1", "valgrind",
-                             "--tool=callgrind", "--callgrind-out-file=/dev/null", f"--log-file={log}", *command])
+    session = start_in_tmux(
+        [
+            "env",
+            f"BACKPROP_TUTOR_HOME={home}",
+            "BENCH_LEAVE_AT_FIRST_FRAME=1",
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            f"--log-file={log}",
+            *command,
+        ]
+    )
     while subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0:
         time.sleep(0.5)
     found = re.search(r"Collected : (\d+)", log.read_text())
@@ -328,8 +351,10 @@ def launch_times(instructions: bool) -> None:
         print(f"(a) launch to first interactive frame, median of {RUNS}, and the ratio to the bare app")
         for name, times in runs.items():
             median = statistics.median(times)
-            print(f"  {LABELS[name] + ':':40} {median:.3f} s  x{median / bare:.2f}  "
-                  f"({', '.join(f'{t:.3f}' for t in times)})")
+            print(
+                f"  {LABELS[name] + ':':40} {median:.3f} s  x{median / bare:.2f}  "
+                f"({', '.join(f'{t:.3f}' for t in times)})"
+            )
         for name in FIRST_SCREENS:
             ratio = statistics.median(runs[name]) / bare
             print(f"  {LABELS[name]} / bare {ratio:.2f} (target < 1.5): {'PASS' if ratio < 1.5 else 'OVER TARGET'}")
@@ -349,8 +374,10 @@ def launch_times(instructions: bool) -> None:
 def print_replica_ratios(figures: dict[str, float], unit: str) -> None:
     for name, replica in REPLICAS.items():
         ratio = figures[name] / figures[replica]
-        print(f"  {LABELS[name]} / {LABELS[replica]}, {unit}: {ratio:.2f} (target <= {REPLICA_TARGET}): "
-              f"{'PASS' if ratio <= REPLICA_TARGET else 'OVER TARGET'}")
+        print(
+            f"  {LABELS[name]} / {LABELS[replica]}, {unit}: {ratio:.2f} (target <= {REPLICA_TARGET}): "
+            f"{'PASS' if ratio <= REPLICA_TARGET else 'OVER TARGET'}"
+        )
 
 
 def largest_exercise() -> str:
@@ -372,8 +399,9 @@ def enter_times(name: str, answers: int = 20) -> list[float]:
     tutor = Path(sys.executable).with_name("tutor")
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as shadow_home:
         shadow = Session(resolve_exercise(name), store=ProgressStore(Path(shadow_home)))  # knows each next answer
-        session_name = start_in_tmux(["env", f"BACKPROP_TUTOR_HOME={home}", str(tutor), "run", name,
-                                      "--learner", "bench"])
+        session_name = start_in_tmux(
+            ["env", f"BACKPROP_TUTOR_HOME={home}", str(tutor), "run", name, "--learner", "bench"]
+        )
         try:
             wait_for(session_name, "step 1 of")
             timings = []
@@ -395,8 +423,10 @@ def wait_for(session: str, marker: str, timeout: float = 10.0) -> float:
     """The moment ``marker`` is on the tmux screen."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
-        if marker in subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True,
-                                    text=True).stdout:
+        if (
+            marker
+            in subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True).stdout
+        ):
             return time.perf_counter()
         time.sleep(0.002)
     raise RuntimeError(f"{marker!r} never appeared")
@@ -404,8 +434,11 @@ def wait_for(session: str, marker: str, timeout: float = 10.0) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count the instructions up to the first frame with valgrind (slow: ~2 min)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions up to the first frame with valgrind (slow: ~2 min)",
+    )
     parser.add_argument("--launch-only", action="store_true", help="only (a), the launch")
     options = parser.parse_args()
     launch_times(options.instructions)
@@ -418,8 +451,10 @@ def main() -> None:
     timings = enter_times(name)
     median = statistics.median(timings)
     print(f"(b) Enter to updated screen on the largest catalog exercise ({name}), {len(timings)} answers")
-    print(f"  median {median * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms (target < 50 ms): "
-          f"{'PASS' if median < 0.05 else 'OVER TARGET'}")
+    print(
+        f"  median {median * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms (target < 50 ms): "
+        f"{'PASS' if median < 0.05 else 'OVER TARGET'}"
+    )
 
 
 if __name__ == "__main__":

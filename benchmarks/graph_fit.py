@@ -52,8 +52,10 @@ def main() -> None:
                             counts[when][1] += 1
         print(f"{terminal} (view {width}x{height}), {total} steps:")
         for when, (current, everything) in counts.items():
-            print(f"  {when:6}: current node in view {current:4} ({current / total:.0%}), "
-                  f"with all its operands {everything:4} ({everything / total:.0%})")
+            print(
+                f"  {when:6}: current node in view {current:4} ({current / total:.0%}), "
+                f"with all its operands {everything:4} ({everything / total:.0%})"
+            )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ def refused(text: str) -> str:
 
 # -- accepted forms -----------------------------------------------------------------------------
 
+
 def test_plain_number():
     answer = read_answer("-0.12")
     assert isinstance(answer, ReadAnswer)
@@ -162,6 +163,7 @@ def test_answer_near_the_length_limit_is_read():
 
 # -- refusals -----------------------------------------------------------------------------------
 
+
 def test_empty_answer():
     assert "empty" in refused("")
     assert "empty" in refused("   ")
@@ -256,6 +258,7 @@ def test_deep_nesting_is_refused_quickly():
 
 
 # -- known bugs -----------------------------------------------------------------------------------
+
 
 def test_superscript_square_is_unreadable_not_a_crash():
     with pytest.raises(UnreadableAnswer):

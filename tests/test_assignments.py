@@ -19,7 +19,6 @@ from tutor.cli.main import main
 from tutor.exercise import ExerciseFileError
 from tutor.exercise.assignment import is_assignment, load_assignment
 from tutor.session import ProgressStore, Session
-
 from tutor_testing import TMUX, TUTOR, tmux, wait_for
 
 SEEDS = Path(__file__).resolve().parent / "seed_answers"
@@ -69,10 +68,11 @@ def problems_of(tmp_path: Path, text: str) -> list[tuple[int | None, str]]:
 
 # -- loading -------------------------------------------------------------------------------------
 
+
 def test_an_assignment_loads_its_exercises_points_due_date_and_exam_settings(tmp_path):
     assignment = load_assignment(homework(tmp_path, "2026-12-01T23:00:00+01:00"))
     assert assignment.title == "Homework 3" and assignment.points == 15
-    assert assignment.due == dt.datetime(2026, 12, 1, 22, 0, tzinfo=dt.timezone.utc)
+    assert assignment.due == dt.datetime(2026, 12, 1, 22, 0, tzinfo=dt.UTC)
     names = [item.exercise.name for item in assignment.exercises]
     assert names == ["sigmoid-neuron-mse", "slope"]
     assert [item.line for item in assignment.exercises] == [6, 10]
@@ -82,12 +82,13 @@ def test_an_assignment_loads_its_exercises_points_due_date_and_exam_settings(tmp
 
 
 def test_a_due_date_alone_is_the_end_of_that_day_in_utc(tmp_path):
-    assert load_assignment(homework(tmp_path, "2026-12-01")).due == dt.datetime(2026, 12, 1, 23, 59, 59,
-                                                                               tzinfo=dt.timezone.utc)
+    assert load_assignment(homework(tmp_path, "2026-12-01")).due == dt.datetime(2026, 12, 1, 23, 59, 59, tzinfo=dt.UTC)
 
 
 def test_every_problem_of_an_assignment_has_its_line_and_a_did_you_mean(tmp_path):
-    assert problems_of(tmp_path, """
+    assert problems_of(
+        tmp_path,
+        """
         [assignment]
         titel = "Homework"
         due = "tomorrow"
@@ -102,25 +103,35 @@ def test_every_problem_of_an_assignment_has_its_line_and_a_did_you_mean(tmp_path
 
         [[exercise]]
         points = 2
-    """) == [
+    """,
+    ) == [
         (2, "unknown field 'titel' in [assignment] (did you mean 'title'?)"),
         (1, "the assignment needs a title, in quotes"),
-        (3, "'due' must be a date or a date and time, without quotes: due = 2026-12-01 or "
-            "due = 2026-12-01T23:59:00+01:00"),
+        (
+            3,
+            "'due' must be a date or a date and time, without quotes: due = 2026-12-01 or "
+            "due = 2026-12-01T23:59:00+01:00",
+        ),
         (7, "exercise 1: 'points' must be a number more than 0"),
-        (6, "exercise 1: 'sigmoid-neuron-ms' is not a catalog exercise or a .toml file (did you mean "
-            "'sigmoid-neuron-mse'?); `tutor list` shows the catalog"),
+        (
+            6,
+            "exercise 1: 'sigmoid-neuron-ms' is not a catalog exercise or a .toml file (did you mean "
+            "'sigmoid-neuron-mse'?); `tutor list` shows the catalog",
+        ),
         (11, "exercise 2: unknown field 'feedbak' (did you mean 'feedback'?)"),
         (10, f"exercise 2: {tmp_path / 'missing.toml'}: no such file"),
-        (13, "exercise 3: give either path = \"file.toml\" (relative to this file) or name = \"catalog-name\""),
+        (13, 'exercise 3: give either path = "file.toml" (relative to this file) or name = "catalog-name"'),
     ]
 
 
 def test_an_exercise_listed_twice_and_a_problem_inside_an_exercise_file(tmp_path):
     (tmp_path / "bad.toml").write_text('title = "t"\n[inputs]\nx = 1\n[graph]\nz = "x*y"\n', encoding="utf-8")
     path = tmp_path / "twice.toml"
-    path.write_text('[assignment]\ntitle = "T"\n[[exercise]]\nname = "relu-positive"\n[[exercise]]\n'
-                    'name = "relu-positive"\n[[exercise]]\npath = "bad.toml"\n', encoding="utf-8")
+    path.write_text(
+        '[assignment]\ntitle = "T"\n[[exercise]]\nname = "relu-positive"\n[[exercise]]\n'
+        'name = "relu-positive"\n[[exercise]]\npath = "bad.toml"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ExerciseFileError) as caught:
         load_assignment(path)
     assert [str(problem) for problem in caught.value.problems] == [
@@ -136,6 +147,7 @@ def test_is_assignment_tells_an_assignment_from_an_exercise(tmp_path):
 
 
 # -- run / exam: the next exercise ---------------------------------------------------------------------
+
 
 def test_run_opens_the_first_exercise_not_finished_then_the_next(tmp_path, capsys, monkeypatch):
     path = homework(tmp_path)
@@ -158,6 +170,7 @@ def test_run_opens_the_first_exercise_not_finished_then_the_next(tmp_path, capsy
 
 
 # -- tutor check ASSIGNMENT FOLDER ------------------------------------------------------------------
+
 
 def answers_folder(tmp_path: Path, student: bool = False) -> Path:
     folder = tmp_path / ("student" if student else "correct")
@@ -187,13 +200,15 @@ def test_check_takes_a_folder_with_one_answers_file_per_exercise(tmp_path, capsy
 
 # -- tutor grade --assignment --roster ------------------------------------------------------------
 
+
 def transcripts(tmp_path: Path, path: Path) -> Path:
     """ada: everything right; bob: the student's answers; cyd: nothing handed in; eve: not on the roster."""
     out = tmp_path / "transcripts"
     correct, student = answers_folder(tmp_path), answers_folder(tmp_path, student=True)
     for learner, folder in (("ada", correct), ("bob", student), ("eve", correct)):
-        assert main(["check", str(path), str(folder), "--transcript", str(out / f"{learner}.json"),
-                     "--learner", learner]) in (0, 1)
+        assert main(
+            ["check", str(path), str(folder), "--transcript", str(out / f"{learner}.json"), "--learner", learner]
+        ) in (0, 1)
     (out / "eve-slope.json").unlink()
     return out
 
@@ -205,27 +220,52 @@ def test_grade_gives_one_row_per_rostered_student_and_lists_the_missing_one(tmp_
     roster.write_text("learner,name\nada,Ada L\nbob,Bob B\ncyd,Cyd C\n", encoding="utf-8")
     capsys.readouterr()
     files = sorted(str(file) for file in out.glob("*.json"))
-    assert main(["grade", "--assignment", str(path), "--roster", str(roster), *files, "--json",
-                 "--csv", str(tmp_path / "grades.csv")]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                "--assignment",
+                str(path),
+                "--roster",
+                str(roster),
+                *files,
+                "--json",
+                "--csv",
+                str(tmp_path / "grades.csv"),
+            ]
+        )
+        == 0
+    )
     report = json.loads(capsys.readouterr().out)
     rows = {row["learner"]: row for row in report["rows"]}
     assert [row["learner"] for row in report["rows"]] == ["ada", "bob", "cyd", "eve"]
     assert (rows["ada"]["status"], rows["ada"]["grade"], rows["ada"]["max"]) == ("graded", 15, 15)
     bob = rows["bob"]
     bob_share = json.loads((out / "bob-sigmoid-neuron-mse.json").read_text())["score"]
-    assert bob["exercises"] == {"sigmoid-neuron-mse": round(10 * bob_share["points"] / bob_share["max"], 4),
-                                "slope": 0.0}
+    assert bob["exercises"] == {
+        "sigmoid-neuron-mse": round(10 * bob_share["points"] / bob_share["max"], 4),
+        "slope": 0.0,
+    }
     assert 0 < bob["grade"] < 10
     assert (rows["cyd"]["status"], rows["cyd"]["grade"], rows["cyd"]["missing_exercises"]) == (
-        "missing", 0, ["sigmoid-neuron-mse", "slope"])
+        "missing",
+        0,
+        ["sigmoid-neuron-mse", "slope"],
+    )
     assert (rows["eve"]["status"], rows["eve"]["grade"], rows["eve"]["missing_exercises"]) == (
-        "not on the roster", 10, ["slope"])
+        "not on the roster",
+        10,
+        ["slope"],
+    )
     assert all(row["late"] == [] for row in report["rows"])
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert [(row["learner"], row["name"], row["grade"], row["status"]) for row in table] == [
-        ("ada", "Ada L", "15.0", "graded"), ("bob", "Bob B", str(bob["grade"]), "graded"),
-        ("cyd", "Cyd C", "0", "missing"), ("eve", "", "10.0", "not on the roster")]
+        ("ada", "Ada L", "15.0", "graded"),
+        ("bob", "Bob B", str(bob["grade"]), "graded"),
+        ("cyd", "Cyd C", "0", "missing"),
+        ("eve", "", "10.0", "not on the roster"),
+    ]
     assert main(["grade", "--assignment", str(path), "--roster", str(roster), *files]) == 0
     shown = capsys.readouterr().out
     assert "Missing (no transcript): cyd" in shown and "15 of 15" in shown
@@ -238,8 +278,10 @@ def test_grade_flags_late_work_and_leaves_out_edited_transcripts(tmp_path, capsy
     edited["score"]["points"] = 1
     (out / "bob-slope.json").write_text(json.dumps(edited))
     capsys.readouterr()
-    assert main(["grade", "--assignment", str(path), str(out / "ada-slope.json"), str(out / "bob-slope.json"),
-                 "--json"]) == 1
+    assert (
+        main(["grade", "--assignment", str(path), str(out / "ada-slope.json"), str(out / "bob-slope.json"), "--json"])
+        == 1
+    )
     captured = capsys.readouterr()
     rows = {row["learner"]: row for row in json.loads(captured.out)["rows"]}
     assert rows["ada"]["late"] == ["slope"] and rows["ada"]["grade"] == 5
@@ -260,14 +302,16 @@ def test_a_roster_without_a_learner_column_and_roster_without_assignment(tmp_pat
 
 # -- the real program --------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(TMUX is None and not os.environ.get("CI"), reason="tmux is not installed (apt-get install tmux)")
 def test_tutor_exam_on_an_assignment_opens_its_next_exercise_with_the_assignments_settings(tmp_path):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "slope.toml").write_text(DERIVATION, encoding="utf-8")
     path = tmp_path / "quiz.toml"
-    path.write_text('[assignment]\ntitle = "Quiz"\n[[exercise]]\npath = "parts/slope.toml"\ntime_limit = 45\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[assignment]\ntitle = "Quiz"\n[[exercise]]\npath = "parts/slope.toml"\ntime_limit = 45\n', encoding="utf-8"
+    )
     session = f"tutor-assignment-{uuid.uuid4().hex[:8]}"
     command = f"exec env BACKPROP_TUTOR_HOME={tmp_path / 'home'} TERM=xterm-256color LANG=C.UTF-8 {TUTOR} exam {path} --learner Tester"
     try:

@@ -28,7 +28,6 @@ from tutor.session import catalog as session_catalog
 from tutor.session.catalog import UNREADABLE
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
-
 from tutor_testing import ATOL, RTOL, numeric_gradient, run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,8 +47,13 @@ def test_catalog_names_are_the_files_of_the_catalog_folder():
 def validation() -> dict[str, dict]:
     """`tutor validate --json` on every catalog file, run once as a real subprocess."""
     files = [str(catalog_folder() / f"{name}.toml") for name in NAMES]
-    result = subprocess.run([sys.executable, "-m", "tutor.cli.main", "validate", "--json", *files],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor.cli.main", "validate", "--json", *files],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stdout + result.stderr
     return {Path(item["file"]).stem: item for item in json.loads(result.stdout)}
@@ -114,6 +118,7 @@ def test_the_asked_output_is_a_node(name):
 
 # -- the catalog screen: what it reads of each file, and what it shows ----------------------------------------------
 
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_catalog_reads_the_title_tags_difficulty_and_size_the_loader_finds(name):
     path = catalog_folder() / f"{name}.toml"
@@ -127,17 +132,21 @@ def test_batch_sizes_count_every_sample_copy():
     assert batches
     for name in batches:
         exercise = resolve_exercise(name)
-        assert read_metadata(exercise.path).size == exercise.size > len(exercise.written_inputs) + len(exercise.written_nodes)
+        assert (
+            read_metadata(exercise.path).size
+            == exercise.size
+            > len(exercise.written_inputs) + len(exercise.written_nodes)
+        )
 
 
-SMALL = '''title = "{title}"
+SMALL = """title = "{title}"
 tags = ["small"]
 difficulty = 3
 [inputs]
 x = 2
 [graph]
 y = "x*x"
-'''
+"""
 
 
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path):
@@ -161,6 +170,7 @@ def test_a_file_that_is_not_toml_has_no_metadata(tmp_path):
 @pytest.fixture
 def catalog_of(monkeypatch, tmp_path):
     """A catalog of the given files (name -> text) in place of the built-in one."""
+
     def make(files: dict[str, str]) -> Path:
         folder = tmp_path / "exercises"
         folder.mkdir()
@@ -174,9 +184,13 @@ def catalog_of(monkeypatch, tmp_path):
 
 
 def test_a_broken_file_is_listed_and_says_what_is_wrong_by_name_and_line_when_opened(catalog_of, tmp_path):
-    folder = catalog_of({"good": SMALL.format(title="A good one"),
-                         "bad-graph": SMALL.format(title="A bad graph").replace('"x*x"', '"x*"'),
-                         "not-toml": 'title = "unterminated\n'})
+    folder = catalog_of(
+        {
+            "good": SMALL.format(title="A good one"),
+            "bad-graph": SMALL.format(title="A bad graph").replace('"x*x"', '"x*"'),
+            "not-toml": 'title = "unterminated\n',
+        }
+    )
 
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path / "home"))

@@ -22,14 +22,22 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
 SEED_001 = "sigmoid-neuron-mse"
 STEPS_001 = 25
-HALF_DONE = ('[value]\np1 = "4/5"\np2 = "7/5"\nz = "14/5"\nyhat = "0.9427"\nL = "0.5"\n'
-             '[grad]\nyhat = "-0.1146"\nz = "-0.006195"\n')  # 7 of 25 steps answered, value.L wrong
+HALF_DONE = (
+    '[value]\np1 = "4/5"\np2 = "7/5"\nz = "14/5"\nyhat = "0.9427"\nL = "0.5"\n'
+    '[grad]\nyhat = "-0.1146"\nz = "-0.006195"\n'
+)  # 7 of 25 steps answered, value.L wrong
 
 
 def tutor(home: Path, *args, cwd: Path = REPO, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, "BACKPROP_TUTOR_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "tutor.cli.main", *map(str, args)], cwd=cwd, capture_output=True,
-                            text=True, env=env, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert "internal error" not in result.stdout + result.stderr, result.stderr
     return result
@@ -45,8 +53,12 @@ def fewer_steps_exercise(path: Path) -> Path:
     """Seed 001 asking only the values and the parameters' gradients: grad.x1 and the local
     derivatives exist but are not asked."""
     text = resolve_exercise(SEED_001).path.read_text(encoding="utf-8")
-    return write(path, text.replace('params = ["w1", "w2", "b0"]\n',
-                                    'params = ["w1", "w2", "b0"]\nask = ["values", "parameter_gradients"]\n'))
+    return write(
+        path,
+        text.replace(
+            'params = ["w1", "w2", "b0"]\n', 'params = ["w1", "w2", "b0"]\nask = ["values", "parameter_gradients"]\n'
+        ),
+    )
 
 
 def gradescope_schema(results: dict) -> None:
@@ -64,6 +76,7 @@ def gradescope_schema(results: dict) -> None:
 
 # -- check and grade agree ------------------------------------------------------------------------
 
+
 def test_check_and_grade_print_the_same_line_for_half_done_work(tmp_path):
     answers = write(tmp_path / "answers.toml", HALF_DONE)
     checked = tutor(tmp_path, "check", SEED_001, answers, "--transcript", tmp_path / "t.json")
@@ -77,13 +90,21 @@ def test_check_and_grade_print_the_same_line_for_half_done_work(tmp_path):
     (entry,) = report["results"]
     assert (entry["answered"], entry["answered_right"], entry["points"], entry["line"]) == (7, 6, 6.0, line)
     score = json.loads(tutor(tmp_path, "check", SEED_001, answers, "--json").stdout)["score"]
-    assert score == {"correct": 6, "total": 7, "answered": 7, "answered_right": 6, "points": 6.0,
-                     "steps": STEPS_001, "line": line}
+    assert score == {
+        "correct": 6,
+        "total": 7,
+        "answered": 7,
+        "answered_right": 6,
+        "points": 6.0,
+        "steps": STEPS_001,
+        "line": line,
+    }
 
 
 def test_check_of_every_step_right_agrees_with_grade_and_exits_0(tmp_path):
-    checked = tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml",
-                    "--transcript", tmp_path / "t.json")
+    checked = tutor(
+        tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", tmp_path / "t.json"
+    )
     line = f"{STEPS_001} of {STEPS_001} answered right; {STEPS_001} of the exercise's {STEPS_001} steps"
     assert checked.returncode == 0 and f"Score: {line}" in checked.stdout
     assert line in tutor(tmp_path, "grade", tmp_path / "t.json").stdout
@@ -91,8 +112,10 @@ def test_check_of_every_step_right_agrees_with_grade_and_exits_0(tmp_path):
 
 def test_answers_to_steps_not_asked_are_reported_not_counted(tmp_path):
     exercise = fewer_steps_exercise(tmp_path / "few.toml")
-    answers = write(tmp_path / "answers.toml",
-                    '[value]\nz = "14/5"\n[grad]\nx1 = "-0.004956"\nw1 = "-0.0062"\n[local.yhat]\nz = "9"\n')
+    answers = write(
+        tmp_path / "answers.toml",
+        '[value]\nz = "14/5"\n[grad]\nx1 = "-0.004956"\nw1 = "-0.0062"\n[local.yhat]\nz = "9"\n',
+    )
     human = tutor(tmp_path, "check", exercise, answers)
     assert human.returncode == 1
     assert "Not asked by this exercise (not counted)" in human.stdout
@@ -101,15 +124,18 @@ def test_answers_to_steps_not_asked_are_reported_not_counted(tmp_path):
     assert f"Score: 2 of 2 answered right; 2 of the exercise's {steps} steps" in human.stdout
     data = json.loads(tutor(tmp_path, "check", exercise, answers, "--json").stdout)
     assert [(item["quantity"], item["asked"], item["verdict"]) for item in data["items"]] == [
-        ("value.z", True, "correct"), ("grad.x1", False, "correct"), ("grad.w1", True, "correct"),
-        ("local.yhat.z", False, "wrong")]  # every answer in the file's order
+        ("value.z", True, "correct"),
+        ("grad.x1", False, "correct"),
+        ("grad.w1", True, "correct"),
+        ("local.yhat.z", False, "wrong"),
+    ]  # every answer in the file's order
     assert data["score"]["correct"] == 2 and data["score"]["total"] == 2 and data["score"]["steps"] == steps
 
 
 def test_check_as_an_exam_scores_what_the_exam_session_scores(tmp_path):
     """A vector answer with one of two elements wrong earns half a point in an exam, nothing in practice."""
     answers = {"value.F1": "5", "value.F2": "19", "value.F": "[5, 20]", "grad.x": "[2, 3]", "local.F1.x": "2"}
-    text = ('[value]\nF1 = "5"\nF2 = "19"\nF = "[5, 20]"\n[grad]\nx = "[2, 3]"\n[local.F1]\nx = "2"\n')
+    text = '[value]\nF1 = "5"\nF2 = "19"\nF = "[5, 20]"\n[grad]\nx = "[2, 3]"\n[local.F1]\nx = "2"\n'
     path = write(tmp_path / "answers.toml", text)
     exam = Session(resolve_exercise("jacobian-df"), mode=EXAM)
     positions = {str(step.quantity): index for index, step in enumerate(exam.steps)}
@@ -119,8 +145,11 @@ def test_check_as_an_exam_scores_what_the_exam_session_scores(tmp_path):
     exam.submit()
     expected = exam.summary().score
     assert expected == pytest.approx(4.5)  # four right, one half right
-    as_exam = json.loads(tutor(tmp_path, "check", "jacobian-df", path, "--mode", "exam", "--json",
-                               "--transcript", tmp_path / "exam.json").stdout)
+    as_exam = json.loads(
+        tutor(
+            tmp_path, "check", "jacobian-df", path, "--mode", "exam", "--json", "--transcript", tmp_path / "exam.json"
+        ).stdout
+    )
     assert as_exam["mode"] == "exam" and as_exam["score"]["points"] == pytest.approx(expected)
     assert {item["quantity"]: item["credit"] for item in as_exam["items"]}["value.F"] == 0.5
     as_practice = json.loads(tutor(tmp_path, "check", "jacobian-df", path, "--json").stdout)
@@ -134,6 +163,7 @@ def test_check_as_an_exam_scores_what_the_exam_session_scores(tmp_path):
 
 # -- re-grading from any folder ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def midterm(tmp_path):
     """A student worked the teacher's ex8-midterm.toml in their own folder, typed as a relative path."""
@@ -141,8 +171,17 @@ def midterm(tmp_path):
     teacher = tmp_path / "teacher"
     fewer_steps_exercise(teacher / "ex8-midterm.toml")
     shutil.copy(teacher / "ex8-midterm.toml", write(student / "answers.toml", HALF_DONE).parent)
-    result = tutor(tmp_path, "check", "ex8-midterm.toml", "answers.toml", "--transcript", "ana.json",
-                   "--learner", "ana", cwd=student)
+    result = tutor(
+        tmp_path,
+        "check",
+        "ex8-midterm.toml",
+        "answers.toml",
+        "--transcript",
+        "ana.json",
+        "--learner",
+        "ana",
+        cwd=student,
+    )
     assert result.returncode == 1, result.stderr
     return student, teacher
 
@@ -179,8 +218,17 @@ def test_grading_with_teacher_copies_never_uses_the_learners_exercise_file(tmp_p
     honest = json.loads(tutor(tmp_path, "grade", student / "ana.json", "--exercises", teacher, "--json").stdout)
     own = student / "ex8-midterm.toml"
     own.write_text(own.read_text(encoding="utf-8").replace("y = 1\n", "y = 0.2355\n"), encoding="utf-8")
-    cheat = tutor(tmp_path, "check", own, student / "answers.toml", "--transcript", student / "cheat.json",
-                  "--learner", "ana", "--json")
+    cheat = tutor(
+        tmp_path,
+        "check",
+        own,
+        student / "answers.toml",
+        "--transcript",
+        student / "cheat.json",
+        "--learner",
+        "ana",
+        "--json",
+    )
     claimed = {item["quantity"]: item["verdict"] for item in json.loads(cheat.stdout)["items"]}
     assert claimed["value.L"] == "correct"  # right against the learner's own copy
     graded = tutor(tmp_path, "grade", student / "cheat.json", "--exercises", teacher, "--json")
@@ -192,6 +240,7 @@ def test_grading_with_teacher_copies_never_uses_the_learners_exercise_file(tmp_p
 
 
 # -- tutor export of a teacher's own exercise -----------------------------------------------------
+
 
 def test_export_of_a_teachers_exercise_by_path_from_any_folder_and_by_name(tmp_path, monkeypatch):
     home = tmp_path / "home"
@@ -213,17 +262,20 @@ def test_export_of_a_teachers_exercise_by_path_from_any_folder_and_by_name(tmp_p
 
 # -- Gradescope -------------------------------------------------------------------------------------
 
+
 def test_three_students_get_three_results_files(tmp_path):
     transcripts = []
     for learner, kind in (("ana", "correct"), ("ben", "student"), ("../cy", "correct")):
         path = tmp_path / f"{len(transcripts)}.json"
-        tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.{kind}.toml", "--transcript", path,
-              "--learner", learner)
+        tutor(
+            tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.{kind}.toml", "--transcript", path, "--learner", learner
+        )
         transcripts.append(path)
     result = tutor(tmp_path, "grade", *transcripts, "--gradescope", tmp_path / "gradescope")
     assert result.returncode == 0, result.stderr
-    written = sorted(path.relative_to(tmp_path / "gradescope").as_posix()
-                     for path in (tmp_path / "gradescope").rglob("results.json"))
+    written = sorted(
+        path.relative_to(tmp_path / "gradescope").as_posix() for path in (tmp_path / "gradescope").rglob("results.json")
+    )
     assert written == ["ana/results.json", "ben/results.json", "cy/results.json"]  # no folder escapes
     for learner in ("ana", "ben", "cy"):
         results = json.loads((tmp_path / "gradescope" / learner / "results.json").read_text(encoding="utf-8"))
@@ -244,8 +296,9 @@ def test_a_repeated_submission_counts_the_latest_or_with_best_the_best(tmp_path)
     tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", first, "--learner", "ana")
     tutor(tmp_path, "check", SEED_001, write(tmp_path / "a.toml", HALF_DONE), "--transcript", later, "--learner", "ana")
     for order in ((first, later), (later, first)):
-        result = tutor(tmp_path, "grade", *order, "--gradescope", tmp_path / "results.json",
-                       "--csv", tmp_path / "g.csv")
+        result = tutor(
+            tmp_path, "grade", *order, "--gradescope", tmp_path / "results.json", "--csv", tmp_path / "g.csv"
+        )
         assert result.returncode == 0
         assert "ana: 6 of 25 points over 1 exercise(s)" in result.stdout  # the latest, never a sum
         assert "not counted: a later one is" in result.stdout
@@ -275,8 +328,14 @@ def autograder(tmp_path):
 
 def run_autograder(root: Path) -> dict:
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable}
-    result = subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=root, capture_output=True, text=True,
-                            env=env, timeout=120)
+    result = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))

@@ -27,6 +27,7 @@ def check(checker: Checker, quantity: str, text: str):
 
 # -- tolerance ----------------------------------------------------------------------------------
 
+
 def test_default_tolerance_is_half_a_percent_with_a_small_floor():
     assert DEFAULT.relative == 0.005
     assert DEFAULT.absolute == 1e-6
@@ -89,6 +90,7 @@ def test_scalar_wrong_has_no_reason_but_a_verdict():
 
 # -- shapes -------------------------------------------------------------------------------------
 
+
 def test_shape_mismatch_names_both_shapes():
     result = compare(np.ones((3, 2)), np.ones((2, 3)), DEFAULT)
     assert not result.matches
@@ -139,6 +141,7 @@ def test_checker_message_for_a_shape_mismatch(make_solution):
 
 # -- exact fractions ----------------------------------------------------------------------------
 
+
 def test_exact_fraction_equal_to_the_right_value():
     assert matches("14/5", 2.8)
     assert matches("28/10", 2.8)
@@ -167,19 +170,23 @@ def test_fraction_for_a_vector_falls_back_to_tolerance():
     assert compare(answer.value, np.asarray([0.3334]), DEFAULT, answer.exact).matches
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("46/125", math.exp(-1)),    # 0.368 for 0.367879...
-    ("16/21", math.tanh(1)),     # 0.76190 for 0.761594...
-    ("707/1000", math.sqrt(2) / 2),
-    ("22/7", math.pi),
-    ("33/35", 1 / (1 + math.exp(-2.8))),   # the seed exercise's yhat
-    ("26/15", math.sqrt(3)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("46/125", math.exp(-1)),  # 0.368 for 0.367879...
+        ("16/21", math.tanh(1)),  # 0.76190 for 0.761594...
+        ("707/1000", math.sqrt(2) / 2),
+        ("22/7", math.pi),
+        ("33/35", 1 / (1 + math.exp(-2.8))),  # the seed exercise's yhat
+        ("26/15", math.sqrt(3)),
+    ],
+)
 def test_fraction_for_an_irrational_value_falls_back_to_tolerance(text, expected):
     assert matches(text, expected)
 
 
 # -- error carried forward on seed homework 001 -------------------------------------------------
+
 
 def test_seed_exercise_numbers(seed_solution):
     assert math.isclose(float(seed_solution.values["z"]), 2.8)
@@ -432,6 +439,7 @@ def test_wrong_jacobian_form_is_not_reported_as_a_shape_mismatch(make_solution):
 
 
 # -- an update step -----------------------------------------------------------------------------
+
 
 def test_update_and_after_values_carry_forward(make_solution):
     solution = make_solution("""

@@ -32,8 +32,9 @@ SEED_002 = "network-3-2-1-sigmoid"
 
 def tutor(*args, script: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
     command = [str(TUTOR_SCRIPT)] if script else [sys.executable, "-m", "tutor.cli.main"]
-    return subprocess.run([*command, *map(str, args)], cwd=REPO, capture_output=True, text=True, env=ENV,
-                          timeout=timeout)
+    return subprocess.run(
+        [*command, *map(str, args)], cwd=REPO, capture_output=True, text=True, env=ENV, timeout=timeout
+    )
 
 
 def no_traceback(result: subprocess.CompletedProcess) -> None:
@@ -52,6 +53,7 @@ def correct_answers_text(name: str, digits: int = 6) -> str:
 
 
 # -- tutor list ----------------------------------------------------------------------------------
+
 
 def test_list_human_names_every_catalog_exercise():
     result = tutor("list")
@@ -93,6 +95,7 @@ def test_console_script_is_installed_and_agrees_with_the_module():
 
 
 # -- tutor show: what the learner is given, never the answers ------------------------------------
+
 
 def _answer_texts(name: str) -> set[str]:
     """Every gradient (and non-input value) at 3 and 4 significant figures, unless it is also an input."""
@@ -143,6 +146,7 @@ def test_show_seed_001_specific_numbers_are_absent():
 
 
 # -- tutor solve --json ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", [SEED_001, SEED_002, "net-2-3-1-batch", "jacobian-chain-fog", "mlp-relu-matrix"])
 def test_solve_json_schema_and_numbers(name):
@@ -201,6 +205,7 @@ def test_solve_human_shows_the_worked_solution():
 
 # -- tutor check ----------------------------------------------------------------------------------
 
+
 def test_check_all_correct_exits_0():
     result = tutor("check", SEED_001, SEEDS / f"{SEED_001}.correct.toml")  # every step, local derivatives too
     no_traceback(result)
@@ -229,8 +234,9 @@ def test_check_one_wrong_exits_1(tmp_path):
 
 def test_check_json_items(tmp_path):
     answers = tmp_path / "answers.toml"
-    answers.write_text('[value]\nz = "14/5"\nyhat = "0,94"\n[grad]\nz = "-0.06"\n[local.yhat]\nz = "0.054"\n',
-                       encoding="utf-8")
+    answers.write_text(
+        '[value]\nz = "14/5"\nyhat = "0,94"\n[grad]\nz = "-0.06"\n[local.yhat]\nz = "0.054"\n', encoding="utf-8"
+    )
     result = tutor("check", SEED_001, answers, "--json")
     assert result.returncode == 1
     data = json.loads(result.stdout)
@@ -263,7 +269,7 @@ UNUSABLE_ANSWERS = {
     "unknown-quantity": ('[value]\nz = "2.8"\n[grad]\nzz = "1"\n', 4, "grad.zz"),
     "unknown-node-value": ('[value]\nq = "1"\n', 2, "value.q"),
     "unknown-table": ('[values]\nz = "2.8"\n', 1, "[values]"),
-    "not-text": ('[value]\nz = true\n', 2, "text in quotes"),
+    "not-text": ("[value]\nz = true\n", 2, "text in quotes"),
     "update-without-update": ('[update]\nw1 = "0.8"\n', 2, "update.w1"),
     # keys inside inline tables are reported at the line of the table
     "inline-table-unknown-node": ('# answers\n\ngrad = { w1 = "1", zz = "2" }\n[value]\np1 = "0.8"\n', 3, "grad.zz"),
@@ -426,8 +432,13 @@ def test_non_utf8_and_binary_files_are_refused_cleanly(tmp_path):
 
 @pytest.mark.parametrize("args", [["solve", "net-2-3-1-batch"], ["list"]])
 def test_closed_pipe_exits_0_like_json(args):
-    process = subprocess.Popen([sys.executable, "-m", "tutor.cli.main", *args], cwd=REPO, env=ENV,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor.cli.main", *args],
+        cwd=REPO,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # the reader left, like `tutor solve x | head -0`
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
@@ -435,8 +446,13 @@ def test_closed_pipe_exits_0_like_json(args):
 
 
 def test_closed_pipe_json_exits_0():
-    process = subprocess.Popen([sys.executable, "-m", "tutor.cli.main", "solve", "net-2-3-1-batch", "--json"],
-                               cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor.cli.main", "solve", "net-2-3-1-batch", "--json"],
+        cwd=REPO,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
@@ -552,23 +568,34 @@ def test_student_verdicts_match_expected_md(file_name):
     assert expected["score"] == (sum(item["verdict"] == "correct" for item in every), len(every))
     counted = [item for item in every if item["asked"]]
     assert (data["score"]["correct"], data["score"]["total"]) == (
-        sum(item["verdict"] == "correct" for item in counted), len(counted))
+        sum(item["verdict"] == "correct" for item in counted),
+        len(counted),
+    )
 
 
 def test_no_python_warning_reaches_the_user(tmp_path):
     exercise_file = tmp_path / "sqrt-zero.toml"
-    exercise_file.write_text('title = "t"\n[inputs]\nx = [0, 4]\n[graph]\nz = "sqrt(x)"\nL = "z[2]"\n',
-                             encoding="utf-8")
+    exercise_file.write_text(
+        'title = "t"\n[inputs]\nx = [0, 4]\n[graph]\nz = "sqrt(x)"\nL = "z[2]"\n', encoding="utf-8"
+    )
     result = tutor("validate", exercise_file)
     no_traceback(result)
     assert result.returncode in (0, 2)
     assert "Warning" not in result.stderr and "derivatives.py" not in result.stderr, result.stderr
 
 
-@pytest.mark.parametrize("argv, light", [
-    (["--light", "run", "x"], True), (["run", "x", "--light"], True), (["--light", "exam", "x"], True),
-    (["exam", "x", "--light"], True), (["--light"], True), (["run", "x"], False), ([], False),
-])
+@pytest.mark.parametrize(
+    "argv, light",
+    [
+        (["--light", "run", "x"], True),
+        (["run", "x", "--light"], True),
+        (["--light", "exam", "x"], True),
+        (["exam", "x", "--light"], True),
+        (["--light"], True),
+        (["run", "x"], False),
+        ([], False),
+    ],
+)
 def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
     from tutor.cli.main import build_parser
 
@@ -577,13 +604,20 @@ def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
 
 # -- names are never cut, --help explains, the learner's name (issue 11) ------------------------
 
+
 def tutor_at(columns: int, *args, home: Path | None = None) -> subprocess.CompletedProcess:
     """`tutor` in a terminal of ``columns`` columns (and a data folder of its own when given)."""
     environment = {**ENV, "COLUMNS": str(columns)}
     if home is not None:
         environment["BACKPROP_TUTOR_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "tutor.cli.main", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, env=environment, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("columns", [60, 80])
@@ -622,8 +656,20 @@ def subcommand_parsers() -> dict:
 
 def test_every_subcommand_help_has_an_example_and_explains_its_arguments():
     parsers = subcommand_parsers()
-    assert {"run", "exam", "list", "show", "solve", "check", "sessions", "export", "grade", "train", "generate",
-            "validate"} <= set(parsers)
+    assert {
+        "run",
+        "exam",
+        "list",
+        "show",
+        "solve",
+        "check",
+        "sessions",
+        "export",
+        "grade",
+        "train",
+        "generate",
+        "validate",
+    } <= set(parsers)
     for name, parser in parsers.items():
         text = parser.format_help()
         assert "Examples:\n  tutor " + name in text, name
@@ -638,7 +684,7 @@ def test_every_subcommand_help_has_an_example_and_explains_its_arguments():
 def test_help_examples_name_real_exercises():
     """An example that cannot be run teaches nothing: every catalog-looking name in one is in the catalog."""
     names = set(catalog_names())
-    for name, parser in subcommand_parsers().items():
+    for parser in subcommand_parsers().values():
         examples = parser.format_help().split("Examples:\n", 1)[1]
         for line in examples.splitlines():
             words = line.split()
@@ -660,8 +706,9 @@ def test_run_and_exam_take_a_learner(command):
     assert build_parser().parse_args([command, SEED_001]).learner is None
 
 
-@pytest.mark.parametrize("name, problem", [("", "empty"), ("Ada\x1b[31m", "control character"),
-                                           ("x" * 61, "longer than 60")])
+@pytest.mark.parametrize(
+    "name, problem", [("", "empty"), ("Ada\x1b[31m", "control character"), ("x" * 61, "longer than 60")]
+)
 def test_an_unusable_learner_name_is_refused_clearly(name, problem, tmp_path):
     result = tutor_at(80, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--learner", name, home=tmp_path)
     no_traceback(result)
@@ -676,8 +723,10 @@ def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
     answers = SEEDS / f"{SEED_001}.correct.toml"
     told, stored = tmp_path / "told.json", tmp_path / "stored.json"
     assert tutor_at(80, "check", SEED_001, answers, "--transcript", stored, home=tmp_path).returncode == 0
-    assert tutor_at(80, "check", SEED_001, answers, "--transcript", told, "--learner", "Ada",
-                    home=tmp_path).returncode == 0
+    assert (
+        tutor_at(80, "check", SEED_001, answers, "--transcript", told, "--learner", "Ada", home=tmp_path).returncode
+        == 0
+    )
     assert json.loads(stored.read_text(encoding="utf-8"))["learner"] == "Grace [b]Hopper"
     assert json.loads(told.read_text(encoding="utf-8"))["learner"] == "Ada"
 
@@ -698,8 +747,19 @@ def test_learner_given_to_tutor_run_reaches_the_transcript_saved_in_the_tutor(tm
     if TMUX is None:
         pytest.skip("tmux is not installed (apt-get install tmux)")
     session = f"tutor-test-{os.getpid()}-learner"
-    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", str(tmp_path),
-         f"env BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color {TUTOR} run {SEED_001} --learner 'Ada [b]Lovelace'")
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-c",
+        str(tmp_path),
+        f"env BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color {TUTOR} run {SEED_001} --learner 'Ada [b]Lovelace'",
+    )
     try:
         wait_for(session, "the value of p1")  # no name prompt: the name was given
         tmux("send-keys", "-t", session, "F6")

@@ -10,13 +10,12 @@ import textwrap
 import pytest
 
 from tutor.cli.main import build_parser, main
+from tutor.engine import solve
 from tutor.exercise import ExerciseFileError, load_exercise, parse_exercise, resolve_exercise
 from tutor.grading import asked_quantities
-from tutor.engine import solve
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.session.transcript import build_transcript, regrade
 from tutor.tui.app import TutorApp
-
 from tutor_testing import right_answer, run
 
 NEURON = """
@@ -53,6 +52,7 @@ def step_names(exercise) -> list[str]:
 
 # -- ask: single steps ---------------------------------------------------------------------------
 
+
 def test_ask_can_list_single_steps_alone_or_with_groups():
     assert step_names(neuron('ask = ["grad.w", "local.yhat.z"]')) == ["local.yhat.z", "grad.w"]
     assert step_names(neuron('ask = ["values", "grad.b"]')) == ["value.z", "value.yhat", "value.L", "grad.b"]
@@ -62,8 +62,12 @@ def test_the_gradient_of_the_output_itself_cannot_be_asked():
     with pytest.raises(ExerciseFileError) as caught:
         neuron('ask = ["grad.L"]')
     assert [(problem.line, problem.message) for problem in caught.value.problems] == [
-        (4, "'ask' names the step 'grad.L': the gradient of the output with respect to itself is always 1, "
-            "so it is never asked")]
+        (
+            4,
+            "'ask' names the step 'grad.L': the gradient of the output with respect to itself is always 1, "
+            "so it is never asked",
+        )
+    ]
 
 
 def test_naming_one_update_step_asks_only_that_one():
@@ -82,6 +86,7 @@ def test_groups_alone_ask_what_they_always_asked():
 
 
 # -- [points] --------------------------------------------------------------------------------------
+
 
 def test_points_weight_each_step_in_practice():
     exercise = neuron('ask = ["values", "grad.w"]', '[points]\nvalue = 0.5\n"grad.w" = 3')
@@ -135,6 +140,7 @@ def test_a_transcript_carries_the_points_and_regrades_clean(tmp_path):
 
 
 # -- [exam] ----------------------------------------------------------------------------------------
+
 
 def test_exam_settings_from_the_file_unless_the_command_line_says_otherwise(tmp_path):
     exercise = neuron(rest="[exam]\ntime_limit = 20\nfeedback = true")
@@ -198,7 +204,9 @@ def test_show_and_solve_include_the_questions(tmp_path, capsys):
     assert [question["id"] for question in json.loads(capsys.readouterr().out)["questions"]] == ["sigmoid_slope", "q2"]
     assert main(["solve", str(path), "--json"]) == 0
     assert [question["answer"] for question in json.loads(capsys.readouterr().out)["questions"]] == [
-        "sigmoid(x)*(1 - sigmoid(x))", "3*x^2"]
+        "sigmoid(x)*(1 - sigmoid(x))",
+        "3*x^2",
+    ]
 
 
 def test_show_steps_lists_the_step_names_an_answers_file_uses(capsys):
@@ -236,8 +244,10 @@ def test_validate_warns_when_the_loss_rises_after_the_update(tmp_path, capsys):
     falling = write(tmp_path, LINE.format(rate=0.1), "falling.toml")
     assert main(["validate", str(rising), str(falling)]) == 0  # a warning, not an error
     out = capsys.readouterr().out
-    assert (f"{rising}:13: warning: the loss L rises after the [update] step, from 0.36 to 17.64: the learning rate 1 "
-            "may be too large") in out
+    assert (
+        f"{rising}:13: warning: the loss L rises after the [update] step, from 0.36 to 17.64: the learning rate 1 "
+        "may be too large"
+    ) in out
     assert "falling.toml" in out and out.count("warning") == 1
     assert main(["validate", str(rising), str(falling), "--json"]) == 0
     results = json.loads(capsys.readouterr().out)
@@ -274,6 +284,8 @@ def test_validate_warns_about_points_for_steps_that_are_not_asked(tmp_path, caps
     out = capsys.readouterr().out
     line = [text.strip() for text in path.read_text().splitlines()].index("[points]") + 1
     assert out.count("warning") == 2
-    assert (f"{path}:{line}: warning: [points] gives points to steps of the kind 'grad', but the exercise does not "
-            "ask for any: see `tutor show --steps`") in out
+    assert (
+        f"{path}:{line}: warning: [points] gives points to steps of the kind 'grad', but the exercise does not "
+        "ask for any: see `tutor show --steps`"
+    ) in out
     assert "points to the step 'local.L.yhat'" in out and "'value'" not in out

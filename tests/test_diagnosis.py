@@ -17,7 +17,6 @@ from tutor.engine import solve
 from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
 from tutor.grading import Checker, Quantity, asked_quantities, read_answer
 from tutor.grading.diagnosis import LABELS, Diagnosis, diagnose
-
 from tutor_testing import NETWORK
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnoses.md"
@@ -82,6 +81,7 @@ def network():
 
 
 # -- every label, on a graph built for it -----------------------------------------------------------
+
 
 def test_sign_a_lost_minus_sign(neuron):
     assert label(neuron, "local.L.y", -right(neuron, "local.L.y")) == "sign"  # ∂(yhat − y)/∂y = −1
@@ -381,8 +381,19 @@ def test_three_figures_that_are_not_enough_are_not_called_fewer_than_three():
     assert "keep at least 4 significant figures" in verdict.message
 
 
-@pytest.mark.parametrize("text, figures", [("0.30", 2), ("0.0031", 2), ("2.50e-3", 3), ("-0.149781", 6),
-                                           ("0,30", 2), ("300", None), ("14/5", None), ("[0.3, 0.4]", None)])
+@pytest.mark.parametrize(
+    "text, figures",
+    [
+        ("0.30", 2),
+        ("0.0031", 2),
+        ("2.50e-3", 3),
+        ("-0.149781", 6),
+        ("0,30", 2),
+        ("300", None),
+        ("14/5", None),
+        ("[0.3, 0.4]", None),
+    ],
+)
 def test_the_figures_written(text, figures):
     assert read_answer(text).figures == figures
 
@@ -426,6 +437,7 @@ def test_every_label_is_documented():
 
 # -- the seed students' mistakes, on the catalog exercises -----------------------------------------
 
+
 def test_seed_001_a_factor_of_ten_in_dl_dz():
     solution = solve(resolve_exercise("sigmoid-neuron-mse"))
     found = check(solution, "grad.z", "-0,06")
@@ -433,18 +445,21 @@ def test_seed_001_a_factor_of_ten_in_dl_dz():
     assert "10 times" in found.explanation
 
 
-@pytest.mark.parametrize("quantity, answer", [
-    ("grad.z3", "-0.117"),
-    ("grad.b3", "-0.117"),
-    ("grad.W3", "[-0.065, -0.051]"),
-    ("grad.a2", "[0.035, -0.012]"),
-    ("grad.z2", "[0.009, -0.003]"),
-    ("grad.b2", "[0.009, -0.003]"),
-    ("grad.W2", "[[7.2e-3, 6.3e-3, 9e-4], [-2.4e-3, -2.1e-3, -3e-4]]"),
-    ("update.W3", "[-0.235, 0.151]"),
-    ("update.b3", "-0.083"),
-    ("after.L", "0.1903"),
-])
+@pytest.mark.parametrize(
+    "quantity, answer",
+    [
+        ("grad.z3", "-0.117"),
+        ("grad.b3", "-0.117"),
+        ("grad.W3", "[-0.065, -0.051]"),
+        ("grad.a2", "[0.035, -0.012]"),
+        ("grad.z2", "[0.009, -0.003]"),
+        ("grad.b2", "[0.009, -0.003]"),
+        ("grad.W2", "[[7.2e-3, 6.3e-3, 9e-4], [-2.4e-3, -2.1e-3, -3e-4]]"),
+        ("update.W3", "[-0.235, 0.151]"),
+        ("update.b3", "-0.083"),
+        ("after.L", "0.1903"),
+    ],
+)
 def test_seed_002_the_output_delta_misses_the_factor_2(quantity, answer):
     solution = solve(resolve_exercise("network-3-2-1-sigmoid"))
     found = check(solution, quantity, answer)
@@ -460,10 +475,17 @@ def test_seed_000_multiplied_by_the_output_value(quantity, answer):
     assert "f = 3" in found.explanation and "df/df = 1" in found.explanation
 
 
-@pytest.mark.parametrize("quantity, answer", [
-    ("grad.x", "-0.0009"), ("grad.w0", "2*(-0.0009)"), ("grad.y", "-0.0018"), ("grad.w1", "-0.0018"),
-    ("grad.z", "-0.0009"), ("grad.w2", "-0.0009"),
-])
+@pytest.mark.parametrize(
+    "quantity, answer",
+    [
+        ("grad.x", "-0.0009"),
+        ("grad.w0", "2*(-0.0009)"),
+        ("grad.y", "-0.0018"),
+        ("grad.w1", "-0.0018"),
+        ("grad.z", "-0.0009"),
+        ("grad.w2", "-0.0009"),
+    ],
+)
 def test_seed_000_logistic_regression_sign_flips(quantity, answer):
     solution = solve(resolve_exercise("logistic-regression-graph"))
     assert label(solution, quantity, answer) == "sign"
@@ -509,6 +531,7 @@ def test_the_seed_answers_through_the_checker():
 
 
 # -- right answers never get a diagnosis --------------------------------------------
+
 
 def catalog_steps():
     for name in catalog_names():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import Footer
@@ -22,8 +21,18 @@ from tutor_testing import TMUX, TUTOR, run, tmux, wait_for
 
 INPUTS = ["x1", "x2", "w1", "w2", "b0", "y"]
 NODES = ["p1", "p2", "z", "yhat", "L"]
-EDGES = [("w1", "p1"), ("x1", "p1"), ("w2", "p2"), ("x2", "p2"), ("p1", "z"), ("p2", "z"), ("b0", "z"),
-         ("z", "yhat"), ("yhat", "L"), ("y", "L")]
+EDGES = [
+    ("w1", "p1"),
+    ("x1", "p1"),
+    ("w2", "p2"),
+    ("x2", "p2"),
+    ("p1", "z"),
+    ("p2", "z"),
+    ("b0", "z"),
+    ("z", "yhat"),
+    ("yhat", "L"),
+    ("y", "L"),
+]
 
 
 def picture(**changes) -> Picture:
@@ -103,6 +112,7 @@ def test_every_catalog_exercise_draws(name):
 
 # -- wires: never through a box, never two sources joined into what reads as one wire ----------------
 
+
 def assert_wires_readable(drawing) -> None:
     for (row, column), owners in drawing.wires.items():
         for name, (top, left, height, width) in drawing.boxes.items():
@@ -119,8 +129,7 @@ def random_graphs(draw_from):
     for index in range(draw_from(st.integers(1, 8))):
         name = f"n{index}"
         earlier = inputs + nodes
-        parents = draw_from(st.lists(st.sampled_from(earlier), min_size=1, max_size=min(3, len(earlier)),
-                                     unique=True))
+        parents = draw_from(st.lists(st.sampled_from(earlier), min_size=1, max_size=min(3, len(earlier)), unique=True))
         edges += [(parent, name) for parent in parents]
         nodes.append(name)
     grads = draw_from(st.booleans())
@@ -161,6 +170,7 @@ def test_two_wires_that_must_cross_where_they_turn_are_kept_apart_by_a_jog():
 
 
 # -- an exam's graph: the learner's own answers, marked as theirs, and nothing else ---------------------
+
 
 def hidden_in_exam(picture, quantity, after_phase: bool) -> bool:
     """True when the picture does not show the true value of this (unanswered) step."""
@@ -213,12 +223,16 @@ def test_an_exam_graph_shows_the_learners_own_answers_marked_as_theirs():
 
 # -- values in boxes: whole, or the tensor's shape, never cut --------------------------------------------
 
+
 def test_a_value_that_fits_is_shown_whole_and_a_tensor_that_does_not_shows_its_shape():
     matrix = "[[0.01, 0.02, 0.03], [0.03, 0.01, 0.02]]"
-    boxes = {"W": NodeBox("W", "", matrix, is_input=True, shape=(2, 3)),
-             "v": NodeBox("v", "", "[0.5, 2]", is_input=True, shape=(2,)),
-             "z": NodeBox("z", "@", "[0.25, 0.125, 0.0625, 3.5, 1.25, 0.5]", "[1, 2, 3, 4, 5, 6]", shape=(6,),
-                          grad_shape=(6,))}
+    boxes = {
+        "W": NodeBox("W", "", matrix, is_input=True, shape=(2, 3)),
+        "v": NodeBox("v", "", "[0.5, 2]", is_input=True, shape=(2,)),
+        "z": NodeBox(
+            "z", "@", "[0.25, 0.125, 0.0625, 3.5, 1.25, 0.5]", "[1, 2, 3, 4, 5, 6]", shape=(6,), grad_shape=(6,)
+        ),
+    }
     picture = Picture(boxes, ["W", "v"], ["z"], [("W", "z"), ("v", "z")], show_grads=True)
     for density in (ROOMY, COMPACT, DENSE):
         text = draw(picture, density).text()
@@ -239,12 +253,13 @@ def test_no_catalog_value_is_cut(name):
         for density in (ROOMY, COMPACT, DENSE):
             drawing = draw(picture, density)
             for box_name, (row, column, height, width) in drawing.boxes.items():
-                inside = [line[column:column + width] for line in drawing.lines[row:row + height]]
+                inside = [line[column : column + width] for line in drawing.lines[row : row + height]]
                 values = [line for line in inside if "= " in line or "∇" in line]
                 assert not any("…" in line for line in values), (box_name, inside)
 
 
 # -- the view: the drawing that fits, scrolled to the current node and its operands ------------------------
+
 
 @pytest.mark.parametrize("name", catalog_names())
 def test_the_view_shows_the_current_node_and_its_operands_at_every_step(name):
@@ -266,8 +281,9 @@ def test_the_view_shows_the_current_node_and_its_operands_at_every_step(name):
 
 def test_a_view_too_small_for_the_operands_shows_the_current_node_and_the_operands_nearest_it():
     session = Session(resolve_exercise("cs231n-staged-fanout"))
-    session.go_to(next(index for index, step in enumerate(session.steps) if str(step.quantity) == "local.f.num"),
-                  save=False)
+    session.go_to(
+        next(index for index, step in enumerate(session.steps) if str(step.quantity) == "local.f.num"), save=False
+    )
     picture = session_picture(session)
     width, height = 40, 4  # f's operands num and invden lie three layers apart: they cannot both be in view
     drawing = fitting_drawing(picture, width, height)
@@ -285,8 +301,11 @@ def test_the_roomy_drawing_is_used_when_it_fits_and_the_compact_one_when_it_does
     assert fitting_drawing(picture, roomy.width, roomy.height).text() == roomy.text()
     small = fitting_drawing(picture, *VIEWPORTS["80x24"])
     assert small.text() == draw(picture, COMPACT).text() and small.height < roomy.height
-    assert "┌" not in "".join(line[column:column + width] for row, column, _, width in small.boxes.values()
-                             for line in small.lines[row:row + 1])  # compact boxes have no top border
+    assert "┌" not in "".join(
+        line[column : column + width]
+        for row, column, _, width in small.boxes.values()
+        for line in small.lines[row : row + 1]
+    )  # compact boxes have no top border
 
 
 def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
@@ -300,7 +319,7 @@ def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
     for name in ("p2", "w2", "x2"):
         assert in_view(drawing.boxes[name], offset, width, height), name
     x, y = offset
-    visible = "\n".join(line[x:x + width] for line in drawing.lines[y:y + height])
+    visible = "\n".join(line[x : x + width] for line in drawing.lines[y : y + height])
     assert "w2 = 1.4" in visible
 
 
@@ -318,6 +337,7 @@ def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypa
             graph = app.screen.query_one("#graph")
             assert styles == [ROOMY]
             assert graph.drawing.text() == draw(graph.picture, ROOMY).text()
+
     run(scenario())
 
 
@@ -325,8 +345,17 @@ def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypa
 def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"env {environment} {TUTOR} run sigmoid-neuron-mse --learner Tester")
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        f"env {environment} {TUTOR} run sigmoid-neuron-mse --learner Tester",
+    )
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")
@@ -349,4 +378,5 @@ def test_a_narrow_footer_keeps_quit_and_help_and_shows_nothing_beside_the_palett
             assert palette.region.right == 60  # no margin right of it, where a cut key showed through
             for key in ("ctrl+q", "f1"):
                 assert keys[key].region.right <= palette.region.x, key  # in full view, left of the palette
+
     run(scenario())

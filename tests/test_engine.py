@@ -17,12 +17,11 @@ import pytest
 from tutor.engine import OPERATIONS, solve
 from tutor.engine.graph import Solution
 from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
-from tutor.exercise.expression import calls_in, Index
-
+from tutor.exercise.expression import Index, calls_in
 from tutor_testing import ATOL, RTOL, STEP, central_differences, numeric_gradient
 
-
 # -- finite differences ---------------------------------------------------------------------------
+
 
 def numeric_local(solution: Solution, node: str, source: str, step: float = STEP) -> np.ndarray:
     """∂node/∂source holding the node's other inputs fixed, shape node.shape + source.shape."""
@@ -95,7 +94,10 @@ CASES: dict[str, tuple[set[str], str]] = {
     "softmax-matrix-rows": ({"softmax"}, 'Z = "softmax(W)"\nL = "sum(C * Z)"'),
     "log-softmax": ({"log_softmax"}, 'z = "log_softmax(x)"\nL = "sum(c * z)"'),
     "log-softmax-matrix-rows": ({"log_softmax"}, 'Z = "log_softmax(W)"\nL = "sum(C * Z)"'),
-    "batch-cross-entropy": ({"matmul", "add", "log_softmax", "mean"}, 'Z = "V @ W + y"\nL = "-mean(transpose(W) @ C * log_softmax(Z))"'),
+    "batch-cross-entropy": (
+        {"matmul", "add", "log_softmax", "mean"},
+        'Z = "V @ W + y"\nL = "-mean(transpose(W) @ C * log_softmax(Z))"',
+    ),
     "exp": ({"exp"}, 'z = "exp(x)"\nL = "sum(c * z)"'),
     "log": ({"log"}, 'z = "log(p)"\nL = "sum(c * z)"'),
     "sqrt": ({"sqrt"}, 'z = "sqrt(p)"\nL = "sum(c * z)"'),
@@ -189,15 +191,18 @@ def test_gradient_is_the_chain_rule_over_the_edges(name):
 
 # -- the presentation of local derivatives -------------------------------------------------------
 
+
 def test_sigmoid_of_a_vector_has_an_elementwise_local_derivative():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         z = [0.5, -1.0, 2.0]
         [graph]
         yhat = "sigmoid(z)"
         L = "sum(yhat)"
-    """))
+    """)
+    )
     local = solution.local_derivative("yhat", "z")
     s = 1 / (1 + np.exp(-np.array([0.5, -1.0, 2.0])))
     assert local.elementwise
@@ -207,7 +212,8 @@ def test_sigmoid_of_a_vector_has_an_elementwise_local_derivative():
 
 
 def test_matrix_times_vector_has_the_matrix_as_its_jacobian():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         W = [[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]
@@ -215,7 +221,8 @@ def test_matrix_times_vector_has_the_matrix_as_its_jacobian():
         [graph]
         z = "W @ x"
         L = "sum(z)"
-    """))
+    """)
+    )
     local = solution.local_derivative("z", "x")
     assert not local.elementwise
     assert np.array_equal(local.value, [[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]])
@@ -226,7 +233,8 @@ def test_matrix_times_vector_has_the_matrix_as_its_jacobian():
 
 
 def test_square_matmul_is_not_presented_elementwise():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         W = [[0.2, 0.3], [-0.2, 0.1]]
@@ -234,7 +242,8 @@ def test_square_matmul_is_not_presented_elementwise():
         [graph]
         z = "W @ x"
         L = "sum(z)"
-    """))
+    """)
+    )
     local = solution.local_derivative("z", "x")
     assert not local.elementwise and np.array_equal(local.value, [[0.2, 0.3], [-0.2, 0.1]])
 
@@ -256,15 +265,18 @@ def test_softmax_local_derivative_is_diag_minus_outer():
 
 # -- numerical stability ------------------------------------------------------------------------------
 
+
 def test_sigmoid_of_large_numbers_is_finite():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         z = [1000, -1000, 800, -800]
         [graph]
         s = "sigmoid(z)"
         L = "sum(s)"
-    """))
+    """)
+    )
     s = solution.values["s"]
     assert np.all(np.isfinite(s))
     assert np.array_equal(s, [1.0, 0.0, 1.0, 0.0])
@@ -272,39 +284,45 @@ def test_sigmoid_of_large_numbers_is_finite():
 
 
 def test_sigmoid_gradient_far_left_is_finite():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         x = -800
         [graph]
         L = "sigmoid(x)"
-    """))
+    """)
+    )
     assert np.isfinite(solution.values["L"]) and 0 <= solution.values["L"] < 1e-300
     assert np.isfinite(solution.grads["x"]) and 0 <= solution.grads["x"] < 1e-300
 
 
 def test_sigmoid_gradient_far_right_is_finite():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         x = 1000
         w = 2
         [graph]
         L = "sigmoid(w * x)"
-    """))
+    """)
+    )
     assert solution.values["L"] == 1.0
     assert np.isfinite(solution.grads["x"]) and np.isfinite(solution.grads["w"])
 
 
 def test_softmax_of_large_numbers_is_finite():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         z = [1000, 0]
         [graph]
         s = "softmax(z)"
         L = "s[1] + 2*s[2]"
-    """))
+    """)
+    )
     assert np.all(np.isfinite(solution.values["s"]))
     assert np.allclose(solution.values["s"], [1.0, 0.0])
     assert np.all(np.isfinite(solution.grads["z"]))
@@ -331,40 +349,46 @@ def test_log_softmax_is_the_log_of_softmax_and_stable_for_large_numbers():
     solution = solve(case_exercise("log-softmax"))
     x = np.array([0.7, -1.3, 0.4])
     assert np.allclose(solution.values["z"], np.log(np.exp(x) / np.exp(x).sum()), rtol=1e-14)
-    large = solve(exercise("""
+    large = solve(
+        exercise("""
         title = "t"
         [inputs]
         z = [[1000, 0], [0, -1000]]
         [graph]
         s = "log_softmax(z)"
         L = "s[1, 2] + s[2, 1]"
-    """))
+    """)
+    )
     assert np.allclose(large.values["s"], [[0.0, -1000.0], [0.0, -1000.0]])
     assert np.allclose(large.grads["z"], [[-1.0, 1.0], [0.0, 0.0]])  # ∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ, row by row
 
 
 def test_softmax_of_a_number_is_an_error_at_its_line():
     with pytest.raises(ExerciseFileError) as caught:
-        solve(exercise("""
+        solve(
+            exercise("""
             title = "t"
             [inputs]
             x = 2
             [graph]
             L = "sum(log_softmax(x))"
-        """))
+        """)
+        )
     assert ":6:" in str(caught.value) and "log_softmax takes a vector, or a matrix" in str(caught.value)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "[1, 0]"])
 def test_log_of_zero_or_negative_is_an_error_not_minus_infinity(value):
     with pytest.raises(ExerciseFileError) as caught:
-        solve(exercise(f"""
+        solve(
+            exercise(f"""
             title = "t"
             [inputs]
             x = {value}
             [graph]
             L = "sum(log(x))"
-        """))
+        """)
+        )
     message = str(caught.value)
     assert "log" in message and ":6:" in message  # the line of the node (after the leading newline)
     assert "inf" not in message.replace("infinite", "")
@@ -372,56 +396,65 @@ def test_log_of_zero_or_negative_is_an_error_not_minus_infinity(value):
 
 def test_exp_overflow_is_an_error():
     with pytest.raises(ExerciseFileError) as caught:
-        solve(exercise("""
+        solve(
+            exercise("""
             title = "t"
             [inputs]
             x = 1000
             [graph]
             L = "exp(x)"
-        """))
+        """)
+        )
     assert "exp" in str(caught.value)
 
 
 def test_division_by_zero_is_an_error():
     with pytest.raises(ExerciseFileError) as caught:
-        solve(exercise("""
+        solve(
+            exercise("""
             title = "t"
             [inputs]
             x = 1
             y = 0
             [graph]
             L = "x / y"
-        """))
+        """)
+        )
     assert "division by zero" in str(caught.value)
 
 
 def test_sqrt_at_zero_has_no_finite_gradient_and_says_so():
     with pytest.raises(ExerciseFileError) as caught:
-        solve(exercise("""
+        solve(
+            exercise("""
             title = "t"
             [inputs]
             x = 0
             [graph]
             L = "sqrt(x)"
-        """))
+        """)
+        )
     assert "gradient" in str(caught.value)
 
 
 def test_shape_mismatch_is_reported_at_the_node():
     with pytest.raises(ExerciseFileError) as caught:
-        solve(exercise("""
+        solve(
+            exercise("""
             title = "t"
             [inputs]
             W = [[1, 2], [3, 4]]
             x = [1, 2, 3]
             [graph]
             L = "sum(W @ x)"
-        """))
+        """)
+        )
     assert ":7:" in str(caught.value) and "2x2 matrix" in str(caught.value)
 
 
 def test_everything_is_float64_even_for_whole_number_inputs():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         x = [1, 2, 3]
@@ -431,7 +464,8 @@ def test_everything_is_float64_even_for_whole_number_inputs():
         z = "W @ x"
         k = "z[1] * n"
         L = "k + sum(z)"
-    """))
+    """)
+    )
     for name in solution.names:
         assert solution.values[name].dtype == np.float64, name
         assert solution.grads[name].dtype == np.float64, name
@@ -489,7 +523,8 @@ def test_vector_and_matrix_outputs_give_jacobians_matching_finite_differences(na
 
 
 def test_jacobian_of_a_vector_output_with_vector_inputs():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         W = [[0.2, -0.5, 0.9], [1.4, 0.3, -0.7]]
@@ -497,7 +532,8 @@ def test_jacobian_of_a_vector_output_with_vector_inputs():
         [graph]
         z = "W @ x"
         a = "tanh(z)"
-    """))
+    """)
+    )
     assert solution.grads["x"].shape == (2, 3)
     assert solution.grads["W"].shape == (2, 2, 3)
     t = np.tanh(solution.values["z"])
@@ -514,8 +550,11 @@ a = "sigmoid(z)"
 yhat = "v @ a"
 L = "(yhat - y)^2"
 """
-BATCH_SAMPLES = [({"x": "[0.5, -1.0]", "y": "0.3"}), ({"x": "[1.5, 0.2]", "y": "-0.4"}),
-                 ({"x": "[-0.7, 0.9]", "y": "1.1"})]
+BATCH_SAMPLES = [
+    ({"x": "[0.5, -1.0]", "y": "0.3"}),
+    ({"x": "[1.5, 0.2]", "y": "-0.4"}),
+    ({"x": "[-0.7, 0.9]", "y": "1.1"}),
+]
 BATCH_WEIGHTS = """
 W = [[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]
 b = [0.1, -0.2, 0.05]
@@ -524,10 +563,13 @@ v = [0.6, -0.8, 0.3]
 
 
 def batch_exercise(reduce: str):
-    samples = ",\n".join("  { " + ", ".join(f"{key} = {value}" for key, value in sample.items()) + " }"
-                         for sample in BATCH_SAMPLES)
-    return exercise(f'title = "b"\n[inputs]\n{BATCH_WEIGHTS}\n{BATCH_GRAPH}\n[batch]\nreduce = "{reduce}"\n'
-                    f'output = "E"\nsamples = [\n{samples}\n]\n')
+    samples = ",\n".join(
+        "  { " + ", ".join(f"{key} = {value}" for key, value in sample.items()) + " }" for sample in BATCH_SAMPLES
+    )
+    return exercise(
+        f'title = "b"\n[inputs]\n{BATCH_WEIGHTS}\n{BATCH_GRAPH}\n[batch]\nreduce = "{reduce}"\n'
+        f'output = "E"\nsamples = [\n{samples}\n]\n'
+    )
 
 
 def single_sample_exercise(sample: dict):
@@ -564,6 +606,7 @@ def test_catalog_batch_mean_linear_matches_the_closed_form():
 
 
 # -- where the function has a kink: the documented conventions ----------------------------------------
+
 
 def kink_solution(graph: str, inputs: str):
     return solve(exercise(f'title = "k"\n[inputs]\n{inputs}\n[graph]\n{graph}\n'))
@@ -611,6 +654,7 @@ def test_max_with_a_number_constant_passes_gradient_to_the_name():
 
 # -- small sanity checks of the values themselves ------------------------------------------------------
 
+
 def test_seed_001_values_and_gradients_by_hand():
     solution = solve(resolve_exercise("sigmoid-neuron-mse"))
     z = 0.8 + 1.4 + 0.6
@@ -624,7 +668,8 @@ def test_seed_001_values_and_gradients_by_hand():
 
 
 def test_output_that_is_not_the_last_node_gets_zero_gradients_elsewhere():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         output = "L"
         [inputs]
@@ -633,19 +678,22 @@ def test_output_that_is_not_the_last_node_gets_zero_gradients_elsewhere():
         [graph]
         L = "x * x"
         M = "L + y"
-    """))
+    """)
+    )
     assert solution.grads["x"] == 4.0
     assert solution.grads["y"] == 0.0 and solution.grads["M"] == 0.0
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_gradient_through_an_unused_sqrt_at_zero_is_zero():
-    solution = solve(exercise("""
+    solution = solve(
+        exercise("""
         title = "t"
         [inputs]
         x = [0, 4]
         [graph]
         z = "sqrt(x)"
         L = "z[2]"
-    """))
+    """)
+    )
     assert np.array_equal(solution.grads["x"], [0.0, 0.25])

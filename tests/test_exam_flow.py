@@ -26,7 +26,6 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen, format_seconds
-
 from tutor_testing import TMUX, TUTOR, right_answer, run, text_of, tmux, type_answer, wait_for
 
 SEED_001 = "sigmoid-neuron-mse"
@@ -46,6 +45,7 @@ def exam_file(home: Path) -> Path:
 
 
 # -- Pilot --------------------------------------------------------------------------------------
+
 
 def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # F6 writes to backprop-tutor-transcripts/ in the current directory
@@ -100,8 +100,9 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
 
             saved = json.loads(exam_file(tmp_path / "home").read_text(encoding="utf-8"))
             assert not saved["finished"]
-            assert [event["text"] for event in saved["events"]
-                    if event["type"] == "answer" and event["step"] == "value.p1"] == ["0.5", "0.8"]
+            assert [
+                event["text"] for event in saved["events"] if event["type"] == "answer" and event["step"] == "value.p1"
+            ] == ["0.5", "0.8"]
 
             await pilot.press("f9")  # one step is blank: the tutor asks first
             await pilot.pause()
@@ -111,8 +112,9 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             await pilot.pause()
             report = app.screen
             assert isinstance(report, ExamReportScreen)
-            assert f"Exam score: {total - 2} of {total} ({100 * (total - 2) / total:.0f}%)" in \
-                   text_of(report, "#report-score")
+            assert f"Exam score: {total - 2} of {total} ({100 * (total - 2) / total:.0f}%)" in text_of(
+                report, "#report-score"
+            )
             rows = report.query_one("#report", DataTable)
             assert rows.row_count == total
             first, fifth, last = ([str(cell) for cell in rows.get_row_at(index)] for index in (0, 4, total - 1))
@@ -220,8 +222,9 @@ def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(t
             assert sorted(files) == written
             await pilot.pause(0.2)
             (toast,) = app.screen.query(Toast)
-            assert toast.content_region.width >= max(map(len, notice.message.splitlines())), \
+            assert toast.content_region.width >= max(map(len, notice.message.splitlines())), (
                 "a line of the notice would wrap, breaking a file name"
+            )
 
             for name in written:
                 (folder / name).unlink()
@@ -359,6 +362,7 @@ def test_reopening_an_unfinished_exam_offers_resume_start_over_or_cancel(tmp_pat
 
 # -- a real process killed with SIGKILL -----------------------------------------------------------
 
+
 def wait_until(condition, timeout: float = 20.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -375,8 +379,10 @@ def saved_answers(progress: Path) -> list[str]:
 
 def start_exam(session: str, home: Path) -> int:
     """`tutor exam` in a new tmux session; `exec` makes the tutor the pane's own process. Returns its pid."""
-    command = (f"exec env BACKPROP_TUTOR_HOME={home} TERM=xterm-256color LANG=C.UTF-8 "
-               f"{TUTOR} exam {SEED_001} --learner Tester")  # a name given: no first-use prompt
+    command = (
+        f"exec env BACKPROP_TUTOR_HOME={home} TERM=xterm-256color LANG=C.UTF-8 "
+        f"{TUTOR} exam {SEED_001} --learner Tester"
+    )  # a name given: no first-use prompt
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
     return int(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").stdout.split()[0])
 
@@ -409,8 +415,10 @@ def test_killing_the_tutor_mid_exam_loses_only_the_answer_being_typed(tmp_path):
         for typed, following in (("0.8", "step 2 of"), ("1.4", "step 3 of"), ("2.8", "step 4 of")):
             send(names[0], typed, "Enter")
             wait_for(names[0], following)
-        wait_until(lambda: progress.exists() and saved_answers(progress) == ["0.8", "1.4", "2.8"],
-                   what="the third answer to be saved")
+        wait_until(
+            lambda: progress.exists() and saved_answers(progress) == ["0.8", "1.4", "2.8"],
+            what="the third answer to be saved",
+        )
         send(names[0], "0.9427")  # typed, not yet entered
         wait_for(names[0], "0.9427")
         assert "tutor" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")

@@ -19,8 +19,8 @@ from tutor.exercise.expression import (
     to_text,
 )
 
-
 # -- small builders: positions are not part of equality, so these compare with parsed trees ----
+
 
 def num(text: str) -> Number:
     return Number(float(text), text)
@@ -41,6 +41,7 @@ def parse_error(text: str, **kwargs) -> ExpressionError:
 
 
 # -- precedence and associativity ---------------------------------------------------------------
+
 
 def test_unary_minus_binds_looser_than_power():
     assert parse("-x^2") == call("negate", call("power", name("x"), num("2")))
@@ -117,6 +118,7 @@ def test_numbers_in_all_written_forms():
 
 # -- indexing and literals ----------------------------------------------------------------------
 
+
 def test_index_one_and_two_positions():
     assert parse("v[1]") == Index(name("v"), (1,))
     assert parse("W[1, 2]") == Index(name("W"), (1, 2))
@@ -134,52 +136,104 @@ def test_index_of_a_bracketed_expression_and_chained_indices():
 
 def test_vector_and_matrix_literals():
     assert parse("[1, 2, 3]") == call("stack", num("1"), num("2"), num("3"))
-    assert parse("[[1, 2], [3, 4]]") == call("stack", call("stack", num("1"), num("2")),
-                                             call("stack", num("3"), num("4")))
+    assert parse("[[1, 2], [3, 4]]") == call(
+        "stack", call("stack", num("1"), num("2")), call("stack", num("3"), num("4"))
+    )
     assert parse("[x, x^2]") == call("stack", name("x"), call("power", name("x"), num("2")))
     assert parse("[-1, 2]") == call("stack", Number(-1.0, "-1"), num("2"))
 
 
 def test_unicode_minus_times_and_division_signs():
-    assert parse("a \u2212 b") == parse("a - b")       # minus sign
+    assert parse("a \u2212 b") == parse("a - b")  # minus sign
     assert parse("\u22123") == Number(-3.0, "-3")
-    assert parse("a \u00d7 b") == parse("a*b")         # multiplication sign
-    assert parse("a \u00f7 b") == parse("a/b")         # division sign
-    assert parse("a \u00b7 b") == parse("a*b")         # middle dot
-    assert parse("a \u2013 b") == parse("a - b")       # en dash
+    assert parse("a \u00d7 b") == parse("a*b")  # multiplication sign
+    assert parse("a \u00f7 b") == parse("a/b")  # division sign
+    assert parse("a \u00b7 b") == parse("a*b")  # middle dot
+    assert parse("a \u2013 b") == parse("a - b")  # en dash
 
 
 # -- to_text ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, written", [
-    ("w1*x1+b", "w1*x1 + b"),
-    ("(yhat-y)^2", "(yhat - y)^2"),
-    ("-x^2", "-x^2"),
-    ("(-x)^2", "(-x)^2"),
-    ("(-3)^2", "(-3)^2"),
-    ("2^-1", "2^(-1)"),
-    ("2^3^2", "2^3^2"),
-    ("(2^3)^2", "(2^3)^2"),
-    ("a-(b-c)", "a - (b - c)"),
-    ("a-b-c", "a - b - c"),
-    ("a/(b*c)", "a/(b*c)"),
-    ("sigmoid( z )", "sigmoid(z)"),
-    ("[1,2]", "[1, 2]"),
-    ("W[1,2]", "W[1, 2]"),
-    ("x**2", "x^2"),
-])
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("w1*x1+b", "w1*x1 + b"),
+        ("(yhat-y)^2", "(yhat - y)^2"),
+        ("-x^2", "-x^2"),
+        ("(-x)^2", "(-x)^2"),
+        ("(-3)^2", "(-3)^2"),
+        ("2^-1", "2^(-1)"),
+        ("2^3^2", "2^3^2"),
+        ("(2^3)^2", "(2^3)^2"),
+        ("a-(b-c)", "a - (b - c)"),
+        ("a-b-c", "a - b - c"),
+        ("a/(b*c)", "a/(b*c)"),
+        ("sigmoid( z )", "sigmoid(z)"),
+        ("[1,2]", "[1, 2]"),
+        ("W[1,2]", "W[1, 2]"),
+        ("x**2", "x^2"),
+    ],
+)
 def test_to_text_writes_tidy_text(text, written):
     assert to_text(parse(text)) == written
 
 
 ROUND_TRIPS = [
-    "w1*x1 + b", "(yhat - y)^2", "-x^2", "(-x)^2", "(-3)^2", "-3^2", "-(3^2)", "2^-1", "2^-x", "2^(-3)^2",
-    "2^3^2", "(2^3)^2", "a-b-c", "a-(b-c)", "a/b/c", "a/(b/c)", "a*(b/c)", "(a*b)/c", "A@x*c", "A@(x*c)",
-    "c*(A@x)", "a - -b", "a*-b", "--3", "-(-3)", "-(a+b)", "-(a*b)", "(-a)*b", "(a+b)*(c-d)",
-    "sigmoid(w*x + b)", "max(a, -b)", "leaky_relu(z, 0.01)", "sum(W @ x + b)", "softmax([1, 2, 3])",
-    "[1, 2, 3]", "[[1, 2], [3, 4]]", "[x, x^2]", "[G[1]^2 + 2*G[2], 3*G[1] + 4*G[2]^2]", "v[1]",
-    "W[1, 2]", "(a + b)[1]", "(-3)[1]", "x[1]^2", "-x[1]", "(x^2)[1]", "exp(-x)", "1/(1 + exp(-z))",
-    "1e-3*x", ".5*x", "2.*x", "(1 - t^2)*g", "a - b + c - d", "a + (b + c)", "(a + b) + c",
+    "w1*x1 + b",
+    "(yhat - y)^2",
+    "-x^2",
+    "(-x)^2",
+    "(-3)^2",
+    "-3^2",
+    "-(3^2)",
+    "2^-1",
+    "2^-x",
+    "2^(-3)^2",
+    "2^3^2",
+    "(2^3)^2",
+    "a-b-c",
+    "a-(b-c)",
+    "a/b/c",
+    "a/(b/c)",
+    "a*(b/c)",
+    "(a*b)/c",
+    "A@x*c",
+    "A@(x*c)",
+    "c*(A@x)",
+    "a - -b",
+    "a*-b",
+    "--3",
+    "-(-3)",
+    "-(a+b)",
+    "-(a*b)",
+    "(-a)*b",
+    "(a+b)*(c-d)",
+    "sigmoid(w*x + b)",
+    "max(a, -b)",
+    "leaky_relu(z, 0.01)",
+    "sum(W @ x + b)",
+    "softmax([1, 2, 3])",
+    "[1, 2, 3]",
+    "[[1, 2], [3, 4]]",
+    "[x, x^2]",
+    "[G[1]^2 + 2*G[2], 3*G[1] + 4*G[2]^2]",
+    "v[1]",
+    "W[1, 2]",
+    "(a + b)[1]",
+    "(-3)[1]",
+    "x[1]^2",
+    "-x[1]",
+    "(x^2)[1]",
+    "exp(-x)",
+    "1/(1 + exp(-z))",
+    "1e-3*x",
+    ".5*x",
+    "2.*x",
+    "(1 - t^2)*g",
+    "a - b + c - d",
+    "a + (b + c)",
+    "(a + b) + c",
 ]
 
 
@@ -200,6 +254,7 @@ def test_negative_number_base_keeps_its_brackets():
 
 # -- names_in and substitute --------------------------------------------------------------------
 
+
 def test_names_in_reading_order_skips_function_names():
     found = names_in(parse("sigmoid(w1*x1 + b) + w1"))
     assert [found_name.id for found_name in found] == ["w1", "x1", "b", "w1"]
@@ -217,6 +272,7 @@ def test_substitute_replaces_names_and_leaves_the_original_alone():
 
 
 # -- errors: message and position ---------------------------------------------------------------
+
 
 def test_unclosed_bracket_points_at_the_opening_bracket():
     error = parse_error("sigmoid(z + 1")
@@ -287,8 +343,9 @@ def test_implicit_multiplication_before_a_bracket():
     assert error.start == 1
 
 
-@pytest.mark.parametrize("text, char, position", [("3 $ 4", "$", 2), ("a % b", "%", 2), ("x;", ";", 1),
-                                                  ("a = b", "=", 2), ("1 + é", "é", 4)])
+@pytest.mark.parametrize(
+    "text, char, position", [("3 $ 4", "$", 2), ("a % b", "%", 2), ("x;", ";", 1), ("a = b", "=", 2), ("1 + é", "é", 4)]
+)
 def test_unknown_character(text, char, position):
     error = parse_error(text)
     assert error.message == f"unexpected character '{char}'"
@@ -343,8 +400,9 @@ def test_nesting_just_under_the_limit_is_fine():
     assert parse("(" * depth + "1" + ")" * depth) == num("1")
 
 
-@pytest.mark.parametrize("text", ["-" * 100 + "1", "2^" * 100 + "2", "sigmoid(" * 100 + "1" + ")" * 100,
-                                  "[" * 100 + "1" + "]" * 100])
+@pytest.mark.parametrize(
+    "text", ["-" * 100 + "1", "2^" * 100 + "2", "sigmoid(" * 100 + "1" + ")" * 100, "[" * 100 + "1" + "]" * 100]
+)
 def test_every_kind_of_nesting_is_bounded(text):
     started = time.perf_counter()
     assert "nested too deeply" in parse_error(text).message
@@ -381,6 +439,7 @@ def test_expression_error_is_a_value_error_with_the_message():
 
 # -- known bugs -----------------------------------------------------------------------------------
 
+
 def test_superscripts_read_as_powers():
     assert parse("x²") == parse("x^2")
     assert parse("z³ + 1") == parse("z^3 + 1")
@@ -392,4 +451,3 @@ def test_superscripts_read_as_powers():
 def test_operator_names_are_not_callable_as_functions(text):
     with pytest.raises(ExpressionError, match="not a function"):
         parse(text)
-

@@ -31,8 +31,15 @@ def check(text: str, exercise_text: str = SIGMOID, question: str = "slope"):
     return Checker(solve(parse_exercise(exercise_text))).check(Quantity("formula", question), text)
 
 
-@pytest.mark.parametrize("answer", ["sigmoid(x)*(1 - sigmoid(x))", "exp(-x)/(1 + exp(-x))^2",
-                                    "sigmoid(x) - sigmoid(x)^2", "1/(1+exp(-x)) * (1 - 1/(1+exp(-x)))"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "sigmoid(x)*(1 - sigmoid(x))",
+        "exp(-x)/(1 + exp(-x))^2",
+        "sigmoid(x) - sigmoid(x)^2",
+        "1/(1+exp(-x)) * (1 - 1/(1+exp(-x)))",
+    ],
+)
 def test_equivalent_formulas_are_right(answer):
     verdict = check(answer)
     assert verdict.correct, verdict.message
@@ -66,16 +73,22 @@ def test_points_include_the_exercise_values_and_are_reproducible():
 
 
 def test_points_where_the_reference_is_undefined_are_skipped():
-    text = SIGMOID.replace('answer = "sigmoid(x)*(1 - sigmoid(x))"', 'answer = "1/x"').replace(
-        "x = [-4, 4]", "x = [-1, 1]").replace('f = "sigmoid(x)"', 'f = "log(x)"')
+    text = (
+        SIGMOID.replace('answer = "sigmoid(x)*(1 - sigmoid(x))"', 'answer = "1/x"')
+        .replace("x = [-4, 4]", "x = [-1, 1]")
+        .replace('f = "sigmoid(x)"', 'f = "log(x)"')
+    )
     assert check("x^-1", text).correct
 
 
-@pytest.mark.parametrize("change, message", [
-    ('answer = "sigmoid(x)*(1 - sigmoid(x))"', "'answer' is missing"),
-    ('prompt = "Write the derivative of sigmoid(x)."', "'prompt' is missing"),
-    ("x = [-4, 4]", "[low, high]"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ('answer = "sigmoid(x)*(1 - sigmoid(x))"', "'answer' is missing"),
+        ('prompt = "Write the derivative of sigmoid(x)."', "'prompt' is missing"),
+        ("x = [-4, 4]", "[low, high]"),
+    ],
+)
 def test_bad_questions_are_reported_with_their_line(change, message):
     replacement = {"x = [-4, 4]": "x = [4, -4]"}.get(change, "")
     with pytest.raises(ExerciseFileError) as caught:
@@ -85,9 +98,14 @@ def test_bad_questions_are_reported_with_their_line(change, message):
 
 
 def test_catalog_derivations_from_the_seeds_accept_their_own_formula():
-    expected = {"sigmoid-decomposed": "sigmoid_slope", "tanh-decomposed": "tanh_slope",
-                "softmax-decomposed": "softmax_other", "cross-entropy-loss": "cross_entropy_slope",
-                "binary-classifier-logloss": "logloss_delta", "linear-network-3-2-1": "half_squared_error_slope"}
+    expected = {
+        "sigmoid-decomposed": "sigmoid_slope",
+        "tanh-decomposed": "tanh_slope",
+        "softmax-decomposed": "softmax_other",
+        "cross-entropy-loss": "cross_entropy_slope",
+        "binary-classifier-logloss": "logloss_delta",
+        "linear-network-3-2-1": "half_squared_error_slope",
+    }
     for name, question_id in expected.items():
         solution = solve(resolve_exercise(name))
         quantities = [q for q in asked_quantities(solution) if q.kind == "formula"]

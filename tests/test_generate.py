@@ -25,19 +25,28 @@ from tutor.exercise import catalog_names, load_exercise, parse_exercise, resolve
 from tutor.exercise.expression import Call, names_in
 from tutor.generate import KINDS, GeneratedExercise, generate, generate_like
 from tutor.generate.checks import degeneracy
-from tutor.generate.options import (ACTIVATIONS, BINARY_FUNCTIONS, CURVED_FUNCTIONS, FUNCTIONS, LOSSES, MAX_SEED,
-                                    parse_command_line)
+from tutor.generate.options import (
+    ACTIVATIONS,
+    BINARY_FUNCTIONS,
+    CURVED_FUNCTIONS,
+    FUNCTIONS,
+    LOSSES,
+    MAX_SEED,
+    parse_command_line,
+)
 from tutor.grading import asked_quantities
 
 REPO = Path(__file__).resolve().parents[1]
 # 500 + 500 generated exercises, 10-15 s together; derandomized so every run checks the same ones
-PROPERTY = settings(max_examples=500, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=500, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 SATURATED = 4.0  # |z| into a sigmoid or tanh beyond this: the issue's definition of saturated
 NON_ZERO = 1e-6  # the checker's default absolute tolerance: below it a gradient reads as 0
 
 
 # -- what every generated exercise must be ---------------------------------------------------------
+
 
 def walk(evaluated):
     yield evaluated
@@ -83,6 +92,7 @@ def longest_chain(exercise) -> int:
 
 
 # -- the properties: 1,000 generated exercises ------------------------------------------------------
+
 
 @st.composite
 def expression_options(draw) -> dict:
@@ -131,10 +141,17 @@ def mlp_options(draw) -> dict:
         inputs, outputs, loss = 4, 3, draw(st.sampled_from(["mse", "cross_entropy"]))
     else:
         inputs = draw(st.integers(1, 6))
-        outputs = {"binary_cross_entropy": 1, "cross_entropy": draw(st.integers(2, 6))}.get(loss, draw(st.integers(1, 6)))
+        outputs = {"binary_cross_entropy": 1, "cross_entropy": draw(st.integers(2, 6))}.get(
+            loss, draw(st.integers(1, 6))
+        )
     samples = draw(st.integers(2, 4)) if dataset else draw(st.integers(1, 6))
-    return {"shape": (inputs, *hidden, outputs), "activation": draw(st.sampled_from(ACTIVATIONS)), "loss": loss,
-            "samples": samples, "dataset": dataset}
+    return {
+        "shape": (inputs, *hidden, outputs),
+        "activation": draw(st.sampled_from(ACTIVATIONS)),
+        "loss": loss,
+        "samples": samples,
+        "dataset": dataset,
+    }
 
 
 @given(seed=st.integers(0, MAX_SEED), options=mlp_options())
@@ -163,8 +180,14 @@ def test_generated_networks_are_workable(seed, options):
 
 # -- datasets ---------------------------------------------------------------------------------------
 
-IRIS_ROWS = {(5.1, 3.5, 1.4, 0.2): 0, (4.9, 3.0, 1.4, 0.2): 0, (7.0, 3.2, 4.7, 1.4): 1, (6.4, 3.2, 4.5, 1.5): 1,
-             (6.3, 3.3, 6.0, 2.5): 2, (5.8, 2.7, 5.1, 1.9): 2}
+IRIS_ROWS = {
+    (5.1, 3.5, 1.4, 0.2): 0,
+    (4.9, 3.0, 1.4, 0.2): 0,
+    (7.0, 3.2, 4.7, 1.4): 1,
+    (6.4, 3.2, 4.5, 1.5): 1,
+    (6.3, 3.3, 6.0, 2.5): 2,
+    (5.8, 2.7, 5.1, 1.9): 2,
+}
 XOR_ROWS = {(0.0, 0.0): 0, (0.0, 1.0): 1, (1.0, 0.0): 1, (1.0, 1.0): 0}
 
 
@@ -275,18 +298,28 @@ def test_a_seed_gives_the_checked_in_text():
 
 
 def test_the_text_does_not_depend_on_the_hash_seed():
-    probe = ("import json, sys; from tutor.generate import generate; "
-             "print(json.dumps([generate('expression', 7, depth=4).text, generate('mlp', 7, shape=(3, 2, 2), "
-             "loss='cross_entropy', samples=3).text]))")
+    probe = (
+        "import json, sys; from tutor.generate import generate; "
+        "print(json.dumps([generate('expression', 7, depth=4).text, generate('mlp', 7, shape=(3, 2, 2), "
+        "loss='cross_entropy', samples=3).text]))"
+    )
     texts = set()
     for hash_seed in ("1", "2"):
-        result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60,
-                                env={"PYTHONHASHSEED": hash_seed, "PATH": ""})
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
+        )
         assert result.returncode == 0, result.stderr
         texts.add(result.stdout)
     assert len(texts) == 1
-    assert json.loads(texts.pop()) == [generate("expression", 7, depth=4).text,
-                                       generate("mlp", 7, shape=(3, 2, 2), loss="cross_entropy", samples=3).text]
+    assert json.loads(texts.pop()) == [
+        generate("expression", 7, depth=4).text,
+        generate("mlp", 7, shape=(3, 2, 2), loss="cross_entropy", samples=3).text,
+    ]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -305,11 +338,14 @@ def test_the_source_line_makes_the_same_exercise_again(kind):
         assert generate(again_kind, again_seed, **options).text == generated.text
 
 
-@pytest.mark.parametrize("kind, options", [
-    ("expression", {"functions": "-,*", "depth": 4}),  # a value starting with "-" must not read as an option
-    ("mlp", {"shape": "3,2,2", "loss": "cross_entropy", "samples": 2, "ask": "values,parameter_gradients"}),
-    ("mlp", {"dataset": "iris", "activation": "tanh"}),
-])
+@pytest.mark.parametrize(
+    "kind, options",
+    [
+        ("expression", {"functions": "-,*", "depth": 4}),  # a value starting with "-" must not read as an option
+        ("mlp", {"shape": "3,2,2", "loss": "cross_entropy", "samples": 2, "ask": "values,parameter_gradients"}),
+        ("mlp", {"dataset": "iris", "activation": "tanh"}),
+    ],
+)
 def test_the_source_line_is_a_command_that_runs_as_typed(kind, options, capsys):
     generated = generate(kind, 21, **options)
     command = generated.exercise.source.split("generator: ")[1]
@@ -326,18 +362,28 @@ def test_giving_the_drawn_number_of_variables_changes_nothing():
 
 # -- "practice a new one like this" -----------------------------------------------------------------
 
+
 def structure(exercise, solution) -> dict:
     """Everything a new one like it keeps: the graph, the inputs' names and shapes, the settings."""
-    return {"nodes": [(node.name, node.text) for node in exercise.written_nodes],
-            "inputs": {name: np.shape(solution.graph.inputs[name]) for name in exercise.inputs},
-            "output": exercise.output, "params": exercise.params, "ask": exercise.ask,
-            "update": exercise.update and dataclasses.replace(exercise.update, line=None),
-            "tolerance": exercise.tolerance, "kind_tolerances": exercise.kind_tolerances,
-            "carried_forward_credit": exercise.carried_forward_credit, "points": exercise.points, "exam": exercise.exam,
-            "training": exercise.training and dataclasses.replace(exercise.training, line=None, dataset_line=None),
-            "batch": (exercise.batch.reduce, exercise.batch.output, len(exercise.batch.samples))
-            if exercise.batch else None,
-            "tags": exercise.tags, "difficulty": exercise.difficulty}
+    return {
+        "nodes": [(node.name, node.text) for node in exercise.written_nodes],
+        "inputs": {name: np.shape(solution.graph.inputs[name]) for name in exercise.inputs},
+        "output": exercise.output,
+        "params": exercise.params,
+        "ask": exercise.ask,
+        "update": exercise.update and dataclasses.replace(exercise.update, line=None),
+        "tolerance": exercise.tolerance,
+        "kind_tolerances": exercise.kind_tolerances,
+        "carried_forward_credit": exercise.carried_forward_credit,
+        "points": exercise.points,
+        "exam": exercise.exam,
+        "training": exercise.training and dataclasses.replace(exercise.training, line=None, dataset_line=None),
+        "batch": (exercise.batch.reduce, exercise.batch.output, len(exercise.batch.samples))
+        if exercise.batch
+        else None,
+        "tags": exercise.tags,
+        "difficulty": exercise.difficulty,
+    }
 
 
 @pytest.mark.parametrize("name", catalog_names())
@@ -349,8 +395,11 @@ def test_one_like_every_catalog_exercise_keeps_its_structure_with_new_numbers(na
     original, solution = solve(exercise), solve(new)  # and solves
     asked_quantities(solution)
     assert structure(new, solution) == structure(exercise, original)
-    data = [name for name in exercise.inputs if not (exercise.training and name in
-                                                      (exercise.training.features, exercise.training.targets))]
+    data = [
+        name
+        for name in exercise.inputs
+        if not (exercise.training and name in (exercise.training.features, exercise.training.targets))
+    ]
     assert any(not np.array_equal(solution.graph.inputs[name], original.graph.inputs[name]) for name in data)
     if degeneracy(solution) is None:
         assert_workable(generated)  # checked with this file's own code too, not only the generator's
@@ -361,8 +410,13 @@ def test_one_like_every_catalog_exercise_keeps_its_structure_with_new_numbers(na
 def test_the_issue_case_keeps_the_weights_and_the_squared_error():
     generated = generate_like(resolve_exercise("sigmoid-neuron-mse"), 4)
     document = tomllib.loads(generated.text)
-    assert document["graph"] == {"p1": "w1*x1", "p2": "w2*x2", "z": "p1 + p2 + b0", "yhat": "sigmoid(z)",
-                                 "L": "(yhat - y)^2"}
+    assert document["graph"] == {
+        "p1": "w1*x1",
+        "p2": "w2*x2",
+        "z": "p1 + p2 + b0",
+        "yhat": "sigmoid(z)",
+        "L": "(yhat - y)^2",
+    }
     assert document["params"] == ["w1", "w2", "b0"]
     assert all(-1 <= document["inputs"][name] <= 1 and document["inputs"][name] != 0 for name in ("w1", "w2", "b0"))
     assert (document["inputs"]["w1"], document["inputs"]["w2"], document["inputs"]["b0"]) != (0.8, 1.4, 0.6)
@@ -395,27 +449,31 @@ def test_an_exercise_without_a_file_is_refused_with_a_message():
 
 # -- bad options ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, options, message", [
-    ("network", {}, "unknown kind 'network'"),
-    ("expression", {"depth": 7}, "depth must be a whole number from 2 to 6"),
-    ("expression", {"depth": True}, "depth must be a whole number"),
-    ("expression", {"functions": "+,sigmod"}, "did you mean 'sigmoid'"),
-    ("expression", {"functions": "+,-"}, "every gradient would be 1 or -1"),
-    ("expression", {"functions": "sigmoid", "variables": 2}, "can only be combined with one of"),
-    ("expression", {"functions": "*", "variables": 1}, "needs a curved function of it"),
-    ("expression", {"functions": "+,/,relu", "variables": 1}, "needs a curved function of it"),
-    ("expression", {"functions": "+,^2", "variables": 4, "depth": 2}, "allow * or /"),
-    ("expression", {"shape": "2,3,1"}, "'shape' is not an option of expression exercises"),
-    ("mlp", {"shape": "2,7,1"}, "each from 1 to 6"),
-    ("mlp", {"shape": "2"}, "shape must be 2 to 4 layer sizes"),
-    ("mlp", {"activation": "sigmod"}, "did you mean 'sigmoid'"),
-    ("mlp", {"loss": "cross_entropy", "shape": "2,3,1"}, "2 or more outputs"),
-    ("mlp", {"loss": "binary_cross_entropy", "shape": "2,3,2"}, "needs 1 output"),
-    ("mlp", {"samples": 0}, "samples must be a whole number from 1 to 6"),
-    ("mlp", {"dataset": "mnist"}, "unknown dataset 'mnist'"),
-    ("mlp", {"dataset": "xor", "samples": 1}, "2 to 4"),
-    ("mlp", {"ask": "values,answers"}, "ask cannot include 'answers'"),
-])
+
+@pytest.mark.parametrize(
+    "kind, options, message",
+    [
+        ("network", {}, "unknown kind 'network'"),
+        ("expression", {"depth": 7}, "depth must be a whole number from 2 to 6"),
+        ("expression", {"depth": True}, "depth must be a whole number"),
+        ("expression", {"functions": "+,sigmod"}, "did you mean 'sigmoid'"),
+        ("expression", {"functions": "+,-"}, "every gradient would be 1 or -1"),
+        ("expression", {"functions": "sigmoid", "variables": 2}, "can only be combined with one of"),
+        ("expression", {"functions": "*", "variables": 1}, "needs a curved function of it"),
+        ("expression", {"functions": "+,/,relu", "variables": 1}, "needs a curved function of it"),
+        ("expression", {"functions": "+,^2", "variables": 4, "depth": 2}, "allow * or /"),
+        ("expression", {"shape": "2,3,1"}, "'shape' is not an option of expression exercises"),
+        ("mlp", {"shape": "2,7,1"}, "each from 1 to 6"),
+        ("mlp", {"shape": "2"}, "shape must be 2 to 4 layer sizes"),
+        ("mlp", {"activation": "sigmod"}, "did you mean 'sigmoid'"),
+        ("mlp", {"loss": "cross_entropy", "shape": "2,3,1"}, "2 or more outputs"),
+        ("mlp", {"loss": "binary_cross_entropy", "shape": "2,3,2"}, "needs 1 output"),
+        ("mlp", {"samples": 0}, "samples must be a whole number from 1 to 6"),
+        ("mlp", {"dataset": "mnist"}, "unknown dataset 'mnist'"),
+        ("mlp", {"dataset": "xor", "samples": 1}, "2 to 4"),
+        ("mlp", {"ask": "values,answers"}, "ask cannot include 'answers'"),
+    ],
+)
 def test_bad_options_are_refused_with_a_clear_message(kind, options, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("*", r"\*")):
         generate(kind, 1, **options)
@@ -433,6 +491,7 @@ def test_options_that_admit_no_sound_exercise_say_so():
 
 
 # -- tutor generate ---------------------------------------------------------------------------------
+
 
 def test_generate_prints_the_exercise(capsys):
     assert main(["generate", "expression", "--seed", "5", "--depth", "4", "--functions", "*,tanh"]) == 0
@@ -476,13 +535,16 @@ def test_generate_creates_missing_folders_and_reports_a_file_it_cannot_write(tmp
     assert "cannot write" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["generate", "expression", "--depth", "9"], "depth must be a whole number from 2 to 6"),
-    (["generate", "mlp", "--depth", "3"], "--depth is not an option of mlp exercises"),
-    (["generate", "expression", "--shape", "2,3,1"], "--shape is not an option of expression exercises"),
-    (["generate", "mlp", "--loss", "hinge"], "unknown loss 'hinge'"),
-    (["generate", "mlp", "--seed", "-3"], "the seed must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["generate", "expression", "--depth", "9"], "depth must be a whole number from 2 to 6"),
+        (["generate", "mlp", "--depth", "3"], "--depth is not an option of mlp exercises"),
+        (["generate", "expression", "--shape", "2,3,1"], "--shape is not an option of expression exercises"),
+        (["generate", "mlp", "--loss", "hinge"], "unknown loss 'hinge'"),
+        (["generate", "mlp", "--seed", "-3"], "the seed must be a whole number"),
+    ],
+)
 def test_generate_refuses_bad_options_with_exit_2(argv, message, capsys):
     assert main(argv) == 2
     out, err = capsys.readouterr()
@@ -500,7 +562,9 @@ def test_generate_with_an_unreadable_number_is_an_argparse_error(capsys):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_generate_does_not_import_textual(kind):
-    probe = ("import sys; from tutor.cli.main import main; code = main(['generate', sys.argv[1], '--seed', '1']); "
-             "print(code, sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.')), file=sys.stderr)")
+    probe = (
+        "import sys; from tutor.cli.main import main; code = main(['generate', sys.argv[1], '--seed', '1']); "
+        "print(code, sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.')), file=sys.stderr)"
+    )
     result = subprocess.run([sys.executable, "-c", probe, kind], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.stderr.strip().splitlines()[-1] == "0 []", result.stderr

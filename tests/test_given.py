@@ -8,11 +8,11 @@ import pytest
 
 from tutor.engine.formatting import format_value
 from tutor.exercise import catalog_names, resolve_exercise
+from tutor.exercise.shown import visible
 from tutor.grading import Checker, read_answer
 from tutor.session import EXAM, Session
 from tutor.session.given import given_text, grid, needed_operands, node_details, pack
 from tutor.session.scoring import practice_credit_reason
-from tutor.exercise.shown import visible
 from tutor.session.steps import exercise_numbers, far_from
 
 NETWORK = "network-3-2-1-sigmoid"
@@ -88,7 +88,10 @@ def test_an_update_step_shows_the_old_parameter_its_gradient_and_the_rate():
     answer_right_until(session, "update.b2")
     operands = needed_operands(session)
     assert [(operand.label, operand.origin) for operand in operands] == [
-        ("b2", "given"), ("dL/db2", "yours"), ("learning rate", "given")]
+        ("b2", "given"),
+        ("dL/db2", "yours"),
+        ("learning rate", "given"),
+    ]
     text = given_text(session, 76)
     grad = session.solution.grads["b2"]
     assert all(format_value(element, 6) in text for element in grad)

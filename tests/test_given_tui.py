@@ -18,15 +18,13 @@ from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.given_panel import GivenPanel
 from tutor.tui.widgets.graph_view import GraphView
-
 from tutor_testing import needed_tokens, right_answer, run, text_of, type_answer
 
 NETWORK = "network-3-2-1-sigmoid"
 
 
 def within(inner, outer) -> bool:
-    return (outer.x <= inner.x and inner.right <= outer.right and outer.y <= inner.y
-            and inner.bottom <= outer.bottom)
+    return outer.x <= inner.x and inner.right <= outer.right and outer.y <= inner.y and inner.bottom <= outer.bottom
 
 
 @pytest.mark.parametrize("name", catalog_names())

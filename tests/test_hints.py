@@ -8,15 +8,13 @@ import textwrap
 import numpy as np
 import pytest
 
-from tutor.exercise.expression import to_text
-
 from tutor.engine import solve
 from tutor.engine.formatting import format_value
 from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
+from tutor.exercise.expression import to_text
 from tutor.grading import Checker, Quantity, asked_quantities
 from tutor.grading.explain import format_changed
 from tutor.grading.hints import hint_ladder
-
 from tutor_testing import NETWORK
 
 

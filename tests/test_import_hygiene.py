@@ -52,11 +52,12 @@ EXPECTED_CODES = {"check": 1, "validate-broken": 2}
 
 
 def run_probe(argv: list[str]) -> dict:
-    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], cwd=REPO, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv)], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert "Traceback" not in result.stderr, result.stderr
     marker = result.stdout.rindex("@@HYGIENE@@")
-    return json.loads(result.stdout[marker + len("@@HYGIENE@@"):])
+    return json.loads(result.stdout[marker + len("@@HYGIENE@@") :])
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -68,10 +69,17 @@ def test_headless_command_does_not_import_textual(command):
 
 @pytest.mark.parametrize("command", ["list", "solve-json", "check", "train"])
 def test_importtime_of_the_real_command_shows_no_textual(command):
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "tutor.cli.main", *COMMANDS[command]],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tutor.cli.main", *COMMANDS[command]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == EXPECTED_CODES.get(command, 0), result.stderr[-2000:]
-    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    imported = [
+        line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    ]
     assert "tutor.cli.commands" in imported  # the probe really saw the command's imports
     textual = [name for name in imported if name == "textual" or name.startswith("textual.")]
     assert textual == []
@@ -79,9 +87,17 @@ def test_importtime_of_the_real_command_shows_no_textual(command):
 
 def test_the_probe_would_notice_textual():
     """The check is not vacuous: importing the TUI does bring Textual in."""
-    result = subprocess.run([sys.executable, "-c", "import sys, tutor.tui.app; "
-                             "print(any(n == 'textual' or n.startswith('textual.') for n in sys.modules))"],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, tutor.tui.app; print(any(n == 'textual' or n.startswith('textual.') for n in sys.modules))",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if result.returncode != 0:
         pytest.skip(f"tutor.tui.app does not import: {result.stderr.strip().splitlines()[-1:]}")
     assert result.stdout.strip() == "True"
@@ -115,9 +131,14 @@ def test_the_catalog_opens_without_numpy_and_an_exercise_loads_it():
     """`tutor` shows its catalog without the engine (a faster start); opening an exercise brings it in."""
     result = subprocess.run([sys.executable, "-c", CATALOG_PROBE], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads(result.stdout[result.stdout.rindex("@@CATALOG@@") + len("@@CATALOG@@"):])
-    assert report == {"catalog": True, "rows": report["rows"], "numpy_with_the_catalog": False,
-                      "numpy_with_an_exercise": True, "opened": "ExerciseScreen"}
+    report = json.loads(result.stdout[result.stdout.rindex("@@CATALOG@@") + len("@@CATALOG@@") :])
+    assert report == {
+        "catalog": True,
+        "rows": report["rows"],
+        "numpy_with_the_catalog": False,
+        "numpy_with_an_exercise": True,
+        "opened": "ExerciseScreen",
+    }
     assert report["rows"] > 30
 
 
@@ -147,8 +168,19 @@ asyncio.run(main())
 def test_an_exercise_opens_without_the_modules_it_needs_only_later():
     """`tutor run` draws its first screen without the help, confirm and inspect screens (a faster start);
     F1 still brings the help in."""
-    result = subprocess.run([sys.executable, "-c", EXERCISE_PROBE], cwd=REPO, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", EXERCISE_PROBE], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads(result.stdout[result.stdout.rindex("@@EXERCISE@@") + len("@@EXERCISE@@"):])
+    report = json.loads(result.stdout[result.stdout.rindex("@@EXERCISE@@") + len("@@EXERCISE@@") :])
     assert report == {"shown": "ExerciseScreen", "loaded_before": [], "help": "HelpScreen"}
+
+
+def test_every_package_of_tutor_is_listed_for_the_wheel():
+    """pyproject.toml lists the packages by name: a new one missing from the list works in an editable
+    checkout and is absent from `pip install .`."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "tutor").rglob("__init__.py")}
+    assert found - listed == set()

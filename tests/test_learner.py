@@ -17,7 +17,6 @@ from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.learner import LearnerScreen
-
 from tutor_testing import run, text_of
 
 SEED_001 = "sigmoid-neuron-mse"
@@ -29,6 +28,7 @@ def transcript_learner(store: ProgressStore) -> str:
 
 
 # -- the store ----------------------------------------------------------------------------------
+
 
 def test_the_stored_name_is_the_transcripts_name_and_the_login_name_before_one_is_stored(tmp_path):
     store = ProgressStore(tmp_path)
@@ -60,6 +60,7 @@ def test_a_name_that_cannot_be_one_is_refused_in_words(name):
 
 # -- the TUI ------------------------------------------------------------------------------------
 
+
 def test_first_use_asks_for_the_name_and_remembers_it(tmp_path):
     async def scenario():
         store = ProgressStore(tmp_path)
@@ -78,8 +79,10 @@ def test_first_use_asks_for_the_name_and_remembers_it(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
             assert store.stored_learner() == MARKUP_NAME
-            assert any(note.message == f"Transcripts will name you {MARKUP_NAME}." and not note.markup
-                       for note in app._notifications)
+            assert any(
+                note.message == f"Transcripts will name you {MARKUP_NAME}." and not note.markup
+                for note in app._notifications
+            )
         assert transcript_learner(store) == MARKUP_NAME
 
         again = TutorApp(store=store, ask_learner=True)  # the next start: no question

@@ -64,6 +64,7 @@ GOOD = """
 
 # -- a good file --------------------------------------------------------------------------------
 
+
 def test_good_file_loads_with_lines_and_defaults():
     exercise = parse_exercise(dedent(GOOD), None, "good")
     assert exercise.name == "good"
@@ -93,6 +94,7 @@ def test_load_exercise_from_a_file(tmp_path):
 
 
 # -- malformed TOML -----------------------------------------------------------------------------
+
 
 def test_malformed_toml_gives_the_line_from_tomllib():
     problem = only_problem("""
@@ -129,6 +131,7 @@ def test_problem_prints_as_file_colon_line(tmp_path):
 
 
 # -- top-level fields ---------------------------------------------------------------------------
+
 
 def test_unknown_top_level_field_with_did_you_mean():
     problem = only_problem("""
@@ -261,6 +264,7 @@ def test_param_that_is_not_an_input():
 
 # -- [inputs] -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value, shown", [("nan", "nan"), ("inf", "inf"), ("-inf", "-inf"), ("+nan", "nan")])
 def test_nan_or_inf_input(value, shown):
     problems = problems_of(f"""
@@ -272,7 +276,8 @@ def test_nan_or_inf_input(value, shown):
         z = "x*2"
     """)
     assert [(problem.line, problem.message) for problem in problems] == [
-        (4, f"input 'y' is {shown}, not a finite number")]
+        (4, f"input 'y' is {shown}, not a finite number")
+    ]
 
 
 def test_nan_inside_a_vector():
@@ -403,6 +408,7 @@ def test_empty_inputs_and_missing_inputs():
 
 # -- [graph] ------------------------------------------------------------------------------------
 
+
 def test_empty_graph():
     problem = only_problem("""
         title = "t"
@@ -508,7 +514,8 @@ def test_unknown_function_is_reported_with_the_node_line():
         yhat = "sigmod(z)"
     """)
     assert [(problem.line, problem.message) for problem in problems] == [
-        (6, "node 'yhat' = \"sigmod(z)\": unknown function 'sigmod' (did you mean 'sigmoid'?)")]
+        (6, "node 'yhat' = \"sigmod(z)\": unknown function 'sigmod' (did you mean 'sigmoid'?)")
+    ]
 
 
 def test_wrong_number_of_arguments():
@@ -535,8 +542,7 @@ def test_shape_mismatch_is_reported_with_the_node_line():
     """)
     assert len(problems) == 1
     assert problems[0].line == 6
-    assert problems[0].message == ("node 'z' = \"W @ x\": a 2x3 matrix @ a vector of 2: the inner sizes 3 and 2 "
-                                   "differ")
+    assert problems[0].message == ("node 'z' = \"W @ x\": a 2x3 matrix @ a vector of 2: the inner sizes 3 and 2 differ")
 
 
 def test_elementwise_shape_mismatch():
@@ -615,6 +621,7 @@ def test_infinite_gradient():
 
 # -- [hints], [tolerance], [update], [batch] ----------------------------------------------------
 
+
 def test_hint_for_an_unknown_name():
     problem = only_problem("""
         title = "t"
@@ -661,7 +668,8 @@ def test_bad_tolerance():
 
 
 def test_custom_tolerance_is_read():
-    exercise = parse_exercise(dedent("""
+    exercise = parse_exercise(
+        dedent("""
         title = "t"
         [inputs]
         x = 1
@@ -669,7 +677,10 @@ def test_custom_tolerance_is_read():
         z = "x*2"
         [tolerance]
         relative = 0.01
-    """), None, "t")
+    """),
+        None,
+        "t",
+    )
     assert exercise.tolerance.relative == 0.01
     assert exercise.tolerance.absolute == 1e-6
 
@@ -736,8 +747,7 @@ def test_batch_samples_with_different_keys():
         ]
     """)
     assert problem.line == 10
-    assert problem.message == ("sample 2 has the names t, x; sample 1 has x, y: every sample must give the same "
-                               "names")
+    assert problem.message == ("sample 2 has the names t, x; sample 1 has x, y: every sample must give the same names")
 
 
 def test_batch_sample_that_repeats_an_input():
@@ -781,11 +791,12 @@ def test_batch_with_a_bad_reduce():
         samples = [{ x = 1 }]
     """)
     assert problem.line == 7
-    assert "'reduce' in [batch] must be \"sum\" or \"mean\"" == problem.message
+    assert '\'reduce\' in [batch] must be "sum" or "mean"' == problem.message
 
 
 def test_good_batch_expands_per_sample_nodes():
-    exercise = parse_exercise(dedent("""
+    exercise = parse_exercise(
+        dedent("""
         title = "t"
         [inputs]
         w = 2
@@ -799,7 +810,10 @@ def test_good_batch_expands_per_sample_nodes():
           { x = 1, y = 2 },
           { x = 3, y = 5 },
         ]
-    """), None, "t")
+    """),
+        None,
+        "t",
+    )
     assert exercise.output == "E"
     assert [node.name for node in exercise.nodes] == ["z#1", "L#1", "z#2", "L#2", "E"]
     solution = solve(exercise)
@@ -809,6 +823,7 @@ def test_good_batch_expands_per_sample_nodes():
 
 
 # -- several problems, all listed ---------------------------------------------------------------
+
 
 def test_several_problems_are_all_listed_in_file_order():
     problems = problems_of("""
@@ -845,9 +860,10 @@ def test_error_message_lists_every_problem(tmp_path):
 
 # -- files --------------------------------------------------------------------------------------
 
+
 def test_huge_file_is_refused_quickly_without_reading_it(tmp_path, monkeypatch):
     path = tmp_path / "huge.toml"
-    chunk = b'# ' + b'x' * 1021 + b'\n'
+    chunk = b"# " + b"x" * 1021 + b"\n"
     with path.open("wb") as handle:
         for _ in range(50 * 1024):
             handle.write(chunk)
@@ -899,6 +915,7 @@ def test_folder_instead_of_a_file(tmp_path):
 
 
 # -- known bugs -----------------------------------------------------------------------------------
+
 
 def test_unknown_function_in_an_input_is_a_problem_not_a_crash():
     problems = problems_of("""
@@ -977,14 +994,20 @@ def test_each_problem_is_listed_once():
 def test_an_infinite_asked_local_derivative_is_refused():
     from tutor.grading import asked_quantities
 
-    solution = solve(parse_exercise(dedent("""
+    solution = solve(
+        parse_exercise(
+            dedent("""
         title = "t"
         [inputs]
         x = 0
         [graph]
         L = "sqrt(x)"
         q = "x*x + x"
-    """), None, "numbers"))
+    """),
+            None,
+            "numbers",
+        )
+    )
     with pytest.raises(ExerciseFileError) as caught:
         asked_quantities(solution)  # what tutor validate and every session build on
     assert caught.value.problems[0].line == 5
@@ -992,8 +1015,10 @@ def test_an_infinite_asked_local_derivative_is_refused():
 
 
 def test_huge_integer_learning_rate_is_a_problem_not_a_crash():
-    text = ('title = "t"\nparams = ["w"]\n[inputs]\nw = 2\n[graph]\nL = "w*w"\n[update]\n'
-            "learning_rate = 1" + "0" * 400 + "\n")
+    text = (
+        'title = "t"\nparams = ["w"]\n[inputs]\nw = 2\n[graph]\nL = "w*w"\n[update]\n'
+        "learning_rate = 1" + "0" * 400 + "\n"
+    )
     with pytest.raises(ExerciseFileError) as caught:
         parse_exercise(text, None, "huge-rate")
     assert caught.value.problems[0].line == 8
@@ -1010,13 +1035,20 @@ def test_key_lines_finds_keys_inside_one_line_inline_tables():
     """)
     lines = key_lines(text)
     assert {path: line for path, line in lines.items() if line in (2, 4)} == {
-        ("value",): 2, ("value", "z"): 2, ("value", "p.1"): 2,
-        ("local", "z"): 4, ("local", "z", "w1"): 4, ("local", "z", "w1", "inner"): 4, ("local", "z", "b"): 4}
+        ("value",): 2,
+        ("value", "z"): 2,
+        ("value", "p.1"): 2,
+        ("local", "z"): 4,
+        ("local", "z", "w1"): 4,
+        ("local", "z", "w1", "inner"): 4,
+        ("local", "z", "b"): 4,
+    }
     assert ("value", "x") not in lines and ("local", "z", "c") not in lines  # in a string, in a comment
     assert ("batch", "samples", "x") not in lines  # tables in an array have an index for a place, not keys
 
 
 # -- the course fields: single steps in ask, [points], [exam], derivation-only ------------------
+
 
 def test_a_single_step_in_ask_that_does_not_exist_is_named_with_its_line():
     problems = problems_of("""
@@ -1031,8 +1063,11 @@ def test_a_single_step_in_ask_that_does_not_exist_is_named_with_its_line():
     """)
     assert [(problem.line, problem.message) for problem in problems] == [
         (2, "'ask' names the step 'grad.ww': 'ww' is not an input or node (did you mean 'w'?)"),
-        (2, "'ask' names the step 'lokal.z.x': 'lokal' is not a kind of step (did you mean 'local'?); "
-            "use value, local, grad, update, after, formula"),
+        (
+            2,
+            "'ask' names the step 'lokal.z.x': 'lokal' is not a kind of step (did you mean 'local'?); "
+            "use value, local, grad, update, after, formula",
+        ),
         (2, "'ask' names the step 'local.L.x': node 'L' does not use 'x'"),
     ]
 
@@ -1061,7 +1096,9 @@ def test_points_for_an_unknown_kind_a_negative_number_or_a_missing_step():
         zz = 2
     """)
     assert (missing.line, missing.message) == (
-        7, "[points] names the step 'value.zz': 'zz' is not a node of [graph] (did you mean 'z'?)")
+        7,
+        "[points] names the step 'value.zz': 'zz' is not a node of [graph] (did you mean 'z'?)",
+    )
 
 
 def test_exam_settings_are_checked_with_their_lines():
@@ -1084,7 +1121,8 @@ def test_exam_settings_are_checked_with_their_lines():
 
 
 def test_exam_points_and_single_steps_are_read():
-    exercise = parse_exercise(dedent("""
+    exercise = parse_exercise(
+        dedent("""
         title = "t"
         ask = ["values", "grad.x"]
         [inputs]
@@ -1097,19 +1135,22 @@ def test_exam_points_and_single_steps_are_read():
         [exam]
         time_limit = 20
         feedback = true
-    """))
+    """)
+    )
     assert exercise.ask == ("values", "grad.x")
     assert exercise.points == {"value": 0.5, "grad.x": 3}
     assert (exercise.exam.time_limit, exercise.exam.feedback) == (20.0, True)
 
 
 def test_a_derivation_only_exercise_needs_no_graph_but_refuses_graph_fields():
-    exercise = parse_exercise(dedent("""
+    exercise = parse_exercise(
+        dedent("""
         title = "Derivative of the sigmoid"
         [[questions]]
         prompt = "dσ/dx?"
         answer = "sigmoid(x)*(1 - sigmoid(x))"
-    """))
+    """)
+    )
     assert exercise.nodes == () and exercise.inputs == {} and exercise.ask == ()
     problems = problems_of("""
         title = "t"
@@ -1122,5 +1163,7 @@ def test_a_derivation_only_exercise_needs_no_graph_but_refuses_graph_fields():
     """)
     assert (problems[0].line, problems[0].message) == (2, "'ask' needs a [graph]: this exercise has only [[questions]]")
     assert (problems[1].line, problems[1].message) == (
-        3, "'update' needs a [graph]: this exercise has only [[questions]]")
+        3,
+        "'update' needs a [graph]: this exercise has only [[questions]]",
+    )
     assert only_problem('title = "t"\n[inputs]\nx = 1\n').message == "[graph] is missing"

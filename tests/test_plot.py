@@ -57,7 +57,7 @@ def test_fixed_axis_for_an_accuracy():
 
 
 def test_a_loss_falling_by_orders_of_magnitude_is_drawn_on_a_log_scale():
-    losses = [10 ** -exponent for exponent in range(5)]
+    losses = [10**-exponent for exponent in range(5)]
     drawn = chart(losses, width=30, height=6)
     assert drawn.log_scale and "log scale" in drawn.lines[-1]
     found = dots(drawn.lines)

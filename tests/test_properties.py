@@ -32,9 +32,55 @@ def _known_bug_free(text: str) -> bool:
     return not any(char.isdigit() and not re.fullmatch(r"\d", char) for char in text)
 
 
-TOKENS = ["0", "1", "2", "3.5", ".5", "1e-3", "1e400", "9" * 40, "x", "w1", "yhat", "_a", "sigmoid", "tanh", "log",
-          "max", "sum", "softmax", "transpose", "sigmod", "add", "stack", "(", ")", "[", "]", ",", "+", "-", "*", "/",
-          "@", "^", "**", ".", "e", " ", "\u2212", "\u00d7", "\u00f7", "\u00b7", "$", "=", "\n", "é", "0,5", "1,2"]
+TOKENS = [
+    "0",
+    "1",
+    "2",
+    "3.5",
+    ".5",
+    "1e-3",
+    "1e400",
+    "9" * 40,
+    "x",
+    "w1",
+    "yhat",
+    "_a",
+    "sigmoid",
+    "tanh",
+    "log",
+    "max",
+    "sum",
+    "softmax",
+    "transpose",
+    "sigmod",
+    "add",
+    "stack",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "+",
+    "-",
+    "*",
+    "/",
+    "@",
+    "^",
+    "**",
+    ".",
+    "e",
+    " ",
+    "\u2212",
+    "\u00d7",
+    "\u00f7",
+    "\u00b7",
+    "$",
+    "=",
+    "\n",
+    "é",
+    "0,5",
+    "1,2",
+]
 
 token_text = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 any_text = st.text(max_size=120).filter(_known_bug_free)
@@ -64,8 +110,9 @@ def binary(draw, children):
 
 @st.composite
 def function_call(draw, children):
-    function = draw(st.sampled_from(["sigmoid", "tanh", "exp", "log", "relu", "sum", "softmax", "max", "min",
-                                     "leaky_relu"]))
+    function = draw(
+        st.sampled_from(["sigmoid", "tanh", "exp", "log", "relu", "sum", "softmax", "max", "min", "leaky_relu"])
+    )
     count = 2 if function in ("max", "min", "leaky_relu") else 1
     return f"{function}(" + ", ".join(draw(children) for _ in range(count)) + ")"
 
@@ -89,21 +136,33 @@ def negated(draw, children):
 
 expressions = st.recursive(
     st.one_of(NAMES, NUMBERS),
-    lambda children: st.one_of(binary(children), function_call(children), vector(children), indexed(children),
-                               negated(children), children.map(lambda text: f"({text})")),
+    lambda children: st.one_of(
+        binary(children),
+        function_call(children),
+        vector(children),
+        indexed(children),
+        negated(children),
+        children.map(lambda text: f"({text})"),
+    ),
     max_leaves=12,
 )
 
 
 numeric_expressions = st.recursive(
     NUMBERS,
-    lambda children: st.one_of(binary(children), function_call(children), vector(children), negated(children),
-                               children.map(lambda text: f"({text})")),
+    lambda children: st.one_of(
+        binary(children),
+        function_call(children),
+        vector(children),
+        negated(children),
+        children.map(lambda text: f"({text})"),
+    ),
     max_leaves=10,
 )
 
 
 # -- random text never crashes ------------------------------------------------------------------
+
 
 @EXAMPLES
 @given(typed_text)
@@ -141,6 +200,7 @@ def test_generated_expressions_round_trip_through_to_text(text):
 
 # -- random exercise files never crash the loader -----------------------------------------------
 
+
 def _toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
 
@@ -166,8 +226,9 @@ def _toml_value(value) -> str:
 
 
 def _toml_document(document: dict) -> str:
-    lines = [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in document.items()
-             if not isinstance(value, dict)]
+    lines = [
+        f"{_toml_key(key)} = {_toml_value(value)}" for key, value in document.items() if not isinstance(value, dict)
+    ]
     for key, value in document.items():
         if isinstance(value, dict):
             lines.append(f"[{_toml_key(key)}]")
@@ -176,15 +237,52 @@ def _toml_document(document: dict) -> str:
 
 
 POOL = ["x", "w", "b", "y", "z", "W", "v", "yhat", "L", "sigmoid", "x#1", "1x", "a b", ""]
-EXPRESSIONS = ["x*w + b", "sigmoid(z)", "(yhat - y)^2", "W @ v", "sum(z)", "log(x)", "sqrt(x)", "sigmod(x)",
-               "x[1]", "v[2]", "W[1, 2]", "W[3, 3]", "max(x)", "2x", "", "softmax(v)", "softmax(x)",
-               "transpose(W)", "[x, w]", "[x, v]", "x/y", "x/(y - y)", "x^y", "exp(1000*x)", "z*z", "relu(x - y)",
-               "abs(x)", "mean(v)", "leaky_relu(x, 0.1)", "v @ v", "W @ W", "x ** -1", "(((x", "x)", "tanh(yhat)"]
+EXPRESSIONS = [
+    "x*w + b",
+    "sigmoid(z)",
+    "(yhat - y)^2",
+    "W @ v",
+    "sum(z)",
+    "log(x)",
+    "sqrt(x)",
+    "sigmod(x)",
+    "x[1]",
+    "v[2]",
+    "W[1, 2]",
+    "W[3, 3]",
+    "max(x)",
+    "2x",
+    "",
+    "softmax(v)",
+    "softmax(x)",
+    "transpose(W)",
+    "[x, w]",
+    "[x, v]",
+    "x/y",
+    "x/(y - y)",
+    "x^y",
+    "exp(1000*x)",
+    "z*z",
+    "relu(x - y)",
+    "abs(x)",
+    "mean(v)",
+    "leaky_relu(x, 0.1)",
+    "v @ v",
+    "W @ W",
+    "x ** -1",
+    "(((x",
+    "x)",
+    "tanh(yhat)",
+]
 # Input strings avoid function calls: unknown functions in inputs crash solve() (its own xfail test).
 INPUT_STRINGS = ["4/5", "-3/5", "1/0", "0/0", "1e400", "2x", "", "1.2.3", "x", "2^0.5", "-(1/2)", "[1, 2]"]
 
-numbers = st.one_of(st.integers(min_value=-5, max_value=5), st.integers(min_value=-10**400, max_value=10**400),
-                    st.floats(allow_nan=True, allow_infinity=True, width=64), st.booleans())
+numbers = st.one_of(
+    st.integers(min_value=-5, max_value=5),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.booleans(),
+)
 input_values = st.one_of(
     numbers,
     st.sampled_from(INPUT_STRINGS),
@@ -193,12 +291,20 @@ input_values = st.one_of(
     st.lists(st.lists(st.integers(min_value=-3, max_value=3), max_size=3), max_size=3),
     st.dictionaries(st.sampled_from(POOL), st.integers(), max_size=2),
 )
-node_values = st.one_of(st.sampled_from(EXPRESSIONS), st.integers(), expressions,
-                        st.text(max_size=20).filter(_known_bug_free))
-names_list = st.one_of(st.lists(st.sampled_from(POOL), max_size=3), st.sampled_from(POOL),
-                       st.integers(min_value=-10**300, max_value=10**300))
-samples = st.lists(st.dictionaries(st.sampled_from(["x", "y", "v", "w", "q"]), st.one_of(numbers, st.sampled_from(
-    INPUT_STRINGS)), max_size=3), max_size=3)
+node_values = st.one_of(
+    st.sampled_from(EXPRESSIONS), st.integers(), expressions, st.text(max_size=20).filter(_known_bug_free)
+)
+names_list = st.one_of(
+    st.lists(st.sampled_from(POOL), max_size=3),
+    st.sampled_from(POOL),
+    st.integers(min_value=-(10**300), max_value=10**300),
+)
+samples = st.lists(
+    st.dictionaries(
+        st.sampled_from(["x", "y", "v", "w", "q"]), st.one_of(numbers, st.sampled_from(INPUT_STRINGS)), max_size=3
+    ),
+    max_size=3,
+)
 
 documents = st.fixed_dictionaries(
     {},
@@ -209,32 +315,66 @@ documents = st.fixed_dictionaries(
         "tags": names_list,
         "output": st.one_of(st.sampled_from(POOL), st.integers()),
         "params": names_list,
-        "ask": st.one_of(st.lists(st.sampled_from(["values", "local_derivatives", "gradients",
-                                                   "parameter_gradients", "gradient"]), max_size=3),
-                         st.integers()),
+        "ask": st.one_of(
+            st.lists(
+                st.sampled_from(["values", "local_derivatives", "gradients", "parameter_gradients", "gradient"]),
+                max_size=3,
+            ),
+            st.integers(),
+        ),
         "titel": st.integers(),
         "inputs": st.one_of(st.dictionaries(st.sampled_from(POOL), input_values, max_size=5), st.integers()),
         "graph": st.one_of(st.dictionaries(st.sampled_from(POOL), node_values, max_size=5), st.text(max_size=5)),
-        "hints": st.dictionaries(st.sampled_from(POOL), st.one_of(st.text(max_size=8), st.lists(st.text(max_size=5),
-                                                                                          max_size=2),
-                                                                   st.integers()), max_size=2),
-        "tolerance": st.dictionaries(st.sampled_from(["relative", "absolute", "relativ"]),
-                                     st.one_of(st.floats(), st.integers(), st.text(max_size=3)), max_size=2),
+        "hints": st.dictionaries(
+            st.sampled_from(POOL),
+            st.one_of(st.text(max_size=8), st.lists(st.text(max_size=5), max_size=2), st.integers()),
+            max_size=2,
+        ),
+        "tolerance": st.dictionaries(
+            st.sampled_from(["relative", "absolute", "relativ"]),
+            st.one_of(st.floats(), st.integers(), st.text(max_size=3)),
+            max_size=2,
+        ),
         # integers beyond float range in learning_rate crash the loader (its own xfail test in test_loader.py)
-        "update": st.dictionaries(st.sampled_from(["learning_rate", "params", "rate"]),
-                                  st.one_of(st.floats(), st.integers(min_value=-10**300, max_value=10**300),
-                                            names_list), max_size=2),
-        "batch": st.dictionaries(st.sampled_from(["samples", "reduce", "output", "size"]),
-                                 st.one_of(samples, st.sampled_from(["sum", "mean", "max", "E", "z"]), st.integers()),
-                                 max_size=3),
+        "update": st.dictionaries(
+            st.sampled_from(["learning_rate", "params", "rate"]),
+            st.one_of(st.floats(), st.integers(min_value=-(10**300), max_value=10**300), names_list),
+            max_size=2,
+        ),
+        "batch": st.dictionaries(
+            st.sampled_from(["samples", "reduce", "output", "size"]),
+            st.one_of(samples, st.sampled_from(["sum", "mean", "max", "E", "z"]), st.integers()),
+            max_size=3,
+        ),
     },
 )
 
 
-TEMPLATES = ["{a}*{b} + {c}", "sigmoid({a})", "({a} - {b})^2", "{a} @ {b}", "sum({a})", "log({a})", "softmax({a})",
-             "{a}[1]", "{a}[2, 1]", "max({a}, {b})", "transpose({a})", "[{a}, {b}]", "{a}/{b}", "tanh({a})",
-             "relu({a})", "mean({a})", "sqrt({a})", "{a}^{b}", "abs({a})", "leaky_relu({a}, 0.1)", "exp({a})",
-             "{a} - {b}*{c}", "{a}*{a}"]
+TEMPLATES = [
+    "{a}*{b} + {c}",
+    "sigmoid({a})",
+    "({a} - {b})^2",
+    "{a} @ {b}",
+    "sum({a})",
+    "log({a})",
+    "softmax({a})",
+    "{a}[1]",
+    "{a}[2, 1]",
+    "max({a}, {b})",
+    "transpose({a})",
+    "[{a}, {b}]",
+    "{a}/{b}",
+    "tanh({a})",
+    "relu({a})",
+    "mean({a})",
+    "sqrt({a})",
+    "{a}^{b}",
+    "abs({a})",
+    "leaky_relu({a}, 0.1)",
+    "exp({a})",
+    "{a} - {b}*{c}",
+    "{a}*{a}",
+]
 PLAUSIBLE_INPUTS = {
     "x": st.one_of(st.integers(min_value=-3, max_value=3), st.sampled_from(["4/5", "-3/5", "1/0", 0.5, -1.5])),
     "w": st.one_of(st.floats(min_value=-2, max_value=2), st.sampled_from(["7/5", "2^0.5", float("nan")])),
@@ -257,16 +397,22 @@ def plausible_documents(draw):
     graph = {}
     for node in draw(st.lists(st.sampled_from(["z", "yhat", "L", "q", "p1"]), min_size=1, max_size=4, unique=True)):
         template = draw(st.sampled_from(TEMPLATES))
-        graph[node] = template.format(a=draw(st.sampled_from(known)), b=draw(st.sampled_from(known)),
-                                      c=draw(st.sampled_from(known)))
+        graph[node] = template.format(
+            a=draw(st.sampled_from(known)), b=draw(st.sampled_from(known)), c=draw(st.sampled_from(known))
+        )
         known.append(node)
     document["inputs"] = inputs
     document["graph"] = graph
     if draw(st.booleans()):
         document["params"] = draw(st.lists(st.sampled_from(chosen), min_size=1, max_size=2, unique=True))
     if draw(st.integers(min_value=0, max_value=3)) == 0:
-        document["ask"] = draw(st.lists(st.sampled_from(["values", "local_derivatives", "gradients",
-                                                         "parameter_gradients"]), min_size=1, max_size=3))
+        document["ask"] = draw(
+            st.lists(
+                st.sampled_from(["values", "local_derivatives", "gradients", "parameter_gradients"]),
+                min_size=1,
+                max_size=3,
+            )
+        )
     if draw(st.integers(min_value=0, max_value=3)) == 0:
         document["update"] = {"learning_rate": draw(st.sampled_from([0.1, 1, 0.5]))}
     if draw(st.integers(min_value=0, max_value=3)) == 0:
@@ -275,9 +421,12 @@ def plausible_documents(draw):
             for name in per_sample:
                 del inputs[name]
             count = draw(st.integers(min_value=1, max_value=3))
-            document["batch"] = {"reduce": draw(st.sampled_from(["sum", "mean"])),
-                                 "samples": [{name: draw(st.integers(min_value=-2, max_value=2)) for name in per_sample}
-                                             for _ in range(count)]}
+            document["batch"] = {
+                "reduce": draw(st.sampled_from(["sum", "mean"])),
+                "samples": [
+                    {name: draw(st.integers(min_value=-2, max_value=2)) for name in per_sample} for _ in range(count)
+                ],
+            }
     if draw(st.integers(min_value=0, max_value=4)) == 0:
         document["hints"] = {draw(st.sampled_from(known + ["zz"])): "think"}
     return document
@@ -330,7 +479,9 @@ def test_plausible_exercise_documents_never_crash_and_accept_their_own_answers(d
 def _rounded(value: np.ndarray, digits: int) -> np.ndarray:
     value = np.asarray(value, dtype=np.float64)
     with np.errstate(all="ignore"):
-        scale = np.where(value == 0, 1.0, 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(value == 0, 1, value))))))
+        scale = np.where(
+            value == 0, 1.0, 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(value == 0, 1, value)))))
+        )
         return np.round(value * scale) / scale
 
 
@@ -406,8 +557,10 @@ INPUT_NAMES = ["a", "b", "c"]
 @st.composite
 def scalar_graphs(draw):
     count = draw(st.integers(min_value=1, max_value=3))
-    inputs = {name: draw(st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False))
-              for name in INPUT_NAMES[:count]}
+    inputs = {
+        name: draw(st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False))
+        for name in INPUT_NAMES[:count]
+    }
     names = list(inputs)
     nodes = {}
     for index in range(draw(st.integers(min_value=1, max_value=6))):

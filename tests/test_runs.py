@@ -47,16 +47,19 @@ def test_settings_are_read_from_the_fields_as_typed():
     assert read_settings("1e-2", "1").hidden is None
 
 
-@pytest.mark.parametrize("fields, words", [
-    (("abc", "10"), "learning rate 'abc' is not a number"),
-    (("0", "10"), "learning rate must be a positive number"),
-    (("inf", "10"), "learning rate must be a positive number"),
-    (("nan", "10"), "learning rate must be a positive number"),
-    (("1", "0"), "whole number from 1 to 1,000,000"),
-    (("1", "2.5"), "whole number from 1 to 1,000,000"),
-    (("1", "10", "7"), "hidden size must be a whole number from 1 to 6"),
-    (("1", "10", "-2"), "hidden size must be a whole number from 1 to 6"),
-])
+@pytest.mark.parametrize(
+    "fields, words",
+    [
+        (("abc", "10"), "learning rate 'abc' is not a number"),
+        (("0", "10"), "learning rate must be a positive number"),
+        (("inf", "10"), "learning rate must be a positive number"),
+        (("nan", "10"), "learning rate must be a positive number"),
+        (("1", "0"), "whole number from 1 to 1,000,000"),
+        (("1", "2.5"), "whole number from 1 to 1,000,000"),
+        (("1", "10", "7"), "hidden size must be a whole number from 1 to 6"),
+        (("1", "10", "-2"), "hidden size must be a whole number from 1 to 6"),
+    ],
+)
 def test_a_wrong_field_is_named_in_the_message(fields, words):
     rate, steps, *hidden = fields
     with pytest.raises(ValueError, match=words):

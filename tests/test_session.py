@@ -113,13 +113,24 @@ def test_saved_verdicts_are_not_trusted_on_resume(store):
     assert resumed.states[0].status == OPEN and resumed.states[0].wrong_attempts == 1
 
 
-@pytest.mark.parametrize("content, reason", [
-    ("{not json", "damaged"),
-    (json.dumps({"format": "something-else"}), "not a backprop-tutor progress file"),
-    (json.dumps({"format": "backprop-tutor-progress", "version": 99, "events": []}), "newer version"),
-    (json.dumps({"format": "backprop-tutor-progress", "version": 1,
-                 "events": [{"time": 0, "type": "answer", "step": "value.nope", "text": "1"}]}), "does not fit"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("{not json", "damaged"),
+        (json.dumps({"format": "something-else"}), "not a backprop-tutor progress file"),
+        (json.dumps({"format": "backprop-tutor-progress", "version": 99, "events": []}), "newer version"),
+        (
+            json.dumps(
+                {
+                    "format": "backprop-tutor-progress",
+                    "version": 1,
+                    "events": [{"time": 0, "type": "answer", "step": "value.nope", "text": "1"}],
+                }
+            ),
+            "does not fit",
+        ),
+    ],
+)
 def test_a_corrupt_or_foreign_progress_file_is_set_aside(store, content, reason):
     exercise = resolve_exercise(SEED_001)
     path = store.path_for(exercise.name, exercise.path, "practice")
@@ -217,7 +228,8 @@ def test_saved_progress_is_readable_like_any_file_the_user_makes(store):
 
 
 def test_a_right_step_that_earned_less_than_its_points_says_why():
-    exercise = parse_exercise(textwrap.dedent('''
+    exercise = parse_exercise(
+        textwrap.dedent("""
         title = "rounded early"
         carried_forward_credit = 0.5
         [points]
@@ -228,7 +240,10 @@ def test_a_right_step_that_earned_less_than_its_points_says_why():
         [graph]
         yhat = "sigmoid(x)"
         L = "(yhat - y)^2"
-    '''), None, "rounded-early")
+    """),
+        None,
+        "rounded-early",
+    )
     session = Session(exercise)
     assert session.answer("0.94").correct  # within 0.5% of 0.9427
     assert session.credit_note(0) == ""

@@ -89,7 +89,8 @@ def test_exam_report_with_wrong_answers_explained(snap_compare, tmp_path):
         session = screen.session
         while session.first_open() not in (None, len(session.steps) - 1):  # the last step left blank
             screen.query_one("#answer", Input).value = wrong.get(
-                str(session.step.quantity), format_value(session.checker.expected(session.step.quantity), 6))
+                str(session.step.quantity), format_value(session.checker.expected(session.step.quantity), 6)
+            )
             await pilot.press("enter")
             await pilot.pause()
         await pilot.press("f9")

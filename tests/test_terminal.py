@@ -23,8 +23,9 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+    tmux(
+        "new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse"
+    )
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")
@@ -83,8 +84,9 @@ def test_no_color_draws_in_greys_only_and_still_says_what_is_wrong(tmp_path, no_
     # 256 colours (COLORTERM empty), so that every colour is an index to tell greys by
     environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color COLORTERM=" + (" NO_COLOR=1" if no_color else "")
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"env {environment} {TUTOR} run sigmoid-neuron-mse")
+    tmux(
+        "new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse"
+    )
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "7", "Enter")

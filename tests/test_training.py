@@ -63,11 +63,16 @@ def sigmoid(z):
 
 # -- the seed 002 update ------------------------------------------------------------------------------
 
+
 def test_seed_002_update_uses_the_correct_gradients_not_the_students_halved_ones():
     exercise = resolve_exercise("network-3-2-1-sigmoid")
     x, y, rate = np.array([0.8, 0.7, 0.1]), 0.9, 1.0
-    start = {"W2": np.array([[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]), "b2": np.array([-0.2, -0.2]),
-             "W3": np.array([-0.3, 0.1]), "b3": np.array(-0.2)}
+    start = {
+        "W2": np.array([[0.2, 0.3, 0.4], [-0.2, 0.1, 0.5]]),
+        "b2": np.array([-0.2, -0.2]),
+        "W3": np.array([-0.3, 0.1]),
+        "b3": np.array(-0.2),
+    }
 
     def forward(W2, b2, W3, b3):
         a2 = sigmoid(W2 @ x + b2)
@@ -102,6 +107,7 @@ def test_seed_002_update_uses_the_correct_gradients_not_the_students_halved_ones
 
 # -- real training runs ------------------------------------------------------------------------------
 
+
 def default_run(name: str):
     """Training as `tutor train NAME` does by default: the file's dataset, rate and number of steps."""
     exercise = resolve_exercise(name)
@@ -126,8 +132,10 @@ def test_xor_loss_falls_and_all_four_rows_become_right(xor_run):
     assert history[0].accuracy < 1.0
     assert history[-1].loss < history[0].loss / 10
     assert history[-1].accuracy == 1.0
-    predictions = sigmoid(sigmoid(trainer.dataset.features @ trainer.values["W1"] + trainer.values["b1"])
-                          @ trainer.values["W2"] + trainer.values["b2"])
+    predictions = sigmoid(
+        sigmoid(trainer.dataset.features @ trainer.values["W1"] + trainer.values["b1"]) @ trainer.values["W2"]
+        + trainer.values["b2"]
+    )
     assert np.array_equal(predictions > 0.5, trainer.dataset.targets > 0.5)  # checked outside the engine too
 
 
@@ -136,8 +144,10 @@ def test_iris_loss_falls_and_more_than_90_percent_are_classified_right(iris_run)
     assert trainer.dataset.rows == 150 and trainer.dataset.target_names == ("setosa", "versicolor", "virginica")
     assert history[-1].loss < history[0].loss / 5
     assert history[-1].accuracy > 0.9
-    scores = sigmoid(trainer.dataset.features @ trainer.values["W1"] + trainer.values["b1"]) @ trainer.values["W2"] \
+    scores = (
+        sigmoid(trainer.dataset.features @ trainer.values["W1"] + trainer.values["b1"]) @ trainer.values["W2"]
         + trainer.values["b2"]
+    )
     assert np.mean(scores.argmax(axis=1) == trainer.dataset.targets.argmax(axis=1)) == history[-1].accuracy
 
 
@@ -147,6 +157,7 @@ def test_the_first_step_is_the_loss_of_the_exercise_itself_when_the_dataset_is_i
 
 
 # -- the reverse pass on a whole batch -----------------------------------------------------------------
+
 
 def test_batch_of_150_rows_matches_numpy_and_finite_differences_without_big_jacobians():
     exercise = resolve_exercise("iris-mlp")
@@ -192,6 +203,7 @@ def test_batch_of_150_rows_matches_numpy_and_finite_differences_without_big_jaco
 
 
 # -- steps() and the defaults ------------------------------------------------------------------------
+
 
 def test_steps_resume_where_they_stopped():
     exercise = resolve_exercise("xor-mlp")
@@ -249,8 +261,9 @@ def test_only_the_chosen_params_move():
     assert set(trainer.values) == {"W2", "b2"}
     assert not np.array_equal(trainer.values["W2"], trainer.graph.inputs["W2"])
     full = train(exercise, 5, learning_rate=0.5)
-    assert [step.loss for step in train(exercise, 5, learning_rate=0.5, params=["W2", "b2"])] != \
-        [step.loss for step in full]
+    assert [step.loss for step in train(exercise, 5, learning_rate=0.5, params=["W2", "b2"])] != [
+        step.loss for step in full
+    ]
 
 
 def test_divergence_stops_with_a_clear_message_after_the_steps_it_managed():
@@ -280,6 +293,7 @@ def test_a_bad_number_of_steps_is_refused(count):
 
 
 # -- what the trainer refuses --------------------------------------------------------------------------
+
 
 def test_unknown_params_are_refused_with_a_suggestion():
     with pytest.raises(ExerciseFileError) as caught:
@@ -314,7 +328,8 @@ def test_a_dataset_without_training_table_is_refused():
 
 def test_a_csv_dataset_next_to_the_exercise(tmp_path):
     (tmp_path / "line.csv").write_text("# y = 2x + 1\nx,y\n0,1\n1,3\n2,5\n3,7\n")
-    exercise = exercise_from("""
+    exercise = exercise_from(
+        """
         title = "a line"
         params = ["w", "b"]
         [inputs]
@@ -330,7 +345,9 @@ def test_a_csv_dataset_next_to_the_exercise(tmp_path):
         targets = "Y"
         learning_rate = 0.1
         steps = 500
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     trainer = Trainer(exercise, dataset=default_dataset(exercise))
     history = list(trainer.steps(default_steps(exercise)))
     assert trainer.dataset.rows == 4 and history[-1].loss < 1e-4
@@ -338,6 +355,7 @@ def test_a_csv_dataset_next_to_the_exercise(tmp_path):
 
 
 # -- dataset files -------------------------------------------------------------------------------------
+
 
 def test_the_shipped_datasets():
     assert shipped_names() == ["iris", "xor"]
@@ -367,16 +385,19 @@ def test_a_targets_comment_chooses_the_target_columns(tmp_path):
     assert dataset.features.tolist() == [[2], [5]] and dataset.targets.tolist() == [[1, 3], [4, 6]]
 
 
-@pytest.mark.parametrize("text, line, fragment", [
-    ("a,b,y\n1,2,0\n1,2\n", 3, "this row has 2 values, but the header (line 1) names 3 columns"),
-    ("a,b,y\n1,2,0\n1,x,1\n", 3, "column 'b' holds 'x', which is not a (finite) number"),
-    ("a,y\n1,0\n2,nan\n", 3, "column 'y' holds 'nan'"),
-    ("# targets: z\na,y\n1,0\n", 1, "'# targets:' names 'z', which is not a column"),
-    ("a,a,y\n1,2,3\n", 1, "the header names 'a' twice"),
-    ("y\n1\n", 1, "at least one feature"),
-    ("a,y\n", 1, "no data rows"),
-    ("\n\na,label\n1,cat\n2,\n", 5, "leaves it empty"),
-])
+@pytest.mark.parametrize(
+    "text, line, fragment",
+    [
+        ("a,b,y\n1,2,0\n1,2\n", 3, "this row has 2 values, but the header (line 1) names 3 columns"),
+        ("a,b,y\n1,2,0\n1,x,1\n", 3, "column 'b' holds 'x', which is not a (finite) number"),
+        ("a,y\n1,0\n2,nan\n", 3, "column 'y' holds 'nan'"),
+        ("# targets: z\na,y\n1,0\n", 1, "'# targets:' names 'z', which is not a column"),
+        ("a,a,y\n1,2,3\n", 1, "the header names 'a' twice"),
+        ("y\n1\n", 1, "at least one feature"),
+        ("a,y\n", 1, "no data rows"),
+        ("\n\na,label\n1,cat\n2,\n", 5, "leaves it empty"),
+    ],
+)
 def test_problems_in_a_csv_name_the_file_and_line(tmp_path, text, line, fragment):
     path = tmp_path / "data.csv"
     path.write_text(text)
@@ -419,20 +440,35 @@ L = "mean((Z - Y)^2)"
 """
 
 
-@pytest.mark.parametrize("training, fragment, key", [
-    ('dataset = "xor"\nfeatures = "X"\ntargets = "Y"\nstpes = 10', "unknown field 'stpes' in [training] (did you mean 'steps'?)", "stpes"),
-    ('features = "Q"\ntargets = "Y"', "features 'Q' in [training] is not an input", "features"),
-    ('features = "X"\ntargets = "Y"\naccuracy = "Zz"', "accuracy 'Zz' in [training] is not a node of [graph] (did you mean 'Z'?)", "accuracy"),
-    ('learning_rate = -1', "'learning_rate' in [training] must be a positive number", "learning_rate"),
-    ('steps = 1.5', "'steps' in [training] must be a whole number from 1 to 1,000,000", "steps"),
-    ('steps = 0', "'steps' in [training] must be a whole number", "steps"),
-    ('features = "X"\ntargets = "X"', "features and targets are both 'X'", "targets"),
-    ('features = 3\ntargets = "Y"', "'features' in [training] must be the name of an input", "features"),
-    ('dataset = "xor"', "[training] trains on the dataset 'xor': name the inputs", "[training]"),
-    ('features = "X"', "needs both features and targets, or neither", "[training]"),
-    ('accuracy = "Z"', "name the targets input", "accuracy"),
-    ('dataset = "irsi"\nfeatures = "X"\ntargets = "Y"', "dataset 'irsi' is not a shipped dataset (iris, xor) or a CSV file (did you mean 'iris'?)", "dataset"),
-])
+@pytest.mark.parametrize(
+    "training, fragment, key",
+    [
+        (
+            'dataset = "xor"\nfeatures = "X"\ntargets = "Y"\nstpes = 10',
+            "unknown field 'stpes' in [training] (did you mean 'steps'?)",
+            "stpes",
+        ),
+        ('features = "Q"\ntargets = "Y"', "features 'Q' in [training] is not an input", "features"),
+        (
+            'features = "X"\ntargets = "Y"\naccuracy = "Zz"',
+            "accuracy 'Zz' in [training] is not a node of [graph] (did you mean 'Z'?)",
+            "accuracy",
+        ),
+        ("learning_rate = -1", "'learning_rate' in [training] must be a positive number", "learning_rate"),
+        ("steps = 1.5", "'steps' in [training] must be a whole number from 1 to 1,000,000", "steps"),
+        ("steps = 0", "'steps' in [training] must be a whole number", "steps"),
+        ('features = "X"\ntargets = "X"', "features and targets are both 'X'", "targets"),
+        ('features = 3\ntargets = "Y"', "'features' in [training] must be the name of an input", "features"),
+        ('dataset = "xor"', "[training] trains on the dataset 'xor': name the inputs", "[training]"),
+        ('features = "X"', "needs both features and targets, or neither", "[training]"),
+        ('accuracy = "Z"', "name the targets input", "accuracy"),
+        (
+            'dataset = "irsi"\nfeatures = "X"\ntargets = "Y"',
+            "dataset 'irsi' is not a shipped dataset (iris, xor) or a CSV file (did you mean 'iris'?)",
+            "dataset",
+        ),
+    ],
+)
 def test_training_table_problems_are_reported_at_their_line(training, fragment, key):
     text = TRAINING_BASE + training + "\n"
     with pytest.raises(ExerciseFileError) as caught:
@@ -465,8 +501,12 @@ def test_training_with_batch_sample_keys_is_explained():
 
 
 def test_a_good_training_table_is_read():
-    exercise = parse_exercise(TRAINING_BASE + 'dataset = "xor"\nfeatures = "X"\ntargets = "Y"\naccuracy = "Z"\n'
-                              'learning_rate = 0.5\nsteps = 20\n', None, "good")
+    exercise = parse_exercise(
+        TRAINING_BASE + 'dataset = "xor"\nfeatures = "X"\ntargets = "Y"\naccuracy = "Z"\n'
+        "learning_rate = 0.5\nsteps = 20\n",
+        None,
+        "good",
+    )
     training = exercise.training
     assert (training.dataset, training.features, training.targets, training.accuracy) == ("xor", "X", "Y", "Z")
     assert training.learning_rate == 0.5 and training.steps == 20
@@ -476,6 +516,7 @@ def test_a_good_training_table_is_read():
 
 # -- tutor train ---------------------------------------------------------------------------------------
 
+
 def test_train_json_lists_the_loss_before_and_after_every_step(capsys):
     assert main(["train", "xor-mlp", "--steps", "5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -484,8 +525,9 @@ def test_train_json_lists_the_loss_before_and_after_every_step(capsys):
     assert result["learning_rate"] == 2 and result["params"] == ["W1", "b1", "W2", "b2"]
     assert len(result["losses"]) == 6 and len(result["accuracies"]) == 6
     assert result["losses"][0] == pytest.approx(float(solve(resolve_exercise("xor-mlp")).values["L"]), rel=1e-14)
-    assert result["losses"] == pytest.approx([step.loss for step in train(resolve_exercise("xor-mlp"), 5, dataset="xor")],
-                                             rel=1e-14)
+    assert result["losses"] == pytest.approx(
+        [step.loss for step in train(resolve_exercise("xor-mlp"), 5, dataset="xor")], rel=1e-14
+    )
 
 
 def test_train_with_the_default_settings_trains_on_the_files_dataset(capsys):
@@ -504,8 +546,7 @@ def test_train_dataset_option_reads_a_csv_from_the_working_folder(capsys, tmp_pa
 
 
 def test_train_json_of_the_seed_002_exercise_with_options(capsys):
-    assert main(["train", "network-3-2-1-sigmoid", "--steps", "3", "--lr", "0.5", "--params", "W3, b3",
-                 "--json"]) == 0
+    assert main(["train", "network-3-2-1-sigmoid", "--steps", "3", "--lr", "0.5", "--params", "W3, b3", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["params"] == ["W3", "b3"] and result["learning_rate"] == 0.5
     assert result["dataset"] is None and result["accuracies"] is None

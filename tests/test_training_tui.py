@@ -12,7 +12,6 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.screens.training import TrainingScreen
 from tutor.tui.widgets.run_panel import ChartView, RunPanel
-
 from tutor_testing import run
 
 XOR = "xor-mlp"
@@ -90,10 +89,12 @@ def test_bad_settings_are_explained_and_start_nothing(tmp_path):
             await pilot.pause()
             screen = app.screen
             message = screen.query_one("#training-message", Static)
-            for field, value, words in (("#rate", "0", "learning rate must be a positive number"),
-                                        ("#rate", "-", "not a number"),
-                                        ("#steps", "0", "whole number from 1"),
-                                        ("#hidden", "7", "hidden size must be a whole number from 1 to 6")):
+            for field, value, words in (
+                ("#rate", "0", "learning rate must be a positive number"),
+                ("#rate", "-", "not a number"),
+                ("#steps", "0", "whole number from 1"),
+                ("#hidden", "7", "hidden size must be a whole number from 1 to 6"),
+            ):
                 screen.query_one("#rate", Input).value = "1"
                 screen.query_one("#steps", Input).value = "10"
                 screen.query_one(field, Input).value = value
@@ -196,6 +197,7 @@ def _catalog_path(name: str):
 
 def test_a_short_run_takes_exactly_the_steps_asked_for(tmp_path):
     """Finished within one frame or over many, a run of N steps is the loss before and N updates."""
+
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:

@@ -20,19 +20,39 @@ import pytest
 from tutor.engine.formatting import format_value
 from tutor.exercise import load_exercise, resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
-from tutor.session.transcript import (TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, TranscriptError, build_transcript,
-                                      check_transcript, regrade, to_html, to_markdown, write_transcript)
+from tutor.session.transcript import (
+    TRANSCRIPT_FORMAT,
+    TRANSCRIPT_VERSION,
+    TranscriptError,
+    build_transcript,
+    check_transcript,
+    regrade,
+    to_html,
+    to_markdown,
+    write_transcript,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
 SEED_001 = "sigmoid-neuron-mse"
 STEPS_001 = 25  # value, local derivative and gradient steps of seed 001
 
-ANSWER_FIELDS = {"time", "type", "step", "text", "read_as", "readable", "verdict", "message", "carried_forward",
-                 "diagnosis"}
+ANSWER_FIELDS = {
+    "time",
+    "type",
+    "step",
+    "text",
+    "read_as",
+    "readable",
+    "verdict",
+    "message",
+    "carried_forward",
+    "diagnosis",
+}
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 class FakeClock:
     """A clock that moves 1.5 s per reading, so every time stamp is distinct and known."""
@@ -115,8 +135,14 @@ def cli_env(home: Path) -> dict:
 
 
 def tutor(home: Path, *args, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tutor.cli.main", *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, env=cli_env(home), timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=cli_env(home),
+        timeout=timeout,
+    )
 
 
 def no_traceback(result: subprocess.CompletedProcess) -> None:
@@ -135,12 +161,27 @@ def write_json(path: Path, data) -> Path:
 
 # -- JSON ---------------------------------------------------------------------------------------
 
+
 def test_json_transcript_has_the_documented_top_level_fields(walked):
     session, transcript = walked
     assert transcript["format"] == TRANSCRIPT_FORMAT == "backprop-tutor-transcript"
     assert transcript["version"] == TRANSCRIPT_VERSION == 1
-    assert set(transcript) >= {"format", "version", "generated", "learner", "mode", "exercise", "inputs", "graph",
-                               "output", "finished", "score", "items", "events", "final"}
+    assert set(transcript) >= {
+        "format",
+        "version",
+        "generated",
+        "learner",
+        "mode",
+        "exercise",
+        "inputs",
+        "graph",
+        "output",
+        "finished",
+        "score",
+        "items",
+        "events",
+        "final",
+    }
     assert transcript["learner"] == "alice" and transcript["mode"] == "practice" and transcript["finished"] is True
     assert transcript["exercise"]["name"] == SEED_001
     assert len(transcript["exercise"]["fingerprint"]) == 64
@@ -194,9 +235,31 @@ def test_json_items_give_each_step_its_final_state_and_credit(walked):
     assert [item["prompt"] for item in items] == [step.prompt for step in session.steps]
     by_quantity = {item["quantity"]: item for item in items}
     p1 = by_quantity["value.p1"]
-    assert (p1["verdict"], p1["credit"], p1["wrong_attempts"], p1["hints"], p1["answer"]) == ("correct", 1.0, 0, 0, "0.8")
-    assert set(p1) == {"quantity", "label", "phase", "prompt", "answer", "read_as", "verdict", "carried_forward",
-                       "diagnosis", "message", "expected", "right_value", "wrong_attempts", "hints", "credit", "points"}
+    assert (p1["verdict"], p1["credit"], p1["wrong_attempts"], p1["hints"], p1["answer"]) == (
+        "correct",
+        1.0,
+        0,
+        0,
+        "0.8",
+    )
+    assert set(p1) == {
+        "quantity",
+        "label",
+        "phase",
+        "prompt",
+        "answer",
+        "read_as",
+        "verdict",
+        "carried_forward",
+        "diagnosis",
+        "message",
+        "expected",
+        "right_value",
+        "wrong_attempts",
+        "hints",
+        "credit",
+        "points",
+    }
     assert by_quantity["value.p2"]["wrong_attempts"] == 1  # the unreadable answer is not a try
     assert by_quantity["value.p2"]["credit"] == 0.75
     assert by_quantity["value.z"]["hints"] == 2 and by_quantity["value.z"]["credit"] == 0.5
@@ -208,8 +271,13 @@ def test_json_items_give_each_step_its_final_state_and_credit(walked):
     assert score["points"] == session.summary().score == STEPS_001 - 4 + 0.75 + 0.5 + 0.75
     assert score["points"] == pytest.approx(sum(item["credit"] for item in items))
     assert score["max"] == STEPS_001
-    assert (score["first_try"], score["after_retries"], score["hinted"], score["revealed"], score["open"]) == \
-           (STEPS_001 - 4, 2, 1, 1, 0)
+    assert (score["first_try"], score["after_retries"], score["hinted"], score["revealed"], score["open"]) == (
+        STEPS_001 - 4,
+        2,
+        1,
+        1,
+        0,
+    )
     assert score["percent"] == round(100 * score["points"] / STEPS_001, 2)
 
 
@@ -267,6 +335,7 @@ def test_exam_transcript_gives_partial_credit_per_element_and_regrades_the_same(
 
 # -- Markdown -----------------------------------------------------------------------------------
 
+
 def test_markdown_has_a_mermaid_graph_with_every_node_and_its_final_value_and_gradient(walked):
     session, transcript = walked
     markdown = to_markdown(transcript, session.solution)
@@ -278,8 +347,9 @@ def test_markdown_has_a_mermaid_graph_with_every_node_and_its_final_value_and_gr
     for name in solution.names:
         value = format_value(solution.values[name], 4)
         grad = format_value(solution.grads[name], 4)
-        assert re.search(rf'n\d+[\[(]"{re.escape(name)} = {re.escape(value)}<br/>∇ {re.escape(grad)}"[\])]', block), \
+        assert re.search(rf'n\d+[\[(]"{re.escape(name)} = {re.escape(value)}<br/>∇ {re.escape(grad)}"[\])]', block), (
             f"node {name} missing from the Mermaid block"
+        )
     assert block.count("-->") == len(solution.edges)
 
 
@@ -346,8 +416,10 @@ def test_exam_transcripts_explain_each_wrong_answer_in_words_not_labels():
     page = to_html(transcript, session.solution)
     for label in ("activation_not_derivative", "power_of_ten"):
         assert label not in markdown and label not in page
-    for quantity, words in (("local.yhat.z", "yhat itself is used instead of its derivative"),
-                            ("grad.z", "a decimal point has slipped")):
+    for quantity, words in (
+        ("local.yhat.z", "yhat itself is used instead of its derivative"),
+        ("grad.z", "a decimal point has slipped"),
+    ):
         explanation = items[quantity]["message"]
         assert words in explanation
         by_report = next(item.verdict.message for item in session.exam_report if str(item.step.quantity) == quantity)
@@ -388,8 +460,10 @@ def test_control_characters_typed_are_shown_as_escapes_for_people_and_kept_in_th
     session.answer("0.5\x1b[31m")  # unreadable: an escape sequence a terminal would obey
     session.answer("\t0.8\x0b")  # readable: the whitespace around the number is ignored
     transcript = build_transcript(session, "gus")
-    assert [event["text"] for event in transcript["events"] if event["type"] == "answer"] == \
-           ["0.5\x1b[31m", "\t0.8\x0b"]  # tutor grade types exactly these again
+    assert [event["text"] for event in transcript["events"] if event["type"] == "answer"] == [
+        "0.5\x1b[31m",
+        "\t0.8\x0b",
+    ]  # tutor grade types exactly these again
     markdown = to_markdown(transcript, session.solution)
     page = to_html(transcript, session.solution)
     for text in (markdown, page):
@@ -400,13 +474,22 @@ def test_control_characters_typed_are_shown_as_escapes_for_people_and_kept_in_th
 
 # -- HTML ---------------------------------------------------------------------------------------
 
+
 def test_html_is_one_self_contained_file_with_every_step(walked):
     session, transcript = walked
     page = to_html(transcript, session.solution)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert '<meta charset="utf-8">' in page
-    for external in (r"\bsrc\s*=", r"\bhref\s*=", r"<link\b", r"<script\b", r"@import", r"url\(", r"<iframe\b",
-                     r"<img\b"):
+    for external in (
+        r"\bsrc\s*=",
+        r"\bhref\s*=",
+        r"<link\b",
+        r"<script\b",
+        r"@import",
+        r"url\(",
+        r"<iframe\b",
+        r"<img\b",
+    ):
         assert not re.search(external, page, flags=re.IGNORECASE), f"{external} makes the page depend on another file"
     assert "<style>" in page and "@media print" in page
     score = transcript["score"]
@@ -442,21 +525,37 @@ def test_html_renders_and_prints_in_headless_chromium(walked, tmp_path):
     session, transcript = walked
     page = tmp_path / "transcript.html"
     write_transcript(transcript, session.solution, "html", page)
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     environment = {**os.environ, "HOME": str(tmp_path)}
 
-    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
-                         env=environment)
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, env=environment
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     score = transcript["score"]
     assert f"Score: {score['points']:g} of {STEPS_001} ({score['percent']:.0f}%)" in dom.stdout
     assert dom.stdout.count("<tr>") >= STEPS_001 + 1
 
     pdf = tmp_path / "transcript.pdf"
-    printed = subprocess.run([*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-                             capture_output=True, text=True, timeout=120, env=environment)
+    printed = subprocess.run(
+        [*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
     assert printed.returncode == 0, printed.stderr[-2000:]
     assert pdf.exists() and pdf.stat().st_size > 1000
     data = pdf.read_bytes()
@@ -465,6 +564,7 @@ def test_html_renders_and_prints_in_headless_chromium(walked, tmp_path):
 
 
 # -- check_transcript and regrade in-process ----------------------------------------------------
+
 
 def test_check_transcript_refuses_newer_foreign_and_damaged_data(walked):
     _, transcript = walked
@@ -505,8 +605,9 @@ def test_regrade_does_not_trust_stored_verdicts_and_names_each_edit(walked):
 def test_regrade_detects_a_wrong_try_removed_from_the_events(walked):
     session, transcript = walked
     tampered = json.loads(json.dumps(transcript))
-    tampered["events"] = [event for event in tampered["events"]
-                          if not (event["type"] == "answer" and event["text"] == "7")]
+    tampered["events"] = [
+        event for event in tampered["events"] if not (event["type"] == "answer" and event["text"] == "7")
+    ]
     _, differences = regrade(tampered, session.exercise)
     assert "value.p2: stored credit 0.75, re-graded 1.0" in differences
 
@@ -518,6 +619,7 @@ def test_regrade_refuses_answers_for_steps_the_exercise_does_not_have(walked):
 
 
 # -- tutor sessions -----------------------------------------------------------------------------
+
 
 def test_sessions_lists_a_saved_session(tmp_path):
     empty = tutor(tmp_path / "nobody", "sessions")
@@ -553,6 +655,7 @@ def test_sessions_skips_damaged_and_set_aside_files(tmp_path):
 
 # -- tutor export -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("by", ["name", "path"])
 def test_export_in_all_three_formats_by_name_and_by_progress_file(tmp_path, by):
     session = saved_practice(tmp_path)
@@ -566,8 +669,9 @@ def test_export_in_all_three_formats_by_name_and_by_progress_file(tmp_path, by):
     assert transcript["learner"] == "alice"
     assert transcript["events"] == session.events  # every saved event, with its original time stamp
     assert transcript["score"]["points"] == session.summary().score
-    assert [item["verdict"] for item in transcript["items"]] == \
-           [item["verdict"] for item in build_transcript(session, "alice")["items"]]
+    assert [item["verdict"] for item in transcript["items"]] == [
+        item["verdict"] for item in build_transcript(session, "alice")["items"]
+    ]
 
     result = tutor(tmp_path, "export", reference, "--format", "md", "-o", out / "t.md")
     assert result.returncode == 0, result.stderr
@@ -608,8 +712,10 @@ def test_export_by_name_takes_the_latest_session_of_the_mode_asked_for(tmp_path)
     exam = exam_walk(ProgressStore(tmp_path))
     os.utime(exam.progress_file, (1, 1))  # the practice session below is the newer of the two
     saved_practice(tmp_path)
-    modes = {mode: json.loads(tutor(tmp_path, "export", SEED_001, "--format", "json", *option).stdout)["mode"]
-             for mode, option in [("either", []), ("exam", ["--mode", "exam"]), ("practice", ["--mode", "practice"])]}
+    modes = {
+        mode: json.loads(tutor(tmp_path, "export", SEED_001, "--format", "json", *option).stdout)["mode"]
+        for mode, option in [("either", []), ("exam", ["--mode", "exam"]), ("practice", ["--mode", "practice"])]
+    }
     assert modes == {"either": "practice", "exam": "exam", "practice": "practice"}
     only_practice = tmp_path / "only-practice"
     saved_practice(only_practice)
@@ -658,6 +764,7 @@ def test_export_given_a_transcript_instead_of_a_session_says_what_it_wants(tmp_p
 
 # -- tutor check --transcript -------------------------------------------------------------------
 
+
 def test_check_writes_a_transcript_in_each_format(tmp_path):
     answers = SEEDS / f"{SEED_001}.student.toml"
     for suffix in (".json", ".md", ".html"):
@@ -696,14 +803,16 @@ def test_check_with_all_answers_right_writes_a_full_score_transcript(tmp_path):
 
 # -- tutor grade --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def student_transcripts(tmp_path):
     """Two learners' transcripts written by `tutor check --transcript`."""
     paths = {}
     for learner, kind in (("sam", "student"), ("amy", "correct")):
         path = tmp_path / f"{learner}.json"
-        result = tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.{kind}.toml", "--transcript", path,
-                       "--learner", learner)
+        result = tutor(
+            tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.{kind}.toml", "--transcript", path, "--learner", learner
+        )
         assert path.exists(), result.stderr
         paths[learner] = path
     return paths
@@ -727,8 +836,16 @@ def check_gradescope_schema(results: dict) -> None:
 
 def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_transcripts):
     sam = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
-    result = tutor(tmp_path, "grade", student_transcripts["sam"], student_transcripts["amy"],
-                   "--csv", tmp_path / "out" / "grades.csv", "--gradescope", tmp_path / "out" / "gradescope")
+    result = tutor(
+        tmp_path,
+        "grade",
+        student_transcripts["sam"],
+        student_transcripts["amy"],
+        "--csv",
+        tmp_path / "out" / "grades.csv",
+        "--gradescope",
+        tmp_path / "out" / "gradescope",
+    )
     no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "EDITED" not in result.stdout
@@ -773,8 +890,16 @@ def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
     assert item["verdict"] == "wrong"
     item["verdict"] = "correct"
     tampered = write_json(tmp_path / "sam-edited.json", data)
-    result = tutor(tmp_path, "grade", student_transcripts["amy"], tampered, "--csv", tmp_path / "g.csv",
-                   "--gradescope", tmp_path / "gradescope")
+    result = tutor(
+        tmp_path,
+        "grade",
+        student_transcripts["amy"],
+        tampered,
+        "--csv",
+        tmp_path / "g.csv",
+        "--gradescope",
+        tmp_path / "gradescope",
+    )
     no_traceback(result)
     assert result.returncode == 1
     assert "EDITED" in result.stdout
@@ -782,15 +907,21 @@ def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
     rows = {row["learner"]: row for row in read_csv(tmp_path / "g.csv")}
     assert rows["sam"]["tampered"] == "yes" and rows["amy"]["tampered"] == "no"
     assert float(rows["sam"]["points"]) == data["score"]["points"]  # the re-graded score, not a stored one
-    results = {learner: json.loads((tmp_path / "gradescope" / learner / "results.json").read_text(encoding="utf-8"))
-               for learner in ("amy", "sam")}
+    results = {
+        learner: json.loads((tmp_path / "gradescope" / learner / "results.json").read_text(encoding="utf-8"))
+        for learner in ("amy", "sam")
+    }
     for each in results.values():
         check_gradescope_schema(each)
     integrity = [test for test in results["sam"]["tests"] if test["name"].endswith("transcript integrity")]
     assert len(integrity) == 1 and "value.L: stored verdict 'correct'" in integrity[0]["output"]
     assert not any(test["name"].endswith("transcript integrity") for test in results["amy"]["tests"])
-    value_l = [test["score"] for learner in ("amy", "sam") for test in results[learner]["tests"]
-               if test["name"] == f"{SEED_001}: L"]
+    value_l = [
+        test["score"]
+        for learner in ("amy", "sam")
+        for test in results[learner]["tests"]
+        if test["name"] == f"{SEED_001}: L"
+    ]
     assert value_l == [1.0, 0.0]  # amy right; sam's edit earns nothing
 
 
@@ -861,13 +992,16 @@ def test_grade_refuses_a_transcript_from_a_newer_version(tmp_path, student_trans
     assert [row["learner"] for row in read_csv(tmp_path / "m.csv")] == ["amy"]
 
 
-@pytest.mark.parametrize("damage, message", [
-    ("missing events", "the transcript is damaged: 'events' is missing or malformed"),
-    ("event without time", "the transcript is damaged: an event has no type or time"),
-    ("not a transcript", "this is not a backprop-tutor transcript"),
-    ("answer without step", "the transcript's answers do not fit this exercise's steps"),
-    ("unknown step", "the transcript's answers do not fit this exercise's steps"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        ("missing events", "the transcript is damaged: 'events' is missing or malformed"),
+        ("event without time", "the transcript is damaged: an event has no type or time"),
+        ("not a transcript", "this is not a backprop-tutor transcript"),
+        ("answer without step", "the transcript's answers do not fit this exercise's steps"),
+        ("unknown step", "the transcript's answers do not fit this exercise's steps"),
+    ],
+)
 def test_grade_gives_a_clear_message_for_a_damaged_transcript(tmp_path, student_transcripts, damage, message):
     data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
     if damage == "missing events":
@@ -903,7 +1037,9 @@ def test_grade_survives_bytes_that_are_not_utf8_and_a_missing_file(tmp_path):
     result = tutor(tmp_path, "grade", path, tmp_path / "missing.json")
     no_traceback(result)
     assert result.returncode == 2
-    assert f"{path}: cannot be read" in result.stderr and f"{tmp_path / 'missing.json'}: cannot be read" in result.stderr
+    assert (
+        f"{path}: cannot be read" in result.stderr and f"{tmp_path / 'missing.json'}: cannot be read" in result.stderr
+    )
 
 
 def test_grade_says_a_truncated_transcript_is_damaged(tmp_path, student_transcripts):
@@ -927,6 +1063,7 @@ def test_an_exam_without_feedback_saves_no_hint_of_right_or_wrong(tmp_path):
 
 
 # -- the documents ------------------------------------------------------------------------------
+
 
 def test_the_transcript_format_document_names_every_field_and_event_type(walked):
     _, transcript = walked

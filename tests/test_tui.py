@@ -3,7 +3,6 @@ answers, resuming after quitting, the catalog, exam mode, and every binding in t
 
 from __future__ import annotations
 
-
 import pytest
 from textual.widgets import DataTable, Input, Static
 
@@ -15,7 +14,6 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen
-
 from tutor_testing import right_answer, run, text_of, type_answer
 
 SEED_001 = "sigmoid-neuron-mse"
@@ -149,8 +147,11 @@ def test_help_and_every_binding_is_a_palette_command(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             commands = {command.title for command in app.get_system_commands(app.screen)}
-            shown = {binding.description for (_, binding, enabled, _) in app.screen.active_bindings.values()
-                     if binding.show and binding.description and enabled}
+            shown = {
+                binding.description
+                for (_, binding, enabled, _) in app.screen.active_bindings.values()
+                if binding.show and binding.description and enabled
+            }
             assert shown <= commands
             assert {"Hint", "Reveal", "Help", "Back"} <= shown
             await pilot.press("f1")
@@ -208,6 +209,7 @@ def test_the_light_theme_is_light_and_works(tmp_path):
 
 def test_the_mouse_works_too(tmp_path):
     """A click on a catalog row opens it, a click on a Footer key runs its action."""
+
     async def scenario():
         from textual.widgets._footer import FooterKey
 

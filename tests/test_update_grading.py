@@ -74,8 +74,16 @@ def right_gradient(name: str) -> float:
     d_o2 = (v["out_o2"] - 0.99) * v["out_o2"] * (1 - v["out_o2"])
     d_h1 = (d_o1 * WEIGHTS["w5"] + d_o2 * WEIGHTS["w7"]) * v["out_h1"] * (1 - v["out_h1"])
     d_h2 = (d_o1 * WEIGHTS["w6"] + d_o2 * WEIGHTS["w8"]) * v["out_h2"] * (1 - v["out_h2"])
-    return {"w1": d_h1 * 0.05, "w2": d_h1 * 0.10, "w3": d_h2 * 0.05, "w4": d_h2 * 0.10,
-            "w5": d_o1 * v["out_h1"], "w6": d_o1 * v["out_h2"], "w7": d_o2 * v["out_h1"], "w8": d_o2 * v["out_h2"]}[name]
+    return {
+        "w1": d_h1 * 0.05,
+        "w2": d_h1 * 0.10,
+        "w3": d_h2 * 0.05,
+        "w4": d_h2 * 0.10,
+        "w5": d_o1 * v["out_h1"],
+        "w6": d_o1 * v["out_h2"],
+        "w7": d_o2 * v["out_h1"],
+        "w8": d_o2 * v["out_h2"],
+    }[name]
 
 
 def check(checker: Checker, quantity: str, text: str):
@@ -83,6 +91,7 @@ def check(checker: Checker, quantity: str, text: str):
 
 
 # -- the exercise is Mazur's ---------------------------------------------------------------------------
+
 
 def test_the_exercise_gives_mazurs_published_numbers(mazur):
     assert float(mazur.values["E"]) == pytest.approx(0.298371109, abs=1e-9)
@@ -94,6 +103,7 @@ def test_the_exercise_gives_mazurs_published_numbers(mazur):
 
 
 # -- an update is judged on the change -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["w1", "w4", "w5", "w8"])
 def test_the_right_update_is_accepted_with_its_change_to_three_figures(mazur, name):
@@ -172,19 +182,27 @@ CHAIN_STEPS = ["grad.net_o1", "grad.w5", "grad.w6", "update.w5", "update.w6"]
 def answers_file(path: Path) -> Path:
     chain = doubled_chain()
     lines = ["[value]"] + [f'{name} = "{typed(value)}"' for name, value in VALUES.items()]
-    lines += ["[grad]"] + [f'{quantity.split(".")[1]} = "{typed(chain[quantity])}"'
-                           for quantity in ("grad.out_o1", "grad.net_o1", "grad.w5", "grad.w6")]
-    lines += ["[update]"] + [f'{quantity.split(".")[1]} = "{typed(chain[quantity])}"'
-                             for quantity in ("update.w5", "update.w6")]
+    lines += ["[grad]"] + [
+        f'{quantity.split(".")[1]} = "{typed(chain[quantity])}"'
+        for quantity in ("grad.out_o1", "grad.net_o1", "grad.w5", "grad.w6")
+    ]
+    lines += ["[update]"] + [
+        f'{quantity.split(".")[1]} = "{typed(chain[quantity])}"' for quantity in ("update.w5", "update.w6")
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def test_tutor_check_carries_a_doubled_gradient_forward(tmp_path):
     answers = answers_file(tmp_path / "answers.toml")
-    result = subprocess.run([sys.executable, "-m", "tutor.cli.main", "check", str(MAZUR), str(answers), "--json"],
-                            cwd=REPO, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "NO_COLOR": "1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor.cli.main", "check", str(MAZUR), str(answers), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert "Traceback" not in result.stderr
     items = {item["quantity"]: item for item in json.loads(result.stdout)["items"]}
     assert items["grad.out_o1"]["verdict"] == "wrong"
@@ -264,12 +282,15 @@ def test_practice_after_a_correction_and_after_a_reveal_uses_the_right_value(maz
     assert session.answer(typed(right * VALUES["out_o1"] * (1 - VALUES["out_o1"]))).correct
 
 
-@pytest.mark.parametrize("table, message", [
-    ("[tolerance.update]\nrelativ = 0.1\n", "unknown tolerance 'relativ' (did you mean 'relative'?)"),
-    ("[tolerance]\nupdat = 0.1\n", "unknown tolerance 'updat' (did you mean 'update'?)"),
-    ("[tolerance]\nupdate = 0.1\n", "the tolerance of update steps must be a table"),
-    ("[tolerance.grad]\nabsolute = 2\n", "tolerance 'absolute' must be a number from 0 up to (not including) 1"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ("[tolerance.update]\nrelativ = 0.1\n", "unknown tolerance 'relativ' (did you mean 'relative'?)"),
+        ("[tolerance]\nupdat = 0.1\n", "unknown tolerance 'updat' (did you mean 'update'?)"),
+        ("[tolerance]\nupdate = 0.1\n", "the tolerance of update steps must be a table"),
+        ("[tolerance.grad]\nabsolute = 2\n", "tolerance 'absolute' must be a number from 0 up to (not including) 1"),
+    ],
+)
 def test_bad_tolerance_tables_are_reported_at_their_line(tmp_path, table, message):
     from tutor.exercise import ExerciseFileError
 

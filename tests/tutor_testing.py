@@ -103,6 +103,7 @@ async def type_answer(pilot, text: str) -> None:
 
 # -- what a step needs, by the chain rule's own definition (the given panel must show it) -------------
 
+
 def tokens(text: str) -> list[str]:
     """The numbers of a typed or written value: "[[0.2, 0.3], [-4/5, 1]]" -> 0.2, 0.3, -4/5, 1."""
     return [token for token in re.split(r"[\[\],\s]+", text) if token]
@@ -125,8 +126,9 @@ def needed_tokens(session, typed: dict[str, str]) -> list[str]:
         return Quantity("update" if name in solution.updated else "after", name)
 
     if quantity.kind in ("value", "local"):
-        return [token for parent in graph.parents[quantity.name] for token in
-                written_or_typed(Quantity("value", parent))]
+        return [
+            token for parent in graph.parents[quantity.name] for token in written_or_typed(Quantity("value", parent))
+        ]
     if quantity.kind == "after":
         return [token for parent in graph.parents[quantity.name] for token in written_or_typed(new(parent))]
     if quantity.kind == "update":
@@ -157,8 +159,9 @@ atexit.register(TMUX_CONFIG.unlink, missing_ok=True)
 
 
 def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([TMUX, "-f", str(TMUX_CONFIG), "-S", str(TMUX_SOCKET), *args], capture_output=True,
-                          text=True, check=check)
+    return subprocess.run(
+        [TMUX, "-f", str(TMUX_CONFIG), "-S", str(TMUX_SOCKET), *args], capture_output=True, text=True, check=check
+    )
 
 
 def program_ended(session: str) -> bool:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.loader import suggestion
 from ..exercise.toml_lines import key_lines
-from ..engine.graph import Solution
 from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
 
 if TYPE_CHECKING:
@@ -52,8 +52,9 @@ def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ExerciseFileError([Problem(path, int(match.group(1)) if match else None,
-                                         f"this is not valid TOML: {message}")]) from None
+        raise ExerciseFileError(
+            [Problem(path, int(match.group(1)) if match else None, f"this is not valid TOML: {message}")]
+        ) from None
     lines = key_lines(text)
     answers: list[TypedAnswer] = []
     problems: list[Problem] = []
@@ -65,23 +66,35 @@ def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
             problems.append(Problem(path, line, f"this exercise has no {quantity}{_nearest(solution, quantity)}"))
             return
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            problems.append(Problem(path, line, f"the answer for {quantity} must be text in quotes, like \"-0.12\""))
+            problems.append(Problem(path, line, f'the answer for {quantity} must be text in quotes, like "-0.12"'))
             return
         answers.append(TypedAnswer(quantity, str(value), line))
 
     for kind, table in document.items():
         if kind not in KINDS:
-            problems.append(Problem(path, lines.get((kind,)), f"unknown table [{kind}]{suggestion(kind, KINDS)}; "
-                                                               f"use {', '.join(f'[{k}]' for k in KINDS)}"))
+            problems.append(
+                Problem(
+                    path,
+                    lines.get((kind,)),
+                    f"unknown table [{kind}]{suggestion(kind, KINDS)}; use {', '.join(f'[{k}]' for k in KINDS)}",
+                )
+            )
             continue
         if not isinstance(table, dict):
-            problems.append(Problem(path, lines.get((kind,)), f"'{kind}' must be a table: write [{kind}] on its own line"))
+            problems.append(
+                Problem(path, lines.get((kind,)), f"'{kind}' must be a table: write [{kind}] on its own line")
+            )
             continue
         for name, value in table.items():
             if kind == "local":
                 if not isinstance(value, dict):
-                    problems.append(Problem(path, lines.get((kind, name)),
-                                            f"write local derivatives as [local.{name}] then INPUT = \"answer\""))
+                    problems.append(
+                        Problem(
+                            path,
+                            lines.get((kind, name)),
+                            f'write local derivatives as [local.{name}] then INPUT = "answer"',
+                        )
+                    )
                     continue
                 for source, typed in value.items():
                     add(kind, name, typed, (kind, name, source), source)
@@ -129,6 +142,8 @@ def type_answers(solution: Solution, answers: list[TypedAnswer], mode: str) -> T
     asked = [answer.quantity in positions for answer in answers]
     if mode == "exam":
         graded = {item.step.quantity: item.verdict for item in session.submit() if item.verdict is not None}
-        verdicts = [graded.get(verdict.quantity, verdict) if counted else verdict  # an unreadable one stays as read
-                    for verdict, counted in zip(verdicts, asked)]
+        verdicts = [
+            graded.get(verdict.quantity, verdict) if counted else verdict  # an unreadable one stays as read
+            for verdict, counted in zip(verdicts, asked)
+        ]
     return TypedAnswers(session, verdicts, asked)

@@ -22,8 +22,8 @@ from ..session.store import ProgressStore
 from .commands import console, plain
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
-
 # -- tutor run / tutor exam ASSIGNMENT ------------------------------------------------------------
+
 
 def next_exercise(reference: str, mode: str, store: ProgressStore | None = None) -> tuple[Assignment, Exercise | None]:
     """The assignment's first exercise without a finished session in this mode (None: all are finished)."""
@@ -44,6 +44,7 @@ def _finished(progress: Path) -> bool:
 
 # -- tutor check ASSIGNMENT FOLDER ----------------------------------------------------------------
 
+
 def command_check_assignment(arguments: argparse.Namespace) -> int:
     """Check one answers file per exercise, FOLDER/NAME.toml, each as `tutor check` would."""
     from .commands import command_check
@@ -51,10 +52,17 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
     assignment = load_assignment(arguments.exercise)
     folder = arguments.answers
     if not folder.is_dir():
-        raise ExerciseFileError([Problem(folder, None, "with an assignment, ANSWERS is a folder holding one answers "
-                                                       "file per exercise, named after it: "
-                                                       + ", ".join(f"{item.exercise.name}.toml"
-                                                                   for item in assignment.exercises))])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    folder,
+                    None,
+                    "with an assignment, ANSWERS is a folder holding one answers "
+                    "file per exercise, named after it: "
+                    + ", ".join(f"{item.exercise.name}.toml" for item in assignment.exercises),
+                )
+            ]
+        )
     codes, reports = [], []
     for item in assignment.exercises:
         name = item.exercise.name
@@ -67,8 +75,9 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
             continue
         one = argparse.Namespace(**{**vars(arguments), "exercise": str(item.exercise.path), "answers": answers})
         if arguments.transcript is not None:
-            one.transcript = arguments.transcript.with_name(f"{arguments.transcript.stem}-{name}"
-                                                            f"{arguments.transcript.suffix}")
+            one.transcript = arguments.transcript.with_name(
+                f"{arguments.transcript.stem}-{name}{arguments.transcript.suffix}"
+            )
         try:
             if arguments.json:  # each exercise's JSON, gathered into one document
                 with contextlib.redirect_stdout(io.StringIO()) as printed:
@@ -88,13 +97,22 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
 
 # -- tutor grade --assignment FILE [--roster CSV] TRANSCRIPTS... ----------------------------------
 
+
 def command_grade_assignment(arguments: argparse.Namespace) -> int:
     from ..session.transcript import TranscriptError, check_transcript, regrade
 
     if arguments.gradescope:
-        raise ExerciseFileError([Problem(None, None, "--gradescope grades transcripts one by one: leave out "
-                                                     "--assignment, or use --csv or --json for the assignment's "
-                                                     "grades")])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    None,
+                    None,
+                    "--gradescope grades transcripts one by one: leave out "
+                    "--assignment, or use --csv or --json for the assignment's "
+                    "grades",
+                )
+            ]
+        )
     assignment = load_assignment(arguments.assignment)
     roster = read_roster(arguments.roster) if arguments.roster else None
     by_name = {item.exercise.name: item for item in assignment.exercises}
@@ -118,8 +136,13 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
             continue
         handed_in = max((event["time"] for event in transcript["events"]), default=0.0)
         share = fresh["score"]["points"] / fresh["score"]["max"] if fresh["score"]["max"] else 0.0
-        result = {"file": str(path), "points": round(share * by_name[name].points, 4),
-                  "late": assignment.late(handed_in), "edited": bool(differences), "mode": fresh["mode"]}
+        result = {
+            "file": str(path),
+            "points": round(share * by_name[name].points, 4),
+            "late": assignment.late(handed_in),
+            "edited": bool(differences),
+            "mode": fresh["mode"],
+        }
         if result["edited"]:
             problems.append(f"{path}: EDITED, not counted: " + "; ".join(differences[:3]))
             continue
@@ -130,8 +153,19 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     if arguments.csv:
         write_grades_csv(arguments.csv, assignment, rows, roster)
     if arguments.json:
-        print(json.dumps({"assignment": assignment.title, "due": assignment.due.isoformat() if assignment.due else None,
-                          "max": assignment.points, "rows": rows, "problems": problems}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "assignment": assignment.title,
+                    "due": assignment.due.isoformat() if assignment.due else None,
+                    "max": assignment.points,
+                    "rows": rows,
+                    "problems": problems,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print_grades(assignment, rows)
     for problem in problems:
@@ -150,9 +184,17 @@ def read_roster(path: Path) -> list[dict[str, str]]:
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ExerciseFileError([Problem(path, None, f"cannot be read as CSV: {error}")]) from None
     if "learner" not in header:
-        raise ExerciseFileError([Problem(path, 1, "the roster needs a header row with a 'learner' column (the name "
-                                                  "in the students' transcripts); it has: "
-                                                  f"{', '.join(header) or 'nothing'}")])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the roster needs a header row with a 'learner' column (the name "
+                    "in the students' transcripts); it has: "
+                    f"{', '.join(header) or 'nothing'}",
+                )
+            ]
+        )
     learners = [row["learner"].strip() if row["learner"] else "" for row in rows]
     for number, learner in enumerate(learners, start=2):
         if not learner:
@@ -170,15 +212,17 @@ def grade_rows(assignment: Assignment, found: dict[str, dict[str, dict]], roster
     for learner in [*learners, *extra]:
         mine = found.get(learner, {})
         exercises = {item.exercise.name: mine.get(item.exercise.name) for item in assignment.exercises}
-        rows.append({
-            "learner": learner,
-            "status": "missing" if not mine else "not on the roster" if learner in extra else "graded",
-            "grade": round(sum(result["points"] for result in mine.values()), 4),
-            "max": assignment.points,
-            "late": sorted(name for name, result in mine.items() if result["late"]),
-            "missing_exercises": [name for name, result in exercises.items() if result is None],
-            "exercises": {name: None if result is None else result["points"] for name, result in exercises.items()},
-        })
+        rows.append(
+            {
+                "learner": learner,
+                "status": "missing" if not mine else "not on the roster" if learner in extra else "graded",
+                "grade": round(sum(result["points"] for result in mine.values()), 4),
+                "max": assignment.points,
+                "late": sorted(name for name, result in mine.items() if result["late"]),
+                "missing_exercises": [name for name, result in exercises.items() if result is None],
+                "exercises": {name: None if result is None else result["points"] for name, result in exercises.items()},
+            }
+        )
     return rows
 
 
@@ -192,9 +236,17 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
         writer.writerow(["learner", *extra_columns, *names, "grade", "max", "status", "late"])
         for row in rows:
             given = by_learner.get(row["learner"], {})
-            writer.writerow([row["learner"], *(given.get(column, "") for column in extra_columns),
-                             *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
-                             row["grade"], row["max"], row["status"], " ".join(row["late"])])
+            writer.writerow(
+                [
+                    row["learner"],
+                    *(given.get(column, "") for column in extra_columns),
+                    *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
+                    row["grade"],
+                    row["max"],
+                    row["status"],
+                    " ".join(row["late"]),
+                ]
+            )
 
 
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:

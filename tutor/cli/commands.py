@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-
 import os
 import sys
 
@@ -17,14 +16,23 @@ from ..engine import solve
 from ..engine.formatting import format_value, to_nested_list
 from ..engine.graph import Solution
 from ..engine.operations import describe_shape
-from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise, to_text
+from ..exercise import (
+    ExerciseFileError,
+    Problem,
+    catalog_folder,
+    catalog_names,
+    load_exercise,
+    resolve_exercise,
+    to_text,
+)
 from ..exercise.model import ExamSettings, Exercise
 from ..exercise.shown import visible
-from ..grading import Checker, Quantity, asked_quantities
+from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule, right_value_text
 from .answers import read_answers_file, type_answers
-from .tally import Tally
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .tally import Tally
+
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
@@ -48,12 +56,20 @@ def plain(text: str, style: str = "") -> Text:
 
 # -- tutor list ---------------------------------------------------------------------------------
 
+
 def command_list(arguments: argparse.Namespace) -> int:
     rows = []
     for name in catalog_names():
         exercise = load_exercise(catalog_folder() / f"{name}.toml", name)
-        rows.append({"name": name, "title": exercise.title, "tags": list(exercise.tags),
-                     "difficulty": exercise.difficulty, "size": exercise.size})
+        rows.append(
+            {
+                "name": name,
+                "title": exercise.title,
+                "tags": list(exercise.tags),
+                "difficulty": exercise.difficulty,
+                "size": exercise.size,
+            }
+        )
     if arguments.json:
         _print_json(rows)
         return EXIT_OK
@@ -68,12 +84,15 @@ def command_list(arguments: argparse.Namespace) -> int:
     for row in rows:
         table.add_row(row["name"], row["title"], ", ".join(row["tags"]), "★" * row["difficulty"], str(row["size"]))
     console.print(table)
-    console.print("Size is the number of inputs and nodes. Work one with [bold]tutor run NAME[/]; "
-                  "see its graph with [bold]tutor show NAME[/].")
+    console.print(
+        "Size is the number of inputs and nodes. Work one with [bold]tutor run NAME[/]; "
+        "see its graph with [bold]tutor show NAME[/]."
+    )
     return EXIT_OK
 
 
 # -- tutor show ---------------------------------------------------------------------------------
+
 
 def _given(exercise: Exercise) -> dict:
     return {
@@ -88,8 +107,10 @@ def _given(exercise: Exercise) -> dict:
         "output": exercise.batch.sample_output if exercise.batch else exercise.output,
         "params": list(exercise.params),
         "ask": list(exercise.ask),
-        "questions": [{"id": question.id, "prompt": question.prompt, "variables": sorted(question.variables)}
-                      for question in exercise.questions],
+        "questions": [
+            {"id": question.id, "prompt": question.prompt, "variables": sorted(question.variables)}
+            for question in exercise.questions
+        ],
     }
 
 
@@ -98,8 +119,11 @@ def command_show(arguments: argparse.Namespace) -> int:
     solution = solve(exercise)  # also proves the exercise can be worked
     given = _given(exercise)
     if exercise.batch:
-        given["batch"] = {"reduce": exercise.batch.reduce, "output": exercise.batch.output,
-                          "samples": [{name: text for name, (_, text) in sample.items()} for sample in exercise.batch.samples]}
+        given["batch"] = {
+            "reduce": exercise.batch.reduce,
+            "output": exercise.batch.output,
+            "samples": [{name: text for name, (_, text) in sample.items()} for sample in exercise.batch.samples],
+        }
     if exercise.update:
         given["update"] = {"learning_rate": exercise.update.learning_rate, "params": list(exercise.update.params)}
     if exercise.points:
@@ -118,8 +142,11 @@ def command_show(arguments: argparse.Namespace) -> int:
     if arguments.json:
         _print_json(given)
         return EXIT_OK
-    console.print(Text.assemble(plain(exercise.title, "bold"), "  ",
-                                (f"({exercise.name}, difficulty {exercise.difficulty}/5)", "dim")))
+    console.print(
+        Text.assemble(
+            plain(exercise.title, "bold"), "  ", (f"({exercise.name}, difficulty {exercise.difficulty}/5)", "dim")
+        )
+    )
     if exercise.description:
         from rich.markdown import Markdown  # only `show` needs it: keep the other commands quick to start
 
@@ -135,8 +162,11 @@ def command_show(arguments: argparse.Namespace) -> int:
             inputs.add_row(name, plain(spec.text), describe_shape(solution.values[name].shape))
         console.print(inputs)
     if exercise.batch:
-        samples = Table(title=f"Samples ({exercise.batch.reduce} of {exercise.batch.sample_output} over the samples "
-                              f"is {exercise.batch.output})", title_justify="left")
+        samples = Table(
+            title=f"Samples ({exercise.batch.reduce} of {exercise.batch.sample_output} over the samples "
+            f"is {exercise.batch.output})",
+            title_justify="left",
+        )
         samples.add_column("sample")
         keys = list(exercise.batch.samples[0])
         for key in keys:
@@ -154,17 +184,21 @@ def command_show(arguments: argparse.Namespace) -> int:
     if exercise.questions:
         _print_questions(exercise, with_answers=False)
     loss = exercise.output  # for a batch: the total over the samples
-    asked = {"values": "the value of every node", "local_derivatives": "the local derivative on every edge",
-             "gradients": f"the gradient of {loss} with respect to every node and input",
-             "parameter_gradients": f"the gradient of {loss} with respect to the parameters "
-                                    f"({', '.join(exercise.params)})"}
+    asked = {
+        "values": "the value of every node",
+        "local_derivatives": "the local derivative on every edge",
+        "gradients": f"the gradient of {loss} with respect to every node and input",
+        "parameter_gradients": f"the gradient of {loss} with respect to the parameters ({', '.join(exercise.params)})",
+    }
     work = [asked[item] for item in exercise.ask if item in asked]
     single = [step.label(loss) for step in steps if str(step) in exercise.ask]
     if single:
         work.append(", ".join(single))
     if exercise.update:
-        work.append(f"then a gradient-descent step with learning rate {exercise.update.learning_rate:g} and the "
-                    "forward pass with the new values")
+        work.append(
+            f"then a gradient-descent step with learning rate {exercise.update.learning_rate:g} and the "
+            "forward pass with the new values"
+        )
     if exercise.questions:
         work.append("the formulas asked above")
     console.print("You work out: " + "; ".join(work) + f". ({given['steps']} steps)", markup=False)
@@ -183,13 +217,17 @@ def _print_questions(exercise: Exercise, with_answers: bool) -> None:
 
 # -- tutor solve --------------------------------------------------------------------------------
 
+
 def solution_json(solution: Solution) -> dict:
     exercise = solution.exercise
     nodes = {}
     for name in solution.names if solution.graph.nodes else []:  # a derivation-only exercise has no graph
         kind = "input" if name in solution.graph.inputs else "node"
-        entry = {"kind": kind, "value": to_nested_list(solution.values[name]),
-                 "grad": to_nested_list(solution.grads[name])}
+        entry = {
+            "kind": kind,
+            "value": to_nested_list(solution.values[name]),
+            "grad": to_nested_list(solution.grads[name]),
+        }
         if kind == "node":
             entry["expression"] = to_text(solution.graph.nodes[name].expression)
         entry["chain_rule"] = chain_rule(solution, name).symbolic
@@ -197,14 +235,25 @@ def solution_json(solution: Solution) -> dict:
     edges = []
     for source, node in solution.edges:
         local = solution.local_derivative(node, source)
-        edges.append({"from": source, "to": node, "local": to_nested_list(local.value), "elementwise": local.elementwise})
-    data = {"exercise": exercise.name, "title": exercise.title, "output": solution.output, "nodes": nodes,
-            "edges": edges, "questions": [
-                {"id": question.id, "prompt": question.prompt, "answer": to_text(question.answer)}
-                for question in exercise.questions]}
+        edges.append(
+            {"from": source, "to": node, "local": to_nested_list(local.value), "elementwise": local.elementwise}
+        )
+    data = {
+        "exercise": exercise.name,
+        "title": exercise.title,
+        "output": solution.output,
+        "nodes": nodes,
+        "edges": edges,
+        "questions": [
+            {"id": question.id, "prompt": question.prompt, "answer": to_text(question.answer)}
+            for question in exercise.questions
+        ],
+    }
     if solution.updated:
-        data["update"] = {"learning_rate": exercise.update.learning_rate,
-                          "params": {name: to_nested_list(value) for name, value in solution.updated.items()}}
+        data["update"] = {
+            "learning_rate": exercise.update.learning_rate,
+            "params": {name: to_nested_list(value) for name, value in solution.updated.items()},
+        }
         data["after"] = {name: to_nested_list(solution.after_values[name]) for name in solution.graph.nodes}
     return data
 
@@ -251,21 +300,27 @@ def command_solve(arguments: argparse.Namespace) -> int:
         update.add_column("parameter")
         update.add_column("new value", justify="right")
         for name, value in solution.updated.items():
-            update.add_row(f"{name} - {rate:g}·d{solution.output}/d{name}",
-                           right_value_text(solution, Quantity("update", name), value))
+            update.add_row(
+                f"{name} - {rate:g}·d{solution.output}/d{name}",
+                right_value_text(solution, Quantity("update", name), value),
+            )
         console.print(update)
         after = Table(title="Forward pass with the new values", title_justify="left")
         after.add_column("node")
         after.add_column("before", justify="right")
         after.add_column("after", justify="right")
         for name in solution.graph.nodes:
-            after.add_row(name, format_value(solution.values[name]),
-                          right_value_text(solution, Quantity("after", name), solution.after_values[name]))
+            after.add_row(
+                name,
+                format_value(solution.values[name]),
+                right_value_text(solution, Quantity("after", name), solution.after_values[name]),
+            )
         console.print(after)
     return EXIT_OK
 
 
 # -- tutor check --------------------------------------------------------------------------------
+
 
 def command_check(arguments: argparse.Namespace) -> int:
     from ..session.transcript import build_transcript, write_transcript  # loaded only by check
@@ -273,8 +328,9 @@ def command_check(arguments: argparse.Namespace) -> int:
     solution = solve(resolve_exercise(arguments.exercise))
     answers = read_answers_file(arguments.answers, solution)
     if not answers:
-        raise ExerciseFileError([Problem(arguments.answers, None, "the answers file has no answers: add a [value] "
-                                                                  "or [grad] table")])
+        raise ExerciseFileError(
+            [Problem(arguments.answers, None, "the answers file has no answers: add a [value] or [grad] table")]
+        )
     typed = type_answers(solution, answers, arguments.mode)
     transcript = build_transcript(typed.session, arguments.learner)
     transcript["origin"] = f"tutor check {arguments.answers}"
@@ -284,14 +340,21 @@ def command_check(arguments: argparse.Namespace) -> int:
     tally = Tally.of(transcript)
     credits = {item["quantity"]: item["credit"] for item in transcript["items"]}
     if arguments.json:
-        _print_json({
-            "exercise": solution.exercise.name,
-            "mode": arguments.mode,
-            "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
-            "items": [{**_verdict_json(solution, verdict), "asked": asked,
-                       "credit": credits[str(verdict.quantity)] if asked else 0}
-                      for verdict, asked in zip(typed.verdicts, typed.asked)],
-        })
+        _print_json(
+            {
+                "exercise": solution.exercise.name,
+                "mode": arguments.mode,
+                "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
+                "items": [
+                    {
+                        **_verdict_json(solution, verdict),
+                        "asked": asked,
+                        "credit": credits[str(verdict.quantity)] if asked else 0,
+                    }
+                    for verdict, asked in zip(typed.verdicts, typed.asked)
+                ],
+            }
+        )
     else:
         console.print(_verdict_table(solution, f"{solution.exercise.title}: your answers", typed.of(asked=True)))
         if not all(typed.asked):
@@ -311,7 +374,8 @@ def _verdict_json(solution: Solution, verdict) -> dict:
         "readable": verdict.readable,
         "carried_forward": verdict.carried_forward,
         "diagnosis": verdict.diagnosis,
-        "expected": expected_text(solution, verdict) if verdict.quantity.kind == "formula"
+        "expected": expected_text(solution, verdict)
+        if verdict.quantity.kind == "formula"
         else to_nested_list(verdict.expected),
         "message": verdict.message,
         "notes": list(verdict.notes),
@@ -325,8 +389,11 @@ def _verdict_table(solution: Solution, title: str, verdicts: list) -> Table:
     for verdict in verdicts:
         mark = Text("✓ correct", style="green") if verdict.correct else Text("✗ wrong", style="red")
         message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
-        right = (expected_text(solution, verdict) if verdict.quantity.kind == "formula"
-                 else right_value_text(solution, verdict.quantity, verdict.expected))
+        right = (
+            expected_text(solution, verdict)
+            if verdict.quantity.kind == "formula"
+            else right_value_text(solution, verdict.quantity, verdict.expected)
+        )
         table.add_row(verdict.quantity.label(solution.output), Text(verdict.answer), mark, right, Text(message))
     return table
 
@@ -339,6 +406,7 @@ def expected_text(solution: Solution, verdict) -> str:
 
 # -- tutor validate -----------------------------------------------------------------------------
 
+
 def command_validate(arguments: argparse.Namespace) -> int:
     results = []
     for path in arguments.files:
@@ -346,13 +414,23 @@ def command_validate(arguments: argparse.Namespace) -> int:
             exercise = load_exercise(path)
             solution = solve(exercise)
             asked_quantities(solution)
-            warnings = [{"line": warning.line, "message": warning.message, "text": str(warning)}
-                        for warning in _warnings(solution)]
+            warnings = [
+                {"line": warning.line, "message": warning.message, "text": str(warning)}
+                for warning in _warnings(solution)
+            ]
             results.append({"file": str(path), "ok": True, "problems": [], "warnings": warnings})
         except ExerciseFileError as error:
-            results.append({"file": str(path), "ok": False, "problems": [
-                {"line": problem.line, "message": problem.message, "text": str(problem)} for problem in error.problems],
-                "warnings": []})
+            results.append(
+                {
+                    "file": str(path),
+                    "ok": False,
+                    "problems": [
+                        {"line": problem.line, "message": problem.message, "text": str(problem)}
+                        for problem in error.problems
+                    ],
+                    "warnings": [],
+                }
+            )
     if arguments.json:
         _print_json(results)
     else:
@@ -378,14 +456,23 @@ def _warnings(solution: Solution) -> list[Problem]:
     for key in exercise.points:
         if key not in (asked if "." in key else kinds):
             what = "the step" if "." in key else "steps of the kind"
-            warnings.append(Problem(exercise.path, exercise.points_line,
-                                    f"warning: [points] gives points to {what} '{key}', but the exercise does not "
-                                    "ask for any: see `tutor show --steps`"))
+            warnings.append(
+                Problem(
+                    exercise.path,
+                    exercise.points_line,
+                    f"warning: [points] gives points to {what} '{key}', but the exercise does not "
+                    "ask for any: see `tutor show --steps`",
+                )
+            )
     if solution.updated:
         before, after = float(solution.values[solution.output]), float(solution.after_values[solution.output])
         if after > before:
-            warnings.append(Problem(
-                exercise.path, exercise.update.line,
-                f"warning: the loss {solution.output} rises after the [update] step, from {format_value(before)} "
-                f"to {format_value(after)}: the learning rate {exercise.update.learning_rate:g} may be too large"))
+            warnings.append(
+                Problem(
+                    exercise.path,
+                    exercise.update.line,
+                    f"warning: the loss {solution.output} rises after the [update] step, from {format_value(before)} "
+                    f"to {format_value(after)}: the learning rate {exercise.update.learning_rate:g} may be too large",
+                )
+            )
     return warnings

@@ -12,6 +12,7 @@ from ..generate.options import OPTIONS
 from ..session.store import atomic_write_text
 from .main import EXIT_OK, EXIT_UNUSABLE
 
+
 def command_generate(arguments: argparse.Namespace) -> int:
     kind = arguments.kind
     options = {}

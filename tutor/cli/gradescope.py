@@ -28,26 +28,38 @@ PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
 
 # -- results.json ---------------------------------------------------------------------------------
 
+
 def gradescope_results(results: list[dict], notes: list[str] = ()) -> dict:
     """Gradescope's results.json for one learner: one test per step, worth its points (1 unless the exercise
     has [points]), scored with its credit."""
     tests = []
     for result in results:
         for item in result["items"]:
-            tests.append({
-                "name": f"{result['exercise']}: {item['label']}",
-                "score": round(item["credit"] * item.get("points", 1), 4),
-                "max_score": item.get("points", 1),
-                "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
-                "visibility": "visible",
-            })
+            tests.append(
+                {
+                    "name": f"{result['exercise']}: {item['label']}",
+                    "score": round(item["credit"] * item.get("points", 1), 4),
+                    "max_score": item.get("points", 1),
+                    "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
+                    "visibility": "visible",
+                }
+            )
         if result["tampered"]:
-            tests.append({"name": f"{result['exercise']}: transcript integrity", "score": 0, "max_score": 0,
-                          "output": "The transcript was edited: " + "; ".join(result["differences"]),
-                          "visibility": "visible"})
+            tests.append(
+                {
+                    "name": f"{result['exercise']}: transcript integrity",
+                    "score": 0,
+                    "max_score": 0,
+                    "output": "The transcript was edited: " + "; ".join(result["differences"]),
+                    "visibility": "visible",
+                }
+            )
     lines = [f"{result['exercise']}: {result['line']}" for result in results]
-    return {"score": round(sum(test["score"] for test in tests), 4), "tests": tests,
-            "output": "\n".join([*lines, *notes, "Re-graded from the typed answers by backprop-tutor."])}
+    return {
+        "score": round(sum(test["score"] for test in tests), 4),
+        "tests": tests,
+        "output": "\n".join([*lines, *notes, "Re-graded from the typed answers by backprop-tutor."]),
+    }
 
 
 def folder_name(learner: str) -> str:
@@ -66,9 +78,17 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
         path.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
         return [path]
     if path.is_file():
-        raise ExerciseFileError([Problem(path, None, f"is a file, and there are {len(learners)} learners: give a "
-                                                     "folder for --gradescope, each learner gets FOLDER/LEARNER/"
-                                                     "results.json")])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    path,
+                    None,
+                    f"is a file, and there are {len(learners)} learners: give a "
+                    "folder for --gradescope, each learner gets FOLDER/LEARNER/"
+                    "results.json",
+                )
+            ]
+        )
     folders: dict[str, str] = {}
     written = []
     for learner in learners:
@@ -125,14 +145,27 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
         asked_quantities(solve(exercise))  # an exercise that cannot be worked is refused now, not at grading
     names = [exercise.name for exercise in exercises]
     if len(set(names)) != len(names):
-        raise ExerciseFileError([Problem(None, None, "two exercises have the same name: "
-                                                     + ", ".join(sorted({n for n in names if names.count(n) > 1})))])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    None,
+                    None,
+                    "two exercises have the same name: " + ", ".join(sorted({n for n in names if names.count(n) > 1})),
+                )
+            ]
+        )
     package = arguments.package
     if package is not None and not (package.is_file() and package.name.endswith(PACKAGE_SUFFIXES)):
-        raise ExerciseFileError([Problem(package, None, "is not a wheel or sdist file (.whl, .tar.gz or .zip): "
-                                                        "build one with `python -m build`")])
-    install = (f"./{package.name}" if package is not None
-               else arguments.requirement or f"backprop-tutor=={__version__}")
+        raise ExerciseFileError(
+            [
+                Problem(
+                    package,
+                    None,
+                    "is not a wheel or sdist file (.whl, .tar.gz or .zip): build one with `python -m build`",
+                )
+            ]
+        )
+    install = f"./{package.name}" if package is not None else arguments.requirement or f"backprop-tutor=={__version__}"
     config = {"exercises": names, "mode": arguments.mode, "keep": "best" if arguments.best else "latest"}
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(arguments.output, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -143,8 +176,11 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
             archive.writestr(f"exercises/{exercise.name}.toml", exercise.path.read_bytes())
         if package is not None:
             archive.write(package, package.name)
-    console.print(f"Wrote {arguments.output}: {len(exercises)} exercise(s), installing {install}. Upload it as the "
-                  "assignment's autograder (Configure Autograder, zip file upload).", markup=False)
+    console.print(
+        f"Wrote {arguments.output}: {len(exercises)} exercise(s), installing {install}. Upload it as the "
+        "assignment's autograder (Configure Autograder, zip file upload).",
+        markup=False,
+    )
     return 0
 
 
@@ -156,6 +192,7 @@ def _add(archive: zipfile.ZipFile, name: str, text: str, executable: bool = Fals
 
 
 # -- run_autograder ----------------------------------------------------------------------------------
+
 
 def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict:
     """Grade one submission against the bundled exercises; write and return its results.json."""
@@ -178,13 +215,17 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
                 continue
             exercise = _exercise_for_answers(path, teacher.exercises)
             if exercise is None:
-                notes.append(f"{shown}: cannot tell which exercise it answers: name it after one "
-                             f"({', '.join(config['exercises'])}), e.g. {config['exercises'][0]}.toml")
+                notes.append(
+                    f"{shown}: cannot tell which exercise it answers: name it after one "
+                    f"({', '.join(config['exercises'])}), e.g. {config['exercises'][0]}.toml"
+                )
                 continue
             solution = solve(exercise)
             typed = type_answers(solution, read_answers_file(path, solution), config["mode"])
-            notes += [f"{shown}: {verdict.quantity} is not asked by {exercise.name}: not counted"
-                      for verdict in typed.of(asked=False)]
+            notes += [
+                f"{shown}: {verdict.quantity} is not asked by {exercise.name}: not counted"
+                for verdict in typed.of(asked=False)
+            ]
             results.append(result_of(build_transcript(typed.session), [], str(shown), path.stat().st_mtime))
         except (OSError, UnicodeDecodeError) as error:
             notes.append(f"{shown}: cannot be read: {error}")
@@ -199,8 +240,10 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
     mark_counted(results, config["keep"] == "best")
     counted = [result for result in results if result["counted"]]
     if len(counted) < len(results):
-        notes.append(f"{len(results) - len(counted)} other submission(s) of the same exercise not counted "
-                     f"(the {config['keep']} one is)")
+        notes.append(
+            f"{len(results) - len(counted)} other submission(s) of the same exercise not counted "
+            f"(the {config['keep']} one is)"
+        )
     submitted = {result["exercise"] for result in counted}
     for exercise in teacher.exercises:  # an exercise with nothing submitted scores 0 of its steps
         if exercise.name not in submitted:
@@ -223,8 +266,9 @@ def _exercise_for_answers(path: Path, exercises: list):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tutor.cli.gradescope",
-                                     description="Grade one Gradescope submission (run by run_autograder).")
+    parser = argparse.ArgumentParser(
+        prog="python -m tutor.cli.gradescope", description="Grade one Gradescope submission (run by run_autograder)."
+    )
     parser.add_argument("--source", type=Path, required=True, help="the unpacked autograder archive")
     parser.add_argument("--submission", type=Path, required=True, help="the student's submitted files")
     parser.add_argument("--results", type=Path, required=True, help="where results.json is written")

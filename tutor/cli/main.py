@@ -32,9 +32,14 @@ def learner_argument(text: str) -> str:
 
 def _command(commands, name: str, summary: str, examples: str, **options) -> argparse.ArgumentParser:
     """A subcommand whose --help starts with what it does and ends with example command lines."""
-    return commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                               epilog="Examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter,
-                               **options)
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog="Examples:\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **options,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,10 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tutor",
         description="Learn backpropagation by working it out by hand, node by node.",
         epilog="EXERCISE is a catalog name (see `tutor list`) or the path of a .toml file.\n"
-               "`tutor COMMAND --help` explains a command, with examples.\n\n"
-               "Examples:\n"
-               "  tutor                           the catalog of built-in exercises\n"
-               "  tutor run sigmoid-neuron-mse    work one exercise",
+        "`tutor COMMAND --help` explains a command, with examples.\n\n"
+        "Examples:\n"
+        "  tutor                           the catalog of built-in exercises\n"
+        "  tutor run sigmoid-neuron-mse    work one exercise",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"backprop-tutor {__version__}")
@@ -56,155 +61,310 @@ def build_parser() -> argparse.ArgumentParser:
     theme.add_argument("--light", action="store_true", default=argparse.SUPPRESS, help="use the light theme")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = _command(commands, "run", "work an exercise in the tutor (practice: hints, reveal, retries)",
-                   "  tutor run sigmoid-neuron-mse                      a built-in exercise\n"
-                   "  tutor run my-graph.toml --learner \"Ada Lovelace\"  your own file, your name in its transcripts\n",
-                   parents=[theme])
+    run = _command(
+        commands,
+        "run",
+        "work an exercise in the tutor (practice: hints, reveal, retries)",
+        "  tutor run sigmoid-neuron-mse                      a built-in exercise\n"
+        '  tutor run my-graph.toml --learner "Ada Lovelace"  your own file, your name in its transcripts\n',
+        parents=[theme],
+    )
     run.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     run.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
 
-    exam = _command(commands, "exam", "work an exercise as a self-graded exam: no hints, graded at the end",
-                    "  tutor exam network-3-2-1-sigmoid --time-limit 30        30 minutes, then it is submitted\n"
-                    "  tutor exam sigmoid-neuron-mse --feedback --learner Ada  right or wrong after each answer\n",
-                    parents=[theme])
+    exam = _command(
+        commands,
+        "exam",
+        "work an exercise as a self-graded exam: no hints, graded at the end",
+        "  tutor exam network-3-2-1-sigmoid --time-limit 30        30 minutes, then it is submitted\n"
+        "  tutor exam sigmoid-neuron-mse --feedback --learner Ada  right or wrong after each answer\n",
+        parents=[theme],
+    )
     exam.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
-    exam.add_argument("--feedback", action=argparse.BooleanOptionalAction, default=None,
-                      help="say right or wrong (never the answer) after each answer (default: the exercise's [exam])")
-    exam.add_argument("--time-limit", type=float, metavar="MINUTES",
-                      help="a countdown; the exam is submitted at zero (default: the exercise's [exam])")
+    exam.add_argument(
+        "--feedback",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="say right or wrong (never the answer) after each answer (default: the exercise's [exam])",
+    )
+    exam.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="MINUTES",
+        help="a countdown; the exam is submitted at zero (default: the exercise's [exam])",
+    )
     exam.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
 
-    listing = _command(commands, "list", "the built-in exercises: name, title, tags, difficulty, size",
-                       "  tutor list           a table; the names are what `tutor run` takes\n"
-                       "  tutor list --json    the same for tools\n")
+    listing = _command(
+        commands,
+        "list",
+        "the built-in exercises: name, title, tags, difficulty, size",
+        "  tutor list           a table; the names are what `tutor run` takes\n"
+        "  tutor list --json    the same for tools\n",
+    )
     listing.add_argument("--json", action="store_true", help="print JSON for tools")
 
-    show = _command(commands, "show", "what the learner is given: inputs and graph, no answers",
-                    "  tutor show sigmoid-neuron-mse\n"
-                    "  tutor show my-graph.toml --json\n")
+    show = _command(
+        commands,
+        "show",
+        "what the learner is given: inputs and graph, no answers",
+        "  tutor show sigmoid-neuron-mse\n  tutor show my-graph.toml --json\n",
+    )
     show.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     show.add_argument("--json", action="store_true", help="print JSON for tools")
-    show.add_argument("--steps", action="store_true",
-                      help="list the step names an answers file uses (value.z, grad.w1, ...), one per line")
+    show.add_argument(
+        "--steps",
+        action="store_true",
+        help="list the step names an answers file uses (value.z, grad.w1, ...), one per line",
+    )
 
-    solve = _command(commands, "solve", "the worked solution: every value, local derivative and gradient",
-                     "  tutor solve sigmoid-neuron-mse\n"
-                     "  tutor solve network-3-2-1-sigmoid --json\n")
+    solve = _command(
+        commands,
+        "solve",
+        "the worked solution: every value, local derivative and gradient",
+        "  tutor solve sigmoid-neuron-mse\n  tutor solve network-3-2-1-sigmoid --json\n",
+    )
     solve.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     solve.add_argument("--json", action="store_true", help="print JSON for tools")
 
-    check = _command(commands, "check", "grade a file of typed answers (exit 0 all correct, 1 any wrong, 2 unusable)",
-                     "  tutor check sigmoid-neuron-mse answers.toml\n"
-                     "  tutor check sigmoid-neuron-mse answers.toml --transcript ada.json --learner \"Ada Lovelace\"\n")
+    check = _command(
+        commands,
+        "check",
+        "grade a file of typed answers (exit 0 all correct, 1 any wrong, 2 unusable)",
+        "  tutor check sigmoid-neuron-mse answers.toml\n"
+        '  tutor check sigmoid-neuron-mse answers.toml --transcript ada.json --learner "Ada Lovelace"\n',
+    )
     check.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
-    check.add_argument("answers", metavar="ANSWERS", type=Path,
-                       help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], "
-                            "[after]); for an assignment, a folder with one NAME.toml per exercise")
+    check.add_argument(
+        "answers",
+        metavar="ANSWERS",
+        type=Path,
+        help="TOML with [value] and [grad] tables of typed answers (also [local.NODE], [update], "
+        "[after]); for an assignment, a folder with one NAME.toml per exercise",
+    )
     check.add_argument("--json", action="store_true", help="print JSON for tools")
-    check.add_argument("--transcript", type=Path, metavar="FILE",
-                       help="also write a JSON transcript (.md or .html by the file's extension)")
-    check.add_argument("--learner", metavar="NAME", type=learner_argument,
-                       help="the learner's name in the transcript (default: the name the tutor remembers, "
-                            "else your user name)")
-    check.add_argument("--mode", choices=("practice", "exam"), default="practice",
-                       help="score as practice (one try each, default) or as an exam (partial credit per element)")
+    check.add_argument(
+        "--transcript",
+        type=Path,
+        metavar="FILE",
+        help="also write a JSON transcript (.md or .html by the file's extension)",
+    )
+    check.add_argument(
+        "--learner",
+        metavar="NAME",
+        type=learner_argument,
+        help="the learner's name in the transcript (default: the name the tutor remembers, else your user name)",
+    )
+    check.add_argument(
+        "--mode",
+        choices=("practice", "exam"),
+        default="practice",
+        help="score as practice (one try each, default) or as an exam (partial credit per element)",
+    )
 
-    sessions = _command(commands, "sessions", "the saved sessions (practice and exams)",
-                        "  tutor sessions           the exercise, mode, progress, score and file of each\n"
-                        "  tutor sessions --json\n")
+    sessions = _command(
+        commands,
+        "sessions",
+        "the saved sessions (practice and exams)",
+        "  tutor sessions           the exercise, mode, progress, score and file of each\n  tutor sessions --json\n",
+    )
     sessions.add_argument("--json", action="store_true", help="print JSON for tools")
 
-    export = _command(commands, "export", "a session's transcript as Markdown, JSON or HTML",
-                      "  tutor export sigmoid-neuron-mse                      the latest session, as Markdown\n"
-                      "  tutor export sigmoid-neuron-mse --mode exam --format html -o exam.html\n")
-    export.add_argument("session", metavar="SESSION",
-                        help="a saved session's file (see `tutor sessions`), or an exercise name (its latest)")
-    export.add_argument("--mode", choices=("practice", "exam"),
-                        help="with an exercise name: its latest session in this mode (default: of either)")
-    export.add_argument("--format", choices=("md", "json", "html"), default="md",
-                        help="md (default) and html to read, json for `tutor grade`")
+    export = _command(
+        commands,
+        "export",
+        "a session's transcript as Markdown, JSON or HTML",
+        "  tutor export sigmoid-neuron-mse                      the latest session, as Markdown\n"
+        "  tutor export sigmoid-neuron-mse --mode exam --format html -o exam.html\n",
+    )
+    export.add_argument(
+        "session",
+        metavar="SESSION",
+        help="a saved session's file (see `tutor sessions`), or an exercise name (its latest)",
+    )
+    export.add_argument(
+        "--mode",
+        choices=("practice", "exam"),
+        help="with an exercise name: its latest session in this mode (default: of either)",
+    )
+    export.add_argument(
+        "--format",
+        choices=("md", "json", "html"),
+        default="md",
+        help="md (default) and html to read, json for `tutor grade`",
+    )
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
-    export.add_argument("--learner", metavar="NAME", type=learner_argument,
-                        help="the learner's name in the transcript (default: the name the tutor remembers, "
-                             "else your user name)")
+    export.add_argument(
+        "--learner",
+        metavar="NAME",
+        type=learner_argument,
+        help="the learner's name in the transcript (default: the name the tutor remembers, else your user name)",
+    )
 
-    grade = _command(commands, "grade", "re-grade transcripts and collect the results (for teachers)",
-                     "  tutor grade submissions/*.json\n"
-                     "  tutor grade submissions/*.json --csv results.csv --gradescope results.json\n")
-    grade.add_argument("transcripts", metavar="TRANSCRIPT", nargs="+", type=Path,
-                       help="JSON transcripts (`tutor export --format json`, or the F6 key in the tutor)")
+    grade = _command(
+        commands,
+        "grade",
+        "re-grade transcripts and collect the results (for teachers)",
+        "  tutor grade submissions/*.json\n"
+        "  tutor grade submissions/*.json --csv results.csv --gradescope results.json\n",
+    )
+    grade.add_argument(
+        "transcripts",
+        metavar="TRANSCRIPT",
+        nargs="+",
+        type=Path,
+        help="JSON transcripts (`tutor export --format json`, or the F6 key in the tutor)",
+    )
     grade.add_argument("--csv", type=Path, metavar="FILE", help="write a table of results as CSV")
-    grade.add_argument("--gradescope", type=Path, metavar="PATH",
-                       help="write Gradescope's results.json: PATH for one learner, "
-                            "PATH/LEARNER/results.json for several")
+    grade.add_argument(
+        "--gradescope",
+        type=Path,
+        metavar="PATH",
+        help="write Gradescope's results.json: PATH for one learner, PATH/LEARNER/results.json for several",
+    )
     grade.add_argument("--json", action="store_true", help="print JSON for tools")
-    grade.add_argument("--assignment", type=Path, metavar="FILE",
-                       help="grade an assignment: one grade per student, weighted by the exercises' points")
-    grade.add_argument("--roster", type=Path, metavar="CSV",
-                       help="with --assignment: the students (a 'learner' column); missing ones are listed")
-    grade.add_argument("--exercises", type=Path, metavar="DIR", action="append",
-                       help="grade against the teacher's exercises in DIR (by fingerprint, else name); repeatable")
-    grade.add_argument("--exercise", type=Path, metavar="FILE", action="append",
-                       help="grade against this teacher's exercise file; repeatable")
-    grade.add_argument("--best", action="store_true",
-                       help="a learner's repeated transcripts of an exercise: count the best (default: the latest)")
+    grade.add_argument(
+        "--assignment",
+        type=Path,
+        metavar="FILE",
+        help="grade an assignment: one grade per student, weighted by the exercises' points",
+    )
+    grade.add_argument(
+        "--roster",
+        type=Path,
+        metavar="CSV",
+        help="with --assignment: the students (a 'learner' column); missing ones are listed",
+    )
+    grade.add_argument(
+        "--exercises",
+        type=Path,
+        metavar="DIR",
+        action="append",
+        help="grade against the teacher's exercises in DIR (by fingerprint, else name); repeatable",
+    )
+    grade.add_argument(
+        "--exercise",
+        type=Path,
+        metavar="FILE",
+        action="append",
+        help="grade against this teacher's exercise file; repeatable",
+    )
+    grade.add_argument(
+        "--best",
+        action="store_true",
+        help="a learner's repeated transcripts of an exercise: count the best (default: the latest)",
+    )
 
-    gradescope = _command(commands, "gradescope", "build a Gradescope autograder archive for exercises",
-                          "  tutor gradescope sigmoid-neuron-mse network-3-2-1-sigmoid -o autograder.zip\n"
-                          "  tutor gradescope midterm.toml --mode exam --package dist/backprop_tutor-0.1.0-py3-none-any.whl\n")
-    gradescope.add_argument("exercises", metavar="EXERCISE", nargs="+",
-                            help="the exercises a submission is graded against; each " + EXERCISE_HELP)
-    gradescope.add_argument("-o", "--output", type=Path, metavar="FILE", default=Path("autograder.zip"),
-                            help="the archive to write (default autograder.zip)")
-    gradescope.add_argument("--mode", choices=("practice", "exam"), default="practice",
-                            help="how a submitted answers file is scored (transcripts keep their own mode)")
-    gradescope.add_argument("--best", action="store_true",
-                            help="of several transcripts of an exercise submitted, count the best (default: latest)")
-    gradescope.add_argument("--package", type=Path, metavar="FILE",
-                            help="bundle this wheel or sdist of backprop-tutor and install it (default: from PyPI)")
-    gradescope.add_argument("--requirement", metavar="SPEC",
-                            help="what pip installs from PyPI (default: backprop-tutor==this version)")
+    gradescope = _command(
+        commands,
+        "gradescope",
+        "build a Gradescope autograder archive for exercises",
+        "  tutor gradescope sigmoid-neuron-mse network-3-2-1-sigmoid -o autograder.zip\n"
+        "  tutor gradescope midterm.toml --mode exam --package dist/backprop_tutor-0.1.0-py3-none-any.whl\n",
+    )
+    gradescope.add_argument(
+        "exercises",
+        metavar="EXERCISE",
+        nargs="+",
+        help="the exercises a submission is graded against; each " + EXERCISE_HELP,
+    )
+    gradescope.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        default=Path("autograder.zip"),
+        help="the archive to write (default autograder.zip)",
+    )
+    gradescope.add_argument(
+        "--mode",
+        choices=("practice", "exam"),
+        default="practice",
+        help="how a submitted answers file is scored (transcripts keep their own mode)",
+    )
+    gradescope.add_argument(
+        "--best",
+        action="store_true",
+        help="of several transcripts of an exercise submitted, count the best (default: latest)",
+    )
+    gradescope.add_argument(
+        "--package",
+        type=Path,
+        metavar="FILE",
+        help="bundle this wheel or sdist of backprop-tutor and install it (default: from PyPI)",
+    )
+    gradescope.add_argument(
+        "--requirement", metavar="SPEC", help="what pip installs from PyPI (default: backprop-tutor==this version)"
+    )
 
-    train = _command(commands, "train", "run gradient descent on an exercise and print the loss after every step",
-                     "  tutor train xor-mlp                         1,000 steps on XOR\n"
-                     "  tutor train iris-mlp --steps 200 --lr 0.1\n"
-                     "  tutor train network-3-2-1-sigmoid --steps 1 --json\n")
+    train = _command(
+        commands,
+        "train",
+        "run gradient descent on an exercise and print the loss after every step",
+        "  tutor train xor-mlp                         1,000 steps on XOR\n"
+        "  tutor train iris-mlp --steps 200 --lr 0.1\n"
+        "  tutor train network-3-2-1-sigmoid --steps 1 --json\n",
+    )
     train.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     train.add_argument("--steps", type=int, metavar="N", help="how many updates (default: the exercise's, else 100)")
     train.add_argument("--lr", type=float, metavar="X", help="the learning rate (default: the exercise's)")
     train.add_argument("--params", metavar="NAME,NAME...", help="the parameters to train (default: the exercise's)")
-    train.add_argument("--dataset", metavar="NAME|FILE",
-                       help="train on a dataset (xor, iris or a CSV file) instead of the exercise's own numbers")
+    train.add_argument(
+        "--dataset",
+        metavar="NAME|FILE",
+        help="train on a dataset (xor, iris or a CSV file) instead of the exercise's own numbers",
+    )
     train.add_argument("--json", action="store_true", help="print JSON for tools")
 
-    generate = _command(commands, "generate", "write a fresh exercise: a scalar expression graph or an MLP",
-                        "  tutor generate expression --seed 7 --depth 4 -o mine.toml\n"
-                        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n")
+    generate = _command(
+        commands,
+        "generate",
+        "write a fresh exercise: a scalar expression graph or an MLP",
+        "  tutor generate expression --seed 7 --depth 4 -o mine.toml\n"
+        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n",
+    )
     generate.add_argument("kind", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp")
     generate.add_argument("--seed", type=int, help="the same seed gives the same exercise on every machine")
     generate.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
     generate.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    generate.add_argument("--depth", type=int, metavar="N",
-                          help="expression: the longest chain of nodes, 2 to 6 (default 3)")
-    generate.add_argument("--variables", type=int, metavar="N",
-                          help="expression: how many inputs, 1 to 4 (default 2 or 3)")
-    generate.add_argument("--functions", metavar="F,F...", help="expression: the operations to use, from "
-                                                               "+ - * / ^2 sigmoid tanh exp log relu (default all)")
-    generate.add_argument("--shape", metavar="D,H,...,K",
-                          help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)")
+    generate.add_argument(
+        "--depth", type=int, metavar="N", help="expression: the longest chain of nodes, 2 to 6 (default 3)"
+    )
+    generate.add_argument(
+        "--variables", type=int, metavar="N", help="expression: how many inputs, 1 to 4 (default 2 or 3)"
+    )
+    generate.add_argument(
+        "--functions",
+        metavar="F,F...",
+        help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all)",
+    )
+    generate.add_argument(
+        "--shape", metavar="D,H,...,K", help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)"
+    )
     generate.add_argument("--activation", metavar="NAME", help="mlp: sigmoid (default), tanh, relu or leaky_relu")
-    generate.add_argument("--loss", metavar="NAME", help="mlp: mse (default), cross_entropy (softmax, 2+ outputs) "
-                                                         "or binary_cross_entropy (1 output)")
-    generate.add_argument("--samples", type=int, metavar="N",
-                          help="mlp: 1 (default) for one sample x, 2 to 6 for a batch X")
-    generate.add_argument("--dataset", metavar="NAME",
-                          help="mlp: show real rows of xor or iris and add a [training] table")
-    generate.add_argument("--ask", metavar="WHAT,...",
-                          help="what the learner works out: values, local_derivatives, gradients, parameter_gradients")
+    generate.add_argument(
+        "--loss",
+        metavar="NAME",
+        help="mlp: mse (default), cross_entropy (softmax, 2+ outputs) or binary_cross_entropy (1 output)",
+    )
+    generate.add_argument(
+        "--samples", type=int, metavar="N", help="mlp: 1 (default) for one sample x, 2 to 6 for a batch X"
+    )
+    generate.add_argument(
+        "--dataset", metavar="NAME", help="mlp: show real rows of xor or iris and add a [training] table"
+    )
+    generate.add_argument(
+        "--ask",
+        metavar="WHAT,...",
+        help="what the learner works out: values, local_derivatives, gradients, parameter_gradients",
+    )
 
-    validate = _command(commands, "validate", "check exercise files, listing every problem with its line",
-                        "  tutor validate my-graph.toml\n"
-                        "  tutor validate exercises/*.toml --json\n")
+    validate = _command(
+        commands,
+        "validate",
+        "check exercise files, listing every problem with its line",
+        "  tutor validate my-graph.toml\n  tutor validate exercises/*.toml --json\n",
+    )
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path, help="exercise files (.toml)")
     validate.add_argument("--json", action="store_true", help="print JSON for tools")
     return parser
@@ -221,13 +381,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the promise is: no traceback ever reaches a user
-        print(f"tutor: internal error: {type(error).__name__}: {error}. Please report this with the command you ran.",
-              file=sys.stderr)
+        print(
+            f"tutor: internal error: {type(error).__name__}: {error}. Please report this with the command you ran.",
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE
 
 
 def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     from ..exercise import ExerciseFileError
+
     if arguments.command in (None, "run", "exam"):
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
@@ -252,9 +415,22 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return handler(arguments)
     except ExerciseFileError as error:
         if getattr(arguments, "json", False):
-            print(json.dumps({"error": "unusable input", "problems": [
-                {"file": str(problem.path) if problem.path else None, "line": problem.line, "message": problem.message}
-                for problem in error.problems]}, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "error": "unusable input",
+                        "problems": [
+                            {
+                                "file": str(problem.path) if problem.path else None,
+                                "line": problem.line,
+                                "message": problem.message,
+                            }
+                            for problem in error.problems
+                        ],
+                    },
+                    indent=2,
+                )
+            )
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return EXIT_UNUSABLE
@@ -284,8 +460,10 @@ def _tutor(arguments: argparse.Namespace) -> int:
                 mode = "exam" if arguments.command == "exam" else "practice"
                 assignment, exercise = next_exercise(reference, mode)
                 if exercise is None:
-                    print(f"Every exercise of '{assignment.title}' is finished in {mode} mode: "
-                          "`tutor sessions` lists them.")
+                    print(
+                        f"Every exercise of '{assignment.title}' is finished in {mode} mode: "
+                        "`tutor sessions` lists them."
+                    )
                     return EXIT_OK
             else:
                 exercise = resolve_exercise(reference)
@@ -299,9 +477,15 @@ def _tutor(arguments: argparse.Namespace) -> int:
     from ..tui.app import TutorApp
 
     minutes = getattr(arguments, "time_limit", None)  # None: the exercise's [exam] settings decide
-    app = TutorApp(exercise, mode="exam" if arguments.command == "exam" else "practice", light=arguments.light,
-                   exam_feedback=getattr(arguments, "feedback", None), time_limit=minutes * 60 if minutes else None,
-                   learner=getattr(arguments, "learner", None), ask_learner=True)
+    app = TutorApp(
+        exercise,
+        mode="exam" if arguments.command == "exam" else "practice",
+        light=arguments.light,
+        exam_feedback=getattr(arguments, "feedback", None),
+        time_limit=minutes * 60 if minutes else None,
+        learner=getattr(arguments, "learner", None),
+        ask_learner=True,
+    )
     app.run()
     return EXIT_OK
 

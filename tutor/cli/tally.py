@@ -18,10 +18,13 @@ class Tally:
     def of(cls, transcript: dict) -> Tally:
         answered = {event.get("step") for event in transcript["events"] if event.get("type") == "answer"}
         items = transcript["items"]
-        return cls(answered=sum(item["quantity"] in answered for item in items),
-                   answered_right=sum(item["verdict"] == "correct" for item in items),
-                   points=transcript["score"]["points"], steps=len(items),
-                   max_points=transcript["score"].get("max", len(items)))
+        return cls(
+            answered=sum(item["quantity"] in answered for item in items),
+            answered_right=sum(item["verdict"] == "correct" for item in items),
+            points=transcript["score"]["points"],
+            steps=len(items),
+            max_points=transcript["score"].get("max", len(items)),
+        )
 
     @property
     def complete(self) -> bool:
@@ -35,5 +38,10 @@ class Tally:
         return answered + f"{self.points:g} of {self.max_points:g} points over the exercise's {self.steps} steps"
 
     def fields(self) -> dict:
-        return {"answered": self.answered, "answered_right": self.answered_right, "points": self.points,
-                "steps": self.steps, "line": self.line()}
+        return {
+            "answered": self.answered,
+            "answered_right": self.answered_right,
+            "points": self.points,
+            "steps": self.steps,
+            "line": self.line(),
+        }

@@ -69,14 +69,20 @@ def _refuse(arguments: argparse.Namespace, message: str) -> int:
 
 def _print_report(trainer: Trainer, history: list[TrainingStep]) -> None:
     exercise = trainer.exercise
-    data = (f"the dataset '{trainer.dataset.name}' ({trainer.dataset.rows} rows)" if trainer.dataset
-            else "the exercise's own numbers")
+    data = (
+        f"the dataset '{trainer.dataset.name}' ({trainer.dataset.rows} rows)"
+        if trainer.dataset
+        else "the exercise's own numbers"
+    )
     console.print(f"[bold]{exercise.title}[/]")
-    console.print(f"Gradient descent on {data}: learning rate {trainer.learning_rate:g}, "
-                  f"parameters {', '.join(trainer.params)}, loss '{trainer.output}'.")
+    console.print(
+        f"Gradient descent on {data}: learning rate {trainer.learning_rate:g}, "
+        f"parameters {', '.join(trainer.params)}, loss '{trainer.output}'."
+    )
     with_accuracy = history[0].accuracy is not None
-    table = Table(title="Loss by step", title_justify="left", caption="step 0: before any update",
-                  caption_justify="left")
+    table = Table(
+        title="Loss by step", title_justify="left", caption="step 0: before any update", caption_justify="left"
+    )
     table.add_column("step", justify="right")
     table.add_column("loss", justify="right")
     if with_accuracy:
@@ -90,8 +96,10 @@ def _print_report(trainer: Trainer, history: list[TrainingStep]) -> None:
     losses = [step.loss for step in history]
     console.print(f"loss  {sparkline(losses)}  {format_number(losses[0])} → {format_number(losses[-1])}")
     if with_accuracy:
-        console.print(f"acc.  {sparkline([step.accuracy for step in history])}  "
-                      f"{100 * history[0].accuracy:.1f}% → {100 * history[-1].accuracy:.1f}%")
+        console.print(
+            f"acc.  {sparkline([step.accuracy for step in history])}  "
+            f"{100 * history[0].accuracy:.1f}% → {100 * history[-1].accuracy:.1f}%"
+        )
     values = Table(title=f"Parameters after {history[-1].step} steps", title_justify="left")
     values.add_column("parameter")
     values.add_column("value", justify="right")
@@ -108,7 +116,9 @@ def _shown(history: list[TrainingStep]) -> list[TrainingStep]:
 
 def sparkline(values: list[float], width: int = SPARK_WIDTH) -> str:
     """The values as a row of block characters (evenly sampled down to ``width``), lowest ▁, highest █."""
-    sampled = np.asarray(values, dtype=np.float64)[np.linspace(0, len(values) - 1, min(width, len(values))).round().astype(int)]
+    sampled = np.asarray(values, dtype=np.float64)[
+        np.linspace(0, len(values) - 1, min(width, len(values))).round().astype(int)
+    ]
     low, high = sampled.min(), sampled.max()
     if high == low:
         return SPARK_LEVELS[0] * len(sampled)

@@ -14,12 +14,18 @@ from rich.text import Text
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
 from ..session import ProgressStore, Session, SessionError
 from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
-from ..session.transcript import TRANSCRIPT_FORMAT, TranscriptError, build_transcript, check_transcript, regrade, write_transcript
+from ..session.transcript import (
+    TRANSCRIPT_FORMAT,
+    TranscriptError,
+    build_transcript,
+    check_transcript,
+    regrade,
+    write_transcript,
+)
 from .commands import console
 from .gradescope import write_gradescope
-from .tally import Tally
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
-
+from .tally import Tally
 
 
 def saved_sessions(store: ProgressStore) -> list[tuple[Path, dict]]:
@@ -38,11 +44,20 @@ def saved_sessions(store: ProgressStore) -> list[tuple[Path, dict]]:
 
 def command_sessions(arguments: argparse.Namespace) -> int:
     sessions = saved_sessions(ProgressStore())
-    rows = [{"session": str(path), "exercise": data.get("exercise"), "title": data.get("title"),
-             "mode": data.get("mode"), "done": data.get("done"), "steps": data.get("steps"),
-             "finished": bool(data.get("finished")), "score": data.get("score"),
-             "last_activity": max((event.get("time", 0) for event in data.get("events", [])), default=None)}
-            for path, data in sessions]
+    rows = [
+        {
+            "session": str(path),
+            "exercise": data.get("exercise"),
+            "title": data.get("title"),
+            "mode": data.get("mode"),
+            "done": data.get("done"),
+            "steps": data.get("steps"),
+            "finished": bool(data.get("finished")),
+            "score": data.get("score"),
+            "last_activity": max((event.get("time", 0) for event in data.get("events", [])), default=None),
+        }
+        for path, data in sessions
+    ]
     if arguments.json:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
@@ -54,11 +69,16 @@ def command_sessions(arguments: argparse.Namespace) -> int:
     console.print("Saved sessions", style="italic")
     for row in rows:
         progress = "finished" if row["finished"] else f"{row['done']}/{row['steps']} steps"
-        console.print(Text.assemble((str(row["exercise"]), "bold"), f"  {row['mode']} · {progress} · "
-                                    f"score {row['score']:g}/{row['steps']}"), soft_wrap=True)
+        console.print(
+            Text.assemble(
+                (str(row["exercise"]), "bold"), f"  {row['mode']} · {progress} · score {row['score']:g}/{row['steps']}"
+            ),
+            soft_wrap=True,
+        )
         console.print(Text(f"  {row['session']}"), soft_wrap=True)
-    console.print("Export one with [bold]tutor export SESSION --format md|json|html[/] (SESSION: the path, "
-                     "or the exercise name).")
+    console.print(
+        "Export one with [bold]tutor export SESSION --format md|json|html[/] (SESSION: the path, or the exercise name)."
+    )
     return EXIT_OK
 
 
@@ -81,23 +101,28 @@ def session_from(reference: str, mode: str | None = None) -> Session:
         if path.suffix == ".toml" or path.is_file():  # the exercise file itself: its sessions, by content or name
             exercise = load_exercise(path)
             fingerprint = exercise_fingerprint(path)
-            matches = [(found, data) for found, data in candidates
-                       if data.get("exercise_fingerprint") == fingerprint or data.get("exercise") == exercise.name]
+            matches = [
+                (found, data)
+                for found, data in candidates
+                if data.get("exercise_fingerprint") == fingerprint or data.get("exercise") == exercise.name
+            ]
         else:
             matches = [(found, data) for found, data in candidates if data.get("exercise") == reference]
         matches = [(found, data) for found, data in matches if mode in (None, data.get("mode"))]
         if not matches:
             kind = f"{mode} session" if mode else "session"
-            raise ExerciseFileError([Problem(None, None, f"no saved {kind} for '{reference}': `tutor sessions` "
-                                                         "lists them")])
+            raise ExerciseFileError(
+                [Problem(None, None, f"no saved {kind} for '{reference}': `tutor sessions` lists them")]
+            )
     found, data = max(matches, key=lambda match: match[0].stat().st_mtime)
     if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
         transcript = isinstance(data, dict) and data.get("format") == TRANSCRIPT_FORMAT
         hint = " (it is a transcript: `tutor grade` reads those)" if transcript else ""
         raise ExerciseFileError([Problem(found, None, f"is not a saved session{hint}; `tutor sessions` lists them")])
     if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
-        raise ExerciseFileError([Problem(found, None, "was written by a newer version of backprop-tutor: "
-                                                      "please upgrade")])
+        raise ExerciseFileError(
+            [Problem(found, None, "was written by a newer version of backprop-tutor: please upgrade")]
+        )
     if exercise is None:
         exercise = _saved_exercise(data)
     session = Session(exercise, mode=data.get("mode", "practice"))
@@ -116,9 +141,17 @@ def _saved_exercise(data: dict):
     name = str(data.get("exercise"))
     if name in catalog_names():
         return resolve_exercise(name)
-    raise ExerciseFileError([Problem(None, None, f"the exercise file of the session '{name}' ({exercise_path}) is "
-                                                 f"not found from this folder: give its path, `tutor export "
-                                                 f"PATH/{name}.toml`")])
+    raise ExerciseFileError(
+        [
+            Problem(
+                None,
+                None,
+                f"the exercise file of the session '{name}' ({exercise_path}) is "
+                f"not found from this folder: give its path, `tutor export "
+                f"PATH/{name}.toml`",
+            )
+        ]
+    )
 
 
 def command_export(arguments: argparse.Namespace) -> int:
@@ -162,8 +195,10 @@ class TeacherExercises:
         if name in catalog_names():
             return resolve_exercise(name)
         where = "among the exercises given" if self.given else f"at {path}"
-        raise TranscriptError(f"the exercise '{name}' cannot be found ({where} or in the catalog); "
-                              "give the teacher's copy with --exercises DIR or --exercise FILE")
+        raise TranscriptError(
+            f"the exercise '{name}' cannot be found ({where} or in the catalog); "
+            "give the teacher's copy with --exercises DIR or --exercise FILE"
+        )
 
 
 def grade_file(path: Path, exercises: TeacherExercises) -> dict:
@@ -172,8 +207,9 @@ def grade_file(path: Path, exercises: TeacherExercises) -> dict:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg}); "
-                              "it may have been cut short") from None
+        raise TranscriptError(
+            f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg}); it may have been cut short"
+        ) from None
     transcript = check_transcript(raw)
     fresh, differences = regrade(transcript, exercises.find(transcript))
     last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
@@ -183,11 +219,22 @@ def grade_file(path: Path, exercises: TeacherExercises) -> dict:
 def result_of(fresh: dict, differences: list[str], file: str, last_activity: float) -> dict:
     """A re-graded transcript as one row of results (the --json, CSV and Gradescope output)."""
     tally = Tally.of(fresh)
-    return {"file": file, "learner": fresh["learner"], "exercise": fresh["exercise"]["name"],
-            "mode": fresh["mode"], "points": fresh["score"]["points"], "max": fresh["score"]["max"],
-            "percent": fresh["score"]["percent"], "tampered": bool(differences), "differences": differences,
-            "answered": tally.answered, "answered_right": tally.answered_right, "line": tally.line(),
-            "last_activity": last_activity, "items": fresh["items"]}
+    return {
+        "file": file,
+        "learner": fresh["learner"],
+        "exercise": fresh["exercise"]["name"],
+        "mode": fresh["mode"],
+        "points": fresh["score"]["points"],
+        "max": fresh["score"]["max"],
+        "percent": fresh["score"]["percent"],
+        "tampered": bool(differences),
+        "differences": differences,
+        "answered": tally.answered,
+        "answered_right": tally.answered_right,
+        "line": tally.line(),
+        "last_activity": last_activity,
+        "items": fresh["items"],
+    }
 
 
 def mark_counted(results: list[dict], best: bool = False) -> None:
@@ -224,9 +271,19 @@ def command_grade(arguments: argparse.Namespace) -> int:
             writer = csv.writer(handle)
             writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"])
             for result in results:
-                writer.writerow([result["learner"], result["exercise"], result["mode"], result["points"],
-                                 result["max"], result["percent"], "yes" if result["tampered"] else "no",
-                                 result["file"], "yes" if result["counted"] else "no"])
+                writer.writerow(
+                    [
+                        result["learner"],
+                        result["exercise"],
+                        result["mode"],
+                        result["points"],
+                        result["max"],
+                        result["percent"],
+                        "yes" if result["tampered"] else "no",
+                        result["file"],
+                        "yes" if result["counted"] else "no",
+                    ]
+                )
     written = write_gradescope(counted, arguments.gradescope) if arguments.gradescope else []
     if arguments.json:
         print(json.dumps({"results": results, "problems": problems}, indent=2))
@@ -235,17 +292,30 @@ def command_grade(arguments: argparse.Namespace) -> int:
         for column in ("learner", "exercise", "mode", "score", "answered", "check"):
             table.add_column(column)
         for result in results:
-            check = (Text("EDITED: " + "; ".join(result["differences"][:3]), style="red") if result["tampered"]
-                     else Text("ok"))
+            check = (
+                Text("EDITED: " + "; ".join(result["differences"][:3]), style="red")
+                if result["tampered"]
+                else Text("ok")
+            )
             if not result["counted"]:
                 check.append(" (not counted: " + ("a better" if arguments.best else "a later") + " one is)")
-            table.add_row(Text(result["learner"]), Text(result["exercise"]), result["mode"],
-                          f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)", result["line"], check)
+            table.add_row(
+                Text(result["learner"]),
+                Text(result["exercise"]),
+                result["mode"],
+                f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)",
+                result["line"],
+                check,
+            )
         console.print(table)
         for learner in sorted({result["learner"] for result in counted}):
             mine = [result for result in counted if result["learner"] == learner]
-            console.print(Text(f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} "
-                               f"points over {len(mine)} exercise(s)"))
+            console.print(
+                Text(
+                    f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} "
+                    f"points over {len(mine)} exercise(s)"
+                )
+            )
         for exercise in sorted({result["exercise"] for result in counted}):
             theirs = [result["percent"] for result in counted if result["exercise"] == exercise]
             console.print(Text(f"{exercise}: mean {sum(theirs) / len(theirs):.0f}% over {len(theirs)} transcript(s)"))

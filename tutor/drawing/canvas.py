@@ -20,9 +20,21 @@ from .layout import Layout, layer_graph
 
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
 LINE_CHARACTERS = {
-    LEFT | RIGHT: "─", UP | DOWN: "│", DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
-    UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", LEFT | RIGHT | DOWN: "┬", LEFT | RIGHT | UP: "┴",
-    UP | DOWN | LEFT | RIGHT: "┼", LEFT: "─", RIGHT: "─", UP: "│", DOWN: "│",
+    LEFT | RIGHT: "─",
+    UP | DOWN: "│",
+    DOWN | RIGHT: "┌",
+    DOWN | LEFT: "┐",
+    UP | RIGHT: "└",
+    UP | LEFT: "┘",
+    UP | DOWN | RIGHT: "├",
+    UP | DOWN | LEFT: "┤",
+    LEFT | RIGHT | DOWN: "┬",
+    LEFT | RIGHT | UP: "┴",
+    UP | DOWN | LEFT | RIGHT: "┼",
+    LEFT: "─",
+    RIGHT: "─",
+    UP: "│",
+    DOWN: "│",
 }
 YOURS = "≟"  # a learner's own answer, not checked (an exam): never "=", which states a value
 
@@ -236,7 +248,7 @@ class _Painter:
         self.labels: list[tuple[int, int, str, str]] = []
         for index, plan in enumerate(plans):
             self.route_gap(plan, columns[index] + widths[index], gap_widths[index])
-        for slot, (row, column, height, width) in self.position.items():
+        for slot, (row, column, _, width) in self.position.items():
             if Layout.is_dummy(slot):
                 source = slot[1:].split(">")[0]
                 for x in range(column, column + width):
@@ -247,7 +259,7 @@ class _Painter:
             if not Layout.is_dummy(slot):
                 self.draw_box(slot, row, column, height, width)
                 boxes[slot] = (row, column, height, width)
-        for (row, start, text, style) in self.labels:
+        for row, start, text, style in self.labels:
             for offset, char in enumerate(text):
                 self.grid[row][start + offset] = char
             self.spans.append((row, start, start + len(text), style))
@@ -285,8 +297,11 @@ class _Painter:
             if trunks is not None:
                 return _GapPlan(segments, exit_row, jog_row, trunks, entry_row)
             # a cycle: the sources' wires must cross where they turn; one of them jogs to a row nobody uses
-            stuck = next(source for source in sources if source not in jog_row
-                         and entering.get(exit_row[source], source) != source)
+            stuck = next(
+                source
+                for source in sources
+                if source not in jog_row and entering.get(exit_row[source], source) != source
+            )
             used = set(entering) | set(exit_row.values()) | set(jog_row.values())
             free = [row for row in range(self.total_height) if row not in used]
             if not free:  # every row is taken: a new one below the drawing
@@ -383,15 +398,16 @@ class _Painter:
         top_left, top_right, bottom_left, bottom_right, across, down = "╔╗╚╝═║" if box.current else "┌┐└┘─│"
         inset = self.border_rows // 2
         if self.density.borders:
-            self.grid[row][column:column + width] = list(top_left + across * (width - 2) + top_right)
-            self.grid[row + height - 1][column:column + width] = list(
-                bottom_left + across * (width - 2) + bottom_right)
+            self.grid[row][column : column + width] = list(top_left + across * (width - 2) + top_right)
+            self.grid[row + height - 1][column : column + width] = list(
+                bottom_left + across * (width - 2) + bottom_right
+            )
         pad = " " * self.density.padding
         text_width = width - 2 - 2 * self.density.padding
         for offset in range(inset, height - inset):
             text = lines[offset - inset][0] if offset - inset < len(lines) else ""
             line = f"{down}{pad}" + text.ljust(text_width) + f"{pad}{down}"
-            self.grid[row + offset][column:column + width] = list(line)
+            self.grid[row + offset][column : column + width] = list(line)
         for offset in range(height):
             self.spans.append((row + offset, column, column + width, style))
         left = column + 1 + self.density.padding

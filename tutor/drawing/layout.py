@@ -75,7 +75,7 @@ def _order(layers: list[list[str]], routes: dict[tuple[str, str], list[str]]) ->
             position = {slot: rank for rank, slot in enumerate(neighbour_layer)}
             links = left if forward else right
 
-            def barycenter(slot: str, current: int) -> float:
+            def barycenter(slot: str, current: int, position=position, links=links) -> float:
                 known = [position[other] for other in links.get(slot, []) if other in position]
                 return sum(known) / len(known) if known else float(current)
 
@@ -90,7 +90,7 @@ def crossings(layout: Layout) -> int:
     segments = [(a, b) for route in layout.routes.values() for a, b in zip(route, route[1:])]
     count = 0
     for index, (a1, b1) in enumerate(segments):
-        for a2, b2 in segments[index + 1:]:
+        for a2, b2 in segments[index + 1 :]:
             if layout.layer_of[a1] != layout.layer_of[a2]:
                 continue
             if (position[a1] - position[a2]) * (position[b1] - position[b2]) < 0:

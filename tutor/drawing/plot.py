@@ -8,8 +8,8 @@ the graph drawing, the result is plain text plus style spans, so tests can read 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 BRAILLE_BASE = 0x2800
 # the dot bit for (column within the cell, row within the cell), rows counted from the top
@@ -29,8 +29,15 @@ def axis_number(value: float) -> str:
     return f"{value:.3g}" if value != 0 else "0"
 
 
-def chart(values: Sequence[float], width: int, height: int, total_steps: int | None = None,
-          low: float | None = None, high: float | None = None, log_scale: bool | None = None) -> Chart:
+def chart(
+    values: Sequence[float],
+    width: int,
+    height: int,
+    total_steps: int | None = None,
+    low: float | None = None,
+    high: float | None = None,
+    log_scale: bool | None = None,
+) -> Chart:
     """Plot ``values`` (one per step, step 0 first) in a ``width`` x ``height`` box of characters.
 
     ``total_steps`` fixes the x axis (a run still in progress fills it from the left); ``low`` and

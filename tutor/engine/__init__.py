@@ -3,5 +3,14 @@
 from .graph import Evaluated, Graph, LocalValue, Solution, evaluate, solve
 from .operations import OPERATIONS, EvaluationError, describe_shape
 
-__all__ = ["OPERATIONS", "Evaluated", "EvaluationError", "Graph", "LocalValue", "Solution", "describe_shape",
-           "evaluate", "solve"]
+__all__ = [
+    "OPERATIONS",
+    "Evaluated",
+    "EvaluationError",
+    "Graph",
+    "LocalValue",
+    "Solution",
+    "describe_shape",
+    "evaluate",
+    "solve",
+]

@@ -29,7 +29,7 @@ class Evaluated:
 
     expression: Node
     value: np.ndarray
-    children: tuple["Evaluated", ...] = ()
+    children: tuple[Evaluated, ...] = ()
     derivatives: tuple[LocalDerivative, ...] = ()
 
 
@@ -123,7 +123,8 @@ class Graph:
             raise ExerciseFileError(problems)
         # the distinct names each node uses, in reading order: the edges into it
         self.parents: dict[str, list[str]] = {
-            node.name: list(dict.fromkeys(name.id for name in names_in(node.expression))) for node in exercise.nodes}
+            node.name: list(dict.fromkeys(name.id for name in names_in(node.expression))) for node in exercise.nodes
+        }
         self.consumers: dict[str, list[str]] = {name: [] for name in [*self.inputs, *self.nodes]}
         for node, parents in self.parents.items():
             for parent in parents:
@@ -145,8 +146,9 @@ class Graph:
                 evaluated[name] = result = evaluate(node.expression, values)
             except EvaluationError as error:
                 sample = f" (sample {node.sample})" if node.sample else ""
-                raise ExerciseFileError([Problem(self.exercise.path, node.line,
-                                                 f"node '{node.base}'{sample} = \"{node.text}\": {error}")]) from None
+                raise ExerciseFileError(
+                    [Problem(self.exercise.path, node.line, f"node '{node.base}'{sample} = \"{node.text}\": {error}")]
+                ) from None
             values[name] = result.value
         return values, evaluated
 
@@ -166,8 +168,12 @@ class Graph:
     def local_derivative_from_output(self, node: str, source: str, output: np.ndarray) -> LocalValue | None:
         """∂node/∂source written with the node's own value (σ(1 − σ) from ŷ), where the rule allows."""
         expression = self.nodes[node].expression
-        if not (isinstance(expression, Call) and len(expression.args) == 1 and isinstance(expression.args[0], Name)
-                and expression.args[0].id == source):
+        if not (
+            isinstance(expression, Call)
+            and len(expression.args) == 1
+            and isinstance(expression.args[0], Name)
+            and expression.args[0].id == source
+        ):
             return None
         rule = OPERATIONS[expression.function].from_output
         if rule is None:
@@ -175,7 +181,9 @@ class Graph:
         output = np.asarray(output, dtype=np.float64)
         jacobian = rule(output).jacobian(output.shape, output.shape)
         if OPERATIONS[expression.function].elementwise and output.ndim:
-            return LocalValue(jacobian.reshape(output.size, output.size).diagonal().reshape(output.shape), True, jacobian)
+            return LocalValue(
+                jacobian.reshape(output.size, output.size).diagonal().reshape(output.shape), True, jacobian
+            )
         return LocalValue(jacobian, False, jacobian)
 
     def exercise_shape(self, name: str, evaluated: Evaluated) -> tuple:
@@ -200,10 +208,16 @@ class Solution:
         if exercise.update is not None:
             output = self.values[self.output]
             if output.ndim:
-                raise ExerciseFileError([Problem(
-                    exercise.path, exercise.line_of(self.output),
-                    f"[update] needs a loss that is a single number, but '{self.output}' is "
-                    f"{describe_shape(output.shape)}: wrap it in sum(...)")])
+                raise ExerciseFileError(
+                    [
+                        Problem(
+                            exercise.path,
+                            exercise.line_of(self.output),
+                            f"[update] needs a loss that is a single number, but '{self.output}' is "
+                            f"{describe_shape(output.shape)}: wrap it in sum(...)",
+                        )
+                    ]
+                )
             rate = exercise.update.learning_rate
             self.updated = {name: self.values[name] - rate * self.grads[name] for name in exercise.update.params}
             self.after_values, _ = graph.forward({**graph.inputs, **self.updated})
@@ -212,9 +226,16 @@ class Solution:
         grads = reverse_pass(self.values, self.evaluated, self.output, self.graph.names)
         for name, grad in grads.items():
             if not np.all(np.isfinite(grad)):
-                raise ExerciseFileError([Problem(self.exercise.path, self.exercise.line_of(name),
-                                                 f"the gradient of '{name}' is infinite or undefined (a derivative "
-                                                 "such as sqrt's at 0 blows up): choose other numbers")])
+                raise ExerciseFileError(
+                    [
+                        Problem(
+                            self.exercise.path,
+                            self.exercise.line_of(name),
+                            f"the gradient of '{name}' is infinite or undefined (a derivative "
+                            "such as sqrt's at 0 blows up): choose other numbers",
+                        )
+                    ]
+                )
         return grads
 
     @property

@@ -6,8 +6,8 @@ Reading down this file is reading the table of derivatives every backprop course
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -43,6 +43,7 @@ def operation(name: str, rule: str, elementwise: bool = True, from_output=None):
 
 
 # -- arithmetic ---------------------------------------------------------------------------------
+
 
 @operation("add", "∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1")
 def add(a, b):
@@ -85,19 +86,25 @@ def power(a, p):
     return value, [Elementwise(by_base), Elementwise(by_exponent)]
 
 
-@operation("matmul", "∂(A@B)/∂A: multiply the gradient by Bᵀ on the right; ∂(A@B)/∂B: by Aᵀ on the left",
-           elementwise=False)
+@operation(
+    "matmul", "∂(A@B)/∂A: multiply the gradient by Bᵀ on the right; ∂(A@B)/∂B: by Aᵀ on the left", elementwise=False
+)
 def matmul(a, b):
     if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
-        raise EvaluationError(f"@ multiplies vectors and matrices, not {describe_shape(a.shape)} and "
-                              f"{describe_shape(b.shape)} (use * for numbers)")
+        raise EvaluationError(
+            f"@ multiplies vectors and matrices, not {describe_shape(a.shape)} and "
+            f"{describe_shape(b.shape)} (use * for numbers)"
+        )
     if a.shape[-1] != b.shape[0]:
-        raise EvaluationError(f"{describe_shape(a.shape)} @ {describe_shape(b.shape)}: the inner sizes "
-                              f"{a.shape[-1]} and {b.shape[0]} differ")
+        raise EvaluationError(
+            f"{describe_shape(a.shape)} @ {describe_shape(b.shape)}: the inner sizes "
+            f"{a.shape[-1]} and {b.shape[0]} differ"
+        )
     return a @ b, [MatmulLeft(b), MatmulRight(a)]
 
 
 # -- activations --------------------------------------------------------------------------------
+
 
 def sigmoid_slope(s):
     return Elementwise(s * (1 - s))
@@ -128,19 +135,27 @@ def relu(z):
 @operation("leaky_relu", "∂/∂z = 1 if z > 0, else α; ∂/∂α = 0 if z > 0, else z")
 def leaky_relu(z, alpha):
     positive = z > 0
-    return np.where(positive, z, alpha * z), [Elementwise(np.where(positive, 1.0, alpha)),
-                                              Elementwise(np.where(positive, 0.0, z))]
+    return np.where(positive, z, alpha * z), [
+        Elementwise(np.where(positive, 1.0, alpha)),
+        Elementwise(np.where(positive, 0.0, z)),
+    ]
 
 
 def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:
     """z minus each row's largest element: exp of it cannot overflow, and softmax is unchanged by the shift."""
     if z.ndim not in (1, 2):
-        raise EvaluationError(f"{function} takes a vector, or a matrix (one {function} per row), not {describe_shape(z.shape)}")
+        raise EvaluationError(
+            f"{function} takes a vector, or a matrix (one {function} per row), not {describe_shape(z.shape)}"
+        )
     return z - z.max(axis=-1, keepdims=True)
 
 
-@operation("softmax", "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ (of a matrix: row by row)",
-           elementwise=False, from_output=Softmax)
+@operation(
+    "softmax",
+    "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ (of a matrix: row by row)",
+    elementwise=False,
+    from_output=Softmax,
+)
 def softmax(z):
     e = np.exp(_row_shifted(z, "softmax"))
     s = e / e.sum(axis=-1, keepdims=True)
@@ -156,6 +171,7 @@ def log_softmax(z):
 
 
 # -- elementary functions -----------------------------------------------------------------------
+
 
 @operation("exp", "∂eᶻ/∂z = eᶻ", from_output=Elementwise)
 def exp(z):
@@ -199,6 +215,7 @@ def minimum(a, b):
 
 # -- reductions and reshaping -------------------------------------------------------------------
 
+
 @operation("sum", "∂(Σ zᵢ)/∂zᵢ = 1", elementwise=False)
 def total(z):
     return np.sum(z), [Jacobian(np.ones_like(z))]
@@ -220,14 +237,16 @@ def transpose(z):
 def stack(*elements):
     shapes = {element.shape for element in elements}
     if len(shapes) > 1:
-        raise EvaluationError("the elements of [...] have different shapes: "
-                              + ", ".join(describe_shape(element.shape) for element in elements))
+        raise EvaluationError(
+            "the elements of [...] have different shapes: "
+            + ", ".join(describe_shape(element.shape) for element in elements)
+        )
     value = np.stack(elements)
     size = elements[0].size
     derivatives = []
     for position in range(len(elements)):
         selector = np.zeros((value.size, size))
-        selector[position * size:(position + 1) * size] = np.eye(size)
+        selector[position * size : (position + 1) * size] = np.eye(size)
         derivatives.append(Jacobian(selector.reshape(value.shape + elements[0].shape)))
     return value, derivatives
 
@@ -238,8 +257,10 @@ def index(z: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, list[Loc
         raise EvaluationError(f"{describe_shape(z.shape)} cannot take {len(indices)} indices")
     for axis, position in enumerate(indices):
         if position > z.shape[axis]:
-            raise EvaluationError(f"index {position} is past the end: {describe_shape(z.shape)} has {z.shape[axis]} "
-                                  f"{'rows' if z.ndim == 2 and axis == 0 else 'elements' if z.ndim == 1 else 'columns'}")
+            raise EvaluationError(
+                f"index {position} is past the end: {describe_shape(z.shape)} has {z.shape[axis]} "
+                f"{'rows' if z.ndim == 2 and axis == 0 else 'elements' if z.ndim == 1 else 'columns'}"
+            )
     chosen = tuple(position - 1 for position in indices)
     value = z[chosen]
     positions = np.arange(z.size).reshape(z.shape)[chosen]

@@ -7,7 +7,19 @@ from .loader import load_exercise, parse_exercise
 from .model import Exercise, InputSpec, NodeSpec, Tolerance
 
 __all__ = [
-    "Exercise", "ExerciseFileError", "ExpressionError", "InputSpec", "NodeSpec", "Problem", "Tolerance",
-    "catalog_folder", "catalog_names", "exercise_path", "load_exercise", "parse", "parse_exercise",
-    "resolve_exercise", "to_text",
+    "Exercise",
+    "ExerciseFileError",
+    "ExpressionError",
+    "InputSpec",
+    "NodeSpec",
+    "Problem",
+    "Tolerance",
+    "catalog_folder",
+    "catalog_names",
+    "exercise_path",
+    "load_exercise",
+    "parse",
+    "parse_exercise",
+    "resolve_exercise",
+    "to_text",
 ]

@@ -79,8 +79,11 @@ def load_assignment(path: str | Path) -> Assignment:
 
     for key in document:
         if key not in TOP_LEVEL_KEYS:
-            problem(line_of(key), f"unknown field '{key}'{suggestion(key, TOP_LEVEL_KEYS)}; an assignment has "
-                                  "[assignment] and [[exercise]] tables")
+            problem(
+                line_of(key),
+                f"unknown field '{key}'{suggestion(key, TOP_LEVEL_KEYS)}; an assignment has "
+                "[assignment] and [[exercise]] tables",
+            )
     header = next((number for number, line in enumerate(lines) if line.strip().startswith("[assignment]")), 0)
     table = document.get("assignment")
     if not isinstance(table, dict):
@@ -106,7 +109,7 @@ def load_assignment(path: str | Path) -> Assignment:
         end = starts[index + 1] if index + 1 < len(starts) else None
         where = start + 1
 
-        def item_problem(key: str | None, message: str) -> None:
+        def item_problem(key: str | None, message: str, start=start, end=end, where=where, index=index) -> None:
             problem(line_of(key, start, end) or where if key else where, f"exercise {index + 1}: {message}")
 
         for key in item:
@@ -123,9 +126,13 @@ def load_assignment(path: str | Path) -> Assignment:
         if any(other.exercise.name == exercise.name for other in exercises):
             item_problem(None, f"'{exercise.name}' is listed twice: transcripts are matched by the exercise's name")
             continue
-        exercise = dataclasses.replace(exercise, exam=ExamSettings(
-            settings.time_limit if settings.time_limit is not None else exercise.exam.time_limit,
-            settings.feedback if settings.feedback is not None else exercise.exam.feedback))
+        exercise = dataclasses.replace(
+            exercise,
+            exam=ExamSettings(
+                settings.time_limit if settings.time_limit is not None else exercise.exam.time_limit,
+                settings.feedback if settings.feedback is not None else exercise.exam.feedback,
+            ),
+        )
         exercises.append(AssignedExercise(exercise, points, where))
     if problems:
         raise ExerciseFileError(problems)
@@ -136,7 +143,7 @@ def _exercise(item: dict, assignment_path: Path, item_problem, problems: list[Pr
     """The exercise of one [[exercise]]: a file relative to the assignment, or a catalog exercise."""
     path, name = item.get("path"), item.get("name")
     if (path is None) == (name is None):
-        item_problem(None, "give either path = \"file.toml\" (relative to this file) or name = \"catalog-name\"")
+        item_problem(None, 'give either path = "file.toml" (relative to this file) or name = "catalog-name"')
         return None
     reference = path if path is not None else name
     if not isinstance(reference, str) or not reference.strip():
@@ -165,9 +172,10 @@ def _due(value, problem) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(23, 59, 59), dt.timezone.utc)
-    problem("'due' must be a date or a date and time, without quotes: due = 2026-12-01 or "
-            "due = 2026-12-01T23:59:00+01:00")
+        return dt.datetime.combine(value, dt.time(23, 59, 59), dt.UTC)
+    problem(
+        "'due' must be a date or a date and time, without quotes: due = 2026-12-01 or due = 2026-12-01T23:59:00+01:00"
+    )
     return None

@@ -25,8 +25,16 @@ def exercise_path(reference: str) -> Path:
         return candidate
     path = catalog_folder() / f"{reference}.toml"
     if not path.exists():
-        raise ExerciseFileError([Problem(None, None, f"'{reference}' is not a catalog exercise or a .toml file"
-                                                     f"{suggestion(reference, catalog_names())}; `tutor list` shows the catalog")])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    None,
+                    None,
+                    f"'{reference}' is not a catalog exercise or a .toml file"
+                    f"{suggestion(reference, catalog_names())}; `tutor list` shows the catalog",
+                )
+            ]
+        )
     return path
 
 

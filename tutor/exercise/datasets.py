@@ -56,8 +56,9 @@ def shipped_names() -> list[str]:
     return sorted(path.stem for path in shipped_folder().glob("*.csv"))
 
 
-def find_dataset(reference: str | Path, relative_to: Path | None = None,
-                 cited_at: tuple[Path | None, int | None] | None = None) -> Path:
+def find_dataset(
+    reference: str | Path, relative_to: Path | None = None, cited_at: tuple[Path | None, int | None] | None = None
+) -> Path:
     """The file of a shipped dataset's name (``iris``) or of a CSV path (relative to ``relative_to``).
 
     A reference that is neither is reported where it was written: ``cited_at`` is (file, line),
@@ -75,18 +76,33 @@ def find_dataset(reference: str | Path, relative_to: Path | None = None,
     shipped = shipped_names()
     hint = suggestion(text, shipped) if is_plain_name else ""
     where, line = cited_at if cited_at is not None else (path, None)
-    raise ExerciseFileError([Problem(where, line, f"dataset '{text}' is not a shipped dataset ({', '.join(shipped)}) "
-                                                  f"or a CSV file{hint}: no file {path}")])
+    raise ExerciseFileError(
+        [
+            Problem(
+                where,
+                line,
+                f"dataset '{text}' is not a shipped dataset ({', '.join(shipped)}) or a CSV file{hint}: no file {path}",
+            )
+        ]
+    )
 
 
-def load_dataset(reference: str | Path, relative_to: Path | None = None,
-                 cited_at: tuple[Path | None, int | None] | None = None) -> Dataset:
+def load_dataset(
+    reference: str | Path, relative_to: Path | None = None, cited_at: tuple[Path | None, int | None] | None = None
+) -> Dataset:
     path = find_dataset(reference, relative_to, cited_at)
     try:
         size = path.stat().st_size
         if size > MAX_DATASET_BYTES:
-            raise ExerciseFileError([Problem(path, None, f"the file is {size / 1e6:.1f} MB; datasets are limited to "
-                                                         f"{MAX_DATASET_BYTES // 1_000_000} MB")])
+            raise ExerciseFileError(
+                [
+                    Problem(
+                        path,
+                        None,
+                        f"the file is {size / 1e6:.1f} MB; datasets are limited to {MAX_DATASET_BYTES // 1_000_000} MB",
+                    )
+                ]
+            )
         data = path.read_bytes()
     except OSError as error:
         raise ExerciseFileError([Problem(path, None, f"cannot be read: {error.strerror}")]) from None
@@ -120,8 +136,10 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
         if header is None:
             header, header_line = cells, number
         elif len(cells) != len(header):
-            problem(number, f"this row has {len(cells)} values, but the header (line {header_line}) names "
-                            f"{len(header)} columns")
+            problem(
+                number,
+                f"this row has {len(cells)} values, but the header (line {header_line}) names {len(header)} columns",
+            )
         else:
             rows.append((number, cells))
     if header is None:
@@ -138,8 +156,13 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
     import numpy as np  # here: the loader finds datasets (find_dataset) without NumPy, so `tutor` starts faster
 
     feature_columns = [column for column in range(len(header)) if column not in target_columns]
-    features = np.array([[_number_or_problem(cells[column], header[column], number, problem) for column in feature_columns]
-                         for number, cells in rows], dtype=np.float64)
+    features = np.array(
+        [
+            [_number_or_problem(cells[column], header[column], number, problem) for column in feature_columns]
+            for number, cells in rows
+        ],
+        dtype=np.float64,
+    )
     target_blocks, target_names = [], []
     for column in target_columns:
         block, names = _target_block(column, header[column], rows, problem)
@@ -147,8 +170,14 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
         target_names += names
     if problems:
         raise ExerciseFileError(problems[:MAX_PROBLEMS])
-    return Dataset(name, path, tuple(header[column] for column in feature_columns), tuple(target_names), features,
-                   np.concatenate([np.array(block, dtype=np.float64) for block in target_blocks], axis=1))
+    return Dataset(
+        name,
+        path,
+        tuple(header[column] for column in feature_columns),
+        tuple(target_names),
+        features,
+        np.concatenate([np.array(block, dtype=np.float64) for block in target_blocks], axis=1),
+    )
 
 
 def _check_header(header: list[str], line: int, problem) -> None:
@@ -170,15 +199,19 @@ def _target_columns(header: list[str], header_line: int, comment: tuple[int, lis
         problem(line, "'# targets:' names no column; write '# targets: name, name'")
     for column in names:
         if column not in header:
-            problem(line, f"'# targets:' names '{column}', which is not a column of the header (line {header_line})"
-                          f"{suggestion(column, header)}")
+            problem(
+                line,
+                f"'# targets:' names '{column}', which is not a column of the header (line {header_line})"
+                f"{suggestion(column, header)}",
+            )
     if names and set(names) >= set(header):
         problem(line, "'# targets:' names every column: at least one column must be a feature")
     return [position for position, column in enumerate(header) if column in names]
 
 
-def _target_block(column: int, name: str, rows: list[tuple[int, list[str]]],
-                  problem) -> tuple[list[list[float]], list[str]]:
+def _target_block(
+    column: int, name: str, rows: list[tuple[int, list[str]]], problem
+) -> tuple[list[list[float]], list[str]]:
     """A numeric target column as it is, or a column of class names one-hot encoded (rows of numbers)."""
     values = [cells[column] for _, cells in rows]
     if _number(values[0]) is not None:

@@ -30,8 +30,21 @@ DEFAULT_MAX_LENGTH = 2000
 # The functions an expression may call, with their number of arguments: part of the format
 # (docs/exercise-format.md). The engine defines each one's value and derivative.
 FUNCTIONS = {
-    "sigmoid": 1, "tanh": 1, "relu": 1, "leaky_relu": 2, "exp": 1, "log": 1, "sqrt": 1, "abs": 1,
-    "max": 2, "min": 2, "sum": 1, "mean": 1, "softmax": 1, "log_softmax": 1, "transpose": 1,
+    "sigmoid": 1,
+    "tanh": 1,
+    "relu": 1,
+    "leaky_relu": 2,
+    "exp": 1,
+    "log": 1,
+    "sqrt": 1,
+    "abs": 1,
+    "max": 2,
+    "min": 2,
+    "sum": 1,
+    "mean": 1,
+    "softmax": 1,
+    "log_softmax": 1,
+    "transpose": 1,
 }
 # Operations written with symbols; their names are not callable as functions.
 OPERATORS = ("add", "subtract", "multiply", "divide", "power", "negate", "matmul", "stack")
@@ -49,8 +62,18 @@ BINARY_OPERATORS = {
 OPERATOR_SYMBOLS = {name: symbol for symbol, name in BINARY_OPERATORS.items()}
 
 # Characters people type from textbooks and phones, read as their ASCII meaning.
-_LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/",
-                             "\u00b2": "^2", "\u00b3": "^3"})
+_LOOKALIKES = str.maketrans(
+    {
+        "\u2212": "-",
+        "\u2013": "-",
+        "\u00d7": "*",
+        "\u00b7": "*",
+        "\u22c5": "*",
+        "\u00f7": "/",
+        "\u00b2": "^2",
+        "\u00b3": "^3",
+    }
+)
 
 _DIGITS = "0123456789"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -87,7 +110,7 @@ class Call:
     """An operation applied to arguments: operators, functions and ``[a, b]`` (``stack``)."""
 
     function: str
-    args: tuple["Node", ...]
+    args: tuple[Node, ...]
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
 
@@ -96,7 +119,7 @@ class Call:
 class Index:
     """``target[i]`` or ``target[i, j]``, with 1-based constant indices."""
 
-    target: "Node"
+    target: Node
     indices: tuple[int, ...]
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
@@ -133,12 +156,16 @@ def tokenize(text: str) -> list[Token]:
             end = match.end()
             if end < length and (text[end].isalnum() or text[end] in "._"):
                 if text[end] == "." or text[end].isdigit():
-                    raise ExpressionError(f"'{text[position:end + 1]}' is not a number (two decimal points?)", position, end + 1)
+                    raise ExpressionError(
+                        f"'{text[position : end + 1]}' is not a number (two decimal points?)", position, end + 1
+                    )
                 name = _NAME.match(text, end)
                 word = name.group() if name else text[end]
                 raise ExpressionError(
                     f"missing operator between {match.group()} and {word}: write {match.group()}*{word}",
-                    position, end + len(word))
+                    position,
+                    end + len(word),
+                )
             tokens.append(Token("number", match.group(), position, end))
             position = end
             continue
@@ -184,10 +211,14 @@ class _Parser:
         if self.at(text):
             return self.advance()
         if opened is not None and self.current.kind == "end":
-            raise ExpressionError(f"'{opened.text}' at position {opened.start + 1} is never closed: add '{text}'",
-                                  opened.start, opened.end)
-        raise ExpressionError(f"expected '{text}' but found {self.describe(self.current)}",
-                              self.current.start, self.current.end)
+            raise ExpressionError(
+                f"'{opened.text}' at position {opened.start + 1} is never closed: add '{text}'",
+                opened.start,
+                opened.end,
+            )
+        raise ExpressionError(
+            f"expected '{text}' but found {self.describe(self.current)}", self.current.start, self.current.end
+        )
 
     @staticmethod
     def describe(token: Token) -> str:
@@ -196,8 +227,9 @@ class _Parser:
     def enter(self, token: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
-                                  token.start, token.end)
+            raise ExpressionError(
+                f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", token.start, token.end
+            )
 
     # -- grammar -----------------------------------------------------------------------------
     def parse(self) -> Node:
@@ -267,8 +299,9 @@ class _Parser:
     def index(self, opened: Token) -> int:
         token = self.current
         if token.kind != "number" or not token.text.isdigit():
-            raise ExpressionError(f"an index must be a whole number like 1 or 2, not {self.describe(token)}",
-                                  token.start, token.end)
+            raise ExpressionError(
+                f"an index must be a whole number like 1 or 2, not {self.describe(token)}", token.start, token.end
+            )
         self.advance()
         value = int(token.text)
         if value < 1:
@@ -314,8 +347,11 @@ class _Parser:
 
     def call(self, name: Token) -> Node:
         if name.text in OPERATORS:
-            raise ExpressionError(f"'{name.text}' is not a function: write it with its symbol (+ - * / ^ @ or [...])",
-                                  name.start, name.end)
+            raise ExpressionError(
+                f"'{name.text}' is not a function: write it with its symbol (+ - * / ^ @ or [...])",
+                name.start,
+                name.end,
+            )
         opened = self.advance()
         self.enter(opened)
         args = self.arguments(opened, ")")
@@ -331,8 +367,9 @@ class _Parser:
         while self.at(","):
             self.advance()
             if self.at(closing):
-                raise ExpressionError(f"a value is missing after ',' before '{closing}'", self.current.start,
-                                      self.current.end)
+                raise ExpressionError(
+                    f"a value is missing after ',' before '{closing}'", self.current.start, self.current.end
+                )
             args.append(self.sum())
         return args
 
@@ -340,12 +377,14 @@ class _Parser:
 def parse(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> Node:
     """Parse ``text`` into a tree; raise :class:`ExpressionError` with a friendly message."""
     if len(text) > max_length:
-        raise ExpressionError(f"the expression is too long ({len(text):,} characters; the limit is {max_length:,})",
-                              0, 0)
+        raise ExpressionError(
+            f"the expression is too long ({len(text):,} characters; the limit is {max_length:,})", 0, 0
+        )
     tree = _Parser(normalise(text)).parse()
     if tree_depth(tree) > MAX_TREE_DEPTH:
-        raise ExpressionError(f"the expression chains more than {MAX_TREE_DEPTH} operations: split it into "
-                              "several nodes", 0, 0)
+        raise ExpressionError(
+            f"the expression chains more than {MAX_TREE_DEPTH} operations: split it into several nodes", 0, 0
+        )
     return tree
 
 
@@ -451,4 +490,6 @@ def _to_text(node: Node, parent_precedence: int) -> str:
         left = _to_text(node.args[0], precedence)
         right = _to_text(node.args[1], precedence + 1)
         text = f"{left} {symbol} {right}" if precedence == 1 else f"{left}{symbol}{right}"
-    return f"({text})" if precedence < parent_precedence or (node.function == "negate" and parent_precedence > 3) else text
+    return (
+        f"({text})" if precedence < parent_precedence or (node.function == "negate" and parent_precedence > 3) else text
+    )

@@ -14,21 +14,33 @@ import tomllib
 from pathlib import Path
 
 from .errors import ExerciseFileError, Problem
-from .expression import FUNCTIONS, Call, ExpressionError, Name, Node, Number, check_calls, names_in, parse, substitute, to_text
+from .expression import (
+    FUNCTIONS,
+    Call,
+    ExpressionError,
+    Name,
+    Node,
+    Number,
+    check_calls,
+    names_in,
+    parse,
+    substitute,
+    to_text,
+)
 from .model import (
     ASK_CHOICES,
     DEFAULT_ASK,
-    SAMPLE_SEPARATOR,
     DEFAULT_DOMAIN,
+    MAX_TRAINING_STEPS,
+    SAMPLE_SEPARATOR,
     STEP_KINDS,
+    TOLERANCE_KINDS,
     BatchSpec,
     ExamSettings,
     Exercise,
     InputSpec,
     NodeSpec,
-    MAX_TRAINING_STEPS,
     QuestionSpec,
-    TOLERANCE_KINDS,
     Tolerance,
     TrainingSpec,
     UpdateSpec,
@@ -39,9 +51,27 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 5_000
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TOLERANCE_FIELDS = ("relative", "absolute")
-TOP_LEVEL_KEYS = ("title", "description", "source", "tags", "difficulty", "output", "params", "ask",
-                  "inputs", "graph", "hints", "tolerance", "carried_forward_credit", "update", "batch", "questions",
-                  "training", "points", "exam")
+TOP_LEVEL_KEYS = (
+    "title",
+    "description",
+    "source",
+    "tags",
+    "difficulty",
+    "output",
+    "params",
+    "ask",
+    "inputs",
+    "graph",
+    "hints",
+    "tolerance",
+    "carried_forward_credit",
+    "update",
+    "batch",
+    "questions",
+    "training",
+    "points",
+    "exam",
+)
 TRAINING_KEYS = ("dataset", "features", "targets", "accuracy", "learning_rate", "steps")
 EXAM_KEYS = ("time_limit", "feedback")
 MAX_EXAM_MINUTES = 7 * 24 * 60
@@ -67,8 +97,15 @@ def read_exercise_text(path: Path) -> str:
         if path.is_dir():
             raise ExerciseFileError([Problem(path, None, "is a folder, not an exercise file")])
         if size > MAX_FILE_BYTES:
-            raise ExerciseFileError([Problem(
-                path, None, f"the file is {size / 1e6:.1f} MB; exercise files are limited to {MAX_FILE_BYTES // 1_000_000} MB")])
+            raise ExerciseFileError(
+                [
+                    Problem(
+                        path,
+                        None,
+                        f"the file is {size / 1e6:.1f} MB; exercise files are limited to {MAX_FILE_BYTES // 1_000_000} MB",
+                    )
+                ]
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise ExerciseFileError([Problem(path, None, "no such file")]) from None
@@ -98,8 +135,9 @@ def parse_toml(text: str, path: Path | None) -> dict:
 def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
     document = parse_toml(text, path)
     builder = _Builder(document, key_lines(text), path, name)
-    builder.question_lines = [number for number, line in enumerate(text.splitlines(), start=1)
-                              if line.strip().startswith("[[questions]]")]
+    builder.question_lines = [
+        number for number, line in enumerate(text.splitlines(), start=1) if line.strip().startswith("[[questions]]")
+    ]
     return builder.build()
 
 
@@ -127,8 +165,12 @@ class _Builder:
             self.problems.append(found)
 
     def expression_problem(self, key: tuple, text: str, error: ExpressionError, what: str) -> None:
-        pointer = f" at '{text[error.start:error.end]}'" if 0 <= error.start < error.end <= len(text) and len(text) > 1 else ""
-        self.problem(key, f"{what} \"{_clip(text)}\": {error.message}{pointer}")
+        pointer = (
+            f" at '{text[error.start : error.end]}'"
+            if 0 <= error.start < error.end <= len(text) and len(text) > 1
+            else ""
+        )
+        self.problem(key, f'{what} "{_clip(text)}": {error.message}{pointer}')
 
     # -- fields ------------------------------------------------------------------------------
     def string(self, key: str, required: bool = False, default: str = "") -> str:
@@ -148,7 +190,7 @@ class _Builder:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.problem(key, f"{what} must be a list of names in quotes, like [\"w1\", \"b\"]")
+            self.problem(key, f'{what} must be a list of names in quotes, like ["w1", "b"]')
             return []
         return value
 
@@ -181,7 +223,11 @@ class _Builder:
         if not isinstance(output, str):
             self.problem(("output",), "'output' must be the name of a node, in quotes")
         elif node_names and output not in node_names:
-            where = " is an input, not a node" if output in inputs else f" is not a node of [graph]{suggestion(output, node_names)}"
+            where = (
+                " is an input, not a node"
+                if output in inputs
+                else f" is not a node of [graph]{suggestion(output, node_names)}"
+            )
             self.problem(("output",), f"output '{output}'{where}")
 
         params = self.name_list(("params",), document.get("params", list(inputs)), "'params'")
@@ -192,8 +238,11 @@ class _Builder:
         ask = self.name_list(("ask",), document.get("ask", [] if derivation_only else list(DEFAULT_ASK)), "'ask'")
         for item in ask:
             if item not in ASK_CHOICES and "." not in item:
-                self.problem(("ask",), f"'ask' cannot include '{item}'{suggestion(item, ASK_CHOICES)}; "
-                                       f"choose from {', '.join(ASK_CHOICES)}, or name single steps like \"grad.w1\"")
+                self.problem(
+                    ("ask",),
+                    f"'ask' cannot include '{item}'{suggestion(item, ASK_CHOICES)}; "
+                    f'choose from {", ".join(ASK_CHOICES)}, or name single steps like "grad.w1"',
+                )
         if not ask and not derivation_only:
             self.problem(("ask",), "'ask' is empty: the learner would have nothing to do")
 
@@ -221,13 +270,32 @@ class _Builder:
         if self.problems:
             raise ExerciseFileError(self.problems)
         return Exercise(
-            name=self.name, path=self.path, title=title.strip(), description=description.strip(), source=source,
-            tags=tuple(tags), difficulty=difficulty, inputs=inputs, nodes=tuple(nodes), output=output,
-            params=tuple(params), ask=tuple(ask), hints=hints, tolerance=tolerance, kind_tolerances=kind_tolerances,
-            carried_forward_credit=carried_forward_credit, update=update, batch=batch,
-            questions=tuple(questions), training=training,
-            written_inputs=written_inputs, written_nodes=tuple(written_nodes),
-            points={step: value for step, (value, _) in points.items()}, points_line=self.line("points"), exam=exam)
+            name=self.name,
+            path=self.path,
+            title=title.strip(),
+            description=description.strip(),
+            source=source,
+            tags=tuple(tags),
+            difficulty=difficulty,
+            inputs=inputs,
+            nodes=tuple(nodes),
+            output=output,
+            params=tuple(params),
+            ask=tuple(ask),
+            hints=hints,
+            tolerance=tolerance,
+            kind_tolerances=kind_tolerances,
+            carried_forward_credit=carried_forward_credit,
+            update=update,
+            batch=batch,
+            questions=tuple(questions),
+            training=training,
+            written_inputs=written_inputs,
+            written_nodes=tuple(written_nodes),
+            points={step: value for step, (value, _) in points.items()},
+            points_line=self.line("points"),
+            exam=exam,
+        )
 
     # -- tables ------------------------------------------------------------------------------
     def table(self, key: str, required: bool = False) -> dict:
@@ -253,7 +321,7 @@ class _Builder:
     def check_expression(self, key: tuple, text: str, expression: Node, what: str) -> bool:
         problems = check_calls(expression)
         for message in problems:
-            self.problem(key, f"{what} \"{_clip(text)}\": {message}")
+            self.problem(key, f'{what} "{_clip(text)}": {message}')
         return not problems
 
     def inputs(self, required: bool = True) -> dict[str, InputSpec]:
@@ -293,8 +361,11 @@ class _Builder:
                 return None
             used = names_in(expression)
             if used:
-                self.problem(key, f"input '{name}' = \"{_clip(raw)}\" uses the name '{used[0].id}': inputs must be "
-                                  "numbers; put computations in [graph]")
+                self.problem(
+                    key,
+                    f"input '{name}' = \"{_clip(raw)}\" uses the name '{used[0].id}': inputs must be "
+                    "numbers; put computations in [graph]",
+                )
                 return None
             return expression
         if isinstance(raw, list):
@@ -302,14 +373,18 @@ class _Builder:
                 self.problem(key, f"input '{name}' is an empty list")
                 return None
             if depth >= 1 and any(isinstance(item, list) for item in raw):
-                self.problem(key, f"input '{name}' nests lists more than two deep: only vectors and matrices are supported")
+                self.problem(
+                    key, f"input '{name}' nests lists more than two deep: only vectors and matrices are supported"
+                )
                 return None
             elements = [self.input_value(key, item, name, depth + 1) for item in raw]
             if any(element is None for element in elements):
                 return None
             kinds = {isinstance(element, list) for element in elements}
             if len(kinds) > 1:
-                self.problem(key, f"input '{name}' mixes numbers and lists: a matrix is a list of rows, like [[1, 2], [3, 4]]")
+                self.problem(
+                    key, f"input '{name}' mixes numbers and lists: a matrix is a list of rows, like [[1, 2], [3, 4]]"
+                )
                 return None
             if kinds == {True} and len({len(row) for row in elements}) > 1:
                 lengths = ", ".join(str(len(row)) for row in elements)
@@ -322,7 +397,7 @@ class _Builder:
     def graph(self, inputs: dict[str, InputSpec]) -> list[NodeSpec]:
         table = self.table("graph", required=True)
         if "graph" in self.document and not table and isinstance(self.document.get("graph"), dict):
-            self.problem(("graph",), "[graph] is empty: add at least one node, like z = \"w*x + b\"")
+            self.problem(("graph",), '[graph] is empty: add at least one node, like z = "w*x + b"')
         if len(table) > MAX_NODES:
             self.problem(("graph",), f"[graph] has {len(table):,} nodes; the limit is {MAX_NODES:,}")
             return []
@@ -352,11 +427,17 @@ class _Builder:
                     self.problem(key, f"node '{name}' uses itself: a graph cannot have cycles")
                 elif used.id not in defined:
                     if used.id in later:
-                        self.problem(key, f"node '{name}' uses '{used.id}' before it is defined (line "
-                                          f"{self.line('graph', used.id)}): list nodes in evaluation order")
+                        self.problem(
+                            key,
+                            f"node '{name}' uses '{used.id}' before it is defined (line "
+                            f"{self.line('graph', used.id)}): list nodes in evaluation order",
+                        )
                     else:
-                        self.problem(key, f"node '{name}' uses '{used.id}', which is not defined"
-                                          f"{suggestion(used.id, defined | later)}")
+                        self.problem(
+                            key,
+                            f"node '{name}' uses '{used.id}', which is not defined"
+                            f"{suggestion(used.id, defined | later)}",
+                        )
             defined.add(name)
             nodes.append(NodeSpec(name, expression, raw, self.line(*key), base=name))
         return nodes
@@ -374,7 +455,7 @@ class _Builder:
             where = Problem(self.path, line, "")
             allowed = ("id", "prompt", "answer", "variables")
 
-            def problem(message: str) -> None:
+            def problem(message: str, where=where, index=index) -> None:
                 self.problems.append(Problem(where.path, where.line, f"question {index}: {message}"))
 
             for field in item:
@@ -397,11 +478,11 @@ class _Builder:
             try:
                 answer = parse(text)
             except ExpressionError as error:
-                problem(f"answer \"{_clip(text)}\": {error.message}")
+                problem(f'answer "{_clip(text)}": {error.message}')
                 continue
             calls = check_calls(answer)
             if calls:
-                problem(f"answer \"{_clip(text)}\": {calls[0]}")
+                problem(f'answer "{_clip(text)}": {calls[0]}')
                 continue
             declared = item.get("variables", {})
             if not isinstance(declared, dict):
@@ -436,7 +517,11 @@ class _Builder:
                 self.problem(key, f"hint for '{name}', which is not an input or node{suggestion(name, known)}")
                 continue
             texts = [value] if isinstance(value, str) else value
-            if not isinstance(texts, list) or not texts or not all(isinstance(text, str) and text.strip() for text in texts):
+            if (
+                not isinstance(texts, list)
+                or not texts
+                or not all(isinstance(text, str) and text.strip() for text in texts)
+            ):
                 self.problem(key, f"the hints for '{name}' must be text, or a list of texts from general to specific")
                 continue
             hints[name] = tuple(texts)
@@ -446,15 +531,21 @@ class _Builder:
         """[tolerance]'s relative and absolute, and a [tolerance.KIND] table per kind of step that has its own
         (a field it leaves out is [tolerance]'s)."""
         table = self.table("tolerance")
-        default = Tolerance(**self.tolerance_fields(("tolerance",), {key: value for key, value in table.items()
-                                                                      if key not in TOLERANCE_KINDS}))
+        default = Tolerance(
+            **self.tolerance_fields(
+                ("tolerance",), {key: value for key, value in table.items() if key not in TOLERANCE_KINDS}
+            )
+        )
         by_kind = {}
         for kind in TOLERANCE_KINDS:
             if kind not in table:
                 continue
             if not isinstance(table[kind], dict):
-                self.problem(("tolerance", kind), f"the tolerance of {kind} steps must be a table, like "
-                                                  f"[tolerance.{kind}] with relative = 0.01 on the next line")
+                self.problem(
+                    ("tolerance", kind),
+                    f"the tolerance of {kind} steps must be a table, like "
+                    f"[tolerance.{kind}] with relative = 0.01 on the next line",
+                )
                 continue
             values = self.tolerance_fields(("tolerance", kind), table[kind])
             by_kind[kind] = Tolerance(**{name: values.get(name, getattr(default, name)) for name in _TOLERANCE_FIELDS})
@@ -475,8 +566,11 @@ class _Builder:
     def carried_forward_credit(self) -> float:
         value = self.document.get("carried_forward_credit", 1.0)
         if _finite(value) is None or not 0 <= _finite(value) <= 1:
-            self.problem(("carried_forward_credit",), "'carried_forward_credit' must be a number from 0 to 1 "
-                                                      "(the share of a step's credit for error carried forward)")
+            self.problem(
+                ("carried_forward_credit",),
+                "'carried_forward_credit' must be a number from 0 to 1 "
+                "(the share of a step's credit for error carried forward)",
+            )
             return 1.0
         return float(value)
 
@@ -484,21 +578,29 @@ class _Builder:
         if "update" not in self.document:
             return None
         if "params" not in self.document:
-            self.problem(("update",), "[update] needs to know which inputs are learned: add params = [\"w\", \"b\"] "
-                                      "at the top of the file")
+            self.problem(
+                ("update",),
+                '[update] needs to know which inputs are learned: add params = ["w", "b"] at the top of the file',
+            )
         table = self.table("update")
         for key in table:
             if key not in ("learning_rate", "params"):
-                self.problem(("update", key), f"unknown field '{key}' in [update]{suggestion(key, ['learning_rate', 'params'])}")
+                self.problem(
+                    ("update", key), f"unknown field '{key}' in [update]{suggestion(key, ['learning_rate', 'params'])}"
+                )
         rate = _finite(table.get("learning_rate"))
         if rate is None or rate <= 0:
-            self.problem(("update", "learning_rate") if "learning_rate" in table else ("update",),
-                         "[update] needs a positive learning_rate, like learning_rate = 0.1")
+            self.problem(
+                ("update", "learning_rate") if "learning_rate" in table else ("update",),
+                "[update] needs a positive learning_rate, like learning_rate = 0.1",
+            )
             rate = 1.0
         updated = self.name_list(("update", "params"), table.get("params", params), "'params' in [update]")
         for param in updated:
             if param not in params:
-                self.problem(("update", "params"), f"[update] names '{param}', which is not one of the exercise's params")
+                self.problem(
+                    ("update", "params"), f"[update] names '{param}', which is not one of the exercise's params"
+                )
         if not updated:
             self.problem(("update",), "[update] has no parameters to update")
         return UpdateSpec(float(rate), tuple(updated), self.line("update"))
@@ -517,9 +619,12 @@ class _Builder:
             elif _finite(value) is None or value < 0:
                 self.problem(key, f"the points of '{step}' must be a number, 0 or more, like {step} = 2")
             elif "." not in step and step not in STEP_KINDS:
-                self.problem(key, f"[points] names '{step}', which is not a kind of step"
-                                  f"{suggestion(step, STEP_KINDS)}; use {', '.join(STEP_KINDS)} "
-                                  "or a step name like \"grad.w1\"")
+                self.problem(
+                    key,
+                    f"[points] names '{step}', which is not a kind of step"
+                    f"{suggestion(step, STEP_KINDS)}; use {', '.join(STEP_KINDS)} "
+                    'or a step name like "grad.w1"',
+                )
             else:
                 found[step] = (value, key)
 
@@ -527,7 +632,7 @@ class _Builder:
             read((name,), value)
         return found
 
-    def step_name_problem(self, key: tuple, step: str, steps: "_StepNames", where: str) -> None:
+    def step_name_problem(self, key: tuple, step: str, steps: _StepNames, where: str) -> None:
         message = steps.problem(step)
         if message:
             self.problem(key, f"{where} names the step '{step}': {message}")
@@ -556,54 +661,83 @@ class _Builder:
                 return None
             return value
 
-        dataset = text("dataset", "a shipped dataset (like \"iris\") or the path of a CSV file")
+        dataset = text("dataset", 'a shipped dataset (like "iris") or the path of a CSV file')
         features, targets = text("features", "the name of an input"), text("targets", "the name of an input")
         accuracy = text("accuracy", "the name of a node")
         sample_keys = self.sample_input_names()
         for key, name in (("features", features), ("targets", targets)):
             if name in sample_keys:
-                self.problem(("training", key), f"{key} '{name}' is a [batch] sample key, not a plain input: training "
-                                                f"feeds the whole {key} matrix to one input, so write the graph for a "
-                                                "matrix of samples (like Z = X @ W + b) instead of using [batch]")
+                self.problem(
+                    ("training", key),
+                    f"{key} '{name}' is a [batch] sample key, not a plain input: training "
+                    f"feeds the whole {key} matrix to one input, so write the graph for a "
+                    "matrix of samples (like Z = X @ W + b) instead of using [batch]",
+                )
             elif name is not None and name not in inputs:
-                self.problem(("training", key), f"{key} '{name}' in [training] is not an input{suggestion(name, inputs)}")
+                self.problem(
+                    ("training", key), f"{key} '{name}' in [training] is not an input{suggestion(name, inputs)}"
+                )
         if features == targets and features is not None:
-            self.problem(("training", "targets"), f"features and targets are both '{features}': they must be two inputs")
+            self.problem(
+                ("training", "targets"), f"features and targets are both '{features}': they must be two inputs"
+            )
         if "features" not in table or "targets" not in table:
             if dataset is not None:
-                self.problem(("training",), f"[training] trains on the dataset '{dataset}': name the inputs that "
-                                            "receive it, like features = \"X\" and targets = \"Y\"")
+                self.problem(
+                    ("training",),
+                    f"[training] trains on the dataset '{dataset}': name the inputs that "
+                    'receive it, like features = "X" and targets = "Y"',
+                )
             elif "features" in table or "targets" in table:
                 self.problem(("training",), "[training] needs both features and targets, or neither")
         if accuracy is not None:
             if accuracy not in node_names:
-                self.problem(("training", "accuracy"),
-                             f"accuracy '{accuracy}' in [training] is not a node of [graph]{suggestion(accuracy, node_names)}")
+                self.problem(
+                    ("training", "accuracy"),
+                    f"accuracy '{accuracy}' in [training] is not a node of [graph]{suggestion(accuracy, node_names)}",
+                )
             elif targets is None:
-                self.problem(("training", "accuracy"), "accuracy compares a node's rows with the targets: name the "
-                                                       "targets input in [training]")
+                self.problem(
+                    ("training", "accuracy"),
+                    "accuracy compares a node's rows with the targets: name the targets input in [training]",
+                )
         if "batch" in self.document:
             for key in ("dataset", "accuracy"):
                 if key in table:
-                    self.problem(("training", key), f"'{key}' in [training] needs an exercise without [batch]: write "
-                                                    "the graph for a matrix of samples (like Z = X @ W + b) instead")
+                    self.problem(
+                        ("training", key),
+                        f"'{key}' in [training] needs an exercise without [batch]: write "
+                        "the graph for a matrix of samples (like Z = X @ W + b) instead",
+                    )
         rate = table.get("learning_rate")
         if rate is not None and (_finite(rate) is None or rate <= 0):
             self.problem(("training", "learning_rate"), "'learning_rate' in [training] must be a positive number")
             rate = None
         steps = table.get("steps")
-        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
-                                  or not 1 <= steps <= MAX_TRAINING_STEPS):
-            self.problem(("training", "steps"), f"'steps' in [training] must be a whole number from 1 to "
-                                                f"{MAX_TRAINING_STEPS:,}")
+        if steps is not None and (
+            isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_TRAINING_STEPS
+        ):
+            self.problem(
+                ("training", "steps"), f"'steps' in [training] must be a whole number from 1 to {MAX_TRAINING_STEPS:,}"
+            )
             steps = None
         if dataset is not None:
             try:
-                find_dataset(dataset, self.path.parent if self.path else None, (self.path, self.line("training", "dataset")))
+                find_dataset(
+                    dataset, self.path.parent if self.path else None, (self.path, self.line("training", "dataset"))
+                )
             except ExerciseFileError as error:
                 self.problems.extend(error.problems)
-        return TrainingSpec(dataset, features, targets, accuracy, None if rate is None else float(rate), steps,
-                            self.line("training"), self.line("training", "dataset"))
+        return TrainingSpec(
+            dataset,
+            features,
+            targets,
+            accuracy,
+            None if rate is None else float(rate),
+            steps,
+            self.line("training"),
+            self.line("training", "dataset"),
+        )
 
     def batch(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], output: str) -> BatchSpec | None:
         if "batch" not in self.document:
@@ -615,7 +749,7 @@ class _Builder:
                 self.problem(("batch", key), f"unknown field '{key}' in [batch]{suggestion(key, allowed)}")
         reduce = table.get("reduce", "sum")
         if reduce not in ("sum", "mean"):
-            self.problem(("batch", "reduce"), "'reduce' in [batch] must be \"sum\" or \"mean\"")
+            self.problem(("batch", "reduce"), '\'reduce\' in [batch] must be "sum" or "mean"')
         total = table.get("output", "total")
         if not isinstance(total, str) or not _NAME.match(total):
             self.problem(("batch", "output"), "'output' in [batch] must be a name in quotes, like \"E\"")
@@ -624,8 +758,10 @@ class _Builder:
             self.problem(("batch", "output"), f"the batch total '{total}' has the name of an input or node")
         samples = table.get("samples")
         if not isinstance(samples, list) or not samples or not all(isinstance(sample, dict) for sample in samples):
-            self.problem(("batch", "samples") if "samples" in table else ("batch",),
-                         "[batch] needs samples = [ {x = 1, y = 2}, ... ]: a list of at least one sample")
+            self.problem(
+                ("batch", "samples") if "samples" in table else ("batch",),
+                "[batch] needs samples = [ {x = 1, y = 2}, ... ]: a list of at least one sample",
+            )
             return None
         node_names = {node.name for node in nodes}
         first_keys = list(samples[0])
@@ -633,8 +769,11 @@ class _Builder:
         for index, sample in enumerate(samples):
             key = ("batch", "samples", index)
             if sorted(sample) != sorted(first_keys):
-                self.problem(key, f"sample {index + 1} has the names {', '.join(sorted(sample))}; sample 1 has "
-                                  f"{', '.join(sorted(first_keys))}: every sample must give the same names")
+                self.problem(
+                    key,
+                    f"sample {index + 1} has the names {', '.join(sorted(sample))}; sample 1 has "
+                    f"{', '.join(sorted(first_keys))}: every sample must give the same names",
+                )
                 continue
             values = {}
             for name, raw in sample.items():
@@ -642,7 +781,9 @@ class _Builder:
                     self.problem(key, f"sample {index + 1} gives '{name}', which is a node of [graph], not an input")
                     continue
                 if name in inputs:
-                    self.problem(key, f"'{name}' is in [inputs] and in the samples: leave per-sample inputs out of [inputs]")
+                    self.problem(
+                        key, f"'{name}' is in [inputs] and in the samples: leave per-sample inputs out of [inputs]"
+                    )
                     continue
                 if not self.check_name(key, name, "sample input"):
                     continue
@@ -660,8 +801,11 @@ def exam_settings(table: dict, where: str, problem) -> ExamSettings:
     reports a bad value."""
     minutes = table.get("time_limit")
     if minutes is not None and (_finite(minutes) is None or not 0 < minutes <= MAX_EXAM_MINUTES):
-        problem("time_limit", f"'time_limit' in {where} must be a number of minutes, more than 0 "
-                              f"and at most {MAX_EXAM_MINUTES:,} (a week)")
+        problem(
+            "time_limit",
+            f"'time_limit' in {where} must be a number of minutes, more than 0 "
+            f"and at most {MAX_EXAM_MINUTES:,} (a week)",
+        )
         minutes = None
     feedback = table.get("feedback")
     if feedback is not None and not isinstance(feedback, bool):
@@ -673,8 +817,14 @@ def exam_settings(table: dict, where: str, problem) -> ExamSettings:
 class _StepNames:
     """Which step names (value.z, local.z.w1, grad.w1, update.w1, after.z, formula.q1) an exercise has."""
 
-    def __init__(self, inputs: dict[str, InputSpec], nodes: list[NodeSpec], output: str, update: UpdateSpec | None,
-                 questions: list[QuestionSpec]):
+    def __init__(
+        self,
+        inputs: dict[str, InputSpec],
+        nodes: list[NodeSpec],
+        output: str,
+        update: UpdateSpec | None,
+        questions: list[QuestionSpec],
+    ):
         self.inputs = list(inputs)
         self.output = output
         self.nodes = {node.name: [name.id for name in names_in(node.expression)] for node in nodes}
@@ -689,13 +839,23 @@ class _StepNames:
         if len(names) != (2 if kind == "local" else 1):
             return "write it as local.NODE.INPUT" if kind == "local" else f"write it as {kind}.NAME"
         name = names[0]
-        known = {"value": list(self.nodes), "after": list(self.nodes) if self.updated else [],
-                 "local": list(self.nodes), "grad": [*self.inputs, *self.nodes], "update": self.updated,
-                 "formula": self.questions}[kind]
+        known = {
+            "value": list(self.nodes),
+            "after": list(self.nodes) if self.updated else [],
+            "local": list(self.nodes),
+            "grad": [*self.inputs, *self.nodes],
+            "update": self.updated,
+            "formula": self.questions,
+        }[kind]
         if name not in known:
-            what = {"value": "a node of [graph]", "after": "a node of [graph], with an [update]",
-                    "local": "a node of [graph]", "grad": "an input or node",
-                    "update": "a parameter updated by [update]", "formula": "the id of a question"}[kind]
+            what = {
+                "value": "a node of [graph]",
+                "after": "a node of [graph], with an [update]",
+                "local": "a node of [graph]",
+                "grad": "an input or node",
+                "update": "a parameter updated by [update]",
+                "formula": "the id of a question",
+            }[kind]
             return f"'{name}' is not {what}{suggestion(name, known)}"
         if kind == "grad" and name == self.output:
             return "the gradient of the output with respect to itself is always 1, so it is never asked"
@@ -708,8 +868,9 @@ def sample_name(name: str, sample: int) -> str:
     return f"{name}{SAMPLE_SEPARATOR}{sample}"
 
 
-def _expand_batch(inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: BatchSpec,
-                  batch_line: int | None) -> tuple[dict[str, InputSpec], list[NodeSpec], str]:
+def _expand_batch(
+    inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: BatchSpec, batch_line: int | None
+) -> tuple[dict[str, InputSpec], list[NodeSpec], str]:
     """One copy of every node per sample (z#1, z#2, ...), sharing the inputs that are not per sample."""
     expanded_inputs = dict(inputs)
     expanded_nodes: list[NodeSpec] = []
@@ -719,8 +880,11 @@ def _expand_batch(inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: Ba
         for name, (value, text) in sample.items():
             expanded_inputs[mapping[name]] = InputSpec(mapping[name], value, text, batch_line, index, name)
         for node in nodes:
-            expanded_nodes.append(NodeSpec(mapping[node.name], substitute(node.expression, copies), node.text,
-                                           node.line, index, node.name))
+            expanded_nodes.append(
+                NodeSpec(
+                    mapping[node.name], substitute(node.expression, copies), node.text, node.line, index, node.name
+                )
+            )
     total: Node = Name(sample_name(batch.sample_output, 1))
     for index in range(2, len(batch.samples) + 1):
         total = Call("add", (total, Name(sample_name(batch.sample_output, index))))

@@ -9,5 +9,9 @@ from __future__ import annotations
 def visible(text: str, keep: str = "\n") -> str:
     """Control and other invisible characters written as escapes (\\x1b, \\t, \\u202e), so a terminal shows
     them instead of obeying them; the characters in ``keep`` (a line break) stay as they are."""
-    return "".join(character if character.isprintable() or character in keep
-                   else character.encode("unicode_escape").decode("ascii") for character in text)
+    return "".join(
+        character
+        if character.isprintable() or character in keep
+        else character.encode("unicode_escape").decode("ascii")
+        for character in text
+    )

@@ -120,7 +120,7 @@ def key_lines(text: str) -> dict[tuple, int]:
             continue
         path = table + _split_key(key.group(1))
         lines.setdefault(path, number)
-        rest = line[key.end():]
+        rest = line[key.end() :]
         if "{" in rest:
             for inner in _inline_table_keys(rest):
                 lines.setdefault(path + inner, number)

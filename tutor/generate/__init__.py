@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import secrets
 
-from ..exercise import Exercise
 from .expression import generate_expression
 from .like import generate_like
 from .network import generate_network

@@ -22,7 +22,11 @@ MIN_LOSS_DROP = 1e-3  # an update step must lower the loss by at least this shar
 def degeneracy(solution: Solution) -> str | None:
     """Why the solved exercise is degenerate, or None when it is fit to work by hand."""
     exercise = solution.exercise
-    for table, what in ((solution.values, "value"), (solution.grads, "gradient"), (solution.after_values, "value after the update")):
+    for table, what in (
+        (solution.values, "value"),
+        (solution.grads, "gradient"),
+        (solution.after_values, "value after the update"),
+    ):
         for name, value in table.items():
             if not np.all(np.isfinite(value)) or np.any(np.abs(value) > LIMIT):
                 return f"the {what} of {name} is huge or not a number"
@@ -39,8 +43,9 @@ def degeneracy(solution: Solution) -> str | None:
     gradients = [solution.grads[name] for name in exercise.inputs]
     if all(np.all(np.isin(np.round(gradient, 9), (-1.0, 0.0, 1.0))) for gradient in gradients):
         return "every gradient is 0, 1 or -1"
-    if solution.after_values and not (solution.after_values[exercise.output]
-                                      < solution.values[exercise.output] * (1 - MIN_LOSS_DROP)):
+    if solution.after_values and not (
+        solution.after_values[exercise.output] < solution.values[exercise.output] * (1 - MIN_LOSS_DROP)
+    ):
         return "the update step does not lower the loss"
     return None
 

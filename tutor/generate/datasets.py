@@ -57,20 +57,32 @@ class Dataset:
 
 
 XOR = Dataset(
-    name="xor", features=2, outputs=1,
+    name="xor",
+    features=2,
+    outputs=1,
     row_numbers=(1, 2, 3, 4),
-    default_shape=(2, 3, 1), default_loss="binary_cross_entropy", default_samples=4, learning_rate="1", steps=2000,
+    default_shape=(2, 3, 1),
+    default_loss="binary_cross_entropy",
+    default_samples=4,
+    learning_rate="1",
+    steps=2000,
     description="XOR: the output is 1 when exactly one of the two inputs is 1. No straight line separates the "
-                "classes, so the network needs its hidden layer.",
+    "classes, so the network needs its hidden layer.",
 )
 
 # Rows 1-2 are setosa, 51-52 versicolor, 101-102 virginica (Fisher's iris data, UCI order).
 IRIS = Dataset(
-    name="iris", features=4, outputs=3,
+    name="iris",
+    features=4,
+    outputs=3,
     row_numbers=(1, 2, 51, 52, 101, 102),
-    default_shape=(4, 3, 3), default_loss="cross_entropy", default_samples=3, learning_rate="0.5", steps=500,
+    default_shape=(4, 3, 3),
+    default_loss="cross_entropy",
+    default_samples=3,
+    learning_rate="0.5",
+    steps=500,
     description="Fisher's iris flowers: sepal length, sepal width, petal length and petal width in cm; the class is "
-                "setosa, versicolor or virginica.",
+    "setosa, versicolor or virginica.",
 )
 
 DATASETS = {dataset.name: dataset for dataset in (XOR, IRIS)}

@@ -121,7 +121,9 @@ class _Draft:
 
     def pick_variable(self, avoid: str | None = None) -> str:
         """An input not used yet if there is one, else any (its second use is a fan-out)."""
-        candidates = [name for name in self.unused if name != avoid] or [name for name in self.variables if name != avoid]
+        candidates = [name for name in self.unused if name != avoid] or [
+            name for name in self.variables if name != avoid
+        ]
         chosen = self.rng.choice(candidates)
         if chosen in self.unused:
             self.unused.remove(chosen)
@@ -190,14 +192,18 @@ def _render(draft: _Draft, command: str, ask: tuple[str, ...] | None) -> str:
     listing = "\n".join(f"    {node.name.ljust(width)} = {node.text}" for node in nodes)
     given = ", ".join(f"{name} = {hundredths_text(count)}" for name, count in draft.inputs.items())
     description = [
-        paragraph(f"A computation graph made up for practice, computed in small stages: {len(draft.variables)} "
-                  f"input{'s' if len(draft.variables) > 1 else ''}, {len(nodes)} nodes, and the longest chain of "
-                  f"nodes from an input to {OUTPUT} is {draft.depth} long."),
+        paragraph(
+            f"A computation graph made up for practice, computed in small stages: {len(draft.variables)} "
+            f"input{'s' if len(draft.variables) > 1 else ''}, {len(nodes)} nodes, and the longest chain of "
+            f"nodes from an input to {OUTPUT} is {draft.depth} long."
+        ),
         "",
         listing,
         "",
-        paragraph(f"With **{given}**: do the forward pass, then backpropagate, edge by edge, to the gradient of "
-                  f"{OUTPUT} with respect to every node and input."),
+        paragraph(
+            f"With **{given}**: do the forward pass, then backpropagate, edge by edge, to the gradient of "
+            f"{OUTPUT} with respect to every node and input."
+        ),
     ]
     if shared:
         said = "; ".join(f"{name} feeds {spoken_list(consumers[name])}" for name in shared)

@@ -1,4 +1,4 @@
-""""Practice a new one like this": the same exercise with fresh nice numbers (see generate_like).
+""" "Practice a new one like this": the same exercise with fresh nice numbers (see generate_like).
 
 Everything but the numbers is kept: the graph (the same nodes, operations and shapes), the loss, the
 parameters, what is asked, the update and the batch settings, the training table. Each number of
@@ -61,10 +61,19 @@ def generate_like(exercise: Exercise, seed: int) -> GeneratedExercise:
     by_design = degeneracy(solution)
     rng = random.Random(seed)
     for _ in range(MAX_ATTEMPTS):
-        new_inputs = {key: _Raw(array_text(_renumber(rng, solution.graph.inputs[key], key in weights)))
-                      if key not in kept else value for key, value in inputs.items()}
-        new_samples = [{key: _Raw(array_text(_renumber(rng, solution.graph.inputs[sample_name(key, index)], False)))
-                        for key in sample} for index, sample in enumerate(samples, start=1)]
+        new_inputs = {
+            key: _Raw(array_text(_renumber(rng, solution.graph.inputs[key], key in weights)))
+            if key not in kept
+            else value
+            for key, value in inputs.items()
+        }
+        new_samples = [
+            {
+                key: _Raw(array_text(_renumber(rng, solution.graph.inputs[sample_name(key, index)], False)))
+                for key in sample
+            }
+            for index, sample in enumerate(samples, start=1)
+        ]
         text = _document_text(_renamed(document, exercise, base, seed, new_inputs, new_samples))
         generated, new_solution = load_and_solve(text, name)
         if new_solution is None or degeneracy(new_solution) not in (None, by_design):
@@ -81,8 +90,10 @@ def _renamed(document: dict, exercise: Exercise, base: str, seed: int, inputs: d
     title = str(document.get("title", base)).removesuffix(" (new numbers)")
     result["title"] = f"{title} (new numbers)"
     graph = "\n".join(f"    {node.name} = {node.text}" for node in exercise.written_nodes)
-    result["description"] = (f"\"{title}\" again, with new numbers: the same graph and the same steps.\n\n"
-                             f"{graph}\n\nThe numbers are in the exercise's inputs (`tutor show`).\n")
+    result["description"] = (
+        f'"{title}" again, with new numbers: the same graph and the same steps.\n\n'
+        f"{graph}\n\nThe numbers are in the exercise's inputs (`tutor show`).\n"
+    )
     result["source"] = f"{SOURCE_PREFIX}{base}, seed {seed}"
     if "inputs" in document:
         result["inputs"] = inputs
@@ -110,8 +121,7 @@ def _renumber(rng: random.Random, value, is_param: bool):
         counts = _labels(rng, array)
     elif flat.size == 1 and flat[0] in (0.0, 1.0):
         counts = [int(flat[0]) * 100]  # a lone 0 or 1 (x = 1, a target y = 1) says what it is: kept
-    elif array.ndim and array.shape[-1] > 1 and np.all((flat > 0) & (flat < 1)) \
-            and np.allclose(array.sum(axis=-1), 1):
+    elif array.ndim and array.shape[-1] > 1 and np.all((flat > 0) & (flat < 1)) and np.allclose(array.sum(axis=-1), 1):
         counts = _distributions(rng, array)
     else:
         largest = max(float(np.max(np.abs(flat))) if flat.size else 1.0, 1.0)
@@ -164,8 +174,11 @@ BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def _document_text(document: dict) -> str:
     """A TOML document: the top-level keys, then each table ([name]), then arrays of tables ([[name]])."""
-    lines = [f"{_key(key)} = {_value(value)}" for key, value in document.items() if not _is_table(value)
-             and not _is_table_array(value)]
+    lines = [
+        f"{_key(key)} = {_value(value)}"
+        for key, value in document.items()
+        if not _is_table(value) and not _is_table_array(value)
+    ]
     for key, value in document.items():
         if _is_table(value):
             lines += ["", f"[{_key(key)}]"] + [f"{_key(inner)} = {_value(item)}" for inner, item in value.items()]
@@ -181,8 +194,12 @@ def _is_table(value) -> bool:
 
 
 def _is_table_array(value) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value) \
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) for item in value)
         and not any(isinstance(item, _Raw) for item in value)
+    )
 
 
 def _key(key: str) -> str:

@@ -32,8 +32,11 @@ LEARNING_RATES = ("1", "0.5", "0.1", "0.05", "0.01")  # the largest that lowers 
 # |z| allowed before each activation: inside the saturation limit, away from the kink of a ReLU
 PRE_ACTIVATION = {"sigmoid": (0.1, 3.0), "tanh": (0.1, 3.0), "relu": (0.1, 5.0), "leaky_relu": (0.1, 5.0)}
 OUTPUT_PRE_ACTIVATION = {"mse": (0.0, 5.0), "binary_cross_entropy": (0.1, 3.0), "cross_entropy": (0.0, 3.0)}
-LOSS_WORDS = {"mse": "the squared error", "binary_cross_entropy": "a sigmoid output and the log loss",
-              "cross_entropy": "a softmax output and the cross-entropy"}
+LOSS_WORDS = {
+    "mse": "the squared error",
+    "binary_cross_entropy": "a sigmoid output and the log loss",
+    "cross_entropy": "a softmax output and the cross-entropy",
+}
 LOSS_TAGS = {"mse": "mse", "binary_cross_entropy": "log-loss", "cross_entropy": "cross-entropy"}
 
 
@@ -69,8 +72,9 @@ class _Draft:
                 return False
             self.features = [list(row.features) for row in self.rows]
         else:
-            self.features = [[draw_hundredths(self.rng, INPUT_LIMIT) for _ in range(self.shape[0])]
-                             for _ in range(self.samples)]
+            self.features = [
+                [draw_hundredths(self.rng, INPUT_LIMIT) for _ in range(self.shape[0])] for _ in range(self.samples)
+            ]
         activations = [[value_of(count) for count in row] for row in self.features]
         last = len(self.shape) - 1
         for layer, (fan_in, fan_out) in enumerate(zip(self.shape, self.shape[1:]), start=1):
@@ -87,7 +91,9 @@ class _Draft:
                 columns.append(unit[2])
             self.layers.append((weights, biases))
             outputs = [list(row) for row in zip(*columns)]
-            activations = outputs if layer == last else [[_activate(self.activation, z) for z in row] for row in outputs]
+            activations = (
+                outputs if layer == last else [[_activate(self.activation, z) for z in row] for row in outputs]
+            )
         return self.draw_targets(activations)
 
     def dataset_rows(self) -> list[DatasetRow]:
@@ -101,8 +107,15 @@ class _Draft:
                 return chosen
         return []
 
-    def unit(self, inputs: list[list[float]], fan_in: int, others: list[list[int]], weight_limit: int,
-             limits: tuple[float, float], needs_live_units: bool) -> tuple[list[int], int, list[float]] | None:
+    def unit(
+        self,
+        inputs: list[list[float]],
+        fan_in: int,
+        others: list[list[int]],
+        weight_limit: int,
+        limits: tuple[float, float],
+        needs_live_units: bool,
+    ) -> tuple[list[int], int, list[float]] | None:
         """A unit's weights, bias and pre-activation per sample, with every |z| within the limits."""
         low, high = limits
         for _ in range(UNIT_TRIES):
@@ -117,7 +130,8 @@ class _Draft:
                 # alive on more than half the samples: any two ReLU units then share a sample where both pass
                 # a gradient, so no weight between them is left with none
                 if all(low <= abs(value) <= high for value in z) and (
-                        not needs_live_units or 2 * sum(value > 0 for value in z) > len(z)):
+                    not needs_live_units or 2 * sum(value > 0 for value in z) > len(z)
+                ):
                     return weights, bias, z
         return None
 
@@ -126,8 +140,10 @@ class _Draft:
         if self.dataset is not None:
             self.targets = [self.dataset.target_row(row) for row in self.rows]
         elif self.loss == "cross_entropy":
-            self.targets = [[100 if index == label else 0 for index in range(outputs)]
-                            for label in (self.rng.randrange(outputs) for _ in range(self.samples))]
+            self.targets = [
+                [100 if index == label else 0 for index in range(outputs)]
+                for label in (self.rng.randrange(outputs) for _ in range(self.samples))
+            ]
         elif self.loss == "binary_cross_entropy":
             self.targets = [[100 * self.rng.randint(0, 1)] for _ in range(self.samples)]
         else:
@@ -214,8 +230,7 @@ def _graph(draft: _Draft) -> list[tuple[str, str]]:
         nodes.append(("L", f"(yhat - {target})^2" if outputs == 1 and not batch else f"mean((yhat - {target})^2)"))
     elif draft.loss == "binary_cross_entropy":
         log_likelihood = f"{target}*log(yhat) + (1 - {target})*log(1 - yhat)"
-        nodes += [("yhat", f"sigmoid(z{last})"),
-                  ("L", f"-mean({log_likelihood})" if batch else f"-({log_likelihood})")]
+        nodes += [("yhat", f"sigmoid(z{last})"), ("L", f"-mean({log_likelihood})" if batch else f"-({log_likelihood})")]
     elif batch:  # softmax works row by row; @ ones sums each row into that sample's cross-entropy
         ones = "[" + ", ".join(["1"] * outputs) + "]"
         nodes += [("yhat", f"softmax(z{last})"), ("nll", f"-(Y*log(yhat)) @ {ones}"), ("L", "mean(nll)")]
@@ -255,26 +270,52 @@ def _render(draft: _Draft, command: str, options: dict, learning_rate: str | Non
     title += LOSS_WORDS[draft.loss].removeprefix("the ").removeprefix("a ")
     title += f", {dataset.name} rows" if dataset else (f", a batch of {draft.samples}" if batch else ", one sample")
     width = max(len(name) for name, _ in nodes)
-    description = [paragraph(_summary(draft, hidden)), "",
-                   *(f"    {name.ljust(width)} = {text}" for name, text in nodes), "", paragraph(_shapes(draft))]
+    description = [
+        paragraph(_summary(draft, hidden)),
+        "",
+        *(f"    {name.ljust(width)} = {text}" for name, text in nodes),
+        "",
+        paragraph(_shapes(draft)),
+    ]
     if dataset is not None:
         numbers = spoken_list(str(row.number) for row in draft.rows)
-        description += ["", paragraph(
-            f"X holds rows {numbers} of the {dataset.name} dataset. {dataset.description} Y is "
-            f"{'the target' if dataset.outputs == 1 else 'the class, one-hot'}. After the step by hand, `tutor train` "
-            f"runs {dataset.steps} steps of gradient descent on the whole dataset.")]
-    step = f"one gradient-descent step with learning rate {learning_rate}" if learning_rate else "one gradient-descent step"
-    description += ["", paragraph("Do the forward pass, backpropagate to the gradient of the loss L with respect to "
-                                  f"every weight and bias, then take {step}: the loss goes down."),
-                    "", paragraph(f"Made by `{command}`: the same command makes the same exercise.")]
+        description += [
+            "",
+            paragraph(
+                f"X holds rows {numbers} of the {dataset.name} dataset. {dataset.description} Y is "
+                f"{'the target' if dataset.outputs == 1 else 'the class, one-hot'}. After the step by hand, `tutor train` "
+                f"runs {dataset.steps} steps of gradient descent on the whole dataset."
+            ),
+        ]
+    step = (
+        f"one gradient-descent step with learning rate {learning_rate}"
+        if learning_rate
+        else "one gradient-descent step"
+    )
+    description += [
+        "",
+        paragraph(
+            "Do the forward pass, backpropagate to the gradient of the loss L with respect to "
+            f"every weight and bias, then take {step}: the loss goes down."
+        ),
+        "",
+        paragraph(f"Made by `{command}`: the same command makes the same exercise."),
+    ]
     tags = ["generated", "network", "mlp", "matrix"]
     tags += [draft.activation.replace("_", "-")] if hidden else []
     tags += [LOSS_TAGS[draft.loss], *(["batch"] if batch else []), "gradient-descent"]
     tags += [dataset.name] if dataset else []
     difficulty = min(5, 2 + bool(hidden) + batch + (len(hidden) > 1))
-    lines = [f"title = {toml_string(title)}", "description = '''", *description, "'''",
-             f"source = {toml_string(SOURCE_PREFIX + command)}", f"tags = {toml_list(tags)}",
-             f"difficulty = {difficulty}", f"params = {toml_list(params)}"]
+    lines = [
+        f"title = {toml_string(title)}",
+        "description = '''",
+        *description,
+        "'''",
+        f"source = {toml_string(SOURCE_PREFIX + command)}",
+        f"tags = {toml_list(tags)}",
+        f"difficulty = {difficulty}",
+        f"params = {toml_list(params)}",
+    ]
     if options["ask"] is not None:
         lines.append(f"ask = {toml_list(options['ask'])}")
     lines += ["", "[inputs]", *(f"{name} = {text}" for name, text in _inputs(draft))]
@@ -282,8 +323,16 @@ def _render(draft: _Draft, command: str, options: dict, learning_rate: str | Non
     if learning_rate is not None:
         lines += ["", "[update]", f"learning_rate = {learning_rate}"]
     if dataset is not None:
-        lines += ["", "[training]", f"dataset = {toml_string(dataset.name)}", 'features = "X"', 'targets = "Y"',
-                  'accuracy = "yhat"', f"learning_rate = {dataset.learning_rate}", f"steps = {dataset.steps}"]
+        lines += [
+            "",
+            "[training]",
+            f"dataset = {toml_string(dataset.name)}",
+            'features = "X"',
+            'targets = "Y"',
+            'accuracy = "yhat"',
+            f"learning_rate = {dataset.learning_rate}",
+            f"steps = {dataset.steps}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -291,10 +340,15 @@ def _summary(draft: _Draft, hidden: tuple[int, ...]) -> str:
     inputs, outputs = draft.shape[0], draft.shape[-1]
     layers = " and ".join(str(size) for size in hidden)
     middle = f", hidden layer{'s' if len(hidden) > 1 else ''} of {layers} {draft.activation} units" if hidden else ""
-    sample = (f"a batch of {draft.samples} samples, and the loss is the mean over the samples" if draft.samples > 1
-              else "one sample")
-    return (f"A network made up for practice: {inputs} input{'s' if inputs > 1 else ''}{middle}, {outputs} "
-            f"output{'s' if outputs > 1 else ''} with {LOSS_WORDS[draft.loss]}; {sample}.")
+    sample = (
+        f"a batch of {draft.samples} samples, and the loss is the mean over the samples"
+        if draft.samples > 1
+        else "one sample"
+    )
+    return (
+        f"A network made up for practice: {inputs} input{'s' if inputs > 1 else ''}{middle}, {outputs} "
+        f"output{'s' if outputs > 1 else ''} with {LOSS_WORDS[draft.loss]}; {sample}."
+    )
 
 
 def _shapes(draft: _Draft) -> str:
@@ -310,10 +364,15 @@ def _shapes(draft: _Draft) -> str:
         else:
             parts.append(f"W{layer} is {fan_out}×{fan_in}")
     if batch:
-        text = (f"Each row of X is one sample ({draft.samples}×{draft.shape[0]}) and each column of W one unit: "
-                + "; ".join(parts) + ". Each bias is added to every row.")
+        text = (
+            f"Each row of X is one sample ({draft.samples}×{draft.shape[0]}) and each column of W one unit: "
+            + "; ".join(parts)
+            + ". Each bias is added to every row."
+        )
         if draft.loss == "cross_entropy":
-            text += (" The softmax works row by row, so each row of yhat is one sample's probabilities; the product "
-                     "with a vector of ones adds up each row, so nll is each sample's cross-entropy.")
+            text += (
+                " The softmax works row by row, so each row of yhat is one sample's probabilities; the product "
+                "with a vector of ones adds up each row, so nll is each sample's cross-entropy."
+            )
         return text
     return "Each row of W is one unit: " + "; ".join(parts) + "."

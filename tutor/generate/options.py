@@ -53,8 +53,10 @@ def check_options(kind: str, seed: int, options: dict) -> dict:
     allowed = OPTIONS[kind]
     for name in options:
         if name not in allowed:
-            raise ValueError(f"'{name}' is not an option of {kind} exercises{_did_you_mean(name, allowed)}; "
-                             f"they take {', '.join(allowed)}")
+            raise ValueError(
+                f"'{name}' is not an option of {kind} exercises{_did_you_mean(name, allowed)}; "
+                f"they take {', '.join(allowed)}"
+            )
     given = {name: value for name, value in options.items() if value is not None}
     return _expression_options(given) if kind == "expression" else _mlp_options(given)
 
@@ -72,23 +74,32 @@ def _expression_options(given: dict) -> dict:
         variables = _whole(variables, "variables", VARIABLE_COUNTS)
     functions = _functions(given.get("functions", FUNCTIONS))
     if not any(function in CURVED_FUNCTIONS for function in functions):
-        raise ValueError(f"with only {' '.join(functions)} every gradient would be 1 or -1: allow one of "
-                         f"{' '.join(CURVED_FUNCTIONS)}")
+        raise ValueError(
+            f"with only {' '.join(functions)} every gradient would be 1 or -1: allow one of "
+            f"{' '.join(CURVED_FUNCTIONS)}"
+        )
     combines = any(function in BINARY_FUNCTIONS for function in functions)
     if not combines and (variables or 1) > 1:
-        raise ValueError(f"{variables} variables can only be combined with one of {' '.join(BINARY_FUNCTIONS)}: "
-                         "allow one, or use --variables 1")
-    if variables == 1 and not any(function in CURVED_FUNCTIONS and function not in BINARY_FUNCTIONS
-                                  for function in functions):
+        raise ValueError(
+            f"{variables} variables can only be combined with one of {' '.join(BINARY_FUNCTIONS)}: "
+            "allow one, or use --variables 1"
+        )
+    if variables == 1 and not any(
+        function in CURVED_FUNCTIONS and function not in BINARY_FUNCTIONS for function in functions
+    ):
         # relu of a (live) input is the input itself, and x/x or x - x of it is a constant
-        raise ValueError("with one variable the graph needs a curved function of it: allow one of "
-                         f"{' '.join(f for f in CURVED_FUNCTIONS if f not in BINARY_FUNCTIONS)}")
+        raise ValueError(
+            "with one variable the graph needs a curved function of it: allow one of "
+            f"{' '.join(f for f in CURVED_FUNCTIONS if f not in BINARY_FUNCTIONS)}"
+        )
     # a function of one argument takes in at most one input, a node of two at most two (with a side node)
     curved_combinations = [function for function in functions if function in ("*", "/")]
     if (variables or 0) > 2 * depth - 1 and not curved_combinations:
-        raise ValueError(f"at depth {depth}, {variables} variables leave room only for nodes that combine two, and "
-                         f"{' and '.join(f for f in functions if f in BINARY_FUNCTIONS)} alone give gradients of 1 "
-                         "or -1: allow * or /, or use fewer variables")
+        raise ValueError(
+            f"at depth {depth}, {variables} variables leave room only for nodes that combine two, and "
+            f"{' and '.join(f for f in functions if f in BINARY_FUNCTIONS)} alone give gradients of 1 "
+            "or -1: allow * or /, or use fewer variables"
+        )
     return {"depth": depth, "variables": variables, "functions": functions, "ask": _ask(given.get("ask"))}
 
 
@@ -98,31 +109,46 @@ def _mlp_options(given: dict) -> dict:
     if dataset_name is not None:
         dataset = DATASETS.get(dataset_name)
         if dataset is None:
-            raise ValueError(f"unknown dataset '{dataset_name}'{_did_you_mean(str(dataset_name), DATASETS)}: "
-                             f"choose {' or '.join(DATASETS)}")
+            raise ValueError(
+                f"unknown dataset '{dataset_name}'{_did_you_mean(str(dataset_name), DATASETS)}: "
+                f"choose {' or '.join(DATASETS)}"
+            )
     shape = _shape(given.get("shape", dataset.default_shape if dataset else DEFAULT_SHAPE))
     activation = _choice(given.get("activation", "sigmoid"), "activation", ACTIVATIONS, {})
     loss = _choice(given.get("loss", dataset.default_loss if dataset else "mse"), "loss", LOSSES, LOSS_WORDS)
     samples = _whole(given.get("samples", dataset.default_samples if dataset else 1), "samples", SAMPLE_COUNTS)
     if dataset is not None:
         if shape[0] != dataset.features or shape[-1] != dataset.outputs:
-            raise ValueError(f"the {dataset.name} dataset has {dataset.features} features and {dataset.outputs} "
-                             f"output{'s' if dataset.outputs > 1 else ''}: the shape must be "
-                             f"{dataset.features},...,{dataset.outputs}, like "
-                             f"{','.join(map(str, dataset.default_shape))}")
+            raise ValueError(
+                f"the {dataset.name} dataset has {dataset.features} features and {dataset.outputs} "
+                f"output{'s' if dataset.outputs > 1 else ''}: the shape must be "
+                f"{dataset.features},...,{dataset.outputs}, like "
+                f"{','.join(map(str, dataset.default_shape))}"
+            )
         most = min(len(dataset.row_numbers), 4)
         if not 2 <= samples <= most:
-            raise ValueError(f"with the {dataset.name} dataset, samples is how many of its rows the exercise shows: "
-                             f"2 to {most}")
+            raise ValueError(
+                f"with the {dataset.name} dataset, samples is how many of its rows the exercise shows: 2 to {most}"
+            )
     outputs = shape[-1]
     if loss == "cross_entropy" and outputs < 2:
-        raise ValueError("cross_entropy is a softmax over 2 or more outputs, but the shape ends in 1: "
-                         "use binary_cross_entropy for one output")
+        raise ValueError(
+            "cross_entropy is a softmax over 2 or more outputs, but the shape ends in 1: "
+            "use binary_cross_entropy for one output"
+        )
     if loss == "binary_cross_entropy" and outputs != 1:
-        raise ValueError(f"binary_cross_entropy needs 1 output (a sigmoid), but the shape ends in {outputs}: "
-                         "use cross_entropy for several classes")
-    return {"shape": shape, "activation": activation, "loss": loss, "samples": samples,
-            "dataset": dataset_name, "ask": _ask(given.get("ask"))}
+        raise ValueError(
+            f"binary_cross_entropy needs 1 output (a sigmoid), but the shape ends in {outputs}: "
+            "use cross_entropy for several classes"
+        )
+    return {
+        "shape": shape,
+        "activation": activation,
+        "loss": loss,
+        "samples": samples,
+        "dataset": dataset_name,
+        "ask": _ask(given.get("ask")),
+    }
 
 
 def command_line(kind: str, seed: int, options: dict) -> str:
@@ -143,7 +169,7 @@ def parse_command_line(source: str) -> tuple[str, int, dict] | None:
     if start < 0:
         return None
     try:
-        words = shlex.split(source[start + len(COMMAND):])  # split into words only: nothing is run
+        words = shlex.split(source[start + len(COMMAND) :])  # split into words only: nothing is run
     except ValueError:
         return None
     if not words or words[0] not in KINDS:
@@ -186,8 +212,10 @@ def _functions(value) -> tuple[str, ...]:
     for item in _items(value, "functions"):
         function = FUNCTION_WORDS.get(item, item) if isinstance(item, str) else item
         if function not in FUNCTIONS:
-            raise ValueError(f"unknown function {item!r}{_did_you_mean(str(item), [*FUNCTIONS, *FUNCTION_WORDS])}: "
-                             f"choose from {' '.join(FUNCTIONS)}")
+            raise ValueError(
+                f"unknown function {item!r}{_did_you_mean(str(item), [*FUNCTIONS, *FUNCTION_WORDS])}: "
+                f"choose from {' '.join(FUNCTIONS)}"
+            )
         chosen.append(function)
     if not chosen:
         raise ValueError(f"functions is empty: choose from {' '.join(FUNCTIONS)}")
@@ -196,8 +224,10 @@ def _functions(value) -> tuple[str, ...]:
 
 def _shape(value) -> tuple[int, ...]:
     sizes = _items(value, "shape")
-    problem = (f"shape must be {LAYER_COUNTS.start} to {LAYER_COUNTS.stop - 1} layer sizes from input to output, "
-               f"each from {LAYER_SIZES.start} to {LAYER_SIZES.stop - 1}, like 2,3,1; not {value!r}")
+    problem = (
+        f"shape must be {LAYER_COUNTS.start} to {LAYER_COUNTS.stop - 1} layer sizes from input to output, "
+        f"each from {LAYER_SIZES.start} to {LAYER_SIZES.stop - 1}, like 2,3,1; not {value!r}"
+    )
     if len(sizes) not in LAYER_COUNTS:
         raise ValueError(problem)
     shape = []
@@ -214,7 +244,9 @@ def _choice(value, name: str, choices: tuple[str, ...], aliases: dict[str, str])
     word = value.strip().lower().replace("-", "_") if isinstance(value, str) else value
     word = aliases.get(word, word)
     if word not in choices:
-        raise ValueError(f"unknown {name} {value!r}{_did_you_mean(str(value), choices)}: choose from {', '.join(choices)}")
+        raise ValueError(
+            f"unknown {name} {value!r}{_did_you_mean(str(value), choices)}: choose from {', '.join(choices)}"
+        )
     return word
 
 
@@ -224,8 +256,10 @@ def _ask(value) -> tuple[str, ...] | None:
     items = _items(value, "ask")
     for item in items:
         if item not in ASK_CHOICES:
-            raise ValueError(f"ask cannot include {item!r}{_did_you_mean(str(item), ASK_CHOICES)}: choose from "
-                             f"{', '.join(ASK_CHOICES)}")
+            raise ValueError(
+                f"ask cannot include {item!r}{_did_you_mean(str(item), ASK_CHOICES)}: choose from "
+                f"{', '.join(ASK_CHOICES)}"
+            )
     if not items:
         raise ValueError(f"ask is empty: choose from {', '.join(ASK_CHOICES)}")
     return tuple(choice for choice in ASK_CHOICES if choice in items)

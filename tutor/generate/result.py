@@ -38,5 +38,6 @@ def sound(text: str, name: str) -> tuple[GeneratedExercise, Solution] | None:
 
 
 def exhausted(kind: str, advice: str) -> ValueError:
-    return ValueError(f"no {kind} exercise fit to work by hand was found with these options in {MAX_ATTEMPTS} "
-                      f"tries: {advice}")
+    return ValueError(
+        f"no {kind} exercise fit to work by hand was found with these options in {MAX_ATTEMPTS} tries: {advice}"
+    )

@@ -40,15 +40,20 @@ class ReadAnswer:
 
 def read_answer(text: str) -> ReadAnswer:
     if len(text) > MAX_ANSWER_LENGTH:
-        raise UnreadableAnswer(f"that answer is {len(text):,} characters long; answers are limited to "
-                               f"{MAX_ANSWER_LENGTH:,}")
+        raise UnreadableAnswer(
+            f"that answer is {len(text):,} characters long; answers are limited to {MAX_ANSWER_LENGTH:,}"
+        )
     if not text.strip():
         raise UnreadableAnswer("the answer is empty: type a number, like -0.12")
     notes = []
     cleaned = normalise(text.strip())
     # one comma between digits, outside brackets and calls, is a decimal comma: 0,94 or 2*(0,94 - 1)
-    if cleaned.count(",") == 1 and "[" not in cleaned and not _FUNCTION_CALL.search(cleaned) \
-            and _DECIMAL_COMMA.search(cleaned):
+    if (
+        cleaned.count(",") == 1
+        and "[" not in cleaned
+        and not _FUNCTION_CALL.search(cleaned)
+        and _DECIMAL_COMMA.search(cleaned)
+    ):
         cleaned = _DECIMAL_COMMA.sub(".", cleaned)
         notes.append("read the comma as a decimal point")
     try:
@@ -93,8 +98,11 @@ def written_figures(text: str) -> int | None:
 def _all_numbers(expression) -> bool:
     if isinstance(expression, Number):
         return True
-    return isinstance(expression, Call) and expression.function == "stack" and all(
-        _all_numbers(argument) for argument in expression.args)
+    return (
+        isinstance(expression, Call)
+        and expression.function == "stack"
+        and all(_all_numbers(argument) for argument in expression.args)
+    )
 
 
 def _explain(text: str, error: ExpressionError) -> str:

@@ -57,8 +57,13 @@ class Comparison:
     fraction: float = 0.0  # the share of elements within tolerance
 
 
-def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact: Fraction | None = None,
-            base: np.ndarray | None = None) -> Comparison:
+def compare(
+    value: np.ndarray,
+    expected: np.ndarray,
+    tolerance: Tolerance,
+    exact: Fraction | None = None,
+    base: np.ndarray | None = None,
+) -> Comparison:
     """Elementwise: |answer - expected| <= max(relative·|expected|, absolute); with a ``base`` (the
     number before a change) relative to the change instead: max(relative·|expected - base|, absolute)."""
     value = np.asarray(value, dtype=np.float64)
@@ -71,8 +76,11 @@ def compare(value: np.ndarray, expected: np.ndarray, tolerance: Tolerance, exact
         # only a fraction with a small denominator counts as exact; irrational values never get this close
         simple = Fraction(float(expected)).limit_denominator(10_000)
         if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
-            return Comparison(exact == simple, "" if exact == simple else
-                              f"the fraction {exact} is not exactly {simple}", float(exact == simple))
+            return Comparison(
+                exact == simple,
+                "" if exact == simple else f"the fraction {exact} is not exactly {simple}",
+                float(exact == simple),
+            )
     scale = np.abs(expected if base is None else expected - np.asarray(base, dtype=np.float64))
     close = np.abs(value - expected) <= np.maximum(tolerance.relative * scale, tolerance.absolute)
     fraction = float(np.count_nonzero(close)) / close.size
@@ -170,10 +178,18 @@ class Checker:
             return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
         matches, where = formula_matches(formula.expression, asked, self.solution)
         if matches:
-            return Verdict(quantity, text, CORRECT, expected, "Correct: your formula agrees with the right one.",
-                           read_as=formula.read_as, element_fraction=1.0)
-        return Verdict(quantity, text, WRONG, expected, f"Not right (read as {formula.read_as}): {where}.",
-                       read_as=formula.read_as)
+            return Verdict(
+                quantity,
+                text,
+                CORRECT,
+                expected,
+                "Correct: your formula agrees with the right one.",
+                read_as=formula.read_as,
+                element_fraction=1.0,
+            )
+        return Verdict(
+            quantity, text, WRONG, expected, f"Not right (read as {formula.read_as}): {where}.", read_as=formula.read_as
+        )
 
     def check_read(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
         verdict = self._grade(quantity, answer)
@@ -194,29 +210,54 @@ class Checker:
         comparisons = [compare(answer.value, candidate, tolerance, answer.exact, base) for candidate in candidates]
         read = f"read as {answer.read_as}"
         if any(comparison.matches for comparison in comparisons):
-            return Verdict(quantity, answer.text, CORRECT, expected, "Correct.", read_as=answer.read_as,
-                           notes=answer.notes, element_fraction=1.0)
+            return Verdict(
+                quantity,
+                answer.text,
+                CORRECT,
+                expected,
+                "Correct.",
+                read_as=answer.read_as,
+                notes=answer.notes,
+                element_fraction=1.0,
+            )
         for carried in self._carried_forward(quantity):
             if np.allclose(carried, expected, rtol=1e-12, atol=0):
                 continue
             if compare(answer.value, carried, tolerance, base=base).matches:
                 exact = format_value(expected) if base is None else format_changed(expected, base)
-                return Verdict(quantity, answer.text, CORRECT, expected,
-                               f"Correct, graded using your earlier answers (with exact values it is {exact}).",
-                               read_as=answer.read_as, notes=answer.notes,
-                               carried_forward=True, element_fraction=1.0)
+                return Verdict(
+                    quantity,
+                    answer.text,
+                    CORRECT,
+                    expected,
+                    f"Correct, graded using your earlier answers (with exact values it is {exact}).",
+                    read_as=answer.read_as,
+                    notes=answer.notes,
+                    carried_forward=True,
+                    element_fraction=1.0,
+                )
         # of the accepted forms, explain against the one whose shape the answer has
-        reason = next((comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
-                      comparisons[0].reason)
+        reason = next(
+            (comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
+            comparisons[0].reason,
+        )
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
 
         found = diagnose(self.solution, quantity, answer.value, tolerance, self.learner, base, answer.figures)
         if found is not None:
             message += f" {found.explanation}"
-        return Verdict(quantity, answer.text, WRONG, expected, message, read_as=answer.read_as, notes=answer.notes,
-                       diagnosis=found.label if found else None,
-                       element_fraction=max(comparison.fraction for comparison in comparisons))
+        return Verdict(
+            quantity,
+            answer.text,
+            WRONG,
+            expected,
+            message,
+            read_as=answer.read_as,
+            notes=answer.notes,
+            diagnosis=found.label if found else None,
+            element_fraction=max(comparison.fraction for comparison in comparisons),
+        )
 
     def _as_learner_value(self, quantity: Quantity, value: np.ndarray) -> np.ndarray | None:
         """An answer in the form the learner view keeps (a local derivative as its full Jacobian), or None
@@ -249,8 +290,12 @@ class Checker:
                 rate = self.solution.exercise.update.learning_rate
                 return [self.solution.values[quantity.name] - rate * self._grad_of(quantity.name)]
             after = {**self.solution.after_values, **self.learner.after}
-            return [self._node_value(quantity.name, {**after, **self.solution.graph.inputs,
-                                                     **self.solution.updated, **self.learner.updated})]
+            return [
+                self._node_value(
+                    quantity.name,
+                    {**after, **self.solution.graph.inputs, **self.solution.updated, **self.learner.updated},
+                )
+            ]
         except (EvaluationError, ExerciseFileError, ValueError, RecursionError):
             return []  # the learner's numbers lead somewhere undefined: no second chance to offer
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import numpy as np
 
@@ -49,18 +49,18 @@ LABELS: dict[str, str] = {
     "sign": "the right size with the wrong sign (a lost minus sign, or a step added instead of subtracted)",
     "power_of_ten": "off by a factor of 10, 100 or 1000: a slipped decimal point",
     "missing_factor_2": "half the right value: the factor 2 from the derivative of a square is missing "
-                        "(also recognised in every gradient further down the chain)",
+    "(also recognised in every gradient further down the chain)",
     "extra_factor_2": "twice the right value: the 2 of a square counted twice, or the 1/2 in front of it ignored",
     "factor_of_two": "half or twice the right value, with no square in the graph to explain it",
     "mean_vs_sum": "off by the factor N: the 1/N of a mean left out, or a sum divided by N as if it were a mean",
     "activation_not_derivative": "the activation used instead of its derivative: σ(z) for σ(z)(1 − σ(z)), "
-                                 "tanh for 1 − tanh², the ReLU value for its 0/1 mask",
+    "tanh for 1 − tanh², the ReLU value for its 0/1 mask",
     "pre_activation": "the pre-activation z used where the activation σ(z) belongs, or the other way round",
     "local_only": "the local derivative without the upstream gradient",
     "upstream_only": "the upstream gradient without the local derivative",
     "one_path_only": "at a node with fan-out, only some of the paths to the output summed",
     "neighbour_value": "the value of a neighbouring node or input instead of the right one "
-                       "(for a product, the own factor instead of the other one)",
+    "(for a product, the own factor instead of the other one)",
     "value_as_gradient": "multiplied by a node's value (often the output's) where its gradient belongs",
     "gradient_not_local": "the gradient dL/d(input) given where only the local derivative was asked",
     "transposed": "the transpose of the right matrix, or a matrix used without its transpose",
@@ -70,7 +70,7 @@ LABELS: dict[str, str] = {
     "update_step_only": "only the step −η·dL/dp written, not the new value p − η·dL/dp",
     "learning_rate_missing": "the update p − dL/dp without the learning rate η",
     "rounding": "right up to rounding: the answer, or the intermediate values it was computed from, "
-                "rounded too coarsely",
+    "rounded too coarsely",
 }
 
 
@@ -83,9 +83,21 @@ class Diagnosis:
 LOOSE_RELATIVE = 0.05  # the second pass: a structural mistake seen through the learner's own rounding
 LOOSE_FIGURES = 3  # ... only for answers written with at most this many significant figures
 # ... and only for mistakes that scale or flip the answer as a whole (not a coincidence with a neighbour)
-LOOSE_LABELS = {"sign", "power_of_ten", "missing_factor_2", "extra_factor_2", "factor_of_two", "mean_vs_sum",
-                "activation_not_derivative", "pre_activation", "division_derivative", "transposed",
-                "outer_product_order", "update_step_only", "learning_rate_missing"}
+LOOSE_LABELS = {
+    "sign",
+    "power_of_ten",
+    "missing_factor_2",
+    "extra_factor_2",
+    "factor_of_two",
+    "mean_vs_sum",
+    "activation_not_derivative",
+    "pre_activation",
+    "division_derivative",
+    "transposed",
+    "outer_product_order",
+    "update_step_only",
+    "learning_rate_missing",
+}
 FAR = 0.2  # in that pass a candidate must differ from the right answer by more than this (relative)
 ROUNDING_WINDOW = 0.10
 MAX_AFTER_MUTATIONS = 12  # the forward pass is redone for each: only the likeliest slips  # "rounded intermediates" must stay this close to the right answer
@@ -93,19 +105,47 @@ MAX_AFTER_MUTATIONS = 12  # the forward pass is redone for each: only the likeli
 ACTIVATIONS = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu", "softmax": "softmax"}
 
 # Slips of a derivative rule (tried before the generic mistakes); the others are slips of the chain rule.
-RULE_LABELS = {"missing_factor_2", "extra_factor_2", "mean_vs_sum", "activation_not_derivative", "pre_activation",
-               "division_derivative", "sign", "transposed"}
+RULE_LABELS = {
+    "missing_factor_2",
+    "extra_factor_2",
+    "mean_vs_sum",
+    "activation_not_derivative",
+    "pre_activation",
+    "division_derivative",
+    "sign",
+    "transposed",
+}
 # Which explanation wins when two mistakes give the same number: the most specific first.
-MUTATION_ORDER = ("missing_factor_2", "extra_factor_2", "mean_vs_sum", "activation_not_derivative",
-                  "pre_activation", "division_derivative", "zero_for_activation", "sign", "transposed",
-                  "one_path_only", "upstream_only", "local_only", "value_as_gradient", "neighbour_value")
+MUTATION_ORDER = (
+    "missing_factor_2",
+    "extra_factor_2",
+    "mean_vs_sum",
+    "activation_not_derivative",
+    "pre_activation",
+    "division_derivative",
+    "zero_for_activation",
+    "sign",
+    "transposed",
+    "one_path_only",
+    "upstream_only",
+    "local_only",
+    "value_as_gradient",
+    "neighbour_value",
+)
 
 _DROP = None  # an edge left out of the sum over paths
 STRICT = False  # tests set this to see the errors a diagnosis would otherwise swallow
 
 
-def diagnose(solution: Solution, quantity: Quantity, value: np.ndarray, tolerance: Tolerance,
-             learner=None, base: np.ndarray | None = None, figures: int | None = None) -> Diagnosis | None:
+def diagnose(
+    solution: Solution,
+    quantity: Quantity,
+    value: np.ndarray,
+    tolerance: Tolerance,
+    learner=None,
+    base: np.ndarray | None = None,
+    figures: int | None = None,
+) -> Diagnosis | None:
     """The most likely mistake behind a wrong answer ``value`` to ``quantity``, or None.
 
     ``learner`` is an optional :class:`~tutor.grading.checker.LearnerView` (the learner's latest
@@ -125,14 +165,23 @@ def diagnose(solution: Solution, quantity: Quantity, value: np.ndarray, toleranc
     try:
         context = _context(solution)
         return _Diagnoser(context, quantity, value, tolerance, learner, base, figures).run()
-    except (EvaluationError, ExerciseFileError, FloatingPointError, ValueError, KeyError, IndexError,
-            RecursionError, TypeError):
+    except (
+        EvaluationError,
+        ExerciseFileError,
+        FloatingPointError,
+        ValueError,
+        KeyError,
+        IndexError,
+        RecursionError,
+        TypeError,
+    ):
         if STRICT:
             raise
         return None  # a diagnosis is a courtesy: never let it break grading
 
 
 # -- matching ---------------------------------------------------------------------------------------
+
 
 def _compare():
     from .checker import compare  # late: the checker imports this module
@@ -148,8 +197,9 @@ def _same_shape(value: np.ndarray, target: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _close_elements(value: np.ndarray, target: np.ndarray, tolerance: Tolerance,
-                    base: np.ndarray | None = None) -> np.ndarray:
+def _close_elements(
+    value: np.ndarray, target: np.ndarray, tolerance: Tolerance, base: np.ndarray | None = None
+) -> np.ndarray:
     scale = np.abs(target if base is None else target - base)
     allowed = np.maximum(tolerance.relative * scale, tolerance.absolute)
     return np.abs(value - target) <= allowed
@@ -189,10 +239,10 @@ class _Candidate:
 
 # -- what the graph looks like, computed once per solution ----------------------------------------
 
-_CONTEXTS: "weakref.WeakKeyDictionary[Solution, _Context]" = weakref.WeakKeyDictionary()
+_CONTEXTS: weakref.WeakKeyDictionary[Solution, _Context] = weakref.WeakKeyDictionary()
 
 
-def _context(solution: Solution) -> "_Context":
+def _context(solution: Solution) -> _Context:
     context = _CONTEXTS.get(solution)
     if context is None:
         context = _CONTEXTS[solution] = _Context(solution)
@@ -261,8 +311,9 @@ class _Context:
         """d(output)/d(node) · ∂node/∂source: one path's share of the source's gradient."""
         key = (node, source)
         if key not in self._contributions:
-            self._contributions[key] = np.tensordot(self.grads[node], self.jacobian(node, source),
-                                                    axes=np.ndim(self.values[node]))
+            self._contributions[key] = np.tensordot(
+                self.grads[node], self.jacobian(node, source), axes=np.ndim(self.values[node])
+            )
         return self._contributions[key]
 
     def grad_with(self, name: str, mutation: _Mutation) -> np.ndarray:
@@ -325,7 +376,9 @@ class _Context:
                     continue
                 derivatives = list(site.derivatives)
                 derivatives[argument] = derivative
-                mutated = _replace(root, site, Evaluated(site.expression, site.value, site.children, tuple(derivatives)))
+                mutated = _replace(
+                    root, site, Evaluated(site.expression, site.value, site.children, tuple(derivatives))
+                )
                 yield self._edge_mutation(label, node, detail, mutated, sources)
         # a name used twice inside one node: one occurrence's path left out
         counts: dict[str, int] = {}
@@ -335,29 +388,46 @@ class _Context:
             if count < 2:
                 continue
             for site in _sites(root):
-                users = [index for index, child in enumerate(site.children)
-                         if any(found.id == name for found in names_in(child.expression))]
+                users = [
+                    index
+                    for index, child in enumerate(site.children)
+                    if any(found.id == name for found in names_in(child.expression))
+                ]
                 if len(users) < 2:
                     continue
                 for index in users:
                     derivatives = list(site.derivatives)
                     derivatives[index] = Elementwise(0.0)
-                    mutated = _replace(root, site, Evaluated(site.expression, site.value, site.children, tuple(derivatives)))
+                    mutated = _replace(
+                        root, site, Evaluated(site.expression, site.value, site.children, tuple(derivatives))
+                    )
                     kept = [to_text(site.children[other].expression) for other in users if other != index]
-                    detail = (f"{name} appears more than once in {expression_text} and only the path through "
-                              f"{' and '.join(kept)} was counted")
+                    detail = (
+                        f"{name} appears more than once in {expression_text} and only the path through "
+                        f"{' and '.join(kept)} was counted"
+                    )
                     yield self._edge_mutation("one_path_only", node, detail, mutated, [name])
         # the pre-activation used for the activation (or back): re-evaluate the node with the swap
         for parent in parents:
             swaps = []
             if parent in self.activation_of:
                 pre = self.activation_of[parent]
-                swaps.append((pre, f"{pre} (the value before the activation) was used where {parent} = "
-                                   f"{to_text(graph.nodes[parent].expression)} belongs in {expression_text}"))
+                swaps.append(
+                    (
+                        pre,
+                        f"{pre} (the value before the activation) was used where {parent} = "
+                        f"{to_text(graph.nodes[parent].expression)} belongs in {expression_text}",
+                    )
+                )
             if parent in self.pre_activation_of and self.pre_activation_of[parent] not in (node,):
                 post = self.pre_activation_of[parent]
-                swaps.append((post, f"the activation {post} was used where the pre-activation {parent} belongs "
-                                    f"in {expression_text}"))
+                swaps.append(
+                    (
+                        post,
+                        f"the activation {post} was used where the pre-activation {parent} belongs "
+                        f"in {expression_text}",
+                    )
+                )
             for replacement, detail in swaps:
                 try:
                     swapped = evaluate(graph.nodes[node].expression, {**self.values, parent: self.values[replacement]})
@@ -386,87 +456,195 @@ class _Context:
         with np.errstate(all="ignore"):
             if function == "power" and isinstance(expression.args[1], Number) and expression.args[1].value == 2:
                 base = values[0]
-                yield 0, "missing_factor_2", Elementwise(base), f"the factor 2 from the square in {expression_text} is missing"
-                yield 0, "extra_factor_2", Elementwise(4 * base), f"the factor 2 from the square in {expression_text} is counted twice"
+                yield (
+                    0,
+                    "missing_factor_2",
+                    Elementwise(base),
+                    f"the factor 2 from the square in {expression_text} is missing",
+                )
+                yield (
+                    0,
+                    "extra_factor_2",
+                    Elementwise(4 * base),
+                    f"the factor 2 from the square in {expression_text} is counted twice",
+                )
             elif function == "multiply":
                 for index in (0, 1):
                     other = 1 - index
-                    if (isinstance(expression.args[other], Number) and expression.args[other].value == 0.5
-                            and _has_square(expression.args[index])):
-                        yield index, "extra_factor_2", Elementwise(1.0), (
-                            f"the 1/2 in {expression_text} is left out (it is there to cancel the 2 of the square)")
+                    if (
+                        isinstance(expression.args[other], Number)
+                        and expression.args[other].value == 0.5
+                        and _has_square(expression.args[index])
+                    ):
+                        yield (
+                            index,
+                            "extra_factor_2",
+                            Elementwise(1.0),
+                            (f"the 1/2 in {expression_text} is left out (it is there to cancel the 2 of the square)"),
+                        )
                 for index in (0, 1):
                     if isinstance(expression.args[index], Number):
                         continue
                     other = 1 - index
-                    yield index, "neighbour_value", Elementwise(values[index]), (
-                        f"∂({site_text})/∂{_wrap(texts[index])} is taken as {texts[index]} itself instead of "
-                        f"the other factor {texts[other]}")
+                    yield (
+                        index,
+                        "neighbour_value",
+                        Elementwise(values[index]),
+                        (
+                            f"∂({site_text})/∂{_wrap(texts[index])} is taken as {texts[index]} itself instead of "
+                            f"the other factor {texts[other]}"
+                        ),
+                    )
             elif function == "subtract":
                 yield 1, "sign", Elementwise(1.0), f"the minus sign of ∂({site_text})/∂{_wrap(texts[1])} = −1 is lost"
             elif function == "negate":
                 yield 0, "sign", Elementwise(1.0), f"the minus sign of {site_text} is lost"
             elif function == "divide":
                 a, b = values
-                yield 1, "division_derivative", Elementwise(-1 / b**2), (
-                    f"∂({site_text})/∂{_wrap(texts[1])} is written −1/{_wrap(texts[1])}² instead of "
-                    f"−{_wrap(texts[0])}/{_wrap(texts[1])}²")
-                yield 1, "division_derivative", Elementwise(a / b**2), (
-                    f"∂({site_text})/∂{_wrap(texts[1])} is written {_wrap(texts[0])}/{_wrap(texts[1])}², "
-                    f"without the minus sign of −{_wrap(texts[0])}/{_wrap(texts[1])}²")
-                yield 1, "division_derivative", Elementwise(-a / b), (
-                    f"∂({site_text})/∂{_wrap(texts[1])} is written −{_wrap(texts[0])}/{_wrap(texts[1])} "
-                    f"instead of −{_wrap(texts[0])}/{_wrap(texts[1])}² (the square is missing)")
+                yield (
+                    1,
+                    "division_derivative",
+                    Elementwise(-1 / b**2),
+                    (
+                        f"∂({site_text})/∂{_wrap(texts[1])} is written −1/{_wrap(texts[1])}² instead of "
+                        f"−{_wrap(texts[0])}/{_wrap(texts[1])}²"
+                    ),
+                )
+                yield (
+                    1,
+                    "division_derivative",
+                    Elementwise(a / b**2),
+                    (
+                        f"∂({site_text})/∂{_wrap(texts[1])} is written {_wrap(texts[0])}/{_wrap(texts[1])}², "
+                        f"without the minus sign of −{_wrap(texts[0])}/{_wrap(texts[1])}²"
+                    ),
+                )
+                yield (
+                    1,
+                    "division_derivative",
+                    Elementwise(-a / b),
+                    (
+                        f"∂({site_text})/∂{_wrap(texts[1])} is written −{_wrap(texts[0])}/{_wrap(texts[1])} "
+                        f"instead of −{_wrap(texts[0])}/{_wrap(texts[1])}² (the square is missing)"
+                    ),
+                )
                 batch = self.batch
-                if batch is not None and node == batch.output and batch.reduce == "mean" and isinstance(expression.args[1], Number):
+                if (
+                    batch is not None
+                    and node == batch.output
+                    and batch.reduce == "mean"
+                    and isinstance(expression.args[1], Number)
+                ):
                     count = format_number(values[1])
-                    yield 0, "mean_vs_sum", Elementwise(1.0), (
-                        f"the 1/{count} of the batch mean {node} (over {count} samples) is left out")
+                    yield (
+                        0,
+                        "mean_vs_sum",
+                        Elementwise(1.0),
+                        (f"the 1/{count} of the batch mean {node} (over {count} samples) is left out"),
+                    )
             elif function == "sigmoid":
                 name = node if site is self.solution.evaluated[node] else f"σ({texts[0]})"
                 u = values[0]
-                yield 0, "activation_not_derivative", Elementwise(output), (
-                    f"{name} itself is used instead of its derivative {_slope_text('sigmoid', name)}")
-                yield 0, "pre_activation", Elementwise(u * (1 - u)), (
-                    f"the derivative of the sigmoid is written with {texts[0]} instead of {name}: "
-                    f"{_slope_text('sigmoid', _wrap(texts[0]))} instead of {_slope_text('sigmoid', name)}")
+                yield (
+                    0,
+                    "activation_not_derivative",
+                    Elementwise(output),
+                    (f"{name} itself is used instead of its derivative {_slope_text('sigmoid', name)}"),
+                )
+                yield (
+                    0,
+                    "pre_activation",
+                    Elementwise(u * (1 - u)),
+                    (
+                        f"the derivative of the sigmoid is written with {texts[0]} instead of {name}: "
+                        f"{_slope_text('sigmoid', _wrap(texts[0]))} instead of {_slope_text('sigmoid', name)}"
+                    ),
+                )
                 again = 1 / (1 + np.exp(-output))
-                yield 0, "pre_activation", Elementwise(again * (1 - again)), (
-                    f"σ′ is evaluated at {name} instead of at {texts[0]}")
+                yield (
+                    0,
+                    "pre_activation",
+                    Elementwise(again * (1 - again)),
+                    (f"σ′ is evaluated at {name} instead of at {texts[0]}"),
+                )
             elif function == "tanh":
                 name = node if site is self.solution.evaluated[node] else f"tanh({texts[0]})"
                 u = values[0]
-                yield 0, "activation_not_derivative", Elementwise(output), (
-                    f"{name} itself is used instead of its derivative {_slope_text('tanh', name)}")
-                yield 0, "pre_activation", Elementwise(1 - u**2), (
-                    f"the derivative of tanh is written with {texts[0]} instead of {name}")
-                yield 0, "pre_activation", Elementwise(1 - np.tanh(output) ** 2), (
-                    f"tanh′ is evaluated at {name} instead of at {texts[0]}")
+                yield (
+                    0,
+                    "activation_not_derivative",
+                    Elementwise(output),
+                    (f"{name} itself is used instead of its derivative {_slope_text('tanh', name)}"),
+                )
+                yield (
+                    0,
+                    "pre_activation",
+                    Elementwise(1 - u**2),
+                    (f"the derivative of tanh is written with {texts[0]} instead of {name}"),
+                )
+                yield (
+                    0,
+                    "pre_activation",
+                    Elementwise(1 - np.tanh(output) ** 2),
+                    (f"tanh′ is evaluated at {name} instead of at {texts[0]}"),
+                )
             elif function in ("relu", "leaky_relu"):
-                yield 0, "activation_not_derivative", Elementwise(output), (
-                    f"the value {function}({texts[0]}) is used instead of its derivative, the 0/1 mask")
-            elif function == "max" and any(isinstance(argument, Number) and argument.value == 0 for argument in expression.args):
+                yield (
+                    0,
+                    "activation_not_derivative",
+                    Elementwise(output),
+                    (f"the value {function}({texts[0]}) is used instead of its derivative, the 0/1 mask"),
+                )
+            elif function == "max" and any(
+                isinstance(argument, Number) and argument.value == 0 for argument in expression.args
+            ):
                 index = 1 if isinstance(expression.args[0], Number) else 0
-                yield index, "activation_not_derivative", Elementwise(output), (
-                    f"the value {site_text} is used instead of its derivative, the 0/1 mask "
-                    f"(1 where {texts[index]} > 0, else 0)")
+                yield (
+                    index,
+                    "activation_not_derivative",
+                    Elementwise(output),
+                    (
+                        f"the value {site_text} is used instead of its derivative, the 0/1 mask "
+                        f"(1 where {texts[index]} > 0, else 0)"
+                    ),
+                )
             elif function == "mean":
                 count = np.size(values[0])
-                yield 0, "mean_vs_sum", Jacobian(np.ones_like(values[0])), (
-                    f"the 1/{count} of the mean {site_text} (over {count} elements) is left out")
+                yield (
+                    0,
+                    "mean_vs_sum",
+                    Jacobian(np.ones_like(values[0])),
+                    (f"the 1/{count} of the mean {site_text} (over {count} elements) is left out"),
+                )
             elif function == "sum":
                 count = np.size(values[0])
                 if count > 1:
-                    yield 0, "mean_vs_sum", Jacobian(np.full_like(values[0], 1 / count)), (
-                        f"the sum {site_text} is differentiated as if it were a mean (1/{count} instead of 1)")
+                    yield (
+                        0,
+                        "mean_vs_sum",
+                        Jacobian(np.full_like(values[0], 1 / count)),
+                        (f"the sum {site_text} is differentiated as if it were a mean (1/{count} instead of 1)"),
+                    )
             elif function == "matmul":
                 left, right = values
                 if left.ndim == 2 and left.shape[0] == left.shape[1] and not np.allclose(left, left.T):
-                    yield 1, "transposed", MatmulRight(left.T), (
-                        f"{texts[0]} is used without transposing it in ∂({site_text})/∂{texts[1]} (it takes {texts[0]}ᵀ)")
+                    yield (
+                        1,
+                        "transposed",
+                        MatmulRight(left.T),
+                        (
+                            f"{texts[0]} is used without transposing it in ∂({site_text})/∂{texts[1]} (it takes {texts[0]}ᵀ)"
+                        ),
+                    )
                 if right.ndim == 2 and right.shape[0] == right.shape[1] and not np.allclose(right, right.T):
-                    yield 0, "transposed", MatmulLeft(right.T), (
-                        f"{texts[1]} is used without transposing it in ∂({site_text})/∂{texts[0]} (it takes {texts[1]}ᵀ)")
+                    yield (
+                        0,
+                        "transposed",
+                        MatmulLeft(right.T),
+                        (
+                            f"{texts[1]} is used without transposing it in ∂({site_text})/∂{texts[0]} (it takes {texts[1]}ᵀ)"
+                        ),
+                    )
 
     def _chain_mutations(self, node: str) -> Iterator[_Mutation]:
         """Slips of the chain rule at ``node``: paths left out, a local derivative or gradient missing."""
@@ -476,15 +654,21 @@ class _Context:
         if len(consumers) >= 2:
             listing = _listing(consumers)
             for consumer in consumers:
-                yield _Mutation("one_path_only", consumer,
-                                f"{node} feeds {listing} but the path through {consumer} is left out",
-                                edges={(consumer, node): _DROP})
+                yield _Mutation(
+                    "one_path_only",
+                    consumer,
+                    f"{node} feeds {listing} but the path through {consumer} is left out",
+                    edges={(consumer, node): _DROP},
+                )
             if len(consumers) >= 3:
                 for consumer in consumers:
                     edges = {(other, node): _DROP for other in consumers if other != consumer}
-                    yield _Mutation("one_path_only", consumer,
-                                    f"{node} feeds {listing} but only the path through {consumer} is counted",
-                                    edges=edges)
+                    yield _Mutation(
+                        "one_path_only",
+                        consumer,
+                        f"{node} feeds {listing} but only the path through {consumer} is counted",
+                        edges=edges,
+                    )
         # the local derivative left out on an edge (the upstream gradient passed on unchanged)
         for consumer in consumers:
             shape, source_shape = np.shape(values[consumer]), np.shape(values[node])
@@ -495,22 +679,31 @@ class _Context:
                 identity = np.ones(shape)
             else:
                 continue
-            yield _Mutation("upstream_only", consumer,
-                            f"the local derivative ∂{consumer}/∂{node} is left out and d{self.output}/d{consumer} "
-                            f"is passed on unchanged", edges={(consumer, node): identity})
+            yield _Mutation(
+                "upstream_only",
+                consumer,
+                f"the local derivative ∂{consumer}/∂{node} is left out and d{self.output}/d{consumer} "
+                f"is passed on unchanged",
+                edges={(consumer, node): identity},
+            )
         # the gradient of this (scalar) node replaced: by 1 (the chain restarted), by its value
         if self.lead == () and np.ndim(values[node]) == 0 and node in self.graph.nodes:
             if node != self.output:
-                yield _Mutation("local_only", node,
-                                f"the chain is restarted at {node} with 1 instead of its gradient "
-                                f"d{self.output}/d{node} = {format_value(self.grads[node])}",
-                                grads={node: np.asarray(1.0)})
+                yield _Mutation(
+                    "local_only",
+                    node,
+                    f"the chain is restarted at {node} with 1 instead of its gradient "
+                    f"d{self.output}/d{node} = {format_value(self.grads[node])}",
+                    grads={node: np.asarray(1.0)},
+                )
             if float(values[node]) not in (0.0, 1.0):
-                yield _Mutation("value_as_gradient", node,
-                                f"the value {node} = {format_value(values[node])} is used where its gradient "
-                                f"d{self.output}/d{node} = {format_value(self.grads[node])} belongs",
-                                grads={node: np.asarray(values[node], dtype=np.float64) *
-                                       np.ones_like(self.grads[node])})
+                yield _Mutation(
+                    "value_as_gradient",
+                    node,
+                    f"the value {node} = {format_value(values[node])} is used where its gradient "
+                    f"d{self.output}/d{node} = {format_value(self.grads[node])} belongs",
+                    grads={node: np.asarray(values[node], dtype=np.float64) * np.ones_like(self.grads[node])},
+                )
 
     def after_with(self, mutation: _Mutation) -> dict | None:
         """The forward pass after an update made with the mutation's gradients (cached)."""
@@ -594,8 +787,16 @@ def _listing(names) -> str:
 
 
 def _times(factor: float) -> str:
-    words = {10: "10 times", 100: "100 times", 1000: "1000 times", 0.1: "a tenth of", 0.01: "a hundredth of",
-             0.001: "a thousandth of", 2: "twice", 0.5: "half"}
+    words = {
+        10: "10 times",
+        100: "100 times",
+        1000: "1000 times",
+        0.1: "a tenth of",
+        0.01: "a hundredth of",
+        0.001: "a thousandth of",
+        2: "twice",
+        0.5: "half",
+    }
     for key, word in words.items():
         if math.isclose(factor, key, rel_tol=1e-9):
             return word
@@ -611,9 +812,18 @@ def _elements(mask: np.ndarray) -> str:
 
 # -- the diagnosis of one answer ----------------------------------------------------------------------
 
+
 class _Diagnoser:
-    def __init__(self, context: _Context, quantity: Quantity, value: np.ndarray, tolerance: Tolerance, learner,
-                 base: np.ndarray | None = None, figures: int | None = None):
+    def __init__(
+        self,
+        context: _Context,
+        quantity: Quantity,
+        value: np.ndarray,
+        tolerance: Tolerance,
+        learner,
+        base: np.ndarray | None = None,
+        figures: int | None = None,
+    ):
         self.context = context
         self.base = base
         self.figures = figures
@@ -731,6 +941,7 @@ class _Diagnoser:
                 if mutation.label == "missing_factor_2":
                     text += " Every gradient below that step comes out half size."
             return text + f" The right value is {self.right}."
+
         return explain
 
     # gradients ----------------------------------------------------------------------------------
@@ -745,7 +956,9 @@ class _Diagnoser:
                     continue
                 if not context.affects(mutation, name) or name in mutation.grads:
                     continue
-                direct = mutation.node in context.consumers[name] or any(source == name for (_, source) in mutation.edges)
+                direct = mutation.node in context.consumers[name] or any(
+                    source == name for (_, source) in mutation.edges
+                )
                 found.append((MUTATION_ORDER.index(mutation.label), 0 if direct else 1, distance, mutation, direct))
         found.sort(key=lambda item: item[:3])
         unique, keys = [], set()
@@ -788,8 +1001,11 @@ class _Diagnoser:
             detail = mutation.detail
 
             def explain() -> str:
-                return (f"The size of your {self.label_text} is right but the sign is wrong: the right value is "
-                        f"{self.right}. The minus sign is lost, for example, when {detail} (at {mutation.node}).")
+                return (
+                    f"The size of your {self.label_text} is right but the sign is wrong: the right value is "
+                    f"{self.right}. The minus sign is lost, for example, when {detail} (at {mutation.node})."
+                )
+
             return _Candidate("sign", array, explain)
         return _Candidate(mutation.label, array, self._mutation_text(mutation, direct))
 
@@ -800,7 +1016,7 @@ class _Diagnoser:
         total = None
         for consumer in consumers:
             local = self.solution.local_derivative(consumer, name)
-            if local.value.shape == self.expected.shape[len(context.lead):] and context.lead == ():
+            if local.value.shape == self.expected.shape[len(context.lead) :] and context.lead == ():
                 total = local.value if total is None else total + local.value
             else:
                 total = None
@@ -808,9 +1024,14 @@ class _Diagnoser:
         if total is not None and consumers:
             upstream = ", ".join(f"d{output}/d{c} = {format_value(self.solution.grads[c])}" for c in consumers)
             locals_ = " + ".join(f"∂{c}/∂{name}" for c in consumers)
-            yield _Candidate("local_only", total, self._say(
-                f"That is the local derivative {locals_} = {format_value(total)} alone: multiply it by the upstream "
-                f"gradient ({upstream}). The right value is {self.right}."))
+            yield _Candidate(
+                "local_only",
+                total,
+                self._say(
+                    f"That is the local derivative {locals_} = {format_value(total)} alone: multiply it by the upstream "
+                    f"gradient ({upstream}). The right value is {self.right}."
+                ),
+            )
         # the upstream gradient alone
         total = None
         for consumer in consumers:
@@ -821,10 +1042,15 @@ class _Diagnoser:
                 total = None
                 break
         if total is not None and consumers:
-            yield _Candidate("upstream_only", total, self._say(
-                f"That is the upstream gradient {' + '.join(f'd{output}/d{c}' for c in consumers)} = "
-                f"{format_value(total)} alone: multiply it by the local derivative "
-                f"{' + '.join(f'∂{c}/∂{name}' for c in consumers)}. The right value is {self.right}."))
+            yield _Candidate(
+                "upstream_only",
+                total,
+                self._say(
+                    f"That is the upstream gradient {' + '.join(f'd{output}/d{c}' for c in consumers)} = "
+                    f"{format_value(total)} alone: multiply it by the local derivative "
+                    f"{' + '.join(f'∂{c}/∂{name}' for c in consumers)}. The right value is {self.right}."
+                ),
+            )
 
     def _zero_for_activation_candidates(self) -> Iterator[_Candidate]:
         """0 where the answer (or the local derivative on the way) is an activation's value."""
@@ -839,14 +1065,17 @@ class _Diagnoser:
             array = np.asarray(array, dtype=np.float64)
             flags = np.zeros(array.shape, dtype=bool)
             for value in elements:
-                flags |= (np.abs(array - value) <= np.maximum(tolerance.relative * abs(value), tolerance.absolute)) & (array != 0)
+                flags |= (np.abs(array - value) <= np.maximum(tolerance.relative * abs(value), tolerance.absolute)) & (
+                    array != 0
+                )
             return flags
 
         if quantity.kind == "local":
             flags = is_activation(expected)
             if np.any(flags):
-                yield _Candidate("zero_for_activation", np.where(flags, 0.0, expected),
-                                 self._zero_text(flags), mix=True)
+                yield _Candidate(
+                    "zero_for_activation", np.where(flags, 0.0, expected), self._zero_text(flags), mix=True
+                )
             return
         if quantity.kind != "grad":
             return
@@ -867,33 +1096,45 @@ class _Diagnoser:
             mutation = _Mutation("zero_for_activation", name, "", edges=edges)
             consumer = next(iter(edges))[0]
             activation = self._activation_named(self.solution.local_derivative(consumer, name).value)
-            yield _Candidate("zero_for_activation", context.grad_with(name, mutation), self._say(
-                f"∂{consumer}/∂{name} is not 0: it is {activation}, the value of an activation, so "
-                f"{self.label_text} is d{self.solution.output}/d{consumer} times it. The right value is {self.right}."),
-                mix=True)
+            yield _Candidate(
+                "zero_for_activation",
+                context.grad_with(name, mutation),
+                self._say(
+                    f"∂{consumer}/∂{name} is not 0: it is {activation}, the value of an activation, so "
+                    f"{self.label_text} is d{self.solution.output}/d{consumer} times it. The right value is {self.right}."
+                ),
+                mix=True,
+            )
 
     def _zero_text(self, flags: np.ndarray) -> Callable[[], str]:
         def explain() -> str:
             quantity, expected = self.quantity, self.expected
             node_text = f"{quantity.name} = {to_text(self.solution.graph.nodes[quantity.name].expression)}"
             if expected.ndim == 0:
-                return (f"{self.label_text} is not 0: {node_text}, so {self.label_text} is "
-                        f"{self._activation_named(expected)}, the value of an activation. The right value is {self.right}.")
+                return (
+                    f"{self.label_text} is not 0: {node_text}, so {self.label_text} is "
+                    f"{self._activation_named(expected)}, the value of an activation. The right value is {self.right}."
+                )
             shaped = _same_shape(self.value, expected)
             zeroed = flags & (np.abs(shaped) <= self.tolerance.absolute) if shaped is not None else flags
             if not np.any(zeroed):
                 zeroed = flags
             right = expected[zeroed]
-            return (f"{_elements(zeroed).capitalize()} of {self.label_text} {'is' if right.size == 1 else 'are'}"
-                    f" not 0 but {format_value(right[0] if right.size == 1 else right)}, the value of an activation "
-                    f"({node_text}). "
-                    f"The right value is {self.right}.")
+            return (
+                f"{_elements(zeroed).capitalize()} of {self.label_text} {'is' if right.size == 1 else 'are'}"
+                f" not 0 but {format_value(right[0] if right.size == 1 else right)}, the value of an activation "
+                f"({node_text}). "
+                f"The right value is {self.right}."
+            )
+
         return explain
 
     def _activation_named(self, array) -> str:
         array = np.asarray(array, dtype=np.float64)
         for node in self.context.activation_nodes:
-            if np.shape(self.solution.values[node]) == array.shape and np.allclose(self.solution.values[node], array, rtol=1e-9):
+            if np.shape(self.solution.values[node]) == array.shape and np.allclose(
+                self.solution.values[node], array, rtol=1e-9
+            ):
                 return f"{node} = {format_value(array)}"
         return format_value(array)
 
@@ -908,9 +1149,15 @@ class _Diagnoser:
             yield _Candidate("sign", -expected, self._sign_text(), mix=True)
             for exponent in (1, -1, 2, -2, 3, -3):
                 factor = 10.0**exponent
-                yield _Candidate("power_of_ten", expected * factor, self._say(
-                    f"Your {label} is {_times(factor)} the right value {right}: a decimal point has slipped. "
-                    "Count the zeros after the point in each factor."), mix=True)
+                yield _Candidate(
+                    "power_of_ten",
+                    expected * factor,
+                    self._say(
+                        f"Your {label} is {_times(factor)} the right value {right}: a decimal point has slipped. "
+                        "Count the zeros after the point in each factor."
+                    ),
+                    mix=True,
+                )
         if not factors:
             return
         square = None
@@ -920,27 +1167,50 @@ class _Diagnoser:
             square = quantity.name
         if square is not None:
             text = f"{square} = {to_text(self.solution.graph.nodes[square].expression)}"
-            yield _Candidate("missing_factor_2", expected / 2, self._say(
-                f"Your {label} is half the right value {right}: the factor 2 from the derivative of the square in "
-                f"{text} is missing somewhere on the way."))
-            yield _Candidate("extra_factor_2", expected * 2, self._say(
-                f"Your {label} is twice the right value {right}: the factor 2 from the square in {text} is counted "
-                "twice (or a 1/2 in front of it is left out)."))
+            yield _Candidate(
+                "missing_factor_2",
+                expected / 2,
+                self._say(
+                    f"Your {label} is half the right value {right}: the factor 2 from the derivative of the square in "
+                    f"{text} is missing somewhere on the way."
+                ),
+            )
+            yield _Candidate(
+                "extra_factor_2",
+                expected * 2,
+                self._say(
+                    f"Your {label} is twice the right value {right}: the factor 2 from the square in {text} is counted "
+                    "twice (or a 1/2 in front of it is left out)."
+                ),
+            )
         else:
             for factor in (0.5, 2.0):
-                yield _Candidate("factor_of_two", expected * factor, self._say(
-                    f"Your {label} is {_times(factor)} the right value {right}: a factor 2 was "
-                    f"{'dropped' if factor == 0.5 else 'added'} somewhere."))
+                yield _Candidate(
+                    "factor_of_two",
+                    expected * factor,
+                    self._say(
+                        f"Your {label} is {_times(factor)} the right value {right}: a factor 2 was "
+                        f"{'dropped' if factor == 0.5 else 'added'} somewhere."
+                    ),
+                )
         for count, where in self._counts():
-            for factor, how in ((count, f"the 1/{count} of {where} is left out"),
-                                (1 / count, f"{where} is divided by {count} as if it were a mean")):
-                yield _Candidate("mean_vs_sum", expected * factor, self._say(
-                    f"Your {label} is {_times(factor)} the right value {right}: {how}."))
+            for factor, how in (
+                (count, f"the 1/{count} of {where} is left out"),
+                (1 / count, f"{where} is divided by {count} as if it were a mean"),
+            ):
+                yield _Candidate(
+                    "mean_vs_sum",
+                    expected * factor,
+                    self._say(f"Your {label} is {_times(factor)} the right value {right}: {how}."),
+                )
 
     def _sign_text(self) -> Callable[[], str]:
         def explain() -> str:
-            right = _close_elements(_same_shape(self.value, self.expected), self.expected, self.tolerance, self.base) \
-                if _same_shape(self.value, self.expected) is not None and self.expected.ndim else None
+            right = (
+                _close_elements(_same_shape(self.value, self.expected), self.expected, self.tolerance, self.base)
+                if _same_shape(self.value, self.expected) is not None and self.expected.ndim
+                else None
+            )
             which = ""
             if right is not None and np.any(right):
                 which = f" ({_elements(~right)})"
@@ -948,6 +1218,7 @@ class _Diagnoser:
             if self._minus_signs():
                 return text + " Check each minus sign along the chain (∂(a − b)/∂b = −1)."
             return text + " Check the sign of each factor you multiplied."
+
         return explain
 
     def _minus_signs(self) -> bool:
@@ -955,8 +1226,12 @@ class _Diagnoser:
         quantity, graph = self.quantity, self.solution.graph
         region = set(self.context.reach.get(quantity.name, ())) if quantity.kind in ("grad", "update") else set()
         region.add(quantity.name)
-        return any(call.function in ("subtract", "negate", "divide")
-                   for node in region if node in graph.nodes for call in calls_in(graph.nodes[node].expression))
+        return any(
+            call.function in ("subtract", "negate", "divide")
+            for node in region
+            if node in graph.nodes
+            for call in calls_in(graph.nodes[node].expression)
+        )
 
     def _counts(self) -> list[tuple[int, str]]:
         """The N of every mean or sum on the way to the output."""
@@ -988,9 +1263,11 @@ class _Diagnoser:
             return
         label = "outer_product_order" if self._is_outer_product() else "transposed"
         if label == "outer_product_order":
-            text = (f"Your {self.label_text} is the right matrix transposed: the outer product is in the wrong "
-                    f"order. It has the shape of {self.quantity.name}: (upstream gradient) times (input)ᵀ, one row "
-                    f"per output. The right value is {self.right}.")
+            text = (
+                f"Your {self.label_text} is the right matrix transposed: the outer product is in the wrong "
+                f"order. It has the shape of {self.quantity.name}: (upstream gradient) times (input)ᵀ, one row "
+                f"per output. The right value is {self.right}."
+            )
         else:
             text = f"Your {self.label_text} is the transpose of the right matrix {self.right}."
         yield _Candidate(label, expected.T, self._say(text))
@@ -1026,16 +1303,21 @@ class _Diagnoser:
             if quantity.kind in ("value", "after") and name in graph.nodes:
                 order = list(graph.nodes)
                 position = order.index(name)
-                neighbours += order[max(0, position - 1):position] + order[position + 1:position + 2]
+                neighbours += order[max(0, position - 1) : position] + order[position + 1 : position + 2]
         values = solution.after_values if quantity.kind == "after" else solution.values
         for neighbour in dict.fromkeys(neighbours):
             if quantity.kind in ("value", "after") and neighbour == name:
                 continue
             if neighbour not in values:
                 continue
-            yield _Candidate("neighbour_value", values[neighbour], self._say(
-                f"That is the value of {neighbour} ({format_value(values[neighbour])}), not {self.label_text}. "
-                f"The right value is {self.right}."))
+            yield _Candidate(
+                "neighbour_value",
+                values[neighbour],
+                self._say(
+                    f"That is the value of {neighbour} ({format_value(values[neighbour])}), not {self.label_text}. "
+                    f"The right value is {self.right}."
+                ),
+            )
 
     # local derivatives --------------------------------------------------------------------------
     def _local_candidates(self) -> Iterator[_Candidate]:
@@ -1045,22 +1327,33 @@ class _Diagnoser:
         mutations.sort(key=lambda m: MUTATION_ORDER.index(m.label))
         for mutation in mutations:
             if mutation.label in RULE_LABELS:
-                yield _Candidate(mutation.label, mutation.locals[(node, source)].value, self._mutation_text(mutation, True))
+                yield _Candidate(
+                    mutation.label, mutation.locals[(node, source)].value, self._mutation_text(mutation, True)
+                )
         yield from self._zero_for_activation_candidates()
         yield from self._generic_candidates(factors=False)
         for mutation in mutations:
             if mutation.label not in RULE_LABELS:
-                yield _Candidate(mutation.label, mutation.locals[(node, source)].value, self._mutation_text(mutation, True))
+                yield _Candidate(
+                    mutation.label, mutation.locals[(node, source)].value, self._mutation_text(mutation, True)
+                )
         # the whole gradient given where the local derivative was asked
         if context.lead == ():
             contribution = context.contribution(node, source)
             gradient = self.solution.grads[source]
-            for array, what in ((contribution, f"d{self.solution.output}/d{node} · {self.label_text}"),
-                                (gradient, f"the gradient d{self.solution.output}/d{source}")):
+            for array, what in (
+                (contribution, f"d{self.solution.output}/d{node} · {self.label_text}"),
+                (gradient, f"the gradient d{self.solution.output}/d{source}"),
+            ):
                 if np.shape(array) == self.expected.shape:
-                    yield _Candidate("gradient_not_local", array, self._say(
-                        f"That is {what} ({format_value(array)}): asked is only the local derivative "
-                        f"{self.label_text}, without the upstream gradient. The right value is {self.right}."))
+                    yield _Candidate(
+                        "gradient_not_local",
+                        array,
+                        self._say(
+                            f"That is {what} ({format_value(array)}): asked is only the local derivative "
+                            f"{self.label_text}, without the upstream gradient. The right value is {self.right}."
+                        ),
+                    )
         yield from self._generic_candidates(whole=False)
         yield from self._neighbour_candidates()
 
@@ -1074,25 +1367,43 @@ class _Diagnoser:
         argument = _activation_argument(expression)
         if argument is not None:
             pre = evaluate(argument, values).value
-            yield _Candidate("pre_activation", pre, self._say(
-                f"That is {to_text(argument)} = {format_value(pre)}, the value before the activation; {name} = "
-                f"{to_text(expression)} applies the activation to it. The right value is {self.right}."))
+            yield _Candidate(
+                "pre_activation",
+                pre,
+                self._say(
+                    f"That is {to_text(argument)} = {format_value(pre)}, the value before the activation; {name} = "
+                    f"{to_text(expression)} applies the activation to it. The right value is {self.right}."
+                ),
+            )
         for parent in graph.parents[name]:
             swaps = []
             if parent in context.activation_of:
-                swaps.append((context.activation_of[parent], f"{context.activation_of[parent]} (before the activation) "
-                                                             f"was used where {parent} belongs"))
+                swaps.append(
+                    (
+                        context.activation_of[parent],
+                        f"{context.activation_of[parent]} (before the activation) was used where {parent} belongs",
+                    )
+                )
             if parent in context.pre_activation_of:
-                swaps.append((context.pre_activation_of[parent], f"the activation {context.pre_activation_of[parent]} "
-                                                                 f"was used where {parent} belongs"))
+                swaps.append(
+                    (
+                        context.pre_activation_of[parent],
+                        f"the activation {context.pre_activation_of[parent]} was used where {parent} belongs",
+                    )
+                )
             for replacement, how in swaps:
                 try:
                     swapped = evaluate(expression, {**values, parent: values[replacement]}).value
                 except EvaluationError:
                     continue
-                yield _Candidate("pre_activation", swapped, self._say(
-                    f"Your {self.label_text} is what you get when {how} in {name} = {to_text(expression)}. "
-                    f"The right value is {self.right}."))
+                yield _Candidate(
+                    "pre_activation",
+                    swapped,
+                    self._say(
+                        f"Your {self.label_text} is what you get when {how} in {name} = {to_text(expression)}. "
+                        f"The right value is {self.right}."
+                    ),
+                )
         yield from self._generic_candidates()
         yield from self._neighbour_candidates()
 
@@ -1104,24 +1415,54 @@ class _Diagnoser:
         old, gradient = solution.values[name], solution.grads[name]
         output = solution.output
         rule = f"new {name} = {name} − η·d{output}/d{name}"
-        yield _Candidate("neighbour_value", old, self._say(
-            f"That is {name} before the update ({format_value(old)}): {rule}. The right value is {self.right}."))
-        yield _Candidate("sign", old + rate * gradient, self._say(
-            f"Gradient descent subtracts the step: {rule}; your answer adds it. The right value is {self.right}."))
-        yield _Candidate("update_step_only", -rate * gradient, self._say(
-            f"That is only the step −η·d{output}/d{name} = {format_value(-rate * gradient)}: add it to {name} = "
-            f"{format_value(old)}. The right value is {self.right}."))
-        yield _Candidate("update_step_only", rate * gradient, self._say(
-            f"That is only η·d{output}/d{name} = {format_value(rate * gradient)}: {rule}. The right value is {self.right}."))
+        yield _Candidate(
+            "neighbour_value",
+            old,
+            self._say(
+                f"That is {name} before the update ({format_value(old)}): {rule}. The right value is {self.right}."
+            ),
+        )
+        yield _Candidate(
+            "sign",
+            old + rate * gradient,
+            self._say(
+                f"Gradient descent subtracts the step: {rule}; your answer adds it. The right value is {self.right}."
+            ),
+        )
+        yield _Candidate(
+            "update_step_only",
+            -rate * gradient,
+            self._say(
+                f"That is only the step −η·d{output}/d{name} = {format_value(-rate * gradient)}: add it to {name} = "
+                f"{format_value(old)}. The right value is {self.right}."
+            ),
+        )
+        yield _Candidate(
+            "update_step_only",
+            rate * gradient,
+            self._say(
+                f"That is only η·d{output}/d{name} = {format_value(rate * gradient)}: {rule}. The right value is {self.right}."
+            ),
+        )
         if rate != 1:
-            yield _Candidate("learning_rate_missing", old - gradient, self._say(
-                f"The learning rate η = {format_number(rate)} is missing: {rule}. The right value is {self.right}."))
+            yield _Candidate(
+                "learning_rate_missing",
+                old - gradient,
+                self._say(
+                    f"The learning rate η = {format_number(rate)} is missing: {rule}. The right value is {self.right}."
+                ),
+            )
         for exponent in (1, -1, 2, -2):
             factor = 10.0**exponent
-            yield _Candidate("power_of_ten", old - rate * gradient * factor, self._say(
-                f"Your step is {_times(factor)} the right one, −η·d{output}/d{name} = {format_value(-rate * gradient)}: "
-                f"a decimal point has slipped. The right value is {self.right}."))
-        for mutation, direct in self._grad_mutations(name):
+            yield _Candidate(
+                "power_of_ten",
+                old - rate * gradient * factor,
+                self._say(
+                    f"Your step is {_times(factor)} the right one, −η·d{output}/d{name} = {format_value(-rate * gradient)}: "
+                    f"a decimal point has slipped. The right value is {self.right}."
+                ),
+            )
+        for mutation, _ in self._grad_mutations(name):
             wrong = context.grad_with(name, mutation)
             yield _Candidate(mutation.label, old - rate * wrong, self._update_text(mutation, wrong))
         yield from self._transposed_candidates(self.expected)
@@ -1129,9 +1470,12 @@ class _Diagnoser:
     def _update_text(self, mutation: _Mutation, wrong: np.ndarray) -> Callable[[], str]:
         def explain() -> str:
             output, name = self.solution.output, self.quantity.name
-            return (f"Your update uses d{output}/d{name} = {format_value(wrong)} instead of "
-                    f"{format_value(self.solution.grads[name])}: that gradient is what you get when {mutation.detail}. "
-                    f"The right new {name} is {self.right}.")
+            return (
+                f"Your update uses d{output}/d{name} = {format_value(wrong)} instead of "
+                f"{format_value(self.solution.grads[name])}: that gradient is what you get when {mutation.detail}. "
+                f"The right new {name} is {self.right}."
+            )
+
         return explain
 
     # the forward pass after the update ---------------------------------------------------------------
@@ -1140,9 +1484,14 @@ class _Diagnoser:
         name = quantity.name
         after = solution.after_values
         yield from self._value_candidates(after)
-        yield _Candidate("neighbour_value", solution.values[name], self._say(
-            f"That is {name} before the update ({format_value(solution.values[name])}): do the forward pass again "
-            f"with the new parameters. The right value is {self.right}."))
+        yield _Candidate(
+            "neighbour_value",
+            solution.values[name],
+            self._say(
+                f"That is {name} before the update ({format_value(solution.values[name])}): do the forward pass again "
+                f"with the new parameters. The right value is {self.right}."
+            ),
+        )
         # the forward pass from parameters updated with a mistaken gradient (the same slip for all)
         seen: set[int] = set()
         mutations = []
@@ -1159,8 +1508,11 @@ class _Diagnoser:
 
     def _after_text(self, mutation: _Mutation) -> Callable[[], str]:
         def explain() -> str:
-            return (f"Your {self.label_text} follows from parameters updated with gradients computed when "
-                    f"{mutation.detail}. The right value is {self.right}.")
+            return (
+                f"Your {self.label_text} follows from parameters updated with gradients computed when "
+                f"{mutation.detail}. The right value is {self.right}."
+            )
+
         return explain
 
     # the learner's own numbers ----------------------------------------------------------------------
@@ -1169,8 +1521,9 @@ class _Diagnoser:
         if self._own is None:
             self._own = []
             learner = self.learner
-            if learner is None or not any((learner.values, learner.grads, learner.locals, learner.updated,
-                                           learner.after)):
+            if learner is None or not any(
+                (learner.values, learner.grads, learner.locals, learner.updated, learner.after)
+            ):
                 return self._own
             try:
                 from .checker import Checker
@@ -1188,25 +1541,43 @@ class _Diagnoser:
 
     def _right_from_own_numbers(self) -> bool:
         shaped = _same_shape(self.value, self.expected)
-        return shaped is not None and any(_compare()(shaped, own, self.tolerance, base=self.base).matches
-                                          for own in self._own_numbers())
+        return shaped is not None and any(
+            _compare()(shaped, own, self.tolerance, base=self.base).matches for own in self._own_numbers()
+        )
 
     def _learner_candidates(self) -> Iterator[_Candidate]:
         """The same structural mistakes, applied to the answer recomputed from the learner's numbers."""
         for own in self._own_numbers():
             text = format_value(own)
-            yield _Candidate("sign", -own, self._say(
-                f"From your own earlier answers {self.label_text} is {text}: your answer has the wrong sign."), mix=True)
+            yield _Candidate(
+                "sign",
+                -own,
+                self._say(
+                    f"From your own earlier answers {self.label_text} is {text}: your answer has the wrong sign."
+                ),
+                mix=True,
+            )
             for exponent in (1, -1, 2, -2):
                 factor = 10.0**exponent
-                yield _Candidate("power_of_ten", own * factor, self._say(
-                    f"From your own earlier answers {self.label_text} is {text}: your answer is {_times(factor)} "
-                    "that, a decimal point has slipped."), mix=True)
+                yield _Candidate(
+                    "power_of_ten",
+                    own * factor,
+                    self._say(
+                        f"From your own earlier answers {self.label_text} is {text}: your answer is {_times(factor)} "
+                        "that, a decimal point has slipped."
+                    ),
+                    mix=True,
+                )
             square = self.context.square_involved(self.quantity.name) if self.quantity.kind == "grad" else None
             if square is not None:
-                yield _Candidate("missing_factor_2", own / 2, self._say(
-                    f"From your own earlier answers {self.label_text} is {text}: your answer is half that, the factor 2 "
-                    f"from the square in {square} is missing."))
+                yield _Candidate(
+                    "missing_factor_2",
+                    own / 2,
+                    self._say(
+                        f"From your own earlier answers {self.label_text} is {text}: your answer is half that, the factor 2 "
+                        f"from the square in {square} is missing."
+                    ),
+                )
 
     # rounding -----------------------------------------------------------------------------------------
     def _rounding(self, value: np.ndarray) -> Diagnosis | None:
@@ -1220,18 +1591,26 @@ class _Diagnoser:
                 break
             for cut in (False, True):
                 rounded = _round_sig(expected, digits, cut)
-                if np.allclose(rounded, value, rtol=1e-9, atol=0) and \
-                        not compare(rounded, expected, self.tolerance, base=self.base).matches:
+                if (
+                    np.allclose(rounded, value, rtol=1e-9, atol=0)
+                    and not compare(rounded, expected, self.tolerance, base=self.base).matches
+                ):
                     how = "cut off after" if cut else "rounded to"
                     shown = max(digits, figures)  # "0.30" is 0.3 rounded to 2 figures, as written
                     off = f"more than {format_number(self.tolerance.relative * 100)}% off"
                     if self.base is not None:
-                        off = (f"a change of {format_value(value - self.base, 3)} from {format_value(self.base)}, "
-                               f"{off} the right change {format_value(expected - self.base, 3)}")
-                    return Diagnosis("rounding", (
-                        f"Your {self.label_text} is the right value {format_value(expected, 6)} {how} {shown} "
-                        f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
-                        f"{self._figures_needed()} significant figures."))
+                        off = (
+                            f"a change of {format_value(value - self.base, 3)} from {format_value(self.base)}, "
+                            f"{off} the right change {format_value(expected - self.base, 3)}"
+                        )
+                    return Diagnosis(
+                        "rounding",
+                        (
+                            f"Your {self.label_text} is the right value {format_value(expected, 6)} {how} {shown} "
+                            f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
+                            f"{self._figures_needed()} significant figures."
+                        ),
+                    )
         # the answer computed from intermediate values rounded too early
         within = np.abs(value - expected) <= ROUNDING_WINDOW * np.abs(expected) + self.tolerance.absolute
         if not np.all(within):
@@ -1245,11 +1624,15 @@ class _Diagnoser:
                 if not matches and figures <= 3:
                     matches = np.allclose(_round_sig(candidate, figures), value, rtol=1e-9, atol=0)
                 if matches:
-                    return Diagnosis("rounding", (
-                        f"Your {self.label_text} is what you get from intermediate values rounded to {digits} "
-                        f"significant figure{'s' if digits > 1 else ''}: rounding too early lets the error grow along "
-                        f"the chain. Keep 3 or 4 figures in intermediate results (an answer computed from your own "
-                        f"earlier accepted answers is accepted). The right value is {self.right}."))
+                    return Diagnosis(
+                        "rounding",
+                        (
+                            f"Your {self.label_text} is what you get from intermediate values rounded to {digits} "
+                            f"significant figure{'s' if digits > 1 else ''}: rounding too early lets the error grow along "
+                            f"the chain. Keep 3 or 4 figures in intermediate results (an answer computed from your own "
+                            f"earlier accepted answers is accepted). The right value is {self.right}."
+                        ),
+                    )
         return None
 
     def _figures_written(self, value: np.ndarray) -> int:
@@ -1278,7 +1661,9 @@ class _Diagnoser:
         elif kind == "local":
             values = rounded(solution.values, graph.parents[name])
             yield graph.local_derivative(name, quantity.source, graph.evaluate_node(name, values)).value
-            from_output = graph.local_derivative_from_output(name, quantity.source, _round_sig(solution.values[name], digits))
+            from_output = graph.local_derivative_from_output(
+                name, quantity.source, _round_sig(solution.values[name], digits)
+            )
             if from_output is not None:
                 yield from_output.value
         elif kind == "grad":
@@ -1291,11 +1676,16 @@ class _Diagnoser:
                 upstream = _round_sig(solution.grads[consumer], digits)
                 values = rounded(solution.values, graph.parents[consumer])
                 local = graph.local_derivative(consumer, name, graph.evaluate_node(consumer, values)).jacobian
-                from_output = graph.local_derivative_from_output(consumer, name, _round_sig(solution.values[consumer], digits))
+                from_output = graph.local_derivative_from_output(
+                    consumer, name, _round_sig(solution.values[consumer], digits)
+                )
                 own = from_output.jacobian if from_output is not None else local
                 exact = self.context.jacobian(consumer, name)
-                terms = (np.tensordot(upstream, local, axes=rank), np.tensordot(upstream, own, axes=rank),
-                         np.tensordot(upstream, exact, axes=rank))
+                terms = (
+                    np.tensordot(upstream, local, axes=rank),
+                    np.tensordot(upstream, own, axes=rank),
+                    np.tensordot(upstream, exact, axes=rank),
+                )
                 totals = [term if total is None else total + term for total, term in zip(totals, terms)]
             yield from totals
         elif kind == "update":

@@ -112,6 +112,8 @@ def worked_answer(solution: Solution, quantity) -> str:
         kind = "elementwise " if local.elementwise else ""
         return f"∂{name}/∂{quantity.source} = {kind}{format_value(local.value)}{how}"
     rate = solution.exercise.update.learning_rate
-    return (f"new {name} = {name} − {format_value(rate)}·d{solution.output}/d{name} = {format_value(solution.values[name])}"
-            f" − {format_value(rate)}·({format_value(solution.grads[name])}) = "
-            f"{format_changed(solution.updated[name], solution.values[name])}")
+    return (
+        f"new {name} = {name} − {format_value(rate)}·d{solution.output}/d{name} = {format_value(solution.values[name])}"
+        f" − {format_value(rate)}·({format_value(solution.grads[name])}) = "
+        f"{format_changed(solution.updated[name], solution.values[name])}"
+    )

@@ -33,8 +33,9 @@ class ReadFormula:
 
 def read_formula(text: str, question: QuestionSpec) -> ReadFormula:
     if len(text) > MAX_ANSWER_LENGTH:
-        raise UnreadableAnswer(f"that answer is {len(text):,} characters long; answers are limited to "
-                               f"{MAX_ANSWER_LENGTH:,}")
+        raise UnreadableAnswer(
+            f"that answer is {len(text):,} characters long; answers are limited to {MAX_ANSWER_LENGTH:,}"
+        )
     if not text.strip():
         raise UnreadableAnswer("the answer is empty: type a formula, like " + to_text(question.answer))
     try:
@@ -60,8 +61,9 @@ def sample_points(question: QuestionSpec, solution: Solution) -> list[dict[str, 
         points.append(dict(known))
     generator = np.random.default_rng(zlib.crc32(question.id.encode()))
     for _ in range(POINTS):
-        points.append({name: np.asarray(generator.uniform(low, high)) for name, (low, high) in
-                       question.variables.items()})
+        points.append(
+            {name: np.asarray(generator.uniform(low, high)) for name, (low, high) in question.variables.items()}
+        )
     return points
 
 
@@ -78,8 +80,9 @@ def formula_matches(answer: Node, question: QuestionSpec, solution: Solution) ->
         except EvaluationError as error:
             return False, f"at {_describe(point)} your formula cannot be computed ({error})"
         if np.shape(value) != np.shape(expected) or not np.allclose(value, expected, rtol=RELATIVE, atol=ABSOLUTE):
-            return False, (f"at {_describe(point)} your formula gives {_number(value)} but the right one gives "
-                           f"{_number(expected)}")
+            return False, (
+                f"at {_describe(point)} your formula gives {_number(value)} but the right one gives {_number(expected)}"
+            )
         compared += 1
     if compared == 0:
         return False, "the reference formula is undefined on every test point: the exercise needs other intervals"

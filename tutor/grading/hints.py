@@ -28,12 +28,28 @@ from .explain import forward_rule, worked_answer
 from .quantities import Quantity
 
 OPERATION_WORDS = {
-    "add": "a sum", "subtract": "a difference", "multiply": "a product", "divide": "a quotient",
-    "negate": "a negation", "power": "a power", "matmul": "a matrix product", "sigmoid": "the sigmoid",
-    "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "exp": "the exponential",
-    "log": "the natural logarithm", "sqrt": "the square root", "abs": "the absolute value",
-    "max": "a maximum", "min": "a minimum", "sum": "a sum of elements", "mean": "a mean",
-    "softmax": "softmax", "transpose": "a transpose", "stack": "a vector built from its elements",
+    "add": "a sum",
+    "subtract": "a difference",
+    "multiply": "a product",
+    "divide": "a quotient",
+    "negate": "a negation",
+    "power": "a power",
+    "matmul": "a matrix product",
+    "sigmoid": "the sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "exp": "the exponential",
+    "log": "the natural logarithm",
+    "sqrt": "the square root",
+    "abs": "the absolute value",
+    "max": "a maximum",
+    "min": "a minimum",
+    "sum": "a sum of elements",
+    "mean": "a mean",
+    "softmax": "softmax",
+    "transpose": "a transpose",
+    "stack": "a vector built from its elements",
 }
 FUNCTION_FORMULAS = {
     "sigmoid": "σ(z) = 1/(1 + e^(−z))",
@@ -80,6 +96,7 @@ def _formula_hints(solution: Solution, quantity: Quantity) -> list[str]:
 
 # -- the author's hints ----------------------------------------------------------------------------
 
+
 def _base(solution: Solution, name: str) -> str:
     exercise = solution.exercise
     spec = exercise.inputs.get(name)
@@ -109,11 +126,13 @@ def _author_hints(solution: Solution, quantity: Quantity) -> list[str]:
 
 
 def _about_derivatives(text: str) -> bool:
-    return any(mark in text for mark in ("∂", "δ", "gradient", "derivative", "′")) or \
-        bool(re.search(r"\bd\w+/d\w+|\w'\(", text))  # dL/dz, σ'(z)
+    return any(mark in text for mark in ("∂", "δ", "gradient", "derivative", "′")) or bool(
+        re.search(r"\bd\w+/d\w+|\w'\(", text)
+    )  # dL/dz, σ'(z)
 
 
 # -- words and shapes --------------------------------------------------------------------------------
+
 
 def _listing(names) -> str:
     names = list(names)
@@ -123,10 +142,13 @@ def _listing(names) -> str:
 
 
 def _shape_note(solution: Solution, names, values=None) -> str:
-    """"W2 is a 2x3 matrix, x is a vector of 3", or "" when everything is a number."""
+    """ "W2 is a 2x3 matrix, x is a vector of 3", or "" when everything is a number."""
     values = solution.values if values is None else values
-    shaped = [f"{name} is {describe_shape(np.shape(values[name]))}" for name in names
-              if name in values and np.ndim(values[name])]
+    shaped = [
+        f"{name} is {describe_shape(np.shape(values[name]))}"
+        for name in names
+        if name in values and np.ndim(values[name])
+    ]
     return ("Shapes: " + "; ".join(shaped) + ".") if shaped else ""
 
 
@@ -167,6 +189,7 @@ def _number(value) -> str:
 
 # -- a small symbolic derivative, for the formula rungs --------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Term:
     coefficient: float
@@ -191,7 +214,9 @@ def _add(a: list[_Term], b: list[_Term]) -> list[_Term]:
     for term in a + b:
         key = (term.factors, term.divisors)
         merged[key] = merged.get(key, 0.0) + term.coefficient
-    return [_Term(coefficient, factors, divisors) for (factors, divisors), coefficient in merged.items() if coefficient != 0]
+    return [
+        _Term(coefficient, factors, divisors) for (factors, divisors), coefficient in merged.items() if coefficient != 0
+    ]
 
 
 def _negate(a: list[_Term]) -> list[_Term]:
@@ -325,8 +350,9 @@ class _Symbolic:
             else:
                 symbol = {"sigmoid": "σ", "tanh": "tanh", "exp": "exp"}[function]
                 value = f"{symbol}({self.text_of(argument)})"
-            slope = {"sigmoid": f"{_wrap(value)}(1 − {_wrap(value)})", "tanh": f"(1 − {_wrap(value)}²)",
-                     "exp": value}[function]
+            slope = {"sigmoid": f"{_wrap(value)}(1 − {_wrap(value)})", "tanh": f"(1 − {_wrap(value)}²)", "exp": value}[
+                function
+            ]
             return _multiply(_atom(slope), d(argument))
         if function == "relu":
             return _multiply(_atom(f"(1 if {self.text_of(args[0])} > 0, else 0)"), d(args[0]))
@@ -340,13 +366,19 @@ class _Symbolic:
             a, b = args
             relation = "≥" if function == "max" else "≤"
             if _uses(a, self.source) and not _uses(b, self.source):
-                condition = (f"{self.text_of(a)} > 0" if isinstance(b, Number) and b.value == 0 and function == "max"
-                             else f"{self.text_of(a)} {relation} {self.text_of(b)}")
+                condition = (
+                    f"{self.text_of(a)} > 0"
+                    if isinstance(b, Number) and b.value == 0 and function == "max"
+                    else f"{self.text_of(a)} {relation} {self.text_of(b)}"
+                )
                 return _multiply(_atom(f"(1 if {condition}, else 0)"), d(a))
             if _uses(b, self.source) and not _uses(a, self.source):
                 strict = "<" if function == "max" else ">"
-                condition = (f"{self.text_of(b)} > 0" if isinstance(a, Number) and a.value == 0 and function == "max"
-                             else f"{self.text_of(a)} {strict} {self.text_of(b)}")
+                condition = (
+                    f"{self.text_of(b)} > 0"
+                    if isinstance(a, Number) and a.value == 0 and function == "max"
+                    else f"{self.text_of(a)} {strict} {self.text_of(b)}"
+                )
                 return _multiply(_atom(f"(1 if {condition}, else 0)"), d(b))
             raise _Unsupported
         if function in ("sum", "mean"):
@@ -413,15 +445,16 @@ def _uses(expression: Node, name: str) -> bool:
 def _local_formula(solution: Solution, node: str, source: str, render) -> str | None:
     """∂node/∂source as a formula, or None when it is not elementwise text (a Jacobian, an index)."""
     try:
-        terms = _Symbolic(node, source, render, solution.values).derivative(solution.graph.nodes[node].expression,
-                                                                            root=True)
+        terms = _Symbolic(node, source, render, solution.values).derivative(
+            solution.graph.nodes[node].expression, root=True
+        )
     except _Unsupported:
         return None
     return _unwrap(_text(terms))
 
 
 def _unwrap(text: str) -> str:
-    """"(y - yhat)" -> "y - yhat": brackets around the whole formula say nothing."""
+    """ "(y - yhat)" -> "y - yhat": brackets around the whole formula say nothing."""
     if not (text.startswith("(") and text.endswith(")")):
         return text
     depth = 0
@@ -435,6 +468,7 @@ def _unwrap(text: str) -> str:
 
 # -- rungs for each kind of step ------------------------------------------------------------------------
 
+
 def _value_hints(solution: Solution, quantity: Quantity) -> list[str]:
     name = quantity.name
     after = quantity.kind == "after"
@@ -444,20 +478,26 @@ def _value_hints(solution: Solution, quantity: Quantity) -> list[str]:
     formula = f"{name} = {to_text(expression)}"
     prefix = ""
     if after:
-        prefix = (f"After the update, do the forward pass again with the new "
-                  f"{_listing(list(solution.updated))}. ")
-    first = (f"{prefix}{name} depends on {_listing(parents)}: take {'its value' if len(parents) == 1 else 'their values'} "
-             f"from {'the steps before' if not after else 'the new parameters and the nodes before'}, then work out "
-             f"{_operation_words(expression)}.")
+        prefix = f"After the update, do the forward pass again with the new {_listing(list(solution.updated))}. "
+    first = (
+        f"{prefix}{name} depends on {_listing(parents)}: take {'its value' if len(parents) == 1 else 'their values'} "
+        f"from {'the steps before' if not after else 'the new parameters and the nodes before'}, then work out "
+        f"{_operation_words(expression)}."
+    )
     shape = _shape_note(solution, [*parents, name], values)
-    functions = [FUNCTION_FORMULAS[call.function] for call in calls_in(expression) if call.function in FUNCTION_FORMULAS]
+    functions = [
+        FUNCTION_FORMULAS[call.function] for call in calls_in(expression) if call.function in FUNCTION_FORMULAS
+    ]
     second = formula + (f", where {'; '.join(dict.fromkeys(functions))}" if functions else "") + "."
     rule = forward_rule(solution, name, values)
     if rule.numeric:
         third = f"{name} = {rule.numeric.removeprefix('= ')} with this exercise's numbers."
     else:
-        third = "With this exercise's numbers: " + ", ".join(f"{parent} = {format_value(values[parent])}"
-                                                              for parent in parents) + "."
+        third = (
+            "With this exercise's numbers: "
+            + ", ".join(f"{parent} = {format_value(values[parent])}" for parent in parents)
+            + "."
+        )
     return [first + (" " + shape if shape else ""), second, third, worked_answer(solution, quantity)]
 
 
@@ -475,25 +515,39 @@ def _local_hints(solution: Solution, quantity: Quantity) -> list[str]:
         first += " Rule: " + "; ".join(rules) + "."
     if np.ndim(local.value):
         if local.elementwise:
-            first += (f" {node} is elementwise in {source}, so the answer has one number per element "
-                      f"({describe_shape(np.shape(local.value))}).")
+            first += (
+                f" {node} is elementwise in {source}, so the answer has one number per element "
+                f"({describe_shape(np.shape(local.value))})."
+            )
         elif np.ndim(solution.values[node]) == 0:
-            first += (f" {node} is a number, so the answer has one number per element of {source} "
-                      f"({describe_shape(np.shape(local.value))}).")
+            first += (
+                f" {node} is a number, so the answer has one number per element of {source} "
+                f"({describe_shape(np.shape(local.value))})."
+            )
         else:
-            first += (f" The answer is a Jacobian, {describe_shape(np.shape(local.value))}: one row per element of "
-                      f"{node}, one column per element of {source}.")
+            first += (
+                f" The answer is a Jacobian, {describe_shape(np.shape(local.value))}: one row per element of "
+                f"{node}, one column per element of {source}."
+            )
     symbolic = _local_formula(solution, node, source, lambda name: name)
     if symbolic is not None:
         second = f"{label} = {symbolic}"
         numeric = _local_formula(solution, node, source, lambda name: _number(solution.values[name]))
-        third = f"{label} = {numeric} with this exercise's numbers." if numeric and numeric != symbolic else (
-            f"{label} = {symbolic}: it does not depend on the numbers of this exercise.")
+        third = (
+            f"{label} = {numeric} with this exercise's numbers."
+            if numeric and numeric != symbolic
+            else (f"{label} = {symbolic}: it does not depend on the numbers of this exercise.")
+        )
     else:
-        second = (f"{label} is not a single formula here: differentiate {node} = {to_text(expression)} element by "
-                  f"element, ∂{node}ᵢ/∂{source}ⱼ, using the rule{'s' if len(rules) != 1 else ''} above.")
-        third = "With this exercise's numbers: " + ", ".join(
-            f"{name} = {format_value(solution.values[name])}" for name in graph.parents[node]) + "."
+        second = (
+            f"{label} is not a single formula here: differentiate {node} = {to_text(expression)} element by "
+            f"element, ∂{node}ᵢ/∂{source}ⱼ, using the rule{'s' if len(rules) != 1 else ''} above."
+        )
+        third = (
+            "With this exercise's numbers: "
+            + ", ".join(f"{name} = {format_value(solution.values[name])}" for name in graph.parents[node])
+            + "."
+        )
     return [first, second, third, worked_answer(solution, quantity)]
 
 
@@ -503,17 +557,26 @@ def _grad_hints(solution: Solution, quantity: Quantity) -> list[str]:
     label = f"d{output}/d{name}"
     result = format_value(solution.grads[name])
     lead = np.shape(solution.values[output])
-    jacobian_note = (f" {output} is {describe_shape(lead)}, so every gradient here is a Jacobian: one row per element "
-                     f"of {output}.") if lead else ""
+    jacobian_note = (
+        (f" {output} is {describe_shape(lead)}, so every gradient here is a Jacobian: one row per element of {output}.")
+        if lead
+        else ""
+    )
     if name == output:
-        return [f"{name} is the output: the backward pass starts here.{jacobian_note}",
-                f"{label} = 1 ({output} changes exactly as fast as itself)" + (" (the identity matrix)" if lead else "") + ".",
-                f"{label} = {result}"]
+        return [
+            f"{name} is the output: the backward pass starts here.{jacobian_note}",
+            f"{label} = 1 ({output} changes exactly as fast as itself)"
+            + (" (the identity matrix)" if lead else "")
+            + ".",
+            f"{label} = {result}",
+        ]
     consumers = solution.chain_terms(name)
     if not consumers:
-        return [f"{output} does not depend on {name}: no path leads from {name} to {output}.",
-                f"{label} = 0",
-                f"{label} = {result}"]
+        return [
+            f"{output} does not depend on {name}: no path leads from {name} to {output}.",
+            f"{label} = 0",
+            f"{label} = {result}",
+        ]
     shape = ""
     if np.ndim(solution.values[name]):
         shape = f" {label} has the shape of {name}: {describe_shape(np.shape(solution.values[name]))}."
@@ -521,13 +584,17 @@ def _grad_hints(solution: Solution, quantity: Quantity) -> list[str]:
         consumer = consumers[0]
         expression = solution.graph.nodes[consumer].expression
         rules = _rules_on_the_way(expression, name)
-        first = (f"{name} is used by {consumer} = {to_text(expression)}. Chain rule: {label} = d{output}/d{consumer} · "
-                 f"∂{consumer}/∂{name}, the upstream gradient times the local derivative.")
+        first = (
+            f"{name} is used by {consumer} = {to_text(expression)}. Chain rule: {label} = d{output}/d{consumer} · "
+            f"∂{consumer}/∂{name}, the upstream gradient times the local derivative."
+        )
         if rules:
             first += " Rule: " + "; ".join(rules) + "."
     else:
-        first = (f"{name} is used by {len(consumers)} nodes ({_listing(consumers)}): sum over paths, one term "
-                 f"d{output}/d(node) · ∂(node)/∂{name} for each of them.")
+        first = (
+            f"{name} is used by {len(consumers)} nodes ({_listing(consumers)}): sum over paths, one term "
+            f"d{output}/d(node) · ∂(node)/∂{name} for each of them."
+        )
     first += shape + jacobian_note
     symbolic = " + ".join(_chain_term(solution, consumer, name, numbers=False) for consumer in consumers)
     numeric = " + ".join(_chain_term(solution, consumer, name, numbers=True) for consumer in consumers)
@@ -640,11 +707,15 @@ def _update_hints(solution: Solution, quantity: Quantity) -> list[str]:
     rate = solution.exercise.update.learning_rate
     rate_text = format_number(rate)
     shape = _shape_note(solution, [name])
-    first = (f"Gradient descent moves {name} a small step against its gradient, downhill on {output}: subtract "
-             f"the learning rate η = {rate_text} times d{output}/d{name}." + (" " + shape if shape else ""))
+    first = (
+        f"Gradient descent moves {name} a small step against its gradient, downhill on {output}: subtract "
+        f"the learning rate η = {rate_text} times d{output}/d{name}." + (" " + shape if shape else "")
+    )
     second = f"new {name} = {name} − η·d{output}/d{name} = {name} − {rate_text}·d{output}/d{name}"
-    third = (f"new {name} = {format_value(solution.values[name])} − {rate_text}·{_number(solution.grads[name])} with "
-             "this exercise's numbers.")
+    third = (
+        f"new {name} = {format_value(solution.values[name])} − {rate_text}·{_number(solution.grads[name])} with "
+        "this exercise's numbers."
+    )
     return [first, second, third, worked_answer(solution, quantity)]
 
 

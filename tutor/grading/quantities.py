@@ -23,14 +23,16 @@ class Quantity:
         return f"{self.kind}.{self.name}" + (f".{self.source}" if self.source else "")
 
     @classmethod
-    def parse(cls, text: str) -> "Quantity":
+    def parse(cls, text: str) -> Quantity:
         parts = text.split(".")
         if parts[0] == "local" and len(parts) == 3:
             return cls("local", parts[1], parts[2])
         if parts[0] in KINDS and parts[0] != "local" and len(parts) == 2:
             return cls(parts[0], parts[1])
-        raise ValueError(f"'{text}' is not a quantity: write value.NAME, grad.NAME, local.NODE.INPUT, "
-                         "update.NAME, after.NAME or formula.ID")
+        raise ValueError(
+            f"'{text}' is not a quantity: write value.NAME, grad.NAME, local.NODE.INPUT, "
+            "update.NAME, after.NAME or formula.ID"
+        )
 
     def label(self, output: str) -> str:
         """How the quantity reads in prose: "z", "dL/dz", "∂z/∂w1", "new w1", "z after the update"."""
@@ -81,8 +83,9 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
     if singles:
         _check_single_steps(solution, singles)
         chosen = set(quantities) | set(singles)
-        quantities = [quantity for quantity in _backward_order(solution, set(exercise.params), True, True)
-                      if quantity in chosen]
+        quantities = [
+            quantity for quantity in _backward_order(solution, set(exercise.params), True, True) if quantity in chosen
+        ]
     if solution.updated:
         update_steps = [Quantity("update", name) for name in solution.updated]
         update_steps += [Quantity("after", name) for name in solution.graph.nodes]
@@ -95,17 +98,22 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
 def _grouped_steps(solution: Solution, ask: set[str]) -> list[Quantity]:
     """The forward and backward steps of the groups in ``ask`` (values, local_derivatives, ...)."""
     if "gradients" in ask or "parameter_gradients" in ask:
-        return _backward_order(solution, set(solution.exercise.params), "gradients" in ask,
-                               "local_derivatives" in ask, "values" in ask)
+        return _backward_order(
+            solution, set(solution.exercise.params), "gradients" in ask, "local_derivatives" in ask, "values" in ask
+        )
     quantities = [Quantity("value", name) for name in solution.graph.nodes] if "values" in ask else []
     if "local_derivatives" in ask:
-        quantities += [Quantity("local", node, source) for source, node in solution.edges
-                       if solution.local_derivative(node, source).value.ndim <= 2]
+        quantities += [
+            Quantity("local", node, source)
+            for source, node in solution.edges
+            if solution.local_derivative(node, source).value.ndim <= 2
+        ]
     return quantities
 
 
-def _backward_order(solution: Solution, params: set[str], all_gradients: bool, local_derivatives: bool,
-                    values: bool = True) -> list[Quantity]:
+def _backward_order(
+    solution: Solution, params: set[str], all_gradients: bool, local_derivatives: bool, values: bool = True
+) -> list[Quantity]:
     """Values, then the backward pass: each node's local derivatives on the edges that leave it and
     its gradient, down to the inputs (every input, or only the parameters)."""
     graph = solution.graph
@@ -146,9 +154,16 @@ def _check_local_derivatives(solution: Solution) -> None:
     for source, node in solution.edges:
         if not np.all(np.isfinite(solution.local_derivative(node, source).value)):
             exercise = solution.exercise
-            raise ExerciseFileError([Problem(exercise.path, exercise.line_of(node),
-                                             f"the local derivative ∂{node}/∂{source} is infinite at these numbers "
-                                             "(sqrt at 0?): choose other numbers")])
+            raise ExerciseFileError(
+                [
+                    Problem(
+                        exercise.path,
+                        exercise.line_of(node),
+                        f"the local derivative ∂{node}/∂{source} is infinite at these numbers "
+                        "(sqrt at 0?): choose other numbers",
+                    )
+                ]
+            )
 
 
 def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
@@ -156,12 +171,20 @@ def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
     exercise = solution.exercise
     for quantity in steps:
         if not exists(solution, quantity):
-            raise ExerciseFileError([Problem(exercise.path, None, f"'ask' names the step '{quantity}', which this "
-                                                                  "exercise does not have")])
+            raise ExerciseFileError(
+                [Problem(exercise.path, None, f"'ask' names the step '{quantity}', which this exercise does not have")]
+            )
         if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source).value.ndim > 2:
-            raise ExerciseFileError([Problem(exercise.path, exercise.line_of(quantity.name),
-                                             f"'ask' names the step '{quantity}', a Jacobian of more than two axes: "
-                                             "it cannot be typed as a vector or matrix")])
+            raise ExerciseFileError(
+                [
+                    Problem(
+                        exercise.path,
+                        exercise.line_of(quantity.name),
+                        f"'ask' names the step '{quantity}', a Jacobian of more than two axes: "
+                        "it cannot be typed as a vector or matrix",
+                    )
+                ]
+            )
 
 
 def _base(solution: Solution, name: str) -> str:

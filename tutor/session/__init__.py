@@ -7,11 +7,20 @@ Each name is loaded on first use: the catalog, the progress store and the modes 
 from importlib import import_module
 
 _MODULE_OF = {
-    "CORRECT": "session", "OPEN": "session", "REVEALED": "session", "ExamItem": "session", "Session": "session",
-    "SessionError": "session", "StepState": "session", "Summary": "session",
-    "EXAM": "modes", "PRACTICE": "modes",
-    "Step": "steps", "build_steps": "steps",
-    "ProgressStore": "store", "data_dir": "store",
+    "CORRECT": "session",
+    "OPEN": "session",
+    "REVEALED": "session",
+    "ExamItem": "session",
+    "Session": "session",
+    "SessionError": "session",
+    "StepState": "session",
+    "Summary": "session",
+    "EXAM": "modes",
+    "PRACTICE": "modes",
+    "Step": "steps",
+    "build_steps": "steps",
+    "ProgressStore": "store",
+    "data_dir": "store",
 }
 __all__ = sorted(_MODULE_OF)
 

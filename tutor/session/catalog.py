@@ -54,10 +54,28 @@ def catalog_entries(store: ProgressStore | None) -> list[CatalogEntry]:
             try:
                 data = json.loads(progress.read_text(encoding="utf-8"))
                 done, steps, score = int(data.get("done", 0)), int(data.get("steps", 0)), float(data.get("score", 0))
-                status = "done" if data.get("finished") else "in progress" if done or len(data.get("events", [])) > 2 else status
+                status = (
+                    "done"
+                    if data.get("finished")
+                    else "in progress"
+                    if done or len(data.get("events", [])) > 2
+                    else status
+                )
             except (OSError, ValueError, TypeError, AttributeError):
                 pass
-        entries.append(CatalogEntry(name, metadata.title, metadata.tags, metadata.difficulty, metadata.size, path,
-                                    status, done, steps, score))
+        entries.append(
+            CatalogEntry(
+                name,
+                metadata.title,
+                metadata.tags,
+                metadata.difficulty,
+                metadata.size,
+                path,
+                status,
+                done,
+                steps,
+                score,
+            )
+        )
     # easiest first; a file that cannot be read (difficulty 0) last
     return sorted(entries, key=lambda entry: (entry.difficulty == 0, entry.difficulty, entry.title.lower()))

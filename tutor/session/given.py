@@ -15,11 +15,11 @@ import numpy as np
 from ..engine.formatting import format_number, format_value
 from ..engine.operations import EvaluationError, describe_shape
 from ..exercise.expression import Call, to_text
+from ..exercise.shown import visible
 from ..grading import Quantity, read_answer
 from ..grading.answer import UnreadableAnswer
 from .modes import EXAM
 from .session import CORRECT, REVEALED
-from ..exercise.shown import visible
 
 GIVEN, YOURS, REVEALED_BY_TUTOR, NOT_ASKED, NOT_FOUND = "given", "yours", "revealed", "not asked", "not found"
 GAP = "   "  # between blocks side by side
@@ -61,14 +61,15 @@ def grid(cells: list) -> list[str]:
     if rows is None:
         columns = [[str(number), text] for number, text in enumerate(cells, start=1)]
         widths = [max(map(len, column)) for column in columns]
-        return ["  ".join(text.rjust(width) for text, width in zip(row, widths)).rstrip()
-                for row in zip(*columns)]
+        return ["  ".join(text.rjust(width) for text, width in zip(row, widths)).rstrip() for row in zip(*columns)]
     labels = [""] + [f"r{number}" for number in range(1, len(rows) + 1)]
     table = [[f"c{number}" for number in range(1, len(rows[0]) + 1)], *rows]
     widths = [max(len(row[column]) for row in table) for column in range(len(table[0]))]
     label_width = max(map(len, labels))
-    return [label.ljust(label_width) + "  " + "  ".join(text.rjust(width) for text, width in zip(row, widths))
-            for label, row in zip(labels, table)]
+    return [
+        label.ljust(label_width) + "  " + "  ".join(text.rjust(width) for text, width in zip(row, widths))
+        for label, row in zip(labels, table)
+    ]
 
 
 def pack(blocks: list[list[str]], width: int) -> str:
@@ -114,15 +115,21 @@ def needed_operands(session) -> list[Operand]:
             if any(step.quantity == local for step in session.steps):
                 operands.append(_value(session, local))
             else:  # not asked (dz/dW is not a matrix): the chain rule uses z's other operands, as in δ·xᵀ
-                operands += [_value(session, Quantity("value", parent)) for parent in graph.parents[consumer]
-                             if parent != name and _local_depends_on(solution, consumer, name, parent)]
+                operands += [
+                    _value(session, Quantity("value", parent))
+                    for parent in graph.parents[consumer]
+                    if parent != name and _local_depends_on(solution, consumer, name, parent)
+                ]
                 if _is_unary(graph, consumer):
                     operands.append(_value(session, Quantity("value", consumer)))
         return operands
     if quantity.kind == "update":
         rate = solution.exercise.update.learning_rate
-        return [_value(session, Quantity("value", name)), _value(session, Quantity("grad", name)),
-                Operand("learning rate", GIVEN, format_number(rate, DIGITS))]
+        return [
+            _value(session, Quantity("value", name)),
+            _value(session, Quantity("grad", name)),
+            Operand("learning rate", GIVEN, format_number(rate, DIGITS)),
+        ]
     return []  # a derivation is worked from its formula, not from numbers
 
 
@@ -217,8 +224,11 @@ def node_details(session, name: str) -> str:
     graph = solution.graph
     node = graph.nodes.get(name)
     shape = describe_shape(np.shape(solution.values[name]))
-    lines = [f"{name} = {to_text(node.expression)}" if node is not None else f"{name}: given in the exercise",
-             f"shape: {shape}", ""]
+    lines = [
+        f"{name} = {to_text(node.expression)}" if node is not None else f"{name}: given in the exercise",
+        f"shape: {shape}",
+        "",
+    ]
     operands = [_value(session, Quantity("value", name)), _value(session, Quantity("grad", name))]
     if name in solution.updated:
         operands.append(_value(session, Quantity("update", name)))

@@ -16,8 +16,17 @@ from ..exercise.expression import Call, Index, Name, Number
 from ..exercise.shown import visible
 from ..grading import Quantity
 
-SYMBOLS = {"add": "+", "subtract": "−", "multiply": "×", "divide": "÷", "power": "^", "matmul": "@",
-           "negate": "−", "sigmoid": "σ", "stack": "[ ]"}
+SYMBOLS = {
+    "add": "+",
+    "subtract": "−",
+    "multiply": "×",
+    "divide": "÷",
+    "power": "^",
+    "matmul": "@",
+    "negate": "−",
+    "sigmoid": "σ",
+    "stack": "[ ]",
+}
 LABEL_WIDTH = 9
 
 
@@ -41,13 +50,19 @@ def session_picture(session) -> Picture:
     exam = session.mode == "exam"
     done = {str(step.quantity) for step, state in zip(session.steps, session.states) if state.done and not exam}
     # an exam's answers, not checked yet: the learner's own text
-    yours = {str(step.quantity): visible(state.answer, keep="") for step, state in zip(session.steps, session.states)
-             if exam and state.answer}
+    yours = {
+        str(step.quantity): visible(state.answer, keep="")
+        for step, state in zip(session.steps, session.states)
+        if exam and state.answer
+    }
     asked = {str(step.quantity) for step in session.steps}
     step = session.step
     after_phase = step.quantity.kind in ("after", "update")
-    backward = step.quantity.kind in ("local", "grad") or after_phase or any(
-        key.startswith(("grad.", "local.")) for key in [*done, *yours])
+    backward = (
+        step.quantity.kind in ("local", "grad")
+        or after_phase
+        or any(key.startswith(("grad.", "local.")) for key in [*done, *yours])
+    )
     all_grads_done = all(key in done for key in asked if key.startswith("grad."))
 
     def value_known(name: str) -> bool:
@@ -102,4 +117,3 @@ def session_picture(session) -> Picture:
         elif key in done or follows:
             labels[(source, target)] = _short(solution.local_derivative(target, source).value)
     return Picture(boxes, list(graph.inputs), list(graph.nodes), solution.edges, labels, show_grads=backward)
-

@@ -46,8 +46,9 @@ def practice_credit_reason(wrong_attempts: int, hints: int) -> str:
     counts = {1: "one", 2: "two", 3: "three"}
     reasons = []
     if wrong_attempts:
-        reasons.append(f"{counts.get(wrong_attempts, wrong_attempts)} wrong "
-                       f"{'try' if wrong_attempts == 1 else 'tries'} before")
+        reasons.append(
+            f"{counts.get(wrong_attempts, wrong_attempts)} wrong {'try' if wrong_attempts == 1 else 'tries'} before"
+        )
     if hints:
         reasons.append(f"{counts.get(hints, hints)} {'hint' if hints == 1 else 'hints'}")
     return ", ".join(reasons)

@@ -13,9 +13,9 @@ graded all together then (optionally with right/wrong, but not the answer, after
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..engine.graph import Solution, solve
 from ..exercise.model import Exercise
@@ -106,8 +106,9 @@ class Session:
             self.progress_file = self.store.path_for(self.exercise.name, self.exercise.path, self.mode)
             self._resume()
         if not self.events:
-            self._record({"type": "start", "mode": self.mode, "exam_feedback": self.exam_feedback,
-                          "time_limit": self.time_limit})
+            self._record(
+                {"type": "start", "mode": self.mode, "exam_feedback": self.exam_feedback, "time_limit": self.time_limit}
+            )
             self._show()
 
     # -- where we are ------------------------------------------------------------------------
@@ -188,12 +189,19 @@ class Session:
                     state.status = CORRECT
                 else:
                     state.wrong_attempts += 1
-        self._record({"type": "answer", "step": str(step.quantity), "text": text, "read_as": verdict.read_as,
-                      "readable": verdict.readable,
-                      "verdict": verdict.verdict if self._reveals_verdicts() and verdict.readable else None,
-                      "message": verdict.message if self._reveals_verdicts() or not verdict.readable else "",
-                      "carried_forward": verdict.carried_forward if self._reveals_verdicts() else False,
-                      "diagnosis": verdict.diagnosis if self._reveals_verdicts() else None})
+        self._record(
+            {
+                "type": "answer",
+                "step": str(step.quantity),
+                "text": text,
+                "read_as": verdict.read_as,
+                "readable": verdict.readable,
+                "verdict": verdict.verdict if self._reveals_verdicts() and verdict.readable else None,
+                "message": verdict.message if self._reveals_verdicts() or not verdict.readable else "",
+                "carried_forward": verdict.carried_forward if self._reveals_verdicts() else False,
+                "diagnosis": verdict.diagnosis if self._reveals_verdicts() else None,
+            }
+        )
         if verdict.readable and (self.mode == EXAM or verdict.correct):
             following = self.first_open()
             if following is not None:
@@ -274,8 +282,9 @@ class Session:
                 items.append(ExamItem(step, "", None, 0.0))
                 continue
             verdict = checker.check(step.quantity, state.answer)
-            items.append(ExamItem(step, state.answer, verdict,
-                                  exam_credit(verdict, self.exercise.carried_forward_credit)))
+            items.append(
+                ExamItem(step, state.answer, verdict, exam_credit(verdict, self.exercise.carried_forward_credit))
+            )
         return items
 
     def time_left(self) -> float | None:
@@ -307,13 +316,26 @@ class Session:
         if self.mode == EXAM:
             first_try = sum(item.verdict is not None and item.verdict.correct for item in self.exam_report)
             open_ = len(self.steps) - first_try
-        return Summary(len(self.steps), first_try, after_retries, hinted, revealed, open_, round(score, 4),
-                       self.working_seconds(), sum(points))
+        return Summary(
+            len(self.steps),
+            first_try,
+            after_retries,
+            hinted,
+            revealed,
+            open_,
+            round(score, 4),
+            self.working_seconds(),
+            sum(points),
+        )
 
     def practice_credit(self, state: StepState) -> float:
         """The credit of one step in practice mode (docs/scoring.md)."""
-        return practice_credit(state.status == CORRECT, state.wrong_attempts, state.hints_shown,
-                               carried_forward_share(state.verdict, self.exercise.carried_forward_credit))
+        return practice_credit(
+            state.status == CORRECT,
+            state.wrong_attempts,
+            state.hints_shown,
+            carried_forward_share(state.verdict, self.exercise.carried_forward_credit),
+        )
 
     def credit_note(self, index: int) -> str:
         """Why a right step earned less than its points, in words ("0.75 of 1 point, one wrong try before"),
@@ -337,7 +359,7 @@ class Session:
         if self.finished:
             # once finished, only step changes ("shown") can follow: the finishing event is the last other one
             last = max(position for position, event in enumerate(self.events) if event["type"] != "shown")
-            times = times[:last + 1]
+            times = times[: last + 1]
         return float(sum(min(later - earlier, IDLE_CAP_SECONDS) for earlier, later in zip(times, times[1:])))
 
     # -- events, saving and resuming ---------------------------------------------------------

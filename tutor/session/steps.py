@@ -58,8 +58,12 @@ EXAMPLE_FRACTIONS = [(7, 3), (5, 7), (11, 6), (13, 9), (9, 7), (17, 6), (19, 7)]
 
 def exercise_numbers(solution: Solution) -> np.ndarray:
     """Every number of the exercise and its solution: inputs, values, local derivatives, gradients, updates."""
-    arrays = [*solution.values.values(), *solution.grads.values(), *solution.updated.values(),
-              *solution.after_values.values()]
+    arrays = [
+        *solution.values.values(),
+        *solution.grads.values(),
+        *solution.updated.values(),
+        *solution.after_values.values(),
+    ]
     for source, node in solution.edges:
         local = solution.local_derivative(node, source)
         arrays += [local.value, local.jacobian]
@@ -76,8 +80,7 @@ def example_answer(shape: tuple, numbers: np.ndarray) -> str:
     """How an answer of ``shape`` is typed, with numbers that are none of the exercise's."""
     usable = (number for number in EXAMPLE_NUMBERS if far_from(number, numbers))
     if len(shape) == 0:
-        fraction = next((f"{top}/{bottom}" for top, bottom in EXAMPLE_FRACTIONS if far_from(top / bottom, numbers)),
-                        "")
+        fraction = next((f"{top}/{bottom}" for top, bottom in EXAMPLE_FRACTIONS if far_from(top / bottom, numbers)), "")
         return f"{next(usable)} or {fraction}" if fraction else f"{next(usable)}"
     cells = np.array([next(usable) for _ in range(int(np.prod(shape)))]).reshape(shape)
     return format_value(cells)
@@ -108,7 +111,9 @@ def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray) -> St
         local = solution.local_derivative(name, quantity.source)
         expected = local.value
         how = " (elementwise: one number per element)" if local.elementwise else ""
-        prompt = f"the local derivative ∂{name}/∂{quantity.source}, where {name} = {to_text(node.expression)}{sample}{how}"
+        prompt = (
+            f"the local derivative ∂{name}/∂{quantity.source}, where {name} = {to_text(node.expression)}{sample}{how}"
+        )
     elif quantity.kind == "grad":
         expected = solution.grads[name]
         prompt = chain_rule(solution, name).symbolic + sample

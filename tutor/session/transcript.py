@@ -48,24 +48,26 @@ def step_items(session: Session) -> list[dict]:
             credit = exam_items[index].credit
         else:
             credit = session.practice_credit(state)
-        items.append({
-            "quantity": str(step.quantity),
-            "label": step.quantity.label(output),
-            "phase": step.phase,
-            "prompt": step.prompt,
-            "answer": state.answer,
-            "read_as": verdict.read_as if verdict else "",
-            "verdict": outcome,
-            "carried_forward": bool(verdict and verdict.carried_forward),
-            "diagnosis": verdict.diagnosis if verdict else None,
-            "message": verdict.message if verdict else "",
-            "expected": to_nested_list(expected),
-            "right_value": right_value_text(session.solution, step.quantity, expected),  # as people read it
-            "wrong_attempts": state.wrong_attempts,
-            "hints": state.hints_shown,
-            "credit": round(credit, 4),
-            "points": step_points(exercise, step.quantity),  # what the step is worth; credit is the share earned
-        })
+        items.append(
+            {
+                "quantity": str(step.quantity),
+                "label": step.quantity.label(output),
+                "phase": step.phase,
+                "prompt": step.prompt,
+                "answer": state.answer,
+                "read_as": verdict.read_as if verdict else "",
+                "verdict": outcome,
+                "carried_forward": bool(verdict and verdict.carried_forward),
+                "diagnosis": verdict.diagnosis if verdict else None,
+                "message": verdict.message if verdict else "",
+                "expected": to_nested_list(expected),
+                "right_value": right_value_text(session.solution, step.quantity, expected),  # as people read it
+                "wrong_attempts": state.wrong_attempts,
+                "hints": state.hints_shown,
+                "credit": round(credit, 4),
+                "points": step_points(exercise, step.quantity),  # what the step is worth; credit is the share earned
+            }
+        )
     return items
 
 
@@ -103,12 +105,15 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
         },
         "items": step_items(session),
         "events": session.events,
-        "final": {name: {"value": to_nested_list(solution.values[name]), "grad": to_nested_list(solution.grads[name])}
-                  for name in solution.names},
+        "final": {
+            name: {"value": to_nested_list(solution.values[name]), "grad": to_nested_list(solution.grads[name])}
+            for name in solution.names
+        },
     }
 
 
 # -- for people: what each step's outcome and the score say, in words --------------------------
+
 
 def as_typed(text: str) -> str:
     """What a learner typed, every invisible character written as an escape (\\n and \\t too: one line)."""
@@ -131,8 +136,10 @@ def score_counts(transcript: dict) -> str:
     as its report does (the score's `open` lumps wrong and unanswered together)."""
     score = transcript["score"]
     if transcript["mode"] != EXAM:
-        return (f"right first time {score['first_try']}, after retries {score['after_retries']}, "
-                f"with hints {score['hinted']}, revealed {score['revealed']}, not done {score['open']}")
+        return (
+            f"right first time {score['first_try']}, after retries {score['after_retries']}, "
+            f"with hints {score['hinted']}, revealed {score['revealed']}, not done {score['open']}"
+        )
     items = transcript["items"]
     if not transcript["finished"]:
         return f"not submitted yet: {sum(bool(item['answer']) for item in items)} of {len(items)} answered"
@@ -142,11 +149,14 @@ def score_counts(transcript: dict) -> str:
 def exam_counts(items: list[dict]) -> str:
     """A submitted exam's steps counted by verdict: the report and the transcripts say the same."""
     verdicts = [item["verdict"] for item in items]
-    return (f"right {verdicts.count('correct')}, wrong {verdicts.count('wrong')}, "
-            f"not answered {verdicts.count('unanswered')}")
+    return (
+        f"right {verdicts.count('correct')}, wrong {verdicts.count('wrong')}, "
+        f"not answered {verdicts.count('unanswered')}"
+    )
 
 
 # -- Markdown -----------------------------------------------------------------------------------
+
 
 def mermaid_graph(transcript: dict, solution) -> str:
     """The graph as a Mermaid flowchart, each node with its final value and gradient."""
@@ -159,7 +169,7 @@ def mermaid_graph(transcript: dict, solution) -> str:
         lines.append(f"    {identifiers[name]}{shape[0]}{_mermaid_escape(label)}{shape[1]}")
     for source, target in solution.edges:
         local = format_value(solution.local_derivative(target, source).value, 3)
-        lines.append(f"    {identifiers[source]} -->|\"{_mermaid_escape(local)}\"| {identifiers[target]}")
+        lines.append(f'    {identifiers[source]} -->|"{_mermaid_escape(local)}"| {identifiers[target]}')
     lines.append("```")
     return "\n".join(lines)
 
@@ -175,11 +185,12 @@ def _event_lines(transcript: dict, quantity: str) -> list[str]:
             continue
         stamp = time.strftime("%H:%M:%S", time.localtime(event["time"]))
         if event["type"] == "answer":
-            verdict = ("unreadable" if not event.get("readable", True)
-                       else event.get("verdict") or "saved")
+            verdict = "unreadable" if not event.get("readable", True) else event.get("verdict") or "saved"
             message = f" — {as_typed(event['message'])}" if event.get("message") else ""  # it may quote the text
-            lines.append(f"- {stamp} typed `{as_typed(event['text'])}` (read as {event.get('read_as') or '?'}): "
-                         f"**{verdict}**{message}")
+            lines.append(
+                f"- {stamp} typed `{as_typed(event['text'])}` (read as {event.get('read_as') or '?'}): "
+                f"**{verdict}**{message}"
+            )
         elif event["type"] == "hint":
             lines.append(f"- {stamp} asked for hint {event['level']}")
         else:
@@ -216,9 +227,11 @@ def to_markdown(transcript: dict, solution) -> str:
     for number, item in enumerate(transcript["items"], start=1):
         parts.append(f"### {number}. {item['phase']}: {item['prompt']}")
         parts.append("")
-        parts.append(f"Verdict: **{outcome_words(item['verdict'])}**"
-                     + (" (graded using earlier answers)" if item["carried_forward"] else "")
-                     + f" · right value: `{item.get('right_value') or format_value(item['expected'])}` · credit {item['credit']:g}")
+        parts.append(
+            f"Verdict: **{outcome_words(item['verdict'])}**"
+            + (" (graded using earlier answers)" if item["carried_forward"] else "")
+            + f" · right value: `{item.get('right_value') or format_value(item['expected'])}` · credit {item['credit']:g}"
+        )
         parts.append("")
         if why(item):
             parts.extend([f"Why: {why(item)}", ""])
@@ -248,50 +261,63 @@ def to_html(transcript: dict, solution) -> str:
     counts = score_counts(transcript)
     rows = []
     for number, item in enumerate(transcript["items"], start=1):
-        history = "<br>".join(escape(line.lstrip("- ").replace("**", "").replace("`", ""))
-                              for line in _event_lines(transcript, item["quantity"])) or "(no answer)"
+        history = (
+            "<br>".join(
+                escape(line.lstrip("- ").replace("**", "").replace("`", ""))
+                for line in _event_lines(transcript, item["quantity"])
+            )
+            or "(no answer)"
+        )
         verdict = outcome_words(item["verdict"]) + (" (earlier answers)" if item["carried_forward"] else "")
         rows.append(
             f"<tr><td>{number}</td><td>{escape(item['phase'])}: {escape(item['prompt'])}</td>"
             f"<td><code>{escape(as_typed(item['answer']))}</code></td>"
-            f"<td class=\"{escape(item['verdict'])}\">{escape(verdict)}"
+            f'<td class="{escape(item["verdict"])}">{escape(verdict)}'
             f"{'<br>' + escape(why(item)) if why(item) else ''}</td>"
             f"<td><code>{escape(item.get('right_value') or format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
-            f"<td>{history}</td></tr>")
-    final_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
-                  f"<td><code>{escape(format_value(final['grad']))}</code></td></tr>"
-                  for name, final in transcript["final"].items()]
-    graph_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(expression)}</code></td></tr>"
-                  for name, expression in transcript["graph"].items()]
-    input_rows = [f"<tr><td>{escape(name)}</td><td><code>{escape(value)}</code></td></tr>"
-                  for name, value in transcript["inputs"].items()]
+            f"<td>{history}</td></tr>"
+        )
+    final_rows = [
+        f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
+        f"<td><code>{escape(format_value(final['grad']))}</code></td></tr>"
+        for name, final in transcript["final"].items()
+    ]
+    graph_rows = [
+        f"<tr><td>{escape(name)}</td><td><code>{escape(expression)}</code></td></tr>"
+        for name, expression in transcript["graph"].items()
+    ]
+    input_rows = [
+        f"<tr><td>{escape(name)}</td><td><code>{escape(value)}</code></td></tr>"
+        for name, value in transcript["inputs"].items()
+    ]
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>{escape(transcript['exercise']['title'])}: transcript</title>
+<title>{escape(transcript["exercise"]["title"])}: transcript</title>
 <style>{_CSS}</style>
 </head>
 <body>
-<h1>{escape(transcript['exercise']['title'])}</h1>
-<p>Learner: {escape(transcript['learner'])} · mode: {escape(transcript['mode'])} · {escape(transcript['generated'])}</p>
-<p class="score">Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)</p>
+<h1>{escape(transcript["exercise"]["title"])}</h1>
+<p>Learner: {escape(transcript["learner"])} · mode: {escape(transcript["mode"])} · {escape(transcript["generated"])}</p>
+<p class="score">Score: {score["points"]:g} of {score["max"]} ({score["percent"]:.0f}%)</p>
 <p>{escape(counts[:1].upper() + counts[1:])}.</p>
 <h2>Inputs</h2>
-<table><tr><th>input</th><th>value</th></tr>{''.join(input_rows)}</table>
+<table><tr><th>input</th><th>value</th></tr>{"".join(input_rows)}</table>
 <h2>Graph</h2>
-<table><tr><th>node</th><th>expression</th></tr>{''.join(graph_rows)}</table>
-<h2>Final values and gradients of {escape(transcript['output'])}</h2>
-<table><tr><th>name</th><th>value</th><th>gradient</th></tr>{''.join(final_rows)}</table>
+<table><tr><th>node</th><th>expression</th></tr>{"".join(graph_rows)}</table>
+<h2>Final values and gradients of {escape(transcript["output"])}</h2>
+<table><tr><th>name</th><th>value</th><th>gradient</th></tr>{"".join(final_rows)}</table>
 <h2>Steps</h2>
 <table><tr><th>#</th><th>step</th><th>answer</th><th>verdict</th><th>right value</th><th>credit</th><th>history</th></tr>
-{''.join(rows)}</table>
+{"".join(rows)}</table>
 </body>
 </html>
 """
 
 
 # -- reading and re-grading ---------------------------------------------------------------------
+
 
 def check_transcript(data) -> dict:
     """A transcript's JSON, checked for the fields a re-grade needs."""
@@ -301,8 +327,10 @@ def check_transcript(data) -> dict:
     if not isinstance(version, int):
         raise TranscriptError("the transcript has no format version")
     if version > TRANSCRIPT_VERSION:
-        raise TranscriptError(f"the transcript is format version {version}, written by a newer backprop-tutor; "
-                              f"this one reads version {TRANSCRIPT_VERSION}: please upgrade")
+        raise TranscriptError(
+            f"the transcript is format version {version}, written by a newer backprop-tutor; "
+            f"this one reads version {TRANSCRIPT_VERSION}: please upgrade"
+        )
     for key, kind in (("exercise", dict), ("events", list), ("items", list), ("score", dict), ("mode", str)):
         if not isinstance(data.get(key), kind):
             raise TranscriptError(f"the transcript is damaged: '{key}' is missing or malformed")
@@ -338,13 +366,17 @@ def regrade(transcript: dict, exercise) -> tuple[dict, list[str]]:
     for stored, recomputed in zip(stored_answers, fresh_answers):
         for key in ("verdict", "carried_forward", "readable"):
             if stored.get(key) != recomputed.get(key):
-                differences.append(f"{stored.get('step')}: an answer event's stored {key} {stored.get(key)!r}, "
-                                   f"re-graded {recomputed.get(key)!r}")
+                differences.append(
+                    f"{stored.get('step')}: an answer event's stored {key} {stored.get(key)!r}, "
+                    f"re-graded {recomputed.get(key)!r}"
+                )
     for key in fresh["score"]:
         if key == "seconds":
             continue
         if transcript["score"].get(key) != fresh["score"][key]:
-            differences.append(f"score: stored {key} {transcript['score'].get(key)!r}, re-graded {fresh['score'][key]!r}")
+            differences.append(
+                f"score: stored {key} {transcript['score'].get(key)!r}, re-graded {fresh['score'][key]!r}"
+            )
     fingerprint = transcript["exercise"].get("fingerprint")
     if fingerprint and fresh["exercise"]["fingerprint"] and fingerprint != fresh["exercise"]["fingerprint"]:
         differences.append("the exercise file differs from the one the learner worked on")

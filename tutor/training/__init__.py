@@ -12,5 +12,14 @@ from .trainer import (
     train,
 )
 
-__all__ = ["DEFAULT_LEARNING_RATE", "DEFAULT_STEPS", "Trainer", "TrainingError", "TrainingStep", "default_dataset",
-           "default_learning_rate", "default_steps", "train"]
+__all__ = [
+    "DEFAULT_LEARNING_RATE",
+    "DEFAULT_STEPS",
+    "Trainer",
+    "TrainingError",
+    "TrainingStep",
+    "default_dataset",
+    "default_learning_rate",
+    "default_steps",
+    "train",
+]

@@ -40,8 +40,9 @@ class RunSettings:
         return f"rate {self.learning_rate:g} · {self.steps} steps · {network} · {data}"
 
 
-def read_settings(rate: str, steps: str, dataset: bool = False, hidden: str = "",
-                  activation: str | None = None) -> RunSettings:
+def read_settings(
+    rate: str, steps: str, dataset: bool = False, hidden: str = "", activation: str | None = None
+) -> RunSettings:
     """A run from the fields as typed; a ValueError says which field is wrong and why."""
     rate, steps, hidden = rate.strip(), steps.strip(), hidden.strip()
     try:
@@ -54,8 +55,9 @@ def read_settings(rate: str, steps: str, dataset: bool = False, hidden: str = ""
         raise ValueError(f"the number of steps must be a whole number from 1 to {MAX_TRAINING_STEPS:,}")
     if hidden and (not hidden.isdecimal() or int(hidden) not in HIDDEN_SIZES):
         raise ValueError(f"the hidden size must be a whole number from {HIDDEN_SIZES.start} to {HIDDEN_SIZES.stop - 1}")
-    return RunSettings(learning_rate, int(steps), dataset=dataset, hidden=int(hidden) if hidden else None,
-                       activation=activation)
+    return RunSettings(
+        learning_rate, int(steps), dataset=dataset, hidden=int(hidden) if hidden else None, activation=activation
+    )
 
 
 def can_vary_network(exercise: Exercise) -> bool:
@@ -67,18 +69,33 @@ def start_run(exercise: Exercise, settings: RunSettings) -> Trainer:
     """The trainer for one run; a problem (no such dataset, a variant of a graph that is not a network)
     raises ExerciseFileError with a message for the learner."""
     if not settings.is_variant:
-        return Trainer(exercise, learning_rate=settings.learning_rate,
-                       dataset=exercise.training.dataset if settings.dataset and exercise.training else None)
+        return Trainer(
+            exercise,
+            learning_rate=settings.learning_rate,
+            dataset=exercise.training.dataset if settings.dataset and exercise.training else None,
+        )
     if not can_vary_network(exercise):
-        raise ExerciseFileError([Problem(exercise.path, None, "only an exercise with a [training] dataset can be "
-                                                              "trained with another hidden size or activation")])
+        raise ExerciseFileError(
+            [
+                Problem(
+                    exercise.path,
+                    None,
+                    "only an exercise with a [training] dataset can be trained with another hidden size or activation",
+                )
+            ]
+        )
     training = exercise.training
     features, targets = exercise.inputs[training.features], exercise.inputs[training.targets]
-    variant = generate("mlp", VARIANT_SEED, shape=(_columns(features), settings.hidden or DEFAULT_HIDDEN,
-                                                   _columns(targets)),
-                       activation=settings.activation or ACTIVATIONS[0], dataset=training.dataset)
-    return Trainer(variant.exercise, learning_rate=settings.learning_rate,
-                   dataset=training.dataset if settings.dataset else None)
+    variant = generate(
+        "mlp",
+        VARIANT_SEED,
+        shape=(_columns(features), settings.hidden or DEFAULT_HIDDEN, _columns(targets)),
+        activation=settings.activation or ACTIVATIONS[0],
+        dataset=training.dataset,
+    )
+    return Trainer(
+        variant.exercise, learning_rate=settings.learning_rate, dataset=training.dataset if settings.dataset else None
+    )
 
 
 def _columns(spec) -> int:

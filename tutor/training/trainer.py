@@ -65,8 +65,13 @@ class Trainer:
     the file's own) replaces the [training] features and targets inputs with its whole matrices.
     """
 
-    def __init__(self, exercise: Exercise, learning_rate: float | None = None, params: Sequence[str] | None = None,
-                 dataset: str | Path | None = None):
+    def __init__(
+        self,
+        exercise: Exercise,
+        learning_rate: float | None = None,
+        params: Sequence[str] | None = None,
+        dataset: str | Path | None = None,
+    ):
         self.exercise = exercise
         self.graph = Graph(exercise)
         self.output = exercise.output
@@ -88,7 +93,9 @@ class Trainer:
     def steps(self, count: int) -> Iterator[TrainingStep]:
         """The loss before any update (on the first call only), then after each of ``count`` updates."""
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TRAINING_STEPS:
-            raise TrainingError(f"the number of steps must be a whole number from 0 to {MAX_TRAINING_STEPS:,}, not {count}")
+            raise TrainingError(
+                f"the number of steps must be a whole number from 0 to {MAX_TRAINING_STEPS:,}, not {count}"
+            )
         if not self._started:
             self._started = True
             yield self._latest
@@ -133,8 +140,10 @@ class Trainer:
         return float(np.mean(right))
 
     def _diverged(self, step: int, reason: str) -> str:
-        return (f"training diverged at step {step} with learning rate {self.learning_rate:g}: {reason}. "
-                "Try a smaller learning rate.")
+        return (
+            f"training diverged at step {step} with learning rate {self.learning_rate:g}: {reason}. "
+            "Try a smaller learning rate."
+        )
 
     # -- settings ----------------------------------------------------------------------------
     def _problem(self, line: int | None, message: str) -> ExerciseFileError:
@@ -151,8 +160,11 @@ class Trainer:
         return float(rate)
 
     def _resolve_params(self, requested: Sequence[str] | None) -> tuple[str, ...]:
-        data_inputs = {name: role for name, role in ((self._spec.features, "features"), (self._spec.targets, "targets"))
-                       if name is not None}
+        data_inputs = {
+            name: role
+            for name, role in ((self._spec.features, "features"), (self._spec.targets, "targets"))
+            if name is not None
+        }
         if requested is not None:
             names = list(dict.fromkeys(requested))
         elif self.exercise.update is not None:
@@ -161,12 +173,18 @@ class Trainer:
             names = [name for name in self.exercise.params if name not in data_inputs]
         for name in names:
             if name not in self.graph.inputs:
-                raise self._problem(None, f"cannot train '{name}': it is not an input of the exercise"
-                                          f"{suggestion(name, self.graph.inputs)}; the inputs are "
-                                          f"{', '.join(self.graph.inputs)}")
+                raise self._problem(
+                    None,
+                    f"cannot train '{name}': it is not an input of the exercise"
+                    f"{suggestion(name, self.graph.inputs)}; the inputs are "
+                    f"{', '.join(self.graph.inputs)}",
+                )
             if name in data_inputs:
-                raise self._problem(None, f"cannot train '{name}': it holds the {data_inputs[name]} of the data "
-                                          "([training]), not a parameter")
+                raise self._problem(
+                    None,
+                    f"cannot train '{name}': it holds the {data_inputs[name]} of the data "
+                    "([training]), not a parameter",
+                )
         if not names:
             raise self._problem(None, "there are no parameters to train")
         return tuple(names)
@@ -176,13 +194,19 @@ class Trainer:
         if requested is None:
             return None
         if spec.features is None or spec.targets is None:
-            raise self._problem(spec.line, "training on a dataset needs a [training] table naming the inputs that "
-                                           "receive it, like features = \"X\" and targets = \"Y\" (see "
-                                           "docs/exercise-format.md)")
+            raise self._problem(
+                spec.line,
+                "training on a dataset needs a [training] table naming the inputs that "
+                'receive it, like features = "X" and targets = "Y" (see '
+                "docs/exercise-format.md)",
+            )
         if exercise.batch is not None:
-            raise self._problem(exercise.line_of(exercise.output), "training on a dataset needs an exercise without "
-                                                                   "[batch]: write the graph for a matrix of samples "
-                                                                   "(like Z = X @ W + b) instead")
+            raise self._problem(
+                exercise.line_of(exercise.output),
+                "training on a dataset needs an exercise without "
+                "[batch]: write the graph for a matrix of samples "
+                "(like Z = X @ W + b) instead",
+            )
         folder = exercise.path.parent if exercise.path is not None else None
         cited_at = (exercise.path, spec.dataset_line) if str(requested) == spec.dataset else None
         return load_dataset(requested, folder, cited_at)
@@ -193,8 +217,10 @@ class Trainer:
         if dataset is None:
             return {}
         found, problems = {}, []
-        for role, name, matrix, columns in (("feature", self._spec.features, dataset.features, dataset.feature_names),
-                                            ("target", self._spec.targets, dataset.targets, dataset.target_names)):
+        for role, name, matrix, columns in (
+            ("feature", self._spec.features, dataset.features, dataset.feature_names),
+            ("target", self._spec.targets, dataset.targets, dataset.target_names),
+        ):
             given = self.graph.inputs[name]
             count = matrix.shape[1]
             if given.ndim == 2 and given.shape[1] == count:
@@ -202,11 +228,15 @@ class Trainer:
             elif given.ndim == 1 and count == 1:
                 found[name] = matrix[:, 0]
             else:
-                problems.append(Problem(
-                    self.exercise.path, self.exercise.line_of(name),
-                    f"the dataset '{dataset.name}' has {count} {role} column{'s' if count > 1 else ''} "
-                    f"({', '.join(columns)}), so input '{name}' must be a matrix with {count} column"
-                    f"{'s' if count > 1 else ''}, one row per sample; it is {describe_shape(given.shape)}"))
+                problems.append(
+                    Problem(
+                        self.exercise.path,
+                        self.exercise.line_of(name),
+                        f"the dataset '{dataset.name}' has {count} {role} column{'s' if count > 1 else ''} "
+                        f"({', '.join(columns)}), so input '{name}' must be a matrix with {count} column"
+                        f"{'s' if count > 1 else ''}, one row per sample; it is {describe_shape(given.shape)}",
+                    )
+                )
         if problems:
             raise ExerciseFileError(problems)
         return found
@@ -214,25 +244,32 @@ class Trainer:
     def _with_dataset_note(self, error: ExerciseFileError) -> ExerciseFileError:
         if self.dataset is None:
             return error
-        note = (f" (training on the dataset '{self.dataset.name}': {self.dataset.rows} rows in "
-                f"'{self._spec.features}' and '{self._spec.targets}')")
-        return ExerciseFileError([Problem(problem.path, problem.line, problem.message + note)
-                                  for problem in error.problems])
+        note = (
+            f" (training on the dataset '{self.dataset.name}': {self.dataset.rows} rows in "
+            f"'{self._spec.features}' and '{self._spec.targets}')"
+        )
+        return ExerciseFileError(
+            [Problem(problem.path, problem.line, problem.message + note) for problem in error.problems]
+        )
 
     def _check_shapes(self, values: Values) -> None:
         loss = values[self.output]
         if loss.ndim:
-            raise self._problem(self.exercise.line_of(self.output),
-                                f"training needs a loss that is a single number, but '{self.output}' is "
-                                f"{describe_shape(loss.shape)}: wrap it in sum(...) or mean(...)")
+            raise self._problem(
+                self.exercise.line_of(self.output),
+                f"training needs a loss that is a single number, but '{self.output}' is "
+                f"{describe_shape(loss.shape)}: wrap it in sum(...) or mean(...)",
+            )
         node, targets_name = self._spec.accuracy, self._spec.targets
         if node is not None:
             predictions, targets = values[node], values[targets_name]
             if _as_rows(predictions).shape != _as_rows(targets).shape:
-                raise self._problem(self.exercise.line_of(node),
-                                    f"the accuracy node '{node}' is {describe_shape(predictions.shape)}, but the "
-                                    f"targets '{targets_name}' are {describe_shape(targets.shape)}: it needs one row "
-                                    "of predictions per row of targets")
+                raise self._problem(
+                    self.exercise.line_of(node),
+                    f"the accuracy node '{node}' is {describe_shape(predictions.shape)}, but the "
+                    f"targets '{targets_name}' are {describe_shape(targets.shape)}: it needs one row "
+                    "of predictions per row of targets",
+                )
 
 
 def _as_rows(targets: np.ndarray) -> np.ndarray:
@@ -240,8 +277,13 @@ def _as_rows(targets: np.ndarray) -> np.ndarray:
     return targets.reshape(len(targets) if targets.ndim else 1, -1)
 
 
-def train(exercise: Exercise, steps: int | None = None, learning_rate: float | None = None,
-          params: Sequence[str] | None = None, dataset: str | Path | None = None) -> list[TrainingStep]:
+def train(
+    exercise: Exercise,
+    steps: int | None = None,
+    learning_rate: float | None = None,
+    params: Sequence[str] | None = None,
+    dataset: str | Path | None = None,
+) -> list[TrainingStep]:
     """The loss before any update and after each of ``steps`` updates (default: [training].steps, else 100).
 
     Like ``Trainer``, without a dataset this trains on the exercise's own numbers.

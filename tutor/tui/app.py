@@ -6,9 +6,10 @@ import gc
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -43,10 +44,18 @@ class TutorApp(App):
         Binding("ctrl+q", "quit", "Quit", key_display="^q", id="quit"),
     ]
 
-    def __init__(self, exercise: str | Exercise | None = None, mode: str = "practice",
-                 store: ProgressStore | None = None, light: bool = False, exam_feedback: bool | None = None,
-                 time_limit: float | None = None, clock: Callable[[], float] = time.time,
-                 learner: str | None = None, ask_learner: bool = False):
+    def __init__(
+        self,
+        exercise: str | Exercise | None = None,
+        mode: str = "practice",
+        store: ProgressStore | None = None,
+        light: bool = False,
+        exam_feedback: bool | None = None,
+        time_limit: float | None = None,
+        clock: Callable[[], float] = time.time,
+        learner: str | None = None,
+        ask_learner: bool = False,
+    ):
         """``learner``: a name to use and remember (`--learner`); ``ask_learner``: ask for one when none is
         stored (the program does; tests that are not about the name leave it off)."""
         super().__init__()
@@ -122,6 +131,7 @@ class TutorApp(App):
             return
         progress = self.store.path_for(exercise.name, exercise.path, mode)
         if mode == EXAM and unfinished(progress):
+
             def chosen(resume: bool | None) -> None:
                 if resume is None:
                     if len(self.screen_stack) <= 1:  # opened straight into the prompt: go to the catalog
@@ -145,8 +155,14 @@ class TutorApp(App):
             feedback = self.exam_feedback if self.exam_feedback is not None else bool(exercise.exam.feedback)
             minutes = exercise.exam.time_limit
             time_limit = self.time_limit if self.time_limit is not None else minutes * 60 if minutes else None
-            session = Session(exercise, mode=mode, store=self.store, clock=self.clock, exam_feedback=feedback,
-                              time_limit=time_limit if mode == EXAM else None)
+            session = Session(
+                exercise,
+                mode=mode,
+                store=self.store,
+                clock=self.clock,
+                exam_feedback=feedback,
+                time_limit=time_limit if mode == EXAM else None,
+            )
         except ExerciseFileError as error:
             self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
             return
@@ -163,12 +179,20 @@ class TutorApp(App):
         try:
             written = export_all(session, folder)
         except OSError as error:
-            self.notify(f"Could not write the transcript in {folder}: {error.strerror}", severity="error",
-                        timeout=10, markup=False)
+            self.notify(
+                f"Could not write the transcript in {folder}: {error.strerror}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         # relative to the current directory: a line short enough never to be wrapped in the middle of a name
-        self.notify("\n".join([f"in ./{EXPORT_FOLDER}/", *(path.name for path in written)]),
-                    title="Transcript saved", timeout=10, markup=False)
+        self.notify(
+            "\n".join([f"in ./{EXPORT_FOLDER}/", *(path.name for path in written)]),
+            title="Transcript saved",
+            timeout=10,
+            markup=False,
+        )
 
     def action_back_to_catalog(self) -> None:
         self.back_to_catalog()
@@ -234,12 +258,15 @@ class TutorApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         seen = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.description in seen or not active.enabled:
                 continue
             seen.add(binding.description)
-            yield SystemCommand(binding.description, f"Key: {self.get_key_display(binding)}",
-                                partial(active.node.run_action, binding.action))
+            yield SystemCommand(
+                binding.description,
+                f"Key: {self.get_key_display(binding)}",
+                partial(active.node.run_action, binding.action),
+            )
         if "Name" not in seen:  # the Name key is shown in the catalog only
             yield SystemCommand("Name", "Your name on the transcripts you save", self.change_learner)

@@ -28,12 +28,22 @@ def shown(text: str) -> Text:
 
 def row_cells(entry: CatalogEntry) -> tuple[Text, ...]:
     """The cells of an exercise's row, in the order of COLUMNS."""
-    return tuple(shown(cell) for cell in ("★" * entry.difficulty, entry.progress_text, str(entry.size), entry.name,
-                                          entry.title, ", ".join(entry.tags)))
+    return tuple(
+        shown(cell)
+        for cell in (
+            "★" * entry.difficulty,
+            entry.progress_text,
+            str(entry.size),
+            entry.name,
+            entry.title,
+            ", ".join(entry.tags),
+        )
+    )
 
 
 def title_width(rows: list[tuple[Text, ...]], table_width: int) -> int:
     """The title column's width: what the columns before it leave of the table, at most the longest title."""
+
     def width(column: int) -> int:
         return max([cell_len(COLUMNS[column]), *(row[column].cell_len for row in rows)])
 
@@ -45,10 +55,10 @@ class CatalogScreen(Screen):
     BINDINGS = [
         Binding("enter", "practice", "Practice", id="practice", priority=True),
         Binding("f8", "exam", "Exam", id="exam"),
-        Binding("f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one",
-                id="new-like"),
-        Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss",
-                id="train"),
+        Binding(
+            "f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one", id="new-like"
+        ),
+        Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss", id="train"),
         Binding("down", "cursor(1)", "Down", show=False, id="cursor-down", priority=True),
         Binding("up", "cursor(-1)", "Up", show=False, id="cursor-up", priority=True),
         Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter", id="clear-filter"),
@@ -61,7 +71,9 @@ class CatalogScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Pick an exercise: type to filter, ↑/↓ to choose, Enter to start. F1 for help.", id="catalog-intro")
+        yield Static(
+            "Pick an exercise: type to filter, ↑/↓ to choose, Enter to start. F1 for help.", id="catalog-intro"
+        )
         yield Input(placeholder="filter by name, title or tag", id="filter")
         yield DataTable(id="exercises", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)

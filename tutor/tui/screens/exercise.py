@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
-from ...session import CORRECT, EXAM, PRACTICE, REVEALED, SessionError
 from ...exercise.shown import visible
+from ...session import EXAM, PRACTICE, REVEALED, SessionError
 from ...session.picture import session_picture
 from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView
@@ -26,13 +26,24 @@ class ExerciseScreen(SessionScreen):
         Binding("f1", "app.help", "Help", id="help"),
         Binding("f2", "hint", "Hint", id="hint"),
         Binding("f3", "reveal", "Reveal", tooltip="Show the answer; the step counts as revealed", id="reveal"),
-        Binding("pageup", "previous_step", "Previous step", key_display="PgUp", group=STEPS,
-                priority=True, id="previous-step"),
-        Binding("pagedown", "next_step", "Next step", key_display="PgDn", group=STEPS,
-                priority=True, id="next-step"),
+        Binding(
+            "pageup",
+            "previous_step",
+            "Previous step",
+            key_display="PgUp",
+            group=STEPS,
+            priority=True,
+            id="previous-step",
+        ),
+        Binding("pagedown", "next_step", "Next step", key_display="PgDn", group=STEPS, priority=True, id="next-step"),
         EXPORT,
-        Binding("f7", "inspect", "Inspect", tooltip="A node in full: its value and gradient, as far as you know them",
-                id="inspect"),
+        Binding(
+            "f7",
+            "inspect",
+            "Inspect",
+            tooltip="A node in full: its value and gradient, as far as you know them",
+            id="inspect",
+        ),
         Binding("f9", "submit_exam", "Submit", tooltip="Submit the exam", id="submit-exam"),
         Binding("escape", "back", "Back", tooltip="Back to the catalog", id="back"),
         # the answer field uses left and right (not up and down): the graph scrolls while you type
@@ -85,6 +96,7 @@ class ExerciseScreen(SessionScreen):
             self.submit_exam()
             return
         self.query_one("#score", Static).update(self.status_text())
+
     # -- keeping the screen in step with the session -----------------------------------------
     def watch_step_index(self, index: int) -> None:
         if self.is_mounted:
@@ -202,8 +214,11 @@ class ExerciseScreen(SessionScreen):
             return
         self.sync()
         if self.session.mode == EXAM:
-            self.feedback = (self.verdict_text(verdict) if not verdict.readable or self.session.exam_feedback
-                             else f"Saved your answer to the previous step (read as {verdict.read_as}).")
+            self.feedback = (
+                self.verdict_text(verdict)
+                if not verdict.readable or self.session.exam_feedback
+                else f"Saved your answer to the previous step (read as {verdict.read_as})."
+            )
         elif not verdict.readable:
             self.feedback = f"✗ {verdict.message} (not counted as a try)"
         elif verdict.correct and self.session.finished:
@@ -277,8 +292,9 @@ class ExerciseScreen(SessionScreen):
         from .inspect import InspectScreen  # imported when first shown: a faster start
 
         field = self.query_one("#answer", Input)
-        self.app.push_screen(InspectScreen(self.session, name or self.session.step.node),
-                             lambda _: field.focus())  # a click focused the graph: Enter belongs to the answer
+        self.app.push_screen(
+            InspectScreen(self.session, name or self.session.step.node), lambda _: field.focus()
+        )  # a click focused the graph: Enter belongs to the answer
 
     @on(events.Click, "#graph")
     def inspect_clicked_node(self, event: events.Click) -> None:

@@ -72,8 +72,10 @@ def given_numbers(exercise: Exercise) -> str:
     if exercise.update is not None:
         lines.append(f"learning rate = {exercise.update.learning_rate:g}")
     if exercise.batch is not None:
-        lines += [f"sample {number}: " + ", ".join(f"{name} = {text}" for name, (_, text) in sample.items())
-                  for number, sample in enumerate(exercise.batch.samples, start=1)]
+        lines += [
+            f"sample {number}: " + ", ".join(f"{name} = {text}" for name, (_, text) in sample.items())
+            for number, sample in enumerate(exercise.batch.samples, start=1)
+        ]
     body = visible("\n".join(lines)).replace("```", "` ` `")
     return f"## Given: the numbers and the graph\n\n```text\n{body}\n```"
 
@@ -88,8 +90,10 @@ class HelpScreen(ModalScreen[None]):
         self.text = HELP
         if exercise is not None:
             source = f"\n\n*Source: {exercise.source}*" if exercise.source else ""
-            self.text = (f"# {exercise.title}\n\n{exercise.description or 'No description.'}{source}\n\n"
-                         f"{given_numbers(exercise)}\n\n---\n\n{HELP}")
+            self.text = (
+                f"# {exercise.title}\n\n{exercise.description or 'No description.'}{source}\n\n"
+                f"{given_numbers(exercise)}\n\n---\n\n{HELP}"
+            )
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown  # with its highlighter it is slow to import: only when asked
@@ -113,9 +117,11 @@ class ResumeExamScreen(ModalScreen[bool | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="resume-panel"):
-            yield Static(f"You have an exam in progress on “{self.exercise_title}”.\n\n"
-                         "Enter: resume where you stopped · F8: start over (your old answers are kept in a file) "
-                         "· Escape: back to the catalog")
+            yield Static(
+                f"You have an exam in progress on “{self.exercise_title}”.\n\n"
+                "Enter: resume where you stopped · F8: start over (your old answers are kept in a file) "
+                "· Escape: back to the catalog"
+            )
         yield Footer(compact=True)
 
     def action_resume(self) -> None:

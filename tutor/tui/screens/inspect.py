@@ -11,8 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...session.given import node_details
 from ...exercise.shown import visible
+from ...session.given import node_details
 
 
 class InspectScreen(ModalScreen[None]):

@@ -30,8 +30,11 @@ class ExamReportScreen(SessionScreen):
         summary = self.session.summary()
         self.items = step_items(self.session)
         yield Header()
-        yield Static(f"Exam score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%) — "
-                     f"{exam_counts(self.items)}", id="report-score")
+        yield Static(
+            f"Exam score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%) — "
+            f"{exam_counts(self.items)}",
+            id="report-score",
+        )
         yield DataTable(id="report", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -46,9 +49,17 @@ class ExamReportScreen(SessionScreen):
     def fill_table(self, width: int) -> None:
         """The columns sized for this width (the why column gets the rest), and the rows again."""
         table = self.query_one("#report", DataTable)
-        rows = [[Text(item["label"]), Text(as_typed(item["answer"])), Text(MARKS[item["verdict"]]),
-                 Text(item["right_value"]), Text(f"{item['credit']:.2g}"), Text(why(item))]
-                for item in self.items]
+        rows = [
+            [
+                Text(item["label"]),
+                Text(as_typed(item["answer"])),
+                Text(MARKS[item["verdict"]]),
+                Text(item["right_value"]),
+                Text(f"{item['credit']:.2g}"),
+                Text(why(item)),
+            ]
+            for item in self.items
+        ]
         headers = ["step", "your answer", "verdict", "right value", "credit", "why"]
         widths = [max(len(header), *(row[column].cell_len for row in rows)) for column, header in enumerate(headers)]
         for column, cap in CAPPED_WIDTHS.items():

@@ -20,10 +20,20 @@ class SummaryScreen(SessionScreen):
         EXPORT,
         Binding("escape", "app.back_to_catalog", "Catalog", id="summary-catalog"),
         Binding("f7", "review", "Review", tooltip="Go back over your steps", id="review"),
-        Binding("f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one",
-                id="summary-new-like"),
-        Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss",
-                id="summary-train"),
+        Binding(
+            "f4",
+            "new_like",
+            "New one",
+            tooltip="Practise a freshly generated exercise like this one",
+            id="summary-new-like",
+        ),
+        Binding(
+            "f5",
+            "train",
+            "Train",
+            tooltip="Run gradient descent on this exercise and plot the loss",
+            id="summary-train",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -39,9 +49,13 @@ class SummaryScreen(SessionScreen):
                 f"Revealed: {summary.revealed}\n"
                 f"Time: {format_seconds(summary.seconds)}\n"
                 f"Score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%)",
-                id="summary-body")
-            yield Static("Escape: back to the catalog · F7: review your steps · F4: practise a new exercise like "
-                         "this one · F5: train it with gradient descent", id="summary-keys")
+                id="summary-body",
+            )
+            yield Static(
+                "Escape: back to the catalog · F7: review your steps · F4: practise a new exercise like "
+                "this one · F5: train it with gradient descent",
+                id="summary-keys",
+            )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

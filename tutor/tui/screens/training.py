@@ -36,8 +36,10 @@ class TrainingScreen(Screen):
     def compose(self) -> ComposeResult:
         exercise = self.exercise
         yield Header()
-        yield Static("F5 runs gradient descent with these settings; each run gets its own panel, side by side.",
-                     id="training-intro")
+        yield Static(
+            "F5 runs gradient descent with these settings; each run gets its own panel, side by side.",
+            id="training-intro",
+        )
         with Horizontal(classes="training-settings"):
             yield Label("rate", classes="setting-label")
             yield Input(f"{default_learning_rate(exercise):g}", type="number", id="rate", compact=True)
@@ -45,15 +47,25 @@ class TrainingScreen(Screen):
             yield Input(str(default_steps(exercise)), type="integer", id="steps", compact=True)
             if exercise.training is not None:
                 yield Label("data", classes="setting-label")
-                yield Select([(f"dataset {exercise.training.dataset}", True), ("its own numbers", False)],
-                             value=True, allow_blank=False, id="data", compact=True)
+                yield Select(
+                    [(f"dataset {exercise.training.dataset}", True), ("its own numbers", False)],
+                    value=True,
+                    allow_blank=False,
+                    id="data",
+                    compact=True,
+                )
         if can_vary_network(exercise):
             with Horizontal(classes="training-settings"):
                 yield Label("network: hidden units", classes="setting-label")
                 yield Input(placeholder="as written", type="integer", id="hidden", compact=True)
                 yield Label("activation", classes="setting-label")
-                yield Select([("as written", None)] + [(name, name) for name in ACTIVATIONS], value=None,
-                             allow_blank=False, id="activation", compact=True)
+                yield Select(
+                    [("as written", None)] + [(name, name) for name in ACTIVATIONS],
+                    value=None,
+                    allow_blank=False,
+                    id="activation",
+                    compact=True,
+                )
         yield Static(id="training-message")
         yield HorizontalScroll(id="runs")
         yield Footer(compact=True)
@@ -69,10 +81,13 @@ class TrainingScreen(Screen):
         """The run described by the fields; a ValueError says which field is wrong."""
         exercise = self.exercise
         varies = can_vary_network(exercise)
-        return read_settings(self.query_one("#rate", Input).value, self.query_one("#steps", Input).value,
-                             dataset=exercise.training is not None and bool(self.query_one("#data", Select).value),
-                             hidden=self.query_one("#hidden", Input).value if varies else "",
-                             activation=self.query_one("#activation", Select).value if varies else None)
+        return read_settings(
+            self.query_one("#rate", Input).value,
+            self.query_one("#steps", Input).value,
+            dataset=exercise.training is not None and bool(self.query_one("#data", Select).value),
+            hidden=self.query_one("#hidden", Input).value if varies else "",
+            activation=self.query_one("#activation", Select).value if varies else None,
+        )
 
     def say(self, text: str) -> None:
         message = self.query_one("#training-message", Static)
@@ -91,8 +106,13 @@ class TrainingScreen(Screen):
             self.say(f"✗ {error}")
             return
         self.say("")
-        panel = RunPanel(len(self.query(RunPanel)) + 1, settings.label(self.exercise), settings.steps,
-                         has_accuracy=trainer.has_accuracy, classes="run")
+        panel = RunPanel(
+            len(self.query(RunPanel)) + 1,
+            settings.label(self.exercise),
+            settings.steps,
+            has_accuracy=trainer.has_accuracy,
+            classes="run",
+        )
         self.query_one("#runs", HorizontalScroll).mount(panel)
         panel.scroll_visible()
         self.running.append((panel, trainer, settings.steps))

@@ -40,8 +40,10 @@ class GraphView(ScrollView, can_focus=True):
     def component_styles(self) -> dict[str, Style]:
         theme = self.app.theme
         if self.styles_for is None or self.styles_for[0] != theme:
-            self.styles_for = (theme, {name: self.get_component_rich_style(f"graph--{name}", partial=True)
-                                       for name in STYLES})
+            self.styles_for = (
+                theme,
+                {name: self.get_component_rich_style(f"graph--{name}", partial=True) for name in STYLES},
+            )
         return self.styles_for[1]
 
     def show(self, picture: Picture) -> None:
@@ -82,7 +84,7 @@ class GraphView(ScrollView, can_focus=True):
             segments, column = [], 0
             for style, run in groupby(cells):
                 width = len(list(run))
-                segments.append(Segment(line[column:column + width], styles.get(style, plain)))
+                segments.append(Segment(line[column : column + width], styles.get(style, plain)))
                 column += width
             rows.append(Strip(segments, len(line)))
         return rows
@@ -100,8 +102,14 @@ class GraphView(ScrollView, can_focus=True):
         if self.drawing is None:
             return None
         column, row = offset.x + int(self.scroll_offset.x), offset.y + int(self.scroll_offset.y)
-        return next((name for name, (top, left, height, width) in self.drawing.boxes.items()
-                     if top <= row < top + height and left <= column < left + width), None)
+        return next(
+            (
+                name
+                for name, (top, left, height, width) in self.drawing.boxes.items()
+                if top <= row < top + height and left <= column < left + width
+            ),
+            None,
+        )
 
     def on_resize(self) -> None:
         if self.picture is not None and self.view_size() != self.drawn_for:

@@ -28,8 +28,9 @@ class ChartView(Widget):
         self.low, self.high = low, high
 
     def drawn(self) -> Chart:
-        return chart(self.values, self.size.width, self.size.height, total_steps=self.total_steps, low=self.low,
-                     high=self.high)
+        return chart(
+            self.values, self.size.width, self.size.height, total_steps=self.total_steps, low=self.low, high=self.high
+        )
 
     def render(self) -> Text:
         drawing = self.drawn()
@@ -65,8 +66,9 @@ class RunPanel(Vertical):
         yield ChartView(self.total_steps, classes="loss-chart").data_bind(values=RunPanel.losses)
         if self.has_accuracy:
             yield Static("accuracy", classes="chart-title")
-            yield ChartView(self.total_steps, low=0.0, high=1.0,
-                            classes="accuracy-chart").data_bind(values=RunPanel.accuracies)
+            yield ChartView(self.total_steps, low=0.0, high=1.0, classes="accuracy-chart").data_bind(
+                values=RunPanel.accuracies
+            )
         yield Static(classes="run-status")
 
     def add(self, steps: list[TrainingStep]) -> None:
