@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tutor.exercise import ExerciseFileError, resolve_exercise
+from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
 from tutor.training.runs import RunSettings, can_vary_network, read_settings, start_run
 
 
@@ -64,3 +64,24 @@ def test_a_wrong_field_is_named_in_the_message(fields, words):
     rate, steps, *hidden = fields
     with pytest.raises(ValueError, match=words):
         read_settings(rate, steps, hidden=hidden[0] if hidden else "")
+
+
+def test_a_training_table_without_a_dataset_trains_as_written_and_offers_no_variant():
+    exercise = parse_exercise(
+        """
+title = "One weight"
+[inputs]
+w = 0.5
+x = 2
+[graph]
+L = "(w*x - 3)^2"
+[training]
+steps = 10
+learning_rate = 0.1
+"""
+    )
+    assert not can_vary_network(exercise)
+    losses = [step.loss for step in start_run(exercise, RunSettings(0.1, 3, dataset=True)).steps(3)]
+    assert len(losses) == 4 and losses[-1] < losses[0]  # "dataset" asked for, but there is none: its own numbers
+    with pytest.raises(ExerciseFileError, match="another hidden size or activation"):
+        start_run(exercise, RunSettings(0.1, 3, hidden=2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select, Static
 
-from tutor.exercise import load_exercise
+from tutor.exercise import load_exercise, parse_exercise
 from tutor.session import ProgressStore
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
@@ -234,5 +234,26 @@ def test_a_frame_of_training_before_the_new_panel_is_composed_loses_nothing(tmp_
             assert len(panel.query_one(".loss-chart", ChartView).values) == 6
             assert len(panel.query_one(".accuracy-chart", ChartView).values) == 6
             assert "step 5/5" in status(panel) and "finished" in status(panel)
+
+    run(scenario())
+
+
+def test_a_training_table_without_a_dataset_offers_no_data_or_network_choice(tmp_path):
+    exercise = parse_exercise(
+        'title = "One weight"\n[inputs]\nw = 0.5\nx = 2\n[graph]\nL = "(w*x - 3)^2"\n[training]\nsteps = 4\n'
+    )
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.open_training(exercise)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, TrainingScreen)
+            assert not screen.query("#data") and not screen.query("#hidden")
+            await pilot.press("f5")
+            await until_settled(pilot, screen)
+            assert "step 4/4" in status(screen.query_one(RunPanel))
 
     run(scenario())

@@ -60,9 +60,14 @@ def read_settings(
     )
 
 
+def training_dataset(exercise: Exercise) -> str | None:
+    """The dataset named in [training], if any (a [training] table may set only the rate and steps)."""
+    return exercise.training.dataset if exercise.training is not None else None
+
+
 def can_vary_network(exercise: Exercise) -> bool:
     """Variants need a dataset, which fixes the numbers of inputs and outputs of the network."""
-    return exercise.training is not None
+    return training_dataset(exercise) is not None
 
 
 def start_run(exercise: Exercise, settings: RunSettings) -> Trainer:
@@ -72,7 +77,7 @@ def start_run(exercise: Exercise, settings: RunSettings) -> Trainer:
         return Trainer(
             exercise,
             learning_rate=settings.learning_rate,
-            dataset=exercise.training.dataset if settings.dataset and exercise.training else None,
+            dataset=training_dataset(exercise) if settings.dataset else None,
         )
     if not can_vary_network(exercise):
         raise ExerciseFileError(
@@ -85,6 +90,8 @@ def start_run(exercise: Exercise, settings: RunSettings) -> Trainer:
             ]
         )
     training = exercise.training
+    # the loader refuses a dataset without the inputs that receive it
+    assert training is not None and training.features is not None and training.targets is not None
     features, targets = exercise.inputs[training.features], exercise.inputs[training.targets]
     variant = generate(
         "mlp",

@@ -132,6 +132,7 @@ class Trainer:
         """The share of rows predicted right: the largest column per row, or above 0.5 for one column."""
         if self._spec.accuracy is None:
             return None
+        assert self._spec.targets is not None  # the loader refuses accuracy without targets
         targets, predictions = _as_rows(values[self._spec.targets]), _as_rows(values[self._spec.accuracy])
         if targets.shape[1] > 1:
             right = predictions.argmax(axis=1) == targets.argmax(axis=1)
@@ -216,7 +217,10 @@ class Trainer:
         dataset = self.dataset
         if dataset is None:
             return {}
-        found, problems = {}, []
+        # _load_dataset refused a dataset without both names
+        assert self._spec.features is not None and self._spec.targets is not None
+        found: Values = {}
+        problems = []
         for role, name, matrix, columns in (
             ("feature", self._spec.features, dataset.features, dataset.feature_names),
             ("target", self._spec.targets, dataset.targets, dataset.target_names),
@@ -262,6 +266,7 @@ class Trainer:
             )
         node, targets_name = self._spec.accuracy, self._spec.targets
         if node is not None:
+            assert targets_name is not None  # the loader refuses accuracy without targets
             predictions, targets = values[node], values[targets_name]
             if _as_rows(predictions).shape != _as_rows(targets).shape:
                 raise self._problem(

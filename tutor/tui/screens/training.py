@@ -13,7 +13,14 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from ...exercise.errors import ExerciseFileError
 from ...exercise.model import Exercise
 from ...training import Trainer, TrainingError, default_learning_rate, default_steps
-from ...training.runs import ACTIVATIONS, RunSettings, can_vary_network, read_settings, start_run
+from ...training.runs import (
+    ACTIVATIONS,
+    RunSettings,
+    can_vary_network,
+    read_settings,
+    start_run,
+    training_dataset,
+)
 from ..widgets.run_panel import RunPanel
 
 FRAME_SECONDS = 1 / 15  # how often the plots are redrawn while runs train
@@ -45,10 +52,11 @@ class TrainingScreen(Screen):
             yield Input(f"{default_learning_rate(exercise):g}", type="number", id="rate", compact=True)
             yield Label("steps", classes="setting-label")
             yield Input(str(default_steps(exercise)), type="integer", id="steps", compact=True)
-            if exercise.training is not None:
+            dataset = training_dataset(exercise)
+            if dataset is not None:
                 yield Label("data", classes="setting-label")
                 yield Select(
-                    [(f"dataset {exercise.training.dataset}", True), ("its own numbers", False)],
+                    [(f"dataset {dataset}", True), ("its own numbers", False)],
                     value=True,
                     allow_blank=False,
                     id="data",
@@ -84,7 +92,7 @@ class TrainingScreen(Screen):
         return read_settings(
             self.query_one("#rate", Input).value,
             self.query_one("#steps", Input).value,
-            dataset=exercise.training is not None and bool(self.query_one("#data", Select).value),
+            dataset=training_dataset(exercise) is not None and bool(self.query_one("#data", Select).value),
             hidden=self.query_one("#hidden", Input).value if varies else "",
             activation=self.query_one("#activation", Select).value if varies else None,
         )
