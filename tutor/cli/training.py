@@ -38,7 +38,7 @@ def command_train(arguments: argparse.Namespace) -> int:
     except TrainingError as error:
         failure = str(error)
     if not history:  # refused before the first step: a bad --steps
-        return _refuse(arguments, failure)
+        return _refuse(arguments, failure or "no step was taken")
     if arguments.json:
         result = {
             "exercise": exercise.name,
@@ -79,7 +79,8 @@ def _print_report(trainer: Trainer, history: list[TrainingStep]) -> None:
         f"Gradient descent on {data}: learning rate {trainer.learning_rate:g}, "
         f"parameters {', '.join(trainer.params)}, loss '{trainer.output}'."
     )
-    with_accuracy = history[0].accuracy is not None
+    accuracies = [step.accuracy for step in history if step.accuracy is not None]  # all or none of the steps
+    with_accuracy = bool(accuracies)
     table = Table(
         title="Loss by step", title_justify="left", caption="step 0: before any update", caption_justify="left"
     )
@@ -89,17 +90,14 @@ def _print_report(trainer: Trainer, history: list[TrainingStep]) -> None:
         table.add_column("accuracy", justify="right")
     for step in _shown(history):
         row = [str(step.step), format_number(step.loss, 6)]
-        if with_accuracy:
+        if step.accuracy is not None:
             row.append(f"{100 * step.accuracy:.1f}%")
         table.add_row(*row)
     console.print(table)
     losses = [step.loss for step in history]
     console.print(f"loss  {sparkline(losses)}  {format_number(losses[0])} → {format_number(losses[-1])}")
     if with_accuracy:
-        console.print(
-            f"acc.  {sparkline([step.accuracy for step in history])}  "
-            f"{100 * history[0].accuracy:.1f}% → {100 * history[-1].accuracy:.1f}%"
-        )
+        console.print(f"acc.  {sparkline(accuracies)}  {100 * accuracies[0]:.1f}% → {100 * accuracies[-1]:.1f}%")
     values = Table(title=f"Parameters after {history[-1].step} steps", title_justify="left")
     values.add_column("parameter")
     values.add_column("value", justify="right")
