@@ -19,7 +19,7 @@ def format_number(value: float, digits: int = 4) -> str:
 def format_value(value, digits: int = 4) -> str:
     array = np.asarray(value, dtype=np.float64)
     if array.ndim == 0:
-        return format_number(array, digits)
+        return format_number(float(array), digits)
     return "[" + ", ".join(format_value(item, digits) for item in array) + "]"
 
 

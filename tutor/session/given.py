@@ -205,7 +205,7 @@ def _typed(text: str) -> list | str:
 def _cells(value) -> list | str:
     array = np.asarray(value, dtype=np.float64)
     if array.ndim == 0:
-        return format_number(array, DIGITS)
+        return format_number(float(array), DIGITS)
     if array.ndim > 2:
         return format_value(array, DIGITS)
     return [_cells(item) for item in array]
