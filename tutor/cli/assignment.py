@@ -11,6 +11,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +19,7 @@ from rich.text import Text
 from ..exercise import ExerciseFileError, Problem
 from ..exercise.assignment import Assignment, load_assignment
 from ..exercise.model import Exercise
+from ..exercise.shown import visible
 from ..session.store import ProgressStore
 from .commands import console, plain
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
@@ -63,7 +65,8 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
                 )
             ]
         )
-    codes, reports = [], []
+    codes: list[int] = []
+    reports: list[dict[str, Any]] = []
     for item in assignment.exercises:
         name = item.exercise.name
         answers = folder / f"{name}.toml"
@@ -169,7 +172,7 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     else:
         print_grades(assignment, rows)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(visible(problem), file=sys.stderr)
     return EXIT_WRONG if problems else EXIT_OK
 
 
@@ -251,7 +254,7 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
 
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:
     due = f", due {assignment.due.isoformat()}" if assignment.due else ""
-    table = Table(title=f"{assignment.title}{due}", title_justify="left")
+    table = Table(title=plain(f"{assignment.title}{due}"), title_justify="left")
     table.add_column("learner")
     for item in assignment.exercises:
         table.add_column(f"{item.exercise.name} (/{item.points:g})", justify="right")
@@ -260,7 +263,7 @@ def print_grades(assignment: Assignment, rows: list[dict]) -> None:
     for row in rows:
         cells = ["—" if points is None else f"{points:g}" for points in row["exercises"].values()]
         status = row["status"] + (f"; LATE: {', '.join(row['late'])}" if row["late"] else "")
-        table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", status)
+        table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", plain(status))
     console.print(table)
     missing = [row["learner"] for row in rows if row["status"] == "missing"]
     if missing:
