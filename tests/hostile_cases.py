@@ -106,6 +106,7 @@ def progress(**changes) -> bytes:
 
 
 GOOD_ANSWERS = b'[value]\np1 = "0.8"\n'
+ASSIGNMENT = f'[assignment]\ntitle = "hw"\n[[exercise]]\nname = "{CATALOG_EXERCISE}"\n'.encode()
 
 
 def text_cases() -> list[Case]:
@@ -195,6 +196,12 @@ def limit_cases() -> list[Case]:
         *(
             Case(f"{command}-dev-zero", (command, "/dev/zero"), 2, f"/dev/zero: {NOT_REGULAR}")
             for command in ("validate", "show", "solve", "train", "run", "exam")
+        ),
+        *(
+            Case(
+                f"train-dataset-{label}", ("train", "xor-mlp", "--dataset", path), 2, "or a CSV file: no file", **given
+            )
+            for label, path, given in (("dev-zero", "/dev/zero", {}), ("fifo", "fifo.csv", fifo))
         ),
         Case("check-dev-zero-exercise", ("check", "/dev/zero", "a.toml"), 2, NOT_REGULAR, {"a.toml": GOOD_ANSWERS}),
         Case("check-dev-zero-answers", ("check", CATALOG_EXERCISE, "/dev/zero"), 2, f"/dev/zero: {NOT_REGULAR}"),
@@ -407,6 +414,27 @@ def transcript_cases() -> list[Case]:
             1,
             "x.json: the transcript does not name its exercise",
             {**good, "x.json": transcript(exercise={"name": ["x"], "path": 5, "fingerprint": {}})},
+        ),
+        *(
+            Case(
+                f"grade-assignment-{label}",
+                ("grade", "--assignment", "hw.toml", "good.json", "bad.json"),
+                1,
+                shows,
+                {**good, "hw.toml": ASSIGNMENT, "bad.json": bad},
+            )
+            for label, shows, bad in (
+                ("nested-json", f"bad.json: is {TOO_DEEP}", nested("[", "]", 100_000).encode()),
+                ("exercise-name-list", "bad.json: is for the exercise", transcript(exercise={"name": ["x"]})),
+                ("not-json", "bad.json: is damaged", b"{oops"),
+            )
+        ),
+        Case(
+            "grade-assignment-dev-zero",
+            ("grade", "--assignment", "hw.toml", "good.json", "/dev/zero"),
+            1,
+            f"/dev/zero: {NOT_REGULAR}",
+            {**good, "hw.toml": ASSIGNMENT},
         ),
         Case(
             "grade-gradescope-into-folder",

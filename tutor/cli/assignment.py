@@ -19,6 +19,7 @@ from rich.text import Text
 from ..exercise import ExerciseFileError, Problem
 from ..exercise.assignment import Assignment, load_assignment
 from ..exercise.model import Exercise
+from ..exercise.reading import read_json
 from ..exercise.shown import visible
 from ..session.store import ProgressStore
 from .commands import console, plain
@@ -123,18 +124,15 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     found: dict[str, dict[str, dict]] = {}  # learner -> exercise -> the transcript that counts
     for path in arguments.transcripts:
         try:
-            try:
-                transcript = check_transcript(json.loads(Path(path).read_text(encoding="utf-8")))
-            except json.JSONDecodeError as error:
-                raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg})") from None
+            transcript = check_transcript(read_json(path, "transcripts"))
             name = transcript["exercise"].get("name")
-            if name not in by_name:
+            if not isinstance(name, str) or name not in by_name:
                 raise TranscriptError(f"is for the exercise '{name}', which is not part of this assignment")
             fresh, differences = regrade(transcript, by_name[name].exercise)
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{path}: cannot be read: {error}")
+        except ExerciseFileError as error:
+            problems.append("; ".join(str(problem) for problem in error.problems))
             continue
-        except (ValueError, ExerciseFileError) as error:  # JSON errors and TranscriptError
+        except TranscriptError as error:
             problems.append(f"{path}: {error}")
             continue
         handed_in = max((event["time"] for event in transcript["events"]), default=0.0)
