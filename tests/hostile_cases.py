@@ -203,6 +203,10 @@ def limit_cases() -> list[Case]:
             )
             for label, path, given in (("dev-zero", "/dev/zero", {}), ("fifo", "fifo.csv", fifo))
         ),
+        *(
+            Case(f"exam-time-limit-{minutes}", ("exam", CATALOG_EXERCISE, "--time-limit", minutes), 2, "more than 0")
+            for minutes in ("-5", "nan", "inf", "0", "20000")
+        ),
         Case("check-dev-zero-exercise", ("check", "/dev/zero", "a.toml"), 2, NOT_REGULAR, {"a.toml": GOOD_ANSWERS}),
         Case("check-dev-zero-answers", ("check", CATALOG_EXERCISE, "/dev/zero"), 2, f"/dev/zero: {NOT_REGULAR}"),
         *(
@@ -428,6 +432,13 @@ def transcript_cases() -> list[Case]:
                 ("exercise-name-list", "bad.json: is for the exercise", transcript(exercise={"name": ["x"]})),
                 ("not-json", "bad.json: is damaged", b"{oops"),
             )
+        ),
+        Case(
+            "grade-assignment-roster-dev-zero",
+            ("grade", "--assignment", "hw.toml", "--roster", "/dev/zero", "good.json"),
+            2,
+            f"/dev/zero: {NOT_REGULAR}",
+            {**good, "hw.toml": ASSIGNMENT},
         ),
         Case(
             "grade-assignment-dev-zero",

@@ -18,8 +18,9 @@ from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem
 from ..exercise.assignment import Assignment, load_assignment
+from ..exercise.datasets import MAX_DATASET_BYTES
 from ..exercise.model import Exercise
-from ..exercise.reading import read_json
+from ..exercise.reading import read_json, read_text
 from ..exercise.shown import visible
 from ..session.store import ProgressStore
 from .commands import console, plain
@@ -176,14 +177,12 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
 
 def read_roster(path: Path) -> list[dict[str, str]]:
     """The students: a CSV file with a header row and a `learner` column (the name in their transcripts)."""
+    text = read_text(path, "rosters", MAX_DATASET_BYTES)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows[0].keys() if rows else []
-    except FileNotFoundError:
-        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:
         raise ExerciseFileError([Problem(path, None, f"cannot be read as CSV: {error}")]) from None
+    header = rows[0].keys() if rows else []
     if "learner" not in header:
         raise ExerciseFileError(
             [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,19 @@ EXIT_OK, EXIT_WRONG, EXIT_UNUSABLE = 0, 1, 2
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
+
+
+def minutes_argument(text: str) -> float:
+    """--time-limit MINUTES: more than 0 and at most a week, as in an exercise's [exam]; else argparse's message."""
+    from ..exercise.loader import MAX_EXAM_MINUTES
+
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = math.nan
+    if not 0 < minutes <= MAX_EXAM_MINUTES:  # also false for nan
+        raise argparse.ArgumentTypeError(f"must be a number of minutes, more than 0 and at most {MAX_EXAM_MINUTES:,}")
+    return minutes
 
 
 def learner_argument(text: str) -> str:
@@ -90,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exam.add_argument(
         "--time-limit",
-        type=float,
+        type=minutes_argument,
         metavar="MINUTES",
         help="a countdown; the exam is submitted at zero (default: the exercise's [exam])",
     )
