@@ -95,12 +95,14 @@ def transcript(**changes) -> bytes:
     return json.dumps(data).encode()
 
 
-def progress(**changes) -> bytes:
-    """A saved session of the catalog exercise, as `tutor run` writes it, with ``changes``."""
-    from tutor.exercise import resolve_exercise
+def progress(exercise_text: bytes | None = None, **changes) -> bytes:
+    """A saved session, as `tutor run` writes it, of the catalog exercise or of ``exercise_text``, with
+    ``changes``."""
+    from tutor.exercise import parse_exercise, resolve_exercise
     from tutor.session import Session
 
-    data = Session(resolve_exercise(CATALOG_EXERCISE)).progress_data()
+    worked = parse_exercise(exercise_text.decode(), None, "x") if exercise_text else resolve_exercise(CATALOG_EXERCISE)
+    data = Session(worked).progress_data()
     data.update(changes)
     return json.dumps(data).encode()
 
@@ -117,6 +119,7 @@ def text_cases() -> list[Case]:
         cases += [
             Case(f"show-title-{label}", ("show", "x.toml"), 0, shown, titled),
             Case(f"solve-title-{label}", ("solve", "x.toml"), 0, shown, titled),
+            Case(f"show-json-title-{label}", ("show", "x.toml", "--json"), 0, json.dumps(raw)[1:-1], titled),
             Case(
                 f"check-title-{label}",
                 ("check", "x.toml", "a.toml"),
@@ -542,6 +545,18 @@ def session_cases() -> list[Case]:
             0,
             '"format": "backprop-tutor-transcript"',
             {"p.json": progress()},
+        ),
+        *(
+            Case(
+                f"export-{form}-to-stdout-{label}",
+                ("export", "p.json", "--format", form),
+                0,
+                shown if form == "md" else json.dumps(raw)[1:-1],  # JSON writes \u001b itself
+                {"p.json": progress(exercise(title=raw), exercise_path="x.toml"), "x.toml": exercise(title=raw)},
+            )
+            for form in ("md", "json")
+            for label, (raw, shown) in PAYLOADS.items()
+            if label in ("csi-clear-screen", "rtl-override", "markup-close")
         ),
         Case("export-into-folder", ("export", "p.json", "-o", "out"), 2, "out", {"p.json": progress(), "out/": b""}),
         Case("export-to-empty-name", ("export", "p.json", "-o", ""), 2, "tutor:", {"p.json": progress()}),

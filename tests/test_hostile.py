@@ -4,14 +4,16 @@ without a traceback, "internal error" or a raw control character (benchmarks/ben
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
-from hostile_cases import CATALOG_EXERCISE, all_cases, lay_out, output_problems
+from hostile_cases import CATALOG_EXERCISE, PAYLOADS, all_cases, lay_out, output_problems
 
 from tutor.cli.main import main
+from tutor.exercise.shown import visible, visible_json
 
 CASES = all_cases()
 
@@ -111,3 +113,21 @@ def test_a_markup_learner_from_check_does_not_stop_grading_the_others(tmp_path):
     result = tutor("grade", "markup.json", "ada.json")
     assert result.returncode == 0, result.stderr
     assert "[/]: 1 of 25 points" in result.stdout and "Ada: 1 of 25 points" in result.stdout
+
+
+BIDI_AND_CONTROL = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\x1b\x9b\x07\x7f"
+
+
+@pytest.mark.parametrize("character", BIDI_AND_CONTROL)
+def test_visible_writes_bidi_overrides_and_control_characters_as_escapes(character):
+    shown = visible(f"a{character}b")
+    assert character not in shown and shown.isprintable()
+    assert shown == "a" + character.encode("unicode_escape").decode("ascii") + "b"
+
+
+def test_visible_json_is_printable_json_that_reads_back_the_same():
+    data = {label: raw for label, (raw, _) in PAYLOADS.items()} | {"bidi": BIDI_AND_CONTROL, "greek": "σ′(z)"}
+    text = visible_json(json.dumps(data, indent=2, ensure_ascii=False))
+    assert all(character.isprintable() or character == "\n" for character in text)
+    assert json.loads(text) == data
+    assert "σ′(z)" in text  # readable characters stay as they are

@@ -21,7 +21,7 @@ from ..exercise.assignment import Assignment, load_assignment
 from ..exercise.datasets import MAX_DATASET_BYTES
 from ..exercise.model import Exercise
 from ..exercise.reading import read_json, read_text
-from ..exercise.shown import visible
+from ..exercise.shown import visible, visible_json
 from ..session.store import ProgressStore
 from .commands import console, plain
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
@@ -96,7 +96,11 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
     if arguments.json:
-        print(json.dumps({"assignment": assignment.title, "exercises": reports}, indent=2, ensure_ascii=False))
+        print(
+            visible_json(
+                json.dumps({"assignment": assignment.title, "exercises": reports}, indent=2, ensure_ascii=False)
+            )
+        )
     return max(codes, default=EXIT_OK)
 
 
@@ -156,16 +160,18 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
         write_grades_csv(arguments.csv, assignment, rows, roster)
     if arguments.json:
         print(
-            json.dumps(
-                {
-                    "assignment": assignment.title,
-                    "due": assignment.due.isoformat() if assignment.due else None,
-                    "max": assignment.points,
-                    "rows": rows,
-                    "problems": problems,
-                },
-                indent=2,
-                ensure_ascii=False,
+            visible_json(
+                json.dumps(
+                    {
+                        "assignment": assignment.title,
+                        "due": assignment.due.isoformat() if assignment.due else None,
+                        "max": assignment.points,
+                        "rows": rows,
+                        "problems": problems,
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
             )
         )
     else:

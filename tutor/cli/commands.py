@@ -27,7 +27,7 @@ from ..exercise import (
     to_text,
 )
 from ..exercise.model import ExamSettings, Exercise
-from ..exercise.shown import visible
+from ..exercise.shown import visible, visible_json
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule, right_value_text
 from .answers import read_answers_file, type_answers
@@ -47,7 +47,8 @@ console = _Console(highlight=False)
 
 
 def _print_json(data) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON for tools, readable (σ stays σ); an invisible character such as \u202e is written as its JSON escape."""
+    print(visible_json(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def plain(text: str, style: str = "") -> Text:

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
 from ..exercise.reading import read_json
-from ..exercise.shown import visible
+from ..exercise.shown import visible, visible_json
 from ..session import ProgressStore, Session, SessionError
 from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
 from ..session.transcript import (
@@ -192,8 +192,8 @@ def command_export(arguments: argparse.Namespace) -> int:
     session = session_from(arguments.session, arguments.mode)
     transcript = build_transcript(session, arguments.learner)
     text = write_transcript(transcript, session.solution, arguments.format, arguments.output)
-    if arguments.output is None:
-        print(text)
+    if arguments.output is None:  # to the terminal: escapes shown, not obeyed
+        print(visible_json(text) if arguments.format == "json" else visible(text, keep="\n\t"))
     else:
         console.print(plain(f"Wrote {arguments.output}"))
     return EXIT_OK
