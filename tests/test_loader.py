@@ -11,7 +11,7 @@ import pytest
 from tutor.engine import solve
 from tutor.exercise import ExerciseFileError, load_exercise, parse_exercise
 from tutor.exercise.errors import Problem
-from tutor.exercise.loader import MAX_FILE_BYTES
+from tutor.exercise.reading import MAX_FILE_BYTES
 from tutor.exercise.toml_lines import key_lines
 
 

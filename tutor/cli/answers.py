@@ -12,22 +12,19 @@ z = "0.054"
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.loader import suggestion
+from ..exercise.loader import parse_toml, suggestion
+from ..exercise.reading import read_text
 from ..exercise.toml_lines import key_lines
 from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
 
 if TYPE_CHECKING:
     from ..session import Session
-
-MAX_ANSWERS_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -39,22 +36,8 @@ class TypedAnswer:
 
 def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
     """The typed answers in file order; every problem is reported with the file and line."""
-    try:
-        if path.stat().st_size > MAX_ANSWERS_BYTES:
-            raise ExerciseFileError([Problem(path, None, "the answers file is larger than 1 MB")])
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ExerciseFileError([Problem(path, None, f"cannot be read: {error}")]) from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"\(at line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ExerciseFileError(
-            [Problem(path, int(match.group(1)) if match else None, f"this is not valid TOML: {message}")]
-        ) from None
+    text = read_text(path, "answers files")
+    document = parse_toml(text, path)
     lines = key_lines(text)
     answers: list[TypedAnswer] = []
     problems: list[Problem] = []

@@ -11,13 +11,17 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem
 from ..exercise.assignment import Assignment, load_assignment
+from ..exercise.datasets import MAX_DATASET_BYTES
 from ..exercise.model import Exercise
+from ..exercise.reading import read_json, read_text
+from ..exercise.shown import visible, visible_json
 from ..session.store import ProgressStore
 from .commands import console, plain
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
@@ -63,7 +67,8 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
                 )
             ]
         )
-    codes, reports = [], []
+    codes: list[int] = []
+    reports: list[dict[str, Any]] = []
     for item in assignment.exercises:
         name = item.exercise.name
         answers = folder / f"{name}.toml"
@@ -91,7 +96,11 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
     if arguments.json:
-        print(json.dumps({"assignment": assignment.title, "exercises": reports}, indent=2, ensure_ascii=False))
+        print(
+            visible_json(
+                json.dumps({"assignment": assignment.title, "exercises": reports}, indent=2, ensure_ascii=False)
+            )
+        )
     return max(codes, default=EXIT_OK)
 
 
@@ -120,18 +129,15 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     found: dict[str, dict[str, dict]] = {}  # learner -> exercise -> the transcript that counts
     for path in arguments.transcripts:
         try:
-            try:
-                transcript = check_transcript(json.loads(Path(path).read_text(encoding="utf-8")))
-            except json.JSONDecodeError as error:
-                raise TranscriptError(f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg})") from None
+            transcript = check_transcript(read_json(path, "transcripts"))
             name = transcript["exercise"].get("name")
-            if name not in by_name:
+            if not isinstance(name, str) or name not in by_name:
                 raise TranscriptError(f"is for the exercise '{name}', which is not part of this assignment")
             fresh, differences = regrade(transcript, by_name[name].exercise)
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{path}: cannot be read: {error}")
+        except ExerciseFileError as error:
+            problems.append("; ".join(str(problem) for problem in error.problems))
             continue
-        except (ValueError, ExerciseFileError) as error:  # JSON errors and TranscriptError
+        except TranscriptError as error:
             problems.append(f"{path}: {error}")
             continue
         handed_in = max((event["time"] for event in transcript["events"]), default=0.0)
@@ -154,35 +160,35 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
         write_grades_csv(arguments.csv, assignment, rows, roster)
     if arguments.json:
         print(
-            json.dumps(
-                {
-                    "assignment": assignment.title,
-                    "due": assignment.due.isoformat() if assignment.due else None,
-                    "max": assignment.points,
-                    "rows": rows,
-                    "problems": problems,
-                },
-                indent=2,
-                ensure_ascii=False,
+            visible_json(
+                json.dumps(
+                    {
+                        "assignment": assignment.title,
+                        "due": assignment.due.isoformat() if assignment.due else None,
+                        "max": assignment.points,
+                        "rows": rows,
+                        "problems": problems,
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
             )
         )
     else:
         print_grades(assignment, rows)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(visible(problem), file=sys.stderr)
     return EXIT_WRONG if problems else EXIT_OK
 
 
 def read_roster(path: Path) -> list[dict[str, str]]:
     """The students: a CSV file with a header row and a `learner` column (the name in their transcripts)."""
+    text = read_text(path, "rosters", MAX_DATASET_BYTES)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows[0].keys() if rows else []
-    except FileNotFoundError:
-        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:
         raise ExerciseFileError([Problem(path, None, f"cannot be read as CSV: {error}")]) from None
+    header = rows[0].keys() if rows else []
     if "learner" not in header:
         raise ExerciseFileError(
             [
@@ -251,7 +257,7 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
 
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:
     due = f", due {assignment.due.isoformat()}" if assignment.due else ""
-    table = Table(title=f"{assignment.title}{due}", title_justify="left")
+    table = Table(title=plain(f"{assignment.title}{due}"), title_justify="left")
     table.add_column("learner")
     for item in assignment.exercises:
         table.add_column(f"{item.exercise.name} (/{item.points:g})", justify="right")
@@ -260,7 +266,7 @@ def print_grades(assignment: Assignment, rows: list[dict]) -> None:
     for row in rows:
         cells = ["—" if points is None else f"{points:g}" for points in row["exercises"].values()]
         status = row["status"] + (f"; LATE: {', '.join(row['late'])}" if row["late"] else "")
-        table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", status)
+        table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", plain(status))
     console.print(table)
     missing = [row["learner"] for row in rows if row["status"] == "missing"]
     if missing:

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -26,7 +27,7 @@ from ..exercise import (
     to_text,
 )
 from ..exercise.model import ExamSettings, Exercise
-from ..exercise.shown import visible
+from ..exercise.shown import visible, visible_json
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule, right_value_text
 from .answers import read_answers_file, type_answers
@@ -46,7 +47,8 @@ console = _Console(highlight=False)
 
 
 def _print_json(data) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON for tools, readable (σ stays σ); an invisible character such as \u202e is written as its JSON escape."""
+    print(visible_json(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -58,7 +60,7 @@ def plain(text: str, style: str = "") -> Text:
 
 
 def command_list(arguments: argparse.Namespace) -> int:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in catalog_names():
         exercise = load_exercise(catalog_folder() / f"{name}.toml", name)
         rows.append(
@@ -82,7 +84,9 @@ def command_list(arguments: argparse.Namespace) -> int:
     table.add_column("difficulty", justify="right", overflow="fold")
     table.add_column("size", justify="right")
     for row in rows:
-        table.add_row(row["name"], row["title"], ", ".join(row["tags"]), "★" * row["difficulty"], str(row["size"]))
+        table.add_row(
+            row["name"], plain(row["title"]), plain(", ".join(row["tags"])), "★" * row["difficulty"], str(row["size"])
+        )
     console.print(table)
     console.print(
         "Size is the number of inputs and nodes. Work one with [bold]tutor run NAME[/]; "
@@ -150,9 +154,9 @@ def command_show(arguments: argparse.Namespace) -> int:
     if exercise.description:
         from rich.markdown import Markdown  # only `show` needs it: keep the other commands quick to start
 
-        console.print(Markdown(exercise.description))
+        console.print(Markdown(visible(exercise.description)))  # Markdown, never Rich markup
     if exercise.source:
-        console.print(f"[dim]Source: {exercise.source}[/]")
+        console.print(Text.assemble(("Source: ", "dim"), plain(exercise.source, "dim")))
     if exercise.written_inputs:
         inputs = Table(title="Given", title_justify="left")
         inputs.add_column("input")
@@ -172,7 +176,7 @@ def command_show(arguments: argparse.Namespace) -> int:
         for key in keys:
             samples.add_column(key)
         for index, sample in enumerate(exercise.batch.samples, start=1):
-            samples.add_row(str(index), *(sample[key][1] for key in keys))
+            samples.add_row(str(index), *(plain(sample[key][1]) for key in keys))
         console.print(samples)
     if exercise.written_nodes:
         graph = Table(title="Graph (in evaluation order)", title_justify="left")
@@ -249,7 +253,7 @@ def solution_json(solution: Solution) -> dict:
             for question in exercise.questions
         ],
     }
-    if solution.updated:
+    if solution.updated and exercise.update:
         data["update"] = {
             "learning_rate": exercise.update.learning_rate,
             "params": {name: to_nested_list(value) for name, value in solution.updated.items()},
@@ -291,10 +295,10 @@ def command_solve(arguments: argparse.Namespace) -> int:
     backward.add_column("with numbers")
     backward.add_column("gradient", justify="right")
     for name in [*reversed(solution.graph.nodes), *reversed(solution.graph.inputs)]:
-        rule = chain_rule(solution, name)
-        backward.add_row(rule.symbolic, rule.numeric, rule.result)
+        chain = chain_rule(solution, name)
+        backward.add_row(chain.symbolic, chain.numeric, chain.result)
     console.print(backward)
-    if solution.updated:
+    if solution.updated and exercise.update:
         rate = exercise.update.learning_rate
         update = Table(title=f"Gradient-descent step (learning rate {rate:g})", title_justify="left")
         update.add_column("parameter")
@@ -356,12 +360,15 @@ def command_check(arguments: argparse.Namespace) -> int:
             }
         )
     else:
-        console.print(_verdict_table(solution, f"{solution.exercise.title}: your answers", typed.of(asked=True)))
+        title = Text.assemble(plain(solution.exercise.title), ": your answers")
+        console.print(_verdict_table(solution, title, typed.of(asked=True)))
         if not all(typed.asked):
-            console.print(_verdict_table(solution, "Not asked by this exercise (not counted)", typed.of(asked=False)))
+            console.print(
+                _verdict_table(solution, Text("Not asked by this exercise (not counted)"), typed.of(asked=False))
+            )
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
-            console.print(f"Transcript written to {arguments.transcript}", markup=False)
+            console.print(plain(f"Transcript written to {arguments.transcript}"))
     return EXIT_OK if tally.complete else EXIT_WRONG
 
 
@@ -382,7 +389,7 @@ def _verdict_json(solution: Solution, verdict) -> dict:
     }
 
 
-def _verdict_table(solution: Solution, title: str, verdicts: list) -> Table:
+def _verdict_table(solution: Solution, title: Text, verdicts: list) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("quantity", "your answer", "verdict", "right value", "message"):
         table.add_column(column)
@@ -394,7 +401,7 @@ def _verdict_table(solution: Solution, title: str, verdicts: list) -> Table:
             if verdict.quantity.kind == "formula"
             else right_value_text(solution, verdict.quantity, verdict.expected)
         )
-        table.add_row(verdict.quantity.label(solution.output), Text(verdict.answer), mark, right, Text(message))
+        table.add_row(verdict.quantity.label(solution.output), plain(verdict.answer), mark, right, plain(message))
     return table
 
 
@@ -408,7 +415,7 @@ def expected_text(solution: Solution, verdict) -> str:
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
-    results = []
+    results: list[dict[str, Any]] = []
     for path in arguments.files:
         try:
             exercise = load_exercise(path)
@@ -464,7 +471,7 @@ def _warnings(solution: Solution) -> list[Problem]:
                     "ask for any: see `tutor show --steps`",
                 )
             )
-    if solution.updated:
+    if solution.updated and exercise.update:
         before, after = float(solution.values[solution.output]), float(solution.after_values[solution.output])
         if after > before:
             warnings.append(

@@ -7,6 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from ..exercise.shown import visible
 from ..generate import draw_seed, generate
 from ..generate.options import OPTIONS
 from ..session.store import atomic_write_text
@@ -42,11 +43,11 @@ def command_generate(arguments: argparse.Namespace) -> int:
         atomic_write_text(path, generated.text)
     except OSError as error:
         return _refuse(f"cannot write {path}: {error.strerror or error}")
-    print(f"Wrote {path}: {generated.exercise.title} (seed {seed}; the file's source line makes it again).")
-    print(f"Work it with: tutor run {shlex.quote(str(path))}")
+    print(visible(f"Wrote {path}: {generated.exercise.title} (seed {seed}; the file's source line makes it again)."))
+    print(visible(f"Work it with: tutor run {shlex.quote(str(path))}"))
     return EXIT_OK
 
 
 def _refuse(message: str) -> int:
-    print(f"tutor generate: {message}", file=sys.stderr)
+    print(visible(f"tutor generate: {message}"), file=sys.stderr)
     return EXIT_UNUSABLE

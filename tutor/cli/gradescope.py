@@ -17,6 +17,7 @@ import re
 import shlex
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
@@ -29,7 +30,7 @@ PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
 # -- results.json ---------------------------------------------------------------------------------
 
 
-def gradescope_results(results: list[dict], notes: list[str] = ()) -> dict:
+def gradescope_results(results: list[dict], notes: Sequence[str] = ()) -> dict:
     """Gradescope's results.json for one learner: one test per step, worth its points (1 unless the exercise
     has [points]), scored with its credit."""
     tests = []
@@ -136,11 +137,12 @@ exec "${TUTOR_PYTHON:-$ROOT/tutor-venv/bin/python}" -m tutor.cli.gradescope \\
 
 def command_gradescope(arguments: argparse.Namespace) -> int:
     from ..engine import solve
-    from ..exercise import resolve_exercise
+    from ..exercise import exercise_path, load_exercise
     from ..grading import asked_quantities
     from .commands import console
 
-    exercises = [resolve_exercise(reference) for reference in arguments.exercises]
+    sources = [exercise_path(reference) for reference in arguments.exercises]
+    exercises = [load_exercise(source, name=source.stem) for source in sources]
     for exercise in exercises:
         asked_quantities(solve(exercise))  # an exercise that cannot be worked is refused now, not at grading
     names = [exercise.name for exercise in exercises]
@@ -172,8 +174,8 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
         _add(archive, "setup.sh", SETUP_SH.replace("{package}", shlex.quote(install)), executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
         _add(archive, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
-        for exercise in exercises:
-            archive.writestr(f"exercises/{exercise.name}.toml", exercise.path.read_bytes())
+        for exercise, source in zip(exercises, sources, strict=True):
+            archive.writestr(f"exercises/{exercise.name}.toml", source.read_bytes())
         if package is not None:
             archive.write(package, package.name)
     console.print(
@@ -229,7 +231,9 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             results.append(result_of(build_transcript(typed.session), [], str(shown), path.stat().st_mtime))
         except (OSError, UnicodeDecodeError) as error:
             notes.append(f"{shown}: cannot be read: {error}")
-        except (ValueError, ExerciseFileError) as error:
+        except ExerciseFileError as error:
+            notes.append(f"{shown}: " + "; ".join(problem.message for problem in error.problems))
+        except ValueError as error:
             notes.append(f"{shown}: {error}")
     for result in results:
         if result["exercise"] not in config["exercises"]:

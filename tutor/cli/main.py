@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
@@ -18,6 +20,19 @@ EXIT_OK, EXIT_WRONG, EXIT_UNUSABLE = 0, 1, 2
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
+
+
+def minutes_argument(text: str) -> float:
+    """--time-limit MINUTES: more than 0 and at most a week, as in an exercise's [exam]; else argparse's message."""
+    from ..exercise.loader import MAX_EXAM_MINUTES
+
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = math.nan
+    if not 0 < minutes <= MAX_EXAM_MINUTES:  # also false for nan
+        raise argparse.ArgumentTypeError(f"must be a number of minutes, more than 0 and at most {MAX_EXAM_MINUTES:,}")
+    return minutes
 
 
 def learner_argument(text: str) -> str:
@@ -89,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exam.add_argument(
         "--time-limit",
-        type=float,
+        type=minutes_argument,
         metavar="MINUTES",
         help="a countdown; the exam is submitted at zero (default: the exercise's [exam])",
     )
@@ -193,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="md",
         help="md (default) and html to read, json for `tutor grade`",
     )
-    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing (- prints)"
+    )
     export.add_argument(
         "--learner",
         metavar="NAME",
@@ -325,7 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("kind", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp")
     generate.add_argument("--seed", type=int, help="the same seed gives the same exercise on every machine")
-    generate.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing")
+    generate.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing (- prints)"
+    )
     generate.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     generate.add_argument(
         "--depth", type=int, metavar="N", help="expression: the longest chain of nodes, 2 to 6 (default 3)"
@@ -380,9 +399,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `tutor solve x | head`: the reader left, nothing more to say
         sys.stderr.close()
         return EXIT_OK
+    except OSError as error:  # a file the command writes or reads that the system refuses: say which, and why
+        from ..exercise.shown import visible
+
+        file = error.filename2 if error.filename2 is not None else error.filename  # os.replace: the destination
+        where = f"{file}: " if file is not None else ""
+        print(visible(f"tutor: {where}{error.strerror or error}"), file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as error:  # noqa: BLE001 - the promise is: no traceback ever reaches a user
+        from ..exercise.shown import visible
+
         print(
-            f"tutor: internal error: {type(error).__name__}: {error}. Please report this with the command you ran.",
+            visible(
+                f"tutor: internal error: {type(error).__name__}: {error}. Please report this with the command you ran."
+            ),
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
@@ -395,22 +425,9 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
-    command = f"command_{arguments.command}"
-    if _for_assignment(arguments):
-        from . import assignment as module
-
-        command += "_assignment"
-    elif arguments.command in ("sessions", "export", "grade"):
-        from . import transcripts as module
-    elif arguments.command == "train":
-        from . import training as module
-    elif arguments.command == "generate":
-        from . import generating as module
-    elif arguments.command == "gradescope":
-        from . import gradescope as module
-    else:
-        from . import commands as module
-    handler = getattr(module, command)
+    if getattr(arguments, "output", None) == Path("-") and arguments.command in ("export", "generate"):
+        arguments.output = None  # `-o -`: standard output, as without -o
+    handler = _handler(arguments)
     try:
         return handler(arguments)
     except ExerciseFileError as error:
@@ -436,6 +453,35 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return EXIT_UNUSABLE
 
 
+def _handler(arguments: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    """The command's function, from the one module of tutor/cli/ it needs: the others are never imported, so that
+    each command starts fast."""
+    name = f"command_{arguments.command}"
+    if _for_assignment(arguments):
+        from . import assignment
+
+        return getattr(assignment, name + "_assignment")
+    if arguments.command in ("sessions", "export", "grade"):
+        from . import transcripts
+
+        return getattr(transcripts, name)
+    if arguments.command == "train":
+        from . import training
+
+        return getattr(training, name)
+    if arguments.command == "generate":
+        from . import generating
+
+        return getattr(generating, name)
+    if arguments.command == "gradescope":
+        from . import gradescope
+
+        return getattr(gradescope, name)
+    from . import commands
+
+    return getattr(commands, name)
+
+
 def _for_assignment(arguments: argparse.Namespace) -> bool:
     """`tutor check ASSIGNMENT FOLDER` and `tutor grade --assignment FILE` (docs/assignments.md)."""
     from ..exercise.assignment import is_assignment
@@ -449,6 +495,7 @@ def _tutor(arguments: argparse.Namespace) -> int:
     """Open the Textual tutor: the catalog, or one exercise. Textual is imported only here."""
     from ..exercise import ExerciseFileError, resolve_exercise
     from ..exercise.assignment import is_assignment
+    from ..exercise.shown import visible
 
     reference = getattr(arguments, "exercise", None)
     exercise = None
@@ -461,8 +508,10 @@ def _tutor(arguments: argparse.Namespace) -> int:
                 assignment, exercise = next_exercise(reference, mode)
                 if exercise is None:
                     print(
-                        f"Every exercise of '{assignment.title}' is finished in {mode} mode: "
-                        "`tutor sessions` lists them."
+                        visible(
+                            f"Every exercise of '{assignment.title}' is finished in {mode} mode: "
+                            "`tutor sessions` lists them."
+                        )
                     )
                     return EXIT_OK
             else:

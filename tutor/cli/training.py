@@ -12,8 +12,9 @@ from rich.table import Table
 from ..engine.formatting import format_number, format_value
 from ..exercise import resolve_exercise
 from ..exercise.datasets import find_dataset
+from ..exercise.shown import visible
 from ..training import Trainer, TrainingError, TrainingStep, default_dataset, default_steps
-from .commands import console
+from .commands import console, plain
 from .main import EXIT_OK, EXIT_UNUSABLE
 
 TABLE_ROWS = 11  # steps shown in the table, evenly spaced from the first to the last
@@ -38,7 +39,7 @@ def command_train(arguments: argparse.Namespace) -> int:
     except TrainingError as error:
         failure = str(error)
     if not history:  # refused before the first step: a bad --steps
-        return _refuse(arguments, failure or "no step was taken")
+        return _refuse(arguments, failure or "no training step could be run")
     if arguments.json:
         result = {
             "exercise": exercise.name,
@@ -55,7 +56,7 @@ def command_train(arguments: argparse.Namespace) -> int:
     else:
         _print_report(trainer, history)
     if failure:
-        print(f"tutor train: {failure}", file=sys.stderr)
+        print(visible(f"tutor train: {failure}"), file=sys.stderr)
         return EXIT_UNUSABLE
     return EXIT_OK
 
@@ -63,7 +64,7 @@ def command_train(arguments: argparse.Namespace) -> int:
 def _refuse(arguments: argparse.Namespace, message: str) -> int:
     if arguments.json:
         print(json.dumps({"error": message}, indent=2))
-    print(f"tutor train: {message}", file=sys.stderr)
+    print(visible(f"tutor train: {message}"), file=sys.stderr)
     return EXIT_UNUSABLE
 
 
@@ -74,13 +75,13 @@ def _print_report(trainer: Trainer, history: list[TrainingStep]) -> None:
         if trainer.dataset
         else "the exercise's own numbers"
     )
-    console.print(f"[bold]{exercise.title}[/]")
+    console.print(plain(exercise.title, "bold"))
     console.print(
         f"Gradient descent on {data}: learning rate {trainer.learning_rate:g}, "
         f"parameters {', '.join(trainer.params)}, loss '{trainer.output}'."
     )
-    accuracies = [step.accuracy for step in history if step.accuracy is not None]  # all or none of the steps
-    with_accuracy = bool(accuracies)
+    accuracies = [step.accuracy for step in history if step.accuracy is not None]
+    with_accuracy = len(accuracies) == len(history)
     table = Table(
         title="Loss by step", title_justify="left", caption="step 0: before any update", caption_justify="left"
     )
@@ -90,7 +91,7 @@ def _print_report(trainer: Trainer, history: list[TrainingStep]) -> None:
         table.add_column("accuracy", justify="right")
     for step in _shown(history):
         row = [str(step.step), format_number(step.loss, 6)]
-        if step.accuracy is not None:
+        if step.accuracy is not None and with_accuracy:
             row.append(f"{100 * step.accuracy:.1f}%")
         table.add_row(*row)
     console.print(table)

@@ -7,11 +7,14 @@ import csv
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
+from ..exercise.reading import read_json
+from ..exercise.shown import visible, visible_json
 from ..session import ProgressStore, Session, SessionError
 from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
 from ..session.transcript import (
@@ -22,28 +25,54 @@ from ..session.transcript import (
     regrade,
     write_transcript,
 )
-from .commands import console
+from .commands import console, plain
 from .gradescope import write_gradescope
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .tally import Tally
 
 
-def saved_sessions(store: ProgressStore) -> list[tuple[Path, dict]]:
-    found = []
-    for path in sorted(store.root.glob("*.json")):
+def saved_sessions(store: ProgressStore) -> tuple[list[tuple[Path, dict]], list[str]]:
+    """The usable progress files, and why each other file in the progress folder cannot be used."""
+    found, unusable = [], []
+    try:
+        paths = sorted(path for path in store.root.iterdir() if path.suffix == ".json")
+    except FileNotFoundError:  # nothing saved yet
+        return [], []
+    except OSError as error:
+        message = f"the sessions folder cannot be read: {error.strerror}"
+        raise ExerciseFileError([Problem(store.root, None, message)]) from None
+    for path in paths:
         if ".set-aside-" in path.name:
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("format") == PROGRESS_FORMAT:
+            data = read_json(path, "saved sessions")
+            why = _session_problem(data)
+        except ExerciseFileError as error:
+            why = "; ".join(problem.message for problem in error.problems)
+        if why is None and isinstance(data, dict):
             found.append((path, data))
-    return found
+        else:
+            unusable.append(f"{path}: {why}")
+    return found, unusable
+
+
+def _session_problem(data: object) -> str | None:
+    """Why a progress file's JSON cannot be listed or exported, else None."""
+    if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
+        return "is not a backprop-tutor progress file"
+    for key, kinds in (("exercise", str), ("mode", str), ("done", int), ("steps", int), ("score", (int, float))):
+        if isinstance(data.get(key), bool) or not isinstance(data.get(key), kinds):
+            return f"is damaged: '{key}' is missing or malformed"
+    events = data.get("events")
+    if not isinstance(events, list) or not all(
+        isinstance(event, dict) and isinstance(event.get("time", 0), (int, float)) for event in events
+    ):
+        return "is damaged: 'events' is not a list of events"
+    return None
 
 
 def command_sessions(arguments: argparse.Namespace) -> int:
-    sessions = saved_sessions(ProgressStore())
+    sessions, unusable = saved_sessions(ProgressStore())
     rows = [
         {
             "session": str(path),
@@ -58,11 +87,14 @@ def command_sessions(arguments: argparse.Namespace) -> int:
         }
         for path, data in sessions
     ]
+    for why in unusable:
+        print(visible(why), file=sys.stderr)
     if arguments.json:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
     if not rows:
-        console.print("No saved sessions yet: work an exercise with `tutor run NAME`.")
+        if not unusable:
+            console.print("No saved sessions yet: work an exercise with `tutor run NAME`.")
         return EXIT_OK
     # Each session on two lines, its file alone on the second: a path is never cut, however long,
     # so it can be copied into `tutor export`. Names and paths come from files: shown as text, not markup.
@@ -71,11 +103,12 @@ def command_sessions(arguments: argparse.Namespace) -> int:
         progress = "finished" if row["finished"] else f"{row['done']}/{row['steps']} steps"
         console.print(
             Text.assemble(
-                (str(row["exercise"]), "bold"), f"  {row['mode']} · {progress} · score {row['score']:g}/{row['steps']}"
+                plain(str(row["exercise"]), "bold"),
+                plain(f"  {row['mode']} · {progress} · score {row['score']:g}/{row['steps']}"),
             ),
             soft_wrap=True,
         )
-        console.print(Text(f"  {row['session']}"), soft_wrap=True)
+        console.print(plain(f"  {row['session']}"), soft_wrap=True)
     console.print(
         "Export one with [bold]tutor export SESSION --format md|json|html[/] (SESSION: the path, or the exercise name)."
     )
@@ -87,16 +120,14 @@ def session_from(reference: str, mode: str | None = None) -> Session:
     from any folder) or from the exercise's name; the latest one, of ``mode`` when given."""
     store = ProgressStore()
     path = Path(reference)
-    candidates = saved_sessions(store)
+    candidates, _ = saved_sessions(store)
     exercise = None
     if path.suffix == ".json" and path.exists():
-        matches = [(found, data) for found, data in candidates if found.resolve() == path.resolve()]
+        matches: list[tuple[Path, Any]] = [
+            (found, data) for found, data in candidates if found.resolve() == path.resolve()
+        ]
         if not matches:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                raise ExerciseFileError([Problem(path, None, "is not a saved session")]) from None
-            matches = [(path, data)]
+            matches = [(path, read_json(path, "saved sessions"))]
     else:
         if path.suffix == ".toml" or path.is_file():  # the exercise file itself: its sessions, by content or name
             exercise = load_exercise(path)
@@ -119,6 +150,9 @@ def session_from(reference: str, mode: str | None = None) -> Session:
         transcript = isinstance(data, dict) and data.get("format") == TRANSCRIPT_FORMAT
         hint = " (it is a transcript: `tutor grade` reads those)" if transcript else ""
         raise ExerciseFileError([Problem(found, None, f"is not a saved session{hint}; `tutor sessions` lists them")])
+    damage = _session_problem(data)
+    if damage:
+        raise ExerciseFileError([Problem(found, None, damage)])
     if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
         raise ExerciseFileError(
             [Problem(found, None, "was written by a newer version of backprop-tutor: please upgrade")]
@@ -158,10 +192,10 @@ def command_export(arguments: argparse.Namespace) -> int:
     session = session_from(arguments.session, arguments.mode)
     transcript = build_transcript(session, arguments.learner)
     text = write_transcript(transcript, session.solution, arguments.format, arguments.output)
-    if arguments.output is None:
-        print(text)
+    if arguments.output is None:  # to the terminal: escapes shown, not obeyed
+        print(visible_json(text) if arguments.format == "json" else visible(text, keep="\n\t"))
     else:
-        console.print(f"Wrote {arguments.output}", markup=False)
+        console.print(plain(f"Wrote {arguments.output}"))
     return EXIT_OK
 
 
@@ -181,10 +215,11 @@ class TeacherExercises:
         self.fingerprints = {exercise_fingerprint(exercise.path): exercise for exercise in self.exercises}
 
     def find(self, transcript: dict):
-        info = transcript["exercise"]
+        info = {key: value for key, value in transcript["exercise"].items() if isinstance(value, str)}
         name, path = info.get("name"), info.get("path")
         if self.given:
-            by_fingerprint = self.fingerprints.get(info.get("fingerprint") or None)
+            fingerprint = info.get("fingerprint")
+            by_fingerprint = self.fingerprints.get(fingerprint) if fingerprint else None
             if by_fingerprint is not None:
                 return by_fingerprint
             named = [exercise for exercise in self.exercises if exercise.name == name]
@@ -192,6 +227,8 @@ class TeacherExercises:
                 return named[0]
         elif path and Path(path).exists():
             return load_exercise(Path(path))
+        if name is None:
+            raise TranscriptError("the transcript does not name its exercise")
         if name in catalog_names():
             return resolve_exercise(name)
         where = "among the exercises given" if self.given else f"at {path}"
@@ -204,16 +241,20 @@ class TeacherExercises:
 def grade_file(path: Path, exercises: TeacherExercises) -> dict:
     """One transcript, re-graded from its typed answers; raises TranscriptError, OSError or
     ExerciseFileError with the reason."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise TranscriptError(
-            f"is damaged: it is not valid JSON (line {error.lineno}: {error.msg}); it may have been cut short"
-        ) from None
-    transcript = check_transcript(raw)
+    transcript = check_transcript(read_json(path, "transcripts"))
     fresh, differences = regrade(transcript, exercises.find(transcript))
     last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
     return result_of(fresh, differences, str(path), last_activity)
+
+
+def _file_message(transcript: Path, problem: Problem) -> str:
+    """A problem met grading a transcript, led by the transcript's path (and the exercise file's, when it is
+    that file that cannot be used)."""
+    if problem.path is None:
+        return f"{transcript}: {problem.message}"
+    if Path(problem.path) == Path(transcript):
+        return str(problem)
+    return f"{transcript}: its exercise {problem}"
 
 
 def result_of(fresh: dict, differences: list[str], file: str, last_activity: float) -> dict:
@@ -252,6 +293,26 @@ def mark_counted(results: list[dict], best: bool = False) -> None:
         result["counted"] = id(result) in counted
 
 
+def _write_csv(path: Path, results: list[dict]) -> None:
+    """The table of results as CSV; an OSError names the file (a full disk reports only when the file is closed)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"])
+            for result in results:
+                writer.writerow(
+                    [
+                        *(result[key] for key in ("learner", "exercise", "mode", "points", "max", "percent")),
+                        "yes" if result["tampered"] else "no",
+                        result["file"],
+                        "yes" if result["counted"] else "no",
+                    ]
+                )
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from None
+
+
 def command_grade(arguments: argparse.Namespace) -> int:
     exercises = TeacherExercises(arguments.exercises or [], arguments.exercise or [])
     results = []
@@ -259,31 +320,16 @@ def command_grade(arguments: argparse.Namespace) -> int:
     for path in arguments.transcripts:
         try:
             results.append(grade_file(path, exercises))
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(f"{path}: cannot be read: {error}")
-        except (ValueError, ExerciseFileError) as error:  # JSON errors and TranscriptError
+        except ExerciseFileError as error:  # the transcript, or the exercise it names, cannot be read
+            problems.append("; ".join(_file_message(path, problem) for problem in error.problems))
+        except TranscriptError as error:
             problems.append(f"{path}: {error}")
+        except Exception as error:  # noqa: BLE001 - a bug met in one transcript must not stop grading the others
+            problems.append(f"{path}: internal error: {type(error).__name__}: {error}; please report this")
     mark_counted(results, arguments.best)
     counted = [result for result in results if result["counted"]]
     if arguments.csv:
-        arguments.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(arguments.csv, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"])
-            for result in results:
-                writer.writerow(
-                    [
-                        result["learner"],
-                        result["exercise"],
-                        result["mode"],
-                        result["points"],
-                        result["max"],
-                        result["percent"],
-                        "yes" if result["tampered"] else "no",
-                        result["file"],
-                        "yes" if result["counted"] else "no",
-                    ]
-                )
+        _write_csv(arguments.csv, results)
     written = write_gradescope(counted, arguments.gradescope) if arguments.gradescope else []
     if arguments.json:
         print(json.dumps({"results": results, "problems": problems}, indent=2))
@@ -293,16 +339,14 @@ def command_grade(arguments: argparse.Namespace) -> int:
             table.add_column(column)
         for result in results:
             check = (
-                Text("EDITED: " + "; ".join(result["differences"][:3]), style="red")
-                if result["tampered"]
-                else Text("ok")
+                plain("EDITED: " + "; ".join(result["differences"][:3]), "red") if result["tampered"] else Text("ok")
             )
             if not result["counted"]:
                 check.append(" (not counted: " + ("a better" if arguments.best else "a later") + " one is)")
             table.add_row(
-                Text(result["learner"]),
-                Text(result["exercise"]),
-                result["mode"],
+                plain(result["learner"]),
+                plain(result["exercise"]),
+                plain(result["mode"]),
                 f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)",
                 result["line"],
                 check,
@@ -311,18 +355,18 @@ def command_grade(arguments: argparse.Namespace) -> int:
         for learner in sorted({result["learner"] for result in counted}):
             mine = [result for result in counted if result["learner"] == learner]
             console.print(
-                Text(
+                plain(
                     f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} "
                     f"points over {len(mine)} exercise(s)"
                 )
             )
         for exercise in sorted({result["exercise"] for result in counted}):
             theirs = [result["percent"] for result in counted if result["exercise"] == exercise]
-            console.print(Text(f"{exercise}: mean {sum(theirs) / len(theirs):.0f}% over {len(theirs)} transcript(s)"))
+            console.print(plain(f"{exercise}: mean {sum(theirs) / len(theirs):.0f}% over {len(theirs)} transcript(s)"))
         for path in written:
-            console.print(Text(f"Wrote {path}"))
+            console.print(plain(f"Wrote {path}"))
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(visible(problem), file=sys.stderr)
     if problems and not results:
         return EXIT_UNUSABLE
     return EXIT_WRONG if any(result["tampered"] for result in results) or problems else EXIT_OK

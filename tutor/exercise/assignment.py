@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .catalog import exercise_path
 from .errors import ExerciseFileError, Problem
-from .loader import _finite, exam_settings, load_exercise, parse_toml, read_exercise_text, suggestion
+from .loader import _finite, exam_settings, load_exercise, parse_toml, suggestion
 from .model import ExamSettings, Exercise
+from .reading import read_text
 
 TOP_LEVEL_KEYS = ("assignment", "exercise")
 ASSIGNMENT_KEYS = ("title", "due")
@@ -53,7 +54,7 @@ def is_assignment(reference: str) -> bool:
     if path.suffix != ".toml" or not path.is_file():
         return False
     try:
-        return "assignment" in parse_toml(read_exercise_text(path), path)
+        return "assignment" in parse_toml(read_text(path), path)
     except ExerciseFileError:
         return False  # not readable as an assignment: loading it as an exercise says why
 
@@ -61,7 +62,7 @@ def is_assignment(reference: str) -> bool:
 def load_assignment(path: str | Path) -> Assignment:
     """Read an assignment and every exercise it lists; raise ExerciseFileError listing every problem."""
     path = Path(path)
-    text = read_exercise_text(path)
+    text = read_text(path)
     document = parse_toml(text, path)
     lines = text.splitlines()
     problems: list[Problem] = []
@@ -153,10 +154,10 @@ def _exercise(item: dict, assignment_path: Path, item_problem, problems: list[Pr
         if path is not None:
             file = assignment_path.parent / path
             return load_exercise(file, file.stem)
-        if "/" in name or name.endswith(".toml"):
-            item_problem("name", f"'{name}' is a file: write it as path = \"{name}\"")
+        if "/" in reference or reference.endswith(".toml"):  # here the reference is the name
+            item_problem("name", f"'{reference}' is a file: write it as path = \"{reference}\"")
             return None
-        return load_exercise(exercise_path(name), name)
+        return load_exercise(exercise_path(reference), reference)
     except ExerciseFileError as error:
         for found in error.problems:  # problems inside the exercise keep their own file and line
             if found.line is None:

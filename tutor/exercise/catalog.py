@@ -19,10 +19,10 @@ def catalog_names() -> list[str]:
 
 
 def exercise_path(reference: str) -> Path:
-    """The file for a catalog name (``sigmoid-neuron``) or a path (``my.toml``)."""
-    candidate = Path(reference)
-    if reference.endswith(".toml") or candidate.exists() or "/" in reference or "\\" in reference:
-        return candidate
+    """The file for a catalog name (``sigmoid-neuron``) or a path (``my.toml``, ``dir/file``): a path ends in
+    .toml or has a folder in it, so a file or folder of a catalog name in the current folder never hides it."""
+    if reference.endswith(".toml") or "/" in reference or "\\" in reference:
+        return Path(reference)
     path = catalog_folder() / f"{reference}.toml"
     if not path.exists():
         raise ExerciseFileError(

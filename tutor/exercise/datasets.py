@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from .errors import ExerciseFileError, Problem
 from .loader import suggestion
 from .packaged import packaged_folder
+from .reading import read_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,25 +92,7 @@ def load_dataset(
     reference: str | Path, relative_to: Path | None = None, cited_at: tuple[Path | None, int | None] | None = None
 ) -> Dataset:
     path = find_dataset(reference, relative_to, cited_at)
-    try:
-        size = path.stat().st_size
-        if size > MAX_DATASET_BYTES:
-            raise ExerciseFileError(
-                [
-                    Problem(
-                        path,
-                        None,
-                        f"the file is {size / 1e6:.1f} MB; datasets are limited to {MAX_DATASET_BYTES // 1_000_000} MB",
-                    )
-                ]
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExerciseFileError([Problem(path, None, f"cannot be read: {error.strerror}")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ExerciseFileError([Problem(path, data[: error.start].count(b"\n") + 1, "is not UTF-8 text")]) from None
+    text = read_text(path, "datasets", MAX_DATASET_BYTES)
     return parse_dataset(text, path, path.stem)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .shown import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -13,10 +15,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """The file, line and message, as text to print: a name or expression from the file quoted in the
+        message shows its control characters (\\x1b) instead of sending them to the terminal."""
         where = str(self.path) if self.path is not None else "<exercise>"
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: {self.message}"
+        return visible(f"{where}: {self.message}")
 
 
 class ExerciseFileError(Exception):

@@ -45,10 +45,11 @@ from .model import (
     TrainingSpec,
     UpdateSpec,
 )
+from .reading import parse_toml_text, read_text
 from .toml_lines import key_lines
 
-MAX_FILE_BYTES = 1_000_000
-MAX_NODES = 5_000
+MAX_NODES = 5_000  # in [graph], and after [batch] copies it per sample
+MAX_SAMPLES = 100  # in [batch]: each is worked by hand; the catalog has 3
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TOLERANCE_FIELDS = ("relative", "absolute")
 TOP_LEVEL_KEYS = (
@@ -87,41 +88,14 @@ def suggestion(word: str, choices) -> str:
 def load_exercise(path: str | Path, name: str | None = None) -> Exercise:
     """Load and check one exercise file; raise :class:`ExerciseFileError` listing every problem."""
     path = Path(path)
-    text = read_exercise_text(path)
+    text = read_text(path)
     return parse_exercise(text, path, name or path.stem)
-
-
-def read_exercise_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ExerciseFileError([Problem(path, None, "is a folder, not an exercise file")])
-        if size > MAX_FILE_BYTES:
-            raise ExerciseFileError(
-                [
-                    Problem(
-                        path,
-                        None,
-                        f"the file is {size / 1e6:.1f} MB; exercise files are limited to {MAX_FILE_BYTES // 1_000_000} MB",
-                    )
-                ]
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ExerciseFileError([Problem(path, None, "no such file")]) from None
-    except OSError as error:
-        raise ExerciseFileError([Problem(path, None, f"cannot be read: {error.strerror}")]) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ExerciseFileError([Problem(path, line, "is not UTF-8 text")]) from None
 
 
 def parse_toml(text: str, path: Path | None) -> dict:
     """The TOML document, or an ExerciseFileError at the line of the syntax error."""
     try:
-        return tomllib.loads(text)
+        return parse_toml_text(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -130,6 +104,8 @@ def parse_toml(text: str, path: Path | None) -> dict:
         if match:
             message += f" (column {match.group(2)})"
         raise ExerciseFileError([Problem(path, line, f"this is not valid TOML: {message}")]) from None
+    except ValueError as error:  # a limit of tutor/exercise/reading.py
+        raise ExerciseFileError([Problem(path, None, str(error))]) from None
 
 
 def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
@@ -761,6 +737,16 @@ class _Builder:
             self.problem(
                 ("batch", "samples") if "samples" in table else ("batch",),
                 "[batch] needs samples = [ {x = 1, y = 2}, ... ]: a list of at least one sample",
+            )
+            return None
+        if len(samples) > MAX_SAMPLES:
+            self.problem(("batch", "samples"), f"[batch] has {len(samples):,} samples; the limit is {MAX_SAMPLES}")
+            return None
+        if len(samples) * len(nodes) + 1 > MAX_NODES:  # every node copied per sample, and the total
+            self.problem(
+                ("batch", "samples"),
+                f"[batch] makes {len(samples) * len(nodes) + 1:,} nodes ({len(nodes):,} per sample for "
+                f"{len(samples):,} samples, and the total); the limit is {MAX_NODES:,}",
             )
             return None
         node_names = {node.name for node in nodes}

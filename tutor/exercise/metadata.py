@@ -7,12 +7,11 @@ an exercise is checked when it is opened, where a broken file is reported by nam
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ExerciseFileError
-from .loader import read_exercise_text
+from .reading import parse_toml_text, read_text
 
 DEFAULT_DIFFICULTY = 2  # the loader's default, for a file that gives none (or none it accepts)
 
@@ -41,8 +40,8 @@ def read_metadata(path: Path) -> ExerciseMetadata | None:
     if known is not None and known[0] == stamp:
         return known[1]
     try:
-        document = tomllib.loads(read_exercise_text(path))
-    except (ExerciseFileError, tomllib.TOMLDecodeError):
+        document = parse_toml_text(read_text(path))
+    except (ExerciseFileError, ValueError):  # TOMLDecodeError and the limits of reading.py
         metadata = None
     else:
         metadata = _metadata(document, path.stem)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .expression import Node
 
@@ -96,7 +97,7 @@ class TrainingSpec:
 
 @dataclass(frozen=True)
 class BatchSpec:
-    samples: tuple[dict[str, object], ...]
+    samples: tuple[dict[str, tuple[Any, str]], ...]  # per sample: input name -> (value, as written)
     reduce: str  # "sum" or "mean"
     output: str  # the total node
     sample_output: str  # each sample's output (the written graph's output)

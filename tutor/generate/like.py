@@ -16,7 +16,8 @@ import numpy as np
 
 from ..engine import solve
 from ..exercise import Exercise, ExerciseFileError
-from ..exercise.loader import read_exercise_text, sample_name
+from ..exercise.loader import sample_name
+from ..exercise.reading import read_text
 from .checks import degeneracy
 from .numbers import array_text, draw_hundredths, toml_list, toml_string
 from .result import MAX_ATTEMPTS, GeneratedExercise, load_and_solve
@@ -47,7 +48,7 @@ def generate_like(exercise: Exercise, seed: int) -> GeneratedExercise:
     if exercise.path is None:
         raise ValueError("this exercise has no file to make a new one from")
     try:
-        document = tomllib.loads(read_exercise_text(exercise.path))
+        document = tomllib.loads(read_text(exercise.path))
         solution = solve(exercise)
     except (ExerciseFileError, tomllib.TOMLDecodeError) as error:
         raise ValueError(f"the exercise cannot be read again: {error}") from None

@@ -61,7 +61,7 @@ def catalog_entries(store: ProgressStore | None) -> list[CatalogEntry]:
                     if done or len(data.get("events", [])) > 2
                     else status
                 )
-            except (OSError, ValueError, TypeError, AttributeError):
+            except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # RecursionError: nested JSON
                 pass
         entries.append(
             CatalogEntry(

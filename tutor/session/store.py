@@ -159,7 +159,7 @@ class ProgressStore:
                 return None, self.set_aside(file, "it was written by a newer version of backprop-tutor")
             if not isinstance(data.get("events"), list):
                 return None, self.set_aside(file, "it is damaged (no list of events)")
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: nested JSON
             return None, self.set_aside(file, "it is damaged and cannot be read")
         stored = data.get("exercise_fingerprint")
         if fingerprint and stored and stored != fingerprint:

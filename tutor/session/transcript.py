@@ -23,6 +23,7 @@ from .store import ProgressStore, atomic_write_text
 TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
 EXPORT_FOLDER = "backprop-tutor-transcripts"  # F6 saves here, in the current directory: easy to find
+MAX_TRANSCRIPT_EVENTS = 5_000  # a long practice session has a few hundred
 
 
 class TranscriptError(ValueError):
@@ -336,6 +337,10 @@ def check_transcript(data) -> dict:
             raise TranscriptError(f"the transcript is damaged: '{key}' is missing or malformed")
     if data["mode"] not in ("practice", "exam"):
         raise TranscriptError(f"the transcript has an unknown mode '{data['mode']}'")
+    if len(data["events"]) > MAX_TRANSCRIPT_EVENTS:  # each answer is graded again, a few milliseconds each
+        raise TranscriptError(
+            f"the transcript has {len(data['events']):,} events; the limit is {MAX_TRANSCRIPT_EVENTS:,}"
+        )
     for event in data["events"]:
         if not isinstance(event, dict) or "type" not in event or not isinstance(event.get("time"), (int, float)):
             raise TranscriptError("the transcript is damaged: an event has no type or time")

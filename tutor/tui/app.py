@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..exercise import Exercise, ExerciseFileError, resolve_exercise
+from ..exercise.shown import visible
 from ..session import EXAM, ProgressStore
 
 # The exercise's screens, the engine and NumPy are imported when an exercise is first opened
@@ -121,7 +122,9 @@ class TutorApp(App):
         try:
             return resolve_exercise(reference)
         except ExerciseFileError as error:
-            self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
+            self.notify(
+                visible(str(error)), title="This exercise cannot be opened", severity="error", timeout=15, markup=False
+            )
             return None
 
     def open_exercise(self, reference: str | Exercise, mode: str = "practice") -> None:
@@ -164,7 +167,9 @@ class TutorApp(App):
                 time_limit=time_limit if mode == EXAM else None,
             )
         except ExerciseFileError as error:
-            self.notify(str(error), title="This exercise cannot be opened", severity="error", timeout=15)
+            self.notify(
+                visible(str(error)), title="This exercise cannot be opened", severity="error", timeout=15, markup=False
+            )
             return
         self.push_screen(ExerciseScreen(session))
         if session.finished:
@@ -216,7 +221,13 @@ class TutorApp(App):
         try:
             Trainer(exercise)  # an exercise that cannot be trained is said so here, not after F5
         except (ExerciseFileError, TrainingError) as error:
-            self.notify(str(error), title="This exercise cannot be trained", severity="warning", timeout=10)
+            self.notify(
+                visible(str(error)),
+                title="This exercise cannot be trained",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
         self.push_screen(TrainingScreen(exercise))
 
@@ -227,7 +238,9 @@ class TutorApp(App):
         try:
             generated = generate_like(exercise, draw_seed())
         except ValueError as error:
-            self.notify(str(error), title="No new exercise like this one", severity="warning", timeout=8)
+            self.notify(
+                visible(str(error)), title="No new exercise like this one", severity="warning", timeout=8, markup=False
+            )
             return
         try:
             path = self.store.save_generated(generated.name, generated.text)

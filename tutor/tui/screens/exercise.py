@@ -76,7 +76,7 @@ class ExerciseScreen(SessionScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.session.exercise.title
+        self.title = visible(self.session.exercise.title)  # the Header shows it as text
         self.sub_title = "exam" if self.session.mode == EXAM else "practice"
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=10)

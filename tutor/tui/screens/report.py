@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ...exercise.shown import visible
 from ...session.transcript import as_typed, exam_counts, step_items, why
 from .session_screen import EXPORT, SessionScreen
 
@@ -39,7 +40,7 @@ class ExamReportScreen(SessionScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.session.exercise.title
+        self.title = visible(self.session.exercise.title)
         self.sub_title = "exam report"
         self.query_one("#report", DataTable).focus()
 

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 
+from ...exercise.shown import visible
 from .session_screen import EXPORT, SessionScreen
 
 
@@ -40,7 +41,7 @@ class SummaryScreen(SessionScreen):
         summary = self.session.summary()
         yield Header()
         with Vertical(id="summary"):
-            yield Static(f"Finished: {self.session.exercise.title}", id="summary-title")
+            yield Static(visible(f"Finished: {self.session.exercise.title}"), id="summary-title", markup=False)
             yield Static(
                 f"Steps: {summary.total}\n"
                 f"Right first time: {summary.first_try}\n"
@@ -59,7 +60,7 @@ class SummaryScreen(SessionScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.session.exercise.title
+        self.title = visible(self.session.exercise.title)
         self.sub_title = "summary"
 
     def action_review(self) -> None:

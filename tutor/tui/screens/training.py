@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from ...exercise.errors import ExerciseFileError
 from ...exercise.model import Exercise
+from ...exercise.shown import visible
 from ...training import Trainer, TrainingError, default_learning_rate, default_steps
 from ...training.runs import (
     ACTIVATIONS,
@@ -79,7 +80,7 @@ class TrainingScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.exercise.title
+        self.title = visible(self.exercise.title)
         self.sub_title = "training"
         self.query_one("#rate", Input).focus()
         self.set_interval(FRAME_SECONDS, self.advance)
