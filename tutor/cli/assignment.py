@@ -20,7 +20,7 @@ from ..exercise.assignment import Assignment, load_assignment
 from ..exercise.model import Exercise
 from ..session.store import ProgressStore
 from .commands import console, plain
-from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 # -- tutor run / tutor exam ASSIGNMENT ------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from ..exercise.shown import visible
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule, right_value_text
 from .answers import read_answers_file, type_answers
-from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .tally import Tally
 
 

@@ -10,11 +10,10 @@ import gc
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from .. import __version__
-
-EXIT_OK, EXIT_WRONG, EXIT_UNUSABLE = 0, 1, 2
-
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
@@ -396,6 +395,7 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
     command = f"command_{arguments.command}"
+    module: ModuleType  # the command's module, imported only when its command runs
     if _for_assignment(arguments):
         from . import assignment as module
 
