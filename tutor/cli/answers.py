@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.loader import suggestion
+from ..exercise.suggestion import suggestion
 from ..exercise.toml_lines import key_lines
 from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
 

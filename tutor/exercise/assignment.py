@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .catalog import exercise_path
 from .errors import ExerciseFileError, Problem
-from .loader import _finite, exam_settings, load_exercise, parse_toml, read_exercise_text, suggestion
+from .loader import _finite, exam_settings, load_exercise, parse_toml, read_exercise_text
 from .model import ExamSettings, Exercise
+from .suggestion import suggestion
 
 TOP_LEVEL_KEYS = ("assignment", "exercise")
 ASSIGNMENT_KEYS = ("title", "due")

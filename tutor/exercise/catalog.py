@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ExerciseFileError, Problem
-from .loader import load_exercise, suggestion
+from .loader import load_exercise
 from .model import Exercise
 from .packaged import packaged_folder
+from .suggestion import suggestion
 
 
 def catalog_folder() -> Path:

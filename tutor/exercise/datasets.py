@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ExerciseFileError, Problem
-from .loader import suggestion
 from .packaged import packaged_folder
+from .suggestion import suggestion
 
 if TYPE_CHECKING:
     import numpy as np

@@ -7,12 +7,12 @@ first evaluates the exercise and are reported the same way.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
 from pathlib import Path
 
+from .datasets import find_dataset
 from .errors import ExerciseFileError, Problem
 from .expression import (
     FUNCTIONS,
@@ -45,6 +45,7 @@ from .model import (
     TrainingSpec,
     UpdateSpec,
 )
+from .suggestion import suggestion
 from .toml_lines import key_lines
 
 MAX_FILE_BYTES = 1_000_000
@@ -77,11 +78,6 @@ EXAM_KEYS = ("time_limit", "feedback")
 MAX_EXAM_MINUTES = 7 * 24 * 60
 # Fields that only make sense with a [graph]: a derivation-only exercise (only [[questions]]) has none.
 GRAPH_FIELDS = ("output", "ask", "update", "training", "batch")
-
-
-def suggestion(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def load_exercise(path: str | Path, name: str | None = None) -> Exercise:
@@ -647,8 +643,6 @@ class _Builder:
     def training(self, inputs: dict[str, InputSpec], node_names: list[str]) -> TrainingSpec | None:
         if "training" not in self.document:
             return None
-        from .datasets import find_dataset  # here, not at the top: datasets uses this module's suggestion()
-
         table = self.table("training")
         for key in table:
             if key not in TRAINING_KEYS:

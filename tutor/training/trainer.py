@@ -18,8 +18,8 @@ from ..engine.graph import Graph, Values, reverse_pass
 from ..engine.operations import describe_shape
 from ..exercise.datasets import Dataset, load_dataset
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.loader import suggestion
 from ..exercise.model import MAX_TRAINING_STEPS, Exercise, TrainingSpec
+from ..exercise.suggestion import suggestion
 
 DEFAULT_LEARNING_RATE = 0.1
 DEFAULT_STEPS = 100
