@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .catalog import exercise_path
 from .errors import ExerciseFileError, Problem
-from .loader import _finite, exam_settings, load_exercise, parse_toml, read_exercise_text
+from .loader import exam_settings, load_exercise, parse_toml, read_exercise_text
 from .model import ExamSettings, Exercise
+from .schema import EXAM, finite
 from .suggestion import suggestion
 
 TOP_LEVEL_KEYS = ("assignment", "exercise")
@@ -117,10 +118,14 @@ def load_assignment(path: str | Path) -> Assignment:
             if key not in EXERCISE_KEYS:
                 item_problem(key, f"unknown field '{key}'{suggestion(key, EXERCISE_KEYS)}")
         points = item.get("points", 1)
-        if _finite(points) is None or points <= 0:
+        if finite(points) is None or points <= 0:
             item_problem("points", "'points' must be a number more than 0")
             points = 1
-        settings = exam_settings(item, "an [[exercise]]", item_problem)
+        for name in EXAM.names:  # the [exam] fields an [[exercise]] may set
+            message = EXAM.check(name, item[name], header="an [[exercise]]") if name in item else None
+            if message is not None:
+                item_problem(name, message)
+        settings = exam_settings(item)
         exercise = _exercise(item, path, item_problem, problems)
         if exercise is None:
             continue

@@ -16,7 +16,8 @@ import numpy as np
 
 from ..engine import solve
 from ..exercise import Exercise, ExerciseFileError
-from ..exercise.loader import read_exercise_text, sample_name
+from ..exercise.batch import sample_name
+from ..exercise.loader import read_exercise_text
 from .checks import degeneracy
 from .numbers import array_text, draw_hundredths, toml_list, toml_string
 from .result import MAX_ATTEMPTS, GeneratedExercise, load_and_solve
