@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import exercise_path
+from .builtin import exercise_path
 from .errors import ExerciseFileError, Problem
 from .loader import exam_settings, load_exercise, parse_toml, read_exercise_text
 from .model import ExamSettings, Exercise

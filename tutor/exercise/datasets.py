@@ -35,7 +35,9 @@ _TARGETS_COMMENT = re.compile(r"^#\s*targets\s*:(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Dataset:
+class LoadedDataset:
+    """A dataset file, read: its features and targets as float64 matrices, one row per sample."""
+
     name: str
     path: Path
     feature_names: tuple[str, ...]
@@ -89,7 +91,7 @@ def find_dataset(
 
 def load_dataset(
     reference: str | Path, relative_to: Path | None = None, cited_at: tuple[Path | None, int | None] | None = None
-) -> Dataset:
+) -> LoadedDataset:
     path = find_dataset(reference, relative_to, cited_at)
     try:
         size = path.stat().st_size
@@ -113,7 +115,7 @@ def load_dataset(
     return parse_dataset(text, path, path.stem)
 
 
-def parse_dataset(text: str, path: Path, name: str) -> Dataset:
+def parse_dataset(text: str, path: Path, name: str) -> LoadedDataset:
     problems: list[Problem] = []
 
     def problem(line: int | None, message: str) -> None:
@@ -170,7 +172,7 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
         target_names += names
     if problems:
         raise ExerciseFileError(problems[:MAX_PROBLEMS])
-    return Dataset(
+    return LoadedDataset(
         name,
         path,
         tuple(header[column] for column in feature_columns),

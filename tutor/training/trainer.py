@@ -16,7 +16,7 @@ import numpy as np
 
 from ..engine.graph import Graph, Values, reverse_pass
 from ..engine.operations import describe_shape
-from ..exercise.datasets import Dataset, load_dataset
+from ..exercise.datasets import LoadedDataset, load_dataset
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.model import MAX_TRAINING_STEPS, Exercise, TrainingSpec
 from ..exercise.suggestion import suggestion
@@ -77,7 +77,7 @@ class Trainer:
         self.output = exercise.output
         self._spec = exercise.training or TrainingSpec()
         self.learning_rate = self._resolve_learning_rate(learning_rate)
-        self.dataset: Dataset | None = self._load_dataset(dataset)
+        self.dataset: LoadedDataset | None = self._load_dataset(dataset)
         self._inputs: Values = {**self.graph.inputs, **self._dataset_inputs()}
         self.params: tuple[str, ...] = self._resolve_params(params)
         self.values: Values = {name: self._inputs[name] for name in self.params}
@@ -130,7 +130,7 @@ class Trainer:
 
     def _accuracy(self, values: Values) -> float | None:
         """The share of rows predicted right: the largest column per row, or above 0.5 for one column."""
-        if self._spec.accuracy is None:
+        if self._spec.accuracy is None or self._spec.targets is None:  # the loader refuses accuracy without targets
             return None
         targets, predictions = _as_rows(values[self._spec.targets]), _as_rows(values[self._spec.accuracy])
         if targets.shape[1] > 1:
@@ -189,7 +189,7 @@ class Trainer:
             raise self._problem(None, "there are no parameters to train")
         return tuple(names)
 
-    def _load_dataset(self, requested: str | Path | None) -> Dataset | None:
+    def _load_dataset(self, requested: str | Path | None) -> LoadedDataset | None:
         spec, exercise = self._spec, self.exercise
         if requested is None:
             return None
@@ -216,11 +216,14 @@ class Trainer:
         dataset = self.dataset
         if dataset is None:
             return {}
-        found, problems = {}, []
+        found: Values = {}
+        problems = []
         for role, name, matrix, columns in (
             ("feature", self._spec.features, dataset.features, dataset.feature_names),
             ("target", self._spec.targets, dataset.targets, dataset.target_names),
         ):
+            if name is None:  # the loader refuses a dataset without both inputs named
+                continue
             given = self.graph.inputs[name]
             count = matrix.shape[1]
             if given.ndim == 2 and given.shape[1] == count:
@@ -261,7 +264,7 @@ class Trainer:
                 f"{describe_shape(loss.shape)}: wrap it in sum(...) or mean(...)",
             )
         node, targets_name = self._spec.accuracy, self._spec.targets
-        if node is not None:
+        if node is not None and targets_name is not None:
             predictions, targets = values[node], values[targets_name]
             if _as_rows(predictions).shape != _as_rows(targets).shape:
                 raise self._problem(

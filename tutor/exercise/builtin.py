@@ -1,4 +1,5 @@
-"""The built-in exercises, and turning "a catalog name or a path" into an exercise."""
+"""The built-in exercises (the catalog's files, shipped as the package tutor.catalog), and turning "a catalog
+name or a path" into an exercise."""
 
 from __future__ import annotations
 
