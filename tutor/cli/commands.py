@@ -15,7 +15,6 @@ from rich.text import Text
 from ..engine import solve
 from ..engine.formatting import format_value, to_nested_list
 from ..engine.graph import Solution
-from ..engine.operations import describe_shape
 from ..exercise import (
     ExerciseFileError,
     Problem,
@@ -26,6 +25,7 @@ from ..exercise import (
     to_text,
 )
 from ..exercise.model import ExamSettings, Exercise
+from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule, right_value_text

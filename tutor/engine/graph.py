@@ -17,8 +17,9 @@ import numpy as np
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.expression import Call, Index, Name, Node, Number, names_in, to_text
 from ..exercise.model import Exercise, InputSpec, NodeSpec
+from ..exercise.shapes import describe_shape
 from .derivatives import LocalDerivative
-from .operations import OPERATIONS, EvaluationError, apply, describe_shape, index
+from .operations import OPERATIONS, EvaluationError, apply, index
 
 Values = dict[str, np.ndarray]
 
@@ -296,4 +297,4 @@ def _elementwise_in(expression: Node, name: str) -> bool:
     return all(_elementwise_in(argument, name) for argument in relevant)
 
 
-__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "describe_shape", "evaluate", "reverse_pass", "solve"]
+__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "evaluate", "reverse_pass", "solve"]

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from ..engine.graph import Graph, Values, reverse_pass
-from ..engine.operations import describe_shape
 from ..exercise.datasets import LoadedDataset, load_dataset
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.model import MAX_TRAINING_STEPS, Exercise, TrainingSpec
+from ..exercise.shapes import describe_shape
 from ..exercise.suggestion import suggestion
 
 DEFAULT_LEARNING_RATE = 0.1
