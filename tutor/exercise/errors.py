@@ -11,6 +11,7 @@ class Problem:
     path: Path | None
     line: int | None
     message: str
+    name: str | None = None  # the input or node the problem is about, as the solved graph names it (z#2)
 
     def __str__(self) -> str:
         where = str(self.path) if self.path is not None else "<exercise>"

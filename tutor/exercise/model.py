@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Problem
 from .expression import Node
 
 ASK_CHOICES = ("values", "local_derivatives", "gradients", "parameter_gradients")
@@ -147,6 +148,10 @@ class Exercise:
             if node.name == name:
                 return node
         raise KeyError(name)
+
+    def problem_about(self, name: str, message: str) -> Problem:
+        """A problem with one input or node (a batch copy too), at the line of the file the loader read it from."""
+        return Problem(self.path, self.line_of(name), message, name)
 
     def line_of(self, name: str) -> int | None:
         if name in self.inputs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -251,9 +251,7 @@ class Trainer:
             f" (training on the dataset '{self.dataset.name}': {self.dataset.rows} rows in "
             f"'{self._spec.features}' and '{self._spec.targets}')"
         )
-        return ExerciseFileError(
-            [Problem(problem.path, problem.line, problem.message + note) for problem in error.problems]
-        )
+        return ExerciseFileError([replace(problem, message=problem.message + note) for problem in error.problems])
 
     def _check_shapes(self, values: Values) -> None:
         loss = values[self.output]
