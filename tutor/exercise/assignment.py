@@ -159,10 +159,10 @@ def _exercise(item: dict, assignment_path: Path, item_problem, problems: list[Pr
         if path is not None:
             file = assignment_path.parent / path
             return load_exercise(file, file.stem)
-        if "/" in name or name.endswith(".toml"):
-            item_problem("name", f"'{name}' is a file: write it as path = \"{name}\"")
+        if "/" in reference or reference.endswith(".toml"):  # reference is the name here
+            item_problem("name", f"'{reference}' is a file: write it as path = \"{reference}\"")
             return None
-        return load_exercise(exercise_path(name), name)
+        return load_exercise(exercise_path(reference), reference)
     except ExerciseFileError as error:
         for found in error.problems:  # problems inside the exercise keep their own file and line
             if found.line is None:
