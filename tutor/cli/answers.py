@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.loader import parse_toml, suggestion
+from ..exercise.loader import parse_toml
 from ..exercise.reading import read_text
+from ..exercise.suggestion import suggestion
 from ..exercise.toml_lines import key_lines
 from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
 

@@ -24,7 +24,7 @@ from ..exercise.reading import read_json, read_text
 from ..exercise.shown import visible, visible_json
 from ..session.store import ProgressStore
 from .commands import console, plain
-from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 # -- tutor run / tutor exam ASSIGNMENT ------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from rich.text import Text
 from ..engine import solve
 from ..engine.formatting import format_value, to_nested_list
 from ..engine.graph import Solution
-from ..engine.operations import describe_shape
 from ..exercise import (
     ExerciseFileError,
     Problem,
@@ -27,11 +26,12 @@ from ..exercise import (
     to_text,
 )
 from ..exercise.model import ExamSettings, Exercise
+from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible, visible_json
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule, forward_rule, right_value_text
 from .answers import read_answers_file, type_answers
-from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .tally import Tally
 
 

@@ -11,7 +11,7 @@ from ..exercise.shown import visible
 from ..generate import draw_seed, generate
 from ..generate.options import OPTIONS
 from ..session.store import atomic_write_text
-from .main import EXIT_OK, EXIT_UNUSABLE
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE
 
 
 def command_generate(arguments: argparse.Namespace) -> int:

@@ -14,9 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-
-EXIT_OK, EXIT_WRONG, EXIT_UNUSABLE = 0, 1, 2
-
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
@@ -24,7 +22,7 @@ LEARNER_HELP = "your name in the transcripts; remembered for next time (the tuto
 
 def minutes_argument(text: str) -> float:
     """--time-limit MINUTES: more than 0 and at most a week, as in an exercise's [exam]; else argparse's message."""
-    from ..exercise.loader import MAX_EXAM_MINUTES
+    from ..exercise.schema import MAX_EXAM_MINUTES
 
     try:
         minutes = float(text)

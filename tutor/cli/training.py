@@ -15,7 +15,7 @@ from ..exercise.datasets import find_dataset
 from ..exercise.shown import visible
 from ..training import Trainer, TrainingError, TrainingStep, default_dataset, default_steps
 from .commands import console, plain
-from .main import EXIT_OK, EXIT_UNUSABLE
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE
 
 TABLE_ROWS = 11  # steps shown in the table, evenly spaced from the first to the last
 SPARK_WIDTH = 40

@@ -26,8 +26,8 @@ from ..session.transcript import (
     write_transcript,
 )
 from .commands import console, plain
-from .gradescope import write_gradescope
-from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .gradescope_results import write_gradescope
 from .tally import Tally
 
 

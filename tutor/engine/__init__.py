@@ -1,7 +1,7 @@
 """The NumPy engine: forward values, local derivatives and reverse-mode gradients (float64)."""
 
 from .graph import Evaluated, Graph, LocalValue, Solution, evaluate, solve
-from .operations import OPERATIONS, EvaluationError, describe_shape
+from .operations import OPERATIONS, EvaluationError
 
 __all__ = [
     "OPERATIONS",
@@ -10,7 +10,6 @@ __all__ = [
     "Graph",
     "LocalValue",
     "Solution",
-    "describe_shape",
     "evaluate",
     "solve",
 ]

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..exercise.errors import ExerciseFileError, Problem
+from ..exercise.errors import ExerciseFileError
 from ..exercise.expression import Call, Index, Name, Node, Number, names_in, to_text
 from ..exercise.model import Exercise, InputSpec, NodeSpec
+from ..exercise.shapes import describe_shape
 from .derivatives import LocalDerivative
-from .operations import OPERATIONS, EvaluationError, apply, describe_shape, index
+from .operations import OPERATIONS, EvaluationError, apply, index
 
 Values = dict[str, np.ndarray]
 
@@ -118,7 +119,7 @@ class Graph:
             try:
                 self.inputs[name] = evaluate_input(spec)
             except EvaluationError as error:
-                problems.append(Problem(exercise.path, spec.line, f"input '{spec.base}' = {spec.text}: {error}"))
+                problems.append(exercise.problem_about(name, f"input '{spec.base}' = {spec.text}: {error}"))
         if problems:
             raise ExerciseFileError(problems)
         # the distinct names each node uses, in reading order: the edges into it
@@ -147,7 +148,7 @@ class Graph:
             except EvaluationError as error:
                 sample = f" (sample {node.sample})" if node.sample else ""
                 raise ExerciseFileError(
-                    [Problem(self.exercise.path, node.line, f"node '{node.base}'{sample} = \"{node.text}\": {error}")]
+                    [self.exercise.problem_about(name, f"node '{node.base}'{sample} = \"{node.text}\": {error}")]
                 ) from None
             values[name] = result.value
         return values, evaluated
@@ -210,9 +211,8 @@ class Solution:
             if output.ndim:
                 raise ExerciseFileError(
                     [
-                        Problem(
-                            exercise.path,
-                            exercise.line_of(self.output),
+                        exercise.problem_about(
+                            self.output,
                             f"[update] needs a loss that is a single number, but '{self.output}' is "
                             f"{describe_shape(output.shape)}: wrap it in sum(...)",
                         )
@@ -228,9 +228,8 @@ class Solution:
             if not np.all(np.isfinite(grad)):
                 raise ExerciseFileError(
                     [
-                        Problem(
-                            self.exercise.path,
-                            self.exercise.line_of(name),
+                        self.exercise.problem_about(
+                            name,
                             f"the gradient of '{name}' is infinite or undefined (a derivative "
                             "such as sqrt's at 0 blows up): choose other numbers",
                         )
@@ -296,4 +295,4 @@ def _elementwise_in(expression: Node, name: str) -> bool:
     return all(_elementwise_in(argument, name) for argument in relevant)
 
 
-__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "describe_shape", "evaluate", "reverse_pass", "solve"]
+__all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "evaluate", "reverse_pass", "solve"]

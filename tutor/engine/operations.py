@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..exercise.shapes import describe_shape
 from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax, Transpose
 
 
@@ -287,17 +288,6 @@ def apply(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDeri
     if not np.all(np.isfinite(value)):
         raise EvaluationError(f"{name} gives a result too large to represent")
     return value, derivatives
-
-
-def describe_shape(shape: tuple) -> str:
-    """``()`` -> "a number", ``(3,)`` -> "a vector of 3", ``(2, 3)`` -> "a 2x3 matrix"."""
-    if len(shape) == 0:
-        return "a number"
-    if len(shape) == 1:
-        return f"a vector of {shape[0]}"
-    if len(shape) == 2:
-        return f"a {shape[0]}x{shape[1]} matrix"
-    return "an array of shape " + "x".join(map(str, shape))
 
 
 def _first(values) -> str:

@@ -1,6 +1,6 @@
 """Exercise files: the safe expression parser, loading and checking, the built-in catalog."""
 
-from .catalog import catalog_folder, catalog_names, exercise_path, resolve_exercise
+from .builtin import catalog_folder, catalog_names, exercise_path, resolve_exercise
 from .errors import ExerciseFileError, Problem
 from .expression import ExpressionError, parse, to_text
 from .loader import load_exercise, parse_exercise

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import exercise_path
+from .builtin import exercise_path
 from .errors import ExerciseFileError, Problem
-from .loader import _finite, exam_settings, load_exercise, parse_toml, suggestion
+from .loader import exam_settings, load_exercise, parse_toml
 from .model import ExamSettings, Exercise
 from .reading import read_text
+from .schema import EXAM, finite
+from .suggestion import suggestion
 
 TOP_LEVEL_KEYS = ("assignment", "exercise")
 ASSIGNMENT_KEYS = ("title", "due")
@@ -117,10 +119,14 @@ def load_assignment(path: str | Path) -> Assignment:
             if key not in EXERCISE_KEYS:
                 item_problem(key, f"unknown field '{key}'{suggestion(key, EXERCISE_KEYS)}")
         points = item.get("points", 1)
-        if _finite(points) is None or points <= 0:
+        if finite(points) is None or points <= 0:
             item_problem("points", "'points' must be a number more than 0")
             points = 1
-        settings = exam_settings(item, "an [[exercise]]", item_problem)
+        for name in EXAM.names:  # the [exam] fields an [[exercise]] may set
+            message = EXAM.check(name, item[name], header="an [[exercise]]") if name in item else None
+            if message is not None:
+                item_problem(name, message)
+        settings = exam_settings(item)
         exercise = _exercise(item, path, item_problem, problems)
         if exercise is None:
             continue
@@ -154,7 +160,7 @@ def _exercise(item: dict, assignment_path: Path, item_problem, problems: list[Pr
         if path is not None:
             file = assignment_path.parent / path
             return load_exercise(file, file.stem)
-        if "/" in reference or reference.endswith(".toml"):  # here the reference is the name
+        if "/" in reference or reference.endswith(".toml"):  # reference is the name here
             item_problem("name", f"'{reference}' is a file: write it as path = \"{reference}\"")
             return None
         return load_exercise(exercise_path(reference), reference)

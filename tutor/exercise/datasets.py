@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ExerciseFileError, Problem
-from .loader import suggestion
 from .packaged import packaged_folder
 from .reading import read_text
+from .suggestion import suggestion
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,7 +36,9 @@ _TARGETS_COMMENT = re.compile(r"^#\s*targets\s*:(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Dataset:
+class LoadedDataset:
+    """A dataset file, read: its features and targets as float64 matrices, one row per sample."""
+
     name: str
     path: Path
     feature_names: tuple[str, ...]
@@ -90,13 +92,13 @@ def find_dataset(
 
 def load_dataset(
     reference: str | Path, relative_to: Path | None = None, cited_at: tuple[Path | None, int | None] | None = None
-) -> Dataset:
+) -> LoadedDataset:
     path = find_dataset(reference, relative_to, cited_at)
     text = read_text(path, "datasets", MAX_DATASET_BYTES)
     return parse_dataset(text, path, path.stem)
 
 
-def parse_dataset(text: str, path: Path, name: str) -> Dataset:
+def parse_dataset(text: str, path: Path, name: str) -> LoadedDataset:
     problems: list[Problem] = []
 
     def problem(line: int | None, message: str) -> None:
@@ -153,7 +155,7 @@ def parse_dataset(text: str, path: Path, name: str) -> Dataset:
         target_names += names
     if problems:
         raise ExerciseFileError(problems[:MAX_PROBLEMS])
-    return Dataset(
+    return LoadedDataset(
         name,
         path,
         tuple(header[column] for column in feature_columns),

@@ -13,6 +13,7 @@ class Problem:
     path: Path | None
     line: int | None
     message: str
+    name: str | None = None  # the input or node the problem is about, as the solved graph names it (z#2)
 
     def __str__(self) -> str:
         """The file, line and message, as text to print: a name or expression from the file quoted in the

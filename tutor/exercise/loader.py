@@ -7,32 +7,26 @@ first evaluates the exercise and are reported the same way.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
 from pathlib import Path
 
+from .batch import expand_batch
+from .datasets import find_dataset
 from .errors import ExerciseFileError, Problem
 from .expression import (
     FUNCTIONS,
-    Call,
     ExpressionError,
-    Name,
     Node,
     Number,
     check_calls,
     names_in,
     parse,
-    substitute,
-    to_text,
 )
 from .model import (
     ASK_CHOICES,
-    DEFAULT_ASK,
     DEFAULT_DOMAIN,
-    MAX_TRAINING_STEPS,
-    SAMPLE_SEPARATOR,
     STEP_KINDS,
     TOLERANCE_KINDS,
     BatchSpec,
@@ -46,43 +40,25 @@ from .model import (
     UpdateSpec,
 )
 from .reading import parse_toml_text, read_text
+from .schema import (
+    BATCH,
+    EXAM,
+    KIND_TOLERANCE,
+    NAME,
+    QUESTION,
+    TOLERANCE,
+    TOP_LEVEL,
+    TRAINING,
+    UPDATE,
+    Table,
+    finite,
+    kind_of,
+)
+from .suggestion import suggestion
 from .toml_lines import key_lines
 
 MAX_NODES = 5_000  # in [graph], and after [batch] copies it per sample
 MAX_SAMPLES = 100  # in [batch]: each is worked by hand; the catalog has 3
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_TOLERANCE_FIELDS = ("relative", "absolute")
-TOP_LEVEL_KEYS = (
-    "title",
-    "description",
-    "source",
-    "tags",
-    "difficulty",
-    "output",
-    "params",
-    "ask",
-    "inputs",
-    "graph",
-    "hints",
-    "tolerance",
-    "carried_forward_credit",
-    "update",
-    "batch",
-    "questions",
-    "training",
-    "points",
-    "exam",
-)
-TRAINING_KEYS = ("dataset", "features", "targets", "accuracy", "learning_rate", "steps")
-EXAM_KEYS = ("time_limit", "feedback")
-MAX_EXAM_MINUTES = 7 * 24 * 60
-# Fields that only make sense with a [graph]: a derivation-only exercise (only [[questions]]) has none.
-GRAPH_FIELDS = ("output", "ask", "update", "training", "batch")
-
-
-def suggestion(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def load_exercise(path: str | Path, name: str | None = None) -> Exercise:
@@ -110,17 +86,20 @@ def parse_toml(text: str, path: Path | None) -> dict:
 
 def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
     document = parse_toml(text, path)
-    builder = _Builder(document, key_lines(text), path, name)
-    builder.question_lines = [
+    # tomllib keeps no lines, and key_lines() none for the items of an array of tables
+    question_lines = [
         number for number, line in enumerate(text.splitlines(), start=1) if line.strip().startswith("[[questions]]")
     ]
-    return builder.build()
+    return _Builder(document, key_lines(text), question_lines, path, name).build()
 
 
 class _Builder:
-    def __init__(self, document: dict, lines: dict[tuple, int], path: Path | None, name: str):
+    def __init__(
+        self, document: dict, lines: dict[tuple, int], question_lines: list[int], path: Path | None, name: str
+    ):
         self.document = document
         self.lines = lines
+        self.question_lines = question_lines
         self.path = path
         self.name = name
         self.problems: list[Problem] = []
@@ -148,57 +127,61 @@ class _Builder:
         )
         self.problem(key, f'{what} "{_clip(text)}": {error.message}{pointer}')
 
-    # -- fields ------------------------------------------------------------------------------
-    def string(self, key: str, required: bool = False, default: str = "") -> str:
-        value = self.document.get(key)
-        if value is None:
-            if required:
-                self.problems.append(Problem(self.path, None, f"'{key}' is missing: every exercise needs a {key}"))
-            return default
-        if not isinstance(value, str):
-            self.problem((key,), f"'{key}' must be text in quotes, not {_kind(value)}")
-            return default
-        if required and not value.strip():
-            self.problem((key,), f"'{key}' is empty")
+    # -- fields (declared in schema.py) -------------------------------------------------------
+    def check_fields(self, table: Table, given: dict, key: tuple = ()) -> None:
+        """Report, at its line, every field of a table of the file that the schema does not know or whose value
+        is of the wrong kind."""
+        for name, value in given.items():
+            message = table.check(name, value)
+            if message is not None:
+                self.problem((*key, name), message)
+
+    @staticmethod
+    def field(table: Table, given: dict, name: str, default: object = None):
+        """The value of field ``name`` of a table (checked by check_fields); when absent or refused, ``default``
+        or else the schema's."""
+        if name in given and table.check(name, given[name]) is None:
+            return given[name]
+        return table.default(name) if default is None else default
+
+    def string(self, name: str) -> str:
+        value = self.field(TOP_LEVEL, self.document, name)
+        if TOP_LEVEL.field(name).required:
+            if name not in self.document:
+                self.problems.append(Problem(self.path, None, f"'{name}' is missing: every exercise needs a {name}"))
+            elif isinstance(self.document[name], str) and not value.strip():
+                self.problem((name,), f"'{name}' is empty")
         return value
 
-    def name_list(self, key: tuple, value, what: str) -> list[str]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.problem(key, f'{what} must be a list of names in quotes, like ["w1", "b"]')
+    def name_list(self, table: Table, given: dict, name: str, default: object = None) -> list[str]:
+        """A list of names (one name alone is a list of one); none when the value is refused."""
+        if name in given and table.check(name, given[name]) is not None:
             return []
-        return value
+        value = self.field(table, given, name, default)
+        return [value] if isinstance(value, str) else list(value)
 
     def build(self) -> Exercise:
         document = self.document
-        for key in document:
-            if key not in TOP_LEVEL_KEYS:
-                self.problem((key,), f"unknown field '{key}'{suggestion(key, TOP_LEVEL_KEYS)}")
-        title = self.string("title", required=True)
+        self.check_fields(TOP_LEVEL, document)
+        title = self.string("title")
         description = self.string("description")
         source = self.string("source")
-        tags = self.name_list(("tags",), document.get("tags", []), "'tags'")
-        difficulty = document.get("difficulty", 2)
-        if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 5:
-            self.problem(("difficulty",), "'difficulty' must be a whole number from 1 (first steps) to 5 (exam-hard)")
-            difficulty = 2
+        tags = self.name_list(TOP_LEVEL, document, "tags")
+        difficulty = self.field(TOP_LEVEL, document, "difficulty")
 
         # a derivation-only exercise: [[questions]] and no [graph] (its [inputs] are optional)
         derivation_only = "graph" not in document and bool(document.get("questions"))
         if derivation_only:
-            for key in GRAPH_FIELDS:
-                if key in document:
-                    self.problem((key,), f"'{key}' needs a [graph]: this exercise has only [[questions]]")
+            for field in TOP_LEVEL.fields:
+                if field.needs_graph and field.name in document:
+                    self.problem((field.name,), f"'{field.name}' needs a [graph]: this exercise has only [[questions]]")
         inputs = self.inputs(required=not derivation_only)
         nodes = self.graph(inputs) if not derivation_only else []
         node_names = [node.name for node in nodes]
         known = list(inputs) + node_names
 
-        output = document.get("output", node_names[-1] if node_names else "")
-        if not isinstance(output, str):
-            self.problem(("output",), "'output' must be the name of a node, in quotes")
-        elif node_names and output not in node_names:
+        output = self.field(TOP_LEVEL, document, "output", default=node_names[-1] if node_names else "")
+        if node_names and output not in node_names:
             where = (
                 " is an input, not a node"
                 if output in inputs
@@ -206,12 +189,12 @@ class _Builder:
             )
             self.problem(("output",), f"output '{output}'{where}")
 
-        params = self.name_list(("params",), document.get("params", list(inputs)), "'params'")
+        params = self.name_list(TOP_LEVEL, document, "params", default=list(inputs))
         for param in params:
             if param not in inputs:
                 self.problem(("params",), f"parameter '{param}' is not an input{suggestion(param, inputs)}")
 
-        ask = self.name_list(("ask",), document.get("ask", [] if derivation_only else list(DEFAULT_ASK)), "'ask'")
+        ask = self.name_list(TOP_LEVEL, document, "ask", default=[] if derivation_only else None)
         for item in ask:
             if item not in ASK_CHOICES and "." not in item:
                 self.problem(
@@ -231,9 +214,9 @@ class _Builder:
         points = self.points()
         exam = self.exam()
         written_inputs, written_nodes = inputs, nodes
-        batch = self.batch(inputs, nodes, output if isinstance(output, str) else "")
+        batch = self.batch(inputs, nodes, output)
         if batch is not None and not self.problems:
-            inputs, nodes, output = _expand_batch(inputs, nodes, batch, self.line("batch"))
+            inputs, nodes, output = expand_batch(inputs, nodes, batch, self.line("batch"))
         if not self.problems:
             steps = _StepNames(inputs, nodes, output, update, questions)
             for item in ask:
@@ -280,13 +263,14 @@ class _Builder:
             if required:
                 self.problems.append(Problem(self.path, None, f"[{key}] is missing"))
             return {}
-        if not isinstance(value, dict):
-            self.problem((key,), f"'{key}' must be a table: write [{key}] on a line of its own")
+        message = TOP_LEVEL.check(key, value)
+        if message is not None:
+            self.problem((key,), message)
             return {}
         return value
 
     def check_name(self, key: tuple, name: str, what: str) -> bool:
-        if not _NAME.match(name):
+        if not NAME.match(name):
             self.problem(key, f"{what} name '{name}' is not allowed: use letters, digits and _, starting with a letter")
             return False
         if name in FUNCTIONS:
@@ -367,7 +351,7 @@ class _Builder:
                 self.problem(key, f"the rows of matrix '{name}' have different lengths ({lengths})")
                 return None
             return elements
-        self.problem(key, f"input '{name}' must be a number, a fraction in quotes, or a list; not {_kind(raw)}")
+        self.problem(key, f"input '{name}' must be a number, a fraction in quotes, or a list; not {kind_of(raw)}")
         return None
 
     def graph(self, inputs: dict[str, InputSpec]) -> list[NodeSpec]:
@@ -428,18 +412,16 @@ class _Builder:
         for index, item in enumerate(raw, start=1):
             key = ("questions",)
             line = self.question_lines[index - 1] if index - 1 < len(self.question_lines) else self.line(*key)
-            where = Problem(self.path, line, "")
-            allowed = ("id", "prompt", "answer", "variables")
 
-            def problem(message: str, where=where, index=index) -> None:
-                self.problems.append(Problem(where.path, where.line, f"question {index}: {message}"))
+            def problem(message: str, line=line, index=index) -> None:
+                self.problems.append(Problem(self.path, line, f"question {index}: {message}"))
 
-            for field in item:
-                if field not in allowed:
-                    problem(f"unknown field '{field}'{suggestion(field, allowed)}")
+            for field, value in item.items():
+                message = QUESTION.check(field, value, header="")
+                if message is not None:
+                    problem(message)
             question_id = item.get("id", f"q{index}")
-            if not isinstance(question_id, str) or not _NAME.match(question_id):
-                problem("'id' must be a name, like \"sigmoid_slope\"")
+            if QUESTION.check("id", question_id) is not None:
                 continue
             if question_id in known or question_id in {question.id for question in questions}:
                 problem(f"the id '{question_id}' is already the name of an input, node or question")
@@ -461,17 +443,18 @@ class _Builder:
                 problem(f'answer "{_clip(text)}": {calls[0]}')
                 continue
             declared = item.get("variables", {})
-            if not isinstance(declared, dict):
-                problem("'variables' must be a table of name = [low, high]")
+            if QUESTION.check("variables", declared) is not None:
                 continue
             variables: dict[str, tuple[float, float]] = {}
             for name, interval in declared.items():
                 bounds = interval if isinstance(interval, list) else None
-                numbers = [_finite(bound) for bound in bounds] if bounds is not None else []
-                if len(numbers) != 2 or None in numbers or numbers[0] >= numbers[1]:
+                low, high = (
+                    [finite(bound) for bound in bounds] if bounds is not None and len(bounds) == 2 else (None, None)
+                )
+                if low is None or high is None or low >= high:
                     problem(f"the interval of '{name}' must be [low, high] with low < high")
                     continue
-                variables[name] = (numbers[0], numbers[1])
+                variables[name] = (low, high)
             for used in names_in(answer):
                 if used.id not in variables:
                     variables[used.id] = DEFAULT_DOMAIN
@@ -507,11 +490,8 @@ class _Builder:
         """[tolerance]'s relative and absolute, and a [tolerance.KIND] table per kind of step that has its own
         (a field it leaves out is [tolerance]'s)."""
         table = self.table("tolerance")
-        default = Tolerance(
-            **self.tolerance_fields(
-                ("tolerance",), {key: value for key, value in table.items() if key not in TOLERANCE_KINDS}
-            )
-        )
+        self.check_fields(TOLERANCE, table, ("tolerance",))
+        default = self.tolerance_fields(TOLERANCE, table, ("tolerance",), Tolerance())
         by_kind = {}
         for kind in TOLERANCE_KINDS:
             if kind not in table:
@@ -523,32 +503,19 @@ class _Builder:
                     f"[tolerance.{kind}] with relative = 0.01 on the next line",
                 )
                 continue
-            values = self.tolerance_fields(("tolerance", kind), table[kind])
-            by_kind[kind] = Tolerance(**{name: values.get(name, getattr(default, name)) for name in _TOLERANCE_FIELDS})
+            self.check_fields(KIND_TOLERANCE, table[kind], ("tolerance", kind))
+            by_kind[kind] = self.tolerance_fields(KIND_TOLERANCE, table[kind], ("tolerance", kind), default)
         return default, by_kind
 
-    def tolerance_fields(self, key: tuple, table: dict) -> dict[str, float]:
-        values = {}
-        for name, value in table.items():
-            if name not in _TOLERANCE_FIELDS:
-                choices = [*_TOLERANCE_FIELDS, *TOLERANCE_KINDS] if len(key) == 1 else list(_TOLERANCE_FIELDS)
-                self.problem((*key, name), f"unknown tolerance '{name}'{suggestion(name, choices)}")
-            elif _finite(value) is None or not 0 <= _finite(value) < 1:
-                self.problem((*key, name), f"tolerance '{name}' must be a number from 0 up to (not including) 1")
-            else:
-                values[name] = float(value)
-        return values
+    def tolerance_fields(self, schema: Table, table: dict, key: tuple, fallback: Tolerance) -> Tolerance:
+        """The tolerance a table gives, a field it leaves out (or gets wrong) being ``fallback``'s."""
+        return Tolerance(
+            float(self.field(schema, table, "relative", fallback.relative)),
+            float(self.field(schema, table, "absolute", fallback.absolute)),
+        )
 
     def carried_forward_credit(self) -> float:
-        value = self.document.get("carried_forward_credit", 1.0)
-        if _finite(value) is None or not 0 <= _finite(value) <= 1:
-            self.problem(
-                ("carried_forward_credit",),
-                "'carried_forward_credit' must be a number from 0 to 1 "
-                "(the share of a step's credit for error carried forward)",
-            )
-            return 1.0
-        return float(value)
+        return float(self.field(TOP_LEVEL, self.document, "carried_forward_credit"))
 
     def update(self, params: list[str]) -> UpdateSpec | None:
         if "update" not in self.document:
@@ -559,19 +526,15 @@ class _Builder:
                 '[update] needs to know which inputs are learned: add params = ["w", "b"] at the top of the file',
             )
         table = self.table("update")
-        for key in table:
-            if key not in ("learning_rate", "params"):
-                self.problem(
-                    ("update", key), f"unknown field '{key}' in [update]{suggestion(key, ['learning_rate', 'params'])}"
-                )
-        rate = _finite(table.get("learning_rate"))
+        self.check_fields(UPDATE, table, ("update",))
+        rate = finite(table.get("learning_rate"))
         if rate is None or rate <= 0:
             self.problem(
                 ("update", "learning_rate") if "learning_rate" in table else ("update",),
                 "[update] needs a positive learning_rate, like learning_rate = 0.1",
             )
             rate = 1.0
-        updated = self.name_list(("update", "params"), table.get("params", params), "'params' in [update]")
+        updated = self.name_list(UPDATE, table, "params", default=params)
         for param in updated:
             if param not in params:
                 self.problem(
@@ -592,7 +555,7 @@ class _Builder:
             if isinstance(value, dict) and value:
                 for name, inner in value.items():
                     read((*path, name), inner)
-            elif _finite(value) is None or value < 0:
+            elif finite(value) is None or value < 0:
                 self.problem(key, f"the points of '{step}' must be a number, 0 or more, like {step} = 2")
             elif "." not in step and step not in STEP_KINDS:
                 self.problem(
@@ -615,31 +578,17 @@ class _Builder:
 
     def exam(self) -> ExamSettings:
         table = self.table("exam")
-        for key in table:
-            if key not in EXAM_KEYS:
-                self.problem(("exam", key), f"unknown field '{key}' in [exam]{suggestion(key, EXAM_KEYS)}")
-        return exam_settings(table, "[exam]", lambda key, message: self.problem(("exam", key), message))
+        self.check_fields(EXAM, table, ("exam",))
+        return exam_settings(table)
 
     def training(self, inputs: dict[str, InputSpec], node_names: list[str]) -> TrainingSpec | None:
         if "training" not in self.document:
             return None
-        from .datasets import find_dataset  # here, not at the top: datasets uses this module's suggestion()
-
         table = self.table("training")
-        for key in table:
-            if key not in TRAINING_KEYS:
-                self.problem(("training", key), f"unknown field '{key}' in [training]{suggestion(key, TRAINING_KEYS)}")
-
-        def text(key: str, what: str) -> str | None:
-            value = table.get(key)
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                self.problem(("training", key), f"'{key}' in [training] must be {what}, in quotes")
-                return None
-            return value
-
-        dataset = text("dataset", 'a shipped dataset (like "iris") or the path of a CSV file')
-        features, targets = text("features", "the name of an input"), text("targets", "the name of an input")
-        accuracy = text("accuracy", "the name of a node")
+        self.check_fields(TRAINING, table, ("training",))
+        dataset, features, targets, accuracy, rate, steps = (
+            self.field(TRAINING, table, name) for name in TRAINING.names
+        )
         sample_keys = self.sample_input_names()
         for key, name in (("features", features), ("targets", targets)):
             if name in sample_keys:
@@ -685,18 +634,6 @@ class _Builder:
                         f"'{key}' in [training] needs an exercise without [batch]: write "
                         "the graph for a matrix of samples (like Z = X @ W + b) instead",
                     )
-        rate = table.get("learning_rate")
-        if rate is not None and (_finite(rate) is None or rate <= 0):
-            self.problem(("training", "learning_rate"), "'learning_rate' in [training] must be a positive number")
-            rate = None
-        steps = table.get("steps")
-        if steps is not None and (
-            isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_TRAINING_STEPS
-        ):
-            self.problem(
-                ("training", "steps"), f"'steps' in [training] must be a whole number from 1 to {MAX_TRAINING_STEPS:,}"
-            )
-            steps = None
         if dataset is not None:
             try:
                 find_dataset(
@@ -719,18 +656,10 @@ class _Builder:
         if "batch" not in self.document:
             return None
         table = self.table("batch")
-        allowed = ("samples", "reduce", "output")
-        for key in table:
-            if key not in allowed:
-                self.problem(("batch", key), f"unknown field '{key}' in [batch]{suggestion(key, allowed)}")
-        reduce = table.get("reduce", "sum")
-        if reduce not in ("sum", "mean"):
-            self.problem(("batch", "reduce"), '\'reduce\' in [batch] must be "sum" or "mean"')
-        total = table.get("output", "total")
-        if not isinstance(total, str) or not _NAME.match(total):
-            self.problem(("batch", "output"), "'output' in [batch] must be a name in quotes, like \"E\"")
-            total = "total"
-        elif total in inputs or total in {node.name for node in nodes}:
+        self.check_fields(BATCH, table, ("batch",))
+        reduce = self.field(BATCH, table, "reduce")
+        total = self.field(BATCH, table, "output")
+        if total in inputs or total in {node.name for node in nodes}:
             self.problem(("batch", "output"), f"the batch total '{total}' has the name of an input or node")
         samples = table.get("samples")
         if not isinstance(samples, list) or not samples or not all(isinstance(sample, dict) for sample in samples):
@@ -782,22 +711,11 @@ class _Builder:
         return BatchSpec(tuple(parsed_samples), reduce, total, output)
 
 
-def exam_settings(table: dict, where: str, problem) -> ExamSettings:
-    """time_limit and feedback from a table ([exam], or an assignment's [[exercise]]); ``problem(key, message)``
-    reports a bad value."""
-    minutes = table.get("time_limit")
-    if minutes is not None and (_finite(minutes) is None or not 0 < minutes <= MAX_EXAM_MINUTES):
-        problem(
-            "time_limit",
-            f"'time_limit' in {where} must be a number of minutes, more than 0 "
-            f"and at most {MAX_EXAM_MINUTES:,} (a week)",
-        )
-        minutes = None
-    feedback = table.get("feedback")
-    if feedback is not None and not isinstance(feedback, bool):
-        problem("feedback", f"'feedback' in {where} must be true or false, without quotes")
-        feedback = None
-    return ExamSettings(None if minutes is None else float(minutes), feedback)
+def exam_settings(table: dict) -> ExamSettings:
+    """time_limit and feedback from a table ([exam], or an assignment's [[exercise]]) whose fields are checked;
+    a refused value is left out."""
+    minutes = _Builder.field(EXAM, table, "time_limit")
+    return ExamSettings(None if minutes is None else float(minutes), _Builder.field(EXAM, table, "feedback"))
 
 
 class _StepNames:
@@ -850,66 +768,10 @@ class _StepNames:
         return None
 
 
-def sample_name(name: str, sample: int) -> str:
-    return f"{name}{SAMPLE_SEPARATOR}{sample}"
-
-
-def _expand_batch(
-    inputs: dict[str, InputSpec], nodes: list[NodeSpec], batch: BatchSpec, batch_line: int | None
-) -> tuple[dict[str, InputSpec], list[NodeSpec], str]:
-    """One copy of every node per sample (z#1, z#2, ...), sharing the inputs that are not per sample."""
-    expanded_inputs = dict(inputs)
-    expanded_nodes: list[NodeSpec] = []
-    for index, sample in enumerate(batch.samples, start=1):
-        mapping = {name: sample_name(name, index) for name in [*sample, *(node.name for node in nodes)]}
-        copies = {name: Name(copy) for name, copy in mapping.items()}
-        for name, (value, text) in sample.items():
-            expanded_inputs[mapping[name]] = InputSpec(mapping[name], value, text, batch_line, index, name)
-        for node in nodes:
-            expanded_nodes.append(
-                NodeSpec(
-                    mapping[node.name], substitute(node.expression, copies), node.text, node.line, index, node.name
-                )
-            )
-    total: Node = Name(sample_name(batch.sample_output, 1))
-    for index in range(2, len(batch.samples) + 1):
-        total = Call("add", (total, Name(sample_name(batch.sample_output, index))))
-    if batch.reduce == "mean":
-        count = len(batch.samples)
-        total = Call("divide", (total, Number(float(count), str(count))))
-    expanded_nodes.append(NodeSpec(batch.output, total, to_text(total), batch_line, None, batch.output))
-    return expanded_inputs, expanded_nodes, batch.output
-
-
-def _finite(value) -> float | None:
-    """A TOML number as a finite float, or None (text, true/false, nan, inf, or too large)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _input_text(raw) -> str:
     if isinstance(raw, list):
         return "[" + ", ".join(_input_text(item) for item in raw) + "]"
     return str(raw)
-
-
-def _kind(value) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from .errors import ExerciseFileError
 from .reading import parse_toml_text, read_text
+from .schema import TOP_LEVEL
 
-DEFAULT_DIFFICULTY = 2  # the loader's default, for a file that gives none (or none it accepts)
+DEFAULT_DIFFICULTY: int = TOP_LEVEL.default("difficulty")  # for a file that gives none (or none it accepts)
 
 
 @dataclass(frozen=True)

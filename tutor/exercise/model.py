@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .errors import Problem
 from .expression import Node
 
 ASK_CHOICES = ("values", "local_derivatives", "gradients", "parameter_gradients")
@@ -97,7 +97,7 @@ class TrainingSpec:
 
 @dataclass(frozen=True)
 class BatchSpec:
-    samples: tuple[dict[str, tuple[Any, str]], ...]  # per sample: input name -> (value, as written)
+    samples: tuple[dict[str, tuple[Node | list, str]], ...]  # each sample's inputs: (value, text as written)
     reduce: str  # "sum" or "mean"
     output: str  # the total node
     sample_output: str  # each sample's output (the written graph's output)
@@ -148,6 +148,10 @@ class Exercise:
             if node.name == name:
                 return node
         raise KeyError(name)
+
+    def problem_about(self, name: str, message: str) -> Problem:
+        """A problem with one input or node (a batch copy too), at the line of the file the loader read it from."""
+        return Problem(self.path, self.line_of(name), message, name)
 
     def line_of(self, name: str) -> int | None:
         if name in self.inputs:

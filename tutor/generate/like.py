@@ -16,7 +16,7 @@ import numpy as np
 
 from ..engine import solve
 from ..exercise import Exercise, ExerciseFileError
-from ..exercise.loader import sample_name
+from ..exercise.batch import sample_name
 from ..exercise.reading import read_text
 from .checks import degeneracy
 from .numbers import array_text, draw_hundredths, toml_list, toml_string

@@ -19,9 +19,10 @@ import numpy as np
 
 from ..engine.formatting import format_value
 from ..engine.graph import LocalValue, Solution, Values
-from ..engine.operations import EvaluationError, describe_shape
+from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
+from ..exercise.shapes import describe_shape
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
 from .explain import format_changed
 from .formula import formula_matches, read_formula

@@ -22,8 +22,9 @@ import numpy as np
 
 from ..engine.formatting import format_number, format_value
 from ..engine.graph import Solution
-from ..engine.operations import OPERATIONS, describe_shape
+from ..engine.operations import OPERATIONS
 from ..exercise.expression import FUNCTIONS, Call, Index, Name, Node, Number, calls_in, names_in, substitute, to_text
+from ..exercise.shapes import describe_shape
 from .explain import forward_rule, worked_answer
 from .quantities import Quantity
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.formatting import format_number, format_value
-from ..engine.operations import EvaluationError, describe_shape
+from ..engine.operations import EvaluationError
 from ..exercise.expression import Call, to_text
+from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible
 from ..grading import Quantity, read_answer
 from ..grading.answer import UnreadableAnswer

@@ -8,8 +8,8 @@ import numpy as np
 
 from ..engine.formatting import format_value
 from ..engine.graph import Solution
-from ..engine.operations import describe_shape
 from ..exercise.expression import to_text
+from ..exercise.shapes import describe_shape
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule
 

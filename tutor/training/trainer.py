@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..engine.graph import Graph, Values, reverse_pass
-from ..engine.operations import describe_shape
-from ..exercise.datasets import Dataset, load_dataset
+from ..exercise.datasets import LoadedDataset, load_dataset
 from ..exercise.errors import ExerciseFileError, Problem
-from ..exercise.loader import suggestion
 from ..exercise.model import MAX_TRAINING_STEPS, Exercise, TrainingSpec
+from ..exercise.shapes import describe_shape
+from ..exercise.suggestion import suggestion
 
 DEFAULT_LEARNING_RATE = 0.1
 DEFAULT_STEPS = 100
@@ -77,7 +77,7 @@ class Trainer:
         self.output = exercise.output
         self._spec = exercise.training or TrainingSpec()
         self.learning_rate = self._resolve_learning_rate(learning_rate)
-        self.dataset: Dataset | None = self._load_dataset(dataset)
+        self.dataset: LoadedDataset | None = self._load_dataset(dataset)
         self._inputs: Values = {**self.graph.inputs, **self._dataset_inputs()}
         self.params: tuple[str, ...] = self._resolve_params(params)
         self.values: Values = {name: self._inputs[name] for name in self.params}
@@ -130,7 +130,7 @@ class Trainer:
 
     def _accuracy(self, values: Values) -> float | None:
         """The share of rows predicted right: the largest column per row, or above 0.5 for one column."""
-        if self._spec.accuracy is None:
+        if self._spec.accuracy is None or self._spec.targets is None:  # the loader refuses accuracy without targets
             return None
         assert self._spec.targets is not None  # the loader refuses accuracy without targets
         targets, predictions = _as_rows(values[self._spec.targets]), _as_rows(values[self._spec.accuracy])
@@ -190,7 +190,7 @@ class Trainer:
             raise self._problem(None, "there are no parameters to train")
         return tuple(names)
 
-    def _load_dataset(self, requested: str | Path | None) -> Dataset | None:
+    def _load_dataset(self, requested: str | Path | None) -> LoadedDataset | None:
         spec, exercise = self._spec, self.exercise
         if requested is None:
             return None
@@ -225,6 +225,8 @@ class Trainer:
             ("feature", self._spec.features, dataset.features, dataset.feature_names),
             ("target", self._spec.targets, dataset.targets, dataset.target_names),
         ):
+            if name is None:  # the loader refuses a dataset without both inputs named
+                continue
             given = self.graph.inputs[name]
             count = matrix.shape[1]
             if given.ndim == 2 and given.shape[1] == count:
@@ -252,9 +254,7 @@ class Trainer:
             f" (training on the dataset '{self.dataset.name}': {self.dataset.rows} rows in "
             f"'{self._spec.features}' and '{self._spec.targets}')"
         )
-        return ExerciseFileError(
-            [Problem(problem.path, problem.line, problem.message + note) for problem in error.problems]
-        )
+        return ExerciseFileError([replace(problem, message=problem.message + note) for problem in error.problems])
 
     def _check_shapes(self, values: Values) -> None:
         loss = values[self.output]
@@ -265,8 +265,7 @@ class Trainer:
                 f"{describe_shape(loss.shape)}: wrap it in sum(...) or mean(...)",
             )
         node, targets_name = self._spec.accuracy, self._spec.targets
-        if node is not None:
-            assert targets_name is not None  # the loader refuses accuracy without targets
+        if node is not None and targets_name is not None:
             predictions, targets = values[node], values[targets_name]
             if _as_rows(predictions).shape != _as_rows(targets).shape:
                 raise self._problem(

@@ -1,13 +1,15 @@
-"""The built-in exercises, and turning "a catalog name or a path" into an exercise."""
+"""The built-in exercises (the catalog's files, shipped as the package tutor.catalog), and turning "a catalog
+name or a path" into an exercise."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .errors import ExerciseFileError, Problem
-from .loader import load_exercise, suggestion
+from .loader import load_exercise
 from .model import Exercise
 from .packaged import packaged_folder
+from .suggestion import suggestion
 
 
 def catalog_folder() -> Path:

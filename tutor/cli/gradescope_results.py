@@ -1,0 +1,86 @@
+"""Gradescope's results.json, from re-graded transcripts: written by `tutor grade --gradescope PATH` and by the
+autograder (gradescope.py), which grades a submission with `tutor grade`'s own functions (transcripts.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..exercise import ExerciseFileError, Problem
+
+
+def gradescope_results(results: list[dict], notes: Sequence[str] = ()) -> dict:
+    """Gradescope's results.json for one learner: one test per step, worth its points (1 unless the exercise
+    has [points]), scored with its credit."""
+    tests = []
+    for result in results:
+        for item in result["items"]:
+            tests.append(
+                {
+                    "name": f"{result['exercise']}: {item['label']}",
+                    "score": round(item["credit"] * item.get("points", 1), 4),
+                    "max_score": item.get("points", 1),
+                    "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
+                    "visibility": "visible",
+                }
+            )
+        if result["tampered"]:
+            tests.append(
+                {
+                    "name": f"{result['exercise']}: transcript integrity",
+                    "score": 0,
+                    "max_score": 0,
+                    "output": "The transcript was edited: " + "; ".join(result["differences"]),
+                    "visibility": "visible",
+                }
+            )
+    lines = [f"{result['exercise']}: {result['line']}" for result in results]
+    return {
+        "score": round(sum(test["score"] for test in tests), 4),
+        "tests": tests,
+        "output": "\n".join([*lines, *notes, "Re-graded from the typed answers by backprop-tutor."]),
+    }
+
+
+def folder_name(learner: str) -> str:
+    """A learner's name as one safe folder name: no separators, no '..', nothing hidden."""
+    return re.sub(r"[^\w@+-]+", "_", learner).strip("_") or "learner"
+
+
+def write_gradescope(results: list[dict], path: Path) -> list[Path]:
+    """One learner: PATH is their results.json. Several: PATH/LEARNER/results.json each, never one file
+    for several learners. Returns the files written."""
+    learners = list(dict.fromkeys(result["learner"] for result in results))
+    if not learners:
+        return []
+    if len(learners) == 1:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
+        return [path]
+    if path.is_file():
+        raise ExerciseFileError(
+            [
+                Problem(
+                    path,
+                    None,
+                    f"is a file, and there are {len(learners)} learners: give a "
+                    "folder for --gradescope, each learner gets FOLDER/LEARNER/"
+                    "results.json",
+                )
+            ]
+        )
+    folders: dict[str, str] = {}
+    written = []
+    for learner in learners:
+        folder = folder_name(learner)
+        while folder in folders.values():  # two names that read the same as folders
+            folder += "_"
+        folders[learner] = folder
+        target = path / folder / "results.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mine = [result for result in results if result["learner"] == learner]
+        target.write_text(json.dumps(gradescope_results(mine), indent=2), encoding="utf-8")
+        written.append(target)
+    return written
