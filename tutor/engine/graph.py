@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from ..exercise.expression import Call, Index, Name, Node, Number, names_in, to_
 from ..exercise.model import Exercise, InputSpec, NodeSpec
 from .derivatives import LocalDerivative
 from .operations import OPERATIONS, EvaluationError, apply, describe_shape, index
+from .scalar import scalar_pass
 
 Values = dict[str, np.ndarray]
 
@@ -121,14 +123,24 @@ class Graph:
                 problems.append(Problem(exercise.path, spec.line, f"input '{spec.base}' = {spec.text}: {error}"))
         if problems:
             raise ExerciseFileError(problems)
-        # the distinct names each node uses, in reading order: the edges into it
-        self.parents: dict[str, list[str]] = {
-            node.name: list(dict.fromkeys(name.id for name in names_in(node.expression))) for node in exercise.nodes
+
+    # The edges are worked out when first asked for: solving does not need them.
+    @cached_property
+    def parents(self) -> dict[str, list[str]]:
+        """The distinct names each node uses, in reading order: the edges into it."""
+        return {
+            name: list(dict.fromkeys(found.id for found in names_in(node.expression)))
+            for name, node in self.nodes.items()
         }
-        self.consumers: dict[str, list[str]] = {name: [] for name in [*self.inputs, *self.nodes]}
+
+    @cached_property
+    def consumers(self) -> dict[str, list[str]]:
+        """The nodes that use each name, in the graph's order: the edges out of it."""
+        consumers: dict[str, list[str]] = {name: [] for name in self.names}
         for node, parents in self.parents.items():
             for parent in parents:
-                self.consumers[parent].append(node)
+                consumers[parent].append(node)
+        return consumers
 
     @property
     def names(self) -> list[str]:
@@ -199,9 +211,17 @@ class Solution:
         self.exercise = exercise
         self.graph = graph = Graph(exercise)
         self.output = exercise.output
-        self.values, self.evaluated = graph.forward(graph.inputs)
+        expressions = {name: node.expression for name, node in graph.nodes.items()}
         # a derivation-only exercise has no graph, so nothing to differentiate
-        self.grads = self._backward() if graph.nodes else {}
+        scalar = scalar_pass(expressions, graph.inputs, self.output) if expressions else None
+        self._evaluated: dict[str, Evaluated] | None = None
+        if scalar is not None:
+            values, grads = scalar
+            self.values = {name: np.asarray(value) for name, value in values.items()}
+            self.grads = {name: np.asarray(gradient) for name, gradient in grads.items()}
+        else:
+            self.values, self._evaluated = graph.forward(graph.inputs)
+            self.grads = self._backward() if graph.nodes else {}
         self._locals: dict[tuple[str, str], LocalValue] = {}
         self.updated: Values = {}
         self.after_values: Values = {}
@@ -221,6 +241,13 @@ class Solution:
             rate = exercise.update.learning_rate
             self.updated = {name: self.values[name] - rate * self.grads[name] for name in exercise.update.params}
             self.after_values, _ = graph.forward({**graph.inputs, **self.updated})
+
+    @property
+    def evaluated(self) -> dict[str, Evaluated]:
+        """Every node's operations with their local derivatives, built when first needed (the scalar pass keeps none)."""
+        if self._evaluated is None:
+            _, self._evaluated = self.graph.forward(self.graph.inputs)
+        return self._evaluated
 
     def _backward(self) -> Values:
         grads = reverse_pass(self.values, self.evaluated, self.output, self.graph.names)
