@@ -46,6 +46,10 @@ def assert_same_numbers(solution: Solution) -> None:
         for name in theirs:
             assert np.asarray(ours[name]).dtype == np.float64
             assert np.array_equal(ours[name], theirs[name]), (name, ours[name], theirs[name])
+    for source, node in solution.edges:  # read off the scalar pass, or from graph.py's records
+        ours_local, theirs_local = solution.local_derivative(node, source), reference.local_derivative(node, source)
+        assert ours_local.elementwise == theirs_local.elementwise
+        assert np.array_equal(ours_local.value, theirs_local.value), (node, source)
 
 
 def exercise(text: str):

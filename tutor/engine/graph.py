@@ -9,7 +9,7 @@ the contributions of every path: the chain rule, and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,7 +20,7 @@ from ..exercise.expression import Call, Index, Name, Node, Number, names_in, to_
 from ..exercise.model import Exercise, InputSpec, NodeSpec
 from .derivatives import LocalDerivative
 from .operations import OPERATIONS, EvaluationError, apply, describe_shape, index
-from .scalar import scalar_pass
+from .scalar import How, local_gradients, scalar_pass
 
 Values = dict[str, np.ndarray]
 
@@ -94,17 +94,36 @@ def evaluate_input(spec: InputSpec) -> np.ndarray:
     return np.asarray(value_of(spec.value), dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class LocalValue:
-    """A local derivative as the learner is asked for it.
+    """A local derivative as the learner is asked for it, worked out when first read.
 
     ``elementwise`` is true when the node is elementwise in that input: the value is then the
-    vector (or matrix) of ∂zᵢ/∂xᵢ rather than the diagonal Jacobian.
+    vector (or matrix) of ∂zᵢ/∂xᵢ, and the diagonal Jacobian is built only if something reads
+    ``jacobian``. Otherwise the value is the Jacobian itself, of shape node shape + input shape:
+    it can be large (a softmax of n elements: n²), so nothing builds it unless it is read.
     """
 
-    value: np.ndarray
-    elementwise: bool
-    jacobian: np.ndarray
+    def __init__(self, elementwise: bool, shape: tuple, build: Callable[[], np.ndarray]):
+        self.elementwise = elementwise
+        self.shape = shape  # the value's, known without building it
+        self._build = build
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @cached_property
+    def value(self) -> np.ndarray:
+        return self._build()
+
+    @cached_property
+    def jacobian(self) -> np.ndarray:
+        if not self.elementwise:
+            return self.value
+        diagonal = self.value
+        matrix = np.zeros((diagonal.size, diagonal.size))
+        matrix.flat[:: diagonal.size + 1] = np.ravel(diagonal)
+        return matrix.reshape(diagonal.shape + diagonal.shape)
 
 
 class Graph:
@@ -167,15 +186,19 @@ class Graph:
     def local_derivative(self, node: str, source: str, evaluated: Evaluated) -> LocalValue:
         """∂node/∂source, holding the node's other inputs fixed."""
         value = evaluated.value
-        identity = np.eye(value.size).reshape(value.shape + value.shape)
-        gradients: Values = {}
-        backpropagate(evaluated, identity, gradients, only=source)
         source_shape = self.exercise_shape(source, evaluated)
-        jacobian = gradients.get(source, np.zeros(value.shape + source_shape))
-        if value.ndim and value.shape == source_shape and _elementwise_in(self.nodes[node].expression, source):
-            diagonal = jacobian.reshape(value.size, value.size).diagonal().reshape(value.shape)
-            return LocalValue(diagonal, True, jacobian)
-        return LocalValue(jacobian, False, jacobian)
+        elementwise = bool(value.ndim) and value.shape == source_shape
+        elementwise = elementwise and _elementwise_in(self.nodes[node].expression, source)
+
+        def build() -> np.ndarray:
+            # ones passed back give the diagonal ∂zᵢ/∂xᵢ of an elementwise node; the identity gives every ∂zᵢ/∂xⱼ
+            lead = () if elementwise else value.shape
+            upstream = np.ones(value.shape) if elementwise else np.eye(value.size).reshape(lead + value.shape)
+            gradients: Values = {}
+            backpropagate(evaluated, upstream, gradients, only=source)
+            return gradients.get(source, np.zeros(lead + source_shape))
+
+        return LocalValue(elementwise, value.shape if elementwise else value.shape + source_shape, build)
 
     def local_derivative_from_output(self, node: str, source: str, output: np.ndarray) -> LocalValue | None:
         """∂node/∂source written with the node's own value (σ(1 − σ) from ŷ), where the rule allows."""
@@ -191,12 +214,12 @@ class Graph:
         if rule is None:
             return None
         output = np.asarray(output, dtype=np.float64)
-        jacobian = rule(output).jacobian(output.shape, output.shape)
+        derivative = rule(output)
         if OPERATIONS[expression.function].elementwise and output.ndim:
             return LocalValue(
-                jacobian.reshape(output.size, output.size).diagonal().reshape(output.shape), True, jacobian
+                True, output.shape, lambda: derivative.chain(np.ones(output.shape), output.shape, output.shape)
             )
-        return LocalValue(jacobian, False, jacobian)
+        return LocalValue(False, output.shape * 2, lambda: derivative.jacobian(output.shape, output.shape))
 
     def exercise_shape(self, name: str, evaluated: Evaluated) -> tuple:
         for found in _find_names(evaluated, name):
@@ -215,10 +238,11 @@ class Solution:
         # a derivation-only exercise has no graph, so nothing to differentiate
         scalar = scalar_pass(expressions, graph.inputs, self.output) if expressions else None
         self._evaluated: dict[str, Evaluated] | None = None
+        self._hows: dict[str, How] | None = None  # how the scalar pass made each node
         if scalar is not None:
-            values, grads = scalar
-            self.values = {name: np.asarray(value) for name, value in values.items()}
-            self.grads = {name: np.asarray(gradient) for name, gradient in grads.items()}
+            self.values = {name: np.asarray(value) for name, value in scalar.values.items()}
+            self.grads = {name: np.asarray(gradient) for name, gradient in scalar.grads.items()}
+            self._hows = scalar.hows
         else:
             self.values, self._evaluated = graph.forward(graph.inputs)
             self.grads = self._backward() if graph.nodes else {}
@@ -277,7 +301,11 @@ class Solution:
     def local_derivative(self, node: str, source: str) -> LocalValue:
         key = (node, source)
         if key not in self._locals:
-            self._locals[key] = self.graph.local_derivative(node, source, self.evaluated[node])
+            if self._hows is not None:  # a number: read off the scalar pass, the same number as the NumPy pass's
+                how = self._hows[node]
+                self._locals[key] = LocalValue(False, (), lambda: np.asarray(local_gradients(how).get(source, 0.0)))
+            else:
+                self._locals[key] = self.graph.local_derivative(node, source, self.evaluated[node])
         return self._locals[key]
 
     def chain_terms(self, name: str) -> list[str]:

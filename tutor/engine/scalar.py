@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -58,10 +59,14 @@ class NotScalar(Exception):
     """This graph, or these numbers, need graph.py's NumPy pass."""
 
 
-def scalar_pass(
-    nodes: dict[str, Node], inputs: dict[str, np.ndarray], output: str
-) -> tuple[dict[str, float], dict[str, float]] | None:
-    """(values, gradients of the output) for every input and node, or None when the pass does not apply."""
+class ScalarSolution(NamedTuple):
+    values: dict[str, float]  # every input and node
+    grads: dict[str, float]  # of the output, with respect to every input and node
+    hows: dict[str, How]  # how each node was made: its local derivatives (local_gradients)
+
+
+def scalar_pass(nodes: dict[str, Node], inputs: dict[str, np.ndarray], output: str) -> ScalarSolution | None:
+    """Values and gradients for every input and node, or None when the pass does not apply."""
     if any(value.ndim for value in inputs.values()):
         return None
     values = {name: float(value) for name, value in inputs.items()}
@@ -79,7 +84,14 @@ def scalar_pass(
             _backward(((hows[name], 1.0),), grads[name], grads)
     if not all(math.isfinite(gradient) for gradient in grads.values()):
         return None
-    return values, {name: grads.get(name, 0.0) for name in values}
+    return ScalarSolution(values, {name: grads.get(name, 0.0) for name in values}, hows)
+
+
+def local_gradients(how: How) -> dict[str, float]:
+    """∂node/∂name for each name a node reads, from how the node was made: the chain rule inside one node."""
+    grads: dict[str, float] = {}
+    _backward(((how, 1.0),), 1.0, grads)
+    return grads
 
 
 def _forward(expression: Node, values: dict[str, float]) -> tuple[float, How]:

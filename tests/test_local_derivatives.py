@@ -1,0 +1,82 @@
+"""Local derivatives are worked out when first read, and the full Jacobian only when something reads it.
+
+The reference is the dense construction the engine used before: the identity passed back through the
+node gives every ∂zᵢ/∂xⱼ. Every catalog edge must give exactly its numbers (np.array_equal), while a
+big elementwise node never allocates its n² Jacobian unless ``jacobian`` is read.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from tutor.engine import solve
+from tutor.engine.graph import backpropagate
+from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
+from tutor.session.steps import build_steps
+
+
+def dense_jacobian(solution, node: str, source: str) -> np.ndarray:
+    """∂node/∂source as the engine built it before: the identity passed back through the node."""
+    evaluated = solution.evaluated[node]
+    value = evaluated.value
+    gradients: dict = {}
+    backpropagate(evaluated, np.eye(value.size).reshape(value.shape + value.shape), gradients, only=source)
+    source_shape = np.shape(solution.values[source])
+    return gradients.get(source, np.zeros(value.shape + source_shape))
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_every_catalog_edge_has_the_dense_constructions_numbers(name):
+    solution = solve(resolve_exercise(name))
+    for source, node in solution.edges:
+        local = solution.local_derivative(node, source)
+        expected = dense_jacobian(solution, node, source)
+        assert local.shape == local.value.shape  # known before the value is built
+        assert np.array_equal(local.jacobian, expected), (node, source)
+        if local.elementwise:
+            size = expected.size and int(np.sqrt(expected.size))
+            assert np.array_equal(local.value, expected.reshape(size, size).diagonal().reshape(local.value.shape))
+        else:
+            assert np.array_equal(local.value, expected), (node, source)
+
+
+def big_exercise(size: int, ask: str) -> str:
+    numbers = ", ".join(f"{(k % 7) / 7 + 0.1:.3f}" for k in range(size))
+    return textwrap.dedent(
+        f"""
+        title = "a long vector"
+        ask = {ask}
+        [inputs]
+        v = [{numbers}]
+        [graph]
+        z = "sigmoid(v)*2"
+        L = "sum(z*v)"
+        """
+    )
+
+
+def peak_bytes(function) -> int:
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_long_elementwise_node_never_allocates_its_jacobian():
+    """3,000 elements: each n² Jacobian would be 72 MB; the session's steps need only the diagonals."""
+    size = 3_000
+    exercise = parse_exercise(big_exercise(size, '["values", "local_derivatives", "gradients"]'), name="big")
+    dense = size * size * 8
+    solution = solve(exercise)
+    peak = peak_bytes(lambda: build_steps(solution))
+    assert peak < dense / 4, peak
+    local = solution.local_derivative("z", "v")
+    assert local.elementwise and local.value.shape == (size,)
+    assert peak_bytes(lambda: local.jacobian) >= dense  # built when read, and only then
+    assert local.jacobian.shape == (size, size)
