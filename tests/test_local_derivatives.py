@@ -80,3 +80,18 @@ def test_a_long_elementwise_node_never_allocates_its_jacobian():
     assert local.elementwise and local.value.shape == (size,)
     assert peak_bytes(lambda: local.jacobian) >= dense  # built when read, and only then
     assert local.jacobian.shape == (size, size)
+
+
+def test_a_softmax_not_asked_for_is_never_built():
+    """softmax's local derivative is its whole Jacobian: built for a learner asked for it, not otherwise."""
+
+    def softmax_exercise(size: int, ask: str):
+        text = big_exercise(size, ask).replace('"sigmoid(v)*2"', '"softmax(v)"')
+        return solve(parse_exercise(text, name="softmax"))
+
+    solution = softmax_exercise(2_000, '["values", "gradients"]')
+    assert peak_bytes(lambda: build_steps(solution)) < 2_000 * 2_000 * 8 / 4
+    asked = softmax_exercise(200, '["values", "local.z.v", "gradients"]')
+    step = next(step for step in build_steps(asked) if str(step.quantity) == "local.z.v")
+    assert step.shape == (200, 200)
+    assert np.array_equal(asked.local_derivative("z", "v").value, dense_jacobian(asked, "z", "v"))

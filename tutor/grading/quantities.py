@@ -106,7 +106,7 @@ def _grouped_steps(solution: Solution, ask: set[str]) -> list[Quantity]:
         quantities += [
             Quantity("local", node, source)
             for source, node in solution.edges
-            if solution.local_derivative(node, source).value.ndim <= 2
+            if solution.local_derivative(node, source).ndim <= 2
         ]
     return quantities
 
@@ -124,7 +124,7 @@ def _backward_order(
     for name in backward_order:
         if local_derivatives:
             for consumer in graph.consumers[name]:
-                if solution.local_derivative(consumer, name).value.ndim <= 2:
+                if solution.local_derivative(consumer, name).ndim <= 2:
                     quantities.append(Quantity("local", consumer, name))
         quantities.append(Quantity("grad", name))
     return quantities
@@ -141,7 +141,7 @@ def expected_value(solution: Solution, quantity: Quantity) -> np.ndarray:
     if quantity.kind == "grad":
         return solution.grads[quantity.name]
     if quantity.kind == "local":
-        return solution.local_derivative(quantity.name, quantity.source).value
+        return solution.local_derivative(quantity.name, quantity.source or "").value  # a local step names its input
     if quantity.kind == "update":
         return solution.updated[quantity.name]
     if quantity.kind == "formula":
@@ -174,7 +174,7 @@ def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
             raise ExerciseFileError(
                 [Problem(exercise.path, None, f"'ask' names the step '{quantity}', which this exercise does not have")]
             )
-        if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source).value.ndim > 2:
+        if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source or "").ndim > 2:
             raise ExerciseFileError(
                 [
                     Problem(
