@@ -95,3 +95,19 @@ def test_a_softmax_not_asked_for_is_never_built():
     step = next(step for step in build_steps(asked) if str(step.quantity) == "local.z.v")
     assert step.shape == (200, 200)
     assert np.array_equal(asked.local_derivative("z", "v").value, dense_jacobian(asked, "z", "v"))
+
+
+def test_a_matrix_products_three_axis_jacobian_is_never_built():
+    """∂(W@v)/∂W has three axes: never asked, so validating and starting a session must not build it
+    (200x200: 64 MB); ∂(W@v)/∂v is W itself, and is asked."""
+    size = 200
+    rows = ", ".join("[" + ", ".join(str((r * 7 + c) % 10) for c in range(size)) + "]" for r in range(size))
+    vector = ", ".join(f"{(k % 11) / 11:.2f}" for k in range(size))
+    text = f'title = "W @ v"\n[inputs]\nW = [{rows}]\nv = [{vector}]\n[graph]\nz = "W @ v"\nL = "sum(z)"\n'
+    solution = solve(parse_exercise(text, name="matmul"))
+    steps = []
+    assert peak_bytes(lambda: steps.extend(build_steps(solution))) < size**3 * 8 / 4
+    asked = [str(step.quantity) for step in steps]
+    assert "local.z.v" in asked and "local.z.W" not in asked and "grad.W" in asked
+    assert np.array_equal(solution.local_derivative("z", "v").value, solution.values["W"])
+    assert solution.local_derivative("z", "W").shape == (size, size, size)

@@ -86,10 +86,12 @@ def reverse_pass(values: Values, evaluated: dict[str, Evaluated], output: str, n
 def evaluate_input(spec: InputSpec) -> np.ndarray:
     """An input's number, fraction or list of them, as a float64 array."""
 
-    def value_of(item) -> np.ndarray:
+    def value_of(item):  # nested lists of floats, made an array once: a 500x500 matrix is 250,000 numbers
         if isinstance(item, list):
-            return np.stack([value_of(element) for element in item])
-        return evaluate(item, {}).value
+            return [value_of(element) for element in item]
+        if isinstance(item, Number):
+            return item.value
+        return float(evaluate(item, {}).value)  # a constant expression, such as "1/3"
 
     return np.asarray(value_of(spec.value), dtype=np.float64)
 

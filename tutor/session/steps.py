@@ -67,8 +67,11 @@ def exercise_numbers(solution: Solution, asked: list[Quantity]) -> np.ndarray:
     for quantity in asked:
         if quantity.kind == "local" and quantity.source is not None:
             arrays.append(solution.local_derivative(quantity.name, quantity.source).value)
-    # a derivation-only exercise has no numbers at all
-    return np.concatenate([np.ravel(np.asarray(array, dtype=np.float64)) for array in arrays] or [np.zeros(0)])
+    # each number once: a 500x500 matrix of digits is ten numbers to keep examples away from, not 250,000
+    # (a derivation-only exercise has no numbers at all)
+    return np.unique(
+        np.concatenate([np.ravel(np.asarray(array, dtype=np.float64)) for array in arrays] or [np.zeros(0)])
+    )
 
 
 def far_from(candidate: float, numbers: np.ndarray) -> bool:
