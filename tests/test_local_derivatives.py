@@ -7,6 +7,8 @@ big elementwise node never allocates its n² Jacobian unless ``jacobian`` is rea
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 import tracemalloc
 
@@ -15,7 +17,7 @@ import pytest
 
 from tutor.engine import solve
 from tutor.engine.graph import backpropagate
-from tutor.exercise import catalog_names, parse_exercise, resolve_exercise
+from tutor.exercise import ExerciseFileError, catalog_names, parse_exercise, resolve_exercise
 from tutor.session.steps import build_steps
 
 
@@ -111,3 +113,22 @@ def test_a_matrix_products_three_axis_jacobian_is_never_built():
     assert "local.z.v" in asked and "local.z.W" not in asked and "grad.W" in asked
     assert np.array_equal(solution.local_derivative("z", "v").value, solution.values["W"])
     assert solution.local_derivative("z", "W").shape == (size, size, size)
+
+
+def test_a_vector_output_whose_jacobians_are_too_big_is_refused_with_a_message(tmp_path):
+    """Issue 13's `z = v*2` over 20,000 ones: every gradient is a 20,000-row Jacobian (800 million numbers).
+    A clear problem at the output's line instead of a MemoryError; as a loss the same vector is fine."""
+    ones = ", ".join(["1"] * 20_000)
+    text = f'title = "twice"\n[inputs]\nv = [{ones}]\n[graph]\nz = "v*2"\n'
+    with pytest.raises(ExerciseFileError) as error:
+        solve(parse_exercise(text, name="twice"))
+    assert "the output 'z' is a vector of 20000" in str(error.value) and "800,000,000 numbers" in str(error.value)
+    path = tmp_path / "twice.toml"
+    path.write_text(text)
+    validate = subprocess.run(
+        [sys.executable, "-m", "tutor.cli.main", "validate", str(path)], capture_output=True, text=True
+    )
+    assert validate.returncode == 2 and "make the output a number" in validate.stdout, validate
+    assert "Traceback" not in validate.stderr
+    loss = solve(parse_exercise(text + 'L = "sum(z)"\n', name="twice"))
+    assert np.array_equal(loss.grads["v"], np.full(20_000, 2.0))

@@ -24,6 +24,9 @@ from .scalar import How, local_gradients, scalar_pass
 
 Values = dict[str, np.ndarray]
 
+# The numbers in all the gradients of a vector output (Jacobians) at most: 160 MB of float64.
+MAX_JACOBIAN_NUMBERS = 20_000_000
+
 
 @dataclass
 class Evaluated:
@@ -247,6 +250,7 @@ class Solution:
             self._hows = scalar.hows
         else:
             self.values, self._evaluated = graph.forward(graph.inputs)
+            self._check_jacobian_size()
             self.grads = self._backward() if graph.nodes else {}
         self._locals: dict[tuple[str, str], LocalValue] = {}
         self.updated: Values = {}
@@ -274,6 +278,24 @@ class Solution:
         if self._evaluated is None:
             _, self._evaluated = self.graph.forward(self.graph.inputs)
         return self._evaluated
+
+    def _check_jacobian_size(self) -> None:
+        """A vector output makes every gradient a Jacobian, one row per element of the output: refuse ones too
+        big to work with (an output of 20,000 elements and an input of as many: 400 million numbers)."""
+        output = self.values.get(self.output, np.zeros(()))
+        numbers = output.size * sum(value.size for value in self.values.values())
+        if output.ndim and numbers > MAX_JACOBIAN_NUMBERS:
+            raise ExerciseFileError(
+                [
+                    Problem(
+                        self.exercise.path,
+                        self.exercise.line_of(self.output),
+                        f"the output '{self.output}' is {describe_shape(output.shape)}, so every gradient is a "
+                        f"Jacobian with a row per element: {numbers:,} numbers, more than the {MAX_JACOBIAN_NUMBERS:,} "
+                        "an exercise may have; make the output a number (a loss, or sum(...))",
+                    )
+                ]
+            )
 
     def _backward(self) -> Values:
         grads = reverse_pass(self.values, self.evaluated, self.output, self.graph.names)
