@@ -132,3 +132,15 @@ def test_a_vector_output_whose_jacobians_are_too_big_is_refused_with_a_message(t
     assert "Traceback" not in validate.stderr
     loss = solve(parse_exercise(text + 'L = "sum(z)"\n', name="twice"))
     assert np.array_equal(loss.grads["v"], np.full(20_000, 2.0))
+
+
+def test_an_asked_local_derivative_too_big_to_work_with_is_refused_with_a_message():
+    """softmax over 5,000 elements: ∂s/∂v has 25 million numbers. Asked for, the exercise is refused at the
+    node's line (it used to build them, and a softmax of 15,000 ran out of memory); not asked, it is fine."""
+    text = big_exercise(5_000, '["values", "local_derivatives", "gradients"]').replace('"sigmoid(v)*2"', '"softmax(v)"')
+    with pytest.raises(ExerciseFileError) as error:
+        build_steps(solve(parse_exercise(text, name="softmax")))
+    message = str(error.value)
+    assert "∂z/∂v is a 5000x5000 matrix: 25,000,000 numbers" in message and "leave it out of 'ask'" in message
+    not_asked = text.replace('"local_derivatives", ', "")
+    assert any(str(step.quantity) == "grad.v" for step in build_steps(solve(parse_exercise(not_asked, name="s"))))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.graph import Solution
+from ..engine.graph import MAX_JACOBIAN_NUMBERS, Solution
+from ..engine.operations import describe_shape
 from ..exercise.errors import ExerciseFileError, Problem
 from .formula import reference_value
 
@@ -150,22 +152,25 @@ def expected_value(solution: Solution, quantity: Quantity) -> np.ndarray:
 
 
 def _check_local_derivatives(solution: Solution) -> None:
-    """A local derivative that is infinite (sqrt at 0) could never be answered: refuse the exercise."""
+    """A local derivative that is infinite (sqrt at 0) could never be answered, nor one too big to work
+    with (a softmax's of 15,000 elements has 225 million numbers): refuse the exercise."""
+    exercise = solution.exercise
     for source, node in solution.edges:
         local = solution.local_derivative(node, source)
-        # one of more than two axes is never asked (nor built: ∂(W@v)/∂W of a 500x500 W is 1 GB)
-        if local.ndim <= 2 and not np.all(np.isfinite(local.value)):
-            exercise = solution.exercise
-            raise ExerciseFileError(
-                [
-                    Problem(
-                        exercise.path,
-                        exercise.line_of(node),
-                        f"the local derivative ∂{node}/∂{source} is infinite at these numbers "
-                        "(sqrt at 0?): choose other numbers",
-                    )
-                ]
+        if local.ndim > 2:
+            continue  # never asked, so never built (∂(W@v)/∂W of a 500x500 W is 1 GB)
+        size = math.prod(local.shape)
+        if size > MAX_JACOBIAN_NUMBERS:
+            message = (
+                f"the local derivative ∂{node}/∂{source} is {describe_shape(local.shape)}: {size:,} numbers, more "
+                f"than the {MAX_JACOBIAN_NUMBERS:,} an exercise may have; leave it out of 'ask' (ask = "
+                '["values", "gradients"]) or use fewer elements'
             )
+        elif not np.all(np.isfinite(local.value)):
+            message = f"the local derivative ∂{node}/∂{source} is infinite at these numbers (sqrt at 0?): choose other numbers"
+        else:
+            continue
+        raise ExerciseFileError([Problem(exercise.path, exercise.line_of(node), message)])
 
 
 def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
