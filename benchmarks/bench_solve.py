@@ -292,14 +292,103 @@ def bench_cold_start(runs: int) -> None:
         pass
 
 
+# -- (c) memory: small files with big arrays -------------------------------------------------------------
+
+MEMORY_CAP = 3 * 1024**3  # bytes of address space per case: a case that needs more fails instead of swapping
+MEMORY_TIMEOUT = 120  # seconds per case
+
+
+def big_array_cases() -> dict[str, str]:
+    """Exercise texts of well under a megabyte whose arrays are large (issue 13's reproductions, and losses)."""
+    ones = "[" + ", ".join(["1"] * 20_000) + "]"
+    ramp = "[" + ", ".join(f"{(k % 97) / 97:.3f}" for k in range(15_000)) + "]"
+    rows = ("[" + ", ".join(str((r * 7 + c) % 10) for c in range(500)) + "]" for r in range(500))
+    matrix = "[" + ", ".join(rows) + "]"
+    vector = "[" + ", ".join(f"{(k % 11) / 11:.2f}" for k in range(500)) + "]"
+    head = 'title = "big arrays"\n[inputs]\n'
+    no_locals = 'title = "big arrays"\nask = ["values", "gradients"]\n[inputs]\n'  # no local-derivative steps
+    return {
+        "z = v*2, v of 20,000": head + f'v = {ones}\n[graph]\nz = "v*2"\n',
+        "L = sum(v*2), v of 20,000": head + f'v = {ones}\n[graph]\nz = "v*2"\nL = "sum(z)"\n',
+        "s = softmax(v), v of 15,000": head + f'v = {ramp}\n[graph]\ns = "softmax(v)"\n',
+        "L = sum(softmax(v)*v), 15,000": head + f'v = {ramp}\n[graph]\ns = "softmax(v)"\nL = "sum(s*v)"\n',
+        "softmax loss, locals not asked": no_locals + f'v = {ramp}\n[graph]\ns = "softmax(v)"\nL = "sum(s*v)"\n',
+        "z = W @ v, W 500x500": head + f'W = {matrix}\nv = {vector}\n[graph]\nz = "W @ v"\n',
+        "L = sum(W @ v), W 500x500": head + f'W = {matrix}\nv = {vector}\n[graph]\nz = "W @ v"\nL = "sum(z)"\n',
+        "W @ v loss, locals not asked": no_locals + f'W = {matrix}\nv = {vector}\n[graph]\nz = "W @ v"\nL = "sum(z)"\n',
+        "chain of 4,999 nodes": exercise_text(4_999),
+    }
+
+
+MEMORY_CHILD = """
+import resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
+from tutor.engine import solve
+from tutor.exercise import parse_exercise
+from tutor.grading import asked_quantities
+from tutor.session.steps import build_steps
+text = sys.stdin.read()
+times = []
+try:
+    start = time.perf_counter()
+    exercise = parse_exercise(text, name="big")
+    times.append(time.perf_counter() - start)
+    solution = solve(exercise)
+    asked_quantities(solution)
+    times.append(time.perf_counter() - start)
+    build_steps(solution)
+    times.append(time.perf_counter() - start)
+    outcome = "ok"
+except MemoryError:
+    outcome = "MemoryError"
+except Exception as error:
+    outcome = type(error).__name__ + ": " + str(error)[:60]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(" ".join(f"{{t:.2f}}" for t in times + [float("nan")] * (3 - len(times))), f"{{peak:.0f}}", outcome)
+"""
+
+
+def bench_memory() -> None:
+    print(
+        f"\n(c) big arrays in small files: each case in a fresh process, address space capped at {MEMORY_CAP >> 30} GB"
+    )
+    print("    load = parse; validate = load + solve + the asked steps (what tutor validate does);")
+    print("    session = validate + every step's prompt and example (what tutor run does before its first frame)")
+    print(f"{'case':<31} {'file KB':>8} {'load s':>7} {'validate s':>11} {'session s':>10} {'peak MB':>8}  outcome")
+    for label, text in big_array_cases().items():
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", MEMORY_CHILD.format(cap=MEMORY_CAP)],
+                input=text,
+                capture_output=True,
+                text=True,
+                timeout=MEMORY_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            print(f"{label:<31} {len(text) / 1024:>8.0f}  over {MEMORY_TIMEOUT} s: stopped")
+            continue
+        if result.returncode != 0:
+            print(f"{label:<31} {len(text) / 1024:>8.0f}  the process failed: {result.stderr.strip()[-200:]}")
+            continue
+        load, validate, session, peak, outcome = result.stdout.split(maxsplit=4)
+        print(
+            f"{label:<31} {len(text) / 1024:>8.0f} {load:>7} {validate:>11} {session:>10} {peak:>8}  {outcome.strip()}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1_000, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=5, help="cold-start runs (the median is reported)")
+    parser.add_argument("--only", choices=["sizes", "cold-start", "memory"], help="run one part only")
     arguments = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, NumPy {np.__version__}")
-    bench_sizes(arguments.sizes)
-    bench_cold_start(arguments.runs)
+    if arguments.only in (None, "sizes"):
+        bench_sizes(arguments.sizes)
+    if arguments.only in (None, "cold-start"):
+        bench_cold_start(arguments.runs)
+    if arguments.only in (None, "memory"):
+        bench_memory()
 
 
 if __name__ == "__main__":
