@@ -13,7 +13,7 @@ from tutor.grading import Checker, read_answer
 from tutor.session import EXAM, Session
 from tutor.session.given import given_text, grid, needed_operands, node_details, pack
 from tutor.session.scoring import practice_credit_reason
-from tutor.session.steps import exercise_numbers, far_from
+from tutor.session.steps import EXAMPLE_NUMBERS, example_answer, exercise_numbers, far_from
 
 NETWORK = "network-3-2-1-sigmoid"
 
@@ -137,7 +137,7 @@ def test_the_inspector_never_shows_a_gradient_that_is_not_asked():
 @pytest.mark.parametrize("name", catalog_names())
 def test_answer_examples_have_the_shape_asked_and_none_of_the_exercises_numbers(name):
     session = Session(resolve_exercise(name))
-    numbers = exercise_numbers(session.solution)
+    numbers = exercise_numbers(session.solution, [step.quantity for step in session.steps])
     for step in session.steps:
         if step.quantity.kind == "formula":
             continue
@@ -156,6 +156,18 @@ def test_answer_examples_have_the_shape_asked_and_none_of_the_exercises_numbers(
 def test_the_examples_avoid_numbers_close_to_an_answer():
     numbers = np.array([-1.1, 2.61])
     assert not far_from(-1.1, numbers) and not far_from(2.6, numbers) and far_from(-3.4, numbers)
+
+
+def test_an_example_longer_than_the_example_numbers_repeats_them():
+    """A vector of 150 (there are fewer example numbers): it used to stop with StopIteration."""
+    numbers = np.array([0.5, -1.25])
+    value = read_answer(example_answer((150,), numbers)).value
+    assert (
+        len(EXAMPLE_NUMBERS) < 150 and np.shape(value) == (150,) and all(far_from(number, numbers) for number in value)
+    )
+    everywhere = np.array(EXAMPLE_NUMBERS)  # no example number is far from these: the format is still shown
+    assert np.shape(read_answer(example_answer((2, 3), everywhere)).value) == (2, 3)
+    assert read_answer(example_answer((), everywhere)).value.shape == ()
 
 
 def test_why_a_right_answer_earned_less_than_a_point():

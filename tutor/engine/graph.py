@@ -9,8 +9,9 @@ the contributions of every path: the chain rule, and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -20,8 +21,12 @@ from ..exercise.model import Exercise, InputSpec, NodeSpec
 from ..exercise.shapes import describe_shape
 from .derivatives import LocalDerivative
 from .operations import OPERATIONS, EvaluationError, apply, index
+from .scalar import How, local_gradients, scalar_pass
 
 Values = dict[str, np.ndarray]
+
+# The numbers in all the gradients of a vector output (Jacobians) at most: 160 MB of float64.
+MAX_JACOBIAN_NUMBERS = 20_000_000
 
 
 @dataclass
@@ -85,25 +90,46 @@ def reverse_pass(values: Values, evaluated: dict[str, Evaluated], output: str, n
 def evaluate_input(spec: InputSpec) -> np.ndarray:
     """An input's number, fraction or list of them, as a float64 array."""
 
-    def value_of(item) -> np.ndarray:
+    def value_of(item):  # nested lists of floats, made an array once: a 500x500 matrix is 250,000 numbers
         if isinstance(item, list):
-            return np.stack([value_of(element) for element in item])
-        return evaluate(item, {}).value
+            return [value_of(element) for element in item]
+        if isinstance(item, Number):
+            return item.value
+        return float(evaluate(item, {}).value)  # a constant expression, such as "1/3"
 
     return np.asarray(value_of(spec.value), dtype=np.float64)
 
 
-@dataclass(frozen=True)
 class LocalValue:
-    """A local derivative as the learner is asked for it.
+    """A local derivative as the learner is asked for it, worked out when first read.
 
     ``elementwise`` is true when the node is elementwise in that input: the value is then the
-    vector (or matrix) of ∂zᵢ/∂xᵢ rather than the diagonal Jacobian.
+    vector (or matrix) of ∂zᵢ/∂xᵢ, and the diagonal Jacobian is built only if something reads
+    ``jacobian``. Otherwise the value is the Jacobian itself, of shape node shape + input shape:
+    it can be large (a softmax of n elements: n²), so nothing builds it unless it is read.
     """
 
-    value: np.ndarray
-    elementwise: bool
-    jacobian: np.ndarray
+    def __init__(self, elementwise: bool, shape: tuple, build: Callable[[], np.ndarray]):
+        self.elementwise = elementwise
+        self.shape = shape  # the value's, known without building it
+        self._build = build
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @cached_property
+    def value(self) -> np.ndarray:
+        return self._build()
+
+    @cached_property
+    def jacobian(self) -> np.ndarray:
+        if not self.elementwise:
+            return self.value
+        diagonal = self.value
+        matrix = np.zeros((diagonal.size, diagonal.size))
+        matrix.flat[:: diagonal.size + 1] = np.ravel(diagonal)
+        return matrix.reshape(diagonal.shape + diagonal.shape)
 
 
 class Graph:
@@ -122,14 +148,24 @@ class Graph:
                 problems.append(exercise.problem_about(name, f"input '{spec.base}' = {spec.text}: {error}"))
         if problems:
             raise ExerciseFileError(problems)
-        # the distinct names each node uses, in reading order: the edges into it
-        self.parents: dict[str, list[str]] = {
-            node.name: list(dict.fromkeys(name.id for name in names_in(node.expression))) for node in exercise.nodes
+
+    # The edges are worked out when first asked for: solving does not need them.
+    @cached_property
+    def parents(self) -> dict[str, list[str]]:
+        """The distinct names each node uses, in reading order: the edges into it."""
+        return {
+            name: list(dict.fromkeys(found.id for found in names_in(node.expression)))
+            for name, node in self.nodes.items()
         }
-        self.consumers: dict[str, list[str]] = {name: [] for name in [*self.inputs, *self.nodes]}
+
+    @cached_property
+    def consumers(self) -> dict[str, list[str]]:
+        """The nodes that use each name, in the graph's order: the edges out of it."""
+        consumers: dict[str, list[str]] = {name: [] for name in self.names}
         for node, parents in self.parents.items():
             for parent in parents:
-                self.consumers[parent].append(node)
+                consumers[parent].append(node)
+        return consumers
 
     @property
     def names(self) -> list[str]:
@@ -156,15 +192,19 @@ class Graph:
     def local_derivative(self, node: str, source: str, evaluated: Evaluated) -> LocalValue:
         """∂node/∂source, holding the node's other inputs fixed."""
         value = evaluated.value
-        identity = np.eye(value.size).reshape(value.shape + value.shape)
-        gradients: Values = {}
-        backpropagate(evaluated, identity, gradients, only=source)
         source_shape = self.exercise_shape(source, evaluated)
-        jacobian = gradients.get(source, np.zeros(value.shape + source_shape))
-        if value.ndim and value.shape == source_shape and _elementwise_in(self.nodes[node].expression, source):
-            diagonal = jacobian.reshape(value.size, value.size).diagonal().reshape(value.shape)
-            return LocalValue(diagonal, True, jacobian)
-        return LocalValue(jacobian, False, jacobian)
+        elementwise = bool(value.ndim) and value.shape == source_shape
+        elementwise = elementwise and _elementwise_in(self.nodes[node].expression, source)
+
+        def build() -> np.ndarray:
+            # ones passed back give the diagonal ∂zᵢ/∂xᵢ of an elementwise node; the identity gives every ∂zᵢ/∂xⱼ
+            lead = () if elementwise else value.shape
+            upstream = np.ones(value.shape) if elementwise else np.eye(value.size).reshape(lead + value.shape)
+            gradients: Values = {}
+            backpropagate(evaluated, upstream, gradients, only=source)
+            return gradients.get(source, np.zeros(lead + source_shape))
+
+        return LocalValue(elementwise, value.shape if elementwise else value.shape + source_shape, build)
 
     def local_derivative_from_output(self, node: str, source: str, output: np.ndarray) -> LocalValue | None:
         """∂node/∂source written with the node's own value (σ(1 − σ) from ŷ), where the rule allows."""
@@ -180,12 +220,12 @@ class Graph:
         if rule is None:
             return None
         output = np.asarray(output, dtype=np.float64)
-        jacobian = rule(output).jacobian(output.shape, output.shape)
+        derivative = rule(output)
         if OPERATIONS[expression.function].elementwise and output.ndim:
             return LocalValue(
-                jacobian.reshape(output.size, output.size).diagonal().reshape(output.shape), True, jacobian
+                True, output.shape, lambda: derivative.chain(np.ones(output.shape), output.shape, output.shape)
             )
-        return LocalValue(jacobian, False, jacobian)
+        return LocalValue(False, output.shape * 2, lambda: derivative.jacobian(output.shape, output.shape))
 
     def exercise_shape(self, name: str, evaluated: Evaluated) -> tuple:
         for found in _find_names(evaluated, name):
@@ -200,9 +240,19 @@ class Solution:
         self.exercise = exercise
         self.graph = graph = Graph(exercise)
         self.output = exercise.output
-        self.values, self.evaluated = graph.forward(graph.inputs)
+        expressions = {name: node.expression for name, node in graph.nodes.items()}
         # a derivation-only exercise has no graph, so nothing to differentiate
-        self.grads = self._backward() if graph.nodes else {}
+        scalar = scalar_pass(expressions, graph.inputs, self.output) if expressions else None
+        self._evaluated: dict[str, Evaluated] | None = None
+        self._hows: dict[str, How] | None = None  # how the scalar pass made each node
+        if scalar is not None:
+            self.values = {name: np.asarray(value) for name, value in scalar.values.items()}
+            self.grads = {name: np.asarray(gradient) for name, gradient in scalar.grads.items()}
+            self._hows = scalar.hows
+        else:
+            self.values, self._evaluated = graph.forward(graph.inputs)
+            self._check_jacobian_size()
+            self.grads = self._backward() if graph.nodes else {}
         self._locals: dict[tuple[str, str], LocalValue] = {}
         self.updated: Values = {}
         self.after_values: Values = {}
@@ -221,6 +271,30 @@ class Solution:
             rate = exercise.update.learning_rate
             self.updated = {name: self.values[name] - rate * self.grads[name] for name in exercise.update.params}
             self.after_values, _ = graph.forward({**graph.inputs, **self.updated})
+
+    @property
+    def evaluated(self) -> dict[str, Evaluated]:
+        """Every node's operations with their local derivatives, built when first needed (the scalar pass keeps none)."""
+        if self._evaluated is None:
+            _, self._evaluated = self.graph.forward(self.graph.inputs)
+        return self._evaluated
+
+    def _check_jacobian_size(self) -> None:
+        """A vector output makes every gradient a Jacobian, one row per element of the output: refuse ones too
+        big to work with (an output of 20,000 elements and an input of as many: 400 million numbers)."""
+        output = self.values.get(self.output, np.zeros(()))
+        numbers = output.size * sum(value.size for value in self.values.values())
+        if output.ndim and numbers > MAX_JACOBIAN_NUMBERS:
+            raise ExerciseFileError(
+                [
+                    self.exercise.problem_about(
+                        self.output,
+                        f"the output '{self.output}' is {describe_shape(output.shape)}, so every gradient is a "
+                        f"Jacobian with a row per element: {numbers:,} numbers, more than the {MAX_JACOBIAN_NUMBERS:,} "
+                        "an exercise may have; make the output a number (a loss, or sum(...))",
+                    )
+                ]
+            )
 
     def _backward(self) -> Values:
         grads = reverse_pass(self.values, self.evaluated, self.output, self.graph.names)
@@ -249,7 +323,11 @@ class Solution:
     def local_derivative(self, node: str, source: str) -> LocalValue:
         key = (node, source)
         if key not in self._locals:
-            self._locals[key] = self.graph.local_derivative(node, source, self.evaluated[node])
+            if self._hows is not None:  # a number: read off the scalar pass, the same number as the NumPy pass's
+                how = self._hows[node]
+                self._locals[key] = LocalValue(False, (), lambda: np.asarray(local_gradients(how).get(source, 0.0)))
+            else:
+                self._locals[key] = self.graph.local_derivative(node, source, self.evaluated[node])
         return self._locals[key]
 
     def chain_terms(self, name: str) -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 from ..engine.formatting import format_value
 from ..engine.graph import Solution
 from ..engine.operations import OPERATIONS
-from ..exercise.expression import Number, calls_in, substitute, to_text
+from ..exercise.expression import Node, Number, calls_in, substitute, to_text
 from .quantities import Quantity, expected_value
 
 
@@ -35,10 +35,11 @@ def chain_rule(solution: Solution, name: str) -> ChainRule:
     if not consumers:
         return ChainRule(f"{label} = 0 (the output does not depend on {name})", "", result)
     symbolic = " + ".join(f"{gradient_label(solution, consumer)} · ∂{consumer}/∂{name}" for consumer in consumers)
-    factors = [(solution.grads[consumer], solution.local_derivative(consumer, name).value) for consumer in consumers]
+    factors = [(solution.grads[consumer], solution.local_derivative(consumer, name)) for consumer in consumers]
     numeric = ""
-    if all(np.ndim(upstream) == 0 and np.ndim(local) == 0 for upstream, local in factors):
-        numeric = " + ".join(f"({format_value(upstream)})({format_value(local)})" for upstream, local in factors)
+    # numbers only: a Jacobian is neither written out here nor built (a softmax's has n² elements)
+    if all(np.ndim(upstream) == 0 and local.ndim == 0 for upstream, local in factors):
+        numeric = " + ".join(f"({format_value(upstream)})({format_value(local.value)})" for upstream, local in factors)
     return ChainRule(f"{label} = {symbolic}", numeric, result)
 
 
@@ -56,7 +57,9 @@ def forward_rule(solution: Solution, name: str, values: dict | None = None) -> F
     used = solution.graph.parents[name]
     numeric = ""
     if all(np.ndim(values[parent]) == 0 for parent in used):
-        numbers = {parent: Number(float(values[parent]), format_value(values[parent])) for parent in used}
+        numbers: dict[str, Node] = {
+            parent: Number(float(values[parent]), format_value(values[parent])) for parent in used
+        }
         numeric = "= " + to_text(substitute(expression, numbers))
     return ForwardRule(f"{name} = {to_text(expression)}", numeric, format_value(values[name]))
 
@@ -98,9 +101,9 @@ def worked_answer(solution: Solution, quantity) -> str:
         result = format_changed(solution.after_values[name], solution.values[name])
         return f"{rule.symbolic} {rule.numeric} = {result} (with the updated parameters)".replace("  ", " ")
     if quantity.kind == "grad":
-        rule = chain_rule(solution, name)
-        numbers = f" = {rule.numeric}" if rule.numeric else ""
-        return f"{rule.symbolic}{numbers} = {rule.result}"
+        chain = chain_rule(solution, name)
+        numbers = f" = {chain.numeric}" if chain.numeric else ""
+        return f"{chain.symbolic}{numbers} = {chain.result}"
     if quantity.kind == "formula":
         asked = next(item for item in solution.exercise.questions if item.id == name)
         return f"{asked.prompt} Answer: {to_text(asked.answer)}"
@@ -111,7 +114,9 @@ def worked_answer(solution: Solution, quantity) -> str:
         how = f" (using {'; '.join(dict.fromkeys(rules))})" if rules else ""
         kind = "elementwise " if local.elementwise else ""
         return f"∂{name}/∂{quantity.source} = {kind}{format_value(local.value)}{how}"
-    rate = solution.exercise.update.learning_rate
+    update = solution.exercise.update
+    assert update is not None, "an update step comes only from [update]"
+    rate = update.learning_rate
     return (
         f"new {name} = {name} − {format_value(rate)}·d{solution.output}/d{name} = {format_value(solution.values[name])}"
         f" − {format_value(rate)}·({format_value(solution.grads[name])}) = "

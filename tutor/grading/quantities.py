@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.graph import Solution
+from ..engine.graph import MAX_JACOBIAN_NUMBERS, Solution
+from ..engine.operations import describe_shape
 from ..exercise.errors import ExerciseFileError, Problem
 from .formula import reference_value
 
@@ -106,7 +108,7 @@ def _grouped_steps(solution: Solution, ask: set[str]) -> list[Quantity]:
         quantities += [
             Quantity("local", node, source)
             for source, node in solution.edges
-            if solution.local_derivative(node, source).value.ndim <= 2
+            if solution.local_derivative(node, source).ndim <= 2
         ]
     return quantities
 
@@ -124,7 +126,7 @@ def _backward_order(
     for name in backward_order:
         if local_derivatives:
             for consumer in graph.consumers[name]:
-                if solution.local_derivative(consumer, name).value.ndim <= 2:
+                if solution.local_derivative(consumer, name).ndim <= 2:
                     quantities.append(Quantity("local", consumer, name))
         quantities.append(Quantity("grad", name))
     return quantities
@@ -141,7 +143,7 @@ def expected_value(solution: Solution, quantity: Quantity) -> np.ndarray:
     if quantity.kind == "grad":
         return solution.grads[quantity.name]
     if quantity.kind == "local":
-        return solution.local_derivative(quantity.name, quantity.source).value
+        return solution.local_derivative(quantity.name, quantity.source or "").value  # a local step names its input
     if quantity.kind == "update":
         return solution.updated[quantity.name]
     if quantity.kind == "formula":
@@ -150,20 +152,25 @@ def expected_value(solution: Solution, quantity: Quantity) -> np.ndarray:
 
 
 def _check_local_derivatives(solution: Solution) -> None:
-    """A local derivative that is infinite (sqrt at 0) could never be answered: refuse the exercise."""
+    """A local derivative that is infinite (sqrt at 0) could never be answered, nor one too big to work
+    with (a softmax's of 15,000 elements has 225 million numbers): refuse the exercise."""
+    exercise = solution.exercise
     for source, node in solution.edges:
-        if not np.all(np.isfinite(solution.local_derivative(node, source).value)):
-            exercise = solution.exercise
-            raise ExerciseFileError(
-                [
-                    Problem(
-                        exercise.path,
-                        exercise.line_of(node),
-                        f"the local derivative ∂{node}/∂{source} is infinite at these numbers "
-                        "(sqrt at 0?): choose other numbers",
-                    )
-                ]
+        local = solution.local_derivative(node, source)
+        if local.ndim > 2:
+            continue  # never asked, so never built (∂(W@v)/∂W of a 500x500 W is 1 GB)
+        size = math.prod(local.shape)
+        if size > MAX_JACOBIAN_NUMBERS:
+            message = (
+                f"the local derivative ∂{node}/∂{source} is {describe_shape(local.shape)}: {size:,} numbers, more "
+                f"than the {MAX_JACOBIAN_NUMBERS:,} an exercise may have; leave it out of 'ask' (ask = "
+                '["values", "gradients"]) or use fewer elements'
             )
+        elif not np.all(np.isfinite(local.value)):
+            message = f"the local derivative ∂{node}/∂{source} is infinite at these numbers (sqrt at 0?): choose other numbers"
+        else:
+            continue
+        raise ExerciseFileError([Problem(exercise.path, exercise.line_of(node), message)])
 
 
 def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
@@ -174,7 +181,7 @@ def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
             raise ExerciseFileError(
                 [Problem(exercise.path, None, f"'ask' names the step '{quantity}', which this exercise does not have")]
             )
-        if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source).value.ndim > 2:
+        if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source or "").ndim > 2:
             raise ExerciseFileError(
                 [
                     Problem(

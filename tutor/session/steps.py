@@ -8,7 +8,6 @@ import numpy as np
 
 from ..engine.formatting import format_value
 from ..engine.graph import Solution
-from ..exercise.expression import to_text
 from ..exercise.shapes import describe_shape
 from ..grading import Quantity, asked_quantities
 from ..grading.explain import chain_rule
@@ -56,19 +55,23 @@ EXAMPLE_NUMBERS = [number for number in (((k * 37) % 97 - 48) / 10 for k in rang
 EXAMPLE_FRACTIONS = [(7, 3), (5, 7), (11, 6), (13, 9), (9, 7), (17, 6), (19, 7)]
 
 
-def exercise_numbers(solution: Solution) -> np.ndarray:
-    """Every number of the exercise and its solution: inputs, values, local derivatives, gradients, updates."""
+def exercise_numbers(solution: Solution, asked: list[Quantity]) -> np.ndarray:
+    """Every number of the exercise and its solution: inputs, values, gradients, updates, and the local
+    derivatives asked (one not asked can be a Jacobian of millions of numbers, and is no answer)."""
     arrays = [
         *solution.values.values(),
         *solution.grads.values(),
         *solution.updated.values(),
         *solution.after_values.values(),
     ]
-    for source, node in solution.edges:
-        local = solution.local_derivative(node, source)
-        arrays += [local.value, local.jacobian]
-    # a derivation-only exercise has no numbers at all
-    return np.concatenate([np.ravel(np.asarray(array, dtype=np.float64)) for array in arrays] or [np.zeros(0)])
+    for quantity in asked:
+        if quantity.kind == "local" and quantity.source is not None:
+            arrays.append(solution.local_derivative(quantity.name, quantity.source).value)
+    # each number once: a 500x500 matrix of digits is ten numbers to keep examples away from, not 250,000
+    # (a derivation-only exercise has no numbers at all)
+    return np.unique(
+        np.concatenate([np.ravel(np.asarray(array, dtype=np.float64)) for array in arrays] or [np.zeros(0)])
+    )
 
 
 def far_from(candidate: float, numbers: np.ndarray) -> bool:
@@ -78,20 +81,23 @@ def far_from(candidate: float, numbers: np.ndarray) -> bool:
 
 def example_answer(shape: tuple, numbers: np.ndarray) -> str:
     """How an answer of ``shape`` is typed, with numbers that are none of the exercise's."""
-    usable = (number for number in EXAMPLE_NUMBERS if far_from(number, numbers))
+    # More cells than example numbers repeat them; an exercise of so many numbers that none is far from
+    # them all gets the examples as they are (they only show the format)
+    usable = [number for number in EXAMPLE_NUMBERS if far_from(number, numbers)] or EXAMPLE_NUMBERS
     if len(shape) == 0:
         fraction = next((f"{top}/{bottom}" for top, bottom in EXAMPLE_FRACTIONS if far_from(top / bottom, numbers)), "")
-        return f"{next(usable)} or {fraction}" if fraction else f"{next(usable)}"
-    cells = np.array([next(usable) for _ in range(int(np.prod(shape)))]).reshape(shape)
-    return format_value(cells)
+        return f"{usable[0]} or {fraction}" if fraction else f"{usable[0]}"
+    return format_value(np.resize(np.array(usable), shape))
 
 
 def build_steps(solution: Solution) -> list[Step]:
-    numbers = exercise_numbers(solution)
-    return [make_step(solution, quantity, numbers) for quantity in asked_quantities(solution)]
+    asked = asked_quantities(solution)
+    numbers = exercise_numbers(solution, asked)
+    examples: dict[tuple, str] = {}  # one per shape: looking through every number of a big exercise takes a while
+    return [make_step(solution, quantity, numbers, examples) for quantity in asked]
 
 
-def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray) -> Step:
+def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray, examples: dict[tuple, str]) -> Step:
     graph = solution.graph
     name = quantity.name
     node = graph.nodes.get(name)
@@ -106,20 +112,23 @@ def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray) -> St
     if quantity.kind in ("value", "after"):
         expected = solution.values[name] if quantity.kind == "value" else solution.after_values[name]
         lead = "the value of" if quantity.kind == "value" else "the new value of"
-        prompt = f"{lead} {name} = {to_text(node.expression)}{sample}"
+        prompt = f"{lead} {name} = {solution.describe(name)}{sample}"
     elif quantity.kind == "local":
-        local = solution.local_derivative(name, quantity.source)
+        source = quantity.source or ""  # a local step always names its input
+        local = solution.local_derivative(name, source)
         expected = local.value
         how = " (elementwise: one number per element)" if local.elementwise else ""
-        prompt = (
-            f"the local derivative ∂{name}/∂{quantity.source}, where {name} = {to_text(node.expression)}{sample}{how}"
-        )
+        prompt = f"the local derivative ∂{name}/∂{source}, where {name} = {solution.describe(name)}{sample}{how}"
     elif quantity.kind == "grad":
         expected = solution.grads[name]
         prompt = chain_rule(solution, name).symbolic + sample
     else:
         expected = solution.updated[name]
-        rate = format_value(solution.exercise.update.learning_rate)
+        update = solution.exercise.update
+        assert update is not None, "an update step comes only from [update]"
+        rate = format_value(update.learning_rate)
         prompt = f"the new {name} = {name} − {rate}·d{solution.output}/d{name}"
     shape = np.shape(expected)
-    return Step(quantity, PHASES[quantity.kind], prompt, shape, name, example=example_answer(shape, numbers))
+    if shape not in examples:
+        examples[shape] = example_answer(shape, numbers)
+    return Step(quantity, PHASES[quantity.kind], prompt, shape, name, example=examples[shape])
