@@ -22,7 +22,7 @@ from ..engine.graph import Solution
 from ..exercise.errors import ExerciseFileError, Problem
 from ..exercise.loader import suggestion
 from ..exercise.toml_lines import key_lines
-from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
+from ..grading import KINDS, Checker, Quantity, QuantityKind, Verdict, asked_quantities, exists
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -61,7 +61,7 @@ def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
 
     def add(kind: str, name: str, value, key: tuple, source: str | None = None) -> None:
         line = lines.get(key)
-        quantity = Quantity(kind, name, source)
+        quantity = Quantity(QuantityKind(kind), name, source)
         if not exists(solution, quantity):
             problems.append(Problem(path, line, f"this exercise has no {quantity}{_nearest(solution, quantity)}"))
             return
@@ -86,7 +86,7 @@ def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
             )
             continue
         for name, value in table.items():
-            if kind == "local":
+            if kind == QuantityKind.LOCAL:
                 if not isinstance(value, dict):
                     problems.append(
                         Problem(

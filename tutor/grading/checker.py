@@ -62,20 +62,25 @@ class LearnerView:
     after: Values = field(default_factory=dict)
 
     def remember(self, quantity: Quantity, value: np.ndarray) -> None:
-        if quantity.kind == "value":
+        if quantity.kind == QuantityKind.VALUE:
             self.values[quantity.name] = value
-        elif quantity.kind == "grad":
+        elif quantity.kind == QuantityKind.GRAD:
             self.grads[quantity.name] = value
-        elif quantity.kind == "update":
+        elif quantity.kind == QuantityKind.UPDATE:
             self.updated[quantity.name] = value
-        elif quantity.kind == "after":
+        elif quantity.kind == QuantityKind.AFTER:
             self.after[quantity.name] = value
         else:
             self.locals[quantity.edge] = value
 
     def forget(self, quantity: Quantity) -> None:
         """The learner's latest answer cannot stand for the quantity (the wrong shape): use the true number."""
-        table = {"value": self.values, "grad": self.grads, "update": self.updated, "after": self.after}
+        table = {
+            QuantityKind.VALUE: self.values,
+            QuantityKind.GRAD: self.grads,
+            QuantityKind.UPDATE: self.updated,
+            QuantityKind.AFTER: self.after,
+        }
         if quantity.kind in table:
             table[quantity.kind].pop(quantity.name, None)
         else:
@@ -101,9 +106,9 @@ class Checker:
         from the value before the update in the elements where the two are so close that the old value
         would pass as the new one, and on its value in the others.
         """
-        if quantity.kind == "update":
+        if quantity.kind == QuantityKind.UPDATE:
             return self.solution.values[quantity.name]
-        if quantity.kind != "after":
+        if quantity.kind != QuantityKind.AFTER:
             return None
         before = np.asarray(self.solution.values[quantity.name], dtype=np.float64)
         after = np.asarray(self.solution.after_values[quantity.name], dtype=np.float64)
@@ -121,7 +126,7 @@ class Checker:
 
     def check(self, quantity: Quantity, text: str) -> Verdict:
         """Grade one typed answer; a readable one, right or wrong, is remembered for error carried forward."""
-        if quantity.kind == "formula":
+        if quantity.kind == QuantityKind.FORMULA:
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
         try:
@@ -166,7 +171,7 @@ class Checker:
         expected = self.expected(quantity)
         tolerance, base = self.tolerance(quantity), self.change_base(quantity)
         candidates = [expected]
-        if quantity.kind == "local" and self.solution.local_derivative(*quantity.edge).elementwise:
+        if quantity.kind == QuantityKind.LOCAL and self.solution.local_derivative(*quantity.edge).elementwise:
             candidates.append(self.solution.local_derivative(*quantity.edge).jacobian)
         comparisons = [compare(answer.value, candidate, tolerance, answer.exact, base) for candidate in candidates]
         read = f"read as {answer.read_as}"
@@ -228,7 +233,7 @@ class Checker:
         """An answer in the form the learner view keeps (a local derivative as its full Jacobian), or None
         when its shape cannot stand for the quantity."""
         value = np.asarray(value, dtype=np.float64)
-        if quantity.kind == "local":
+        if quantity.kind == QuantityKind.LOCAL:
             local = self.solution.local_derivative(*quantity.edge)
             if value.size == local.jacobian.size:
                 return value.reshape(local.jacobian.shape)
@@ -245,13 +250,13 @@ class Checker:
         """The right answer recomputed from the learner's latest earlier answers, in the ways they may have."""
         self._implied_grads: Values = {}
         try:
-            if quantity.kind == "value":
+            if quantity.kind == QuantityKind.VALUE:
                 return [self._node_value(quantity.name, self._learner_values())]
-            if quantity.kind == "local":
+            if quantity.kind == QuantityKind.LOCAL:
                 return [local.value for local in self._learner_locals(*quantity.edge)]
-            if quantity.kind == "grad":
+            if quantity.kind == QuantityKind.GRAD:
                 return self._learner_grad(quantity.name)
-            if quantity.kind == "update":
+            if quantity.kind == QuantityKind.UPDATE:
                 rate = learning_rate(self.solution)
                 return [self.solution.values[quantity.name] - rate * self._grad_of(quantity.name)]
             after = {**self.solution.after_values, **self.learner.after}

@@ -10,17 +10,9 @@ from ..engine.formatting import format_value
 from ..engine.graph import Solution
 from ..engine.operations import describe_shape
 from ..exercise.expression import to_text
-from ..grading import Quantity, asked_quantities
-from ..grading.explain import chain_rule
-
-PHASES = {
-    "value": "Forward pass",
-    "local": "Backward pass",
-    "grad": "Backward pass",
-    "update": "Gradient-descent step",
-    "after": "Forward pass after the update",
-    "formula": "Derivation",
-}
+from ..grading import Quantity, QuantityKind, asked_quantities
+from ..grading.explain import chain_rule, gradient_label
+from ..grading.quantities import SPECS, learning_rate, question
 
 
 @dataclass(frozen=True)
@@ -40,7 +32,7 @@ class Step:
     @property
     def answer_format(self) -> str:
         """How to type an answer of this shape."""
-        if self.quantity.kind == "formula":
+        if self.quantity.kind == QuantityKind.FORMULA:
             return f"a formula in {', '.join(self.variables)}" if self.variables else "a formula"
         if len(self.shape) == 0:
             return f"a number, like {self.example}"
@@ -100,26 +92,24 @@ def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray) -> St
         sample = f" (sample {node.sample})"
     elif name in solution.exercise.inputs and solution.exercise.inputs[name].sample:
         sample = f" (sample {solution.exercise.inputs[name].sample})"
-    if quantity.kind == "formula":
-        asked = next(item for item in solution.exercise.questions if item.id == name)
-        return Step(quantity, PHASES["formula"], asked.prompt, (), "", tuple(sorted(asked.variables)))
-    if quantity.kind in ("value", "after"):
-        expected = solution.values[name] if quantity.kind == "value" else solution.after_values[name]
-        lead = "the value of" if quantity.kind == "value" else "the new value of"
-        prompt = f"{lead} {name} = {to_text(node.expression)}{sample}"
-    elif quantity.kind == "local":
-        local = solution.local_derivative(name, quantity.source)
+    if quantity.kind == QuantityKind.FORMULA:
+        asked = question(solution, quantity)
+        return Step(quantity, SPECS[QuantityKind.FORMULA].phase, asked.prompt, (), "", tuple(sorted(asked.variables)))
+    if quantity.kind in (QuantityKind.VALUE, QuantityKind.AFTER):
+        expected = solution.values[name] if quantity.kind == QuantityKind.VALUE else solution.after_values[name]
+        lead = "the value of" if quantity.kind == QuantityKind.VALUE else "the new value of"
+        prompt = f"{lead} {name} = {to_text(graph.nodes[name].expression)}{sample}"
+    elif quantity.kind == QuantityKind.LOCAL:
+        local = solution.local_derivative(*quantity.edge)
         expected = local.value
         how = " (elementwise: one number per element)" if local.elementwise else ""
-        prompt = (
-            f"the local derivative ∂{name}/∂{quantity.source}, where {name} = {to_text(node.expression)}{sample}{how}"
-        )
-    elif quantity.kind == "grad":
+        prompt = f"the local derivative ∂{name}/∂{quantity.source}, where {name} = {to_text(graph.nodes[name].expression)}{sample}{how}"
+    elif quantity.kind == QuantityKind.GRAD:
         expected = solution.grads[name]
         prompt = chain_rule(solution, name).symbolic + sample
     else:
         expected = solution.updated[name]
-        rate = format_value(solution.exercise.update.learning_rate)
-        prompt = f"the new {name} = {name} − {rate}·d{solution.output}/d{name}"
+        rate = format_value(learning_rate(solution))
+        prompt = f"the new {name} = {name} − {rate}·{gradient_label(solution, name)}"
     shape = np.shape(expected)
-    return Step(quantity, PHASES[quantity.kind], prompt, shape, name, example=example_answer(shape, numbers))
+    return Step(quantity, SPECS[quantity.kind].phase, prompt, shape, name, example=example_answer(shape, numbers))

@@ -70,10 +70,6 @@ class WrongAnswer:
         """The words that give the right answer, the same in every explanation: "The right value is 0.054"."""
         return f"{'The' if starts_sentence else 'the'} right value is {self.right}"
 
-    def grad_label(self, name: str) -> str:
-        """d(output)/d(name), as the learner reads it."""
-        return Quantity(QuantityKind.GRAD, name).label(self.solution.output)
-
     def say(self, text: str) -> Callable[[], str]:
         return lambda: text
 

@@ -16,6 +16,7 @@ from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
 from ...engine.operations import EvaluationError
 from ...exercise.errors import ExerciseFileError
 from ...exercise.expression import Call, Name, Node, Number, names_in, to_text
+from ..explain import gradient_label
 from ..quantities import learning_rate
 from .numbers import listing
 from .operation_slips import has_square, operation_slips
@@ -266,7 +267,7 @@ class Context:
             yield Mutation(
                 "upstream_only",
                 consumer,
-                f"the local derivative ∂{consumer}/∂{node} is left out and d{self.output}/d{consumer} "
+                f"the local derivative ∂{consumer}/∂{node} is left out and {gradient_label(self.solution, consumer)} "
                 f"is passed on unchanged",
                 edges={(consumer, node): identity},
             )
@@ -277,7 +278,7 @@ class Context:
                     "local_only",
                     node,
                     f"the chain is restarted at {node} with 1 instead of its gradient "
-                    f"d{self.output}/d{node} = {format_value(self.grads[node])}",
+                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])}",
                     grads={node: np.asarray(1.0)},
                 )
             if float(values[node]) not in (0.0, 1.0):
@@ -285,7 +286,7 @@ class Context:
                     "value_as_gradient",
                     node,
                     f"the value {node} = {format_value(values[node])} is used where its gradient "
-                    f"d{self.output}/d{node} = {format_value(self.grads[node])} belongs",
+                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])} belongs",
                     grads={node: np.asarray(values[node], dtype=np.float64) * np.ones_like(self.grads[node])},
                 )
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...engine.formatting import format_value
 from ...exercise.expression import to_text
+from ..explain import gradient_label
 from ..quantities import QuantityKind
 from .answer import Candidate, WrongAnswer
 from .context import Mutation
@@ -68,7 +69,9 @@ def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             total = None
             break
     if total is not None and consumers:
-        upstream = ", ".join(f"{answer.grad_label(c)} = {format_value(answer.solution.grads[c])}" for c in consumers)
+        upstream = ", ".join(
+            f"{gradient_label(answer.solution, c)} = {format_value(answer.solution.grads[c])}" for c in consumers
+        )
         locals_ = " + ".join(f"∂{c}/∂{name}" for c in consumers)
         yield Candidate(
             "local_only",
@@ -92,7 +95,7 @@ def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             "upstream_only",
             total,
             answer.say(
-                f"That is the upstream gradient {' + '.join(answer.grad_label(c) for c in consumers)} = "
+                f"That is the upstream gradient {' + '.join(gradient_label(answer.solution, c) for c in consumers)} = "
                 f"{format_value(total)} alone: multiply it by the local derivative "
                 f"{' + '.join(f'∂{c}/∂{name}' for c in consumers)}. {answer.right_value()}."
             ),
@@ -146,7 +149,7 @@ def zero_for_activation_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             context.grad_with(name, mutation),
             answer.say(
                 f"∂{consumer}/∂{name} is not 0: it is {activation}, the value of an activation, so "
-                f"{answer.label_text} is {answer.grad_label(consumer)} times it. {answer.right_value()}."
+                f"{answer.label_text} is {gradient_label(answer.solution, consumer)} times it. {answer.right_value()}."
             ),
             mix=True,
         )
@@ -205,8 +208,8 @@ def local_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
         contribution = context.contribution(node, source)
         gradient = answer.solution.grads[source]
         for array, what in (
-            (contribution, f"{answer.grad_label(node)} · {answer.label_text}"),
-            (gradient, f"the gradient {answer.grad_label(source)}"),
+            (contribution, f"{gradient_label(answer.solution, node)} · {answer.label_text}"),
+            (gradient, f"the gradient {gradient_label(answer.solution, source)}"),
         ):
             if np.shape(array) == answer.expected.shape:
                 yield Candidate(

@@ -11,6 +11,7 @@ from ...engine.formatting import format_number, format_value
 from ...engine.graph import Values, evaluate
 from ...engine.operations import EvaluationError
 from ...exercise.expression import to_text
+from ..explain import gradient_label
 from ..quantities import learning_rate
 from .answer import Candidate, WrongAnswer
 from .context import Mutation, activation_argument
@@ -76,8 +77,8 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     name = quantity.name
     rate = learning_rate(solution)
     old, gradient = solution.values[name], solution.grads[name]
-    gradient_label = answer.grad_label(name)
-    rule = f"new {name} = {name} − η·{gradient_label}"
+    gradient_name = gradient_label(answer.solution, name)
+    rule = f"new {name} = {name} − η·{gradient_name}"
     yield Candidate(
         "neighbour_value",
         old,
@@ -92,7 +93,7 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
         "update_step_only",
         -rate * gradient,
         answer.say(
-            f"That is only the step −η·{gradient_label} = {format_value(-rate * gradient)}: add it to {name} = "
+            f"That is only the step −η·{gradient_name} = {format_value(-rate * gradient)}: add it to {name} = "
             f"{format_value(old)}. {answer.right_value()}."
         ),
     )
@@ -100,7 +101,7 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
         "update_step_only",
         rate * gradient,
         answer.say(
-            f"That is only η·{gradient_label} = {format_value(rate * gradient)}: {rule}. {answer.right_value()}."
+            f"That is only η·{gradient_name} = {format_value(rate * gradient)}: {rule}. {answer.right_value()}."
         ),
     )
     if rate != 1:
@@ -115,7 +116,7 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             "power_of_ten",
             old - rate * gradient * factor,
             answer.say(
-                f"Your step is {times(factor)} the right one, −η·{gradient_label} = {format_value(-rate * gradient)}: "
+                f"Your step is {times(factor)} the right one, −η·{gradient_name} = {format_value(-rate * gradient)}: "
                 f"a decimal point has slipped. {answer.right_value()}."
             ),
         )
@@ -129,7 +130,7 @@ def update_text(answer: WrongAnswer, mutation: Mutation, wrong: np.ndarray) -> C
     def explain() -> str:
         name = answer.quantity.name
         return (
-            f"Your update uses {answer.grad_label(name)} = {format_value(wrong)} instead of "
+            f"Your update uses {gradient_label(answer.solution, name)} = {format_value(wrong)} instead of "
             f"{format_value(answer.solution.grads[name])}: that gradient is what you get when {mutation.detail}. "
             f"The right new {name} is {answer.right}."
         )
