@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ from ..engine.operations import describe_shape
 from ..exercise.expression import to_text
 from ..grading import Quantity, QuantityKind, asked_quantities
 from ..grading.explain import chain_rule, gradient_label
-from ..grading.quantities import SPECS, learning_rate, question
+from ..grading.quantities import SPECS, expected_value, learning_rate, question
 
 
 @dataclass(frozen=True)
@@ -95,21 +96,34 @@ def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray) -> St
     if quantity.kind == QuantityKind.FORMULA:
         asked = question(solution, quantity)
         return Step(quantity, SPECS[QuantityKind.FORMULA].phase, asked.prompt, (), "", tuple(sorted(asked.variables)))
-    if quantity.kind in (QuantityKind.VALUE, QuantityKind.AFTER):
-        expected = solution.values[name] if quantity.kind == QuantityKind.VALUE else solution.after_values[name]
-        lead = "the value of" if quantity.kind == QuantityKind.VALUE else "the new value of"
-        prompt = f"{lead} {name} = {to_text(graph.nodes[name].expression)}{sample}"
-    elif quantity.kind == QuantityKind.LOCAL:
-        local = solution.local_derivative(*quantity.edge)
-        expected = local.value
-        how = " (elementwise: one number per element)" if local.elementwise else ""
-        prompt = f"the local derivative ∂{name}/∂{quantity.source}, where {name} = {to_text(graph.nodes[name].expression)}{sample}{how}"
-    elif quantity.kind == QuantityKind.GRAD:
-        expected = solution.grads[name]
-        prompt = chain_rule(solution, name).symbolic + sample
-    else:
-        expected = solution.updated[name]
-        rate = format_value(learning_rate(solution))
-        prompt = f"the new {name} = {name} − {rate}·{gradient_label(solution, name)}"
-    shape = np.shape(expected)
+    prompt = PROMPTS[quantity.kind](solution, quantity, sample)
+    shape = np.shape(expected_value(solution, quantity))
     return Step(quantity, SPECS[quantity.kind].phase, prompt, shape, name, example=example_answer(shape, numbers))
+
+
+def _defined(solution: Solution, name: str) -> str:
+    """A node with its definition: "z = w1*x1 + b"."""
+    return f"{name} = {to_text(solution.graph.nodes[name].expression)}"
+
+
+def _local_prompt(solution: Solution, quantity: Quantity, sample: str) -> str:
+    how = " (elementwise: one number per element)" if solution.local_derivative(*quantity.edge).elementwise else ""
+    where = _defined(solution, quantity.name)
+    return f"the local derivative {quantity.label(solution.output)}, where {where}{sample}{how}"
+
+
+def _update_prompt(solution: Solution, quantity: Quantity, sample: str) -> str:
+    name, rate = quantity.name, format_value(learning_rate(solution))
+    return f"the new {name} = {name} − {rate}·{gradient_label(solution, name)}"
+
+
+# What a step of each kind asks, given the sample it belongs to (" (sample 2)", or ""); a formula asks its question.
+PROMPTS: dict[QuantityKind, Callable[[Solution, Quantity, str], str]] = {
+    QuantityKind.VALUE: lambda solution, quantity, sample: f"the value of {_defined(solution, quantity.name)}{sample}",
+    QuantityKind.AFTER: lambda solution, quantity, sample: (
+        f"the new value of {_defined(solution, quantity.name)}{sample}"
+    ),
+    QuantityKind.LOCAL: _local_prompt,
+    QuantityKind.GRAD: lambda solution, quantity, sample: chain_rule(solution, quantity.name).symbolic + sample,
+    QuantityKind.UPDATE: _update_prompt,
+}
