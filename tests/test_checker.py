@@ -11,7 +11,9 @@ import pytest
 from tutor.exercise import Tolerance
 from tutor.grading.answer import read_answer
 from tutor.grading.checker import CORRECT, WRONG, Checker, compare
-from tutor.grading.quantities import Quantity, asked_quantities
+from tutor.grading.diagnosis.passes import CANDIDATES
+from tutor.grading.quantities import SPECS, Quantity, QuantityKind, asked_quantities
+from tutor.session.steps import PROMPTS
 
 DEFAULT = Tolerance()
 
@@ -485,3 +487,27 @@ def test_solution_fraction_survives_floating_point(make_solution):
     assert check(Checker(solution), "value.c", "1/2").verdict == CORRECT
     assert check(Checker(solution), "value.c", "501/1000").verdict == WRONG
     assert Fraction(float(solution.values["c"])).limit_denominator(100) == Fraction(1, 2)
+
+
+# -- kinds of quantity as data ------------------------------------------------------------------
+
+
+def test_a_kind_read_as_text_is_its_enum_member_and_still_reads_as_text():
+    quantity = Quantity.parse("grad.w1")
+    assert quantity.kind is QuantityKind.GRAD and quantity.kind == "grad"
+    assert Quantity("grad", "w1") == quantity and str(quantity) == "grad.w1"
+    with pytest.raises(ValueError):
+        Quantity("gradient", "w1")
+
+
+def test_every_kind_has_a_spec_a_prompt_and_its_candidate_mistakes():
+    assert set(SPECS) == set(QuantityKind)
+    assert set(PROMPTS) == set(CANDIDATES) == set(QuantityKind) - {QuantityKind.FORMULA}  # a formula asks its question
+
+
+def test_labels_come_from_the_kind_spec():
+    labels = [Quantity.parse(text).label("L") for text in ("value.z", "grad.z", "local.z.w1", "update.w1", "after.z")]
+    assert labels == ["z", "dL/dz", "∂z/∂w1", "new w1", "z after the update"]
+    assert Quantity.parse("local.z.w1").edge == ("z", "w1")
+    with pytest.raises(ValueError):
+        assert Quantity.parse("grad.z").edge

@@ -22,7 +22,7 @@ from ..exercise.loader import parse_toml
 from ..exercise.reading import read_text
 from ..exercise.suggestion import suggestion
 from ..exercise.toml_lines import key_lines
-from ..grading import KINDS, Checker, Quantity, Verdict, asked_quantities, exists
+from ..grading import KINDS, Checker, Quantity, QuantityKind, Verdict, asked_quantities, exists
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -45,7 +45,7 @@ def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
 
     def add(kind: str, name: str, value, key: tuple, source: str | None = None) -> None:
         line = lines.get(key)
-        quantity = Quantity(kind, name, source)
+        quantity = Quantity(QuantityKind(kind), name, source)
         if not exists(solution, quantity):
             problems.append(Problem(path, line, f"this exercise has no {quantity}{_nearest(solution, quantity)}"))
             return
@@ -70,7 +70,7 @@ def read_answers_file(path: Path, solution: Solution) -> list[TypedAnswer]:
             )
             continue
         for name, value in table.items():
-            if kind == "local":
+            if kind == QuantityKind.LOCAL:
                 if not isinstance(value, dict):
                     problems.append(
                         Problem(

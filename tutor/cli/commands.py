@@ -28,8 +28,9 @@ from ..exercise import (
 from ..exercise.model import ExamSettings, Exercise
 from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible, visible_json
-from ..grading import Quantity, asked_quantities
-from ..grading.explain import chain_rule, forward_rule, right_value_text
+from ..grading import Quantity, QuantityKind, asked_quantities, quantities
+from ..grading.explain import chain_rule, forward_rule, gradient_label, right_value_text
+from ..grading.quantities import learning_rate
 from .answers import read_answers_file, type_answers
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .tally import Tally
@@ -98,7 +99,7 @@ def command_list(arguments: argparse.Namespace) -> int:
 # -- tutor show ---------------------------------------------------------------------------------
 
 
-def _given(exercise: Exercise) -> dict:
+def _given(exercise: Exercise) -> dict[str, Any]:
     return {
         "name": exercise.name,
         "title": exercise.title,
@@ -255,7 +256,7 @@ def solution_json(solution: Solution) -> dict:
     }
     if solution.updated and exercise.update:
         data["update"] = {
-            "learning_rate": exercise.update.learning_rate,
+            "learning_rate": learning_rate(solution),
             "params": {name: to_nested_list(value) for name, value in solution.updated.items()},
         }
         data["after"] = {name: to_nested_list(solution.after_values[name]) for name in solution.graph.nodes}
@@ -298,15 +299,15 @@ def command_solve(arguments: argparse.Namespace) -> int:
         chain = chain_rule(solution, name)
         backward.add_row(chain.symbolic, chain.numeric, chain.result)
     console.print(backward)
-    if solution.updated and exercise.update:
-        rate = exercise.update.learning_rate
+    if solution.updated:
+        rate = learning_rate(solution)
         update = Table(title=f"Gradient-descent step (learning rate {rate:g})", title_justify="left")
         update.add_column("parameter")
         update.add_column("new value", justify="right")
         for name, value in solution.updated.items():
             update.add_row(
-                f"{name} - {rate:g}·d{solution.output}/d{name}",
-                right_value_text(solution, Quantity("update", name), value),
+                f"{name} - {rate:g}·{gradient_label(solution, name)}",
+                right_value_text(solution, Quantity(QuantityKind.UPDATE, name), value),
             )
         console.print(update)
         after = Table(title="Forward pass with the new values", title_justify="left")
@@ -317,7 +318,7 @@ def command_solve(arguments: argparse.Namespace) -> int:
             after.add_row(
                 name,
                 format_value(solution.values[name]),
-                right_value_text(solution, Quantity("after", name), solution.after_values[name]),
+                right_value_text(solution, Quantity(QuantityKind.AFTER, name), solution.after_values[name]),
             )
         console.print(after)
     return EXIT_OK
@@ -382,7 +383,7 @@ def _verdict_json(solution: Solution, verdict) -> dict:
         "carried_forward": verdict.carried_forward,
         "diagnosis": verdict.diagnosis,
         "expected": expected_text(solution, verdict)
-        if verdict.quantity.kind == "formula"
+        if verdict.quantity.kind == QuantityKind.FORMULA
         else to_nested_list(verdict.expected),
         "message": verdict.message,
         "notes": list(verdict.notes),
@@ -398,7 +399,7 @@ def _verdict_table(solution: Solution, title: Text, verdicts: list) -> Table:
         message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
         right = (
             expected_text(solution, verdict)
-            if verdict.quantity.kind == "formula"
+            if verdict.quantity.kind == QuantityKind.FORMULA
             else right_value_text(solution, verdict.quantity, verdict.expected)
         )
         table.add_row(verdict.quantity.label(solution.output), plain(verdict.answer), mark, right, plain(message))
@@ -407,7 +408,7 @@ def _verdict_table(solution: Solution, title: Text, verdicts: list) -> Table:
 
 def expected_text(solution: Solution, verdict) -> str:
     """A formula question's right answer is its formula."""
-    asked = next(item for item in solution.exercise.questions if item.id == verdict.quantity.name)
+    asked = quantities.question(solution, verdict.quantity)
     return to_text(asked.answer)
 
 
@@ -471,7 +472,7 @@ def _warnings(solution: Solution) -> list[Problem]:
                     "ask for any: see `tutor show --steps`",
                 )
             )
-    if solution.updated and exercise.update:
+    if solution.updated and exercise.update is not None:
         before, after = float(solution.values[solution.output]), float(solution.after_values[solution.output])
         if after > before:
             warnings.append(

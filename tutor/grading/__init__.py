@@ -1,8 +1,9 @@
 """Checking typed answers: reading them, tolerance, shapes, error carried forward."""
 
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
-from .checker import CORRECT, WRONG, Checker, Comparison, Verdict, compare
-from .quantities import KINDS, Quantity, asked_quantities, exists
+from .checker import CORRECT, WRONG, Checker, Verdict
+from .comparison import Comparison, compare
+from .quantities import KINDS, Quantity, QuantityKind, asked_quantities, exists
 
 __all__ = [
     "CORRECT",
@@ -11,6 +12,7 @@ __all__ = [
     "Checker",
     "Comparison",
     "Quantity",
+    "QuantityKind",
     "ReadAnswer",
     "UnreadableAnswer",
     "Verdict",

@@ -13,7 +13,6 @@ number, a wrong sign or a missing learning rate is never within the tolerance.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
@@ -22,11 +21,11 @@ from ..engine.graph import LocalValue, Solution, Values
 from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
-from ..exercise.shapes import describe_shape
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
+from .comparison import compare
 from .explain import format_changed
 from .formula import formula_matches, read_formula
-from .quantities import Quantity, expected_value, question
+from .quantities import Quantity, QuantityKind, expected_value, learning_rate, question
 
 CORRECT = "correct"
 WRONG = "wrong"
@@ -51,48 +50,6 @@ class Verdict:
         return self.verdict == CORRECT
 
 
-@dataclass(frozen=True)
-class Comparison:
-    matches: bool
-    reason: str = ""  # why not, when it does not
-    fraction: float = 0.0  # the share of elements within tolerance
-
-
-def compare(
-    value: np.ndarray,
-    expected: np.ndarray,
-    tolerance: Tolerance,
-    exact: Fraction | None = None,
-    base: np.ndarray | None = None,
-) -> Comparison:
-    """Elementwise: |answer - expected| <= max(relative·|expected|, absolute); with a ``base`` (the
-    number before a change) relative to the change instead: max(relative·|expected - base|, absolute)."""
-    value = np.asarray(value, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    if value.shape != expected.shape:
-        if np.squeeze(value).shape != np.squeeze(expected).shape:
-            return Comparison(False, f"{describe_shape(expected.shape)} expected, got {describe_shape(value.shape)}")
-        value = value.reshape(expected.shape)  # [[1, 2]] for [1, 2], or 0.5 for [0.5]: same numbers
-    if exact is not None and expected.ndim == 0:
-        # only a fraction with a small denominator counts as exact; irrational values never get this close
-        simple = Fraction(float(expected)).limit_denominator(10_000)
-        if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
-            return Comparison(
-                exact == simple,
-                "" if exact == simple else f"the fraction {exact} is not exactly {simple}",
-                float(exact == simple),
-            )
-    scale = np.abs(expected if base is None else expected - np.asarray(base, dtype=np.float64))
-    close = np.abs(value - expected) <= np.maximum(tolerance.relative * scale, tolerance.absolute)
-    fraction = float(np.count_nonzero(close)) / close.size
-    if np.all(close):
-        return Comparison(True, fraction=1.0)
-    if value.ndim:
-        wrong = int(np.size(close) - np.count_nonzero(close))
-        return Comparison(False, f"{wrong} of {close.size} elements are off", fraction)
-    return Comparison(False, "", fraction)
-
-
 @dataclass
 class LearnerView:
     """The learner's latest readable answers, right or wrong, falling back to the true numbers where they gave
@@ -105,24 +62,29 @@ class LearnerView:
     after: Values = field(default_factory=dict)
 
     def remember(self, quantity: Quantity, value: np.ndarray) -> None:
-        if quantity.kind == "value":
+        if quantity.kind == QuantityKind.VALUE:
             self.values[quantity.name] = value
-        elif quantity.kind == "grad":
+        elif quantity.kind == QuantityKind.GRAD:
             self.grads[quantity.name] = value
-        elif quantity.kind == "update":
+        elif quantity.kind == QuantityKind.UPDATE:
             self.updated[quantity.name] = value
-        elif quantity.kind == "after":
+        elif quantity.kind == QuantityKind.AFTER:
             self.after[quantity.name] = value
         else:
-            self.locals[(quantity.name, quantity.source)] = value
+            self.locals[quantity.edge] = value
 
     def forget(self, quantity: Quantity) -> None:
         """The learner's latest answer cannot stand for the quantity (the wrong shape): use the true number."""
-        table = {"value": self.values, "grad": self.grads, "update": self.updated, "after": self.after}
+        table = {
+            QuantityKind.VALUE: self.values,
+            QuantityKind.GRAD: self.grads,
+            QuantityKind.UPDATE: self.updated,
+            QuantityKind.AFTER: self.after,
+        }
         if quantity.kind in table:
             table[quantity.kind].pop(quantity.name, None)
         else:
-            self.locals.pop((quantity.name, quantity.source), None)
+            self.locals.pop(quantity.edge, None)
 
 
 class Checker:
@@ -144,9 +106,9 @@ class Checker:
         from the value before the update in the elements where the two are so close that the old value
         would pass as the new one, and on its value in the others.
         """
-        if quantity.kind == "update":
+        if quantity.kind == QuantityKind.UPDATE:
             return self.solution.values[quantity.name]
-        if quantity.kind != "after":
+        if quantity.kind != QuantityKind.AFTER:
             return None
         before = np.asarray(self.solution.values[quantity.name], dtype=np.float64)
         after = np.asarray(self.solution.after_values[quantity.name], dtype=np.float64)
@@ -156,12 +118,15 @@ class Checker:
 
     def reveal(self, quantity: Quantity) -> None:
         """The right value of a revealed step stands for the learner's from now on."""
-        if quantity.kind != "formula":
-            self.learner.remember(quantity, self._as_learner_value(quantity, self.expected(quantity)))
+        value = (
+            self._as_learner_value(quantity, self.expected(quantity)) if quantity.kind != QuantityKind.FORMULA else None
+        )
+        if value is not None:
+            self.learner.remember(quantity, value)
 
     def check(self, quantity: Quantity, text: str) -> Verdict:
         """Grade one typed answer; a readable one, right or wrong, is remembered for error carried forward."""
-        if quantity.kind == "formula":
+        if quantity.kind == QuantityKind.FORMULA:
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
         try:
@@ -206,8 +171,8 @@ class Checker:
         expected = self.expected(quantity)
         tolerance, base = self.tolerance(quantity), self.change_base(quantity)
         candidates = [expected]
-        if quantity.kind == "local" and self.solution.local_derivative(quantity.name, quantity.source).elementwise:
-            candidates.append(self.solution.local_derivative(quantity.name, quantity.source).jacobian)
+        if quantity.kind == QuantityKind.LOCAL and self.solution.local_derivative(*quantity.edge).elementwise:
+            candidates.append(self.solution.local_derivative(*quantity.edge).jacobian)
         comparisons = [compare(answer.value, candidate, tolerance, answer.exact, base) for candidate in candidates]
         read = f"read as {answer.read_as}"
         if any(comparison.matches for comparison in comparisons):
@@ -221,9 +186,13 @@ class Checker:
                 notes=answer.notes,
                 element_fraction=1.0,
             )
-        for carried in self._carried_forward(quantity):
-            if np.allclose(carried, expected, rtol=1e-12, atol=0):
-                continue
+        # the right answer from the learner's earlier answers, where that differs from the exact one
+        carried_values = [
+            carried
+            for carried in self.carried_forward(quantity)
+            if not np.allclose(carried, expected, rtol=1e-12, atol=0)
+        ]
+        for carried in carried_values:
             if compare(answer.value, carried, tolerance, base=base).matches:
                 exact = format_value(expected) if base is None else format_changed(expected, base)
                 return Verdict(
@@ -245,7 +214,7 @@ class Checker:
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
 
-        found = diagnose(self.solution, quantity, answer.value, tolerance, self.learner, base, answer.figures)
+        found = diagnose(self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures)
         if found is not None:
             message += f" {found.explanation}"
         return Verdict(
@@ -264,8 +233,8 @@ class Checker:
         """An answer in the form the learner view keeps (a local derivative as its full Jacobian), or None
         when its shape cannot stand for the quantity."""
         value = np.asarray(value, dtype=np.float64)
-        if quantity.kind == "local":
-            local = self.solution.local_derivative(quantity.name, quantity.source)
+        if quantity.kind == QuantityKind.LOCAL:
+            local = self.solution.local_derivative(*quantity.edge)
             if value.size == local.jacobian.size:
                 return value.reshape(local.jacobian.shape)
             if local.elementwise and value.size == local.value.size:
@@ -277,18 +246,18 @@ class Checker:
         return value.reshape(expected.shape)
 
     # -- error carried forward ---------------------------------------------------------------
-    def _carried_forward(self, quantity: Quantity) -> list[np.ndarray]:
+    def carried_forward(self, quantity: Quantity) -> list[np.ndarray]:
         """The right answer recomputed from the learner's latest earlier answers, in the ways they may have."""
         self._implied_grads: Values = {}
         try:
-            if quantity.kind == "value":
+            if quantity.kind == QuantityKind.VALUE:
                 return [self._node_value(quantity.name, self._learner_values())]
-            if quantity.kind == "local":
-                return [local.value for local in self._learner_locals(quantity.name, quantity.source)]
-            if quantity.kind == "grad":
+            if quantity.kind == QuantityKind.LOCAL:
+                return [local.value for local in self._learner_locals(*quantity.edge)]
+            if quantity.kind == QuantityKind.GRAD:
                 return self._learner_grad(quantity.name)
-            if quantity.kind == "update":
-                rate = self.solution.exercise.update.learning_rate
+            if quantity.kind == QuantityKind.UPDATE:
+                rate = learning_rate(self.solution)
                 return [self.solution.values[quantity.name] - rate * self._grad_of(quantity.name)]
             after = {**self.solution.after_values, **self.learner.after}
             return [

@@ -11,7 +11,7 @@ from ..engine.formatting import format_value
 from ..engine.graph import Solution
 from ..engine.operations import OPERATIONS
 from ..exercise.expression import Node, Number, calls_in, substitute, to_text
-from .quantities import Quantity, expected_value
+from .quantities import Quantity, QuantityKind, expected_value, learning_rate, question
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class ChainRule:
 
 
 def gradient_label(solution: Solution, name: str) -> str:
-    return f"d{solution.output}/d{name}"
+    """d(output)/d(name), as people read it."""
+    return Quantity(QuantityKind.GRAD, name).label(solution.output)
 
 
 def chain_rule(solution: Solution, name: str) -> ChainRule:
@@ -82,9 +83,9 @@ def right_value_text(solution: Solution, quantity: Quantity, expected=None) -> s
     change (they are judged on it), so that typing the value shown is always right."""
     if expected is None:
         expected = expected_value(solution, quantity)
-    if quantity.kind == "update":
+    if quantity.kind == QuantityKind.UPDATE:
         return format_changed(expected, solution.graph.inputs[quantity.name])
-    if quantity.kind == "after":
+    if quantity.kind == QuantityKind.AFTER:
         return format_changed(expected, solution.values[quantity.name])
     return format_value(expected)
 
@@ -92,33 +93,31 @@ def right_value_text(solution: Solution, quantity: Quantity, expected=None) -> s
 def worked_answer(solution: Solution, quantity) -> str:
     """The right answer to one step and how it comes about, for "reveal" and for reports."""
     name = quantity.name
-    if quantity.kind == "value":
+    if quantity.kind == QuantityKind.VALUE:
         rule = forward_rule(solution, name)
         return f"{rule.symbolic} {rule.numeric} = {rule.result}".replace("  ", " ")
-    if quantity.kind == "after":
+    if quantity.kind == QuantityKind.AFTER:
         updated = {**solution.graph.inputs, **solution.updated, **solution.after_values}
         rule = forward_rule(solution, name, updated)
         result = format_changed(solution.after_values[name], solution.values[name])
         return f"{rule.symbolic} {rule.numeric} = {result} (with the updated parameters)".replace("  ", " ")
-    if quantity.kind == "grad":
+    if quantity.kind == QuantityKind.GRAD:
         chain = chain_rule(solution, name)
         numbers = f" = {chain.numeric}" if chain.numeric else ""
         return f"{chain.symbolic}{numbers} = {chain.result}"
-    if quantity.kind == "formula":
-        asked = next(item for item in solution.exercise.questions if item.id == name)
+    if quantity.kind == QuantityKind.FORMULA:
+        asked = question(solution, quantity)
         return f"{asked.prompt} Answer: {to_text(asked.answer)}"
-    if quantity.kind == "local":
+    if quantity.kind == QuantityKind.LOCAL:
         local = solution.local_derivative(name, quantity.source)
         expression = solution.graph.nodes[name].expression
         rules = [OPERATIONS[call.function].rule for call in calls_in(expression) if call.function in OPERATIONS]
         how = f" (using {'; '.join(dict.fromkeys(rules))})" if rules else ""
         kind = "elementwise " if local.elementwise else ""
         return f"∂{name}/∂{quantity.source} = {kind}{format_value(local.value)}{how}"
-    update = solution.exercise.update
-    assert update is not None, "an update step comes only from [update]"
-    rate = update.learning_rate
+    rate = learning_rate(solution)
     return (
-        f"new {name} = {name} − {format_value(rate)}·d{solution.output}/d{name} = {format_value(solution.values[name])}"
+        f"new {name} = {name} − {format_value(rate)}·{gradient_label(solution, name)} = {format_value(solution.values[name])}"
         f" − {format_value(rate)}·({format_value(solution.grads[name])}) = "
         f"{format_changed(solution.updated[name], solution.values[name])}"
     )

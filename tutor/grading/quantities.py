@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
 from ..engine.graph import MAX_JACOBIAN_NUMBERS, Solution
 from ..engine.operations import describe_shape
 from ..exercise.errors import ExerciseFileError, Problem
+from ..exercise.model import QuestionSpec
 from .formula import reference_value
 
-KINDS = ("value", "local", "grad", "update", "after", "formula")
+
+class QuantityKind(StrEnum):
+    """What a step asks for. A StrEnum: a kind is its name in answers files, transcripts and [points]."""
+
+    VALUE = "value"
+    LOCAL = "local"
+    GRAD = "grad"
+    UPDATE = "update"
+    AFTER = "after"
+    FORMULA = "formula"
+
+
+KINDS = tuple(QuantityKind)
 
 
 @dataclass(frozen=True)
 class Quantity:
-    kind: str  # one of KINDS
+    kind: QuantityKind
     name: str  # the node or input
     source: str | None = None  # for a local derivative ∂name/∂source
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", QuantityKind(self.kind))  # "grad" read from a file becomes GRAD
 
     def __str__(self) -> str:
         return f"{self.kind}.{self.name}" + (f".{self.source}" if self.source else "")
@@ -27,44 +45,88 @@ class Quantity:
     @classmethod
     def parse(cls, text: str) -> Quantity:
         parts = text.split(".")
-        if parts[0] == "local" and len(parts) == 3:
-            return cls("local", parts[1], parts[2])
-        if parts[0] in KINDS and parts[0] != "local" and len(parts) == 2:
-            return cls(parts[0], parts[1])
+        if parts[0] == QuantityKind.LOCAL and len(parts) == 3:
+            return cls(QuantityKind.LOCAL, parts[1], parts[2])
+        if parts[0] in KINDS and parts[0] != QuantityKind.LOCAL and len(parts) == 2:
+            return cls(QuantityKind(parts[0]), parts[1])
         raise ValueError(
             f"'{text}' is not a quantity: write value.NAME, grad.NAME, local.NODE.INPUT, "
             "update.NAME, after.NAME or formula.ID"
         )
 
+    @property
+    def edge(self) -> tuple[str, str]:
+        """(node, input) of a local derivative ∂node/∂input."""
+        if self.source is None:
+            raise ValueError(f"{self} is not a local derivative")
+        return self.name, self.source
+
     def label(self, output: str) -> str:
         """How the quantity reads in prose: "z", "dL/dz", "∂z/∂w1", "new w1", "z after the update"."""
-        if self.kind == "value":
-            return self.name
-        if self.kind == "grad":
-            return f"d{output}/d{self.name}"
-        if self.kind == "local":
-            return f"∂{self.name}/∂{self.source}"
-        if self.kind == "update":
-            return f"new {self.name}"
-        if self.kind == "formula":
-            return f"formula {self.name}"
-        return f"{self.name} after the update"
+        return SPECS[self.kind].label(self, output)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything that differs between the kinds of quantity, in one place."""
+
+    phase: str  # the part of the walk a step of this kind belongs to
+    label: Callable[[Quantity, str], str]  # the quantity in prose, given the name of the output
+    expected: Callable[[Solution, Quantity], np.ndarray]  # the right answer, from the solution
+    exists: Callable[[Solution, Quantity], bool]  # whether the exercise has such a quantity (asked or not)
+
+
+SPECS: dict[QuantityKind, KindSpec] = {
+    QuantityKind.VALUE: KindSpec(
+        "Forward pass",
+        lambda quantity, output: quantity.name,
+        lambda solution, quantity: solution.values[quantity.name],
+        lambda solution, quantity: quantity.name in solution.graph.nodes,
+    ),
+    QuantityKind.LOCAL: KindSpec(
+        "Backward pass",
+        lambda quantity, output: f"∂{quantity.name}/∂{quantity.source}",
+        lambda solution, quantity: solution.local_derivative(*quantity.edge).value,
+        lambda solution, quantity: quantity.source in solution.graph.parents.get(quantity.name, []),
+    ),
+    QuantityKind.GRAD: KindSpec(
+        "Backward pass",
+        lambda quantity, output: f"d{output}/d{quantity.name}",
+        lambda solution, quantity: solution.grads[quantity.name],
+        lambda solution, quantity: quantity.name in solution.graph.names,
+    ),
+    QuantityKind.UPDATE: KindSpec(
+        "Gradient-descent step",
+        lambda quantity, output: f"new {quantity.name}",
+        lambda solution, quantity: solution.updated[quantity.name],
+        lambda solution, quantity: quantity.name in solution.updated,
+    ),
+    QuantityKind.AFTER: KindSpec(
+        "Forward pass after the update",
+        lambda quantity, output: f"{quantity.name} after the update",
+        lambda solution, quantity: solution.after_values[quantity.name],
+        lambda solution, quantity: bool(solution.after_values) and quantity.name in solution.graph.nodes,
+    ),
+    QuantityKind.FORMULA: KindSpec(
+        "Derivation",
+        lambda quantity, output: f"formula {quantity.name}",
+        lambda solution, quantity: reference_value(question(solution, quantity), solution),
+        lambda solution, quantity: find_question(solution, quantity.name) is not None,
+    ),
+}
+
+
+def learning_rate(solution: Solution) -> float:
+    """The learning rate of the exercise's update step (asked only of an exercise that has one)."""
+    update = solution.exercise.update
+    if update is None:
+        raise ValueError("the exercise has no update step")
+    return update.learning_rate
 
 
 def exists(solution: Solution, quantity: Quantity) -> bool:
     """Whether this exercise has such a quantity at all (asked or not)."""
-    graph = solution.graph
-    if quantity.kind == "value":
-        return quantity.name in graph.nodes
-    if quantity.kind == "grad":
-        return quantity.name in graph.names
-    if quantity.kind == "local":
-        return quantity.source in graph.parents.get(quantity.name, [])
-    if quantity.kind == "update":
-        return quantity.name in solution.updated
-    if quantity.kind == "formula":
-        return any(question.id == quantity.name for question in solution.exercise.questions)
-    return bool(solution.after_values) and quantity.name in graph.nodes
+    return SPECS[quantity.kind].exists(solution, quantity)
 
 
 def asked_quantities(solution: Solution) -> list[Quantity]:
@@ -89,11 +151,11 @@ def asked_quantities(solution: Solution) -> list[Quantity]:
             quantity for quantity in _backward_order(solution, set(exercise.params), True, True) if quantity in chosen
         ]
     if solution.updated:
-        update_steps = [Quantity("update", name) for name in solution.updated]
-        update_steps += [Quantity("after", name) for name in solution.graph.nodes]
-        named = [quantity for quantity in singles if quantity.kind in ("update", "after")]
+        update_steps = [Quantity(QuantityKind.UPDATE, name) for name in solution.updated]
+        update_steps += [Quantity(QuantityKind.AFTER, name) for name in solution.graph.nodes]
+        named = [quantity for quantity in singles if quantity.kind in (QuantityKind.UPDATE, QuantityKind.AFTER)]
         quantities += [quantity for quantity in update_steps if not named or quantity in named]
-    quantities += [Quantity("formula", question.id) for question in exercise.questions]
+    quantities += [Quantity(QuantityKind.FORMULA, question.id) for question in exercise.questions]
     return quantities
 
 
@@ -103,10 +165,10 @@ def _grouped_steps(solution: Solution, ask: set[str]) -> list[Quantity]:
         return _backward_order(
             solution, set(solution.exercise.params), "gradients" in ask, "local_derivatives" in ask, "values" in ask
         )
-    quantities = [Quantity("value", name) for name in solution.graph.nodes] if "values" in ask else []
+    quantities = [Quantity(QuantityKind.VALUE, name) for name in solution.graph.nodes] if "values" in ask else []
     if "local_derivatives" in ask:
         quantities += [
-            Quantity("local", node, source)
+            Quantity(QuantityKind.LOCAL, node, source)
             for source, node in solution.edges
             if solution.local_derivative(node, source).ndim <= 2
         ]
@@ -119,7 +181,7 @@ def _backward_order(
     """Values, then the backward pass: each node's local derivatives on the edges that leave it and
     its gradient, down to the inputs (every input, or only the parameters)."""
     graph = solution.graph
-    quantities = [Quantity("value", name) for name in graph.nodes] if values else []
+    quantities = [Quantity(QuantityKind.VALUE, name) for name in graph.nodes] if values else []
     wanted_inputs = [name for name in graph.inputs if all_gradients or _base(solution, name) in params]
     backward_order = [name for name in reversed(graph.nodes) if name != solution.output]
     backward_order += list(reversed(wanted_inputs))
@@ -127,28 +189,27 @@ def _backward_order(
         if local_derivatives:
             for consumer in graph.consumers[name]:
                 if solution.local_derivative(consumer, name).ndim <= 2:
-                    quantities.append(Quantity("local", consumer, name))
-        quantities.append(Quantity("grad", name))
+                    quantities.append(Quantity(QuantityKind.LOCAL, consumer, name))
+        quantities.append(Quantity(QuantityKind.GRAD, name))
     return quantities
 
 
-def question(solution: Solution, quantity: Quantity):
-    return next(item for item in solution.exercise.questions if item.id == quantity.name)
+def find_question(solution: Solution, question_id: str) -> QuestionSpec | None:
+    """The exercise's question with this id, or None."""
+    return next((item for item in solution.exercise.questions if item.id == question_id), None)
+
+
+def question(solution: Solution, quantity: Quantity) -> QuestionSpec:
+    """The question a formula step asks."""
+    found = find_question(solution, quantity.name)
+    if found is None:
+        raise KeyError(f"the exercise has no question '{quantity.name}'")
+    return found
 
 
 def expected_value(solution: Solution, quantity: Quantity) -> np.ndarray:
     """The right answer to a step, from the solution."""
-    if quantity.kind == "value":
-        return solution.values[quantity.name]
-    if quantity.kind == "grad":
-        return solution.grads[quantity.name]
-    if quantity.kind == "local":
-        return solution.local_derivative(quantity.name, quantity.source or "").value  # a local step names its input
-    if quantity.kind == "update":
-        return solution.updated[quantity.name]
-    if quantity.kind == "formula":
-        return reference_value(question(solution, quantity), solution)
-    return solution.after_values[quantity.name]
+    return SPECS[quantity.kind].expected(solution, quantity)
 
 
 def _check_local_derivatives(solution: Solution) -> None:
@@ -181,7 +242,7 @@ def _check_single_steps(solution: Solution, steps: list[Quantity]) -> None:
             raise ExerciseFileError(
                 [Problem(exercise.path, None, f"'ask' names the step '{quantity}', which this exercise does not have")]
             )
-        if quantity.kind == "local" and solution.local_derivative(quantity.name, quantity.source or "").ndim > 2:
+        if quantity.kind == QuantityKind.LOCAL and solution.local_derivative(*quantity.edge).ndim > 2:
             raise ExerciseFileError(
                 [
                     Problem(

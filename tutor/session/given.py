@@ -17,8 +17,9 @@ from ..engine.operations import EvaluationError
 from ..exercise.expression import Call, to_text
 from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible
-from ..grading import Quantity, read_answer
+from ..grading import Quantity, QuantityKind, read_answer
 from ..grading.answer import UnreadableAnswer
+from ..grading.quantities import learning_rate
 from .modes import EXAM
 from .session import CORRECT, REVEALED
 
@@ -99,36 +100,36 @@ def needed_operands(session) -> list[Operand]:
     solution = session.solution
     name = quantity.name
     graph = solution.graph
-    if quantity.kind == "value":
-        return [_value(session, Quantity("value", parent)) for parent in graph.parents[name]]
-    if quantity.kind == "after":
+    if quantity.kind == QuantityKind.VALUE:
+        return [_value(session, Quantity(QuantityKind.VALUE, parent)) for parent in graph.parents[name]]
+    if quantity.kind == QuantityKind.AFTER:
         return [_value(session, _after_quantity(solution, parent)) for parent in graph.parents[name]]
-    if quantity.kind == "local":
-        operands = [_value(session, Quantity("value", parent)) for parent in graph.parents[name]]
+    if quantity.kind == QuantityKind.LOCAL:
+        operands = [_value(session, Quantity(QuantityKind.VALUE, parent)) for parent in graph.parents[name]]
         if _is_unary(graph, name):
-            operands.append(_value(session, Quantity("value", name)))
+            operands.append(_value(session, Quantity(QuantityKind.VALUE, name)))
         return operands
-    if quantity.kind == "grad":
+    if quantity.kind == QuantityKind.GRAD:
         operands = []
         for consumer in solution.chain_terms(name):
-            operands.append(_value(session, Quantity("grad", consumer)))
-            local = Quantity("local", consumer, name)
+            operands.append(_value(session, Quantity(QuantityKind.GRAD, consumer)))
+            local = Quantity(QuantityKind.LOCAL, consumer, name)
             if any(step.quantity == local for step in session.steps):
                 operands.append(_value(session, local))
             else:  # not asked (dz/dW is not a matrix): the chain rule uses z's other operands, as in δ·xᵀ
                 operands += [
-                    _value(session, Quantity("value", parent))
+                    _value(session, Quantity(QuantityKind.VALUE, parent))
                     for parent in graph.parents[consumer]
                     if parent != name and _local_depends_on(solution, consumer, name, parent)
                 ]
                 if _is_unary(graph, consumer):
-                    operands.append(_value(session, Quantity("value", consumer)))
+                    operands.append(_value(session, Quantity(QuantityKind.VALUE, consumer)))
         return operands
-    if quantity.kind == "update":
-        rate = solution.exercise.update.learning_rate
+    if quantity.kind == QuantityKind.UPDATE:
+        rate = learning_rate(solution)
         return [
-            _value(session, Quantity("value", name)),
-            _value(session, Quantity("grad", name)),
+            _value(session, Quantity(QuantityKind.VALUE, name)),
+            _value(session, Quantity(QuantityKind.GRAD, name)),
             Operand("learning rate", GIVEN, format_number(rate, DIGITS)),
         ]
     return []  # a derivation is worked from its formula, not from numbers
@@ -161,19 +162,19 @@ def _local_depends_on(solution, node: str, source: str, parent: str) -> bool:
 
 def _after_quantity(solution, name: str) -> Quantity:
     if name in solution.updated:
-        return Quantity("update", name)
+        return Quantity(QuantityKind.UPDATE, name)
     if name in solution.graph.nodes:
-        return Quantity("after", name)
-    return Quantity("value", name)  # an input the update leaves alone
+        return Quantity(QuantityKind.AFTER, name)
+    return Quantity(QuantityKind.VALUE, name)  # an input the update leaves alone
 
 
 def _value(session, quantity: Quantity) -> Operand:
     """One operand: as given, as the learner has it, or the step where they will find it."""
     solution = session.solution
     label = quantity.label(solution.output)
-    if quantity.kind == "value" and quantity.name in solution.exercise.inputs:
+    if quantity.kind == QuantityKind.VALUE and quantity.name in solution.exercise.inputs:
         return Operand(label, GIVEN, _written(solution.exercise.inputs[quantity.name].value))
-    if quantity.kind == "grad" and quantity.name == solution.output:
+    if quantity.kind == QuantityKind.GRAD and quantity.name == solution.output:
         return Operand(label, GIVEN, "1")
     position = next((index for index, step in enumerate(session.steps) if step.quantity == quantity), None)
     if position is None:  # not asked in this exercise: part of what is given
@@ -230,11 +231,11 @@ def node_details(session, name: str) -> str:
         f"shape: {shape}",
         "",
     ]
-    operands = [_value(session, Quantity("value", name)), _value(session, Quantity("grad", name))]
+    operands = [_value(session, Quantity(QuantityKind.VALUE, name)), _value(session, Quantity(QuantityKind.GRAD, name))]
     if name in solution.updated:
-        operands.append(_value(session, Quantity("update", name)))
+        operands.append(_value(session, Quantity(QuantityKind.UPDATE, name)))
     elif solution.after_values and node is not None:
-        operands.append(_value(session, Quantity("after", name)))
+        operands.append(_value(session, Quantity(QuantityKind.AFTER, name)))
     for operand in operands:
         if operand.origin == NOT_ASKED and operand is not operands[0]:  # a gradient not asked may give one away
             operand = Operand(operand.label, NOT_ASKED, None)

@@ -14,7 +14,7 @@ from ..drawing.canvas import YOURS, clip
 from ..engine.formatting import format_value
 from ..exercise.expression import Call, Index, Name, Number
 from ..exercise.shown import visible
-from ..grading import Quantity
+from ..grading import Quantity, QuantityKind
 
 SYMBOLS = {
     "add": "+",
@@ -57,9 +57,9 @@ def session_picture(session) -> Picture:
     }
     asked = {str(step.quantity) for step in session.steps}
     step = session.step
-    after_phase = step.quantity.kind in ("after", "update")
+    after_phase = step.quantity.kind in (QuantityKind.AFTER, QuantityKind.UPDATE)
     backward = (
-        step.quantity.kind in ("local", "grad")
+        step.quantity.kind in (QuantityKind.LOCAL, QuantityKind.GRAD)
         or after_phase
         or any(key.startswith(("grad.", "local.")) for key in [*done, *yours])
     )
@@ -109,7 +109,7 @@ def session_picture(session) -> Picture:
     labels = {}
     locals_asked = any(key.startswith("local.") for key in asked)
     for source, target in solution.edges:
-        key = str(Quantity("local", target, source))
+        key = str(Quantity(QuantityKind.LOCAL, target, source))
         # without local-derivative steps, the labels follow the gradients (never in an exam: they give them away)
         follows = not exam and not locals_asked and backward and (target == solution.output or grad_known(target))
         if key in yours:

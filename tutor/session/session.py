@@ -19,9 +19,10 @@ from pathlib import Path
 
 from ..engine.graph import Solution, solve
 from ..exercise.model import Exercise
-from ..grading import Checker, Verdict, read_answer
+from ..grading import Checker, QuantityKind, Verdict, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.formula import read_formula
+from ..grading.quantities import question
 from .modes import EXAM, PRACTICE
 from .scoring import carried_forward_share, exam_credit, practice_credit, practice_credit_reason, step_points
 from .steps import Step, build_steps
@@ -163,8 +164,8 @@ class Session:
         if not text.strip():
             return ""
         try:
-            if self.step.quantity.kind == "formula":
-                asked = next(item for item in self.exercise.questions if item.id == self.step.quantity.name)
+            if self.step.quantity.kind == QuantityKind.FORMULA:
+                asked = question(self.solution, self.step.quantity)
                 return f"Read as {read_formula(text, asked).read_as}"
             answer = read_answer(text)
         except UnreadableAnswer as error:
@@ -214,9 +215,9 @@ class Session:
         if verdict.readable:
             state.answer = text
             if self.exam_feedback:
-                scratch = self._grade_exam()
-                state.verdict = scratch[self.index].verdict
-                return state.verdict
+                graded = self._grade_exam()[self.index].verdict
+                state.verdict = graded
+                return graded if graded is not None else verdict
         return verdict
 
     def _reveals_verdicts(self) -> bool:
@@ -394,6 +395,8 @@ class Session:
             self.store.save(self.progress_file, self.progress_data())
 
     def _resume(self) -> None:
+        if self.store is None or self.progress_file is None:
+            return  # nothing saved to resume from
         data, self.notice = self.store.load(self.progress_file, self.fingerprint)
         if data is None:
             return

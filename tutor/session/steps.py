@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..engine.formatting import format_value
 from ..engine.graph import Solution
+from ..exercise.expression import to_text
 from ..exercise.shapes import describe_shape
-from ..grading import Quantity, asked_quantities
-from ..grading.explain import chain_rule
-
-PHASES = {
-    "value": "Forward pass",
-    "local": "Backward pass",
-    "grad": "Backward pass",
-    "update": "Gradient-descent step",
-    "after": "Forward pass after the update",
-    "formula": "Derivation",
-}
+from ..grading import Quantity, QuantityKind, asked_quantities
+from ..grading.explain import chain_rule, gradient_label
+from ..grading.quantities import SPECS, expected_value, learning_rate, question
 
 
 @dataclass(frozen=True)
@@ -39,7 +33,7 @@ class Step:
     @property
     def answer_format(self) -> str:
         """How to type an answer of this shape."""
-        if self.quantity.kind == "formula":
+        if self.quantity.kind == QuantityKind.FORMULA:
             return f"a formula in {', '.join(self.variables)}" if self.variables else "a formula"
         if len(self.shape) == 0:
             return f"a number, like {self.example}"
@@ -106,29 +100,39 @@ def make_step(solution: Solution, quantity: Quantity, numbers: np.ndarray, examp
         sample = f" (sample {node.sample})"
     elif name in solution.exercise.inputs and solution.exercise.inputs[name].sample:
         sample = f" (sample {solution.exercise.inputs[name].sample})"
-    if quantity.kind == "formula":
-        asked = next(item for item in solution.exercise.questions if item.id == name)
-        return Step(quantity, PHASES["formula"], asked.prompt, (), "", tuple(sorted(asked.variables)))
-    if quantity.kind in ("value", "after"):
-        expected = solution.values[name] if quantity.kind == "value" else solution.after_values[name]
-        lead = "the value of" if quantity.kind == "value" else "the new value of"
-        prompt = f"{lead} {name} = {solution.describe(name)}{sample}"
-    elif quantity.kind == "local":
-        source = quantity.source or ""  # a local step always names its input
-        local = solution.local_derivative(name, source)
-        expected = local.value
-        how = " (elementwise: one number per element)" if local.elementwise else ""
-        prompt = f"the local derivative ∂{name}/∂{source}, where {name} = {solution.describe(name)}{sample}{how}"
-    elif quantity.kind == "grad":
-        expected = solution.grads[name]
-        prompt = chain_rule(solution, name).symbolic + sample
-    else:
-        expected = solution.updated[name]
-        update = solution.exercise.update
-        assert update is not None, "an update step comes only from [update]"
-        rate = format_value(update.learning_rate)
-        prompt = f"the new {name} = {name} − {rate}·d{solution.output}/d{name}"
-    shape = np.shape(expected)
+    if quantity.kind == QuantityKind.FORMULA:
+        asked = question(solution, quantity)
+        return Step(quantity, SPECS[QuantityKind.FORMULA].phase, asked.prompt, (), "", tuple(sorted(asked.variables)))
+    prompt = PROMPTS[quantity.kind](solution, quantity, sample)
+    shape = np.shape(expected_value(solution, quantity))
     if shape not in examples:
         examples[shape] = example_answer(shape, numbers)
-    return Step(quantity, PHASES[quantity.kind], prompt, shape, name, example=examples[shape])
+    return Step(quantity, SPECS[quantity.kind].phase, prompt, shape, name, example=examples[shape])
+
+
+def _defined(solution: Solution, name: str) -> str:
+    """A node with its definition: "z = w1*x1 + b"."""
+    return f"{name} = {to_text(solution.graph.nodes[name].expression)}"
+
+
+def _local_prompt(solution: Solution, quantity: Quantity, sample: str) -> str:
+    how = " (elementwise: one number per element)" if solution.local_derivative(*quantity.edge).elementwise else ""
+    where = _defined(solution, quantity.name)
+    return f"the local derivative {quantity.label(solution.output)}, where {where}{sample}{how}"
+
+
+def _update_prompt(solution: Solution, quantity: Quantity, sample: str) -> str:
+    name, rate = quantity.name, format_value(learning_rate(solution))
+    return f"the new {name} = {name} − {rate}·{gradient_label(solution, name)}"
+
+
+# What a step of each kind asks, given the sample it belongs to (" (sample 2)", or ""); a formula asks its question.
+PROMPTS: dict[QuantityKind, Callable[[Solution, Quantity, str], str]] = {
+    QuantityKind.VALUE: lambda solution, quantity, sample: f"the value of {_defined(solution, quantity.name)}{sample}",
+    QuantityKind.AFTER: lambda solution, quantity, sample: (
+        f"the new value of {_defined(solution, quantity.name)}{sample}"
+    ),
+    QuantityKind.LOCAL: _local_prompt,
+    QuantityKind.GRAD: lambda solution, quantity, sample: chain_rule(solution, quantity.name).symbolic + sample,
+    QuantityKind.UPDATE: _update_prompt,
+}

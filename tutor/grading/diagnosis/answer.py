@@ -1,0 +1,116 @@
+"""One wrong answer being diagnosed, and the candidate mistakes it is tested against."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...engine.formatting import format_value
+from ...exercise.model import Tolerance
+from ..explain import format_changed
+from ..quantities import Quantity, QuantityKind, expected_value
+from .context import Context, Mutation
+from .labels import PRIORITY
+from .numbers import significant_figures
+
+
+@dataclass
+class Candidate:
+    label: str
+    array: np.ndarray
+    explain: Callable[[], str]  # composed only for the candidate that matches
+    mix: bool = False  # may match element by element, the other elements being right
+
+
+class WrongAnswer:
+    """What every candidate generator needs to know about the answer: the step, the right value and how it
+    reads, the tolerance, and the answer recomputed from the learner's own earlier answers."""
+
+    def __init__(
+        self,
+        context: Context,
+        quantity: Quantity,
+        value: np.ndarray,
+        tolerance: Tolerance,
+        carried: Sequence[np.ndarray] = (),
+        base: np.ndarray | None = None,
+        figures: int | None = None,
+    ):
+        self.context = context
+        self.base = base
+        self.figures = figures
+        self.solution = context.solution
+        self.quantity = quantity
+        self.tolerance = tolerance
+        self.expected = np.asarray(expected_value(self.solution, quantity), dtype=np.float64)
+        self.value = self._as_answer(value)
+        # the answer recomputed from the learner's own earlier answers, where that differs from the right one
+        self.own_numbers = [
+            own
+            for own in (np.asarray(array, dtype=np.float64) for array in carried)
+            if own.shape == self.expected.shape and not np.allclose(own, self.expected, rtol=1e-12, atol=0)
+        ]
+        self.label_text = quantity.label(self.solution.output)
+        # a step judged on its change is shown with the figures the change needs (0.1497807, not 0.1498)
+        self.right = format_value(self.expected) if base is None else format_changed(self.expected, base)
+
+    def _as_answer(self, value: np.ndarray) -> np.ndarray:
+        """An elementwise local derivative may be typed as its (diagonal) Jacobian: read the diagonal."""
+        if self.quantity.kind == QuantityKind.LOCAL:
+            local = self.solution.local_derivative(*self.quantity.edge)
+            if local.elementwise and value.size == local.jacobian.size and value.size != self.expected.size:
+                square = value.reshape(self.expected.size, self.expected.size)
+                if np.allclose(square - np.diag(np.diag(square)), 0):
+                    return np.diag(square).reshape(self.expected.shape)
+        return value
+
+    def right_value(self, starts_sentence: bool = True) -> str:
+        """The words that give the right answer, the same in every explanation: "The right value is 0.054"."""
+        return f"{'The' if starts_sentence else 'the'} right value is {self.right}"
+
+    def say(self, text: str) -> Callable[[], str]:
+        return lambda: text
+
+    def mutation_text(self, mutation: Mutation, direct: bool) -> Callable[[], str]:
+        def explain() -> str:
+            text = f"Your {self.label_text} is what you get when {mutation.detail}."
+            if not direct:
+                text += f" The slip is at {mutation.node} and is carried down the chain to {self.quantity.name}."
+                if mutation.label == "missing_factor_2":
+                    text += " Every gradient below that step comes out half size."
+            return text + f" {self.right_value()}."
+
+        return explain
+
+    def grad_mutations(self, name: str) -> list[tuple[Mutation, bool]]:
+        """Mutations that change d(output)/d(name), nearest first, then by label priority."""
+        context = self.context
+        found = []
+        region = [name] + sorted(context.reach[name], key=context.names.index)
+        for distance, node in enumerate(region):
+            for mutation in context.mutations(node):
+                if mutation.node not in context.reach[name] and mutation.node != name:
+                    continue
+                if not context.affects(mutation, name) or name in mutation.grads:
+                    continue
+                direct = mutation.node in context.consumers[name] or any(
+                    source == name for (_, source) in mutation.edges
+                )
+                found.append((PRIORITY[mutation.label], 0 if direct else 1, distance, mutation, direct))
+        found.sort(key=lambda item: item[:3])
+        unique, keys = [], set()
+        for *_, mutation, direct in found:
+            key = id(mutation)
+            if key not in keys:
+                keys.add(key)
+                unique.append((mutation, direct))
+        return unique
+
+    def distance(self, node: str) -> int:
+        names = self.context.names
+        return names.index(node) if node in names else 0
+
+    def figures_written(self, value: np.ndarray) -> int:
+        return self.figures if self.figures is not None else significant_figures(value)

@@ -1,0 +1,354 @@
+"""What the graph looks like to a diagnosis, computed once per solution: where the squares and activations
+are, which nodes lie downstream of which, and every slip (a :class:`Mutation`) at every node with the
+gradients it leads to."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...engine.derivatives import Elementwise
+from ...engine.formatting import format_value
+from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
+from ...engine.operations import EvaluationError
+from ...exercise.errors import ExerciseFileError
+from ...exercise.expression import Call, Name, Node, Number, names_in, to_text
+from ..explain import gradient_label
+from ..quantities import learning_rate
+from .numbers import listing
+from .operation_slips import has_square, operation_slips
+
+ACTIVATIONS = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu", "softmax": "softmax"}
+DROP = None  # an edge left out of the sum over paths
+
+
+def context_of(solution: Solution) -> Context:
+    """The solution's context, built at its first wrong answer and kept as long as the solution lives."""
+    context = _CONTEXTS.get(solution)
+    if context is None:
+        context = _CONTEXTS[solution] = Context(solution)
+    return context
+
+
+@dataclass
+class Mutation:
+    """One slip at one place: new Jacobians for some edges, or a replaced gradient at some nodes."""
+
+    label: str
+    node: str  # where the slip happens
+    detail: str  # reads after "when ...": "the factor 2 from the square in L = (y - a3)^2 is missing"
+    edges: dict = field(default_factory=dict)  # (node, source) -> Jacobian, or DROP
+    locals: dict[tuple[str, str], LocalValue] = field(default_factory=dict)  # for local-derivative steps
+    grads: dict = field(default_factory=dict)  # node -> replaced gradient
+
+
+class Context:
+    def __init__(self, solution: Solution):
+        self.solution = solution
+        graph = solution.graph
+        self.graph = graph
+        self.values = solution.values
+        self.grads = solution.grads
+        self.output = solution.output
+        self.lead = np.shape(solution.values[solution.output])
+        self.names = graph.names
+        self.consumers = {name: solution.chain_terms(name) for name in graph.names}
+        self.reach: dict[str, set[str]] = {}
+        for name in reversed(graph.names):
+            downstream: set[str] = set()
+            for consumer in self.consumers[name]:
+                downstream.add(consumer)
+                downstream |= self.reach[consumer]
+            self.reach[name] = downstream
+        exercise = solution.exercise
+        self.batch = exercise.batch
+        self.square_nodes = {name for name, node in graph.nodes.items() if has_square(node.expression)}
+        # activation nodes a = act(u) with a named argument: a -> u
+        self.activation_of: dict[str, str] = {}
+        self.activation_nodes: set[str] = set()
+        for name, node in graph.nodes.items():
+            expression = node.expression
+            argument = activation_argument(expression)
+            if argument is not None:
+                self.activation_nodes.add(name)
+                if isinstance(argument, Name):
+                    self.activation_of[name] = argument.id
+        self.pre_activation_of = {u: a for a, u in self.activation_of.items()}
+        elements = [np.ravel(self.values[name]) for name in self.activation_nodes]
+        self.activation_elements = np.concatenate(elements) if elements else np.zeros(0)
+        self._jacobians: dict = {}
+        self._contributions: dict = {}
+        self._mutations: dict[str, list[Mutation]] = {}
+        self._after: dict[int, dict | None] = {}
+
+    # -- the exact chain rule, edge by edge ---------------------------------------------------
+    def jacobian(self, node: str, source: str) -> np.ndarray:
+        key = (node, source)
+        if key not in self._jacobians:
+            self._jacobians[key] = self.solution.local_derivative(node, source).jacobian
+        return self._jacobians[key]
+
+    def contribution(self, node: str, source: str) -> np.ndarray:
+        """d(output)/d(node) · ∂node/∂source: one path's share of the source's gradient."""
+        key = (node, source)
+        if key not in self._contributions:
+            self._contributions[key] = np.tensordot(
+                self.grads[node], self.jacobian(node, source), axes=np.ndim(self.values[node])
+            )
+        return self._contributions[key]
+
+    def grad_with(self, name: str, mutation: Mutation) -> np.ndarray:
+        """d(output)/d(name) with the mutation's edges and gradients in place of the true ones."""
+        edges, replaced = mutation.edges, mutation.grads
+        targets = {source for (_, source) in edges} | set(replaced)
+        reach = self.reach
+        memo: dict[str, np.ndarray] = {}
+
+        def touched(node: str) -> bool:
+            return node in targets or not targets.isdisjoint(reach[node])
+
+        def grad(node: str) -> np.ndarray:
+            if node in replaced:
+                return replaced[node]
+            if node in memo:
+                return memo[node]
+            if not touched(node):
+                return self.grads[node]
+            total = np.zeros(self.lead + np.shape(self.values[node]))
+            for consumer in self.consumers[node]:
+                key = (consumer, node)
+                rank = np.ndim(self.values[consumer])
+                if key in edges:
+                    if edges[key] is DROP:
+                        continue
+                    total = total + np.tensordot(grad(consumer), edges[key], axes=rank)
+                elif touched(consumer):
+                    total = total + np.tensordot(grad(consumer), self.jacobian(consumer, node), axes=rank)
+                else:
+                    total = total + self.contribution(consumer, node)
+            memo[node] = total
+            return total
+
+        return grad(name)
+
+    def affects(self, mutation: Mutation, name: str) -> bool:
+        """Whether the mutation changes the gradient of ``name``."""
+        targets = {source for (_, source) in mutation.edges} | set(mutation.grads)
+        return name in targets or not targets.isdisjoint(self.reach[name])
+
+    # -- mutations inside a node --------------------------------------------------------------
+    def mutations(self, node: str) -> list[Mutation]:
+        """Every slip of a derivative rule inside ``node``, and every slip of the chain rule at it."""
+        if node not in self._mutations:
+            inside = list(self._site_mutations(node)) if node in self.graph.nodes else []
+            self._mutations[node] = inside + list(self._chain_mutations(node))
+        return self._mutations[node]
+
+    def _site_mutations(self, node: str) -> Iterator[Mutation]:
+        graph = self.graph
+        root = self.solution.evaluated[node]
+        parents = graph.parents[node]
+        expression_text = f"{node} = {to_text(graph.nodes[node].expression)}"
+        for site in sites(root):
+            for argument, label, derivative, detail in operation_slips(node, site, expression_text, self.batch, root):
+                child = site.children[argument]
+                sources = [name for name in dict.fromkeys(n.id for n in names_in(child.expression)) if name in parents]
+                if not sources:
+                    continue
+                derivatives = list(site.derivatives)
+                derivatives[argument] = derivative
+                mutated = _replace(
+                    root, site, Evaluated(site.expression, site.value, site.children, tuple(derivatives))
+                )
+                yield self._edge_mutation(label, node, detail, mutated, sources)
+        # a name used twice inside one node: one occurrence's path left out
+        counts: dict[str, int] = {}
+        for occurrence in names_in(graph.nodes[node].expression):
+            counts[occurrence.id] = counts.get(occurrence.id, 0) + 1
+        for name, count in counts.items():
+            if count < 2:
+                continue
+            for site in sites(root):
+                users = [
+                    index
+                    for index, child in enumerate(site.children)
+                    if any(found.id == name for found in names_in(child.expression))
+                ]
+                if len(users) < 2:
+                    continue
+                for index in users:
+                    derivatives = list(site.derivatives)
+                    derivatives[index] = Elementwise(0.0)
+                    mutated = _replace(
+                        root, site, Evaluated(site.expression, site.value, site.children, tuple(derivatives))
+                    )
+                    kept = [to_text(site.children[other].expression) for other in users if other != index]
+                    detail = (
+                        f"{name} appears more than once in {expression_text} and only the path through "
+                        f"{' and '.join(kept)} was counted"
+                    )
+                    yield self._edge_mutation("one_path_only", node, detail, mutated, [name])
+        # the pre-activation used for the activation (or back): re-evaluate the node with the swap
+        for parent in parents:
+            swaps = []
+            if parent in self.activation_of:
+                pre = self.activation_of[parent]
+                swaps.append(
+                    (
+                        pre,
+                        f"{pre} (the value before the activation) was used where {parent} = "
+                        f"{to_text(graph.nodes[parent].expression)} belongs in {expression_text}",
+                    )
+                )
+            if parent in self.pre_activation_of and self.pre_activation_of[parent] not in (node,):
+                post = self.pre_activation_of[parent]
+                swaps.append(
+                    (
+                        post,
+                        f"the activation {post} was used where the pre-activation {parent} belongs "
+                        f"in {expression_text}",
+                    )
+                )
+            for replacement, detail in swaps:
+                try:
+                    swapped = evaluate(graph.nodes[node].expression, {**self.values, parent: self.values[replacement]})
+                except EvaluationError:
+                    continue
+                others = [other for other in parents if other != parent]
+                if others:
+                    yield self._edge_mutation("pre_activation", node, detail, swapped, others)
+
+    def _edge_mutation(
+        self, label: str, node: str, detail: str, mutated_root: Evaluated, sources: list[str]
+    ) -> Mutation:
+        mutation = Mutation(label, node, detail)
+        for source in sources:
+            local = self.graph.local_derivative(node, source, mutated_root)
+            mutation.locals[(node, source)] = local
+            mutation.edges[(node, source)] = local.jacobian
+        return mutation
+
+    def _chain_mutations(self, node: str) -> Iterator[Mutation]:
+        """Slips of the chain rule at ``node``: paths left out, a local derivative or gradient missing."""
+        values = self.values
+        consumers = self.consumers[node]
+        # fan-out: a path left out (and, with three or more, only one path kept)
+        if len(consumers) >= 2:
+            feeds = listing(consumers)
+            for consumer in consumers:
+                yield Mutation(
+                    "one_path_only",
+                    consumer,
+                    f"{node} feeds {feeds} but the path through {consumer} is left out",
+                    edges={(consumer, node): DROP},
+                )
+            if len(consumers) >= 3:
+                for consumer in consumers:
+                    edges = {(other, node): DROP for other in consumers if other != consumer}
+                    yield Mutation(
+                        "one_path_only",
+                        consumer,
+                        f"{node} feeds {feeds} but only the path through {consumer} is counted",
+                        edges=edges,
+                    )
+        # the local derivative left out on an edge (the upstream gradient passed on unchanged)
+        for consumer in consumers:
+            shape, source_shape = np.shape(values[consumer]), np.shape(values[node])
+            if shape == source_shape:
+                size = int(np.prod(shape, dtype=int))
+                identity = np.eye(size).reshape(shape + shape)
+            elif source_shape == ():
+                identity = np.ones(shape)
+            else:
+                continue
+            yield Mutation(
+                "upstream_only",
+                consumer,
+                f"the local derivative ∂{consumer}/∂{node} is left out and {gradient_label(self.solution, consumer)} "
+                f"is passed on unchanged",
+                edges={(consumer, node): identity},
+            )
+        # the gradient of this (scalar) node replaced: by 1 (the chain restarted), by its value
+        if self.lead == () and np.ndim(values[node]) == 0 and node in self.graph.nodes:
+            if node != self.output:
+                yield Mutation(
+                    "local_only",
+                    node,
+                    f"the chain is restarted at {node} with 1 instead of its gradient "
+                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])}",
+                    grads={node: np.asarray(1.0)},
+                )
+            if float(values[node]) not in (0.0, 1.0):
+                yield Mutation(
+                    "value_as_gradient",
+                    node,
+                    f"the value {node} = {format_value(values[node])} is used where its gradient "
+                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])} belongs",
+                    grads={node: np.asarray(values[node], dtype=np.float64) * np.ones_like(self.grads[node])},
+                )
+
+    def after_with(self, mutation: Mutation) -> dict | None:
+        """The forward pass after an update made with the mutation's gradients (cached)."""
+        key = id(mutation)
+        if key not in self._after:
+            solution, graph = self.solution, self.graph
+            rate = learning_rate(solution)
+            values = dict(graph.inputs)
+            for param in solution.updated:
+                grad = self.grad_with(param, mutation) if self.affects(mutation, param) else self.grads[param]
+                values[param] = self.values[param] - rate * grad
+            after: Values | None
+            try:
+                after, _ = graph.forward(values)
+            except (EvaluationError, ExerciseFileError):
+                after = None
+            self._after[key] = after
+        return self._after[key]
+
+    # -- helpers for explanations ---------------------------------------------------------------
+    def square_involved(self, name: str) -> str | None:
+        """A square node on the way from ``name`` to the output (its gradient carries the 2)."""
+        for node in self.graph.nodes:
+            if node in self.square_nodes and node in self.reach[name]:
+                return node
+        return None
+
+
+def activation_argument(expression: Node) -> Node | None:
+    """The argument of an activation (σ(u), max(0, u), ...), or None for any other expression."""
+    if not isinstance(expression, Call):
+        return None
+    if expression.function in ACTIVATIONS:
+        return expression.args[0]
+    if expression.function == "max" and len(expression.args) == 2:
+        first, second = expression.args
+        if isinstance(first, Number) and first.value == 0:
+            return second
+        if isinstance(second, Number) and second.value == 0:
+            return first
+    return None
+
+
+def sites(evaluated: Evaluated) -> Iterator[Evaluated]:
+    """Every operation inside an evaluated expression."""
+    if isinstance(evaluated.expression, Call):
+        yield evaluated
+    for child in evaluated.children:
+        yield from sites(child)
+
+
+def _replace(root: Evaluated, target: Evaluated, replacement: Evaluated) -> Evaluated:
+    if root is target:
+        return replacement
+    if not root.children:
+        return root
+    children = tuple(_replace(child, target, replacement) for child in root.children)
+    if all(new is old for new, old in zip(children, root.children)):
+        return root
+    return Evaluated(root.expression, root.value, children, root.derivatives)
+
+
+_CONTEXTS: weakref.WeakKeyDictionary[Solution, Context] = weakref.WeakKeyDictionary()

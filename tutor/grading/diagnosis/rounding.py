@@ -1,0 +1,130 @@
+"""Rounding: the answer rounded (or cut off) too coarsely, or computed from intermediate values rounded too early."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ...engine.formatting import format_number, format_value
+from ...engine.graph import Values
+from ..comparison import compare
+from ..quantities import QuantityKind, learning_rate
+from .answer import WrongAnswer
+from .labels import Diagnosis
+from .numbers import round_significant
+
+ROUNDING_WINDOW = 0.10  # "rounded intermediates" must stay this close to the right answer
+
+
+def rounding(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
+    """The answer rounded too coarsely, or computed from intermediate values rounded too early; or None."""
+    expected = answer.expected
+    figures = answer.figures_written(value)
+    # the answer itself rounded too coarsely
+    # a step judged on its change (an update) is rounded too coarsely at any number of figures that hides it
+    for digits in range(1, 4 if answer.base is None else 8):
+        if digits > figures:
+            break
+        for cut in (False, True):
+            rounded = round_significant(expected, digits, cut)
+            if (
+                np.allclose(rounded, value, rtol=1e-9, atol=0)
+                and not compare(rounded, expected, answer.tolerance, base=answer.base).matches
+            ):
+                how = "cut off after" if cut else "rounded to"
+                shown = max(digits, figures)  # "0.30" is 0.3 rounded to 2 figures, as written
+                off = f"more than {format_number(answer.tolerance.relative * 100)}% off"
+                if answer.base is not None:
+                    off = (
+                        f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, "
+                        f"{off} the right change {format_value(expected - answer.base, 3)}"
+                    )
+                return Diagnosis(
+                    "rounding",
+                    (
+                        f"Your {answer.label_text} is the right value {format_value(expected, 6)} {how} {shown} "
+                        f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
+                        f"{figures_needed(answer)} significant figures."
+                    ),
+                )
+    # the answer computed from intermediate values rounded too early
+    within = np.abs(value - expected) <= ROUNDING_WINDOW * np.abs(expected) + answer.tolerance.absolute
+    if not np.all(within):
+        return None
+    for digits in (2,):
+        for candidate in rounded_recomputations(answer, digits):
+            candidate = np.asarray(candidate, dtype=np.float64)
+            if candidate.shape != expected.shape:
+                continue
+            matches = compare(value, candidate, answer.tolerance, base=answer.base).matches
+            if not matches and figures <= 3:
+                matches = np.allclose(round_significant(candidate, figures), value, rtol=1e-9, atol=0)
+            if matches:
+                return Diagnosis(
+                    "rounding",
+                    (
+                        f"Your {answer.label_text} is what you get from intermediate values rounded to {digits} "
+                        f"significant figure{'s' if digits > 1 else ''}: rounding too early lets the error grow along "
+                        f"the chain. Keep 3 or 4 figures in intermediate results (an answer computed from your own "
+                        f"earlier accepted answers is accepted). {answer.right_value()}."
+                    ),
+                )
+    return None
+
+
+def figures_needed(answer: WrongAnswer) -> int:
+    """The fewest significant figures of the right value that are within the tolerance."""
+    for digits in range(1, 16):
+        if compare(
+            round_significant(answer.expected, digits), answer.expected, answer.tolerance, base=answer.base
+        ).matches:
+            return digits
+    return 16
+
+
+def rounded_recomputations(answer: WrongAnswer, digits: int) -> Iterator[np.ndarray]:
+    """The step computed from the numbers it needs rounded to ``digits`` significant figures."""
+    solution, quantity = answer.solution, answer.quantity
+    graph = solution.graph
+    name = quantity.name
+    kind = quantity.kind
+
+    def rounded(values: Values, names: list[str]) -> Values:
+        return {**values, **{n: round_significant(values[n], digits) for n in names}}
+
+    if kind in (QuantityKind.VALUE, QuantityKind.AFTER):
+        values = solution.values if kind == QuantityKind.VALUE else {**solution.after_values}
+        yield graph.evaluate_node(name, rounded(values, graph.parents[name])).value
+    elif kind == QuantityKind.LOCAL:
+        values = rounded(solution.values, graph.parents[name])
+        source = quantity.edge[1]
+        yield graph.local_derivative(name, source, graph.evaluate_node(name, values)).value
+        from_output = graph.local_derivative_from_output(name, source, round_significant(solution.values[name], digits))
+        if from_output is not None:
+            yield from_output.value
+    elif kind == QuantityKind.GRAD:
+        consumers = answer.context.consumers[name]
+        if not consumers:
+            return
+        totals: list[np.ndarray] = []
+        for consumer in consumers:
+            rank = np.ndim(solution.values[consumer])
+            upstream = round_significant(solution.grads[consumer], digits)
+            values = rounded(solution.values, graph.parents[consumer])
+            local = graph.local_derivative(consumer, name, graph.evaluate_node(consumer, values)).jacobian
+            from_output = graph.local_derivative_from_output(
+                consumer, name, round_significant(solution.values[consumer], digits)
+            )
+            own = from_output.jacobian if from_output is not None else local
+            exact = answer.context.jacobian(consumer, name)
+            terms = (
+                np.tensordot(upstream, local, axes=rank),
+                np.tensordot(upstream, own, axes=rank),
+                np.tensordot(upstream, exact, axes=rank),
+            )
+            totals = [total + term for total, term in zip(totals, terms)] if totals else list(terms)
+        yield from totals
+    elif kind == QuantityKind.UPDATE:
+        rate = learning_rate(solution)
+        yield solution.values[name] - rate * round_significant(solution.grads[name], digits)
