@@ -9,6 +9,7 @@ differencing the node's own expression with respect to the source.
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 
 import numpy as np
@@ -18,6 +19,7 @@ from tutor.engine import OPERATIONS, solve
 from tutor.engine.graph import Solution
 from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
 from tutor.exercise.expression import Index, calls_in
+from tutor.exercise.operations import OPERATION_TABLE
 from tutor_testing import ATOL, RTOL, STEP, central_differences, numeric_gradient
 
 # -- finite differences ---------------------------------------------------------------------------
@@ -146,6 +148,14 @@ def _has_index(expression) -> bool:
 def test_every_operation_has_a_case():
     covered = set().union(*(operations for operations, _ in CASES.values()))
     assert set(OPERATIONS) | {"index"} <= covered, sorted(set(OPERATIONS) - covered)
+
+
+def test_the_engine_computes_exactly_the_table_s_operations_with_their_arguments():
+    assert set(OPERATIONS) == set(OPERATION_TABLE)
+    for name, operation in OPERATIONS.items():
+        parameters = inspect.signature(operation.compute).parameters.values()
+        variadic = any(parameter.kind is parameter.VAR_POSITIONAL for parameter in parameters)
+        assert (None if variadic else len(parameters)) == OPERATION_TABLE[name].arity, name
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
