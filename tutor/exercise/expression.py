@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .operations import FUNCTIONS, OPERATION_TABLE, OPERATORS
@@ -442,7 +443,7 @@ def calls_in(node: Node) -> list[Call]:
     return found
 
 
-def substitute(node: Node, replacements: dict[str, Node]) -> Node:
+def substitute(node: Node, replacements: Mapping[str, Node]) -> Node:
     """A copy of the tree with names replaced: by other names (each batch sample gets its own
     nodes) or by numbers (a formula with this exercise's numbers in it)."""
     if isinstance(node, Name):
