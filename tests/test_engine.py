@@ -17,9 +17,10 @@ import pytest
 
 from tutor.engine import OPERATIONS, solve
 from tutor.engine.graph import Solution
+from tutor.engine.slips import SLIPS
 from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
 from tutor.exercise.expression import Index, calls_in
-from tutor.exercise.operations import OPERATION_TABLE
+from tutor.exercise.operations import ACTIVATIONS, OPERATION_TABLE
 from tutor_testing import ATOL, RTOL, STEP, central_differences, numeric_gradient
 
 # -- finite differences ---------------------------------------------------------------------------
@@ -156,6 +157,10 @@ def test_the_engine_computes_exactly_the_table_s_operations_with_their_arguments
         parameters = inspect.signature(operation.compute).parameters.values()
         variadic = any(parameter.kind is parameter.VAR_POSITIONAL for parameter in parameters)
         assert (None if variadic else len(parameters)) == OPERATION_TABLE[name].arity, name
+
+
+def test_every_activation_of_the_table_has_its_slips_for_diagnosis():
+    assert set(ACTIVATIONS) <= set(SLIPS) <= set(OPERATION_TABLE)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
