@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -341,7 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--shape", metavar="D,H,...,K", help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)"
     )
-    generate.add_argument("--activation", metavar="NAME", help="mlp: sigmoid (default), tanh, relu or leaky_relu")
+    generate.add_argument(
+        "--activation",
+        metavar="NAME",
+        help="mlp: sigmoid (default), tanh, relu, leaky_relu or another activation of docs/exercise-format.md",
+    )
     generate.add_argument(
         "--loss",
         metavar="NAME",
@@ -397,20 +402,19 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         parser.error("--roster goes with --assignment FILE")
     command = f"command_{arguments.command}"
     if _for_assignment(arguments):
-        from . import assignment as module
-
+        module = "assignment"
         command += "_assignment"
     elif arguments.command in ("sessions", "export", "grade"):
-        from . import transcripts as module
+        module = "transcripts"
     elif arguments.command == "train":
-        from . import training as module
+        module = "training"
     elif arguments.command == "generate":
-        from . import generating as module
+        module = "generating"
     elif arguments.command == "gradescope":
-        from . import gradescope as module
+        module = "gradescope"
     else:
-        from . import commands as module
-    handler = getattr(module, command)
+        module = "commands"
+    handler = getattr(importlib.import_module(f"{__package__}.{module}"), command)  # only the command's own module
     try:
         return handler(arguments)
     except ExerciseFileError as error:

@@ -29,6 +29,11 @@ class OperationSpec:
     note: str = ""  # more for the docs' derivative column
     elementwise: bool = True
     activation: bool = False  # a network's nonlinearity: the generator offers it, diagnosis knows its slips
+    # For the generator: whether it flattens far from 0 (σ, tanh: generated exercises keep |z| small), whether
+    # no gradient passes below 0 (ReLU: they keep units alive), the numbers written for its later parameters.
+    saturates: bool = False
+    dead_below_zero: bool = False
+    generator_args: tuple[str, ...] = ()  # leaky_relu's slope 0.1
     operator: bool = False  # written with a symbol (a + b, [a, b]), never called by its name
 
     @property
@@ -89,6 +94,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "σ(z) = 1/(1 + e^(−z))",
         ("{out}(1 − {out})",),
         activation=True,
+        saturates=True,
     ),
     OperationSpec(
         "tanh",
@@ -100,6 +106,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)",
         ("(1 − {out}²)",),
         activation=True,
+        saturates=True,
     ),
     OperationSpec(
         "relu",
@@ -111,6 +118,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         derivatives=("(1 if {z_bare} > 0, else 0)",),
         note="(also 0 at z = 0)",
         activation=True,
+        dead_below_zero=True,
     ),
     OperationSpec(
         "leaky_relu",
@@ -121,6 +129,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         formula="leaky_relu(z, α) = z if z > 0, else α·z",
         note="(with a learned alpha this is PReLU)",
         activation=True,
+        generator_args=("0.1",),
     ),
     # -- elementary functions
     OperationSpec("exp", ("z",), "the exponential", "eᶻ", "∂eᶻ/∂z = eᶻ", "exp", derivatives=("{out_bare}",)),
@@ -216,7 +225,8 @@ def function_table_markdown() -> str:
     for spec in OPERATION_TABLE.values():
         if spec.operator:
             continue
-        cells = (f"`{spec.signature}`", spec.value, f"{spec.rule} {spec.note}".strip())
+        value = f"*activation*: {spec.value}" if spec.activation else spec.value  # tutor generate mlp --activation
+        cells = (f"`{spec.signature}`", value, f"{spec.rule} {spec.note}".strip())
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")  # |z| inside a cell
     return "\n".join(rows)
 

@@ -11,6 +11,7 @@ import difflib
 import shlex
 
 from ..exercise.model import ASK_CHOICES
+from ..exercise.operations import ACTIVATIONS
 from .datasets import DATASETS
 
 KINDS = ("expression", "mlp")
@@ -29,7 +30,6 @@ DEPTHS = range(2, 7)
 VARIABLE_COUNTS = range(1, 5)
 DEFAULT_DEPTH = 3
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 LOSSES = ("mse", "cross_entropy", "binary_cross_entropy")
 LOSS_WORDS = {"ce": "cross_entropy", "bce": "binary_cross_entropy", "log_loss": "binary_cross_entropy"}
 LAYER_SIZES = range(1, 7)
