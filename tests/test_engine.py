@@ -87,6 +87,8 @@ CASES: dict[str, tuple[set[str], str]] = {
     "sigmoid": ({"sigmoid"}, 'z = "sigmoid(x)"\nL = "sum(c * z)"'),
     "sigmoid-matrix": ({"sigmoid"}, 'Z = "sigmoid(W)"\nL = "sum(C * Z)"'),
     "tanh": ({"tanh"}, 'z = "tanh(x)"\nL = "sum(c * z)"'),
+    "softplus": ({"softplus"}, 'z = "softplus(x)"\nL = "sum(c * z)"'),
+    "softplus-matrix": ({"softplus"}, 'Z = "softplus(W * 40)"\nL = "sum(C * Z)"'),
     "relu": ({"relu"}, 'z = "relu(x)"\nL = "sum(c * z)"'),
     "relu-matrix": ({"relu"}, 'Z = "relu(W)"\nL = "sum(C * Z)"'),
     "leaky-relu": ({"leaky_relu"}, 'z = "leaky_relu(x, 0.1)"\nL = "sum(c * z)"'),

@@ -154,6 +154,12 @@ def leaky_relu(z, alpha):
     ]
 
 
+@operation("softplus")
+def softplus(z):
+    # ln(1 + eᶻ) as logaddexp(0, z): no overflow for large z, no log(1) rounding for very negative z
+    return np.logaddexp(0.0, z), [Elementwise(sigmoid(z)[0])]
+
+
 def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:
     """z minus each row's largest element: exp of it cannot overflow, and softmax is unchanged by the shift."""
     if z.ndim not in (1, 2):

@@ -18,6 +18,7 @@ from ..exercise.expression import Call, Index, Node, Number, to_text
 from ..exercise.operations import OPERATION_TABLE
 from .derivatives import Elementwise, Jacobian, LocalDerivative, MatmulLeft, MatmulRight
 from .formatting import format_number
+from .operations import OPERATIONS
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,11 @@ class SlipSite:
 
     def shown(self) -> str:
         """The operation's value in words: the node's name at the root, else f(argument)."""
-        return self.node if self.at_root else f"{OPERATION_TABLE[self.expression.function].shown_as}({self.texts[0]})"
+        return (
+            self.node
+            if self.at_root
+            else f"{OPERATION_TABLE[self.expression.function].shown_as}({', '.join(self.texts)})"
+        )
 
 
 class Slip(NamedTuple):
@@ -230,6 +235,27 @@ def _mask_slip(site: SlipSite) -> Iterator[Slip]:
 
 slips("relu")(_mask_slip)
 slips("leaky_relu")(_mask_slip)
+
+
+def activation_slips(site: SlipSite) -> Iterator[Slip]:
+    """Any activation's two slips: its value for its derivative, and its derivative taken at its value."""
+    spec = OPERATION_TABLE[site.expression.function]
+    name = site.shown()
+    fields = {"out": wrap(name), "out_bare": name}
+    for param, text in zip(spec.params, site.texts):
+        fields[param], fields[param + "_bare"] = wrap(text), text
+    slope = spec.derivatives[0].format_map(fields)
+    yield Slip(
+        0,
+        "activation_not_derivative",
+        Elementwise(site.output),
+        f"{name} itself is used instead of its derivative {slope}",
+    )
+    _, at_output = OPERATIONS[spec.name].compute(site.output, *site.values[1:])
+    yield Slip(0, "pre_activation", at_output[0], f"{spec.name}′ is evaluated at {name} instead of at {site.texts[0]}")
+
+
+slips("softplus")(activation_slips)
 
 
 @slips("max")

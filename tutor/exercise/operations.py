@@ -131,6 +131,16 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         activation=True,
         generator_args=("0.1",),
     ),
+    OperationSpec(
+        "softplus",
+        ("z",),
+        "softplus",
+        "ln(1 + eᶻ), computed stably: a smooth ReLU",
+        "∂softplus(z)/∂z = σ(z)",
+        formula="softplus(z) = ln(1 + eᶻ)",
+        derivatives=("σ({z_bare})",),
+        activation=True,
+    ),
     # -- elementary functions
     OperationSpec("exp", ("z",), "the exponential", "eᶻ", "∂eᶻ/∂z = eᶻ", "exp", derivatives=("{out_bare}",)),
     OperationSpec(

@@ -1,0 +1,85 @@
+"""Each activation added to the table of operations gets what tanh has: hints with its formulas, its slips
+recognised by diagnosis, generated networks and the docs (its finite-difference cases are in test_engine.py)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from tutor.engine import OPERATIONS, solve
+from tutor.exercise import parse_exercise
+from tutor.exercise.operations import OPERATION_TABLE
+from tutor.generate import generate
+from tutor.grading import Quantity
+from tutor.grading.diagnosis import diagnose
+from tutor.grading.hints import hint_ladder
+
+# activation: (its call on z, the hint's ∂h/∂z for h = that call, ∂h/∂w for h = the activation of w*x)
+ADDED = {
+    "softplus": ("softplus(z)", "σ(z)", "σ(w*x)·x"),
+}
+Z, W, X = -0.6, 0.9, 1.5  # z below 0: the side where the activations differ from the identity
+
+
+def network(call: str):
+    return solve(
+        parse_exercise(
+            textwrap.dedent(f"""
+                title = "{call}"
+                [inputs]
+                z = {Z}
+                w = {W}
+                x = {X}
+                [graph]
+                h = "{call}"
+                g = "{call.replace("(z", "(w*x")}"
+                L = "(h - 0.2)^2 + g"
+            """)
+        )
+    )
+
+
+def ladder(solution, quantity: str) -> list[str]:
+    return hint_ladder(solution, Quantity.parse(quantity))
+
+
+def label(solution, quantity: str, answer) -> str | None:
+    found = diagnose(
+        solution, Quantity.parse(quantity), np.asarray(answer, dtype=np.float64), solution.exercise.tolerance
+    )
+    return found.label if found else None
+
+
+@pytest.mark.parametrize("name", ADDED)
+def test_the_hints_give_its_formula_its_derivative_and_the_chain_through_it(name):
+    call, local, chained = ADDED[name]
+    solution = network(call)
+    spec = OPERATION_TABLE[name]
+    value = ladder(solution, "value.h")
+    assert spec.words in value[0] and spec.formula in value[1]
+    rungs = ladder(solution, "local.h.z")
+    assert spec.rule in rungs[0]
+    assert rungs[1] == f"∂h/∂z = {local}"
+    assert rungs[2] == f"∂h/∂z = {local.replace('z', f'({Z})')} with this exercise's numbers."
+    assert ladder(solution, "local.g.w")[1] == f"∂g/∂w = {chained}"
+
+
+@pytest.mark.parametrize("name", ADDED)
+def test_diagnosis_knows_its_value_for_its_derivative_and_its_derivative_at_its_value(name):
+    solution = network(ADDED[name][0])
+    h = solution.values["h"]
+    assert label(solution, "local.h.z", h) == "activation_not_derivative"
+    extra = [np.asarray(argument.value) for argument in solution.exercise.nodes[0].expression.args[1:]]
+    _, at_output = OPERATIONS[name].compute(h, *extra)
+    assert label(solution, "local.h.z", at_output[0].values) == "pre_activation"
+
+
+@pytest.mark.parametrize("name", ADDED)
+@pytest.mark.parametrize("seed", range(3))
+def test_the_generator_builds_networks_with_it(name, seed):
+    generated = generate("mlp", seed, activation=name)
+    assert f'h1 = "{name}(z1' in generated.text
+    solution = solve(generated.exercise)
+    assert solution.after_values["L"] < solution.values["L"]
