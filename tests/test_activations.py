@@ -19,6 +19,7 @@ from tutor.grading.hints import hint_ladder
 # activation: (its call on z, the hint's ∂h/∂z for h = that call, ∂h/∂w for h = the activation of w*x)
 ADDED = {
     "softplus": ("softplus(z)", "σ(z)", "σ(w*x)·x"),
+    "silu": ("silu(z)", "σ(z)(1 + z(1 − σ(z)))", "σ(w*x)(1 + (w*x)(1 − σ(w*x)))·x"),
 }
 Z, W, X = -0.6, 0.9, 1.5  # z below 0: the side where the activations differ from the identity
 

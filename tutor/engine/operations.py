@@ -160,6 +160,12 @@ def softplus(z):
     return np.logaddexp(0.0, z), [Elementwise(sigmoid(z)[0])]
 
 
+@operation("silu")
+def silu(z):
+    s = sigmoid(z)[0]
+    return z * s, [Elementwise(s * (1 + z * (1 - s)))]
+
+
 def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:
     """z minus each row's largest element: exp of it cannot overflow, and softmax is unchanged by the shift."""
     if z.ndim not in (1, 2):

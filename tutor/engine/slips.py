@@ -256,6 +256,7 @@ def activation_slips(site: SlipSite) -> Iterator[Slip]:
 
 
 slips("softplus")(activation_slips)
+slips("silu")(activation_slips)
 
 
 @slips("max")

@@ -141,6 +141,16 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         derivatives=("σ({z_bare})",),
         activation=True,
     ),
+    OperationSpec(
+        "silu",
+        ("z",),
+        "SiLU (swish)",
+        "z·σ(z)",
+        "∂silu(z)/∂z = σ(z)(1 + z(1 − σ(z)))",
+        formula="silu(z) = z·σ(z)",
+        derivatives=("σ({z_bare})(1 + {z}(1 − σ({z_bare})))",),
+        activation=True,
+    ),
     # -- elementary functions
     OperationSpec("exp", ("z",), "the exponential", "eᶻ", "∂eᶻ/∂z = eᶻ", "exp", derivatives=("{out_bare}",)),
     OperationSpec(
