@@ -91,6 +91,8 @@ CASES: dict[str, tuple[set[str], str]] = {
     "softplus-matrix": ({"softplus"}, 'Z = "softplus(W * 40)"\nL = "sum(C * Z)"'),
     "silu": ({"silu"}, 'z = "silu(x)"\nL = "sum(c * z)"'),
     "silu-matrix": ({"silu"}, 'Z = "silu(W * 3)"\nL = "sum(C * Z)"'),
+    "gelu": ({"gelu"}, 'z = "gelu(x)"\nL = "sum(c * z)"'),
+    "gelu-matrix": ({"gelu"}, 'Z = "gelu(W * 3)"\nL = "sum(C * Z)"'),
     "relu": ({"relu"}, 'z = "relu(x)"\nL = "sum(c * z)"'),
     "relu-matrix": ({"relu"}, 'Z = "relu(W)"\nL = "sum(C * Z)"'),
     "leaky-relu": ({"leaky_relu"}, 'z = "leaky_relu(x, 0.1)"\nL = "sum(c * z)"'),

@@ -7,6 +7,7 @@ Reading down this file is reading the table of derivatives every backprop course
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -164,6 +165,16 @@ def softplus(z):
 def silu(z):
     s = sigmoid(z)[0]
     return z * s, [Elementwise(s * (1 + z * (1 - s)))]
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])  # NumPy has no erf; math's is exact to a few ulp
+
+
+@operation("gelu")
+def gelu(z):
+    normal_cdf = 0.5 * (1 + _erf(z / math.sqrt(2)))  # Φ(z)
+    normal_pdf = np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi)  # φ(z)
+    return z * normal_cdf, [Elementwise(normal_cdf + z * normal_pdf)]
 
 
 def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:

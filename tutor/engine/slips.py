@@ -257,6 +257,7 @@ def activation_slips(site: SlipSite) -> Iterator[Slip]:
 
 slips("softplus")(activation_slips)
 slips("silu")(activation_slips)
+slips("gelu")(activation_slips)
 
 
 @slips("max")

@@ -151,6 +151,17 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         derivatives=("σ({z_bare})(1 + {z}(1 − σ({z_bare})))",),
         activation=True,
     ),
+    OperationSpec(
+        "gelu",
+        ("z",),
+        "GELU",
+        "z·Φ(z) with Φ(z) = ½(1 + erf(z/√2)), the standard normal distribution function (the exact form, "
+        "the frameworks' default; not the tanh approximation)",
+        "∂gelu(z)/∂z = Φ(z) + z·φ(z), with φ(z) = e^(−z²/2)/√(2π) the standard normal density",
+        formula="gelu(z) = z·Φ(z), where Φ(z) = ½(1 + erf(z/√2))",
+        derivatives=("(Φ({z_bare}) + {z}·φ({z_bare}))",),
+        activation=True,
+    ),
     # -- elementary functions
     OperationSpec("exp", ("z",), "the exponential", "eᶻ", "∂eᶻ/∂z = eᶻ", "exp", derivatives=("{out_bare}",)),
     OperationSpec(
