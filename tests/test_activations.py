@@ -19,6 +19,7 @@ from tutor.grading.hints import hint_ladder
 # activation: (its call on z, the hint's ∂h/∂z for h = that call, ∂h/∂w for h = the activation of w*x)
 ADDED = {
     "softplus": ("softplus(z)", "σ(z)", "σ(w*x)·x"),
+    "elu": ("elu(z, 0.5)", "1 if z > 0, else 0.5·e^z", "(1 if w*x > 0, else 0.5·e^(w*x))·x"),
     "gelu": ("gelu(z)", "Φ(z) + z·φ(z)", "(Φ(w*x) + (w*x)·φ(w*x))·x"),
     "silu": ("silu(z)", "σ(z)(1 + z(1 − σ(z)))", "σ(w*x)(1 + (w*x)(1 − σ(w*x)))·x"),
 }
@@ -88,15 +89,17 @@ def test_the_generator_builds_networks_with_it(name, seed):
 
 
 # Known values: Φ(1) = 0.8413447460685429 (the normal table), σ(1) = 0.7310585786300049, ln 2.
+# elu(z, 1) = e^z − 1 below 0: 1/e − 1 at −1.
 REFERENCE = {
-    "softplus": [(0.0, 0.6931471805599453), (800.0, 800.0), (-800.0, 0.0)],
-    "silu": [(1.0, 0.7310585786300049), (-1.0, -0.2689414213699951)],
-    "gelu": [(1.0, 0.8413447460685429), (-1.0, -0.15865525393145707), (-40.0, 0.0)],
+    "softplus": [((0.0,), 0.6931471805599453), ((800.0,), 800.0), ((-800.0,), 0.0)],
+    "silu": [((1.0,), 0.7310585786300049), ((-1.0,), -0.2689414213699951)],
+    "gelu": [((1.0,), 0.8413447460685429), ((-1.0,), -0.15865525393145707), ((-40.0,), 0.0)],
+    "elu": [((-1.0, 1.0), -0.6321205588285577), ((2.0, 1.0), 2.0), ((-800.0, 0.5), -0.5), ((800.0, 0.5), 800.0)],
 }
 
 
 @pytest.mark.parametrize("name", REFERENCE)
 def test_values_match_the_reference_values_even_far_from_zero(name):
-    for z, expected in REFERENCE[name]:
-        value, _ = OPERATIONS[name].compute(np.asarray(z))
-        assert value == pytest.approx(expected, rel=1e-12, abs=1e-300), (z, value)
+    for arguments, expected in REFERENCE[name]:
+        value, _ = OPERATIONS[name].compute(*map(np.asarray, arguments))
+        assert value == pytest.approx(expected, rel=1e-12, abs=1e-300), (arguments, value)

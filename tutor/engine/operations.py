@@ -177,6 +177,16 @@ def gelu(z):
     return z * normal_cdf, [Elementwise(normal_cdf + z * normal_pdf)]
 
 
+@operation("elu")
+def elu(z, alpha):
+    positive = z > 0
+    below = np.expm1(np.minimum(z, 0.0))  # eᶻ − 1 where z ≤ 0, never e to a large z
+    return np.where(positive, z, alpha * below), [
+        Elementwise(np.where(positive, 1.0, alpha * (below + 1))),
+        Elementwise(np.where(positive, 0.0, below)),
+    ]
+
+
 def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:
     """z minus each row's largest element: exp of it cannot overflow, and softmax is unchanged by the shift."""
     if z.ndim not in (1, 2):

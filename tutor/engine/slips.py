@@ -258,6 +258,7 @@ def activation_slips(site: SlipSite) -> Iterator[Slip]:
 slips("softplus")(activation_slips)
 slips("silu")(activation_slips)
 slips("gelu")(activation_slips)
+slips("elu")(activation_slips)
 
 
 @slips("max")

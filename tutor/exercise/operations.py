@@ -162,6 +162,18 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         derivatives=("(Φ({z_bare}) + {z}·φ({z_bare}))",),
         activation=True,
     ),
+    OperationSpec(
+        "elu",
+        ("z", "alpha"),
+        "ELU",
+        "z where z > 0, else α(eᶻ − 1)",
+        "∂/∂z = 1 if z > 0, else α·eᶻ; ∂/∂α = 0 if z > 0, else eᶻ − 1",
+        formula="elu(z, α) = z if z > 0, else α(eᶻ − 1)",
+        derivatives=("(1 if {z_bare} > 0, else {alpha}·e^{z})", "(0 if {z_bare} > 0, else e^{z} − 1)"),
+        note="(α = 1 is the usual choice)",
+        activation=True,
+        generator_args=("1",),
+    ),
     # -- elementary functions
     OperationSpec("exp", ("z",), "the exponential", "eᶻ", "∂eᶻ/∂z = eᶻ", "exp", derivatives=("{out_bare}",)),
     OperationSpec(
