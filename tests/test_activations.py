@@ -88,6 +88,15 @@ def test_the_generator_builds_networks_with_it(name, seed):
     assert solution.after_values["L"] < solution.values["L"]
 
 
+@pytest.mark.parametrize("name", ADDED)
+@pytest.mark.parametrize("seed", range(3))
+def test_the_expression_generator_uses_it_when_asked(name, seed):
+    generated = generate("expression", seed, functions=name, variables=1, depth=2)
+    assert f'L = "{name}(' in generated.text
+    assert f"--functions {name}" in generated.text  # the command that makes it again
+    solve(generated.exercise)
+
+
 # Known values: Φ(1) = 0.8413447460685429 (the normal table), σ(1) = 0.7310585786300049, ln 2.
 # elu(z, 1) = e^z − 1 below 0: 1/e − 1 at −1.
 REFERENCE = {

@@ -337,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--functions",
         metavar="F,F...",
-        help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all)",
+        help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all) "
+        "and the other activations of docs/exercise-format.md",
     )
     generate.add_argument(
         "--shape", metavar="D,H,...,K", help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)"

@@ -33,6 +33,7 @@ class OperationSpec:
     # no gradient passes below 0 (ReLU: they keep units alive), the numbers written for its later parameters.
     saturates: bool = False
     dead_below_zero: bool = False
+    piecewise_linear: bool = False  # its slopes are constants (ReLU's 0 and 1): nothing curved to work out
     generator_args: tuple[str, ...] = ()  # leaky_relu's slope 0.1
     operator: bool = False  # written with a symbol (a + b, [a, b]), never called by its name
 
@@ -119,6 +120,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         note="(also 0 at z = 0)",
         activation=True,
         dead_below_zero=True,
+        piecewise_linear=True,
     ),
     OperationSpec(
         "leaky_relu",
@@ -129,6 +131,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         formula="leaky_relu(z, α) = z if z > 0, else α·z",
         note="(with a learned alpha this is PReLU)",
         activation=True,
+        piecewise_linear=True,
         generator_args=("0.1",),
     ),
     OperationSpec(
@@ -193,7 +196,13 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         derivatives=("1/(2√{z})",),
     ),
     OperationSpec(
-        "abs", ("z",), "the absolute value", "|z|", "∂|z|/∂z = sign(z) (0 at z = 0)", derivatives=("sign({z_bare})",)
+        "abs",
+        ("z",),
+        "the absolute value",
+        "|z|",
+        "∂|z|/∂z = sign(z) (0 at z = 0)",
+        derivatives=("sign({z_bare})",),
+        piecewise_linear=True,
     ),
     OperationSpec(
         "max",
@@ -201,6 +210,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "a maximum",
         "elementwise maximum",
         "∂max(a, b) = 1 for the larger argument, 0 for the other (a on a tie)",
+        piecewise_linear=True,
     ),
     OperationSpec(
         "min",
@@ -208,6 +218,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "a minimum",
         "elementwise minimum",
         "∂min(a, b) = 1 for the smaller argument, 0 for the other (a on a tie)",
+        piecewise_linear=True,
     ),
     # -- reductions and reshaping
     OperationSpec(
