@@ -218,12 +218,13 @@ class _Symbolic:
         """The chain rule through a function: its table template for each argument times that argument's derivative."""
         fields = {}
         for param, argument in zip(spec.params, args):
-            fields[param + "_bare"] = text = self.text_of(argument)
+            text = self.text_of(argument)
+            fields[param + "_bare"] = _unwrap(text)  # σ(-0.6), not σ((-0.6))
             fields[param] = wrap(text)
         if root and isinstance(args[0], Name):
             value = self.render(self.node)  # the node's own name (or number): ŷ(1 − ŷ)
         else:
-            value = f"{spec.shown_as}({', '.join(self.text_of(argument) for argument in args)})"
+            value = f"{spec.shown_as}({', '.join(_unwrap(self.text_of(argument)) for argument in args)})"
         fields["out"], fields["out_bare"] = wrap(value), value
         pieces = []
         for template, argument in zip(spec.derivatives, args):
