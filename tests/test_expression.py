@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -457,6 +459,11 @@ def test_operator_names_are_not_callable_as_functions(text):
 
 
 # -- the table of operations ----------------------------------------------------------------------------
+
+
+def test_the_table_of_operations_and_the_parser_need_no_numpy():
+    probe = "import sys, tutor.exercise.operations, tutor.exercise.expression; print('numpy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
 def test_the_docs_function_table_is_the_table_of_operations():
