@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from .. import __version__
 
@@ -402,20 +402,34 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
     command = f"command_{arguments.command}"
+    # each command's own module only, imported by an import statement (python -X importtime sees it)
+    module: ModuleType
     if _for_assignment(arguments):
-        module = "assignment"
+        from . import assignment
+
+        module = assignment
         command += "_assignment"
     elif arguments.command in ("sessions", "export", "grade"):
-        module = "transcripts"
+        from . import transcripts
+
+        module = transcripts
     elif arguments.command == "train":
-        module = "training"
+        from . import training
+
+        module = training
     elif arguments.command == "generate":
-        module = "generating"
+        from . import generating
+
+        module = generating
     elif arguments.command == "gradescope":
-        module = "gradescope"
+        from . import gradescope
+
+        module = gradescope
     else:
-        module = "commands"
-    handler = getattr(importlib.import_module(f"{__package__}.{module}"), command)  # only the command's own module
+        from . import commands
+
+        module = commands
+    handler = getattr(module, command)
     try:
         return handler(arguments)
     except ExerciseFileError as error:
