@@ -9,6 +9,7 @@ differencing the node's own expression with respect to the source.
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 
 import numpy as np
@@ -16,8 +17,10 @@ import pytest
 
 from tutor.engine import OPERATIONS, solve
 from tutor.engine.graph import Solution
+from tutor.engine.slips import SLIPS
 from tutor.exercise import ExerciseFileError, parse_exercise, resolve_exercise
 from tutor.exercise.expression import Index, calls_in
+from tutor.exercise.operations import ACTIVATIONS, OPERATION_TABLE
 from tutor_testing import ATOL, RTOL, STEP, central_differences, numeric_gradient
 
 # -- finite differences ---------------------------------------------------------------------------
@@ -84,6 +87,15 @@ CASES: dict[str, tuple[set[str], str]] = {
     "sigmoid": ({"sigmoid"}, 'z = "sigmoid(x)"\nL = "sum(c * z)"'),
     "sigmoid-matrix": ({"sigmoid"}, 'Z = "sigmoid(W)"\nL = "sum(C * Z)"'),
     "tanh": ({"tanh"}, 'z = "tanh(x)"\nL = "sum(c * z)"'),
+    "softplus": ({"softplus"}, 'z = "softplus(x)"\nL = "sum(c * z)"'),
+    "softplus-matrix": ({"softplus"}, 'Z = "softplus(W * 40)"\nL = "sum(C * Z)"'),
+    "silu": ({"silu"}, 'z = "silu(x)"\nL = "sum(c * z)"'),
+    "silu-matrix": ({"silu"}, 'Z = "silu(W * 3)"\nL = "sum(C * Z)"'),
+    "gelu": ({"gelu"}, 'z = "gelu(x)"\nL = "sum(c * z)"'),
+    "gelu-matrix": ({"gelu"}, 'Z = "gelu(W * 3)"\nL = "sum(C * Z)"'),
+    "elu": ({"elu"}, 'z = "elu(x, 0.7)"\nL = "sum(c * z)"'),
+    "elu-learned-alpha": ({"elu"}, 'z = "elu(x, s)"\nL = "sum(c * z)"'),
+    "elu-vector-alpha": ({"elu"}, 'z = "elu(y, p)"\nL = "sum(c * z)"'),
     "relu": ({"relu"}, 'z = "relu(x)"\nL = "sum(c * z)"'),
     "relu-matrix": ({"relu"}, 'Z = "relu(W)"\nL = "sum(C * Z)"'),
     "leaky-relu": ({"leaky_relu"}, 'z = "leaky_relu(x, 0.1)"\nL = "sum(c * z)"'),
@@ -146,6 +158,18 @@ def _has_index(expression) -> bool:
 def test_every_operation_has_a_case():
     covered = set().union(*(operations for operations, _ in CASES.values()))
     assert set(OPERATIONS) | {"index"} <= covered, sorted(set(OPERATIONS) - covered)
+
+
+def test_the_engine_computes_exactly_the_table_s_operations_with_their_arguments():
+    assert set(OPERATIONS) == set(OPERATION_TABLE)
+    for name, operation in OPERATIONS.items():
+        parameters = inspect.signature(operation.compute).parameters.values()
+        variadic = any(parameter.kind is parameter.VAR_POSITIONAL for parameter in parameters)
+        assert (None if variadic else len(parameters)) == OPERATION_TABLE[name].arity, name
+
+
+def test_every_activation_of_the_table_has_its_slips_for_diagnosis():
+    assert set(ACTIVATIONS) <= set(SLIPS) <= set(OPERATION_TABLE)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

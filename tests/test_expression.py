@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +16,13 @@ from tutor.exercise.expression import (
     Index,
     Name,
     Number,
+    check_calls,
     names_in,
     parse,
     substitute,
     to_text,
 )
+from tutor.exercise.operations import OPERATION_TABLE, function_table_markdown
 
 # -- small builders: positions are not part of equality, so these compare with parsed trees ----
 
@@ -451,3 +456,35 @@ def test_superscripts_read_as_powers():
 def test_operator_names_are_not_callable_as_functions(text):
     with pytest.raises(ExpressionError, match="not a function"):
         parse(text)
+
+
+# -- the table of operations ----------------------------------------------------------------------------
+
+
+def test_the_table_of_operations_and_the_parser_need_no_numpy():
+    probe = "import sys, tutor.exercise.operations, tutor.exercise.expression; print('numpy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_the_docs_function_table_is_the_table_of_operations():
+    docs = (Path(__file__).parents[1] / "docs" / "exercise-format.md").read_text(encoding="utf-8")
+    assert function_table_markdown() in docs
+
+
+@pytest.mark.parametrize(
+    "spec", [spec for spec in OPERATION_TABLE.values() if not spec.operator], ids=lambda spec: spec.name
+)
+def test_every_function_of_the_table_parses_with_its_arguments_only(spec):
+    arguments = ", ".join(spec.params)
+    assert parse(f"{spec.name}({arguments})") == call(spec.name, *map(name, spec.params))
+    assert check_calls(parse(f"{spec.name}({arguments})")) == []
+    assert check_calls(parse(f"{spec.name}({arguments}, extra)")) == [
+        f"{spec.name} takes {'one argument' if spec.arity == 1 else f'{spec.arity} arguments'}, not {len(spec.params) + 1}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "spec", [spec for spec in OPERATION_TABLE.values() if spec.operator], ids=lambda spec: spec.name
+)
+def test_an_operator_of_the_table_is_not_callable_by_its_name(spec):
+    assert "is not a function" in parse_error(f"{spec.name}(a)").message

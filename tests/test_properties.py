@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tutor.engine import solve
 from tutor.exercise import ExerciseFileError, load_exercise, parse_exercise
 from tutor.exercise.expression import ExpressionError, parse, to_text
+from tutor.exercise.operations import FUNCTIONS
 from tutor.grading.answer import MAX_ANSWER_LENGTH, UnreadableAnswer, read_answer
 from tutor.grading.checker import Checker
 from tutor.grading.quantities import asked_quantities
@@ -110,11 +111,8 @@ def binary(draw, children):
 
 @st.composite
 def function_call(draw, children):
-    function = draw(
-        st.sampled_from(["sigmoid", "tanh", "exp", "log", "relu", "sum", "softmax", "max", "min", "leaky_relu"])
-    )
-    count = 2 if function in ("max", "min", "leaky_relu") else 1
-    return f"{function}(" + ", ".join(draw(children) for _ in range(count)) + ")"
+    function = draw(st.sampled_from(sorted(FUNCTIONS)))  # every function of the table of operations
+    return f"{function}(" + ", ".join(draw(children) for _ in range(FUNCTIONS[function])) + ")"
 
 
 @st.composite

@@ -353,12 +353,17 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--functions",
         metavar="F,F...",
-        help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all)",
+        help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all) "
+        "and the other activations of docs/exercise-format.md",
     )
     generate.add_argument(
         "--shape", metavar="D,H,...,K", help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)"
     )
-    generate.add_argument("--activation", metavar="NAME", help="mlp: sigmoid (default), tanh, relu or leaky_relu")
+    generate.add_argument(
+        "--activation",
+        metavar="NAME",
+        help="mlp: sigmoid (default), tanh, relu, leaky_relu or another activation of docs/exercise-format.md",
+    )
     generate.add_argument(
         "--loss",
         metavar="NAME",

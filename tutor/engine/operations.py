@@ -1,16 +1,19 @@
 """Every operation the tutor knows: its forward value and its local derivatives, side by side.
 
-Each function takes float64 arrays and returns ``(value, [local derivative for each argument])``.
+What each operation is called, takes and means is the table's (tutor/exercise/operations.py); here each
+function takes float64 arrays and returns ``(value, [local derivative for each argument])``.
 Reading down this file is reading the table of derivatives every backprop course starts with.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..exercise.operations import OPERATION_TABLE, OperationSpec
 from ..exercise.shapes import describe_shape
 from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax, Transpose
 
@@ -21,23 +24,36 @@ class EvaluationError(ValueError):
 
 @dataclass(frozen=True)
 class Operation:
-    name: str
+    """An operation of the table (tutor/exercise/operations.py) with its computation."""
+
+    spec: OperationSpec
     compute: Callable[..., tuple[np.ndarray, list[LocalDerivative]]]
-    elementwise: bool
-    rule: str  # the derivative in words, for solutions and hints
     # For functions whose derivative textbooks write with the output (σ' = σ(1 − σ)): the local
     # derivative from the output alone, so a learner's own rounded ŷ can be carried forward.
     from_output: Callable[[np.ndarray], LocalDerivative] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def elementwise(self) -> bool:
+        return self.spec.elementwise
+
+    @property
+    def rule(self) -> str:
+        """The derivative in words, for solutions and hints."""
+        return self.spec.rule
 
 
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(name: str, rule: str, elementwise: bool = True, from_output=None):
-    """Register an operation; which names exist and their arguments are the format's (FUNCTIONS, OPERATORS)."""
+def operation(name: str, from_output: Callable[[np.ndarray], LocalDerivative] | None = None):
+    """Register the computation of an operation of the table, under the table's name."""
 
     def register(compute):
-        OPERATIONS[name] = Operation(name, compute, elementwise, rule, from_output)
+        OPERATIONS[name] = Operation(OPERATION_TABLE[name], compute, from_output)
         return compute
 
     return register
@@ -46,34 +62,34 @@ def operation(name: str, rule: str, elementwise: bool = True, from_output=None):
 # -- arithmetic ---------------------------------------------------------------------------------
 
 
-@operation("add", "∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1")
+@operation("add")
 def add(a, b):
     return a + b, [Elementwise(1.0), Elementwise(1.0)]
 
 
-@operation("subtract", "∂(a − b)/∂a = 1, ∂(a − b)/∂b = −1")
+@operation("subtract")
 def subtract(a, b):
     return a - b, [Elementwise(1.0), Elementwise(-1.0)]
 
 
-@operation("multiply", "∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
+@operation("multiply")
 def multiply(a, b):
     return a * b, [Elementwise(b), Elementwise(a)]
 
 
-@operation("divide", "∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²")
+@operation("divide")
 def divide(a, b):
     if np.any(b == 0):
         raise EvaluationError("division by zero")
     return a / b, [Elementwise(1 / b), Elementwise(-a / b**2)]
 
 
-@operation("negate", "∂(−a)/∂a = −1")
+@operation("negate")
 def negate(a):
     return -a, [Elementwise(-1.0)]
 
 
-@operation("power", "∂(aᵖ)/∂a = p·aᵖ⁻¹, ∂(aᵖ)/∂p = aᵖ·ln a")
+@operation("power")
 def power(a, p):
     if np.any((a < 0) & (p != np.round(p))):
         raise EvaluationError("a negative number raised to a fractional power")
@@ -87,9 +103,7 @@ def power(a, p):
     return value, [Elementwise(by_base), Elementwise(by_exponent)]
 
 
-@operation(
-    "matmul", "∂(A@B)/∂A: multiply the gradient by Bᵀ on the right; ∂(A@B)/∂B: by Aᵀ on the left", elementwise=False
-)
+@operation("matmul")
 def matmul(a, b):
     if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
         raise EvaluationError(
@@ -111,7 +125,7 @@ def sigmoid_slope(s):
     return Elementwise(s * (1 - s))
 
 
-@operation("sigmoid", "∂σ(z)/∂z = σ(z)(1 − σ(z))", from_output=sigmoid_slope)
+@operation("sigmoid", from_output=sigmoid_slope)
 def sigmoid(z):
     e = np.exp(-np.abs(z))  # never overflows, whatever the sign of z
     s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
@@ -122,23 +136,55 @@ def tanh_slope(t):
     return Elementwise(1 - t**2)
 
 
-@operation("tanh", "∂tanh(z)/∂z = 1 − tanh(z)²", from_output=tanh_slope)
+@operation("tanh", from_output=tanh_slope)
 def tanh(z):
     t = np.tanh(z)
     return t, [tanh_slope(t)]
 
 
-@operation("relu", "∂relu(z)/∂z = 1 if z > 0, else 0")
+@operation("relu")
 def relu(z):
     return np.maximum(z, 0.0), [Elementwise((z > 0).astype(np.float64))]
 
 
-@operation("leaky_relu", "∂/∂z = 1 if z > 0, else α; ∂/∂α = 0 if z > 0, else z")
+@operation("leaky_relu")
 def leaky_relu(z, alpha):
     positive = z > 0
     return np.where(positive, z, alpha * z), [
         Elementwise(np.where(positive, 1.0, alpha)),
         Elementwise(np.where(positive, 0.0, z)),
+    ]
+
+
+@operation("softplus")
+def softplus(z):
+    # ln(1 + eᶻ) as logaddexp(0, z): no overflow for large z, no log(1) rounding for very negative z
+    return np.logaddexp(0.0, z), [Elementwise(sigmoid(z)[0])]
+
+
+@operation("silu")
+def silu(z):
+    s = sigmoid(z)[0]
+    return z * s, [Elementwise(s * (1 + z * (1 - s)))]
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])  # NumPy has no erf; math's is exact to a few ulp
+
+
+@operation("gelu")
+def gelu(z):
+    normal_cdf = 0.5 * (1 + _erf(z / math.sqrt(2)))  # Φ(z)
+    normal_pdf = np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi)  # φ(z)
+    return z * normal_cdf, [Elementwise(normal_cdf + z * normal_pdf)]
+
+
+@operation("elu")
+def elu(z, alpha):
+    positive = z > 0
+    below = np.expm1(np.minimum(z, 0.0))  # eᶻ − 1 where z ≤ 0, never e to a large z
+    return np.where(positive, z, alpha * below), [
+        Elementwise(np.where(positive, 1.0, alpha * (below + 1))),
+        Elementwise(np.where(positive, 0.0, below)),
     ]
 
 
@@ -151,19 +197,14 @@ def _row_shifted(z: np.ndarray, function: str) -> np.ndarray:
     return z - z.max(axis=-1, keepdims=True)
 
 
-@operation(
-    "softmax",
-    "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ): the Jacobian diag(s) − s·sᵀ (of a matrix: row by row)",
-    elementwise=False,
-    from_output=Softmax,
-)
+@operation("softmax", from_output=Softmax)
 def softmax(z):
     e = np.exp(_row_shifted(z, "softmax"))
     s = e / e.sum(axis=-1, keepdims=True)
     return s, [Softmax(s)]
 
 
-@operation("log_softmax", "∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ with s = softmax(z) (of a matrix: row by row)", elementwise=False)
+@operation("log_softmax")
 def log_softmax(z):
     shifted = _row_shifted(z, "log_softmax")
     # log Σ exp of the shifted row is between 0 and log k: never log 0, never an overflow
@@ -174,21 +215,21 @@ def log_softmax(z):
 # -- elementary functions -----------------------------------------------------------------------
 
 
-@operation("exp", "∂eᶻ/∂z = eᶻ", from_output=Elementwise)
+@operation("exp", from_output=Elementwise)
 def exp(z):
     with np.errstate(over="ignore"):
         value = np.exp(z)
     return value, [Elementwise(value)]
 
 
-@operation("log", "∂ln z/∂z = 1/z")
+@operation("log")
 def log(z):
     if np.any(z <= 0):
         raise EvaluationError(f"log of a non-positive number ({_first(z[z <= 0] if z.ndim else z)})")
     return np.log(z), [Elementwise(1 / z)]
 
 
-@operation("sqrt", "∂√z/∂z = 1/(2√z)")
+@operation("sqrt")
 def sqrt(z):
     if np.any(z < 0):
         raise EvaluationError(f"square root of a negative number ({_first(z[z < 0] if z.ndim else z)})")
@@ -197,18 +238,18 @@ def sqrt(z):
         return root, [Elementwise(0.5 / root)]
 
 
-@operation("abs", "∂|z|/∂z = sign(z) (0 at z = 0)")
+@operation("abs")
 def absolute(z):
     return np.abs(z), [Elementwise(np.sign(z))]
 
 
-@operation("max", "∂max(a, b) = 1 for the larger argument, 0 for the other (a on a tie)")
+@operation("max")
 def maximum(a, b):
     first = a >= b
     return np.where(first, a, b), [Elementwise(first.astype(np.float64)), Elementwise((~first).astype(np.float64))]
 
 
-@operation("min", "∂min(a, b) = 1 for the smaller argument, 0 for the other (a on a tie)")
+@operation("min")
 def minimum(a, b):
     first = a <= b
     return np.where(first, a, b), [Elementwise(first.astype(np.float64)), Elementwise((~first).astype(np.float64))]
@@ -217,24 +258,24 @@ def minimum(a, b):
 # -- reductions and reshaping -------------------------------------------------------------------
 
 
-@operation("sum", "∂(Σ zᵢ)/∂zᵢ = 1", elementwise=False)
+@operation("sum")
 def total(z):
     return np.sum(z), [Jacobian(np.ones_like(z))]
 
 
-@operation("mean", "∂(Σ zᵢ / n)/∂zᵢ = 1/n", elementwise=False)
+@operation("mean")
 def mean(z):
     return np.mean(z), [Jacobian(np.full_like(z, 1 / z.size))]
 
 
-@operation("transpose", "transposing moves each gradient element back to its place", elementwise=False)
+@operation("transpose")
 def transpose(z):
     if z.ndim < 2:
         return z, [Elementwise(1.0)]
     return z.T, [Transpose()]
 
 
-@operation("stack", "each element of [a, b, ...] passes its own gradient element back", elementwise=False)
+@operation("stack")
 def stack(*elements):
     shapes = {element.shape for element in elements}
     if len(shapes) > 1:
@@ -268,6 +309,11 @@ def index(z: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, list[Loc
     selector = np.zeros((np.size(value), z.size))
     selector[np.arange(np.size(value)), np.ravel(positions)] = 1.0
     return np.asarray(value, dtype=np.float64), [Jacobian(selector.reshape(np.shape(value) + z.shape))]
+
+
+_missing = set(OPERATION_TABLE) ^ set(OPERATIONS)
+if _missing:  # a new operation needs both its table entry and its computation
+    raise ImportError(f"the engine and the table of operations disagree about {sorted(_missing)}")
 
 
 def apply(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDerivative]]:

@@ -22,41 +22,19 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from .operations import FUNCTIONS, OPERATION_TABLE, OPERATORS
 
 MAX_DEPTH = 60
 DEFAULT_MAX_LENGTH = 2000
 
-# The functions an expression may call, with their number of arguments: part of the format
-# (docs/exercise-format.md). The engine defines each one's value and derivative.
-FUNCTIONS = {
-    "sigmoid": 1,
-    "tanh": 1,
-    "relu": 1,
-    "leaky_relu": 2,
-    "exp": 1,
-    "log": 1,
-    "sqrt": 1,
-    "abs": 1,
-    "max": 2,
-    "min": 2,
-    "sum": 1,
-    "mean": 1,
-    "softmax": 1,
-    "log_softmax": 1,
-    "transpose": 1,
-}
-# Operations written with symbols; their names are not callable as functions.
-OPERATORS = ("add", "subtract", "multiply", "divide", "power", "negate", "matmul", "stack")
 MAX_TREE_DEPTH = 200  # operations inside operations; keeps evaluation well within Python's stack
 
+# The operators' symbols come from the table of operations, as its functions and their arguments do.
 BINARY_OPERATORS = {
-    "+": "add",
-    "-": "subtract",
-    "*": "multiply",
-    "/": "divide",
-    "@": "matmul",
-    "^": "power",
+    spec.symbol: spec.name for spec in OPERATION_TABLE.values() if spec.operator and len(spec.params) == 2
 }
 # How each operation is written back as text, for prompts and solutions.
 OPERATOR_SYMBOLS = {name: symbol for symbol, name in BINARY_OPERATORS.items()}
@@ -171,6 +149,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         if char.isascii() and (char.isalpha() or char == "_"):
             match = _NAME.match(text, position)
+            assert match is not None  # a letter or _ always starts a name
             tokens.append(Token("name", match.group(), position, match.end()))
             position = match.end()
             continue
@@ -433,6 +412,23 @@ def names_in(node: Node) -> list[Name]:
     return found
 
 
+def uses(node: Node, name: str) -> bool:
+    """Whether the expression refers to ``name``."""
+    return any(found.id == name for found in names_in(node))
+
+
+def elementwise_in(node: Node, name: str) -> bool:
+    """Whether every operation between ``name`` and the root is elementwise (an index of it is not)."""
+    if isinstance(node, (Name, Number)):
+        return True
+    if isinstance(node, Index):
+        return not uses(node.target, name)
+    relevant = [argument for argument in node.args if uses(argument, name)]
+    if relevant and not OPERATION_TABLE[node.function].elementwise:
+        return False
+    return all(elementwise_in(argument, name) for argument in relevant)
+
+
 def calls_in(node: Node) -> list[Call]:
     """Every operation or function call in the expression, in reading order."""
     found: list[Call] = []
@@ -447,7 +443,7 @@ def calls_in(node: Node) -> list[Call]:
     return found
 
 
-def substitute(node: Node, replacements: dict[str, Node]) -> Node:
+def substitute(node: Node, replacements: Mapping[str, Node]) -> Node:
     """A copy of the tree with names replaced: by other names (each batch sample gets its own
     nodes) or by numbers (a formula with this exercise's numbers in it)."""
     if isinstance(node, Name):

@@ -31,10 +31,10 @@ def generate(kind: str, seed: int, **options) -> GeneratedExercise:
     """A new exercise of ``kind`` ("expression" or "mlp"); ValueError with a clear message for bad options.
 
     expression: depth (2-6, default 3), variables (1-4, default 2 or 3), functions (from + - * / ^2
-    sigmoid tanh exp log relu, default all), ask. mlp: shape (2-4 layer sizes of 1-6, default 2,3,1),
-    activation (sigmoid, tanh, relu, leaky_relu), loss (mse, cross_entropy, binary_cross_entropy),
-    samples (1 for one sample x, 2-6 for a batch X), dataset (xor or iris), ask. Each option may be a
-    value or its command-line text ("2,3,1").
+    sigmoid tanh exp log relu, default all, and the table's other activations), ask. mlp: shape (2-4
+    layer sizes of 1-6, default 2,3,1), activation (an activation of the table of operations, default
+    sigmoid), loss (mse, cross_entropy, binary_cross_entropy), samples (1 for one sample x, 2-6 for a
+    batch X), dataset (xor or iris), ask. Each option may be a value or its command-line text ("2,3,1").
     """
     checked = check_options(kind, seed, options)
     rng = random.Random(seed)

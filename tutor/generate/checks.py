@@ -10,6 +10,7 @@ import numpy as np
 
 from ..engine import Evaluated, Solution
 from ..exercise.expression import Call
+from ..exercise.operations import OPERATION_TABLE
 
 LIMIT = 1e4  # a value or gradient beyond this is no hand calculation
 SATURATED = 4.0  # |z| beyond this flattens a sigmoid or tanh: σ'(4) ≈ 0.018, and less beyond
@@ -53,10 +54,11 @@ def degeneracy(solution: Solution) -> str | None:
 def _operation_problem(evaluated: Evaluated) -> str | None:
     expression = evaluated.expression
     if isinstance(expression, Call):
-        if expression.function in ("sigmoid", "tanh") and np.any(np.abs(evaluated.children[0].value) > SATURATED):
+        spec = OPERATION_TABLE[expression.function]
+        if spec.saturates and np.any(np.abs(evaluated.children[0].value) > SATURATED):
             return f"{expression.function} is saturated"
-        if expression.function == "relu" and np.all(evaluated.children[0].value <= 0):
-            return "relu is dead for every unit"
+        if spec.dead_below_zero and np.all(evaluated.children[0].value <= 0):
+            return f"{expression.function} is dead for every unit"
         if expression.function == "divide" and np.any(np.abs(evaluated.children[1].value) < MIN_DENOMINATOR):
             return "divides by (nearly) zero"
     for child in evaluated.children:

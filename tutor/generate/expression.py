@@ -14,6 +14,10 @@ import operator
 import random
 from dataclasses import dataclass
 
+import numpy as np
+
+from ..engine.operations import apply
+from ..exercise.operations import OPERATION_TABLE
 from .numbers import draw_hundredths, hundredths_text, paragraph, spoken_list, toml_list, toml_string, value_of
 from .options import BINARY_FUNCTIONS, CURVED_FUNCTIONS, SOURCE_PREFIX, command_line
 from .result import MAX_ATTEMPTS, GeneratedExercise, exhausted, sound
@@ -44,7 +48,7 @@ class _Node:
             return f"{left} {self.function} {right}" if self.function in "+-" else f"{left}{self.function}{right}"
         if self.function == "^2":
             return f"{self.operands[0]}^2"
-        return f"{self.function}({self.operands[0]})"
+        return f"{self.function}({', '.join((self.operands[0], *OPERATION_TABLE[self.function].generator_args))})"
 
 
 _ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
@@ -58,10 +62,6 @@ def _apply(function: str, arguments: list[float]) -> float | None:
         if function == "/" and abs(b) < 0.5:
             return None
         value = _ARITHMETIC[function](a, b)
-    elif function in ("sigmoid", "tanh"):
-        if abs(a) > 3.5:  # a margin inside the saturation limit (checks.SATURATED)
-            return None
-        value = 1 / (1 + math.exp(-a)) if function == "sigmoid" else math.tanh(a)
     elif function == "exp":
         if abs(a) > 3:
             return None
@@ -70,10 +70,13 @@ def _apply(function: str, arguments: list[float]) -> float | None:
         if a < 0.2:
             return None
         value = math.log(a)
-    elif function == "relu":
-        if a < 0.1:  # a dead ReLU would cut every path through it
+    elif function in OPERATION_TABLE:  # an activation, computed by the engine
+        spec = OPERATION_TABLE[function]
+        # a margin inside the saturation limit (checks.SATURATED); a dead ReLU would cut every path through it
+        if (spec.saturates and abs(a) > 3.5) or (spec.dead_below_zero and a < 0.1):
             return None
-        value = a
+        extra = [np.asarray(float(text)) for text in spec.generator_args]
+        value = float(apply(function, [np.asarray(a), *extra])[0])
     else:  # "^2"
         value = a * a
     return value if SMALLEST_VALUE <= abs(value) <= LARGEST_VALUE else None

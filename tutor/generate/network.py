@@ -10,11 +10,14 @@ sound; the engine's solution has the final word (checks.py).
 
 from __future__ import annotations
 
-import math
 import random
 
+import numpy as np
+
 from ..engine import Solution
+from ..engine.operations import apply
 from ..exercise import ExerciseFileError
+from ..exercise.operations import OPERATION_TABLE
 from .checks import MIN_LOSS_DROP
 from .datasets import DATASETS, IRIS, Dataset, DatasetRow
 from .numbers import array_text, draw_hundredths, paragraph, spoken_list, toml_list, toml_string, value_of
@@ -27,10 +30,9 @@ SMALL_WEIGHT_LIMIT = 30  # for iris, whose features reach 7.9 cm: small weights 
 BIASES = tuple(count for count in range(-50, 51, 10) if count)  # -0.5 ... 0.5, never 0
 TARGET_LIMIT = 150
 UNIT_TRIES = 30
-LEAKY_SLOPE = "0.1"
 LEARNING_RATES = ("1", "0.5", "0.1", "0.05", "0.01")  # the largest that lowers the loss is written
-# |z| allowed before each activation: inside the saturation limit, away from the kink of a ReLU
-PRE_ACTIVATION = {"sigmoid": (0.1, 3.0), "tanh": (0.1, 3.0), "relu": (0.1, 5.0), "leaky_relu": (0.1, 5.0)}
+# |z| allowed before a hidden activation: inside the saturation limit, away from the kink of a ReLU
+SATURATING_PRE_ACTIVATION, PRE_ACTIVATION = (0.1, 3.0), (0.1, 5.0)
 OUTPUT_PRE_ACTIVATION = {"mse": (0.0, 5.0), "binary_cross_entropy": (0.1, 3.0), "cross_entropy": (0.0, 3.0)}
 LOSS_WORDS = {
     "mse": "the squared error",
@@ -41,13 +43,9 @@ LOSS_TAGS = {"mse": "mse", "binary_cross_entropy": "log-loss", "cross_entropy": 
 
 
 def _activate(activation: str, z: float) -> float:
-    if activation == "sigmoid":
-        return 1 / (1 + math.exp(-z))
-    if activation == "tanh":
-        return math.tanh(z)
-    if activation == "relu":
-        return max(z, 0.0)
-    return z if z > 0 else float(LEAKY_SLOPE) * z
+    """The activation's value, by the engine, with the numbers the generator writes for its other parameters."""
+    arguments = [np.asarray(z), *(np.asarray(float(text)) for text in OPERATION_TABLE[activation].generator_args)]
+    return float(apply(activation, arguments)[0])
 
 
 class _Draft:
@@ -78,10 +76,14 @@ class _Draft:
         activations = [[value_of(count) for count in row] for row in self.features]
         last = len(self.shape) - 1
         for layer, (fan_in, fan_out) in enumerate(zip(self.shape, self.shape[1:]), start=1):
-            limits = OUTPUT_PRE_ACTIVATION[self.loss] if layer == last else PRE_ACTIVATION[self.activation]
+            spec = OPERATION_TABLE[self.activation]
+            hidden = SATURATING_PRE_ACTIVATION if spec.saturates else PRE_ACTIVATION
+            limits = OUTPUT_PRE_ACTIVATION[self.loss] if layer == last else hidden
             weight_limit = SMALL_WEIGHT_LIMIT if self.dataset is IRIS and layer == 1 else WEIGHT_LIMIT
-            weights, biases, columns = [], [], []
-            needs_live_units = layer < last and self.activation == "relu"
+            weights: list[list[int]] = []
+            biases: list[int] = []
+            columns: list[list[float]] = []
+            needs_live_units = layer < last and spec.dead_below_zero
             for _ in range(fan_out):
                 unit = self.unit(activations, fan_in, weights, weight_limit, limits, needs_live_units)
                 if unit is None:
@@ -99,6 +101,7 @@ class _Draft:
     def dataset_rows(self) -> list[DatasetRow]:
         """Rows that show every feature and more than one class (else some gradients are 0)."""
         dataset = self.dataset
+        assert dataset is not None  # asked for only when the network is drawn on a dataset
         for _ in range(UNIT_TRIES):
             chosen = [dataset.rows[index] for index in sorted(self.rng.sample(range(len(dataset.rows)), self.samples))]
             classes = {row.target for row in chosen}
@@ -206,7 +209,7 @@ def _name(seed: int, options: dict) -> str:
 
 
 def _activation_text(activation: str, argument: str) -> str:
-    return f"leaky_relu({argument}, {LEAKY_SLOPE})" if activation == "leaky_relu" else f"{activation}({argument})"
+    return f"{activation}({', '.join((argument, *OPERATION_TABLE[activation].generator_args))})"
 
 
 def _graph(draft: _Draft) -> list[tuple[str, str]]:
@@ -245,6 +248,8 @@ def _inputs(draft: _Draft) -> list[tuple[str, str]]:
     rows = [("X", array_text(draft.features))] if batch else [("x", array_text(draft.features[0]))]
     for layer, (weights, biases) in enumerate(draft.layers, start=1):
         last = layer == len(draft.layers)
+        written: list[list[int]] | list[int]
+        bias: list[int] | int
         if batch:
             written, bias = [list(column) for column in zip(*weights)], biases
         elif last and single_output:

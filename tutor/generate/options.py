@@ -11,6 +11,7 @@ import difflib
 import shlex
 
 from ..exercise.model import ASK_CHOICES
+from ..exercise.operations import ACTIVATIONS, OPERATION_TABLE
 from .datasets import DATASETS
 
 KINDS = ("expression", "mlp")
@@ -19,17 +20,20 @@ OPTIONS = {
     "mlp": ("shape", "activation", "loss", "samples", "dataset", "ask"),
 }
 
-FUNCTIONS = ("+", "-", "*", "/", "^2", "sigmoid", "tanh", "exp", "log", "relu")
+FUNCTIONS = ("+", "-", "*", "/", "^2", "sigmoid", "tanh", "exp", "log", "relu")  # the default: all of these
+# ... and the table's other activations when asked for (not by default: a seed keeps making the same exercise)
+MORE_FUNCTIONS = tuple(name for name in ACTIVATIONS if name not in FUNCTIONS)
 BINARY_FUNCTIONS = ("+", "-", "*", "/")
 FUNCTION_WORDS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "square": "^2", "**2": "^2"}
 # Without one of these, every gradient of a graph is 1 or -1 (sums, differences and live ReLUs pass
 # gradients on unchanged): nothing left to work out.
-CURVED_FUNCTIONS = ("*", "/", "^2", "sigmoid", "tanh", "exp", "log")
+CURVED_FUNCTIONS = ("*", "/", "^2", "sigmoid", "tanh", "exp", "log") + tuple(
+    name for name in MORE_FUNCTIONS if not OPERATION_TABLE[name].piecewise_linear
+)
 DEPTHS = range(2, 7)
 VARIABLE_COUNTS = range(1, 5)
 DEFAULT_DEPTH = 3
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 LOSSES = ("mse", "cross_entropy", "binary_cross_entropy")
 LOSS_WORDS = {"ce": "cross_entropy", "bce": "binary_cross_entropy", "log_loss": "binary_cross_entropy"}
 LAYER_SIZES = range(1, 7)
@@ -211,15 +215,17 @@ def _functions(value) -> tuple[str, ...]:
     chosen = []
     for item in _items(value, "functions"):
         function = FUNCTION_WORDS.get(item, item) if isinstance(item, str) else item
-        if function not in FUNCTIONS:
+        if function not in (*FUNCTIONS, *MORE_FUNCTIONS):
             raise ValueError(
-                f"unknown function {item!r}{_did_you_mean(str(item), [*FUNCTIONS, *FUNCTION_WORDS])}: "
-                f"choose from {' '.join(FUNCTIONS)}"
+                f"unknown function {item!r}"
+                f"{_did_you_mean(str(item), [*FUNCTIONS, *MORE_FUNCTIONS, *FUNCTION_WORDS])}: "
+                f"choose from {' '.join((*FUNCTIONS, *MORE_FUNCTIONS))}"
             )
         chosen.append(function)
     if not chosen:
-        raise ValueError(f"functions is empty: choose from {' '.join(FUNCTIONS)}")
-    return tuple(function for function in FUNCTIONS if function in chosen)  # one order, whatever the typed one
+        raise ValueError(f"functions is empty: choose from {' '.join((*FUNCTIONS, *MORE_FUNCTIONS))}")
+    # one order, whatever the typed one
+    return tuple(function for function in (*FUNCTIONS, *MORE_FUNCTIONS) if function in chosen)
 
 
 def _shape(value) -> tuple[int, ...]:

@@ -14,14 +14,17 @@ from ...engine.derivatives import Elementwise
 from ...engine.formatting import format_value
 from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
 from ...engine.operations import EvaluationError
+from ...engine.slips import has_square
 from ...exercise.errors import ExerciseFileError
 from ...exercise.expression import Call, Name, Node, Number, names_in, to_text
+from ...exercise.operations import ACTIVATIONS
 from ..explain import gradient_label
 from ..quantities import learning_rate
 from .numbers import listing
-from .operation_slips import has_square, operation_slips
+from .operation_slips import operation_slips
 
-ACTIVATIONS = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu", "softmax": "softmax"}
+# whose argument is a pre-activation: the table's activations, and softmax over a layer's scores
+PRE_ACTIVATION_OF = frozenset(ACTIVATIONS) | {"softmax"}
 DROP = None  # an edge left out of the sum over paths
 
 
@@ -321,7 +324,7 @@ def activation_argument(expression: Node) -> Node | None:
     """The argument of an activation (σ(u), max(0, u), ...), or None for any other expression."""
     if not isinstance(expression, Call):
         return None
-    if expression.function in ACTIVATIONS:
+    if expression.function in PRE_ACTIVATION_OF:
         return expression.args[0]
     if expression.function == "max" and len(expression.args) == 2:
         first, second = expression.args
