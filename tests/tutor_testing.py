@@ -96,15 +96,6 @@ def right_answer(session) -> str:
     return format_value(session.checker.expected(quantity), 6)
 
 
-async def type_answer(pilot, text: str) -> None:
-    """Type the answer key by key, then Enter: for the tests about typing itself."""
-    field = pilot.app.screen.query_one("#answer", Input)
-    field.value = ""
-    await pilot.press(*text)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 async def paste_answer(pilot, text: str) -> None:
     """Put the answer in the field at once, then Enter: the same path as typing, without a key press per character."""
     field = pilot.app.screen.query_one("#answer", Input)
