@@ -16,6 +16,14 @@ def _exercise_from_text(text: str, name: str = "inline"):
     return parse_exercise(textwrap.dedent(text).lstrip("\n"), None, name)
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject's addopts): one worker per core, but none when snapshots are being rewritten:
+    a worker sees the snapshots of tests that ran in another as unused (syrupy does not share that)."""
+    if config.getoption("--snapshot-update", default=False):
+        return 0
+    return None
+
+
 @pytest.fixture(scope="session", autouse=True)
 def data_folder_of_this_run(tmp_path_factory):
     """No test reads or writes the user's own saved sessions: BACKPROP_TUTOR_HOME is a folder of this run's
