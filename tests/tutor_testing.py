@@ -17,7 +17,8 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
+from textual.widgets._footer import FooterKey
 
 from tutor.cli.main import main
 from tutor.engine.formatting import format_value
@@ -96,6 +97,19 @@ def right_answer(session) -> str:
     return format_value(session.checker.expected(quantity), 6)
 
 
+async def footer_keys(pilot) -> dict:
+    """The Footer's keys by key, once laid out: the Footer composes them after the first frame, and a busy
+    machine can take a few more (a key of no size yet, clicked, is a click at the screen's corner)."""
+    seen: set[str] = set()
+    for _ in range(100):
+        keys = {key.key: key for key in pilot.app.screen.query_one(Footer).query(FooterKey)}
+        if keys and set(keys) == seen and all(key.region.width for key in keys.values()):
+            break  # the same keys as a frame ago, each laid out
+        seen = set(keys)
+        await pilot.pause()
+    return keys
+
+
 async def paste_answer(pilot, text: str) -> None:
     """Put the answer in the field at once, then Enter: the same path as typing, without a key press per character."""
     field = pilot.app.screen.query_one("#answer", Input)
@@ -164,8 +178,10 @@ def tutor_command(*args, home: Path | None = None, cwd: Path = REPO, columns: in
     environment = {"COLUMNS": str(columns), "NO_COLOR": "1"}
     if home is not None:
         environment["BACKPROP_TUTOR_HOME"] = str(home)
-    console.width = columns  # Rich reads COLUMNS once, when the console is made: this process made it already
     with (
+        # Rich fixes the width it found in COLUMNS when the console is made (maybe in an earlier call):
+        # this call's width, and the console as it was afterwards for tests that call main() themselves
+        mock.patch.object(console, "_width", columns),
         mock.patch.dict(os.environ, environment),
         contextlib.chdir(cwd),
         contextlib.redirect_stdout(stdout),
