@@ -13,7 +13,7 @@ from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.summary import SummaryScreen
-from tutor_testing import paste_answer, right_answer, run, text_of
+from tutor_testing import footer_keys, paste_answer, right_answer, run, text_of
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -188,8 +188,6 @@ def test_the_mouse_works_too(tmp_path):
     """A click on a catalog row opens it, a click on a Footer key runs its action."""
 
     async def scenario():
-        from textual.widgets._footer import FooterKey
-
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
@@ -200,7 +198,7 @@ def test_the_mouse_works_too(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             assert app.screen.session.exercise.title == str(first)
-            hint_key = next(key for key in app.screen.query(FooterKey) if key.action == "hint")
+            hint_key = next(key for key in (await footer_keys(pilot)).values() if key.action == "hint")
             await pilot.click(hint_key)
             await pilot.pause()
             assert app.screen.session.state.hints_shown == 1
