@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 
 import numpy as np
@@ -15,11 +14,9 @@ DECIMAL_COMMA_NOTE = "read the comma as a decimal point"
 
 
 def refused(text: str) -> str:
-    """The message for an answer that cannot be read; it must come back well under a second."""
-    started = time.perf_counter()
+    """The message for an answer that cannot be read."""
     with pytest.raises(UnreadableAnswer) as caught:
         read_answer(text)
-    assert time.perf_counter() - started < 1.0  # a generous sanity bound, not a benchmark
     message = str(caught.value)
     assert message  # never an empty explanation
     return message

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +26,8 @@ from tutor.session import catalog as session_catalog
 from tutor.session.catalog import UNREADABLE
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
-from tutor_testing import ATOL, RTOL, numeric_gradient, run
+from tutor_testing import ATOL, RTOL, no_traceback, numeric_gradient, run, tutor_command
 
-REPO = Path(__file__).resolve().parents[1]
 NAMES = catalog_names()
 
 
@@ -45,16 +42,10 @@ def test_catalog_names_are_the_files_of_the_catalog_folder():
 
 @pytest.fixture(scope="module")
 def validation() -> dict[str, dict]:
-    """`tutor validate --json` on every catalog file, run once as a real subprocess."""
-    files = [str(catalog_folder() / f"{name}.toml") for name in NAMES]
-    result = subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", "validate", "--json", *files],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "Traceback" not in result.stderr
+    """`tutor validate --json` on every catalog file, run once."""
+    files = [catalog_folder() / f"{name}.toml" for name in NAMES]
+    result = tutor_command("validate", "--json", *files)
+    no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
     return {Path(item["file"]).stem: item for item in json.loads(result.stdout)}
 

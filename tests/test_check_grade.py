@@ -1,6 +1,7 @@
 """`tutor check` and `tutor grade` agree and say what was done; re-grading against the teacher's copies
 from any folder; `tutor export` of a teacher's own exercise; Gradescope as Gradescope works (one
-results.json per learner, an autograder archive whose run_autograder really runs). Real subprocesses."""
+results.json per learner, an autograder archive whose run_autograder really runs, as a real process). The
+commands run in this process."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import pytest
 from tutor.engine.formatting import format_value
 from tutor.exercise import load_exercise, resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
+from tutor_testing import REPO, no_traceback, tutor_command
 
-REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
 SEED_001 = "sigmoid-neuron-mse"
 STEPS_001 = 25
@@ -28,18 +29,10 @@ HALF_DONE = (
 )  # 7 of 25 steps answered, value.L wrong
 
 
-def tutor(home: Path, *args, cwd: Path = REPO, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BACKPROP_TUTOR_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
-    assert "Traceback" not in result.stdout + result.stderr, result.stderr
-    assert "internal error" not in result.stdout + result.stderr, result.stderr
+def tutor(home: Path, *args, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """``tutor ARGS`` in this process with the data folder ``home``; no call here may end in a traceback."""
+    result = tutor_command(*args, home=home, cwd=cwd)
+    no_traceback(result)
     return result
 
 

@@ -1,4 +1,5 @@
-"""The real `tutor` command, run as a subprocess: output, JSON schemas, exit codes, error messages.
+"""The `tutor` command: output, JSON schemas, exit codes, error messages. Run in this process
+(tutor_command); as a real process where only one shows it: the console script, a closed pipe, warnings.
 
 Exit codes (tutor/cli/main.py): 0 success / all answers correct, 1 some answer wrong, 2 unusable
 input. No error path may show a Python traceback.
@@ -20,26 +21,12 @@ import pytest
 from tutor.engine import solve
 from tutor.engine.formatting import format_number, format_value
 from tutor.exercise import catalog_names, resolve_exercise
+from tutor_testing import REPO, TUTOR, no_traceback, tutor_command, tutor_process
 
-REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
-TUTOR_SCRIPT = Path(sys.executable).with_name("tutor")  # the installed console script
-ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}  # wide enough that no number wraps
 
 SEED_001 = "sigmoid-neuron-mse"
 SEED_002 = "network-3-2-1-sigmoid"
-
-
-def tutor(*args, script: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
-    command = [str(TUTOR_SCRIPT)] if script else [sys.executable, "-m", "tutor.cli.main"]
-    return subprocess.run(
-        [*command, *map(str, args)], cwd=REPO, capture_output=True, text=True, env=ENV, timeout=timeout
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess) -> None:
-    assert "Traceback" not in result.stdout + result.stderr, result.stderr
-    assert "internal error" not in result.stdout + result.stderr, result.stderr
 
 
 def correct_answers_text(name: str, digits: int = 6) -> str:
@@ -56,7 +43,7 @@ def correct_answers_text(name: str, digits: int = 6) -> str:
 
 
 def test_list_human_names_every_catalog_exercise():
-    result = tutor("list")
+    result = tutor_command("list")
     no_traceback(result)
     assert result.returncode == 0
     for name in catalog_names():
@@ -66,7 +53,7 @@ def test_list_human_names_every_catalog_exercise():
 
 
 def test_list_json_schema():
-    result = tutor("list", "--json")
+    result = tutor_command("list", "--json")
     assert result.returncode == 0
     rows = json.loads(result.stdout)
     assert isinstance(rows, list)
@@ -82,15 +69,15 @@ def test_list_json_schema():
 
 
 def test_console_script_is_installed_and_agrees_with_the_module():
-    if not TUTOR_SCRIPT.exists():
+    if not TUTOR.exists():
         pytest.skip(f"no console script beside {sys.executable}")
-    by_script = tutor("list", "--json", script=True)
+    by_script = tutor_process("list", "--json", script=True)
     assert by_script.returncode == 0, by_script.stderr
-    assert json.loads(by_script.stdout) == json.loads(tutor("list", "--json").stdout)
-    solved = tutor("solve", SEED_001, "--json", script=True)
+    assert json.loads(by_script.stdout) == json.loads(tutor_command("list", "--json").stdout)
+    solved = tutor_process("solve", SEED_001, "--json", script=True)
     assert solved.returncode == 0
-    assert json.loads(solved.stdout) == json.loads(tutor("solve", SEED_001, "--json").stdout)
-    version = tutor("--version", script=True)
+    assert json.loads(solved.stdout) == json.loads(tutor_command("solve", SEED_001, "--json").stdout)
+    version = tutor_process("--version", script=True)
     assert version.returncode == 0 and "backprop-tutor" in version.stdout
 
 
@@ -116,8 +103,8 @@ def _answer_texts(name: str) -> set[str]:
 
 @pytest.mark.parametrize("name", [SEED_001, SEED_002, "net-2-3-1-batch", "jacobian-chain-fog"])
 def test_show_gives_no_answers(name):
-    human = tutor("show", name)
-    machine = tutor("show", name, "--json")
+    human = tutor_command("show", name)
+    machine = tutor_command("show", name, "--json")
     assert human.returncode == 0 and machine.returncode == 0
     given = json.loads(machine.stdout)
     assert set(given["inputs"]) == set(resolve_exercise(name).written_inputs)
@@ -137,7 +124,7 @@ def test_show_gives_no_answers(name):
 
 
 def test_show_seed_001_specific_numbers_are_absent():
-    output = tutor("show", SEED_001).stdout
+    output = tutor_command("show", SEED_001).stdout
     assert "Sigmoid neuron with squared error" in output
     for answer in ("0.0062", "0.006195", "0.1146", "0.9427", "0.05404", "0.003286", "0.004956", "0.008674"):
         assert answer not in output
@@ -150,7 +137,7 @@ def test_show_seed_001_specific_numbers_are_absent():
 
 @pytest.mark.parametrize("name", [SEED_001, SEED_002, "net-2-3-1-batch", "jacobian-chain-fog", "mlp-relu-matrix"])
 def test_solve_json_schema_and_numbers(name):
-    result = tutor("solve", name, "--json")
+    result = tutor_command("solve", name, "--json")
     no_traceback(result)
     assert result.returncode == 0
     data = json.loads(result.stdout)
@@ -177,7 +164,7 @@ def test_solve_json_schema_and_numbers(name):
 
 
 def test_solve_json_seed_001_by_hand():
-    data = json.loads(tutor("solve", SEED_001, "--json").stdout)
+    data = json.loads(tutor_command("solve", SEED_001, "--json").stdout)
     nodes = data["nodes"]
     assert nodes["z"]["value"] == pytest.approx(2.8)
     yhat = 1 / (1 + np.exp(-2.8))
@@ -188,7 +175,7 @@ def test_solve_json_seed_001_by_hand():
 
 
 def test_solve_json_update_and_after():
-    data = json.loads(tutor("solve", SEED_002, "--json").stdout)
+    data = json.loads(tutor_command("solve", SEED_002, "--json").stdout)
     solution = solve(resolve_exercise(SEED_002))
     assert set(data["update"]["params"]) == {"W2", "b2", "W3", "b3"}
     assert np.allclose(data["update"]["params"]["W2"], solution.updated["W2"])
@@ -196,7 +183,7 @@ def test_solve_json_update_and_after():
 
 
 def test_solve_human_shows_the_worked_solution():
-    result = tutor("solve", SEED_001)
+    result = tutor_command("solve", SEED_001)
     assert result.returncode == 0
     for heading in ("Forward pass", "Local derivatives", "Backward pass"):
         assert heading in result.stdout
@@ -207,7 +194,7 @@ def test_solve_human_shows_the_worked_solution():
 
 
 def test_check_all_correct_exits_0():
-    result = tutor("check", SEED_001, SEEDS / f"{SEED_001}.correct.toml")  # every step, local derivatives too
+    result = tutor_command("check", SEED_001, SEEDS / f"{SEED_001}.correct.toml")  # every step, local derivatives too
     no_traceback(result)
     assert result.returncode == 0, result.stdout
     assert "Score: 25 of 25 answered right; 25 of the exercise's 25 steps" in result.stdout
@@ -217,7 +204,7 @@ def test_check_of_half_done_work_says_so_and_exits_1(tmp_path):
     """Every value and gradient right but no local derivative: 15 of the 25 steps, not a full score."""
     answers = tmp_path / "answers.toml"
     answers.write_text(correct_answers_text(SEED_001), encoding="utf-8")
-    result = tutor("check", SEED_001, answers)
+    result = tutor_command("check", SEED_001, answers)
     no_traceback(result)
     assert result.returncode == 1, result.stdout
     assert "Score: 15 of 15 answered right; 15 of the exercise's 25 steps" in result.stdout
@@ -226,7 +213,7 @@ def test_check_of_half_done_work_says_so_and_exits_1(tmp_path):
 def test_check_one_wrong_exits_1(tmp_path):
     answers = tmp_path / "answers.toml"
     answers.write_text('[value]\nz = "14/5"\n[grad]\nz = "-0.06"\n', encoding="utf-8")
-    result = tutor("check", SEED_001, answers)
+    result = tutor_command("check", SEED_001, answers)
     no_traceback(result)
     assert result.returncode == 1
     assert "1 of 2 answered right" in result.stdout
@@ -237,7 +224,7 @@ def test_check_json_items(tmp_path):
     answers.write_text(
         '[value]\nz = "14/5"\nyhat = "0,94"\n[grad]\nz = "-0.06"\n[local.yhat]\nz = "0.054"\n', encoding="utf-8"
     )
-    result = tutor("check", SEED_001, answers, "--json")
+    result = tutor_command("check", SEED_001, answers, "--json")
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data["score"]["correct"] == 3 and data["score"]["total"] == 4  # of the answered steps
@@ -256,7 +243,7 @@ def test_check_json_items(tmp_path):
 def test_check_unreadable_answer_is_wrong_not_a_crash(tmp_path):
     answers = tmp_path / "answers.toml"
     answers.write_text('[value]\nz = "2x"\n', encoding="utf-8")
-    result = tutor("check", SEED_001, answers, "--json")
+    result = tutor_command("check", SEED_001, answers, "--json")
     no_traceback(result)
     assert result.returncode == 1
     item = json.loads(result.stdout)["items"][0]
@@ -282,7 +269,7 @@ def test_check_unusable_answers_exit_2_with_file_and_line(case, tmp_path):
     text, line, words = UNUSABLE_ANSWERS[case]
     answers = tmp_path / f"{case}.toml"
     answers.write_text(text, encoding="utf-8")
-    result = tutor("check", SEED_001, answers)
+    result = tutor_command("check", SEED_001, answers)
     no_traceback(result)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"{answers}:{line}:" in result.stderr
@@ -292,7 +279,7 @@ def test_check_unusable_answers_exit_2_with_file_and_line(case, tmp_path):
 def test_check_unusable_answers_json_names_the_file_and_line(tmp_path):
     answers = tmp_path / "answers.toml"
     answers.write_text('[value]\nz = "2.8"\n[grad]\nzz = "1"\n', encoding="utf-8")
-    result = tutor("check", SEED_001, answers, "--json")
+    result = tutor_command("check", SEED_001, answers, "--json")
     assert result.returncode == 2
     data = json.loads(result.stdout)
     assert data["error"] == "unusable input"
@@ -303,24 +290,24 @@ def test_check_unusable_answers_json_names_the_file_and_line(tmp_path):
 def test_check_missing_exercise_exits_2(tmp_path):
     answers = tmp_path / "answers.toml"
     answers.write_text('[value]\nz = "2.8"\n', encoding="utf-8")
-    result = tutor("check", "sigmoid-neuron-mes", answers)
+    result = tutor_command("check", "sigmoid-neuron-mes", answers)
     no_traceback(result)
     assert result.returncode == 2
     assert "sigmoid-neuron-mes" in result.stderr and "did you mean 'sigmoid-neuron-mse'" in result.stderr
-    missing_file = tutor("check", tmp_path / "nowhere.toml", answers)
+    missing_file = tutor_command("check", tmp_path / "nowhere.toml", answers)
     assert missing_file.returncode == 2 and "no such file" in missing_file.stderr
 
 
 def test_check_missing_or_empty_answers_file_exits_2(tmp_path):
-    missing = tutor("check", SEED_001, tmp_path / "missing.toml")
+    missing = tutor_command("check", SEED_001, tmp_path / "missing.toml")
     no_traceback(missing)
     assert missing.returncode == 2 and "no such file" in missing.stderr
     empty = tmp_path / "empty.toml"
     empty.write_text("", encoding="utf-8")
-    result = tutor("check", SEED_001, empty)
+    result = tutor_command("check", SEED_001, empty)
     no_traceback(result)
     assert result.returncode == 2 and "no answers" in result.stderr
-    folder = tutor("check", SEED_001, tmp_path)
+    folder = tutor_command("check", SEED_001, tmp_path)
     no_traceback(folder)
     assert folder.returncode == 2
 
@@ -348,7 +335,7 @@ y = "sigmoid(w*x)"
 def test_validate_broken_file_lists_every_problem_with_file_and_line(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text(BROKEN, encoding="utf-8")
-    result = tutor("validate", broken)
+    result = tutor_command("validate", broken)
     no_traceback(result)
     assert result.returncode == 2
     assert f"{broken}:2: unknown field 'titel' (did you mean 'title'?)" in result.stdout
@@ -359,7 +346,7 @@ def test_validate_broken_file_lists_every_problem_with_file_and_line(tmp_path):
 def test_validate_good_files_exit_0(tmp_path):
     good = tmp_path / "good.toml"
     good.write_text(GOOD, encoding="utf-8")
-    result = tutor("validate", good, REPO / "exercises" / f"{SEED_001}.toml")
+    result = tutor_command("validate", good, REPO / "exercises" / f"{SEED_001}.toml")
     no_traceback(result)
     assert result.returncode == 0
     assert "2 of 2 files are valid" in result.stdout
@@ -369,10 +356,10 @@ def test_validate_mixed_files_exit_2_and_json(tmp_path):
     good, broken = tmp_path / "good.toml", tmp_path / "broken.toml"
     good.write_text(GOOD, encoding="utf-8")
     broken.write_text(BROKEN, encoding="utf-8")
-    result = tutor("validate", good, broken)
+    result = tutor_command("validate", good, broken)
     assert result.returncode == 2
     assert "1 of 2 files are valid" in result.stdout
-    machine = tutor("validate", "--json", good, broken)
+    machine = tutor_command("validate", "--json", good, broken)
     assert machine.returncode == 2
     data = json.loads(machine.stdout)
     assert [item["ok"] for item in data] == [True, False]
@@ -382,7 +369,7 @@ def test_validate_mixed_files_exit_2_and_json(tmp_path):
 def test_validate_reports_numeric_problems_at_the_node_line(tmp_path):
     bad = tmp_path / "log.toml"
     bad.write_text('title = "t"\n[inputs]\nx = 1\n[graph]\ny = "log(x - 1)"\n', encoding="utf-8")
-    result = tutor("validate", bad)
+    result = tutor_command("validate", bad)
     assert result.returncode == 2
     assert f"{bad}:5:" in result.stdout and "log of a non-positive number" in result.stdout
 
@@ -390,7 +377,7 @@ def test_validate_reports_numeric_problems_at_the_node_line(tmp_path):
 def test_validate_lists_unknown_function_together_with_undefined_name(tmp_path):
     broken = tmp_path / "two.toml"
     broken.write_text('title = "t"\n[inputs]\nx = 1\n[graph]\ny = "sigmoid(zz)"\nq = "foo(x)"\n', encoding="utf-8")
-    result = tutor("validate", broken)
+    result = tutor_command("validate", broken)
     assert result.returncode == 2
     assert f"{broken}:5:" in result.stdout  # 'zz' is not defined: reported
     assert f"{broken}:6:" in result.stdout  # unknown function 'foo': reported only once line 5 is fixed
@@ -415,7 +402,7 @@ ERROR_INVOCATIONS = {
 @pytest.mark.parametrize("case", sorted(ERROR_INVOCATIONS))
 def test_error_paths_print_no_traceback(case):
     args, code = ERROR_INVOCATIONS[case]
-    result = tutor(*args)
+    result = tutor_command(*args)
     no_traceback(result)
     assert result.returncode == code
     assert (result.stdout + result.stderr).strip()  # says something
@@ -425,35 +412,23 @@ def test_non_utf8_and_binary_files_are_refused_cleanly(tmp_path):
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\xff\xfe\x00title = 1\n")
     for args in (["validate", binary], ["solve", binary], ["check", SEED_001, binary]):
-        result = tutor(*args)
+        result = tutor_command(*args)
         no_traceback(result)
         assert result.returncode == 2
 
 
-@pytest.mark.parametrize("args", [["solve", "net-2-3-1-batch"], ["list"]])
-def test_closed_pipe_exits_0_like_json(args):
+@pytest.mark.parametrize(
+    "args", [["solve", "net-2-3-1-batch"], ["solve", "net-2-3-1-batch", "--json"], ["list"]], ids=" ".join
+)
+def test_closed_pipe_exits_0(args):
     process = subprocess.Popen(
         [sys.executable, "-m", "tutor.cli.main", *args],
         cwd=REPO,
-        env=ENV,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     process.stdout.close()  # the reader left, like `tutor solve x | head -0`
-    stderr = process.stderr.read().decode()
-    assert process.wait(timeout=60) == 0
-    assert "Traceback" not in stderr
-
-
-def test_closed_pipe_json_exits_0():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tutor.cli.main", "solve", "net-2-3-1-batch", "--json"],
-        cwd=REPO,
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
     assert "Traceback" not in stderr
@@ -474,7 +449,7 @@ def test_seed_answer_files_exist():
 @pytest.mark.parametrize("path", CORRECT_FILES, ids=lambda path: path.name)
 def test_seed_correct_answers_are_all_correct(path):
     name = path.name.split(".")[0]
-    result = tutor("check", name, path.relative_to(REPO), "--json")
+    result = tutor_command("check", name, path.relative_to(REPO), "--json")
     no_traceback(result)
     data = json.loads(result.stdout)
     wrong = [item for item in data["items"] if item["verdict"] != "correct"]
@@ -485,7 +460,7 @@ def test_seed_correct_answers_are_all_correct(path):
 
 
 def check_json(name: str, answers: Path) -> dict[str, dict]:
-    result = tutor("check", name, answers, "--json")
+    result = tutor_command("check", name, answers, "--json")
     no_traceback(result)
     assert result.returncode in (0, 1), result.stderr
     data = json.loads(result.stdout)
@@ -578,7 +553,7 @@ def test_no_python_warning_reaches_the_user(tmp_path):
     exercise_file.write_text(
         'title = "t"\n[inputs]\nx = [0, 4]\n[graph]\nz = "sqrt(x)"\nL = "z[2]"\n', encoding="utf-8"
     )
-    result = tutor("validate", exercise_file)
+    result = tutor_process("validate", exercise_file)  # Python's warnings go to a real process's stderr
     no_traceback(result)
     assert result.returncode in (0, 2)
     assert "Warning" not in result.stderr and "derivatives.py" not in result.stderr, result.stderr
@@ -605,24 +580,9 @@ def test_light_theme_is_taken_before_or_after_the_subcommand(argv, light):
 # -- names are never cut, --help explains, the learner's name (issue 11) ------------------------
 
 
-def tutor_at(columns: int, *args, home: Path | None = None) -> subprocess.CompletedProcess:
-    """`tutor` in a terminal of ``columns`` columns (and a data folder of its own when given)."""
-    environment = {**ENV, "COLUMNS": str(columns)}
-    if home is not None:
-        environment["BACKPROP_TUTOR_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize("columns", [60, 80])
 def test_list_never_cuts_a_name(columns):
-    result = tutor_at(columns, "list")
+    result = tutor_command("list", columns=columns)
     no_traceback(result)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
@@ -639,7 +599,7 @@ def test_sessions_never_cuts_a_path(tmp_path):
     session = Session(resolve_exercise(SEED_001), store=ProgressStore(home))
     session.answer("0.8")
     assert len(str(session.progress_file)) > 80
-    result = tutor_at(80, "sessions", home=home)
+    result = tutor_command("sessions", home=home, columns=80)
     no_traceback(result)
     assert result.returncode == 0
     assert str(session.progress_file) in result.stdout
@@ -693,7 +653,7 @@ def test_help_examples_name_real_exercises():
 
 
 def test_run_help_is_what_the_real_command_prints():
-    result = tutor("run", "--help", script=True)
+    result = tutor_process("run", "--help", script=True)
     assert result.returncode == 0
     assert "EXERCISE" in result.stdout and "--learner NAME" in result.stdout and "Examples:" in result.stdout
 
@@ -710,7 +670,9 @@ def test_run_and_exam_take_a_learner(command):
     "name, problem", [("", "empty"), ("Ada\x1b[31m", "control character"), ("x" * 61, "longer than 60")]
 )
 def test_an_unusable_learner_name_is_refused_clearly(name, problem, tmp_path):
-    result = tutor_at(80, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--learner", name, home=tmp_path)
+    result = tutor_command(
+        "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--learner", name, home=tmp_path, columns=80
+    )
     no_traceback(result)
     assert result.returncode == 2
     assert "argument --learner: the learner's name" in result.stderr and problem in result.stderr
@@ -722,9 +684,11 @@ def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
     ProgressStore(tmp_path).save_learner("Grace [b]Hopper")
     answers = SEEDS / f"{SEED_001}.correct.toml"
     told, stored = tmp_path / "told.json", tmp_path / "stored.json"
-    assert tutor_at(80, "check", SEED_001, answers, "--transcript", stored, home=tmp_path).returncode == 0
+    assert tutor_command("check", SEED_001, answers, "--transcript", stored, home=tmp_path, columns=80).returncode == 0
     assert (
-        tutor_at(80, "check", SEED_001, answers, "--transcript", told, "--learner", "Ada", home=tmp_path).returncode
+        tutor_command(
+            "check", SEED_001, answers, "--transcript", told, "--learner", "Ada", home=tmp_path, columns=80
+        ).returncode
         == 0
     )
     assert json.loads(stored.read_text(encoding="utf-8"))["learner"] == "Grace [b]Hopper"
@@ -733,10 +697,10 @@ def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
     from tutor.session import Session
 
     Session(resolve_exercise(SEED_001), store=ProgressStore(tmp_path)).answer("0.8")
-    exported = tutor_at(80, "export", SEED_001, "--format", "json", home=tmp_path)
+    exported = tutor_command("export", SEED_001, "--format", "json", home=tmp_path, columns=80)
     assert exported.returncode == 0, exported.stderr
     assert json.loads(exported.stdout)["learner"] == "Grace [b]Hopper"
-    exported = tutor_at(80, "export", SEED_001, "--format", "json", "--learner", "Ada", home=tmp_path)
+    exported = tutor_command("export", SEED_001, "--format", "json", "--learner", "Ada", home=tmp_path, columns=80)
     assert json.loads(exported.stdout)["learner"] == "Ada"
 
 

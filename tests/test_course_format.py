@@ -239,7 +239,8 @@ LINE = """
 """
 
 
-def test_validate_warns_when_the_loss_rises_after_the_update(tmp_path, capsys):
+def test_validate_warns_when_the_loss_rises_after_the_update(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # a path is never wrapped, however long the test run's tmp_path
     rising = write(tmp_path, LINE.format(rate=1), "rising.toml")  # w = 0.8 - 1*2.4 overshoots: L from 0.36 to 17.64
     falling = write(tmp_path, LINE.format(rate=0.1), "falling.toml")
     assert main(["validate", str(rising), str(falling)]) == 0  # a warning, not an error

@@ -7,8 +7,6 @@ import uuid
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from tutor.drawing import COMPACT, DENSE, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
 from tutor.drawing.canvas import DOWN, LEFT, RIGHT, UP
@@ -17,7 +15,7 @@ from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
 from tutor.session.picture import session_picture
 from tutor.tui.app import TutorApp
-from tutor_testing import TMUX, TUTOR, run, tmux, wait_for
+from tutor_testing import TMUX, TUTOR, footer_keys, run, tmux, wait_for
 
 INPUTS = ["x1", "x2", "w1", "w2", "b0", "y"]
 NODES = ["p1", "p2", "z", "yhat", "L"]
@@ -372,8 +370,7 @@ def test_a_narrow_footer_keeps_quit_and_help_and_shows_nothing_beside_the_palett
         app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
         async with app.run_test(size=(60, 20)) as pilot:
             await pilot.pause()
-            footer = app.screen.query_one(Footer)
-            keys = {key.key: key for key in footer.query(FooterKey)}
+            keys = await footer_keys(pilot)
             palette = keys["ctrl+p"]
             assert palette.region.right == 60  # no margin right of it, where a cut key showed through
             for key in ("ctrl+q", "f1"):

@@ -26,17 +26,9 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen, format_seconds
-from tutor_testing import TMUX, TUTOR, right_answer, run, text_of, tmux, type_answer, wait_for
+from tutor_testing import TMUX, TUTOR, paste_answer, right_answer, run, text_of, tmux, wait_for
 
 SEED_001 = "sigmoid-neuron-mse"
-
-
-async def paste_answer(pilot, text: str) -> None:
-    """Put the answer in the field at once, then Enter: the same path, fewer key presses."""
-    field = pilot.app.screen.query_one("#answer", Input)
-    field.value = text
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def exam_file(home: Path) -> Path:
@@ -74,14 +66,16 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             total = len(session.steps)
             assert session.mode == EXAM and screen.sub_title == "exam"
             assert "step 1 of" in text_of(screen, "#phase")
+            shown = {binding.action for (_, binding, enabled, _) in screen.active_bindings.values() if enabled}
+            assert "hint" not in shown and "reveal" not in shown  # not in the Footer either
             await pilot.press("f2", "f3")  # no hints and no reveal in an exam
             await pilot.pause()
             assert session.states[0].hints_shown == 0 and session.states[0].status == "open"
 
-            await type_answer(pilot, "0.5")  # step 1, wrong: changed below
+            await paste_answer(pilot, "0.5")  # step 1, wrong: changed below
             assert "Saved your answer" in text_of(screen, "#feedback")
             assert "step 2 of" in text_of(screen, "#phase")
-            await type_answer(pilot, "2x")  # unreadable: said at once, not saved
+            await paste_answer(pilot, "2x")  # unreadable: said at once, not saved
             assert "could not read" in text_of(screen, "#feedback")
             assert session.index == 1 and session.states[1].answer == ""
             for _ in range(total - 2):  # steps 2 to total-1; the last one stays blank
@@ -94,7 +88,7 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
                 await pilot.press("pageup")
                 await pilot.pause()
             assert screen.query_one("#answer", Input).value == "0.5"
-            await type_answer(pilot, "0.8")
+            await paste_answer(pilot, "0.8")
             assert session.states[0].answer == "0.8"
             assert session.index == total - 1  # on to the one left blank
 
@@ -239,17 +233,18 @@ def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(t
 
 @pytest.mark.parametrize("mode", ["exam", "practice"])
 def test_escape_on_the_report_or_summary_goes_back_to_the_catalog(tmp_path, mode):
+    store = ProgressStore(tmp_path)
+    session = Session(resolve_exercise(SEED_001), mode=mode, store=store)
+    while session.first_open() is not None:  # answered on the session: the Pilot tests above answer on screen
+        session.answer(right_answer(session))
+    if mode == "exam":
+        session.submit()
+
     async def scenario():
-        app = TutorApp(SEED_001, mode=mode, store=ProgressStore(tmp_path))
+        app = TutorApp(SEED_001, mode=mode, store=store)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            session = app.screen.session
-            while session.first_open() is not None:
-                await paste_answer(pilot, right_answer(session))
-            if mode == "exam":
-                await pilot.press("f9")
-                await pilot.pause()
-            assert not isinstance(app.screen, ExerciseScreen)  # the report, or the summary
+            assert isinstance(app.screen, ExamReportScreen if mode == "exam" else SummaryScreen)  # reopened there
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
@@ -313,7 +308,7 @@ def test_the_countdown_submits_the_exam_at_zero(tmp_path):
             assert isinstance(screen, ExerciseScreen)
             assert "time left 0:30" in text_of(screen, "#score")
             for _ in range(2):
-                await type_answer(pilot, right_answer(screen.session))
+                await paste_answer(pilot, right_answer(screen.session))
             now[0] += 20
             await pilot.pause(1.3)  # the countdown ticks once a second
             assert "2/25 answered · time left 0:10" in text_of(screen, "#score")

@@ -5,11 +5,13 @@ inspected, and the graph scrolls while you type."""
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.geometry import Offset
 from textual.widgets import Input, OptionList
 
-from tutor.exercise import catalog_names
-from tutor.session import EXAM, ProgressStore
+from tutor.exercise import catalog_names, resolve_exercise
+from tutor.session import EXAM, ProgressStore, Session
+from tutor.session.given import given_text
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.confirm import ConfirmSubmitScreen
 from tutor.tui.screens.exercise import ExerciseScreen
@@ -18,7 +20,7 @@ from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.given_panel import GivenPanel
 from tutor.tui.widgets.graph_view import GraphView
-from tutor_testing import needed_tokens, right_answer, run, text_of, type_answer
+from tutor_testing import needed_tokens, paste_answer, right_answer, run, text_of
 
 NETWORK = "network-3-2-1-sigmoid"
 
@@ -27,9 +29,59 @@ def within(inner, outer) -> bool:
     return outer.x <= inner.x and inner.right <= outer.right and outer.y <= inner.y and inner.bottom <= outer.bottom
 
 
+@pytest.fixture(scope="module")
+def given_panel_size(tmp_path_factory) -> tuple[int, int]:
+    """The columns and the most rows the given panel shows at 80x24, read from the real screen."""
+
+    async def measure():
+        app = TutorApp(NETWORK, store=ProgressStore(tmp_path_factory.mktemp("home")))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            panel = app.screen.query_one("#given", GivenPanel)
+            return panel.scrollable_content_region.width, int(panel.styles.max_height.value)
+
+    return run(measure())
+
+
+def given_texts(name: str, width: int):
+    """Every step of the exercise answered right in order, as a learner would: before each answer, its
+    session, what the step needs (by the chain rule's own definition) and the numbers given for it."""
+    session = Session(resolve_exercise(name))
+    typed: dict[str, str] = {}
+    while not session.finished:
+        yield session, needed_tokens(session, typed), given_text(session, width)
+        typed[str(session.step.quantity)] = right_answer(session)
+        session.answer(typed[str(session.step.quantity)])
+
+
 @pytest.mark.parametrize("name", catalog_names())
-def test_every_step_of_every_exercise_shows_the_numbers_it_needs_at_80x24(tmp_path, name):
-    async def scenario():
+def test_every_step_of_every_exercise_gives_the_numbers_it_needs_whole_at_80x24(name, given_panel_size):
+    width, rows = given_panel_size
+    for session, needed, text in given_texts(name, width):
+        if needed:
+            lines = text.splitlines()
+            assert len(lines) <= rows and max(map(cell_len, lines)) <= width, (str(session.step.quantity), text)
+            missing = [token for token in needed if token not in text]
+            assert not missing, (str(session.step.quantity), missing, text)
+
+
+def most_demanding(width: int) -> list[str]:
+    """The exercises whose given numbers take the most rows, and the most columns, at some step (of those,
+    the one with the fewest steps): if the screen has room for these at every step, it has for any."""
+    sizes = {}
+    for name in catalog_names():
+        lines = [text.splitlines() for _, _, text in given_texts(name, width)]
+        sizes[name] = (max(map(len, lines)), max(cell_len(line) for step in lines for line in step), len(lines))
+    tallest = min(sizes, key=lambda name: (-sizes[name][0], sizes[name][2]))
+    widest = min(sizes, key=lambda name: (-sizes[name][1], sizes[name][2]))
+    return sorted({tallest, widest})  # one name when one exercise is both
+
+
+def test_the_screen_shows_the_given_numbers_whole_for_the_most_demanding_exercises(tmp_path, given_panel_size):
+    """Every step in the real screen at 80x24 (the numbers themselves are checked above on sessions): the
+    panel is on screen with nothing scrolled out of it, and the graph keeps 8 rows."""
+
+    async def walk(name: str):
         app = TutorApp(name, store=ProgressStore(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -37,23 +89,20 @@ def test_every_step_of_every_exercise_shows_the_numbers_it_needs_at_80x24(tmp_pa
             session = screen.session
             panel = screen.query_one("#given", GivenPanel)
             field = screen.query_one("#answer", Input)
-            typed: dict[str, str] = {}
             while not isinstance(app.screen, SummaryScreen):
-                needed = needed_tokens(session, typed)
-                if needed:
-                    assert panel.display and within(panel.region, screen.region), (session.step.quantity, panel.region)
+                expected = given_text(session, given_panel_size[0])
+                assert panel.text == expected and panel.display == bool(expected), session.step.quantity
+                if expected:
+                    assert within(panel.region, screen.region), (session.step.quantity, panel.region)
                     assert panel.max_scroll_y == 0 and panel.max_scroll_x == 0, session.step.quantity  # nothing hidden
-                    text = panel.text
-                    missing = [token for token in needed if token not in text]
-                    assert not missing, (str(session.step.quantity), missing, text)
                 assert screen.query_one("#graph", GraphView).region.height >= 8
-                answer = right_answer(session)
-                typed[str(session.step.quantity)] = answer
-                field.value = answer
+                field.value = right_answer(session)
                 await pilot.press("enter")  # waits until the screen has caught up: no pause needed
             assert session.finished
 
-    run(scenario())
+    names = most_demanding(given_panel_size[0])
+    for name in names:
+        run(walk(name))
 
 
 def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_done(tmp_path):
@@ -68,9 +117,9 @@ def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_do
             feedback = text_of(screen, "#feedback")
             assert feedback.startswith("Revealed:") and "Enter: on to step 2." in feedback
             assert screen.query_one("#answer", Input).has_focus
-            await type_answer(pilot, right_answer(session))  # typing the revealed value: Enter moves on
+            await paste_answer(pilot, right_answer(session))  # typing the revealed value: Enter moves on
             assert session.index == 1 and not session.state.done
-            await type_answer(pilot, right_answer(session))
+            await paste_answer(pilot, right_answer(session))
             await pilot.press("pageup", "pageup")
             await pilot.pause()
             assert session.index == 0
@@ -98,14 +147,14 @@ def test_a_right_answer_worth_less_than_a_point_says_why(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             screen = app.screen
-            await type_answer(pilot, "5")
-            await type_answer(pilot, right_answer(screen.session))
+            await paste_answer(pilot, "5")
+            await paste_answer(pilot, right_answer(screen.session))
             assert "✓ Correct: 0.75 of 1 point, one wrong try before. On to step 2." in text_of(screen, "#feedback")
             await pilot.press("f2")
             await pilot.pause()
-            await type_answer(pilot, right_answer(screen.session))
+            await paste_answer(pilot, right_answer(screen.session))
             assert "✓ Correct: 0.75 of 1 point, one hint." in text_of(screen, "#feedback")
-            await type_answer(pilot, right_answer(screen.session))
+            await paste_answer(pilot, right_answer(screen.session))
             assert text_of(screen, "#feedback") == "✓ Correct. On to step 4."
 
     run(scenario())
@@ -117,7 +166,7 @@ def test_submitting_an_exam_with_blank_steps_asks_first(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             session = app.screen.session
-            await type_answer(pilot, right_answer(session))
+            await paste_answer(pilot, right_answer(session))
             await pilot.press("f9")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmSubmitScreen)
@@ -126,7 +175,7 @@ def test_submitting_an_exam_with_blank_steps_asks_first(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen) and not session.submitted
             while session.first_open() is not None:
-                await type_answer(pilot, right_answer(session))
+                await paste_answer(pilot, right_answer(session))
             await pilot.press("f9")  # none blank: submitted at once
             await pilot.pause()
             assert isinstance(app.screen, ExamReportScreen) and session.submitted
@@ -141,7 +190,7 @@ def test_f7_inspects_a_node_showing_only_what_is_known(tmp_path):
             await pilot.pause()
             screen = app.screen
             session = screen.session
-            await type_answer(pilot, right_answer(session))
+            await paste_answer(pilot, right_answer(session))
             await pilot.press("f7")
             await pilot.pause()
             inspector = app.screen
@@ -180,7 +229,7 @@ def test_a_click_on_a_node_box_inspects_that_node(tmp_path):
             await pilot.press("escape")
             await pilot.pause()
             assert screen.query_one("#answer", Input).has_focus  # Enter still checks the answer
-            await type_answer(pilot, right_answer(screen.session))
+            await paste_answer(pilot, right_answer(screen.session))
             assert screen.session.index == 1
 
     run(scenario())

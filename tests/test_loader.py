@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pathlib
 import textwrap
-import time
 
 import pytest
 
@@ -861,12 +860,10 @@ def test_error_message_lists_every_problem(tmp_path):
 # -- files --------------------------------------------------------------------------------------
 
 
-def test_huge_file_is_refused_quickly_without_reading_it(tmp_path, monkeypatch):
+def test_huge_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     path = tmp_path / "huge.toml"
-    chunk = b"# " + b"x" * 1021 + b"\n"
     with path.open("wb") as handle:
-        for _ in range(50 * 1024):
-            handle.write(chunk)
+        handle.truncate(50 * 1024 * 1024)  # 50 MB by its size alone (a sparse file): never read, so never written
     assert path.stat().st_size == 50 * 1024 * 1024
 
     def no_reading(*args, **kwargs):
@@ -874,10 +871,8 @@ def test_huge_file_is_refused_quickly_without_reading_it(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", no_reading)
     monkeypatch.setattr(pathlib.Path, "read_text", no_reading)
-    started = time.perf_counter()
     with pytest.raises(ExerciseFileError) as caught:
         load_exercise(path)
-    assert time.perf_counter() - started < 1.0
     [problem] = caught.value.problems
     assert problem.path == path
     assert "52.4 MB" in problem.message

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +30,7 @@ from tutor.session.transcript import (
     to_markdown,
     write_transcript,
 )
+from tutor_testing import no_traceback, tutor_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
@@ -128,26 +128,6 @@ def diagnosed_exam() -> Session:
 def walked():
     session = practice_walk()
     return session, build_transcript(session, "alice")
-
-
-def cli_env(home: Path) -> dict:
-    return {**os.environ, "BACKPROP_TUTOR_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
-
-
-def tutor(home: Path, *args, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=cli_env(home),
-        timeout=timeout,
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess) -> None:
-    assert "Traceback" not in result.stdout + result.stderr, result.stderr
-    assert "internal error" not in result.stdout + result.stderr, result.stderr
 
 
 def saved_practice(home: Path) -> Session:
@@ -622,18 +602,18 @@ def test_regrade_refuses_answers_for_steps_the_exercise_does_not_have(walked):
 
 
 def test_sessions_lists_a_saved_session(tmp_path):
-    empty = tutor(tmp_path / "nobody", "sessions")
+    empty = tutor_command("sessions", home=tmp_path / "nobody")
     no_traceback(empty)
     assert empty.returncode == 0 and "No saved sessions" in empty.stdout
 
     session = saved_practice(tmp_path)
-    result = tutor(tmp_path, "sessions")
+    result = tutor_command("sessions", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 0
     assert SEED_001 in result.stdout and "practice" in result.stdout and "finished" in result.stdout
     assert f"{session.summary().score:g}/{STEPS_001}" in result.stdout
 
-    listing = tutor(tmp_path, "sessions", "--json")
+    listing = tutor_command("sessions", "--json", home=tmp_path)
     assert listing.returncode == 0
     rows = json.loads(listing.stdout)
     assert len(rows) == 1
@@ -648,7 +628,7 @@ def test_sessions_skips_damaged_and_set_aside_files(tmp_path):
     saved_practice(tmp_path)
     (tmp_path / "progress" / "broken.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "progress" / "x.set-aside-20240101-000000.json").write_text("{}", encoding="utf-8")
-    result = tutor(tmp_path, "sessions", "--json")
+    result = tutor_command("sessions", "--json", home=tmp_path)
     no_traceback(result)
     assert [row["exercise"] for row in json.loads(result.stdout)] == [SEED_001]
 
@@ -662,7 +642,9 @@ def test_export_in_all_three_formats_by_name_and_by_progress_file(tmp_path, by):
     reference = SEED_001 if by == "name" else str(session.progress_file)
     out = tmp_path / "out"
 
-    result = tutor(tmp_path, "export", reference, "--format", "json", "-o", out / "t.json", "--learner", "alice")
+    result = tutor_command(
+        "export", reference, "--format", "json", "-o", out / "t.json", "--learner", "alice", home=tmp_path
+    )
     no_traceback(result)
     assert result.returncode == 0, result.stderr
     transcript = check_transcript(json.loads((out / "t.json").read_text(encoding="utf-8")))
@@ -673,13 +655,13 @@ def test_export_in_all_three_formats_by_name_and_by_progress_file(tmp_path, by):
         item["verdict"] for item in build_transcript(session, "alice")["items"]
     ]
 
-    result = tutor(tmp_path, "export", reference, "--format", "md", "-o", out / "t.md")
+    result = tutor_command("export", reference, "--format", "md", "-o", out / "t.md", home=tmp_path)
     assert result.returncode == 0, result.stderr
     markdown = (out / "t.md").read_text(encoding="utf-8")
     assert "```mermaid" in markdown and markdown.count("\n### ") == STEPS_001
     assert "asked for hint 2" in markdown and "revealed the answer" in markdown
 
-    result = tutor(tmp_path, "export", reference, "--format", "html", "-o", out / "t.html")
+    result = tutor_command("export", reference, "--format", "html", "-o", out / "t.html", home=tmp_path)
     assert result.returncode == 0, result.stderr
     page = (out / "t.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Score: " in page
@@ -687,21 +669,21 @@ def test_export_in_all_three_formats_by_name_and_by_progress_file(tmp_path, by):
 
 def test_export_prints_to_stdout_without_an_output_file(tmp_path):
     saved_practice(tmp_path)
-    result = tutor(tmp_path, "export", SEED_001, "--format", "json")
+    result = tutor_command("export", SEED_001, "--format", "json", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 0
     assert json.loads(result.stdout)["format"] == TRANSCRIPT_FORMAT
-    assert "```mermaid" in tutor(tmp_path, "export", SEED_001).stdout  # Markdown by default
+    assert "```mermaid" in tutor_command("export", SEED_001, home=tmp_path).stdout  # Markdown by default
 
 
 def test_export_an_exam_and_grade_it(tmp_path):
     session = exam_walk(ProgressStore(tmp_path))
     out = tmp_path / "exam.json"
-    result = tutor(tmp_path, "export", str(session.progress_file), "--format", "json", "-o", out)
+    result = tutor_command("export", str(session.progress_file), "--format", "json", "-o", out, home=tmp_path)
     assert result.returncode == 0, result.stderr
     transcript = json.loads(out.read_text(encoding="utf-8"))
     assert transcript["mode"] == "exam" and transcript["score"]["points"] == STEPS_001 - 2
-    graded = tutor(tmp_path, "grade", out, "--json")
+    graded = tutor_command("grade", out, "--json", home=tmp_path)
     no_traceback(graded)
     assert graded.returncode == 0, graded.stdout
     report = json.loads(graded.stdout)
@@ -713,24 +695,24 @@ def test_export_by_name_takes_the_latest_session_of_the_mode_asked_for(tmp_path)
     os.utime(exam.progress_file, (1, 1))  # the practice session below is the newer of the two
     saved_practice(tmp_path)
     modes = {
-        mode: json.loads(tutor(tmp_path, "export", SEED_001, "--format", "json", *option).stdout)["mode"]
+        mode: json.loads(tutor_command("export", SEED_001, "--format", "json", *option, home=tmp_path).stdout)["mode"]
         for mode, option in [("either", []), ("exam", ["--mode", "exam"]), ("practice", ["--mode", "practice"])]
     }
     assert modes == {"either": "practice", "exam": "exam", "practice": "practice"}
     only_practice = tmp_path / "only-practice"
     saved_practice(only_practice)
-    result = tutor(only_practice, "export", SEED_001, "--mode", "exam")
+    result = tutor_command("export", SEED_001, "--mode", "exam", home=only_practice)
     no_traceback(result)
     assert result.returncode == 2 and f"no saved exam session for '{SEED_001}'" in result.stderr
 
 
 def test_export_of_an_unknown_session_says_so(tmp_path):
-    result = tutor(tmp_path, "export", "no-such-exercise")
+    result = tutor_command("export", "no-such-exercise", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert "no saved session for 'no-such-exercise'" in result.stderr and "tutor sessions" in result.stderr
     (tmp_path / "junk.json").write_text("{oops", encoding="utf-8")
-    result = tutor(tmp_path, "export", tmp_path / "junk.json")
+    result = tutor_command("export", tmp_path / "junk.json", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2 and f"{tmp_path / 'junk.json'}: is damaged: it is not valid JSON" in result.stderr
 
@@ -739,7 +721,7 @@ def test_export_refuses_a_progress_file_from_a_newer_version(tmp_path):
     session = saved_practice(tmp_path)
     data = json.loads(session.progress_file.read_text(encoding="utf-8"))
     newer = write_json(tmp_path / "newer.json", {**data, "version": 99})
-    result = tutor(tmp_path, "export", newer, "--format", "json")
+    result = tutor_command("export", newer, "--format", "json", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2 and "newer" in result.stderr
 
@@ -748,7 +730,7 @@ def test_export_of_a_progress_file_with_damaged_events_gets_a_clear_message(tmp_
     session = saved_practice(tmp_path)
     data = json.loads(session.progress_file.read_text(encoding="utf-8"))
     damaged = write_json(tmp_path / "damaged.json", {**data, "events": [{"type": "answer", "time": 1}]})
-    result = tutor(tmp_path, "export", damaged, "--format", "json")
+    result = tutor_command("export", damaged, "--format", "json", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2 and "damaged" in result.stderr
 
@@ -756,7 +738,7 @@ def test_export_of_a_progress_file_with_damaged_events_gets_a_clear_message(tmp_
 def test_export_given_a_transcript_instead_of_a_session_says_what_it_wants(tmp_path, walked):
     _, transcript = walked
     path = write_json(tmp_path / "transcript.json", transcript)
-    result = tutor(tmp_path, "export", path, "--format", "md")
+    result = tutor_command("export", path, "--format", "md", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert "{'name'" not in result.stderr and "session" in result.stderr
@@ -769,7 +751,7 @@ def test_check_writes_a_transcript_in_each_format(tmp_path):
     answers = SEEDS / f"{SEED_001}.student.toml"
     for suffix in (".json", ".md", ".html"):
         out = tmp_path / f"student{suffix}"
-        result = tutor(tmp_path, "check", SEED_001, answers, "--transcript", out, "--learner", "sam")
+        result = tutor_command("check", SEED_001, answers, "--transcript", out, "--learner", "sam", home=tmp_path)
         no_traceback(result)
         assert result.returncode == 1  # the student's file has wrong answers
         assert f"Transcript written to {out}" in result.stdout
@@ -783,7 +765,7 @@ def test_check_writes_a_transcript_in_each_format(tmp_path):
     assert by_quantity["grad.x1"]["verdict"] == "unanswered"
     answered = [event for event in transcript["events"] if event["type"] == "answer"]
     assert len(answered) == 14  # one try per answer in the file
-    result = tutor(tmp_path, "check", SEED_001, answers, "--json")
+    result = tutor_command("check", SEED_001, answers, "--json", home=tmp_path)
     graded = json.loads(result.stdout)
     assert transcript["score"]["points"] == graded["score"]["correct"]  # one try each: full or no credit
     markdown = (tmp_path / "student.md").read_text(encoding="utf-8")
@@ -794,7 +776,7 @@ def test_check_writes_a_transcript_in_each_format(tmp_path):
 
 def test_check_with_all_answers_right_writes_a_full_score_transcript(tmp_path):
     out = tmp_path / "right.json"
-    result = tutor(tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", out)
+    result = tutor_command("check", SEED_001, SEEDS / f"{SEED_001}.correct.toml", "--transcript", out, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 0
     transcript = json.loads(out.read_text(encoding="utf-8"))
@@ -810,8 +792,15 @@ def student_transcripts(tmp_path):
     paths = {}
     for learner, kind in (("sam", "student"), ("amy", "correct")):
         path = tmp_path / f"{learner}.json"
-        result = tutor(
-            tmp_path, "check", SEED_001, SEEDS / f"{SEED_001}.{kind}.toml", "--transcript", path, "--learner", learner
+        result = tutor_command(
+            "check",
+            SEED_001,
+            SEEDS / f"{SEED_001}.{kind}.toml",
+            "--transcript",
+            path,
+            "--learner",
+            learner,
+            home=tmp_path,
         )
         assert path.exists(), result.stderr
         paths[learner] = path
@@ -836,8 +825,7 @@ def check_gradescope_schema(results: dict) -> None:
 
 def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_transcripts):
     sam = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
-    result = tutor(
-        tmp_path,
+    result = tutor_command(
         "grade",
         student_transcripts["sam"],
         student_transcripts["amy"],
@@ -845,6 +833,7 @@ def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_trans
         tmp_path / "out" / "grades.csv",
         "--gradescope",
         tmp_path / "out" / "gradescope",
+        home=tmp_path,
     )
     no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -875,7 +864,7 @@ def test_grade_good_transcripts_table_csv_and_gradescope(tmp_path, student_trans
 
 
 def test_grade_json_output(tmp_path, student_transcripts):
-    result = tutor(tmp_path, "grade", student_transcripts["sam"], "--json")
+    result = tutor_command("grade", student_transcripts["sam"], "--json", home=tmp_path)
     no_traceback(result)
     report = json.loads(result.stdout)
     assert report["problems"] == []
@@ -890,8 +879,7 @@ def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
     assert item["verdict"] == "wrong"
     item["verdict"] = "correct"
     tampered = write_json(tmp_path / "sam-edited.json", data)
-    result = tutor(
-        tmp_path,
+    result = tutor_command(
         "grade",
         student_transcripts["amy"],
         tampered,
@@ -899,6 +887,7 @@ def test_grade_reports_a_verdict_edited_by_hand(tmp_path, student_transcripts):
         tmp_path / "g.csv",
         "--gradescope",
         tmp_path / "gradescope",
+        home=tmp_path,
     )
     no_traceback(result)
     assert result.returncode == 1
@@ -930,13 +919,13 @@ def test_grade_reports_a_score_edited_by_hand(tmp_path, student_transcripts):
     real = data["score"]["points"]
     data["score"]["points"] = STEPS_001
     tampered = write_json(tmp_path / "sam-score.json", data)
-    result = tutor(tmp_path, "grade", tampered, "--json")
+    result = tutor_command("grade", tampered, "--json", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 1
     (entry,) = json.loads(result.stdout)["results"]
     assert entry["tampered"] is True and entry["points"] == real
     assert f"score: stored points {STEPS_001}, re-graded {real}" in entry["differences"]
-    human = tutor(tmp_path, "grade", tampered)
+    human = tutor_command("grade", tampered, home=tmp_path)
     assert human.returncode == 1 and "EDITED: score: stored points 25" in human.stdout
 
 
@@ -946,13 +935,13 @@ def test_grade_reports_a_changed_exercise_file(tmp_path):
     session = Session(load_exercise(exercise_file), clock=FakeClock())
     finish_practice(session)
     path = write_json(tmp_path / "mine.json", build_transcript(session, "kim"))
-    assert tutor(tmp_path, "grade", path).returncode == 0
+    assert tutor_command("grade", path, home=tmp_path).returncode == 0
     exercise_file.write_text(exercise_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    result = tutor(tmp_path, "grade", path)
+    result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 1 and "exercise file differs" in result.stdout
     exercise_file.unlink()
-    result = tutor(tmp_path, "grade", path)
+    result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2 and "cannot be found" in result.stderr and "my-neuron" in result.stderr
 
@@ -963,7 +952,7 @@ def test_grade_reports_a_verdict_edited_in_the_events(tmp_path, student_transcri
         if event["type"] == "answer" and event["step"] == "value.L":
             event.update(verdict="correct", message="Correct.")
     tampered = write_json(tmp_path / "sam-events.json", data)
-    result = tutor(tmp_path, "grade", tampered)
+    result = tutor_command("grade", tampered, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 1 and "EDITED" in result.stdout
 
@@ -972,7 +961,7 @@ def test_grade_reports_a_percentage_edited_by_hand(tmp_path, student_transcripts
     data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
     data["score"]["percent"] = 100
     tampered = write_json(tmp_path / "sam-percent.json", data)
-    result = tutor(tmp_path, "grade", tampered)
+    result = tutor_command("grade", tampered, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 1 and "percent" in result.stdout
 
@@ -980,13 +969,13 @@ def test_grade_reports_a_percentage_edited_by_hand(tmp_path, student_transcripts
 def test_grade_refuses_a_transcript_from_a_newer_version(tmp_path, student_transcripts):
     data = json.loads(student_transcripts["sam"].read_text(encoding="utf-8"))
     newer = write_json(tmp_path / "newer.json", {**data, "version": 99})
-    result = tutor(tmp_path, "grade", newer)
+    result = tutor_command("grade", newer, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert f"{newer}: the transcript is format version 99, written by a newer backprop-tutor" in result.stderr
     assert "please upgrade" in result.stderr
     # one unusable transcript among good ones: the good ones are graded, the exit code says something is wrong
-    mixed = tutor(tmp_path, "grade", student_transcripts["amy"], newer, "--csv", tmp_path / "m.csv")
+    mixed = tutor_command("grade", student_transcripts["amy"], newer, "--csv", tmp_path / "m.csv", home=tmp_path)
     no_traceback(mixed)
     assert mixed.returncode == 1 and "version 99" in mixed.stderr
     assert [row["learner"] for row in read_csv(tmp_path / "m.csv")] == ["amy"]
@@ -1015,7 +1004,7 @@ def test_grade_gives_a_clear_message_for_a_damaged_transcript(tmp_path, student_
     else:
         next(event for event in data["events"] if event["type"] == "answer")["step"] = "value.nowhere"
     path = write_json(tmp_path / "damaged.json", data)
-    result = tutor(tmp_path, "grade", path)
+    result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert f"{path}: {message}" in result.stderr
@@ -1025,7 +1014,7 @@ def test_grade_gives_a_clear_message_for_a_damaged_transcript(tmp_path, student_
 def test_grade_survives_a_file_that_is_not_json(tmp_path, content):
     path = tmp_path / "corrupt.json"
     path.write_text(content, encoding="utf-8")
-    result = tutor(tmp_path, "grade", path)
+    result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert str(path) in result.stderr
@@ -1034,7 +1023,7 @@ def test_grade_survives_a_file_that_is_not_json(tmp_path, content):
 def test_grade_survives_bytes_that_are_not_utf8_and_a_missing_file(tmp_path):
     path = tmp_path / "latin1.json"
     path.write_bytes(b'{"learner": "J\xf6rg"}')
-    result = tutor(tmp_path, "grade", path, tmp_path / "missing.json")
+    result = tutor_command("grade", path, tmp_path / "missing.json", home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert f"{path}:1: is not UTF-8 text" in result.stderr
@@ -1045,7 +1034,7 @@ def test_grade_says_a_truncated_transcript_is_damaged(tmp_path, student_transcri
     text = student_transcripts["sam"].read_text(encoding="utf-8")
     path = tmp_path / "truncated.json"
     path.write_text(text[: len(text) // 2], encoding="utf-8")
-    result = tutor(tmp_path, "grade", path)
+    result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 2
     assert "damaged" in result.stderr or "not valid JSON" in result.stderr
@@ -1101,6 +1090,6 @@ def test_an_unsubmitted_exam_with_feedback_is_not_reported_as_edited(tmp_path):
     session.answer("7")
     written = export_all(session, tmp_path, learner="fay")  # what F6 does
     path = next(path for path in written if path.suffix == ".json")
-    result = tutor(tmp_path, "grade", path)
+    result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 0 and "EDITED" not in result.stdout

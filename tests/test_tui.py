@@ -1,5 +1,5 @@
 """The Textual tutor driven with Pilot: a whole exercise with right, wrong, malformed and hinted
-answers, resuming after quitting, the catalog, exam mode, and every binding in the palette."""
+answers, resuming after quitting, the catalog and every binding in the palette (exams: test_exam_flow.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tutor.exercise import resolve_exercise
-from tutor.session import EXAM, ProgressStore, Session
+from tutor.session import ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import HelpScreen
-from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen
-from tutor_testing import right_answer, run, text_of, type_answer
+from tutor_testing import footer_keys, paste_answer, right_answer, run, text_of
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -37,14 +36,14 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
             assert "not counted" in text_of(screen, "#feedback")
             assert screen.session.state.wrong_attempts == 0
 
-            await type_answer(pilot, "12345")
+            await paste_answer(pilot, "12345")
             assert "Not right" in text_of(screen, "#feedback")
             assert screen.session.state.wrong_attempts == 1
 
             await pilot.press("f2")
             await pilot.pause()
             assert text_of(screen, "#hints").startswith("Hint 1:")
-            await type_answer(pilot, right_answer(screen.session))
+            await paste_answer(pilot, right_answer(screen.session))
             assert screen.session.index == 1
             assert "Correct" in text_of(screen, "#feedback")
 
@@ -59,7 +58,7 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
                     await pilot.press("pagedown")
                     await pilot.pause()
                     continue
-                await type_answer(pilot, right_answer(screen.session))
+                await paste_answer(pilot, right_answer(screen.session))
             summary = str(app.screen.query_one("#summary-body", Static).render())
             assert "Revealed: 1" in summary and "Right with hints: 1" in summary
             assert f"Steps: {len(screen.session.steps)}" in summary
@@ -75,8 +74,8 @@ def test_quitting_mid_way_and_reopening_resumes_at_the_same_step(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             for _ in range(3):
-                await type_answer(pilot, right_answer(app.screen.session))
-            await type_answer(pilot, "999")
+                await paste_answer(pilot, right_answer(app.screen.session))
+            await paste_answer(pilot, "999")
             await pilot.press("ctrl+q")
         return app
 
@@ -109,34 +108,12 @@ def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             assert "igmoid" in app.screen.session.exercise.title
-            await type_answer(pilot, right_answer(app.screen.session))
+            await paste_answer(pilot, right_answer(app.screen.session))
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
             progress = [table.get_row_at(row)[1] for row in range(table.row_count)]
             assert any("steps" in str(cell) for cell in progress)  # "1/25 steps"
-
-    run(scenario())
-
-
-def test_exam_from_the_catalog_hides_hints_and_grades_on_submit(tmp_path):
-    async def scenario():
-        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            screen = app.screen
-            assert screen.session.mode == EXAM
-            footer_actions = {binding.action for (_, binding, enabled, _) in screen.active_bindings.values() if enabled}
-            assert "hint" not in footer_actions and "reveal" not in footer_actions
-            for _ in range(len(screen.session.steps)):
-                await type_answer(pilot, right_answer(screen.session))
-            assert "Saved your answer" in text_of(screen, "#feedback")
-            await pilot.press("f9")
-            await pilot.pause()
-            assert isinstance(app.screen, ExamReportScreen)
-            score = str(app.screen.query_one("#report-score", Static).render())
-            total = len(screen.session.steps)
-            assert f"{total} of {total}" in score
 
     run(scenario())
 
@@ -175,7 +152,7 @@ def test_resizing_never_breaks_the_layout(tmp_path, size):
             screen = app.screen
             assert screen.query_one("#answer", Input).region.height == 1
             assert screen.query_one("#graph").region.height >= 4
-            await type_answer(pilot, right_answer(screen.session))
+            await paste_answer(pilot, right_answer(screen.session))
             assert screen.session.index == 1
 
     run(scenario())
@@ -201,7 +178,7 @@ def test_the_light_theme_is_light_and_works(tmp_path):
             assert app.theme == "textual-light" and not app.current_theme.dark
             background = app.screen.styles.background
             assert background.brightness > 0.5 > dark_background.brightness
-            await type_answer(pilot, right_answer(app.screen.session))
+            await paste_answer(pilot, right_answer(app.screen.session))
             assert "Correct" in text_of(app.screen, "#feedback")
 
     run(scenario())
@@ -211,8 +188,6 @@ def test_the_mouse_works_too(tmp_path):
     """A click on a catalog row opens it, a click on a Footer key runs its action."""
 
     async def scenario():
-        from textual.widgets._footer import FooterKey
-
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
@@ -223,7 +198,7 @@ def test_the_mouse_works_too(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             assert app.screen.session.exercise.title == str(first)
-            hint_key = next(key for key in app.screen.query(FooterKey) if key.action == "hint")
+            hint_key = next(key for key in (await footer_keys(pilot)).values() if key.action == "hint")
             await pilot.click(hint_key)
             await pilot.pause()
             assert app.screen.session.state.hints_shown == 1

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,9 @@ from tutor.exercise import load_exercise, parse_exercise
 from tutor.grading import Checker, Quantity
 from tutor.session import Session
 from tutor.session.modes import EXAM, PRACTICE
+from tutor_testing import no_traceback, tutor_command
 
 MAZUR = Path(__file__).resolve().parent / "exercises" / "mazur-2-2-2.toml"
-REPO = Path(__file__).resolve().parents[1]
 RATE = 0.5
 WEIGHTS = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
 
@@ -195,15 +192,8 @@ def answers_file(path: Path) -> Path:
 
 def test_tutor_check_carries_a_doubled_gradient_forward(tmp_path):
     answers = answers_file(tmp_path / "answers.toml")
-    result = subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", "check", str(MAZUR), str(answers), "--json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-    assert "Traceback" not in result.stderr
+    result = tutor_command("check", MAZUR, answers, "--json")
+    no_traceback(result)
     items = {item["quantity"]: item for item in json.loads(result.stdout)["items"]}
     assert items["grad.out_o1"]["verdict"] == "wrong"
     assert items["grad.out_o1"]["diagnosis"] == "extra_factor_2"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -12,10 +14,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
+from textual.widgets._footer import FooterKey
 
+from tutor.cli.main import main
 from tutor.engine.formatting import format_value
 from tutor.engine.graph import Solution
 from tutor.exercise import to_text
@@ -92,11 +97,23 @@ def right_answer(session) -> str:
     return format_value(session.checker.expected(quantity), 6)
 
 
-async def type_answer(pilot, text: str) -> None:
-    """Type the answer key by key, then Enter."""
+async def footer_keys(pilot) -> dict:
+    """The Footer's keys by key, once laid out: the Footer composes them after the first frame, and a busy
+    machine can take a few more (a key of no size yet, clicked, is a click at the screen's corner)."""
+    seen: set[str] = set()
+    for _ in range(100):
+        keys = {key.key: key for key in pilot.app.screen.query_one(Footer).query(FooterKey)}
+        if keys and set(keys) == seen and all(key.region.width for key in keys.values()):
+            break  # the same keys as a frame ago, each laid out
+        seen = set(keys)
+        await pilot.pause()
+    return keys
+
+
+async def paste_answer(pilot, text: str) -> None:
+    """Put the answer in the field at once, then Enter: the same path as typing, without a key press per character."""
     field = pilot.app.screen.query_one("#answer", Input)
-    field.value = ""
-    await pilot.press(*text)
+    field.value = text
     await pilot.press("enter")
     await pilot.pause()
 
@@ -144,10 +161,62 @@ def needed_tokens(session, typed: dict[str, str]) -> list[str]:
     return []
 
 
+# -- the tutor command, in this process or as a real one ------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+TUTOR = Path(sys.executable).with_name("tutor")  # the installed console script
+
+
+def tutor_command(*args, home: Path | None = None, cwd: Path = REPO, columns: int = 200) -> subprocess.CompletedProcess:
+    """``tutor ARGS`` as main(argv) in this process, what it prints captured, as a terminal ``columns`` wide
+    (NO_COLOR, and BACKPROP_TUTOR_HOME=home when given): what a command does, without starting a Python
+    for it. What only a real process shows (the console script, a closed pipe, imports, warnings at startup)
+    is tested with subprocess."""
+    from tutor.cli.commands import console
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    environment = {"COLUMNS": str(columns), "NO_COLOR": "1"}
+    if home is not None:
+        environment["BACKPROP_TUTOR_HOME"] = str(home)
+    with (
+        # Rich fixes the width it found in COLUMNS when the console is made (maybe in an earlier call):
+        # this call's width, and the console as it was afterwards for tests that call main() themselves
+        mock.patch.object(console, "_width", columns),
+        mock.patch.dict(os.environ, environment),
+        contextlib.chdir(cwd),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as exit:  # argparse: --help, --version and usage errors (always a number or None)
+            code = exit.code or 0
+    return subprocess.CompletedProcess(["tutor", *map(str, args)], code, stdout.getvalue(), stderr.getvalue())
+
+
+def tutor_process(
+    *args, home: Path | None = None, cwd: Path = REPO, columns: int = 200, script: bool = False
+) -> subprocess.CompletedProcess:
+    """``tutor ARGS`` as a real process (the installed console script when ``script``), for what only a
+    process shows; everything else goes through :func:`tutor_command`."""
+    command = [str(TUTOR)] if script else [sys.executable, "-m", "tutor.cli.main"]
+    environment = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    if home is not None:
+        environment["BACKPROP_TUTOR_HOME"] = str(home)
+    return subprocess.run(
+        [*command, *map(str, args)], cwd=cwd, capture_output=True, text=True, env=environment, timeout=60
+    )
+
+
+def no_traceback(result: subprocess.CompletedProcess) -> None:
+    """Whatever went wrong, the user was told in words, not shown a Python traceback."""
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert "internal error" not in result.stdout + result.stderr, result.stderr
+
+
 # -- the installed program in a real terminal -----------------------------------------------------
 
 TMUX = shutil.which("tmux")
-TUTOR = Path(sys.executable).with_name("tutor")
 # A tmux server of this test run's own: another tmux on the machine (a second test run, a benchmark)
 # starting or stopping its server on the default socket cannot take our sessions with it.
 TMUX_SOCKET = Path(tempfile.gettempdir()) / f"backprop-tutor-tests-{os.getpid()}.sock"
