@@ -48,10 +48,12 @@ _LOOKALIKES = str.maketrans(
         "\u00b7": "*",
         "\u22c5": "*",
         "\u00f7": "/",
-        "\u00b2": "^2",
-        "\u00b3": "^3",
     }
 )
+# Superscript exponents (x², 10⁻³) are read as ^ and the number by the tokenizer, where the
+# positions of what was typed are known: normalise() keeps every character in its place.
+_SUPERSCRIPT_DIGITS = {superscript: str(digit) for digit, superscript in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
+_SUPERSCRIPT_MINUS = "⁻"
 
 _DIGITS = "0123456789"
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -115,7 +117,7 @@ class Token:
 
 
 def normalise(text: str) -> str:
-    """Read Unicode minus, times and division signs as -, * and /."""
+    """Read Unicode minus, times and division signs as -, * and /, one character for one."""
     return text.translate(_LOOKALIKES)
 
 
@@ -132,7 +134,7 @@ def tokenize(text: str) -> list[Token]:
             match = _NUMBER.match(text, position)
             assert match is not None
             end = match.end()
-            if end < length and (text[end].isalnum() or text[end] in "._"):
+            if end < length and text[end] not in _SUPERSCRIPT_DIGITS and (text[end].isalnum() or text[end] in "._"):
                 if text[end] == "." or text[end].isdigit():
                     raise ExpressionError(
                         f"'{text[position : end + 1]}' is not a number (two decimal points?)", position, end + 1
@@ -153,6 +155,9 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("name", match.group(), position, match.end()))
             position = match.end()
             continue
+        if char in _SUPERSCRIPT_DIGITS or char == _SUPERSCRIPT_MINUS:
+            position = _superscript_exponent(text, position, tokens)
+            continue
         if text.startswith("**", position):
             tokens.append(Token("op", "^", position, position + 2))
             position += 2
@@ -164,6 +169,21 @@ def tokenize(text: str) -> list[Token]:
         raise ExpressionError(f"unexpected character '{char}'", position)
     tokens.append(Token("end", "", length, length))
     return tokens
+
+
+def _superscript_exponent(text: str, position: int, tokens: list[Token]) -> int:
+    """x²: the tokens of ^2 (^-3 for ⁻³), each at the characters typed; returns the position after them."""
+    tokens.append(Token("op", "^", position, position + 1))
+    if text[position] == _SUPERSCRIPT_MINUS:
+        tokens.append(Token("op", "-", position, position + 1))
+        position += 1
+    end = position
+    while end < len(text) and text[end] in _SUPERSCRIPT_DIGITS:
+        end += 1
+    if end == position:
+        raise ExpressionError("a superscript minus needs superscript digits after it, like 10⁻³", position)
+    tokens.append(Token("number", "".join(_SUPERSCRIPT_DIGITS[char] for char in text[position:end]), position, end))
+    return end
 
 
 class _Parser:
