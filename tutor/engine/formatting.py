@@ -1,6 +1,8 @@
-"""Numbers as people write them: 4 significant figures, vectors in [..], matrices as [[..], ..]."""
+"""Numbers as people write them (4 significant figures, vectors in [..], matrices as [[..], ..]), and lists of names."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -27,3 +29,11 @@ def to_nested_list(value):
     """A float, or nested lists of floats: how arrays travel in JSON."""
     array = np.asarray(value, dtype=np.float64)
     return float(array) if array.ndim == 0 else array.tolist()
+
+
+def listing(names: Iterable[str]) -> str:
+    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
+    names = list(names)
+    if not names:
+        return "nothing"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from ..exercise.errors import ExerciseFileError
-from ..exercise.expression import Call, Index, Name, Node, Number, names_in, to_text
+from ..exercise.expression import Call, Index, Name, Node, Number, elementwise_in, names_in, to_text, uses
 from ..exercise.model import Exercise, InputSpec, NodeSpec
 from ..exercise.shapes import describe_shape
 from .derivatives import LocalDerivative
@@ -65,7 +65,7 @@ def backpropagate(evaluated: Evaluated, upstream: np.ndarray, gradients: Values,
             gradients[name] = gradients[name] + upstream if name in gradients else upstream
         return
     for child, derivative in zip(evaluated.children, evaluated.derivatives):
-        if only is not None and not _uses(child.expression, only):
+        if only is not None and not uses(child.expression, only):
             continue
         if isinstance(child.expression, Number):
             continue
@@ -194,7 +194,7 @@ class Graph:
         value = evaluated.value
         source_shape = self.exercise_shape(source, evaluated)
         elementwise = bool(value.ndim) and value.shape == source_shape
-        elementwise = elementwise and _elementwise_in(self.nodes[node].expression, source)
+        elementwise = elementwise and elementwise_in(self.nodes[node].expression, source)
 
         def build() -> np.ndarray:
             # ones passed back give the diagonal ∂zᵢ/∂xᵢ of an elementwise node; the identity gives every ∂zᵢ/∂xⱼ
@@ -347,30 +347,11 @@ def solve(exercise: Exercise) -> Solution:
     return Solution(exercise)
 
 
-def _uses(expression: Node, name: str) -> bool:
-    return any(found.id == name for found in names_in(expression))
-
-
 def _find_names(evaluated: Evaluated, name: str):
     if isinstance(evaluated.expression, Name) and evaluated.expression.id == name:
         yield evaluated
     for child in evaluated.children:
         yield from _find_names(child, name)
-
-
-def _elementwise_in(expression: Node, name: str) -> bool:
-    """True when every operation between ``name`` and the root is elementwise."""
-    if isinstance(expression, Name):
-        return True
-    if isinstance(expression, Number):
-        return True
-    if isinstance(expression, Index):
-        return not _uses(expression.target, name)
-    operation = OPERATIONS[expression.function]
-    relevant = [argument for argument in expression.args if _uses(argument, name)]
-    if relevant and not operation.elementwise:
-        return False
-    return all(_elementwise_in(argument, name) for argument in relevant)
 
 
 __all__ = ["Evaluated", "Graph", "LocalValue", "Solution", "evaluate", "reverse_pass", "solve"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...engine.derivatives import Elementwise
-from ...engine.formatting import format_value
+from ...engine.formatting import format_value, listing
 from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
 from ...engine.operations import EvaluationError
 from ...engine.slips import has_square
@@ -20,7 +20,6 @@ from ...exercise.expression import Call, Name, Node, Number, names_in, to_text
 from ...exercise.operations import ACTIVATIONS
 from ..explain import gradient_label
 from ..quantities import learning_rate
-from .numbers import listing
 from .operation_slips import operation_slips
 
 # whose argument is a pre-activation: the table's activations, and softmax over a layer's scores

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -49,11 +48,6 @@ def significant_figures(value: np.ndarray) -> int:
         else:
             return 8
     return most
-
-
-def listing(names: Iterable[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def times(factor: float) -> str:

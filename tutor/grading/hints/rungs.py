@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...engine.formatting import format_number, format_value
+from ...engine.formatting import format_number, format_value, listing
 from ...engine.graph import Solution
 from ...exercise.expression import Call, Name, Node, Number, calls_in, names_in, substitute, to_text, uses
 from ...exercise.operations import FUNCTIONS, OPERATION_TABLE
@@ -12,7 +12,7 @@ from ...exercise.shapes import describe_shape
 from ..explain import forward_rule, worked_answer
 from ..quantities import Quantity
 from .symbolic import is_sum, local_formula, value_of, wrap
-from .words import listing, number_text, operation_words, rules_on_the_way, shape_note
+from .words import number_text, operation_words, rules_on_the_way, shape_note
 
 
 def formula_hints(solution: Solution, quantity: Quantity) -> list[str]:

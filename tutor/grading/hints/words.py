@@ -53,13 +53,6 @@ def _about_derivatives(text: str) -> bool:
 # -- words and shapes --------------------------------------------------------------------------------
 
 
-def listing(names) -> str:
-    names = list(names)
-    if not names:
-        return "nothing"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def shape_note(solution: Solution, names, values=None) -> str:
     """ "W2 is a 2x3 matrix, x is a vector of 3", or "" when everything is a number."""
     values = solution.values if values is None else values
