@@ -18,6 +18,7 @@ from rich.text import Text
 from ..exercise import ExerciseFileError, Problem
 from ..exercise.assignment import Assignment, load_assignment
 from ..exercise.model import Exercise
+from ..session.saving import save_csv
 from ..session.store import ProgressStore
 from .commands import console, plain
 from .main import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
@@ -63,7 +64,8 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
                 )
             ]
         )
-    codes, reports = [], []
+    codes: list[int] = []
+    reports: list[dict] = []
     for item in assignment.exercises:
         name = item.exercise.name
         answers = folder / f"{name}.toml"
@@ -230,23 +232,21 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
     extra_columns = [column for column in (roster[0] if roster else {}) if column != "learner"]
     by_learner = {row["learner"].strip(): row for row in roster or []}
     names = [item.exercise.name for item in assignment.exercises]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", *extra_columns, *names, "grade", "max", "status", "late"])
-        for row in rows:
-            given = by_learner.get(row["learner"], {})
-            writer.writerow(
-                [
-                    row["learner"],
-                    *(given.get(column, "") for column in extra_columns),
-                    *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
-                    row["grade"],
-                    row["max"],
-                    row["status"],
-                    " ".join(row["late"]),
-                ]
-            )
+    table = [["learner", *extra_columns, *names, "grade", "max", "status", "late"]]
+    for row in rows:
+        given = by_learner.get(row["learner"], {})
+        table.append(
+            [
+                row["learner"],
+                *(given.get(column, "") for column in extra_columns),
+                *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
+                row["grade"],
+                row["max"],
+                row["status"],
+                " ".join(row["late"]),
+            ]
+        )
+    save_csv(path, table)
 
 
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:

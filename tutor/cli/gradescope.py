@@ -12,15 +12,18 @@ once per student (https://gradescope-autograders.readthedocs.io/en/latest/specs/
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import shlex
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
 from ..exercise import ExerciseFileError, Problem
+from ..session.saving import save_bytes, save_text
 
 CONFIG_NAME = "tutor-autograder.json"
 PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
@@ -29,7 +32,7 @@ PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
 # -- results.json ---------------------------------------------------------------------------------
 
 
-def gradescope_results(results: list[dict], notes: list[str] = ()) -> dict:
+def gradescope_results(results: list[dict], notes: Sequence[str] = ()) -> dict:
     """Gradescope's results.json for one learner: one test per step, worth its points (1 unless the exercise
     has [points]), scored with its credit."""
     tests = []
@@ -74,8 +77,7 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
     if not learners:
         return []
     if len(learners) == 1:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
+        save_text(path, json.dumps(gradescope_results(results), indent=2))
         return [path]
     if path.is_file():
         raise ExerciseFileError(
@@ -97,9 +99,8 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
             folder += "_"
         folders[learner] = folder
         target = path / folder / "results.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
         mine = [result for result in results if result["learner"] == learner]
-        target.write_text(json.dumps(gradescope_results(mine), indent=2), encoding="utf-8")
+        save_text(target, json.dumps(gradescope_results(mine), indent=2))
         written.append(target)
     return written
 
@@ -167,15 +168,17 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
         )
     install = f"./{package.name}" if package is not None else arguments.requirement or f"backprop-tutor=={__version__}"
     config = {"exercises": names, "mode": arguments.mode, "keep": "best" if arguments.best else "latest"}
-    arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(arguments.output, "w", zipfile.ZIP_DEFLATED) as archive:
+    built = io.BytesIO()  # built in memory, then saved as any file is (never into a device or through a FIFO)
+    with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", SETUP_SH.replace("{package}", shlex.quote(install)), executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
         _add(archive, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
         for exercise in exercises:
+            assert exercise.path is not None  # resolve_exercise loads a file
             archive.writestr(f"exercises/{exercise.name}.toml", exercise.path.read_bytes())
         if package is not None:
             archive.write(package, package.name)
+    save_bytes(arguments.output, built.getvalue())
     console.print(
         f"Wrote {arguments.output}: {len(exercises)} exercise(s), installing {install}. Upload it as the "
         "assignment's autograder (Configure Autograder, zip file upload).",
@@ -251,8 +254,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             counted.append(result_of(build_transcript(empty), [], "(nothing submitted)", 0.0))
             notes.append(f"{exercise.name}: nothing submitted")
     data = gradescope_results(counted, notes)
-    results_folder.mkdir(parents=True, exist_ok=True)
-    (results_folder / "results.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    save_text(results_folder / "results.json", json.dumps(data, indent=2))
     return data
 
 

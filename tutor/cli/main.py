@@ -10,6 +10,7 @@ import gc
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from .. import __version__
 
@@ -390,29 +391,45 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     from ..exercise import ExerciseFileError
+    from ..session.saving import SaveError
 
     if arguments.command in (None, "run", "exam"):
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
     command = f"command_{arguments.command}"
+    module: ModuleType  # imported here, by import statements: only the command's own module is loaded
     if _for_assignment(arguments):
-        from . import assignment as module
+        from . import assignment
 
+        module = assignment
         command += "_assignment"
     elif arguments.command in ("sessions", "export", "grade"):
-        from . import transcripts as module
+        from . import transcripts
+
+        module = transcripts
     elif arguments.command == "train":
-        from . import training as module
+        from . import training
+
+        module = training
     elif arguments.command == "generate":
-        from . import generating as module
+        from . import generating
+
+        module = generating
     elif arguments.command == "gradescope":
-        from . import gradescope as module
+        from . import gradescope
+
+        module = gradescope
     else:
-        from . import commands as module
+        from . import commands
+
+        module = commands
     handler = getattr(module, command)
     try:
         return handler(arguments)
+    except SaveError as error:  # the message names the file and says why
+        print(f"tutor {arguments.command}: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except ExerciseFileError as error:
         if getattr(arguments, "json", False):
             print(

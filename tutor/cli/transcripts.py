@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
 from ..session import ProgressStore, Session, SessionError
+from ..session.saving import save_csv
 from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
 from ..session.transcript import (
     TRANSCRIPT_FORMAT,
@@ -184,7 +184,7 @@ class TeacherExercises:
         info = transcript["exercise"]
         name, path = info.get("name"), info.get("path")
         if self.given:
-            by_fingerprint = self.fingerprints.get(info.get("fingerprint") or None)
+            by_fingerprint = self.fingerprints.get(info.get("fingerprint") or "")
             if by_fingerprint is not None:
                 return by_fingerprint
             named = [exercise for exercise in self.exercises if exercise.name == name]
@@ -266,24 +266,25 @@ def command_grade(arguments: argparse.Namespace) -> int:
     mark_counted(results, arguments.best)
     counted = [result for result in results if result["counted"]]
     if arguments.csv:
-        arguments.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(arguments.csv, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"])
-            for result in results:
-                writer.writerow(
-                    [
-                        result["learner"],
-                        result["exercise"],
-                        result["mode"],
-                        result["points"],
-                        result["max"],
-                        result["percent"],
-                        "yes" if result["tampered"] else "no",
-                        result["file"],
-                        "yes" if result["counted"] else "no",
-                    ]
-                )
+        header = ["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"]
+        save_csv(
+            arguments.csv,
+            [header]
+            + [
+                [
+                    result["learner"],
+                    result["exercise"],
+                    result["mode"],
+                    result["points"],
+                    result["max"],
+                    result["percent"],
+                    "yes" if result["tampered"] else "no",
+                    result["file"],
+                    "yes" if result["counted"] else "no",
+                ]
+                for result in results
+            ],
+        )
     written = write_gradescope(counted, arguments.gradescope) if arguments.gradescope else []
     if arguments.json:
         print(json.dumps({"results": results, "problems": problems}, indent=2))

@@ -1,7 +1,7 @@
 """Where a learner's progress lives, and how it is written so that a crash never loses it.
 
-Every save writes a temporary file beside the real one, flushes it to disk, and renames it over
-the old file: a reader sees either the old progress or the new, never half of one.
+Every save goes through tutor/session/saving.py: a temporary file beside the real one, flushed to
+disk, renamed over the old file: a reader sees either the old progress or the new, never half of one.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import getpass
 import hashlib
 import json
 import os
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
 
 from ..exercise import catalog_folder
+from .saving import save_json, save_text
 
 PROGRESS_FORMAT = "backprop-tutor-progress"
 PROGRESS_VERSION = 1
@@ -29,35 +29,6 @@ def data_dir() -> Path:
         return Path(override)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "backprop-tutor"
-
-
-def atomic_write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; a saved file should not be
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-# Read once: setting it, the only way to read it, briefly changes it for every thread of the program.
-_UMASK = _read_umask()
 
 
 def exercise_key(name: str, path: Path | None) -> str:
@@ -131,7 +102,7 @@ class ProgressStore:
     def save_learner(self, name: str) -> str:
         """Remember the learner's name (ValueError when it cannot be one); return it as stored."""
         name = checked_learner(name)
-        atomic_write_json(self.settings_file, {**self.settings(), "learner": name})
+        save_json(self.settings_file, {**self.settings(), "learner": name})
         return name
 
     def path_for(self, name: str, path: Path | None, mode: str) -> Path:
@@ -139,27 +110,33 @@ class ProgressStore:
         return self.root / f"{exercise_key(name, path)}{suffix}.json"
 
     def save(self, file: Path, data: dict) -> None:
-        atomic_write_json(file, data)
+        save_json(file, data)
 
     def save_generated(self, name: str, text: str) -> Path:
         """A generated exercise, kept in the data directory so that it and its progress can be reopened."""
         path = self.root.parent / "generated" / f"{name}.toml"
-        atomic_write_text(path, text)
+        save_text(path, text)
         return path
 
     def load(self, file: Path, fingerprint: str) -> tuple[dict | None, str | None]:
-        """The saved progress, or None and a message when the file had to be set aside."""
-        if not file.exists():
-            return None, None
+        """The saved progress, or None and a message when the file had to be set aside or cannot be read."""
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            raw = file.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None
+        except (PermissionError, IsADirectoryError) as error:  # kept as it is: never set aside what cannot be read
+            return None, f"Your saved progress in {file} cannot be read ({error.strerror}); starting afresh."
+        except OSError:
+            return None, self.set_aside(file, "it is damaged and cannot be read")
+        try:
+            data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
                 return None, self.set_aside(file, "it is not a backprop-tutor progress file")
             if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
                 return None, self.set_aside(file, "it was written by a newer version of backprop-tutor")
             if not isinstance(data.get("events"), list):
                 return None, self.set_aside(file, "it is damaged (no list of events)")
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError):
             return None, self.set_aside(file, "it is damaged and cannot be read")
         stored = data.get("exercise_fingerprint")
         if fingerprint and stored and stored != fingerprint:

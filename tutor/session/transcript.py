@@ -16,9 +16,10 @@ from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
 from ..exercise.shown import visible
 from ..grading.explain import right_value_text
+from .saving import save_text
 from .scoring import step_points
 from .session import EXAM, REVEALED, Session, SessionError
-from .store import ProgressStore, atomic_write_text
+from .store import ProgressStore
 
 TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
@@ -391,7 +392,7 @@ def write_transcript(transcript: dict, solution, form: str, destination: Path | 
     else:
         text = to_html(transcript, solution)
     if destination is not None:
-        atomic_write_text(destination, text)
+        save_text(destination, text)
     return text
 
 
