@@ -6,6 +6,7 @@ disk, renamed over the old file: a reader sees either the old progress or the ne
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import hashlib
 import json
@@ -29,6 +30,45 @@ def data_dir() -> Path:
         return Path(override)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "backprop-tutor"
+
+
+class OpenElsewhere(Exception):
+    """The exercise's progress file has a writer already: another window works on it."""
+
+
+class ProgressLock:
+    """One writer per progress file: the window that works an exercise holds this lock, and a second window on
+    the same exercise is refused rather than left to overwrite the first one's answers with its own. It is an
+    advisory lock on FILE.lock beside the progress file; the system lets go of it when the program ends,
+    however it ends, so a crash never leaves an exercise locked."""
+
+    def __init__(self, file: Path):
+        self.path = file.with_name(f"{file.name}.lock")
+        self._descriptor: int | None = None
+
+    def acquire(self, what: str) -> None:
+        """OpenElsewhere, naming ``what`` and the other program, when it is held; OSError when the folder
+        cannot be used (saving then says why)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
+            os.close(descriptor)
+            program = f" (process {holder})" if holder.isdigit() else ""
+            raise OpenElsewhere(
+                f"{what} is open in another tutor window{program}: work on it there, or close it there and "
+                "open it again here. One window at a time keeps every answer."
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, str(os.getpid()).encode("ascii"))
+        self._descriptor = descriptor
+
+    def release(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)  # closing lets go of the lock
+            self._descriptor = None
 
 
 def exercise_key(name: str, path: Path | None) -> str:
