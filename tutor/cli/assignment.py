@@ -101,7 +101,7 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
 
 
 def command_grade_assignment(arguments: argparse.Namespace) -> int:
-    from ..session.transcript import TranscriptError, check_transcript, regrade
+    from ..session.transcript import TranscriptError, check_transcript, regrade, signature_problem
 
     if arguments.gradescope:
         raise ExerciseFileError(
@@ -130,6 +130,9 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
             if name not in by_name:
                 raise TranscriptError(f"is for the exercise '{name}', which is not part of this assignment")
             fresh, differences = regrade(transcript, by_name[name].exercise)
+            problem = signature_problem(transcript, arguments.key) if arguments.key is not None else None
+            if problem is not None:
+                differences.insert(0, f"signature: {problem}")
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{path}: cannot be read: {error}")
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +30,29 @@ def learner_argument(text: str) -> str:
         return checked_learner(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+KEY_ENVIRONMENT = "BACKPROP_TUTOR_KEY_FILE"
+
+
+def key_argument(text: str) -> bytes:
+    """--key FILE: the teacher's key, read once; argparse's clear message (exit 2) when it cannot be one."""
+    from ..session.transcript import read_key
+
+    try:
+        return read_key(Path(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_key_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--key",
+        metavar="FILE",
+        type=key_argument,
+        default=os.environ.get(KEY_ENVIRONMENT) or None,  # argparse reads a default string through the type
+        help=f"{what} (default: the file named by ${KEY_ENVIRONMENT}); see docs/transcript-format.md",
+    )
 
 
 def _command(commands, name: str, summary: str, examples: str, **options) -> argparse.ArgumentParser:
@@ -95,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a countdown; the exam is submitted at zero (default: the exercise's [exam])",
     )
     exam.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
+    add_key_option(exam, "sign the transcripts saved with F6 with the teacher's key, for `tutor grade --key`")
 
     listing = _command(
         commands,
@@ -250,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="grade against this teacher's exercise file; repeatable",
     )
+    add_key_option(grade, "check each transcript's signature with the teacher's key: any edit is reported")
     grade.add_argument(
         "--best",
         action="store_true",
@@ -502,6 +528,7 @@ def _tutor(arguments: argparse.Namespace) -> int:
         time_limit=minutes * 60 if minutes else None,
         learner=getattr(arguments, "learner", None),
         ask_learner=True,
+        signing_key=getattr(arguments, "key", None),
     )
     app.run()
     return EXIT_OK

@@ -13,13 +13,14 @@ from rich.text import Text
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
 from ..session import ProgressStore, Session, SessionError
 from ..session.saving import save_csv
-from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
+from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint, file_fingerprint, same_exercise
 from ..session.transcript import (
     TRANSCRIPT_FORMAT,
     TranscriptError,
     build_transcript,
     check_transcript,
     regrade,
+    signature_problem,
     write_transcript,
 )
 from .commands import console
@@ -100,11 +101,11 @@ def session_from(reference: str, mode: str | None = None) -> Session:
     else:
         if path.suffix == ".toml" or path.is_file():  # the exercise file itself: its sessions, by content or name
             exercise = load_exercise(path)
-            fingerprint = exercise_fingerprint(path)
             matches = [
                 (found, data)
                 for found, data in candidates
-                if data.get("exercise_fingerprint") == fingerprint or data.get("exercise") == exercise.name
+                if same_exercise(str(data.get("exercise_fingerprint") or ""), path)
+                or data.get("exercise") == exercise.name
             ]
         else:
             matches = [(found, data) for found, data in candidates if data.get("exercise") == reference]
@@ -178,7 +179,11 @@ class TeacherExercises:
             paths += sorted(folder.glob("*.toml"))
         self.given = bool(folders or files)
         self.exercises = [load_exercise(path) for path in paths]
-        self.fingerprints = {exercise_fingerprint(exercise.path): exercise for exercise in self.exercises}
+        self.fingerprints = {  # older transcripts carry the file's own fingerprint
+            fingerprint(exercise.path): exercise
+            for exercise in self.exercises
+            for fingerprint in (exercise_fingerprint, file_fingerprint)
+        }
 
     def find(self, transcript: dict):
         info = transcript["exercise"]
@@ -201,9 +206,9 @@ class TeacherExercises:
         )
 
 
-def grade_file(path: Path, exercises: TeacherExercises) -> dict:
-    """One transcript, re-graded from its typed answers; raises TranscriptError, OSError or
-    ExerciseFileError with the reason."""
+def grade_file(path: Path, exercises: TeacherExercises, key: bytes | None = None) -> dict:
+    """One transcript, re-graded from its typed answers, its signature checked with the teacher's ``key`` when
+    given; raises TranscriptError, OSError or ExerciseFileError with the reason."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
@@ -212,6 +217,9 @@ def grade_file(path: Path, exercises: TeacherExercises) -> dict:
         ) from None
     transcript = check_transcript(raw)
     fresh, differences = regrade(transcript, exercises.find(transcript))
+    problem = signature_problem(transcript, key) if key is not None else None
+    if problem is not None:
+        differences.insert(0, f"signature: {problem}")
     last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
     return result_of(fresh, differences, str(path), last_activity)
 
@@ -258,7 +266,7 @@ def command_grade(arguments: argparse.Namespace) -> int:
     problems = []
     for path in arguments.transcripts:
         try:
-            results.append(grade_file(path, exercises))
+            results.append(grade_file(path, exercises, arguments.key))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{path}: cannot be read: {error}")
         except (ValueError, ExerciseFileError) as error:  # JSON errors and TranscriptError

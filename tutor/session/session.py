@@ -427,7 +427,7 @@ class Session:
             self._lock = None
 
     def _resume(self, store: ProgressStore, progress_file: Path) -> None:
-        data, self.notice = store.load(progress_file, self.fingerprint)
+        data, self.notice = store.load(progress_file, self.exercise.path)
         if data is None:
             return
         try:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -83,14 +84,40 @@ def exercise_key(name: str, path: Path | None) -> str:
     return f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
 
 
+# What the learner reads but is not graded on: editing these is not a new exercise.
+PRESENTATION_KEYS = ("title", "description", "source", "tags", "difficulty")
+
+
 def exercise_fingerprint(path: Path | None) -> str:
-    """Changes when the exercise file changes, so stale progress is not replayed onto new numbers."""
+    """Changes when what is graded changes (the graph, the numbers, the questions, tolerances, points...), so
+    stale progress is not replayed onto new numbers and a re-grade can tell another exercise; a new title,
+    description, source, tags or difficulty is the same exercise. SHA-256 of the file's TOML without those
+    keys, in a canonical JSON form ("" when there is no file, or it cannot be read)."""
+    if path is None:
+        return ""
+    try:
+        document = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    graded = {key: value for key, value in document.items() if key not in PRESENTATION_KEYS}
+    canonical = json.dumps(graded, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def file_fingerprint(path: Path | None) -> str:
+    """SHA-256 of the file's bytes: the fingerprint that progress files and transcripts written before the
+    one above carry, still accepted for them."""
     if path is None:
         return ""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+def same_exercise(stored: str, path: Path | None) -> bool:
+    """Whether a stored fingerprint (of either kind) is this exercise file's."""
+    return bool(stored) and stored in (exercise_fingerprint(path), file_fingerprint(path))
 
 
 def login_name() -> str:
@@ -158,7 +185,7 @@ class ProgressStore:
         save_text(path, text)
         return path
 
-    def load(self, file: Path, fingerprint: str) -> tuple[dict | None, str | None]:
+    def load(self, file: Path, exercise: Path | None) -> tuple[dict | None, str | None]:
         """The saved progress, or None and a message when the file had to be set aside or cannot be read."""
         try:
             raw = file.read_bytes()
@@ -179,7 +206,7 @@ class ProgressStore:
         except (UnicodeDecodeError, json.JSONDecodeError):
             return None, self.set_aside(file, "it is damaged and cannot be read")
         stored = data.get("exercise_fingerprint")
-        if fingerprint and stored and stored != fingerprint:
+        if exercise is not None and isinstance(stored, str) and stored and not same_exercise(stored, exercise):
             return None, self.set_aside(file, "the exercise has changed since you worked on it")
         return data, None
 
