@@ -56,6 +56,7 @@ class TutorApp(App):
         clock: Callable[[], float] = time.time,
         learner: str | None = None,
         ask_learner: bool = False,
+        signing_key: bytes | None = None,
     ):
         """``learner``: a name to use and remember (`--learner`); ``ask_learner``: ask for one when none is
         stored (the program does; tests that are not about the name leave it off)."""
@@ -69,6 +70,7 @@ class TutorApp(App):
         self.time_limit = time_limit
         self.given_learner = learner
         self.ask_learner = ask_learner
+        self.signing_key = signing_key  # `tutor exam --key`: the transcripts F6 saves are signed with it
         self.save_problem: str | None = None  # why the progress could not be saved, as last said to the learner
         if light:
             self.theme = "textual-light"
@@ -206,7 +208,7 @@ class TutorApp(App):
 
         folder = Path.cwd() / EXPORT_FOLDER
         try:
-            written = export_all(session, folder)
+            written = export_all(session, folder, key=self.signing_key)
         except SaveError as error:
             self.notify(
                 f"Could not save the transcript: {error}",
