@@ -117,3 +117,17 @@ def test_a_write_that_fails_for_want_of_room_is_a_notice_not_a_crash(tmp_path: P
         assert not list(home.rglob("*.json")) and not list(home.rglob("*.tmp"))  # nothing half written
     finally:
         tmux("kill-session", "-t", session, check=False)
+
+
+def test_a_progress_file_that_cannot_be_read_is_kept_and_said_not_a_crash(tmp_path: Path):
+    """Reading fails (here a folder where the progress file should be; as root a mode-000 folder reads fine):
+    the session starts afresh with a notice, and neither reading nor saving replaces what is there."""
+    store = ProgressStore(tmp_path)
+    exercise = resolve_exercise(SEED_001)
+    progress = store.path_for(exercise.name, exercise.path, "practice")
+    progress.mkdir(parents=True)
+    session = Session(exercise, store=store)
+    assert session.notice is not None and f"progress in {progress} cannot be read" in session.notice
+    session.answer("0.8")
+    assert session.save_problem == f"cannot save {progress}: it is a folder; give a file name"
+    assert progress.is_dir() and session.states[0].answer == "0.8"
