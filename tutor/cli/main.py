@@ -531,6 +531,9 @@ def _tutor(arguments: argparse.Namespace) -> int:
         signing_key=getattr(arguments, "key", None),
     )
     app.run()
+    if app.save_problem is not None:  # said in the tutor too; said again where it stays after the screen is gone
+        print(f"tutor: your latest answers are not saved: {app.save_problem}", file=sys.stderr)
+        return EXIT_WRONG
     return EXIT_OK
 
 
