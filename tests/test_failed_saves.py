@@ -94,7 +94,7 @@ def test_the_program_started_on_a_home_that_is_a_file_runs_and_says_why_nothing_
         while not program_ended(session) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert program_ended(session)
-        last = capture(session)
+        last = tmux("capture-pane", "-t", session, "-p", "-J", "-S", "-").stdout  # wrapped lines joined, history too
         assert "Traceback" not in last and "tutor: your latest answers are not saved: cannot save" in last, last
     finally:
         tmux("kill-session", "-t", session, check=False)
