@@ -461,7 +461,7 @@ def transcript_cases() -> list[Case]:
             "grade-csv-dev-full",
             ("grade", "good.json", "--csv", "/dev/full"),
             2,
-            "/dev/full: No space left on device",
+            "cannot save /dev/full: it is a device, not a file",
             good,
         ),
     ]
@@ -559,12 +559,18 @@ def session_cases() -> list[Case]:
             if label in ("csi-clear-screen", "rtl-override", "markup-close")
         ),
         Case("export-into-folder", ("export", "p.json", "-o", "out"), 2, "out", {"p.json": progress(), "out/": b""}),
-        Case("export-to-empty-name", ("export", "p.json", "-o", ""), 2, "tutor:", {"p.json": progress()}),
+        Case(
+            "export-to-empty-name",
+            ("export", "p.json", "-o", ""),
+            2,
+            "cannot save .: it is a folder; give a file name",
+            {"p.json": progress()},
+        ),
         Case(
             "check-transcript-into-read-only-folder",
             ("check", CATALOG_EXERCISE, "a.toml", "--transcript", "/sys/t.json"),
             2,
-            "tutor: /sys/",
+            "cannot save /sys/t.json: permission denied",
             {"a.toml": GOOD_ANSWERS},
         ),
         Case("catalog-name-beside-folder", ("show", "xor-mlp"), 0, "XOR", {"xor-mlp/": b""}),

@@ -16,7 +16,7 @@ from tutor.grading import asked_quantities
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.session.transcript import build_transcript, regrade
 from tutor.tui.app import TutorApp
-from tutor_testing import right_answer, run
+from tutor_testing import right_answer, run, tutor_command
 
 NEURON = """
     title = "Sigmoid neuron"
@@ -239,12 +239,13 @@ LINE = """
 """
 
 
-def test_validate_warns_when_the_loss_rises_after_the_update(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")  # a path is never wrapped, however long the test run's tmp_path
+def test_validate_warns_when_the_loss_rises_after_the_update(tmp_path, capsys):
     rising = write(tmp_path, LINE.format(rate=1), "rising.toml")  # w = 0.8 - 1*2.4 overshoots: L from 0.36 to 17.64
     falling = write(tmp_path, LINE.format(rate=0.1), "falling.toml")
-    assert main(["validate", str(rising), str(falling)]) == 0  # a warning, not an error
-    out = capsys.readouterr().out
+    # 400 columns: a path is never wrapped, however long the test run's tmp_path
+    validated = tutor_command("validate", rising, falling, columns=400)
+    assert validated.returncode == 0  # a warning, not an error
+    out = validated.stdout
     assert (
         f"{rising}:13: warning: the loss L rises after the [update] step, from 0.36 to 17.64: the learning rate 1 "
         "may be too large"

@@ -226,7 +226,8 @@ def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(t
             folder.write_text("a file where the folder should be", encoding="utf-8")
             await pilot.press("f6")
             await pilot.pause()
-            assert "Could not write the transcript in" in list(app._notifications)[-1].message
+            message = list(app._notifications)[-1].message
+            assert message.startswith("Could not save the transcript: cannot save ") and str(folder) in message
 
     run(scenario())
 

@@ -22,6 +22,7 @@ from ..exercise.datasets import MAX_DATASET_BYTES
 from ..exercise.model import Exercise
 from ..exercise.reading import read_json, read_text
 from ..exercise.shown import visible, visible_json
+from ..session.saving import save_csv
 from ..session.store import ProgressStore
 from .commands import console, plain
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
@@ -108,7 +109,7 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
 
 
 def command_grade_assignment(arguments: argparse.Namespace) -> int:
-    from ..session.transcript import TranscriptError, check_transcript, regrade
+    from ..session.transcript import TranscriptError, check_transcript, regrade, signature_problem
 
     if arguments.gradescope:
         raise ExerciseFileError(
@@ -134,6 +135,9 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
             if not isinstance(name, str) or name not in by_name:
                 raise TranscriptError(f"is for the exercise '{name}', which is not part of this assignment")
             fresh, differences = regrade(transcript, by_name[name].exercise)
+            problem = signature_problem(transcript, arguments.key) if arguments.key is not None else None
+            if problem is not None:
+                differences.insert(0, f"signature: {problem}")
         except ExerciseFileError as error:
             problems.append("; ".join(str(problem) for problem in error.problems))
             continue
@@ -236,23 +240,21 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
     extra_columns = [column for column in (roster[0] if roster else {}) if column != "learner"]
     by_learner = {row["learner"].strip(): row for row in roster or []}
     names = [item.exercise.name for item in assignment.exercises]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", *extra_columns, *names, "grade", "max", "status", "late"])
-        for row in rows:
-            given = by_learner.get(row["learner"], {})
-            writer.writerow(
-                [
-                    row["learner"],
-                    *(given.get(column, "") for column in extra_columns),
-                    *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
-                    row["grade"],
-                    row["max"],
-                    row["status"],
-                    " ".join(row["late"]),
-                ]
-            )
+    table = [["learner", *extra_columns, *names, "grade", "max", "status", "late"]]
+    for row in rows:
+        given = by_learner.get(row["learner"], {})
+        table.append(
+            [
+                row["learner"],
+                *(given.get(column, "") for column in extra_columns),
+                *("" if row["exercises"][name] is None else row["exercises"][name] for name in names),
+                row["grade"],
+                row["max"],
+                row["status"],
+                " ".join(row["late"]),
+            ]
+        )
+    save_csv(path, table)
 
 
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..exercise.shown import visible
 from ..generate import draw_seed, generate
 from ..generate.options import OPTIONS
-from ..session.store import atomic_write_text
+from ..session.saving import save_text
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE
 
 
@@ -39,10 +39,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
     path: Path = arguments.output
     if path.exists() and not arguments.force:
         return _refuse(f"{path} already exists: choose another file, or add --force to overwrite it")
-    try:
-        atomic_write_text(path, generated.text)
-    except OSError as error:
-        return _refuse(f"cannot write {path}: {error.strerror or error}")
+    save_text(path, generated.text)
     print(visible(f"Wrote {path}: {generated.exercise.title} (seed {seed}; the file's source line makes it again)."))
     print(visible(f"Work it with: tutor run {shlex.quote(str(path))}"))
     return EXIT_OK

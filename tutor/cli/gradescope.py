@@ -12,6 +12,7 @@ once per student (https://gradescope-autograders.readthedocs.io/en/latest/specs/
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import shlex
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..exercise import ExerciseFileError, Problem
+from ..session.saving import save_bytes, save_text
 from .gradescope_results import gradescope_results
 
 CONFIG_NAME = "tutor-autograder.json"
@@ -90,8 +92,8 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
         )
     install = f"./{package.name}" if package is not None else arguments.requirement or f"backprop-tutor=={__version__}"
     config = {"exercises": names, "mode": arguments.mode, "keep": "best" if arguments.best else "latest"}
-    arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(arguments.output, "w", zipfile.ZIP_DEFLATED) as archive:
+    built = io.BytesIO()  # built in memory, then saved as any file is (never into a device or through a FIFO)
+    with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", SETUP_SH.replace("{package}", shlex.quote(install)), executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
         _add(archive, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
@@ -99,6 +101,7 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
             archive.writestr(f"exercises/{exercise.name}.toml", source.read_bytes())
         if package is not None:
             archive.write(package, package.name)
+    save_bytes(arguments.output, built.getvalue())
     console.print(
         f"Wrote {arguments.output}: {len(exercises)} exercise(s), installing {install}. Upload it as the "
         "assignment's autograder (Configure Autograder, zip file upload).",
@@ -176,8 +179,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             counted.append(result_of(build_transcript(empty), [], "(nothing submitted)", 0.0))
             notes.append(f"{exercise.name}: nothing submitted")
     data = gradescope_results(counted, notes)
-    results_folder.mkdir(parents=True, exist_ok=True)
-    (results_folder / "results.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    save_text(results_folder / "results.json", json.dumps(data, indent=2))
     return data
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..exercise import ExerciseFileError, Problem
+from ..session.saving import save_text
 
 
 def gradescope_results(results: list[dict], notes: Sequence[str] = ()) -> dict:
@@ -56,8 +57,7 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
     if not learners:
         return []
     if len(learners) == 1:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
+        save_text(path, json.dumps(gradescope_results(results), indent=2))
         return [path]
     if path.is_file():
         raise ExerciseFileError(
@@ -79,8 +79,7 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
             folder += "_"
         folders[learner] = folder
         target = path / folder / "results.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
         mine = [result for result in results if result["learner"] == learner]
-        target.write_text(json.dumps(gradescope_results(mine), indent=2), encoding="utf-8")
+        save_text(target, json.dumps(gradescope_results(mine), indent=2))
         written.append(target)
     return written

@@ -9,12 +9,13 @@ import argparse
 import gc
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from .exit_codes import EXIT_OK, EXIT_UNUSABLE
+from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
@@ -41,6 +42,29 @@ def learner_argument(text: str) -> str:
         return checked_learner(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+KEY_ENVIRONMENT = "BACKPROP_TUTOR_KEY_FILE"
+
+
+def key_argument(text: str) -> bytes:
+    """--key FILE: the teacher's key, read once; argparse's clear message (exit 2) when it cannot be one."""
+    from ..session.transcript import read_key
+
+    try:
+        return read_key(Path(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_key_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--key",
+        metavar="FILE",
+        type=key_argument,
+        default=os.environ.get(KEY_ENVIRONMENT) or None,  # argparse reads a default string through the type
+        help=f"{what} (default: the file named by ${KEY_ENVIRONMENT}); see docs/transcript-format.md",
+    )
 
 
 def _command(commands, name: str, summary: str, examples: str, **options) -> argparse.ArgumentParser:
@@ -107,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a countdown; the exam is submitted at zero (default: the exercise's [exam])",
     )
     exam.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
+    add_key_option(exam, "sign the transcripts saved with F6 with the teacher's key, for `tutor grade --key`")
 
     listing = _command(
         commands,
@@ -264,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="grade against this teacher's exercise file; repeatable",
     )
+    add_key_option(grade, "check each transcript's signature with the teacher's key: any edit is reported")
     grade.add_argument(
         "--best",
         action="store_true",
@@ -423,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     from ..exercise import ExerciseFileError
+    from ..session.saving import SaveError
 
     if arguments.command in (None, "run", "exam"):
         return _tutor(arguments)
@@ -433,6 +460,9 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     handler = _handler(arguments)
     try:
         return handler(arguments)
+    except SaveError as error:  # the message names the file and says why
+        print(f"tutor {arguments.command}: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except ExerciseFileError as error:
         if getattr(arguments, "json", False):
             print(
@@ -537,8 +567,14 @@ def _tutor(arguments: argparse.Namespace) -> int:
         time_limit=minutes * 60 if minutes else None,
         learner=getattr(arguments, "learner", None),
         ask_learner=True,
+        signing_key=getattr(arguments, "key", None),
     )
     app.run()
+    if app.save_problem is not None:  # said in the tutor too; said again where it stays after the screen is gone
+        from ..exercise.shown import visible
+
+        print(visible(f"tutor: your latest answers are not saved: {app.save_problem}"), file=sys.stderr)
+        return EXIT_WRONG
     return EXIT_OK
 
 

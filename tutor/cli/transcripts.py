@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -16,13 +15,15 @@ from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise,
 from ..exercise.reading import read_json
 from ..exercise.shown import visible, visible_json
 from ..session import ProgressStore, Session, SessionError
-from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint
+from ..session.saving import save_csv
+from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint, file_fingerprint, same_exercise
 from ..session.transcript import (
     TRANSCRIPT_FORMAT,
     TranscriptError,
     build_transcript,
     check_transcript,
     regrade,
+    signature_problem,
     write_transcript,
 )
 from .commands import console, plain
@@ -131,11 +132,11 @@ def session_from(reference: str, mode: str | None = None) -> Session:
     else:
         if path.suffix == ".toml" or path.is_file():  # the exercise file itself: its sessions, by content or name
             exercise = load_exercise(path)
-            fingerprint = exercise_fingerprint(path)
             matches = [
                 (found, data)
                 for found, data in candidates
-                if data.get("exercise_fingerprint") == fingerprint or data.get("exercise") == exercise.name
+                if same_exercise(str(data.get("exercise_fingerprint") or ""), path)
+                or data.get("exercise") == exercise.name
             ]
         else:
             matches = [(found, data) for found, data in candidates if data.get("exercise") == reference]
@@ -212,14 +213,17 @@ class TeacherExercises:
             paths += sorted(folder.glob("*.toml"))
         self.given = bool(folders or files)
         self.exercises = [load_exercise(path) for path in paths]
-        self.fingerprints = {exercise_fingerprint(exercise.path): exercise for exercise in self.exercises}
+        self.fingerprints = {  # older transcripts carry the file's own fingerprint
+            fingerprint(exercise.path): exercise
+            for exercise in self.exercises
+            for fingerprint in (exercise_fingerprint, file_fingerprint)
+        }
 
     def find(self, transcript: dict):
         info = {key: value for key, value in transcript["exercise"].items() if isinstance(value, str)}
         name, path = info.get("name"), info.get("path")
         if self.given:
-            fingerprint = info.get("fingerprint")
-            by_fingerprint = self.fingerprints.get(fingerprint) if fingerprint else None
+            by_fingerprint = self.fingerprints.get(info.get("fingerprint") or "")
             if by_fingerprint is not None:
                 return by_fingerprint
             named = [exercise for exercise in self.exercises if exercise.name == name]
@@ -238,11 +242,14 @@ class TeacherExercises:
         )
 
 
-def grade_file(path: Path, exercises: TeacherExercises) -> dict:
-    """One transcript, re-graded from its typed answers; raises TranscriptError, OSError or
-    ExerciseFileError with the reason."""
+def grade_file(path: Path, exercises: TeacherExercises, key: bytes | None = None) -> dict:
+    """One transcript, re-graded from its typed answers, its signature checked with the teacher's ``key`` when
+    given; raises TranscriptError, OSError or ExerciseFileError with the reason."""
     transcript = check_transcript(read_json(path, "transcripts"))
     fresh, differences = regrade(transcript, exercises.find(transcript))
+    problem = signature_problem(transcript, key) if key is not None else None
+    if problem is not None:
+        differences.insert(0, f"signature: {problem}")
     last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
     return result_of(fresh, differences, str(path), last_activity)
 
@@ -294,23 +301,18 @@ def mark_counted(results: list[dict], best: bool = False) -> None:
 
 
 def _write_csv(path: Path, results: list[dict]) -> None:
-    """The table of results as CSV; an OSError names the file (a full disk reports only when the file is closed)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"])
-            for result in results:
-                writer.writerow(
-                    [
-                        *(result[key] for key in ("learner", "exercise", "mode", "points", "max", "percent")),
-                        "yes" if result["tampered"] else "no",
-                        result["file"],
-                        "yes" if result["counted"] else "no",
-                    ]
-                )
-    except OSError as error:
-        raise OSError(error.errno, error.strerror, str(path)) from None
+    """The table of results as CSV."""
+    header = ["learner", "exercise", "mode", "points", "max", "percent", "tampered", "file", "counted"]
+    rows = [
+        [
+            *(result[key] for key in ("learner", "exercise", "mode", "points", "max", "percent")),
+            "yes" if result["tampered"] else "no",
+            result["file"],
+            "yes" if result["counted"] else "no",
+        ]
+        for result in results
+    ]
+    save_csv(path, [header, *rows])
 
 
 def command_grade(arguments: argparse.Namespace) -> int:
@@ -319,7 +321,7 @@ def command_grade(arguments: argparse.Namespace) -> int:
     problems = []
     for path in arguments.transcripts:
         try:
-            results.append(grade_file(path, exercises))
+            results.append(grade_file(path, exercises, arguments.key))
         except ExerciseFileError as error:  # the transcript, or the exercise it names, cannot be read
             problems.append("; ".join(_file_message(path, problem) for problem in error.problems))
         except TranscriptError as error:

@@ -19,6 +19,7 @@ _MODULE_OF = {
     "PRACTICE": "modes",
     "Step": "steps",
     "build_steps": "steps",
+    "OpenElsewhere": "store",
     "ProgressStore": "store",
     "data_dir": "store",
 }

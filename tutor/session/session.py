@@ -24,9 +24,10 @@ from ..grading.answer import UnreadableAnswer
 from ..grading.formula import read_formula
 from ..grading.quantities import question
 from .modes import EXAM, PRACTICE
+from .saving import SaveError
 from .scoring import carried_forward_share, exam_credit, practice_credit, practice_credit_reason, step_points
 from .steps import Step, build_steps
-from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressStore, exercise_fingerprint
+from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressLock, ProgressStore, exercise_fingerprint
 
 OPEN, CORRECT, REVEALED = "open", "correct", "revealed"
 IDLE_CAP_SECONDS = 300  # a gap longer than this between actions is a break, not work
@@ -82,12 +83,17 @@ class Session:
     clock: Callable[[], float] = time.time
     exam_feedback: bool = False  # exam: say right/wrong (never the answer) after each answer
     time_limit: float | None = None  # exam: seconds allowed
+    # told after every save of the progress: why it failed (naming the file), or None when it worked
+    on_save: Callable[[str | None], None] | None = None
+    # be the one writer of the progress file until close() (the tutor's windows): OpenElsewhere when another is
+    exclusive: bool = False
     solution: Solution = field(init=False)
     steps: list[Step] = field(init=False)
     states: list[StepState] = field(init=False)
     events: list[dict] = field(init=False, default_factory=list)
     index: int = field(init=False, default=0)
     notice: str | None = field(init=False, default=None)  # a message for the learner (progress set aside)
+    save_problem: str | None = field(init=False, default=None)  # why the last save failed; None once one works
     submitted: bool = field(init=False, default=False)
     exam_report: list[ExamItem] = field(init=False, default_factory=list)
 
@@ -100,12 +106,15 @@ class Session:
         self.states = [StepState() for _ in self.steps]
         self.started = self.clock()
         self._replaying = False
+        self._lock: ProgressLock | None = None
         # the file as it was when the session began: read once, not at every save
         self.fingerprint = exercise_fingerprint(self.exercise.path)
         self.progress_file: Path | None = None
         if self.store is not None:
             self.progress_file = self.store.path_for(self.exercise.name, self.exercise.path, self.mode)
-            self._resume()
+            if self.exclusive:
+                self._hold(self.progress_file)  # before reading: what is read is then what the last writer left
+            self._resume(self.store, self.progress_file)
         if not self.events:
             self._record(
                 {"type": "start", "mode": self.mode, "exam_feedback": self.exam_feedback, "time_limit": self.time_limit}
@@ -391,20 +400,42 @@ class Session:
         }
 
     def _save(self) -> None:
-        if self.store is not None and self.progress_file is not None and not self._replaying:
+        """Write every event so far. A failure (a read-only folder, a full disk) loses nothing: the events stay
+        in memory and the next save writes them all again."""
+        if self.store is None or self.progress_file is None or self._replaying:
+            return
+        try:
             self.store.save(self.progress_file, self.progress_data())
+        except SaveError as error:
+            self.save_problem = str(error)
+        else:
+            self.save_problem = None
+        if self.on_save is not None:
+            self.on_save(self.save_problem)
 
-    def _resume(self) -> None:
-        if self.store is None or self.progress_file is None:
-            return  # nothing saved to resume from
-        data, self.notice = self.store.load(self.progress_file, self.fingerprint)
+    def _hold(self, progress_file: Path) -> None:
+        lock = ProgressLock(progress_file)
+        try:
+            lock.acquire(f"'{self.exercise.title}' ({self.mode})")
+        except OSError:
+            return  # a folder that cannot be used: no other window can save there either, and saving says why
+        self._lock = lock
+
+    def close(self) -> None:
+        """Done with the session (its window closed): another window may now work on the exercise."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _resume(self, store: ProgressStore, progress_file: Path) -> None:
+        data, self.notice = store.load(progress_file, self.exercise.path)
         if data is None:
             return
         try:
             self.replay(data["events"])
         except (KeyError, TypeError, ValueError, SessionError):
             self._reset()
-            self.notice = self.store.set_aside(self.progress_file, "its history does not fit this exercise")
+            self.notice = store.set_aside(progress_file, "its history does not fit this exercise")
 
     def _reset(self) -> None:
         self.checker = Checker(self.solution)

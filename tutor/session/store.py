@@ -1,21 +1,23 @@
 """Where a learner's progress lives, and how it is written so that a crash never loses it.
 
-Every save writes a temporary file beside the real one, flushes it to disk, and renames it over
-the old file: a reader sees either the old progress or the new, never half of one.
+Every save goes through tutor/session/saving.py: a temporary file beside the real one, flushed to
+disk, renamed over the old file: a reader sees either the old progress or the new, never half of one.
 """
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import hashlib
 import json
 import os
-import tempfile
 import time
+import tomllib
 import unicodedata
 from pathlib import Path
 
 from ..exercise import catalog_folder
+from .saving import save_json, save_text
 
 PROGRESS_FORMAT = "backprop-tutor-progress"
 PROGRESS_VERSION = 1
@@ -31,33 +33,43 @@ def data_dir() -> Path:
     return Path(base) / "backprop-tutor"
 
 
-def atomic_write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+class OpenElsewhere(Exception):
+    """The exercise's progress file has a writer already: another window works on it."""
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; a saved file should not be
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+class ProgressLock:
+    """One writer per progress file: the window that works an exercise holds this lock, and a second window on
+    the same exercise is refused rather than left to overwrite the first one's answers with its own. It is an
+    advisory lock on FILE.lock beside the progress file; the system lets go of it when the program ends,
+    however it ends, so a crash never leaves an exercise locked."""
 
+    def __init__(self, file: Path):
+        self.path = file.with_name(f"{file.name}.lock")
+        self._descriptor: int | None = None
 
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+    def acquire(self, what: str) -> None:
+        """OpenElsewhere, naming ``what`` and the other program, when it is held; OSError when the folder
+        cannot be used (saving then says why)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
+            os.close(descriptor)
+            program = f" (process {holder})" if holder.isdigit() else ""
+            raise OpenElsewhere(
+                f"{what} is open in another tutor window{program}: work on it there, or close it there and "
+                "open it again here. One window at a time keeps every answer."
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, str(os.getpid()).encode("ascii"))
+        self._descriptor = descriptor
 
-
-# Read once: setting it, the only way to read it, briefly changes it for every thread of the program.
-_UMASK = _read_umask()
+    def release(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)  # closing lets go of the lock
+            self._descriptor = None
 
 
 def exercise_key(name: str, path: Path | None) -> str:
@@ -72,14 +84,40 @@ def exercise_key(name: str, path: Path | None) -> str:
     return f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
 
 
+# What the learner reads but is not graded on: editing these is not a new exercise.
+PRESENTATION_KEYS = ("title", "description", "source", "tags", "difficulty")
+
+
 def exercise_fingerprint(path: Path | None) -> str:
-    """Changes when the exercise file changes, so stale progress is not replayed onto new numbers."""
+    """Changes when what is graded changes (the graph, the numbers, the questions, tolerances, points...), so
+    stale progress is not replayed onto new numbers and a re-grade can tell another exercise; a new title,
+    description, source, tags or difficulty is the same exercise. SHA-256 of the file's TOML without those
+    keys, in a canonical JSON form ("" when there is no file, or it cannot be read)."""
+    if path is None:
+        return ""
+    try:
+        document = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    graded = {key: value for key, value in document.items() if key not in PRESENTATION_KEYS}
+    canonical = json.dumps(graded, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def file_fingerprint(path: Path | None) -> str:
+    """SHA-256 of the file's bytes: the fingerprint that progress files and transcripts written before the
+    one above carry, still accepted for them."""
     if path is None:
         return ""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+def same_exercise(stored: str, path: Path | None) -> bool:
+    """Whether a stored fingerprint (of either kind) is this exercise file's."""
+    return bool(stored) and stored in (exercise_fingerprint(path), file_fingerprint(path))
 
 
 def login_name() -> str:
@@ -131,7 +169,7 @@ class ProgressStore:
     def save_learner(self, name: str) -> str:
         """Remember the learner's name (ValueError when it cannot be one); return it as stored."""
         name = checked_learner(name)
-        atomic_write_json(self.settings_file, {**self.settings(), "learner": name})
+        save_json(self.settings_file, {**self.settings(), "learner": name})
         return name
 
     def path_for(self, name: str, path: Path | None, mode: str) -> Path:
@@ -139,30 +177,36 @@ class ProgressStore:
         return self.root / f"{exercise_key(name, path)}{suffix}.json"
 
     def save(self, file: Path, data: dict) -> None:
-        atomic_write_json(file, data)
+        save_json(file, data)
 
     def save_generated(self, name: str, text: str) -> Path:
         """A generated exercise, kept in the data directory so that it and its progress can be reopened."""
         path = self.root.parent / "generated" / f"{name}.toml"
-        atomic_write_text(path, text)
+        save_text(path, text)
         return path
 
-    def load(self, file: Path, fingerprint: str) -> tuple[dict | None, str | None]:
-        """The saved progress, or None and a message when the file had to be set aside."""
-        if not file.exists():
-            return None, None
+    def load(self, file: Path, exercise: Path | None) -> tuple[dict | None, str | None]:
+        """The saved progress, or None and a message when the file had to be set aside or cannot be read."""
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            raw = file.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None
+        except (PermissionError, IsADirectoryError) as error:  # kept as it is: never set aside what cannot be read
+            return None, f"Your saved progress in {file} cannot be read ({error.strerror}); starting afresh."
+        except OSError:
+            return None, self.set_aside(file, "it is damaged and cannot be read")
+        try:
+            data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
                 return None, self.set_aside(file, "it is not a backprop-tutor progress file")
             if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
                 return None, self.set_aside(file, "it was written by a newer version of backprop-tutor")
             if not isinstance(data.get("events"), list):
                 return None, self.set_aside(file, "it is damaged (no list of events)")
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: nested JSON
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: nested JSON
             return None, self.set_aside(file, "it is damaged and cannot be read")
         stored = data.get("exercise_fingerprint")
-        if fingerprint and stored and stored != fingerprint:
+        if exercise is not None and isinstance(stored, str) and stored and not same_exercise(stored, exercise):
             return None, self.set_aside(file, "the exercise has changed since you worked on it")
         return data, None
 

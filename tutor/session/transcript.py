@@ -7,6 +7,8 @@ step. ``tutor grade`` re-grades it from the typed answers, so stored verdicts ar
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
 import json
 import time
@@ -16,9 +18,10 @@ from ..engine.formatting import format_value, to_nested_list
 from ..exercise.expression import to_text
 from ..exercise.shown import visible
 from ..grading.explain import right_value_text
+from .saving import save_text
 from .scoring import step_points
 from .session import EXAM, REVEALED, Session, SessionError
-from .store import ProgressStore, atomic_write_text
+from .store import ProgressStore, same_exercise
 
 TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
@@ -383,9 +386,56 @@ def regrade(transcript: dict, exercise) -> tuple[dict, list[str]]:
                 f"score: stored {key} {transcript['score'].get(key)!r}, re-graded {fresh['score'][key]!r}"
             )
     fingerprint = transcript["exercise"].get("fingerprint")
-    if fingerprint and fresh["exercise"]["fingerprint"] and fingerprint != fresh["exercise"]["fingerprint"]:
+    if not isinstance(fingerprint, str) or not fingerprint:
+        differences.append("the exercise's fingerprint is missing: which exercise was worked on cannot be checked")
+    elif exercise.path is not None and not same_exercise(fingerprint, exercise.path):
         differences.append("the exercise file differs from the one the learner worked on")
     return fresh, differences
+
+
+# -- a teacher's key: signed transcripts (docs/transcript-format.md, "What a re-grade can detect") ------------
+
+SIGNATURE_ALGORITHM = "hmac-sha256"
+KEY_MINIMUM_BYTES = 16
+
+
+def read_key(path: Path) -> bytes:
+    """A teacher's key file: its bytes, without a final newline. ValueError, in words, when it cannot be one."""
+    try:
+        key = path.read_bytes().rstrip(b"\r\n")
+    except OSError as error:
+        raise ValueError(f"the key file {path} cannot be read: {error.strerror or error}") from None
+    if len(key) < KEY_MINIMUM_BYTES:
+        raise ValueError(
+            f"the key file {path} holds {len(key)} bytes; a key needs at least {KEY_MINIMUM_BYTES} "
+            "(make one with: head -c 32 /dev/urandom | base64 > FILE)"
+        )
+    return key
+
+
+def _signed_bytes(transcript: dict) -> bytes:
+    """Every field but the signature, in one canonical form: any edit anywhere changes it."""
+    unsigned = {key: value for key, value in transcript.items() if key != "signature"}
+    return json.dumps(unsigned, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign(transcript: dict, key: bytes) -> dict:
+    """The transcript with an HMAC-SHA256 of all its fields under the teacher's key."""
+    digest = hmac.new(key, _signed_bytes(transcript), hashlib.sha256).hexdigest()
+    return {**transcript, "signature": {"algorithm": SIGNATURE_ALGORITHM, "value": digest}}
+
+
+def signature_problem(transcript: dict, key: bytes) -> str | None:
+    """Why a transcript's signature does not prove it unedited under ``key``, or None when it does."""
+    signature = transcript.get("signature")
+    if not isinstance(signature, dict) or not signature.get("value"):
+        return "it is not signed: the key cannot vouch for it (taken without the key, or the signature removed)"
+    if signature.get("algorithm") != SIGNATURE_ALGORITHM or not isinstance(signature["value"], str):
+        return f"its signature is not {SIGNATURE_ALGORITHM}"
+    expected = hmac.new(key, _signed_bytes(transcript), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature["value"]):
+        return "its signature does not match: it was changed after it was written, or signed with another key"
+    return None
 
 
 def write_transcript(transcript: dict, solution, form: str, destination: Path | None) -> str:
@@ -396,13 +446,16 @@ def write_transcript(transcript: dict, solution, form: str, destination: Path | 
     else:
         text = to_html(transcript, solution)
     if destination is not None:
-        atomic_write_text(destination, text)
+        save_text(destination, text)
     return text
 
 
-def export_all(session: Session, folder: Path, learner: str | None = None) -> list[Path]:
-    """Write the transcript in all three formats; return the files written."""
+def export_all(session: Session, folder: Path, learner: str | None = None, key: bytes | None = None) -> list[Path]:
+    """Write the transcript in all three formats, signed with the teacher's ``key`` when given; return the files
+    written."""
     transcript = build_transcript(session, learner)
+    if key is not None:
+        transcript = sign(transcript, key)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     written = []
     for form, suffix in (("md", ".md"), ("json", ".json"), ("html", ".html")):

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from ..exercise import Exercise, ExerciseFileError, resolve_exercise
 from ..exercise.shown import visible
 from ..session import EXAM, ProgressStore
+from ..session.saving import SaveError
 
 # The exercise's screens, the engine and NumPy are imported when an exercise is first opened
 # (start_session, show_summary, show_exam_report): `tutor` shows its catalog without them; the help
@@ -56,6 +57,7 @@ class TutorApp(App):
         clock: Callable[[], float] = time.time,
         learner: str | None = None,
         ask_learner: bool = False,
+        signing_key: bytes | None = None,
     ):
         """``learner``: a name to use and remember (`--learner`); ``ask_learner``: ask for one when none is
         stored (the program does; tests that are not about the name leave it off)."""
@@ -69,6 +71,8 @@ class TutorApp(App):
         self.time_limit = time_limit
         self.given_learner = learner
         self.ask_learner = ask_learner
+        self.signing_key = signing_key  # `tutor exam --key`: the transcripts F6 saves are signed with it
+        self.save_problem: str | None = None  # why the progress could not be saved, as last said to the learner
         if light:
             self.theme = "textual-light"
 
@@ -103,9 +107,8 @@ class TutorApp(App):
     def remember_learner(self, name: str, announce: bool) -> None:
         try:
             self.store.save_learner(name)
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) else str(error)
-            self.notify(f"Could not remember your name: {reason}", severity="warning", timeout=10, markup=False)
+        except (SaveError, ValueError) as error:
+            self.notify(f"Could not remember your name: {error}", severity="warning", timeout=10, markup=False)
             return
         if announce:
             self.notify(f"Transcripts will name you {name}.", timeout=5, markup=False)
@@ -151,7 +154,7 @@ class TutorApp(App):
         self.start_session(exercise, mode)
 
     def start_session(self, exercise, mode: str) -> None:
-        from ..session import Session
+        from ..session import OpenElsewhere, Session
         from .screens.exercise import ExerciseScreen
 
         try:
@@ -165,15 +168,43 @@ class TutorApp(App):
                 clock=self.clock,
                 exam_feedback=feedback,
                 time_limit=time_limit if mode == EXAM else None,
+                on_save=self.progress_saved,
+                exclusive=True,  # one window per exercise: a second one would overwrite the first one's answers
             )
         except ExerciseFileError as error:
             self.notify(
                 visible(str(error)), title="This exercise cannot be opened", severity="error", timeout=15, markup=False
             )
             return
+        except OpenElsewhere as error:
+            if len(self.screen_stack) <= 1:  # `tutor run` opened straight into it: the catalog instead
+                self.back_to_catalog()
+            # once the catalog is shown: a notice raised before it would be left on the screen below
+            self.call_after_refresh(
+                self.notify, str(error), title="Open in another window", severity="warning", timeout=15, markup=False
+            )
+            return
         self.push_screen(ExerciseScreen(session))
         if session.finished:
             self.show_summary(session) if mode != EXAM else self.show_exam_report(session)
+
+    def progress_saved(self, problem: str | None) -> None:
+        """After each save of the progress: a failure is said (once, until it changes), and so is the first save
+        that works again; the session keeps every answer and writes them all at the next one."""
+        if problem == self.save_problem:
+            return
+        self.save_problem = problem
+        if problem is not None:
+            self.notify(
+                f"Your progress is not saved: {problem}. Your answers are kept while the tutor is open, "
+                "and saving is tried again after your next answer.",
+                title="Not saved",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+        else:
+            self.notify("Your progress is saved again.", timeout=5)
 
     def export_transcript(self, session: Session) -> None:
         """Save the transcript in a folder of the current directory, where a learner looks for it (not
@@ -182,10 +213,10 @@ class TutorApp(App):
 
         folder = Path.cwd() / EXPORT_FOLDER
         try:
-            written = export_all(session, folder)
-        except OSError as error:
+            written = export_all(session, folder, key=self.signing_key)
+        except SaveError as error:
             self.notify(
-                f"Could not write the transcript in {folder}: {error.strerror}",
+                f"Could not save the transcript: {error}",
                 severity="error",
                 timeout=10,
                 markup=False,
@@ -244,8 +275,8 @@ class TutorApp(App):
             return
         try:
             path = self.store.save_generated(generated.name, generated.text)
-        except OSError as error:
-            self.notify(f"Could not save the new exercise: {error.strerror}", severity="error", timeout=10)
+        except SaveError as error:
+            self.notify(f"Could not save the new exercise: {error}", severity="error", timeout=10, markup=False)
             return
         self.notify(f"A new exercise like this one: {path}", timeout=6)
         self.open_exercise(str(path))
@@ -279,7 +310,7 @@ class TutorApp(App):
             yield SystemCommand(
                 binding.description,
                 f"Key: {self.get_key_display(binding)}",
-                partial(active.node.run_action, binding.action),
+                partial(self.run_action, binding.action, active.node),
             )
         if "Name" not in seen:  # the Name key is shown in the catalog only
             yield SystemCommand("Name", "Your name on the transcripts you save", self.change_learner)

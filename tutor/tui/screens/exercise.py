@@ -86,6 +86,9 @@ class ExerciseScreen(SessionScreen):
         if self.session.time_limit is not None and not self.session.submitted:
             self.set_interval(1, self.tick)
 
+    def on_unmount(self) -> None:
+        self.session.close()  # the window is closed: another one may work on the exercise now
+
     def tick(self) -> None:
         """The exam countdown: shown beside the progress bar; at zero the exam is submitted."""
         left = self.session.time_left()

@@ -1,0 +1,99 @@
+"""Two windows on one exercise lose nothing (issue 13, item 1): the window that works an exercise is the one
+writer of its progress file, and a second window is refused with a notice that says so, until the first one
+is closed. A Session test, a Pilot test, and two real terminals under tmux sharing one BACKPROP_TUTOR_HOME."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from pathlib import Path
+
+import pytest
+
+from tutor.exercise import resolve_exercise
+from tutor.session import OpenElsewhere, ProgressStore, Session
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
+from tutor.tui.screens.exercise import ExerciseScreen
+from tutor_testing import TUTOR, capture, program_ended, right_answer, run, tmux, wait_for
+
+SEED_001 = "sigmoid-neuron-mse"
+
+
+def answers_in(progress: Path) -> list[str]:
+    data = json.loads(progress.read_text(encoding="utf-8"))
+    return [event["text"] for event in data["events"] if event["type"] == "answer"]
+
+
+def test_a_second_exclusive_session_is_refused_until_the_first_is_closed(tmp_path: Path):
+    exercise = resolve_exercise(SEED_001)
+    first = Session(exercise, store=ProgressStore(tmp_path), exclusive=True)
+    first.answer("0.8")
+    with pytest.raises(OpenElsewhere, match=r"'Sigmoid neuron with squared error' \(practice\) is open in another"):
+        Session(exercise, store=ProgressStore(tmp_path), exclusive=True)
+    Session(exercise, mode="exam", store=ProgressStore(tmp_path), exclusive=True).close()  # the exam is its own file
+    first.answer("1.4")
+    first.close()
+    second = Session(exercise, store=ProgressStore(tmp_path), exclusive=True)
+    assert second.index == 2 and second.states[1].answer == "1.4"  # it joins with every answer of the first
+    second.close()
+
+
+def test_the_tutor_opens_the_catalog_with_a_notice_when_the_exercise_is_open_elsewhere(tmp_path: Path):
+    other = Session(resolve_exercise(SEED_001), store=ProgressStore(tmp_path), exclusive=True)
+    other.answer("0.8")
+
+    async def scenario():
+        app = TutorApp(SEED_001, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+            (notice,) = [note for note in app._notifications if note.title == "Open in another window"]
+            assert "is open in another tutor window" in notice.message
+        other.close()
+        app = TutorApp(SEED_001, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen) and app.screen.session.index == 1
+
+    run(scenario())
+    assert answers_in(other.progress_file) == ["0.8"]
+
+
+def test_two_terminals_on_one_exercise_lose_no_answer(tmp_path: Path):
+    """The issue's reproduction: three answers in the first window, then the second window opens the same
+    exercise; after both quit, all three answers are saved, and the second window resumes after them."""
+    home = tmp_path / "home"
+    command = (
+        f"exec env BACKPROP_TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color LANG=C.UTF-8 "
+        f"{TUTOR} run {SEED_001} --learner Tester"
+    )
+    first, second = f"first-{tmp_path.name}", f"second-{tmp_path.name}"
+    walk = Session(resolve_exercise(SEED_001))
+    try:
+        tmux("new-session", "-d", "-s", first, "-x", "100", "-y", "30", command)
+        wait_for(first, "Your answer")
+        for number in (2, 3, 4):
+            tmux("send-keys", "-t", first, "-l", "--", right_answer(walk))
+            tmux("send-keys", "-t", first, "Enter")
+            walk.answer(right_answer(walk))
+            wait_for(first, f"step {number} of 25")
+        tmux("new-session", "-d", "-s", second, "-x", "100", "-y", "30", command)
+        screen = wait_for(second, "Open in another window")
+        assert "is open in another tutor" in screen and "backprop-tutor — catalog" in screen, screen
+        tmux("send-keys", "-t", second, "C-q")
+        tmux("send-keys", "-t", first, "C-q")
+        for session in (first, second):
+            deadline = time.monotonic() + 20
+            while not program_ended(session) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert program_ended(session), capture(session)
+        (progress,) = (home / "progress").glob("*.json")
+        assert answers_in(progress) == ["0.8", "1.4", "2.8"]
+        tmux("kill-session", "-t", second)
+        tmux("new-session", "-d", "-s", second, "-x", "100", "-y", "30", command)
+        wait_for(second, "step 4 of 25")  # the second window, opened again, goes on after the first one's answers
+    finally:
+        for session in (first, second):
+            tmux("kill-session", "-t", session, check=False)
