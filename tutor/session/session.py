@@ -104,7 +104,7 @@ class Session:
         self.progress_file: Path | None = None
         if self.store is not None:
             self.progress_file = self.store.path_for(self.exercise.name, self.exercise.path, self.mode)
-            self._resume()
+            self._resume(self.store, self.progress_file)
         if not self.events:
             self._record(
                 {"type": "start", "mode": self.mode, "exam_feedback": self.exam_feedback, "time_limit": self.time_limit}
@@ -131,6 +131,11 @@ class Session:
         if self.mode == EXAM:
             return sum(bool(state.answer) for state in self.states)
         return sum(state.done for state in self.states)
+
+    @property
+    def blank_count(self) -> int:
+        """The steps not answered yet: left blank in an exam, still open in practice."""
+        return len(self.steps) - self.done_count
 
     def go_to(self, index: int, save: bool = True) -> None:
         if not 0 <= index < len(self.steps):
@@ -214,9 +219,9 @@ class Session:
         if verdict.readable:
             state.answer = text
             if self.exam_feedback:
-                scratch = self._grade_exam()
-                state.verdict = scratch[self.index].verdict
-                return state.verdict
+                state.verdict = self._grade_exam()[self.index].verdict
+                if state.verdict is not None:  # always: the step has an answer, so it was graded
+                    return state.verdict
         return verdict
 
     def _reveals_verdicts(self) -> bool:
@@ -352,6 +357,15 @@ class Session:
         points = step_points(self.exercise, self.steps[index].quantity)
         return f"{self.practice_credit(state) * points:g} of {points:g} point{'' if points == 1 else 's'}, {reason}"
 
+    def verdict_message(self, index: int) -> str:
+        """The step's verdict in words; a right answer that earned less than its points says so instead
+        ("Correct: 0.75 of 1 point, one hint."); "" before any verdict."""
+        verdict = self.states[index].verdict
+        if verdict is None:
+            return ""
+        note = self.credit_note(index)
+        return f"Correct: {note}." if note else verdict.message
+
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last
         step done, or the submission): going back over the steps afterwards is reviewing, not work."""
@@ -393,15 +407,15 @@ class Session:
         if self.store is not None and self.progress_file is not None and not self._replaying:
             self.store.save(self.progress_file, self.progress_data())
 
-    def _resume(self) -> None:
-        data, self.notice = self.store.load(self.progress_file, self.fingerprint)
+    def _resume(self, store: ProgressStore, progress_file: Path) -> None:
+        data, self.notice = store.load(progress_file, self.fingerprint)
         if data is None:
             return
         try:
             self.replay(data["events"])
         except (KeyError, TypeError, ValueError, SessionError):
             self._reset()
-            self.notice = self.store.set_aside(self.progress_file, "its history does not fit this exercise")
+            self.notice = store.set_aside(progress_file, "its history does not fit this exercise")
 
     def _reset(self) -> None:
         self.checker = Checker(self.solution)
