@@ -161,9 +161,15 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
     return lines
 
 
-def draw(picture: Picture, density: Density = ROOMY) -> Drawing:
-    layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
+def draw(picture: Picture, density: Density = ROOMY, layout: Layout | None = None) -> Drawing:
+    """``layout``: the picture's layers when already computed (they do not depend on the density)."""
+    layout = layout or layer_graph(picture.nodes, picture.inputs, picture.edges)
     return _Painter(picture, layout, density).paint()
+
+
+def drawing_size(picture: Picture, density: Density, layout: Layout) -> tuple[int, int]:
+    """The (width, height) that ``draw`` would paint, without painting it."""
+    return _Painter(picture, layout, density).place()
 
 
 @dataclass
@@ -210,7 +216,8 @@ class _Painter:
         inset = self.border_rows // 2
         return range(row + inset, row + height - inset)
 
-    def paint(self) -> Drawing:
+    def place(self) -> tuple[int, int]:
+        """Where each box goes and how the wires run between the layers; the drawing's (width, height)."""
         layers = self.layout.layers
         widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
         gap = self.density.row_gap
@@ -242,12 +249,18 @@ class _Painter:
             for slot in layer:
                 row, height = rows_of[slot]
                 self.position[slot] = (row, columns[index], height, widths[index])
-        self.grid = [[" "] * x for _ in range(self.total_height)]
+        self.plans, self.gap_right = plans, [columns[index] + widths[index] for index in range(len(plans))]
+        self.gap_widths = gap_widths
+        return x, total_height
+
+    def paint(self) -> Drawing:
+        width, _ = self.place()
+        self.grid = [[" "] * width for _ in range(self.total_height)]
         self.wires: dict[tuple[int, int], dict[str, int]] = {}
         self.spans: list[tuple[int, int, int, str]] = []
         self.labels: list[tuple[int, int, str, str]] = []
-        for index, plan in enumerate(plans):
-            self.route_gap(plan, columns[index] + widths[index], gap_widths[index])
+        for plan, right, gap_width in zip(self.plans, self.gap_right, self.gap_widths):
+            self.route_gap(plan, right, gap_width)
         for slot, (row, column, _, width) in self.position.items():
             if Layout.is_dummy(slot):
                 source = slot[1:].split(">")[0]

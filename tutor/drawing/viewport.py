@@ -9,19 +9,21 @@ operands as fit.
 
 from __future__ import annotations
 
-from .canvas import COMPACT, DENSE, ROOMY, Drawing, Picture, draw
+from .canvas import COMPACT, DENSE, ROOMY, Drawing, Picture, draw, drawing_size
+from .layout import layer_graph
 
 Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.boxes
 
 
 def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
-    roomy = draw(picture, ROOMY)
-    if roomy.width <= width and roomy.height <= height:
-        return roomy
-    compact = draw(picture, COMPACT)
-    if compact.height <= height:
-        return compact
-    return draw(picture, DENSE)  # no blank rows between boxes: a tall layer's operands fit a short view
+    """One drawing painted: the sizes of the others are measured, the graph laid out once."""
+    layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
+    roomy_width, roomy_height = drawing_size(picture, ROOMY, layout)
+    if roomy_width <= width and roomy_height <= height:
+        return draw(picture, ROOMY, layout)
+    if drawing_size(picture, COMPACT, layout)[1] <= height:
+        return draw(picture, COMPACT, layout)
+    return draw(picture, DENSE, layout)  # no blank rows between boxes: a tall layer's operands fit a short view
 
 
 def current_node(picture: Picture) -> str | None:
