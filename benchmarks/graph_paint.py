@@ -2,8 +2,8 @@
 
 Prints figures, asserts nothing. "before" paints as tutor.drawing.viewport.fitting_drawing did: the roomy
 drawing, then the compact one when the roomy one does not fit, then the dense one when the compact one is
-too tall (up to 3 paintings per step); "after" is fitting_drawing now, which measures the sizes it needs
-and paints one drawing. Every catalog step, at the viewports of benchmarks/graph_fit.py.
+too tall (up to 3 paintings per step); "after" is fitting_drawing now, which places the drawings it needs
+(their size, no painting) and paints one. Every catalog step, at the viewports of benchmarks/graph_fit.py.
 """
 
 from __future__ import annotations

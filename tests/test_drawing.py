@@ -321,8 +321,8 @@ def test_fitting_a_view_paints_one_drawing_the_others_only_measured(monkeypatch,
     }
     density, width, height = views[chosen]
     painted = []
-    paint = canvas._Painter.paint
-    monkeypatch.setattr(canvas._Painter, "paint", lambda painter: painted.append(painter.density) or paint(painter))
+    paint = canvas.Painter.paint
+    monkeypatch.setattr(canvas.Painter, "paint", lambda painter: painted.append(painter.density) or paint(painter))
     drawing = fitting_drawing(picture, width, height)
     assert painted == [density]
     monkeypatch.undo()
@@ -346,12 +346,11 @@ def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
 
 def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypatch):
     """Not at mount, when the view has no size yet (a roomy and a compact drawing that were thrown away)."""
-    from tutor.drawing import viewport
+    from tutor.drawing import canvas
 
     styles = []
-    monkeypatch.setattr(
-        viewport, "draw", lambda picture, style, layout=None: styles.append(style) or draw(picture, style, layout)
-    )
+    paint = canvas.Painter.paint
+    monkeypatch.setattr(canvas.Painter, "paint", lambda painter: styles.append(painter.density) or paint(painter))
 
     async def scenario():
         app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))

@@ -161,15 +161,9 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
     return lines
 
 
-def draw(picture: Picture, density: Density = ROOMY, layout: Layout | None = None) -> Drawing:
-    """``layout``: the picture's layers when already computed (they do not depend on the density)."""
-    layout = layout or layer_graph(picture.nodes, picture.inputs, picture.edges)
-    return _Painter(picture, layout, density).paint()
-
-
-def drawing_size(picture: Picture, density: Density, layout: Layout) -> tuple[int, int]:
-    """The (width, height) that ``draw`` would paint, without painting it."""
-    return _Painter(picture, layout, density).place()
+def draw(picture: Picture, density: Density = ROOMY) -> Drawing:
+    layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
+    return Painter(picture, layout, density).paint()
 
 
 @dataclass
@@ -188,7 +182,9 @@ class _GapPlan:
         return max(density.min_gap, 1 + len(self.jog_row) + len(self.trunks) + max(density.run_in, label) + 1)
 
 
-class _Painter:
+class Painter:
+    """Places the boxes and plans the wires first (``place``: the drawing's size, cheap), then paints."""
+
     def __init__(self, picture: Picture, layout: Layout, density: Density):
         self.picture = picture
         self.layout = layout
@@ -198,6 +194,7 @@ class _Painter:
             self.incoming.setdefault(route[-1], []).append(edge)
         self.lines_of = {name: box_lines(box, picture.show_grads, density) for name, box in picture.boxes.items()}
         self.border_rows = 2 if density.borders else 0
+        self.size: tuple[int, int] | None = None  # (width, height), once placed
 
     def slot_height(self, slot: str) -> int:
         if Layout.is_dummy(slot):
@@ -218,6 +215,8 @@ class _Painter:
 
     def place(self) -> tuple[int, int]:
         """Where each box goes and how the wires run between the layers; the drawing's (width, height)."""
+        if self.size is not None:
+            return self.size
         layers = self.layout.layers
         widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
         gap = self.density.row_gap
@@ -251,7 +250,8 @@ class _Painter:
                 self.position[slot] = (row, columns[index], height, widths[index])
         self.plans, self.gap_right = plans, [columns[index] + widths[index] for index in range(len(plans))]
         self.gap_widths = gap_widths
-        return x, total_height
+        self.size = x, total_height
+        return self.size
 
     def paint(self) -> Drawing:
         width, _ = self.place()
