@@ -96,7 +96,7 @@ class TrainingSpec:
 
 @dataclass(frozen=True)
 class BatchSpec:
-    samples: tuple[dict[str, object], ...]
+    samples: tuple[dict[str, tuple[Node | list, str]], ...]  # per sample: name -> (value, its text as written)
     reduce: str  # "sum" or "mean"
     output: str  # the total node
     sample_output: str  # each sample's output (the written graph's output)
