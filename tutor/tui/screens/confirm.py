@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..actions import bindings
+
 
 class ConfirmSubmitScreen(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("f9", "submit", "Submit anyway", id="confirm-submit", priority=True),
-        Binding("escape", "cancel", "Back to the exam", id="cancel-submit"),
-    ]
+    BINDINGS = bindings("confirm-submit", "cancel-submit")
 
-    def __init__(self, blank: int, total: int, **kwargs):
+    def __init__(self, blank: int, total: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.blank = blank
         self.total = total
