@@ -265,14 +265,17 @@ class TutorApp(App[None]):
 
     def show_results(self, session: Session) -> None:
         """A finished session: the summary of a practice, the report of an exam."""
-        if session.mode == EXAM:
-            from .screens.report import ExamReportScreen
+        self.show_exam_report(session) if session.mode == EXAM else self.show_summary(session)
 
-            self.push_screen(ExamReportScreen(session))
-        else:
-            from .screens.summary import SummaryScreen
+    def show_summary(self, session: Session) -> None:
+        from .screens.summary import SummaryScreen
 
-            self.push_screen(SummaryScreen(session))
+        self.push_screen(SummaryScreen(session))
+
+    def show_exam_report(self, session: Session) -> None:
+        from .screens.report import ExamReportScreen
+
+        self.push_screen(ExamReportScreen(session))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
