@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from tutor.session import ProgressStore
 from tutor.tui.actions import ACTIONS, Action, bindings, key_table
@@ -84,5 +84,19 @@ def test_the_help_screen_shows_the_key_table_and_f5_trains_from_the_catalog_and_
             assert isinstance(app.screen, HelpScreen)
             source = app.screen.query_one(Markdown).source
             assert key_table() in source
+
+    run(scenario())
+
+
+def test_a_dialog_names_its_keys_from_the_table_and_shows_the_exercise_title_as_text(tmp_path):
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await app.push_screen(ResumeExamScreen("[bold]Gates[/bold] \x1b[31m"))
+            await pilot.pause()
+            text = str(app.screen.query_one(Static).render())
+            assert "“[bold]Gates[/bold] \\x1b[31m”" in text  # markup not read, the escape made visible
+            assert "Enter: resume where you stopped · F8: start over" in text
 
     run(scenario())

@@ -191,6 +191,12 @@ def bindings(*ids: str) -> list[BindingType]:
     return made
 
 
+def key_hints(*hints: tuple[str, str]) -> str:
+    """A screen's own line of keys, each action's key then what it does there:
+    "Escape: back to the catalog · F7: review your steps"."""
+    return " · ".join(f"{' / '.join(ACTIONS[id].key_names())}: {what}" for id, what in hints)
+
+
 def key_table() -> str:
     """The keys as a Markdown table, for the help screen and the README."""
     rows: list[tuple[list[str], str]] = []

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ..actions import bindings
+from ..actions import bindings, key_hints
 
 
 class ConfirmSubmitScreen(ModalScreen[bool]):
@@ -22,7 +22,9 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
         steps = "step is" if self.blank == 1 else "steps are"
         with Vertical(id="confirm-panel"):
             yield Static(f"{self.blank} of {self.total} {steps} still blank: a blank step scores 0.", id="confirm-text")
-            yield Static("F9: submit anyway · Escape: back to the exam", id="confirm-keys")
+            yield Static(
+                key_hints(("confirm-submit", "submit anyway"), ("cancel-submit", "back to the exam")), id="confirm-keys"
+            )
         yield Footer(compact=True)
 
     def action_submit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -9,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from ...exercise.model import Exercise
 from ...exercise.shown import visible
-from ..actions import bindings, key_table
+from ..actions import bindings, key_hints, key_table
 
 HELP = f"""\
 # How the tutor works
@@ -96,11 +97,12 @@ class ResumeExamScreen(ModalScreen[bool | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="resume-panel"):
-            yield Static(
-                f"You have an exam in progress on “{self.exercise_title}”.\n\n"
-                "Enter: resume where you stopped · F8: start over (your old answers are kept in a file) "
-                "· Escape: back to the catalog"
+            keys = key_hints(
+                ("resume-exam", "resume where you stopped"),
+                ("restart-exam", "start over (your old answers are kept in a file)"),
+                ("cancel-exam", "back to the catalog"),
             )
+            yield Static(Text(f"You have an exam in progress on “{visible(self.exercise_title)}”.\n\n{keys}"))
         yield Footer(compact=True)
 
     def action_resume(self) -> None:

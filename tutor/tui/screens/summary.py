@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 
-from ..actions import bindings
+from ..actions import bindings, key_hints
 from ..messages import OpenTraining, PracticeNewLike
 from .session_screen import SessionScreen
 
@@ -35,8 +35,12 @@ class SummaryScreen(SessionScreen):
                 id="summary-body",
             )
             yield Static(
-                "Escape: back to the catalog · F7: review your steps · F4: practise a new exercise like "
-                "this one · F5: train it with gradient descent",
+                key_hints(
+                    ("catalog", "back to the catalog"),
+                    ("review", "review your steps"),
+                    ("new-like", "practise a new exercise like this one"),
+                    ("train", "train it with gradient descent"),
+                ),
                 id="summary-keys",
             )
         yield Footer(compact=True)
