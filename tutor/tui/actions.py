@@ -168,8 +168,9 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def bindings(*ids: str) -> list[BindingType]:
-    """The bindings of a screen (or the app), in the order of its Footer."""
+def bindings(*ids: str, on_app: bool = False) -> list[BindingType]:
+    """The bindings of a screen, in the order of its Footer; ``on_app``: the app's own, where an "app."
+    action is its own action (the Footer and the palette name it without the namespace)."""
     made: list[BindingType] = []
     for id in ids:
         entry = ACTIONS[id]
@@ -178,7 +179,7 @@ def bindings(*ids: str) -> list[BindingType]:
         made.append(
             Binding(
                 entry.keys,
-                entry.action,
+                entry.action.removeprefix("app.") if on_app else entry.action,
                 entry.label,
                 show=entry.show,
                 key_display=entry.key_display,

@@ -40,7 +40,7 @@ class TutorApp(App[None]):
     TITLE = "backprop-tutor"
     # Name before Help: at 80 columns the catalog's Footer has room for one of them, and the catalog
     # says "F1 for help" in its first line.
-    BINDINGS = bindings("learner", "help", "quit")
+    BINDINGS = bindings("learner", "help", "quit", on_app=True)
 
     def __init__(
         self,
