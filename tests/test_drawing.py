@@ -306,6 +306,27 @@ def test_the_roomy_drawing_is_used_when_it_fits_and_the_compact_one_when_it_does
     )  # compact boxes have no top border
 
 
+@pytest.mark.parametrize("chosen", ["roomy", "compact", "dense"])
+def test_fitting_a_view_paints_one_drawing_the_others_only_measured(monkeypatch, chosen):
+    from tutor.drawing import canvas
+
+    picture = session_picture(Session(resolve_exercise("sigmoid-neuron-mse")))
+    roomy, compact = draw(picture, ROOMY), draw(picture, COMPACT)
+    views = {  # the roomy drawing's size; a column narrower; a row shorter than the compact drawing
+        "roomy": (ROOMY, roomy.width, roomy.height),
+        "compact": (COMPACT, roomy.width - 1, roomy.height),
+        "dense": (DENSE, roomy.width, compact.height - 1),
+    }
+    density, width, height = views[chosen]
+    painted = []
+    paint = canvas.Painter.paint
+    monkeypatch.setattr(canvas.Painter, "paint", lambda painter: painted.append(painter.density) or paint(painter))
+    drawing = fitting_drawing(picture, width, height)
+    assert painted == [density]
+    monkeypatch.undo()
+    assert drawing.text() == draw(picture, density).text()
+
+
 def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
     session = Session(resolve_exercise("sigmoid-neuron-mse"))
     session.go_to(1, save=False)
@@ -323,10 +344,11 @@ def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
 
 def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypatch):
     """Not at mount, when the view has no size yet (a roomy and a compact drawing that were thrown away)."""
-    from tutor.drawing import viewport
+    from tutor.drawing import canvas
 
     styles = []
-    monkeypatch.setattr(viewport, "draw", lambda picture, style: styles.append(style) or draw(picture, style))
+    paint = canvas.Painter.paint
+    monkeypatch.setattr(canvas.Painter, "paint", lambda painter: styles.append(painter.density) or paint(painter))
 
     async def scenario():
         app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))

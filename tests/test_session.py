@@ -254,3 +254,20 @@ def test_a_right_step_that_earned_less_than_its_points_says_why():
     assert not session.answer("5").correct
     assert session.answer("-0.12").correct  # dL/dyhat = 2(0.94 - 1), from the learner's yhat again
     assert session.credit_note(2) == "0.375 of 1 point, one wrong try before, worked from your own earlier answers"
+    assert session.verdict_message(2) == f"Correct: {session.credit_note(2)}."
+    assert session.verdict_message(0) == "Correct."  # full points: the checker's own words
+
+
+def test_blank_count_is_the_steps_not_answered_yet():
+    exam = Session(resolve_exercise(SEED_001), mode=EXAM)
+    total = len(exam.steps)
+    assert exam.blank_count == total
+    exam.answer("5")  # a wrong answer is an answer: an exam grades it only when submitted
+    exam.answer(right_answer(exam))
+    assert exam.blank_count == total - 2
+    practice = Session(resolve_exercise(SEED_001))
+    assert not practice.answer("5").correct  # a wrong try leaves the step open
+    assert practice.blank_count == total
+    practice.reveal()
+    assert practice.blank_count == total - 1
+    assert practice.verdict_message(1) == ""  # nothing answered there yet

@@ -223,9 +223,9 @@ def test_a_short_run_takes_exactly_the_steps_asked_for(tmp_path):
     run(scenario())
 
 
-def test_a_frame_of_training_before_the_new_panel_is_composed_loses_nothing(tmp_path):
-    # On a loaded machine the screen's frame timer can fire between F5 mounting a run's panel and the
-    # panel composing its charts; that frame's steps must reach the charts once they exist.
+def test_a_frame_of_training_right_after_a_new_panel_loses_nothing(tmp_path):
+    # On a loaded machine the screen's frame timer can fire right after F5; F5 awaits the new panel's
+    # mount before the run joins the frames, so that frame's steps reach the panel's charts.
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:
@@ -234,8 +234,8 @@ def test_a_frame_of_training_before_the_new_panel_is_composed_loses_nothing(tmp_
             await pilot.pause()
             screen = app.screen
             screen.query_one("#steps", Input).value = "5"
-            screen.action_run()
-            screen.advance()  # at once: the panel is not composed yet
+            await screen.action_run()
+            screen.advance()  # at once, before any pause
             await until_settled(pilot, screen)
             panel = screen.query_one(RunPanel)
             assert len(panel.losses) == 6

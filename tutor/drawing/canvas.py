@@ -163,7 +163,7 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
 
 def draw(picture: Picture, density: Density = ROOMY) -> Drawing:
     layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
-    return _Painter(picture, layout, density).paint()
+    return Painter(picture, layout, density).paint()
 
 
 @dataclass
@@ -182,7 +182,9 @@ class _GapPlan:
         return max(density.min_gap, 1 + len(self.jog_row) + len(self.trunks) + max(density.run_in, label) + 1)
 
 
-class _Painter:
+class Painter:
+    """Places the boxes and plans the wires first (``place``: the drawing's size, cheap), then paints."""
+
     def __init__(self, picture: Picture, layout: Layout, density: Density):
         self.picture = picture
         self.layout = layout
@@ -192,6 +194,7 @@ class _Painter:
             self.incoming.setdefault(route[-1], []).append(edge)
         self.lines_of = {name: box_lines(box, picture.show_grads, density) for name, box in picture.boxes.items()}
         self.border_rows = 2 if density.borders else 0
+        self.size: tuple[int, int] | None = None  # (width, height), once placed
 
     def slot_height(self, slot: str) -> int:
         if Layout.is_dummy(slot):
@@ -210,7 +213,10 @@ class _Painter:
         inset = self.border_rows // 2
         return range(row + inset, row + height - inset)
 
-    def paint(self) -> Drawing:
+    def place(self) -> tuple[int, int]:
+        """Where each box goes and how the wires run between the layers; the drawing's (width, height)."""
+        if self.size is not None:
+            return self.size
         layers = self.layout.layers
         widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
         gap = self.density.row_gap
@@ -242,12 +248,19 @@ class _Painter:
             for slot in layer:
                 row, height = rows_of[slot]
                 self.position[slot] = (row, columns[index], height, widths[index])
-        self.grid = [[" "] * x for _ in range(self.total_height)]
+        self.plans, self.gap_right = plans, [columns[index] + widths[index] for index in range(len(plans))]
+        self.gap_widths = gap_widths
+        self.size = x, total_height
+        return self.size
+
+    def paint(self) -> Drawing:
+        width, _ = self.place()
+        self.grid = [[" "] * width for _ in range(self.total_height)]
         self.wires: dict[tuple[int, int], dict[str, int]] = {}
         self.spans: list[tuple[int, int, int, str]] = []
         self.labels: list[tuple[int, int, str, str]] = []
-        for index, plan in enumerate(plans):
-            self.route_gap(plan, columns[index] + widths[index], gap_widths[index])
+        for plan, right, gap_width in zip(self.plans, self.gap_right, self.gap_widths):
+            self.route_gap(plan, right, gap_width)
         for slot, (row, column, _, width) in self.position.items():
             if Layout.is_dummy(slot):
                 source = slot[1:].split(">")[0]

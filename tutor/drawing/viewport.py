@@ -9,19 +9,23 @@ operands as fit.
 
 from __future__ import annotations
 
-from .canvas import COMPACT, DENSE, ROOMY, Drawing, Picture, draw
+from .canvas import COMPACT, DENSE, ROOMY, Drawing, Painter, Picture
+from .layout import layer_graph
 
 Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.boxes
 
 
 def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
-    roomy = draw(picture, ROOMY)
-    if roomy.width <= width and roomy.height <= height:
-        return roomy
-    compact = draw(picture, COMPACT)
-    if compact.height <= height:
-        return compact
-    return draw(picture, DENSE)  # no blank rows between boxes: a tall layer's operands fit a short view
+    """One drawing painted: the graph is laid out once, and a drawing that does not fit is only placed."""
+    layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
+    roomy = Painter(picture, layout, ROOMY)
+    roomy_width, roomy_height = roomy.place()
+    if roomy_width <= width and roomy_height <= height:
+        return roomy.paint()
+    compact = Painter(picture, layout, COMPACT)
+    if compact.place()[1] <= height:
+        return compact.paint()
+    return Painter(picture, layout, DENSE).paint()  # no blank rows between boxes: a tall layer's operands fit
 
 
 def current_node(picture: Picture) -> str | None:

@@ -142,6 +142,11 @@ class Session:
             return sum(bool(state.answer) for state in self.states)
         return sum(state.done for state in self.states)
 
+    @property
+    def blank_count(self) -> int:
+        """The steps not answered yet: left blank in an exam, still open in practice."""
+        return len(self.steps) - self.done_count
+
     def go_to(self, index: int, save: bool = True) -> None:
         if not 0 <= index < len(self.steps):
             raise SessionError(f"there is no step {index + 1}")
@@ -361,6 +366,15 @@ class Session:
             return ""
         points = step_points(self.exercise, self.steps[index].quantity)
         return f"{self.practice_credit(state) * points:g} of {points:g} point{'' if points == 1 else 's'}, {reason}"
+
+    def verdict_message(self, index: int) -> str:
+        """The step's verdict in words; a right answer that earned less than its points says so instead
+        ("Correct: 0.75 of 1 point, one hint."); "" before any verdict."""
+        verdict = self.states[index].verdict
+        if verdict is None:
+            return ""
+        note = self.credit_note(index)
+        return f"Correct: {note}." if note else verdict.message
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last

@@ -11,17 +11,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from ..exercise import Exercise, ExerciseFileError, resolve_exercise
 from ..exercise.shown import visible
 from ..session import EXAM, ProgressStore
 from ..session.saving import SaveError
+from . import messages
+from .actions import bindings
 
 # The exercise's screens, the engine and NumPy are imported when an exercise is first opened
-# (start_session, show_summary, show_exam_report): `tutor` shows its catalog without them; the help
+# (start_session, show_results): `tutor` shows its catalog without them; the help
 # screens when they are first shown.
 if TYPE_CHECKING:
     from ..session import Session
@@ -35,16 +37,12 @@ def unfinished(progress: Path) -> bool:
         return False
 
 
-class TutorApp(App):
+class TutorApp(App[None]):
     CSS_PATH = "tutor.tcss"
     TITLE = "backprop-tutor"
-    BINDINGS = [
-        # Name before Help: at 80 columns the catalog's Footer has room for one of them, and the catalog
-        # says "F1 for help" in its first line.
-        Binding("f7", "change_learner", "Name", tooltip="Your name on the transcripts you save", id="learner"),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("ctrl+q", "quit", "Quit", key_display="^q", id="quit"),
-    ]
+    # Name before Help: at 80 columns the catalog's Footer has room for one of them, and the catalog
+    # says "F1 for help" in its first line.
+    BINDINGS = bindings("learner", "help", "quit", on_app=True)
 
     def __init__(
         self,
@@ -121,7 +119,10 @@ class TutorApp(App):
         return True
 
     # -- navigation used by the screens ------------------------------------------------------
-    def load_exercise(self, reference: str) -> Exercise | None:
+    def loaded(self, reference: str | Exercise) -> Exercise | None:
+        """The exercise, loaded when given as a name or path; None (and a notice) when it cannot be."""
+        if isinstance(reference, Exercise):
+            return reference
         try:
             return resolve_exercise(reference)
         except ExerciseFileError as error:
@@ -132,7 +133,7 @@ class TutorApp(App):
 
     def open_exercise(self, reference: str | Exercise, mode: str = "practice") -> None:
         """Open an exercise, given loaded or as a catalog name or file path."""
-        exercise = reference if isinstance(reference, Exercise) else self.load_exercise(reference)
+        exercise = self.loaded(reference)
         if exercise is None:
             return
         progress = self.store.path_for(exercise.name, exercise.path, mode)
@@ -153,7 +154,7 @@ class TutorApp(App):
             return
         self.start_session(exercise, mode)
 
-    def start_session(self, exercise, mode: str) -> None:
+    def start_session(self, exercise: Exercise, mode: str) -> None:
         from ..session import OpenElsewhere, Session
         from .screens.exercise import ExerciseScreen
 
@@ -186,7 +187,32 @@ class TutorApp(App):
             return
         self.push_screen(ExerciseScreen(session))
         if session.finished:
-            self.show_summary(session) if mode != EXAM else self.show_exam_report(session)
+            self.show_results(session)
+
+    # -- what the screens ask (tutor/tui/messages.py) ----------------------------------------
+    @on(messages.OpenExercise)
+    def exercise_asked(self, message: messages.OpenExercise) -> None:
+        self.open_exercise(message.exercise, message.mode)
+
+    @on(messages.PracticeNewLike)
+    def new_like_asked(self, message: messages.PracticeNewLike) -> None:
+        exercise = self.loaded(message.exercise)
+        if exercise is not None:
+            self.practice_new_like(exercise)
+
+    @on(messages.OpenTraining)
+    def training_asked(self, message: messages.OpenTraining) -> None:
+        exercise = self.loaded(message.exercise)
+        if exercise is not None:
+            self.open_training(exercise)
+
+    @on(messages.SessionFinished)
+    def session_finished(self, message: messages.SessionFinished) -> None:
+        self.show_results(message.session)
+
+    @on(messages.ExportTranscript)
+    def export_asked(self, message: messages.ExportTranscript) -> None:
+        self.export_transcript(message.session)
 
     def progress_saved(self, problem: str | None) -> None:
         """After each save of the progress: a failure is said (once, until it changes), and so is the first save
@@ -241,9 +267,9 @@ class TutorApp(App):
         if isinstance(self.screen, CatalogScreen):
             return
         if len(self.screen_stack) > 1:
-            self.switch_screen(CatalogScreen())  # opened by `tutor run`: the catalog takes the exercise's place
+            self.switch_screen(CatalogScreen(self.store))  # opened by `tutor run`: the catalog takes its place
         else:
-            self.push_screen(CatalogScreen())
+            self.push_screen(CatalogScreen(self.store))
 
     def open_training(self, exercise: Exercise) -> None:
         from ..training import Trainer, TrainingError
@@ -281,6 +307,10 @@ class TutorApp(App):
         self.notify(f"A new exercise like this one: {path}", timeout=6)
         self.open_exercise(str(path))
 
+    def show_results(self, session: Session) -> None:
+        """A finished session: the summary of a practice, the report of an exam."""
+        self.show_exam_report(session) if session.mode == EXAM else self.show_summary(session)
+
     def show_summary(self, session: Session) -> None:
         from .screens.summary import SummaryScreen
 
@@ -307,10 +337,8 @@ class TutorApp(App):
             if not binding.description or binding.description in seen or not active.enabled:
                 continue
             seen.add(binding.description)
-            yield SystemCommand(
-                binding.description,
-                f"Key: {self.get_key_display(binding)}",
-                partial(self.run_action, binding.action, active.node),
-            )
+            # run on the node that binds it, as its key does
+            run = partial(self.run_action, binding.action, active.node)
+            yield SystemCommand(binding.description, f"Key: {self.get_key_display(binding)}", run)
         if "Name" not in seen:  # the Name key is shown in the catalog only
             yield SystemCommand("Name", "Your name on the transcripts you save", self.change_learner)

@@ -6,12 +6,15 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...exercise.shown import visible
 from ...session.catalog import CatalogEntry, catalog_entries
+from ...session.modes import EXAM, PRACTICE
+from ...session.store import ProgressStore
+from ..actions import bindings
+from ..messages import OpenExercise, OpenTraining, PracticeNewLike
 
 # The short columns first, then the name whole (`tutor run NAME` needs it), so all of them are on
 # screen at 80 columns; the title takes what is left of the width and is cut, the tags come after.
@@ -52,20 +55,11 @@ def title_width(rows: list[tuple[Text, ...]], table_width: int) -> int:
 
 
 class CatalogScreen(Screen):
-    BINDINGS = [
-        Binding("enter", "practice", "Practice", id="practice", priority=True),
-        Binding("f8", "exam", "Exam", id="exam"),
-        Binding(
-            "f4", "new_like", "New one", tooltip="Practise a freshly generated exercise like this one", id="new-like"
-        ),
-        Binding("f5", "train", "Train", tooltip="Run gradient descent on this exercise and plot the loss", id="train"),
-        Binding("down", "cursor(1)", "Down", show=False, id="cursor-down", priority=True),
-        Binding("up", "cursor(-1)", "Up", show=False, id="cursor-up", priority=True),
-        Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter", id="clear-filter"),
-    ]
+    BINDINGS = bindings("practice", "exam", "new-like", "train", "cursor-down", "cursor-up", "clear-filter")
 
-    def __init__(self, **kwargs):
+    def __init__(self, store: ProgressStore, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.store = store  # the learner's progress, shown beside each exercise
         self.entries: list[CatalogEntry] = []
         self.laid_out_for = 0  # the screen width the columns were last laid out for
 
@@ -87,7 +81,7 @@ class CatalogScreen(Screen):
         self.reload()  # when first shown, and on coming back to the catalog: the progress may have changed
 
     def reload(self) -> None:
-        self.entries = catalog_entries(self.app.store)
+        self.entries = catalog_entries(self.store)
         self.show(self.query_one("#filter", Input).value)
 
     def show(self, text: str) -> None:
@@ -127,26 +121,22 @@ class CatalogScreen(Screen):
     def action_practice(self) -> None:
         entry = self.selected()
         if entry is not None:
-            self.app.open_exercise(str(entry.path), mode="practice")
+            self.post_message(OpenExercise(str(entry.path), PRACTICE))
 
     def action_exam(self) -> None:
         entry = self.selected()
         if entry is not None:
-            self.app.open_exercise(str(entry.path), mode="exam")
-
-    def selected_exercise(self):
-        entry = self.selected()
-        return self.app.load_exercise(str(entry.path)) if entry is not None else None
+            self.post_message(OpenExercise(str(entry.path), EXAM))
 
     def action_new_like(self) -> None:
-        exercise = self.selected_exercise()
-        if exercise is not None:
-            self.app.practice_new_like(exercise)
+        entry = self.selected()
+        if entry is not None:
+            self.post_message(PracticeNewLike(str(entry.path)))
 
     def action_train(self) -> None:
-        exercise = self.selected_exercise()
-        if exercise is not None:
-            self.app.open_training(exercise)
+        entry = self.selected()
+        if entry is not None:
+            self.post_message(OpenTraining(str(entry.path)))
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""

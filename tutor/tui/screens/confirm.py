@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..actions import bindings, key_hints
+
 
 class ConfirmSubmitScreen(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("f9", "submit", "Submit anyway", id="confirm-submit", priority=True),
-        Binding("escape", "cancel", "Back to the exam", id="cancel-submit"),
-    ]
+    BINDINGS = bindings("confirm-submit", "cancel-submit")
 
-    def __init__(self, blank: int, total: int, **kwargs):
+    def __init__(self, blank: int, total: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.blank = blank
         self.total = total
@@ -24,7 +22,9 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
         steps = "step is" if self.blank == 1 else "steps are"
         with Vertical(id="confirm-panel"):
             yield Static(f"{self.blank} of {self.total} {steps} still blank: a blank step scores 0.", id="confirm-text")
-            yield Static("F9: submit anyway · Escape: back to the exam", id="confirm-keys")
+            yield Static(
+                key_hints(("confirm-submit", "submit anyway"), ("cancel-submit", "back to the exam")), id="confirm-keys"
+            )
         yield Footer(compact=True)
 
     def action_submit(self) -> None:

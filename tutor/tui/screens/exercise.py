@@ -4,58 +4,52 @@ from __future__ import annotations
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
+from ...drawing import Picture
 from ...exercise.shown import visible
+from ...grading import Verdict
 from ...session import EXAM, PRACTICE, REVEALED, SessionError
 from ...session.picture import session_picture
+from ..actions import bindings
+from ..messages import SessionFinished
 from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView
-from .session_screen import EXPORT, SessionScreen
+from .session_screen import SessionScreen
 
 
 class ExerciseScreen(SessionScreen):
-    # Function keys and page keys, so every action works while the answer field has focus.
-    STEPS = Binding.Group("Step")
-    BINDINGS = [
-        # the app's Quit and Help, placed first so that a narrow Footer cuts other keys, never these
-        Binding("ctrl+q", "app.quit", "Quit", key_display="^q", id="quit"),
-        Binding("f1", "app.help", "Help", id="help"),
-        Binding("f2", "hint", "Hint", id="hint"),
-        Binding("f3", "reveal", "Reveal", tooltip="Show the answer; the step counts as revealed", id="reveal"),
-        Binding(
-            "pageup",
-            "previous_step",
-            "Previous step",
-            key_display="PgUp",
-            group=STEPS,
-            priority=True,
-            id="previous-step",
-        ),
-        Binding("pagedown", "next_step", "Next step", key_display="PgDn", group=STEPS, priority=True, id="next-step"),
-        EXPORT,
-        Binding(
-            "f7",
-            "inspect",
-            "Inspect",
-            tooltip="A node in full: its value and gradient, as far as you know them",
-            id="inspect",
-        ),
-        Binding("f9", "submit_exam", "Submit", tooltip="Submit the exam", id="submit-exam"),
-        Binding("escape", "back", "Back", tooltip="Back to the catalog", id="back"),
-        # the answer field uses left and right (not up and down): the graph scrolls while you type
-        Binding("up", "scroll_graph(0, -2)", "Graph up", show=False, id="graph-up"),
-        Binding("down", "scroll_graph(0, 2)", "Graph down", show=False, id="graph-down"),
-        Binding("alt+left", "scroll_graph(-8, 0)", "Graph left", show=False, id="graph-left"),
-        Binding("alt+right", "scroll_graph(8, 0)", "Graph right", show=False, id="graph-right"),
-    ]
+    # Function keys and page keys, so every action works while the answer field has focus; the app's Quit
+    # and Help first, so that a narrow Footer cuts other keys, never these.
+    BINDINGS = bindings(
+        "quit",
+        "help",
+        "hint",
+        "reveal",
+        "previous-step",
+        "next-step",
+        "export",
+        "inspect",
+        "submit-exam",
+        "back",
+        "graph-up",
+        "graph-down",
+        "graph-left",
+        "graph-right",
+    )
 
-    step_index: reactive[int] = reactive(0)
+    # What the screen shows of the session: `sync` pulls it from the session after every action, and each
+    # watcher updates its one widget (only when the value changed: an unchanged graph is not drawn again).
+    phase: reactive[str] = reactive("")
+    prompt: reactive[str] = reactive("")
+    preview: reactive[str] = reactive("")
     feedback: reactive[str] = reactive("")
     hints: reactive[tuple[str, ...]] = reactive(())
+    picture: reactive[Picture | None] = reactive(None)
+    done_count: reactive[int] = reactive(0)
+    status: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,8 +74,7 @@ class ExerciseScreen(SessionScreen):
         self.sub_title = "exam" if self.session.mode == EXAM else "practice"
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=10)
-        self.step_index = self.session.index
-        self.refresh_step()
+        self.sync()
         self.query_one("#answer", Input).focus()
         if self.session.time_limit is not None and not self.session.submitted:
             self.set_interval(1, self.tick)
@@ -98,55 +91,65 @@ class ExerciseScreen(SessionScreen):
             self.notify("Time is up: your answers have been submitted.", timeout=8)
             self.submit_exam()
             return
-        self.query_one("#score", Static).update(self.status_text())
+        self.status = self.status_text()
 
     # -- keeping the screen in step with the session -----------------------------------------
-    def watch_step_index(self, index: int) -> None:
-        if self.is_mounted:
-            self.refresh_step()
-
-    def watch_feedback(self, text: str) -> None:
-        feedback = self.query_one("#feedback", Static)
-        feedback.update(visible(text))
-        feedback.display = bool(text)  # an empty line would only take room from the graph
-
-    def watch_hints(self, hints: tuple[str, ...]) -> None:
-        panel = self.query_one("#hints", Static)
-        panel.update(visible("\n".join(f"Hint {number}: {hint}" for number, hint in enumerate(hints, start=1))))
-        panel.display = bool(hints)
-
     def sync(self) -> None:
-        """After an action: pull the session's state into the reactive attributes."""
-        if self.step_index != self.session.index:
-            self.step_index = self.session.index
-        else:
-            self.refresh_step()
-
-    def refresh_step(self) -> None:
+        """After an action: pull the session's state into the reactive attributes, and the answer field's."""
         session = self.session
         step, state = session.step, session.state
-        self.query_one("#phase", Static).update(f"{step.phase} · step {session.index + 1} of {len(session.steps)}")
-        self.query_one("#prompt", Static).update(visible(step.prompt))
-        self.query_one("#given", GivenPanel).show(session)
+        self.phase = f"{step.phase} · step {session.index + 1} of {len(session.steps)}"
+        self.prompt = step.prompt
+        self.query_one("#given", GivenPanel).show(session)  # it packs the numbers for its own width
+        # The field is the learner's to edit, not a view of the session: set here, not watched.
         field = self.query_one("#answer", Input)
         reviewing = self.reviewing
         field.disabled = session.submitted  # a done step keeps the field: Enter moves on from it
         field.placeholder = "Enter: move on" if reviewing else step.answer_format
         if reviewing:
             field.value = state.answer if state.status != REVEALED else ""
-            self.show_preview("")
+            self.preview = ""
             self.feedback = self.review_text()
         else:
             field.value = state.answer if session.mode == EXAM else ""
-            self.show_preview(session.preview(field.value))
-            verdict = state.verdict
-            self.feedback = self.verdict_text(verdict) if verdict is not None and session.mode == PRACTICE else ""
+            self.preview = session.preview(field.value)
+            self.feedback = self.step_verdict_text(session.index) if session.mode == PRACTICE else ""
             if self.focused not in (field, self.query_one("#graph")):
                 field.focus()  # only when it moved: a focus change makes the Footer rebuild its keys
         self.hints = tuple(session.hints_shown()) if session.mode == PRACTICE else ()
-        self.query_one("#graph", GraphView).show(session_picture(session))
-        self.query_one("#progress", ProgressBar).update(progress=session.done_count)
-        self.query_one("#score", Static).update(self.status_text())
+        self.picture = session_picture(session)
+        self.done_count = session.done_count
+        self.status = self.status_text()
+
+    def watch_phase(self, text: str) -> None:
+        self.query_one("#phase", Static).update(text)
+
+    def watch_prompt(self, text: str) -> None:
+        self.query_one("#prompt", Static).update(visible(text))
+
+    def watch_preview(self, text: str) -> None:
+        self.show_line("#preview", text)
+
+    def watch_feedback(self, text: str) -> None:
+        self.show_line("#feedback", text)
+
+    def watch_hints(self, hints: tuple[str, ...]) -> None:
+        self.show_line("#hints", "\n".join(f"Hint {number}: {hint}" for number, hint in enumerate(hints, start=1)))
+
+    def show_line(self, selector: str, text: str) -> None:
+        line = self.query_one(selector, Static)
+        line.update(visible(text))
+        line.display = bool(text)  # an empty line would only take room from the graph
+
+    def watch_picture(self, picture: Picture | None) -> None:
+        if picture is not None:
+            self.query_one("#graph", GraphView).show(picture)
+
+    def watch_done_count(self, done: int) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=done)
+
+    def watch_status(self, text: str) -> None:
+        self.query_one("#score", Static).update(text)
 
     def status_text(self) -> str:
         session = self.session
@@ -160,11 +163,6 @@ class ExerciseScreen(SessionScreen):
             text += f" · time left {minutes}:{seconds:02d}"
         return text
 
-    def show_preview(self, text: str) -> None:
-        preview = self.query_one("#preview", Static)
-        preview.update(visible(text))
-        preview.display = bool(text)  # an empty line would only take room from the graph
-
     @property
     def reviewing(self) -> bool:
         """A practice step already done (right or revealed): Enter moves on instead of checking."""
@@ -174,7 +172,7 @@ class ExerciseScreen(SessionScreen):
         state = self.session.state
         if state.status == REVEALED:
             return f"Revealed: {self.session.worked_answer()} {self.next_key_text()}"
-        return f"Done. {self.credit_text(self.verdict_text(state.verdict), self.session.index)} {self.next_key_text()}"
+        return f"Done. {self.step_verdict_text(self.session.index)} {self.next_key_text()}"
 
     def next_key_text(self) -> str:
         """What Enter does on a done step: on to the next open one, or to the summary at the end."""
@@ -183,17 +181,16 @@ class ExerciseScreen(SessionScreen):
             return "Every step is done: Enter for your summary."
         return f"Enter: on to step {following + 1}."
 
-    def credit_text(self, text: str, index: int) -> str:
-        """A right answer that earned less than its points says why: "✓ Correct: 0.75 of 1 point, one hint"."""
-        note = self.session.credit_note(index)
-        return text.replace("Correct", f"Correct: {note}", 1) if note else text
+    def step_verdict_text(self, index: int) -> str:
+        """A step's own verdict, with what a right answer earned ("✓ Correct: 0.75 of 1 point, one hint.")."""
+        verdict = self.session.states[index].verdict
+        return self.verdict_text(verdict, self.session.verdict_message(index)) if verdict is not None else ""
 
     @staticmethod
-    def verdict_text(verdict) -> str:
-        if verdict is None:
-            return ""
+    def verdict_text(verdict: Verdict, message: str | None = None) -> str:
+        """A verdict with its mark and the notes on how the answer was read; ``message`` in place of its own."""
         mark = "✓" if verdict.correct else "✗"
-        text = f"{mark} {verdict.message}"
+        text = f"{mark} {message or verdict.message}"
         if verdict.notes:
             text += " (" + "; ".join(verdict.notes) + ")"
         return text
@@ -202,7 +199,7 @@ class ExerciseScreen(SessionScreen):
     @on(Input.Changed, "#answer")
     def show_reading(self, event: Input.Changed) -> None:
         if not event.input.disabled and not self.reviewing:
-            self.show_preview(self.session.preview(event.value))
+            self.preview = self.session.preview(event.value)
 
     @on(Input.Submitted, "#answer")
     def submit_answer(self, event: Input.Submitted) -> None:
@@ -225,13 +222,12 @@ class ExerciseScreen(SessionScreen):
         elif not verdict.readable:
             self.feedback = f"✗ {verdict.message} (not counted as a try)"
         elif verdict.correct and self.session.finished:
-            self.app.show_summary(self.session)
+            self.post_message(SessionFinished(self.session))
         elif not verdict.correct:
             self.feedback = self.verdict_text(verdict) + " Try again, F2 for a hint, F3 to see the answer."
             self.query_one("#answer", Input).value = ""
         else:
-            credited = self.credit_text(self.verdict_text(verdict), answered)
-            self.feedback = f"{credited} On to step {self.session.index + 1}."
+            self.feedback = f"{self.step_verdict_text(answered)} On to step {self.session.index + 1}."
 
     def action_hint(self) -> None:
         try:
@@ -249,9 +245,9 @@ class ExerciseScreen(SessionScreen):
         except SessionError as error:
             self.feedback = str(error)
             return
-        self.refresh_step()
+        self.sync()
         if self.session.finished:
-            self.app.show_summary(self.session)
+            self.post_message(SessionFinished(self.session))
 
     def action_previous_step(self) -> None:
         self.session.previous_step()
@@ -265,7 +261,7 @@ class ExerciseScreen(SessionScreen):
         """From a done step: on to the next open one, or to the summary when none is left."""
         following = self.session.first_open()
         if following is None:
-            self.app.show_summary(self.session)
+            self.post_message(SessionFinished(self.session))
             return
         self.session.go_to(following)
         self.sync()
@@ -274,7 +270,7 @@ class ExerciseScreen(SessionScreen):
         """F9: with blank steps, ask first; with none, submit."""
         if self.session.mode != EXAM or self.session.submitted:
             return
-        blank = len(self.session.steps) - self.session.done_count
+        blank = self.session.blank_count
         if blank == 0:
             self.submit_exam()
             return
@@ -289,15 +285,15 @@ class ExerciseScreen(SessionScreen):
 
     def submit_exam(self) -> None:
         self.session.submit()
-        self.app.show_exam_report(self.session)
+        self.post_message(SessionFinished(self.session))
 
     def action_inspect(self, name: str | None = None) -> None:
         from .inspect import InspectScreen  # imported when first shown: a faster start
 
-        field = self.query_one("#answer", Input)
-        self.app.push_screen(
-            InspectScreen(self.session, name or self.session.step.node), lambda _: field.focus()
-        )  # a click focused the graph: Enter belongs to the answer
+        def closed(_: None) -> None:
+            self.query_one("#answer", Input).focus()  # a click focused the graph: Enter belongs to the answer
+
+        self.app.push_screen(InspectScreen(self.session, name or self.session.step.node), closed)
 
     @on(events.Click, "#graph")
     def inspect_clicked_node(self, event: events.Click) -> None:
@@ -310,10 +306,7 @@ class ExerciseScreen(SessionScreen):
     def action_scroll_graph(self, columns: int, rows: int) -> None:
         self.query_one("#graph", GraphView).scroll_relative(columns, rows, animate=False)
 
-    def action_back(self) -> None:
-        self.app.back_to_catalog()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         exam = self.session.mode == EXAM
         if action in ("hint", "reveal") and exam:
             return False

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...exercise.model import Exercise
 from ...exercise.shown import visible
+from ..actions import bindings, key_hints, key_table
 
-HELP = """\
+HELP = f"""\
 # How the tutor works
 
 You work an exercise **step by step**: first the *forward pass* (the value of each node), then the
@@ -20,24 +21,7 @@ gradient, which is the **sum over every path** from the node to the output.
 
 ## Keys (they work while you type)
 
-| key | action |
-| --- | --- |
-| Enter | check your answer; on a step already done (or revealed), on to the next open step |
-| F2 | a hint: press again for a more specific one |
-| F3 | show the answer and how it is computed (the step counts as revealed) |
-| PageUp / PageDown | previous / next step (review what you did) |
-| F6 | save the transcript (Markdown, JSON and HTML) |
-| F7, or a click on a node | the node in full: expression, shape, value and gradient, as far as you have found them |
-| Up / Down, Alt+Left / Alt+Right | scroll the graph (while you type) |
-| Tab | move between the answer field and the graph (scroll the graph with the arrow keys) |
-| F8 | (in the catalog) start the exercise as an exam |
-| F7 | (in the catalog) your name, as it goes on the transcripts you save |
-| F4 | (in the catalog and at the end) practise a freshly generated exercise like this one |
-| F5 | (in the catalog and at the end) train it: many steps of gradient descent, the loss plotted live |
-| F9 | (in an exam) submit your answers; with steps left blank it asks first |
-| Escape | back to the catalog (your progress is saved after every answer) |
-| Ctrl+P | all commands |
-| Ctrl+Q | quit |
+{key_table()}
 
 ## Typing answers
 
@@ -83,9 +67,9 @@ def given_numbers(exercise: Exercise) -> str:
 class HelpScreen(ModalScreen[None]):
     """The exercise's own description (when one is open), then how the tutor works."""
 
-    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="close-help")]
+    BINDINGS = bindings("close-help")
 
-    def __init__(self, exercise: Exercise | None = None, **kwargs):
+    def __init__(self, exercise: Exercise | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.text = HELP
         if exercise is not None:
@@ -105,23 +89,20 @@ class HelpScreen(ModalScreen[None]):
 class ResumeExamScreen(ModalScreen[bool | None]):
     """Reopening an exam that was not submitted: carry on, or start over (the old answers are kept)."""
 
-    BINDINGS = [
-        Binding("enter", "resume", "Resume", id="resume-exam", priority=True),
-        Binding("f8", "restart", "Start over", id="restart-exam"),
-        Binding("escape", "cancel", "Cancel", id="cancel-exam"),
-    ]
+    BINDINGS = bindings("resume-exam", "restart-exam", "cancel-exam")
 
-    def __init__(self, title: str, **kwargs):
+    def __init__(self, title: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.exercise_title = title
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="resume-panel"):
-            yield Static(
-                f"You have an exam in progress on “{self.exercise_title}”.\n\n"
-                "Enter: resume where you stopped · F8: start over (your old answers are kept in a file) "
-                "· Escape: back to the catalog"
+            keys = key_hints(
+                ("resume-exam", "resume where you stopped"),
+                ("restart-exam", "start over (your old answers are kept in a file)"),
+                ("cancel-exam", "back to the catalog"),
             )
+            yield Static(Text(f"You have an exam in progress on “{visible(self.exercise_title)}”.\n\n{keys}"))
         yield Footer(compact=True)
 
     def action_resume(self) -> None:

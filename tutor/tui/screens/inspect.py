@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
@@ -13,12 +12,13 @@ from textual.widgets.option_list import Option
 
 from ...exercise.shown import visible
 from ...session.given import node_details
+from ..actions import bindings
 
 
 class InspectScreen(ModalScreen[None]):
     """A list of the nodes; the highlighted one's expression, shape, value and gradient beside it."""
 
-    BINDINGS = [Binding("escape,f7", "dismiss", "Close", id="close-inspect")]
+    BINDINGS = bindings("close-inspect")
 
     def __init__(self, session, name: str, **kwargs):
         super().__init__(**kwargs)
@@ -41,7 +41,8 @@ class InspectScreen(ModalScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#inspect-nodes")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.show_node(event.option.id)
+        if event.option.id is not None:  # every option has its node's name as id
+            self.show_node(event.option.id)
 
     def show_node(self, name: str) -> None:
         self.query_one("#inspect-details", Static).update(Text(node_details(self.session, name), no_wrap=True))

@@ -5,20 +5,20 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from ...session.store import LEARNER_MAX_LENGTH, checked_learner
+from ..actions import bindings
 
 
 class LearnerScreen(ModalScreen[str | None]):
     """Returns the name typed (checked), or None on Escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-learner")]
+    BINDINGS = bindings("cancel-learner")
 
-    def __init__(self, current: str, first_use: bool = False, **kwargs):
+    def __init__(self, current: str, first_use: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.current = current
         self.first_use = first_use

@@ -10,12 +10,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...exercise.shown import visible
 from ...session.transcript import as_typed, exam_counts, step_items, why
-from .session_screen import EXPORT, SessionScreen
+from ..actions import bindings
+from .session_screen import SessionScreen
 
 MARKS = {"correct": "✓ right", "wrong": "✗ wrong", "unanswered": "– blank"}
 # Longer labels ("z3 after the update"), answers and right values (vectors, matrices) wrap in their
@@ -25,7 +25,7 @@ WHY_MIN_WIDTH = 16  # on a narrower screen the table scrolls sideways rather tha
 
 
 class ExamReportScreen(SessionScreen):
-    BINDINGS = [EXPORT, Binding("escape", "app.back_to_catalog", "Catalog", id="report-catalog")]
+    BINDINGS = bindings("export", "catalog")
 
     def compose(self) -> ComposeResult:
         summary = self.session.summary()

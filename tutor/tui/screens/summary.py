@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 
 from ...exercise.shown import visible
-from .session_screen import EXPORT, SessionScreen
+from ..actions import bindings, key_hints
+from ..messages import OpenTraining, PracticeNewLike
+from .session_screen import SessionScreen
 
 
 def format_seconds(seconds: float) -> str:
@@ -17,25 +18,7 @@ def format_seconds(seconds: float) -> str:
 
 
 class SummaryScreen(SessionScreen):
-    BINDINGS = [
-        EXPORT,
-        Binding("escape", "app.back_to_catalog", "Catalog", id="summary-catalog"),
-        Binding("f7", "review", "Review", tooltip="Go back over your steps", id="review"),
-        Binding(
-            "f4",
-            "new_like",
-            "New one",
-            tooltip="Practise a freshly generated exercise like this one",
-            id="summary-new-like",
-        ),
-        Binding(
-            "f5",
-            "train",
-            "Train",
-            tooltip="Run gradient descent on this exercise and plot the loss",
-            id="summary-train",
-        ),
-    ]
+    BINDINGS = bindings("export", "catalog", "review", "new-like", "train")
 
     def compose(self) -> ComposeResult:
         summary = self.session.summary()
@@ -53,8 +36,12 @@ class SummaryScreen(SessionScreen):
                 id="summary-body",
             )
             yield Static(
-                "Escape: back to the catalog · F7: review your steps · F4: practise a new exercise like "
-                "this one · F5: train it with gradient descent",
+                key_hints(
+                    ("catalog", "back to the catalog"),
+                    ("review", "review your steps"),
+                    ("new-like", "practise a new exercise like this one"),
+                    ("train", "train it with gradient descent"),
+                ),
                 id="summary-keys",
             )
         yield Footer(compact=True)
@@ -67,7 +54,7 @@ class SummaryScreen(SessionScreen):
         self.app.pop_screen()
 
     def action_new_like(self) -> None:
-        self.app.practice_new_like(self.session.exercise)
+        self.post_message(PracticeNewLike(self.session.exercise))
 
     def action_train(self) -> None:
-        self.app.open_training(self.session.exercise)
+        self.post_message(OpenTraining(self.session.exercise))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
@@ -22,6 +21,7 @@ from ...training.runs import (
     start_run,
     training_dataset,
 )
+from ..actions import bindings
 from ..widgets.run_panel import RunPanel
 
 FRAME_SECONDS = 1 / 15  # how often the plots are redrawn while runs train
@@ -29,12 +29,7 @@ FRAME_BUDGET = 0.03  # training time per frame, shared by the running runs, so k
 
 
 class TrainingScreen(Screen):
-    BINDINGS = [
-        Binding("f5", "run", "Run", tooltip="Start a run with these settings, beside the others", id="train-run"),
-        Binding("f4", "stop", "Stop", tooltip="Stop the runs still training", id="train-stop"),
-        Binding("f8", "clear", "Clear runs", id="train-clear"),
-        Binding("escape", "back", "Back", id="train-back"),
-    ]
+    BINDINGS = bindings("train-run", "train-stop", "train-clear", "train-back")
 
     def __init__(self, exercise: Exercise, **kwargs):
         super().__init__(**kwargs)
@@ -90,12 +85,13 @@ class TrainingScreen(Screen):
         """The run described by the fields; a ValueError says which field is wrong."""
         exercise = self.exercise
         varies = can_vary_network(exercise)
+        activation: Select[str | None] | None = self.query_one("#activation", Select) if varies else None
         return read_settings(
             self.query_one("#rate", Input).value,
             self.query_one("#steps", Input).value,
             dataset=training_dataset(exercise) is not None and bool(self.query_one("#data", Select).value),
             hidden=self.query_one("#hidden", Input).value if varies else "",
-            activation=self.query_one("#activation", Select).value if varies else None,
+            activation=activation.selection if activation is not None else None,
         )
 
     def say(self, text: str) -> None:
@@ -104,7 +100,7 @@ class TrainingScreen(Screen):
         message.display = bool(text)
 
     # -- actions -------------------------------------------------------------------------------
-    def action_run(self) -> None:
+    async def action_run(self) -> None:
         try:
             settings = self.settings()
             trainer = start_run(self.exercise, settings)
@@ -122,7 +118,8 @@ class TrainingScreen(Screen):
             has_accuracy=trainer.has_accuracy,
             classes="run",
         )
-        self.query_one("#runs", HorizontalScroll).mount(panel)
+        # awaited: the panel has composed its charts before the first frame trains it
+        await self.query_one("#runs", HorizontalScroll).mount(panel)
         panel.scroll_visible()
         self.running.append((panel, trainer, settings.steps))
 
@@ -157,7 +154,7 @@ class TrainingScreen(Screen):
                 panel.state = str(error)
                 continue
             panel.add(taken)
-            if panel.record.step < total:
+            if (panel.record.step if panel.record is not None else 0) < total:
                 still_running.append((panel, trainer, total))
             else:
                 panel.state = "finished"

@@ -81,10 +81,11 @@ class GraphView(ScrollView, can_focus=True):
                 cells[start:end] = [style] * (end - start)
         rows = []
         for line, cells in zip(drawing.lines, per_row):
-            segments, column = [], 0
-            for style, run in groupby(cells):
+            segments: list[Segment] = []
+            column = 0
+            for name, run in groupby(cells):
                 width = len(list(run))
-                segments.append(Segment(line[column : column + width], styles.get(style, plain)))
+                segments.append(Segment(line[column : column + width], styles.get(name or "", plain)))
                 column += width
             rows.append(Strip(segments, len(line)))
         return rows
