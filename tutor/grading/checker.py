@@ -42,6 +42,7 @@ class Verdict:
     read_as: str = ""
     notes: tuple[str, ...] = ()
     carried_forward: bool = False  # right only when recomputed from the learner's earlier answers
+    exact_text: str = ""  # when carried forward: the right value with the exact numbers, as shown
     diagnosis: str | None = None  # a stable label for the likely mistake (docs/diagnoses.md)
     element_fraction: float = 0.0  # the share of elements that are right (partial credit in exams)
 
@@ -204,6 +205,7 @@ class Checker:
                     read_as=answer.read_as,
                     notes=answer.notes,
                     carried_forward=True,
+                    exact_text=exact,
                     element_fraction=1.0,
                 )
         # of the accepted forms, explain against the one whose shape the answer has

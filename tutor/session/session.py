@@ -374,7 +374,10 @@ class Session:
         if verdict is None:
             return ""
         note = self.credit_note(index)
-        return f"Correct: {note}." if note else verdict.message
+        if not note:
+            return verdict.message
+        exact = f" (with exact values it is {verdict.exact_text})" if verdict.carried_forward else ""
+        return f"Correct: {note}{exact}."
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last
