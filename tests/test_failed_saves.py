@@ -84,7 +84,7 @@ def test_the_program_started_on_a_home_that_is_a_file_runs_and_says_why_nothing_
     )
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", command)
     try:
-        wait_for(session, "Your answer")
+        wait_for(session, "Reveal")  # the footer: the notice that the name cannot be kept hides the field a while
         tmux("send-keys", "-t", session, "0.8", "Enter")
         screen = wait_for(session, "Not saved")
         assert "not a directory" in screen, screen
@@ -110,7 +110,7 @@ def test_a_write_that_fails_for_want_of_room_is_a_notice_not_a_crash(tmp_path: P
     )
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", command)
     try:
-        wait_for(session, "Your answer")
+        wait_for(session, "Reveal")  # the footer: the notice that the name cannot be kept hides the field a while
         tmux("send-keys", "-t", session, "0.8", "Enter")
         screen = wait_for(session, "Not saved")
         assert "file too large" in screen and "p1 × = 0.8" in screen, screen  # the answer is kept
