@@ -206,6 +206,8 @@ def limit_cases() -> list[Case]:
             )
             for label, path, given in (("dev-zero", "/dev/zero", {}), ("fifo", "fifo.csv", fifo))
         ),
+        # an empty name used to train on the exercise's own numbers without a word
+        Case("train-dataset-empty", ("train", "xor-mlp", "--dataset", ""), 2, "give a shipped dataset (xor, iris)"),
         *(
             Case(f"exam-time-limit-{minutes}", ("exam", CATALOG_EXERCISE, "--time-limit", minutes), 2, "more than 0")
             for minutes in ("-5", "nan", "inf", "0", "20000")

@@ -44,6 +44,13 @@ def learner_argument(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def dataset_argument(text: str) -> str:
+    """--dataset NAME|FILE: not empty (an empty name would quietly mean the exercise's own numbers)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a shipped dataset (xor, iris) or the path of a CSV file")
+    return text
+
+
 KEY_ENVIRONMENT = "BACKPROP_TUTOR_KEY_FILE"
 
 
@@ -352,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--params", metavar="NAME,NAME...", help="the parameters to train (default: the exercise's)")
     train.add_argument(
         "--dataset",
+        type=dataset_argument,
         metavar="NAME|FILE",
         help="train on a dataset (xor, iris or a CSV file) instead of the exercise's own numbers",
     )

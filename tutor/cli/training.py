@@ -27,7 +27,7 @@ def command_train(arguments: argparse.Namespace) -> int:
     steps = default_steps(exercise) if arguments.steps is None else arguments.steps
     params = [name.strip() for name in arguments.params.split(",") if name.strip()] if arguments.params else None
     # --dataset is a shipped name or a path from the working folder; the file's own is relative to the file
-    dataset = find_dataset(arguments.dataset).resolve() if arguments.dataset else default_dataset(exercise)
+    dataset = find_dataset(arguments.dataset).resolve() if arguments.dataset is not None else default_dataset(exercise)
     try:
         trainer = Trainer(exercise, learning_rate=arguments.lr, params=params, dataset=dataset)
     except TrainingError as error:
