@@ -1096,3 +1096,11 @@ def test_an_unsubmitted_exam_with_feedback_is_not_reported_as_edited(tmp_path):
     result = tutor_command("grade", path, home=tmp_path)
     no_traceback(result)
     assert result.returncode == 0 and "EDITED" not in result.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_the_grade_table_never_cuts_a_name(tmp_path, student_transcripts, columns):
+    result = tutor_command("grade", student_transcripts["sam"], home=tmp_path, columns=columns)
+    assert result.returncode == 0
+    rows = [line for line in result.stdout.splitlines() if "sam" in line and "│" in line]
+    assert rows and f" {SEED_001} " in rows[0]  # whole, on the row of its learner

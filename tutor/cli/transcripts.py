@@ -338,7 +338,9 @@ def command_grade(arguments: argparse.Namespace) -> int:
     else:
         table = Table(title="Re-graded transcripts", title_justify="left")
         for column in ("learner", "exercise", "mode", "score", "answered", "check"):
-            table.add_column(column)
+            # names are never cut (a teacher needs them whole); the other columns wrap around them
+            names = [visible(result[column]) for result in results] if column in ("learner", "exercise") else []
+            table.add_column(column, min_width=max(map(len, names), default=None), no_wrap=bool(names))
         for result in results:
             check = (
                 plain("EDITED: " + "; ".join(result["differences"][:3]), "red") if result["tampered"] else Text("ok")
