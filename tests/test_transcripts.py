@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tutor.engine.formatting import format_value
-from tutor.exercise import load_exercise, resolve_exercise
+from tutor.exercise import load_exercise, parse_exercise, resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.session.transcript import (
     TRANSCRIPT_FORMAT,
@@ -1104,3 +1104,15 @@ def test_the_grade_table_never_cuts_a_name(tmp_path, student_transcripts, column
     assert result.returncode == 0
     rows = [line for line in result.stdout.splitlines() if "sam" in line and "│" in line]
     assert rows and f" {SEED_001} " in rows[0]  # whole, on the row of its learner
+
+
+def test_exported_files_show_control_characters_as_escapes():
+    """A title or an answer carrying an escape sequence (clear screen, a window title, a right-to-left
+    override) must not act on the terminal of a teacher who prints the file."""
+    text = 'title = "Sneaky \\u001b[2J \\u202e title"\n[inputs]\nx = 2\n[graph]\nL = "x^2"\n'
+    session = Session(parse_exercise(text, name="sneaky"), clock=FakeClock())
+    session.answer("4\x1b]0;pwned\x07")
+    transcript = build_transcript(session, "tester")
+    for exported in (to_markdown(transcript, session.solution), to_html(transcript, session.solution)):
+        assert not any(character in exported for character in "\x1b\x07\u202e")
+        assert "\\x1b[2J" in exported and "\\u202e" in exported and "\\x1b]0;pwned\\x07" in exported

@@ -241,7 +241,8 @@ def to_markdown(transcript: dict, solution) -> str:
             parts.extend([f"Why: {why(item)}", ""])
         parts.extend(_event_lines(transcript, item["quantity"]) or ["- (no answer)"])
         parts.append("")
-    return "\n".join(parts)
+    # a title or an answer with an escape sequence must not act on the terminal of whoever prints the file
+    return visible("\n".join(parts))
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -294,7 +295,8 @@ def to_html(transcript: dict, solution) -> str:
         f"<tr><td>{escape(name)}</td><td><code>{escape(value)}</code></td></tr>"
         for name, value in transcript["inputs"].items()
     ]
-    return f"""<!DOCTYPE html>
+    # control characters written as escapes, as in the Markdown (html.escape leaves them)
+    return visible(f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -317,7 +319,7 @@ def to_html(transcript: dict, solution) -> str:
 {"".join(rows)}</table>
 </body>
 </html>
-"""
+""")
 
 
 # -- reading and re-grading ---------------------------------------------------------------------
