@@ -97,3 +97,22 @@ def test_two_terminals_on_one_exercise_lose_no_answer(tmp_path: Path):
     finally:
         for session in (first, second):
             tmux("kill-session", "-t", session, check=False)
+
+
+def test_a_second_window_on_an_unfinished_exam_is_refused_before_it_asks_to_resume(tmp_path: Path):
+    other = Session(resolve_exercise(SEED_001), mode="exam", store=ProgressStore(tmp_path), exclusive=True)
+    other.answer("0.8")  # an unfinished exam, open in the other window
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await pilot.pause()
+            app.open_exercise(SEED_001, "exam")
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)  # no "resume or start over?" first
+            (notice,) = [note for note in app._notifications if note.title == "Open in another window"]
+            assert "(exam) is open in another tutor window" in notice.message
+
+    run(scenario())
+    other.close()
+    assert answers_in(other.progress_file) == ["0.8"]

@@ -20,6 +20,8 @@ _MODULE_OF = {
     "Step": "steps",
     "build_steps": "steps",
     "OpenElsewhere": "store",
+    "ProgressLock": "store",
+    "lock_label": "store",
     "ProgressStore": "store",
     "data_dir": "store",
 }

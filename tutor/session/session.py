@@ -27,7 +27,7 @@ from .modes import EXAM, PRACTICE
 from .saving import SaveError
 from .scoring import carried_forward_share, exam_credit, practice_credit, practice_credit_reason, step_points
 from .steps import Step, build_steps
-from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressLock, ProgressStore, exercise_fingerprint
+from .store import PROGRESS_FORMAT, PROGRESS_VERSION, ProgressLock, ProgressStore, exercise_fingerprint, lock_label
 
 OPEN, CORRECT, REVEALED = "open", "correct", "revealed"
 IDLE_CAP_SECONDS = 300  # a gap longer than this between actions is a break, not work
@@ -433,7 +433,7 @@ class Session:
     def _hold(self, progress_file: Path) -> None:
         lock = ProgressLock(progress_file)
         try:
-            lock.acquire(f"'{self.exercise.title}' ({self.mode})")
+            lock.acquire(lock_label(self.exercise.title, self.mode))
         except OSError:
             return  # a folder that cannot be used: no other window can save there either, and saving says why
         self._lock = lock

@@ -37,6 +37,11 @@ class OpenElsewhere(Exception):
     """The exercise's progress file has a writer already: another window works on it."""
 
 
+def lock_label(title: str, mode: str) -> str:
+    """How a locked exercise is named to the second window: "'Sigmoid neuron' (exam)"."""
+    return f"'{title}' ({mode})"
+
+
 class ProgressLock:
     """One writer per progress file: the window that works an exercise holds this lock, and a second window on
     the same exercise is refused rather than left to overwrite the first one's answers with its own. It is an
@@ -65,6 +70,15 @@ class ProgressLock:
         os.ftruncate(descriptor, 0)
         os.write(descriptor, str(os.getpid()).encode("ascii"))
         self._descriptor = descriptor
+
+    def ensure_free(self, what: str) -> None:
+        """OpenElsewhere when another window holds the lock now (before asking the learner anything about the
+        exercise); holds nothing afterwards."""
+        try:
+            self.acquire(what)
+        except OSError:
+            return  # a folder that cannot be used: opening it says why
+        self.release()
 
     def release(self) -> None:
         if self._descriptor is not None:

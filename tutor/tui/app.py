@@ -138,6 +138,13 @@ class TutorApp(App[None]):
             return
         progress = self.store.path_for(exercise.name, exercise.path, mode)
         if mode == EXAM and unfinished(progress):
+            from ..session import OpenElsewhere, ProgressLock, lock_label
+
+            try:  # before asking whether to resume: the answer would not be used
+                ProgressLock(progress).ensure_free(lock_label(exercise.title, mode))
+            except OpenElsewhere as error:
+                self.refuse_open_elsewhere(error)
+                return
 
             def chosen(resume: bool | None) -> None:
                 if resume is None:
@@ -178,16 +185,19 @@ class TutorApp(App[None]):
             )
             return
         except OpenElsewhere as error:
-            if len(self.screen_stack) <= 1:  # `tutor run` opened straight into it: the catalog instead
-                self.back_to_catalog()
-            # once the catalog is shown: a notice raised before it would be left on the screen below
-            self.call_after_refresh(
-                self.notify, str(error), title="Open in another window", severity="warning", timeout=15, markup=False
-            )
+            self.refuse_open_elsewhere(error)
             return
         self.push_screen(ExerciseScreen(session))
         if session.finished:
             self.show_results(session)
+
+    def refuse_open_elsewhere(self, error: Exception) -> None:
+        if len(self.screen_stack) <= 1:  # `tutor run` opened straight into it: the catalog instead
+            self.back_to_catalog()
+        # once the catalog is shown: a notice raised before it would be left on the screen below
+        self.call_after_refresh(
+            self.notify, str(error), title="Open in another window", severity="warning", timeout=15, markup=False
+        )
 
     # -- what the screens ask (tutor/tui/messages.py) ----------------------------------------
     @on(messages.OpenExercise)
