@@ -274,3 +274,18 @@ def test_long_flat_sum_under_the_length_limit_is_read_or_refused_cleanly():
 
 def test_several_commas_without_brackets_suggest_brackets():
     assert "brackets" in refused("1,2,3")
+
+
+@pytest.mark.parametrize("text", ["[0.21 -0.24]", "[[1 -2], [3, 4]]", "[1e-3 +2]"])
+def test_numpys_space_separated_elements_are_refused_as_ambiguous_never_subtracted(text):
+    # [0.21 -0.24] used to be read as [-0.03] and counted as a wrong try
+    with pytest.raises(UnreadableAnswer, match="separate elements with commas"):
+        read_answer(text)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("[0.21 - 0.24]", [-0.03]), ("[0.21-0.24]", [-0.03]), ("[0.5, 2*(1 -0.5)]", [0.5, 1.0]), ("2 -1", 1.0)],
+)
+def test_a_subtraction_written_one_way_is_still_a_subtraction(text, value):
+    assert np.allclose(read_answer(text).value, value)

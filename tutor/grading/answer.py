@@ -22,6 +22,9 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _FUNCTION_CALL = re.compile(r"[A-Za-z_]\w*\s*\(")
 _FRACTION = re.compile(r"^\s*(-?)\s*(\d{1,30})\s*/\s*(\d{1,30})\s*$")
 _DECIMAL = re.compile(r"^[+-]?(\d*)(\.(\d*))?(?:[eE][+-]?\d+)?$")
+# NumPy prints [0.21 -0.24]: a space before a sign and none after it, between two numbers, reads as a
+# subtraction that nobody meant
+_SPACED_SIGN = re.compile(r"[\d.)]\s+[-+](?=[\d.])")
 
 
 class UnreadableAnswer(ValueError):
@@ -56,6 +59,14 @@ def read_answer(text: str) -> ReadAnswer:
     ):
         cleaned = _DECIMAL_COMMA.sub(".", cleaned)
         notes.append("read the comma as a decimal point")
+    for spaced in _SPACED_SIGN.finditer(cleaned):
+        before = cleaned[: spaced.start()]
+        in_brackets = before.count("[") > before.count("]") and before.count("(") == before.count(")")
+        if in_brackets:  # between a vector's elements, not inside a parenthesised sum
+            raise UnreadableAnswer(
+                f"'{text.strip()}' could be elements or a subtraction: separate elements with commas, like "
+                "[0.21, -0.24] (a subtraction takes spaces on both sides of the sign, or none)"
+            )
     try:
         expression = parse(cleaned, max_length=MAX_ANSWER_LENGTH)
     except ExpressionError as error:
