@@ -50,6 +50,15 @@ class Verdict:
     def correct(self) -> bool:
         return self.verdict == CORRECT
 
+    @property
+    def exact_note(self) -> str:
+        """ "(with exact values it is -0.1146)" for an answer right from the learner's own numbers, else ""."""
+        return exact_note(self.exact_text) if self.carried_forward else ""
+
+
+def exact_note(exact_text: str) -> str:
+    return f"(with exact values it is {exact_text})"
+
 
 @dataclass
 class LearnerView:
@@ -201,7 +210,7 @@ class Checker:
                     answer.text,
                     CORRECT,
                     expected,
-                    f"Correct, graded using your earlier answers (with exact values it is {exact}).",
+                    f"Correct, graded using your earlier answers {exact_note(exact)}.",
                     read_as=answer.read_as,
                     notes=answer.notes,
                     carried_forward=True,

@@ -376,8 +376,7 @@ class Session:
         note = self.credit_note(index)
         if not note:
             return verdict.message
-        exact = f" (with exact values it is {verdict.exact_text})" if verdict.carried_forward else ""
-        return f"Correct: {note}{exact}."
+        return f"Correct: {note}{' ' + verdict.exact_note if verdict.exact_note else ''}."
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last
