@@ -19,7 +19,7 @@ from tutor.cli.main import main
 from tutor.exercise import ExerciseFileError
 from tutor.exercise.assignment import is_assignment, load_assignment
 from tutor.session import ProgressStore, Session
-from tutor_testing import TMUX, TUTOR, tmux, wait_for
+from tutor_testing import TMUX, start_tutor, tmux, wait_for
 
 SEEDS = Path(__file__).resolve().parent / "seed_answers"
 
@@ -313,9 +313,8 @@ def test_tutor_exam_on_an_assignment_opens_its_next_exercise_with_the_assignment
         '[assignment]\ntitle = "Quiz"\n[[exercise]]\npath = "parts/slope.toml"\ntime_limit = 45\n', encoding="utf-8"
     )
     session = f"tutor-assignment-{uuid.uuid4().hex[:8]}"
-    command = f"exec env BACKPROP_TUTOR_HOME={tmp_path / 'home'} TERM=xterm-256color LANG=C.UTF-8 {TUTOR} exam {path} --learner Tester"
     try:
-        tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+        start_tutor(session, "exam", path, "--learner", "Tester", home=tmp_path / "home", size=(100, 30))
         screen = wait_for(session, "time left 44:")  # the assignment's 45 minutes, not the file's 10
         assert "dσ/dx in terms of σ" in screen
     finally:

@@ -706,24 +706,12 @@ def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
 
 def test_learner_given_to_tutor_run_reaches_the_transcript_saved_in_the_tutor(tmp_path):
     """The real program in a real terminal: `tutor run X --learner NAME`, F6, and the transcript's learner."""
-    from tutor_testing import TMUX, TUTOR, tmux, wait_for
+    from tutor_testing import TMUX, start_tutor, tmux, wait_for
 
     if TMUX is None:
         pytest.skip("tmux is not installed (apt-get install tmux)")
     session = f"tutor-test-{os.getpid()}-learner"
-    tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-c",
-        str(tmp_path),
-        f"env BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color {TUTOR} run {SEED_001} --learner 'Ada [b]Lovelace'",
-    )
+    start_tutor(session, "run", SEED_001, "--learner", "Ada [b]Lovelace", home=tmp_path, size=(100, 30), cwd=tmp_path)
     try:
         wait_for(session, "the value of p1")  # no name prompt: the name was given
         tmux("send-keys", "-t", session, "F6")

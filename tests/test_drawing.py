@@ -15,7 +15,7 @@ from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
 from tutor.session.picture import session_picture
 from tutor.tui.app import TutorApp
-from tutor_testing import TMUX, TUTOR, footer_keys, run, tmux, wait_for
+from tutor_testing import TMUX, footer_keys, run, start_tutor, tmux, wait_for
 
 INPUTS = ["x1", "x2", "w1", "w2", "b0", "y"]
 NODES = ["p1", "p2", "z", "yhat", "L"]
@@ -364,18 +364,7 @@ def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypa
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
 def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
-    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        f"env {environment} {TUTOR} run sigmoid-neuron-mse --learner Tester",
-    )
+    start_tutor(session, "run", "sigmoid-neuron-mse", "--learner", "Tester", home=tmp_path)
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")

@@ -26,7 +26,7 @@ from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.help import ResumeExamScreen
 from tutor.tui.screens.report import ExamReportScreen
 from tutor.tui.screens.summary import SummaryScreen, format_seconds
-from tutor_testing import TMUX, TUTOR, paste_answer, right_answer, run, text_of, tmux, wait_for
+from tutor_testing import TMUX, TUTOR, paste_answer, right_answer, run, start_tutor, text_of, tmux, wait_for
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -375,12 +375,7 @@ def saved_answers(progress: Path) -> list[str]:
 
 def start_exam(session: str, home: Path) -> int:
     """`tutor exam` in a new tmux session; `exec` makes the tutor the pane's own process. Returns its pid."""
-    command = (
-        f"exec env BACKPROP_TUTOR_HOME={home} TERM=xterm-256color LANG=C.UTF-8 "
-        f"{TUTOR} exam {SEED_001} --learner Tester"
-    )  # a name given: no first-use prompt
-    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
-    return int(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").stdout.split()[0])
+    return start_tutor(session, "exam", SEED_001, "--learner", "Tester", home=home, size=(100, 30))
 
 
 def alive(pid: int) -> bool:

@@ -7,7 +7,6 @@ started on a home that is a file, and a write that fails for want of room (a fil
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
 import time
 from pathlib import Path
@@ -16,7 +15,7 @@ from tutor.exercise import resolve_exercise
 from tutor.session import ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.exercise import ExerciseScreen
-from tutor_testing import TUTOR, capture, paste_answer, program_ended, right_answer, run, tmux, wait_for
+from tutor_testing import capture, paste_answer, program_ended, right_answer, run, start_tutor, tmux, wait_for
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -78,11 +77,7 @@ def test_the_program_started_on_a_home_that_is_a_file_runs_and_says_why_nothing_
     home = tmp_path / "home"
     home.write_text("a file")
     session = f"home-file-{tmp_path.name}"
-    command = (
-        f"exec env BACKPROP_TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color LANG=C.UTF-8 "
-        f"{TUTOR} run {SEED_001} --learner Tester"
-    )
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", command)
+    start_tutor(session, "run", SEED_001, "--learner", "Tester", home=home, size=(120, 30))
     try:
         wait_for(session, "Reveal")  # the footer: the notice that the name cannot be kept hides the field a while
         tmux("send-keys", "-t", session, "0.8", "Enter")
@@ -104,11 +99,7 @@ def test_a_write_that_fails_for_want_of_room_is_a_notice_not_a_crash(tmp_path: P
     """`ulimit -f 0`: every write of the program fails (EFBIG), as writes fail on a full disk (ENOSPC)."""
     home = tmp_path / "home"
     session = f"full-{tmp_path.name}"
-    command = (
-        f"ulimit -f 0; exec env BACKPROP_TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color LANG=C.UTF-8 "
-        f"{TUTOR} run {SEED_001} --learner Tester"
-    )
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", command)
+    start_tutor(session, "run", SEED_001, "--learner", "Tester", home=home, size=(120, 30), before="ulimit -f 0")
     try:
         wait_for(session, "Reveal")  # the footer: the notice that the name cannot be kept hides the field a while
         tmux("send-keys", "-t", session, "0.8", "Enter")

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from tutor.session import ProgressStore
-from tutor_testing import TMUX, TUTOR, capture, program_ended, tmux, wait_for
+from tutor_testing import TMUX, TUTOR, capture, program_ended, start_tutor, tmux, wait_for
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
@@ -21,11 +21,8 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt
 def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
-    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    tmux(
-        "new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse"
-    )
+    start_tutor(session, "run", "sigmoid-neuron-mse", home=tmp_path)
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")
@@ -48,9 +45,8 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
 
 def test_train_xor_from_the_catalog_in_a_real_terminal(tmp_path):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
-    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR}")
+    start_tutor(session, home=tmp_path)
     try:
         wait_for(session, "Pick an exercise")
         tmux("send-keys", "-t", session, "xor")
@@ -82,11 +78,9 @@ def colours_on_screen(session: str) -> set[int]:
 def test_no_color_draws_in_greys_only_and_still_says_what_is_wrong(tmp_path, no_color):
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     # 256 colours (COLORTERM empty), so that every colour is an index to tell greys by
-    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color COLORTERM=" + (" NO_COLOR=1" if no_color else "")
+    environment = "COLORTERM=" + (" NO_COLOR=1" if no_color else "")
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    tmux(
-        "new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {environment} {TUTOR} run sigmoid-neuron-mse"
-    )
+    start_tutor(session, "run", "sigmoid-neuron-mse", home=tmp_path, env=environment)
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "7", "Enter")

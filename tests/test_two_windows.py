@@ -5,7 +5,6 @@ is closed. A Session test, a Pilot test, and two real terminals under tmux shari
 from __future__ import annotations
 
 import json
-import shlex
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from tutor.session import OpenElsewhere, ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
-from tutor_testing import TUTOR, capture, program_ended, right_answer, run, tmux, wait_for
+from tutor_testing import capture, program_ended, right_answer, run, start_tutor, tmux, wait_for
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -65,21 +64,18 @@ def test_two_terminals_on_one_exercise_lose_no_answer(tmp_path: Path):
     """The issue's reproduction: three answers in the first window, then the second window opens the same
     exercise; after both quit, all three answers are saved, and the second window resumes after them."""
     home = tmp_path / "home"
-    command = (
-        f"exec env BACKPROP_TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color LANG=C.UTF-8 "
-        f"{TUTOR} run {SEED_001} --learner Tester"
-    )
+    command = ("run", SEED_001, "--learner", "Tester")
     first, second = f"first-{tmp_path.name}", f"second-{tmp_path.name}"
     walk = Session(resolve_exercise(SEED_001))
     try:
-        tmux("new-session", "-d", "-s", first, "-x", "100", "-y", "30", command)
+        start_tutor(first, *command, home=home, size=(100, 30))
         wait_for(first, "Your answer")
         for number in (2, 3, 4):
             tmux("send-keys", "-t", first, "-l", "--", right_answer(walk))
             tmux("send-keys", "-t", first, "Enter")
             walk.answer(right_answer(walk))
             wait_for(first, f"step {number} of 25")
-        tmux("new-session", "-d", "-s", second, "-x", "100", "-y", "30", command)
+        start_tutor(second, *command, home=home, size=(100, 30))
         screen = wait_for(second, "Open in another window")
         assert "is open in another tutor" in screen and "backprop-tutor — catalog" in screen, screen
         tmux("send-keys", "-t", second, "C-q")
@@ -92,7 +88,7 @@ def test_two_terminals_on_one_exercise_lose_no_answer(tmp_path: Path):
         (progress,) = (home / "progress").glob("*.json")
         assert answers_in(progress) == ["0.8", "1.4", "2.8"]
         tmux("kill-session", "-t", second)
-        tmux("new-session", "-d", "-s", second, "-x", "100", "-y", "30", command)
+        start_tutor(second, *command, home=home, size=(100, 30))
         wait_for(second, "step 4 of 25")  # the second window, opened again, goes on after the first one's answers
     finally:
         for session in (first, second):

@@ -10,7 +10,7 @@ import pytest
 
 from tutor.exercise import resolve_exercise
 from tutor.session import Session
-from tutor_testing import TMUX, TUTOR, capture, needed_tokens, right_answer, tmux, wait_for
+from tutor_testing import TMUX, capture, needed_tokens, right_answer, start_tutor, tmux, wait_for
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
@@ -33,18 +33,7 @@ def test_the_walks_cover_every_seed_homework():
 @pytest.mark.parametrize("name", ONE_PER_SEED.values())
 def test_walk_a_seed_exercise_to_the_summary_in_a_real_terminal(tmp_path, name):
     session = f"tutor-walk-{uuid.uuid4().hex[:8]}"
-    environment = f"BACKPROP_TUTOR_HOME={tmp_path} TERM=xterm-256color"
-    tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        f"env {environment} {TUTOR} run {name} --learner Tester",
-    )
+    start_tutor(session, "run", name, "--learner", "Tester", home=tmp_path)
     walk = Session(resolve_exercise(name))  # the same walk, headless: which step comes next and its answer
     total = len(walk.steps)
     typed: dict[str, str] = {}

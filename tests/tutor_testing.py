@@ -8,6 +8,7 @@ import contextlib
 import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -237,6 +238,39 @@ def program_ended(session: str) -> bool:
     """Whether the program in the session's pane has exited (its pane stays, showing its last output)."""
     shown = tmux("display-message", "-p", "-t", session, "#{pane_dead}", check=False)
     return shown.returncode != 0 or shown.stdout.strip() == "1"
+
+
+def start_tutor(
+    session: str,
+    *args: object,
+    home: Path,
+    size: tuple[int, int] = (80, 24),
+    env: str = "",
+    before: str = "",
+    cwd: Path | None = None,
+) -> int:
+    """`tutor ARGS` in a new tmux session of ``size``, as the pane's own process (exec), in a UTF-8 256-colour
+    terminal with BACKPROP_TUTOR_HOME=home (``env``: more variables; ``before``: a shell command first, like
+    `ulimit -f 0`). Returns the tutor's process id."""
+    command = (
+        f"exec env BACKPROP_TUTOR_HOME={shlex.quote(str(home))} TERM=xterm-256color LANG=C.UTF-8 {env} "
+        f"{TUTOR} {shlex.join(map(str, args))}"
+    )
+    width, height = size
+    where = ["-c", str(cwd)] if cwd is not None else []
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        str(width),
+        "-y",
+        str(height),
+        *where,
+        f"{before}; {command}" if before else command,
+    )
+    return int(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").stdout.split()[0])
 
 
 def capture(session: str) -> str:
