@@ -58,9 +58,14 @@ def test_summary(snap_compare, tmp_path):
     assert snap_compare(app, terminal_size=(80, 24), run_before=answer_steps(100))
 
 
-def test_training_two_finished_runs_side_by_side(snap_compare, tmp_path):
+def test_training_two_finished_runs_side_by_side(snap_compare, tmp_path, monkeypatch):
     from tutor.exercise import resolve_exercise
+    from tutor.tui.screens import training
     from tutor.tui.screens.training import TrainingScreen
+
+    # only the finished curves are drawn: each run trains to its end in one frame instead of 30 ms a frame
+    # (test_training_tui shows a run spread over many frames draws and stops the same)
+    monkeypatch.setattr(training, "FRAME_BUDGET", 600.0)
 
     async def run_before(pilot):
         await pilot.pause()
