@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tutor.generate import KINDS
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
 NAME = "sigmoid-neuron-mse"
@@ -49,8 +51,8 @@ COMMANDS = {
     "train": ["train", "xor-mlp", "--steps", "3"],
     "train-json": ["train", "xor-mlp", "--steps", "3", "--json"],
     "train-dataset": ["train", "iris-mlp", "--steps", "2", "--dataset", "iris"],
-    "generate-expression": ["generate", "expression", "--seed", "1"],
-    "generate-mlp": ["generate", "mlp", "--seed", "1", "--dataset", "xor"],
+    "generate-mlp-xor": ["generate", "mlp", "--seed", "1", "--dataset", "xor"],
+    **{f"generate-{kind}": ["generate", kind, "--seed", "1"] for kind in KINDS},  # every kind the generator has
 }
 EXPECTED_CODES = {"check": 1, "validate-broken": 2}
 
