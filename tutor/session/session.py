@@ -376,7 +376,7 @@ class Session:
         note = self.credit_note(index)
         if not note:
             return verdict.message
-        return f"Correct: {note}{' ' + verdict.exact_note if verdict.exact_note else ''}."
+        return f"Correct: {note}."  # without the exact value: it may give away an earlier step still open
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last
