@@ -352,7 +352,7 @@ def command_check(arguments: argparse.Namespace) -> int:
                 "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
                 "items": [
                     {
-                        **_verdict_json(solution, verdict),
+                        **_verdict_json(solution, verdict, arguments.reveal),
                         "asked": asked,
                         "credit": credits[str(verdict.quantity)] if asked else 0,
                     }
@@ -362,10 +362,12 @@ def command_check(arguments: argparse.Namespace) -> int:
         )
     else:
         title = Text.assemble(plain(solution.exercise.title), ": your answers")
-        console.print(_verdict_table(solution, title, typed.of(asked=True)))
+        console.print(_verdict_table(solution, title, typed.of(asked=True), arguments.reveal))
         if not all(typed.asked):
             console.print(
-                _verdict_table(solution, Text("Not asked by this exercise (not counted)"), typed.of(asked=False))
+                _verdict_table(
+                    solution, Text("Not asked by this exercise (not counted)"), typed.of(asked=False), arguments.reveal
+                )
             )
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
@@ -373,8 +375,9 @@ def command_check(arguments: argparse.Namespace) -> int:
     return EXIT_OK if tally.complete else EXIT_WRONG
 
 
-def _verdict_json(solution: Solution, verdict) -> dict:
-    return {
+def _verdict_json(solution: Solution, verdict, reveal: bool) -> dict:
+    """One answer's verdict; the right value (``expected``, and in ``message``) only when ``reveal``."""
+    found = {
         "quantity": str(verdict.quantity),
         "answer": verdict.answer,
         "read_as": verdict.read_as,
@@ -382,27 +385,42 @@ def _verdict_json(solution: Solution, verdict) -> dict:
         "readable": verdict.readable,
         "carried_forward": verdict.carried_forward,
         "diagnosis": verdict.diagnosis,
-        "expected": expected_text(solution, verdict)
-        if verdict.quantity.kind == QuantityKind.FORMULA
-        else to_nested_list(verdict.expected),
-        "message": verdict.message,
+        "message": verdict.revealed_message if reveal else verdict.message,
         "notes": list(verdict.notes),
     }
+    if reveal:
+        found["expected"] = (
+            expected_text(solution, verdict)
+            if verdict.quantity.kind == QuantityKind.FORMULA
+            else to_nested_list(verdict.expected)
+        )
+    return found
 
 
-def _verdict_table(solution: Solution, title: Text, verdicts: list) -> Table:
+def _verdict_table(solution: Solution, title: Text, verdicts: list, reveal: bool) -> Table:
+    """The verdicts as a table; the "right value" column only when ``reveal``."""
     table = Table(title=title, title_justify="left")
     for column in ("quantity", "your answer", "verdict", "right value", "message"):
-        table.add_column(column)
+        if column != "right value" or reveal:
+            table.add_column(column)
     for verdict in verdicts:
         mark = Text("✓ correct", style="green") if verdict.correct else Text("✗ wrong", style="red")
-        message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
-        right = (
+        message = (verdict.revealed_message if reveal else verdict.message) + "".join(
+            f" ({note})" for note in verdict.notes
+        )
+        right = [
             expected_text(solution, verdict)
             if verdict.quantity.kind == QuantityKind.FORMULA
             else right_value_text(solution, verdict.quantity, verdict.expected)
-        )
-        table.add_row(verdict.quantity.label(solution.output), plain(verdict.answer), mark, right, plain(message))
+        ]
+        row = [
+            verdict.quantity.label(solution.output),
+            plain(verdict.answer),
+            mark,
+            *(right if reveal else []),
+            plain(message),
+        ]
+        table.add_row(*row)
     return table
 
 

@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         "grade a file of typed answers (exit 0 all correct, 1 any wrong, 2 unusable)",
         "  tutor check sigmoid-neuron-mse answers.toml\n"
-        '  tutor check sigmoid-neuron-mse answers.toml --transcript ada.json --learner "Ada Lovelace"\n',
+        '  tutor check sigmoid-neuron-mse answers.toml --transcript ada.json --learner "Ada Lovelace"\n'
+        "  tutor check sigmoid-neuron-mse answers.toml --reveal\n",
     )
     check.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     check.add_argument(
@@ -205,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("practice", "exam"),
         default="practice",
         help="score as practice (one try each, default) or as an exam (partial credit per element)",
+    )
+    check.add_argument(
+        "--reveal",
+        action="store_true",
+        help="also state the right value of every answer (without it, a wrong answer gets what is wrong and where "
+        "to look, never the right value)",
     )
 
     sessions = _command(
