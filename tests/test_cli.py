@@ -631,6 +631,7 @@ def test_every_subcommand_help_has_an_example_and_explains_its_arguments():
         "show",
         "solve",
         "check",
+        "hint",
         "sessions",
         "export",
         "grade",
@@ -656,7 +657,7 @@ def test_help_examples_name_real_exercises():
         examples = parser.format_help().split("Examples:\n", 1)[1]
         for line in examples.splitlines():
             words = line.split()
-            if len(words) > 2 and words[1] in ("run", "exam", "show", "solve", "check", "train", "export"):
+            if len(words) > 2 and words[1] in ("run", "exam", "show", "solve", "check", "hint", "train", "export"):
                 assert words[2] in names or words[2].endswith(".toml"), line
 
 

@@ -324,6 +324,58 @@ def command_solve(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- tutor hint ---------------------------------------------------------------------------------
+
+
+def command_hint(arguments: argparse.Namespace) -> int:
+    """One rung of a step's hint ladder, the same ladder F2 climbs in the tutor, for working on paper."""
+    from ..exercise.suggestion import suggestion
+    from ..grading.hints import hint_ladder  # loaded only by hint
+
+    exercise = resolve_exercise(arguments.exercise)
+    solution = solve(exercise)
+    steps = [str(quantity) for quantity in asked_quantities(solution)]
+
+    def refuse(message: str) -> ExerciseFileError:
+        return ExerciseFileError([Problem(exercise.path, None, message)])
+
+    try:
+        quantity = Quantity.parse(arguments.quantity)
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    if str(quantity) not in steps:
+        raise refuse(
+            f"'{arguments.quantity}' is not a step of this exercise{suggestion(str(quantity), steps)}; "
+            "`tutor show EXERCISE --steps` lists them"
+        )
+    ladder = hint_ladder(solution, quantity)
+    if not 1 <= arguments.rung <= len(ladder):
+        raise refuse(f"--rung {arguments.rung}: {quantity} has hints 1 to {len(ladder)} (the last is the answer)")
+    text = ladder[arguments.rung - 1]
+    last = arguments.rung == len(ladder)
+    if arguments.json:
+        _print_json(
+            {
+                "exercise": exercise.name,
+                "quantity": str(quantity),
+                "label": quantity.label(solution.output),
+                "rung": arguments.rung,
+                "rungs": len(ladder),
+                "answer": last,  # the last rung is the worked answer
+                "hint": text,
+            }
+        )
+        return EXIT_OK
+    label = quantity.label(solution.output)
+    console.print(Text.assemble((f"Hint {arguments.rung} of {len(ladder)} for ", "bold"), plain(label, "bold")))
+    console.print(plain(text))
+    if last:
+        console.print("(This last rung is the answer.)", style="dim")
+    else:
+        console.print(plain(f"--rung {arguments.rung + 1} for a more specific one."), style="dim")
+    return EXIT_OK
+
+
 # -- tutor check --------------------------------------------------------------------------------
 
 
