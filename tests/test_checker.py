@@ -322,7 +322,7 @@ def test_verdict_carries_the_expected_value(seed_solution):
     verdict = check(Checker(seed_solution), "grad.z", "1")
     np.testing.assert_allclose(verdict.expected, seed_solution.grads["z"])
     assert verdict.read_as == "1"
-    assert verdict.message == "Not right (read as 1)."
+    assert verdict.message.startswith("Not right (read as 1). Where to look: dL/dz = dL/dyhat · ∂yhat/∂z")
 
 
 def test_every_asked_quantity_accepts_its_own_exact_value(seed_solution):

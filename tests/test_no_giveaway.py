@@ -19,7 +19,8 @@ from tutor.grading.diagnosis.answer import WrongAnswer
 from tutor.grading.diagnosis.context import context_of
 from tutor.grading.diagnosis.numbers import round_significant
 from tutor.grading.diagnosis.passes import candidates
-from tutor.grading.quantities import QuantityKind
+from tutor.grading.pointer import pointer
+from tutor.grading.quantities import Quantity, QuantityKind
 from tutor_testing import tutor_command
 
 SEEDS = Path(__file__).resolve().parent / "seed_answers"
@@ -90,16 +91,20 @@ def catalog_candidates():
 
 
 def test_no_diagnosis_of_any_candidate_mistake_states_the_right_value():
-    diagnosed, leaks = 0, []
+    """...nor the pointer that an answer no diagnosis explains gets instead."""
+    diagnosed, pointed, leaks = 0, 0, []
     for name, solution, quantity, tolerance, base, expected, array in catalog_candidates():
         found = diagnose_strictly(solution, quantity, array, tolerance, (), base)
         if found is None:
-            continue
-        diagnosed += 1
-        leaked = states_right_value(found.explanation, expected, array)
+            label, text = None, pointer(solution, quantity, array, {}, {})
+            pointed += bool(text)
+        else:
+            label, text = found.label, found.explanation
+            diagnosed += 1
+        leaked = states_right_value(text, expected, array)
         if leaked:
-            leaks.append((name, str(quantity), found.label, leaked, found.explanation))
-    assert diagnosed > 1000  # every exercise, every kind of step, most labels
+            leaks.append((name, str(quantity), label, leaked, text))
+    assert diagnosed > 1000 and pointed > 100  # every exercise, every kind of step, most labels
     assert not leaks, "\n".join(map(str, leaks[:20]))
 
 
@@ -117,3 +122,38 @@ def test_tutor_check_states_right_values_only_with_reveal(student):
         assert not states_right_value(item["message"], np.asarray(shown["expected"]), typed), item
         if item["verdict"] == "wrong":
             assert "The right value is" in shown["message"] and item["message"] in shown["message"]
+
+
+def answered(name: str, answers: dict[str, str]) -> tuple[Checker, dict]:
+    solution = solve(resolve_exercise(name))
+    checker = Checker(solution)
+    verdicts = {quantity: checker.check(Quantity.parse(quantity), text) for quantity, text in answers.items()}
+    return checker, verdicts
+
+
+def test_an_undiagnosed_gradient_points_at_the_factor_that_disagrees_with_the_learners_own_numbers():
+    # dL/dz = -0.0085: no known slip gives it (the right value is -0.006195)
+    checker, verdicts = answered(
+        "sigmoid-neuron-mse", {"value.z": "2.8", "value.yhat": "0.9427", "grad.yhat": "-0.1146", "grad.z": "-0.0085"}
+    )
+    verdict = verdicts["grad.z"]
+    assert not verdict.correct and verdict.diagnosis is None
+    assert "Where to look: dL/dz = dL/dyhat · ∂yhat/∂z = dL/dyhat · yhat(1 − yhat)." in verdict.message
+    # their dL/dyhat is right: the product would be the right value, so the local factor is named instead
+    assert "Your answer is not your dL/dyhat times ∂yhat/∂z: re-check ∂yhat/∂z." in verdict.message
+    assert not states_right_value(verdict.message, checker.expected(verdict.quantity), np.asarray(-0.0085))
+    # with their own local derivative too, it is the product itself
+    checker, verdicts = answered(
+        "sigmoid-neuron-mse", {"grad.yhat": "-0.1146", "local.yhat.z": "0.05404", "grad.z": "-0.0085"}
+    )
+    assert "Your answer is not your dL/dyhat times your ∂yhat/∂z: redo the product." in verdicts["grad.z"].message
+
+
+def test_an_undiagnosed_value_local_and_update_say_their_rule():
+    _, verdicts = answered("sigmoid-neuron-mse", {"value.z": "3.37", "local.yhat.z": "0.0871"})
+    assert (
+        "Where to look: z = p1 + p2 + b0; recompute it from your values of p1, p2, b0." in verdicts["value.z"].message
+    )
+    assert "Where to look: ∂yhat/∂z = yhat(1 − yhat)" in verdicts["local.yhat.z"].message
+    _, verdicts = answered("network-3-2-1-sigmoid", {"update.b3": "0.5"})
+    assert "Where to look: new b3 = b3 − η·dL/db3 with η = 1" in verdicts["update.b3"].message

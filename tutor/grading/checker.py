@@ -235,11 +235,19 @@ class Checker:
             comparisons[0].reason,
         )
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
-        from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
+        from .diagnosis import DIAGNOSIS_ERRORS, diagnose  # a large module, needed only once an answer is wrong
 
         found = diagnose(self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures)
         if found is not None:
             message += f" {found.explanation}"
+        elif answer.value.size == expected.size:
+            from .pointer import pointer  # as the diagnosis: only once an answer is wrong
+
+            try:
+                where = pointer(self.solution, quantity, answer.value, self.learner.grads, self.learner.locals)
+            except DIAGNOSIS_ERRORS:
+                where = ""  # a pointer is a courtesy, as a diagnosis is: grading goes on without one
+            message += f" {where}" if where else ""
         return Verdict(
             quantity,
             answer.text,
