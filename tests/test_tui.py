@@ -53,6 +53,17 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
             await pilot.press("pagedown")
             await pilot.pause()
 
+            # the third step by the hint ladder to its end: the last rung is the answer and reveals it (issue 14)
+            session = screen.session
+            third = session.index
+            await pilot.press(*["f2"] * len(session.hint_ladder()))
+            await pilot.pause()
+            assert session.states[third].status == "revealed" and session.index == third
+            assert text_of(screen, "#feedback").startswith("Revealed:")
+            await pilot.press("enter")  # on to the next open step, as after F3
+            await pilot.pause()
+            assert session.index == third + 1
+
             while not isinstance(app.screen, SummaryScreen):
                 if screen.session.state.done:
                     await pilot.press("pagedown")
@@ -60,7 +71,7 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
                     continue
                 await paste_answer(pilot, right_answer(screen.session))
             summary = str(app.screen.query_one("#summary-body", Static).render())
-            assert "Revealed: 1" in summary and "Right with hints: 1" in summary
+            assert "Revealed: 2" in summary and "Right with hints: 1" in summary  # F3, and the last hint rung
             assert f"Steps: {len(screen.session.steps)}" in summary
 
     run(scenario())
