@@ -52,9 +52,19 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
             await pilot.press("pagedown")
             await pilot.pause()
 
+            # the third step by the hint ladder to its end: the last rung is the answer and reveals it (issue 14)
+            session = screen.session
+            third = session.index
+            await pilot.press(*["f2"] * len(session.hint_ladder()))
+            await pilot.pause()
+            assert session.states[third].status == "revealed" and session.index == third
+            assert text_of(screen, "#feedback").startswith("Revealed:")
+            await pilot.press("enter")  # on to the next open step, as after F3
+            await pilot.pause()
+            assert session.index == third + 1
+
             # the plain right answers between, on the session the screen shows (typing every one of them is
             # test_walk_terminal's); the last through the screen, which opens the summary
-            session = screen.session
             last = len(session.steps) - 1
             for index in range(last):
                 if not session.states[index].done:
@@ -66,7 +76,7 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
             await paste_answer(pilot, right_answer(session))
             assert isinstance(app.screen, SummaryScreen)
             summary = str(app.screen.query_one("#summary-body", Static).render())
-            assert "Revealed: 1" in summary and "Right with hints: 1" in summary
+            assert "Revealed: 2" in summary and "Right with hints: 1" in summary  # F3, and the last hint rung
             assert f"Steps: {len(screen.session.steps)}" in summary
 
     run(scenario())

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...engine.formatting import format_value
 from ...exercise.model import Tolerance
-from ..explain import format_changed
 from ..quantities import Quantity, QuantityKind, expected_value
 from .context import Context, Mutation
 from .labels import PRIORITY
@@ -25,8 +23,8 @@ class Candidate:
 
 
 class WrongAnswer:
-    """What every candidate generator needs to know about the answer: the step, the right value and how it
-    reads, the tolerance, and the answer recomputed from the learner's own earlier answers."""
+    """What every candidate generator needs to know about the answer: the step, the right value (never stated
+    in an explanation: only a reveal gives it), the tolerance, and the answer recomputed from the learner's own earlier answers."""
 
     def __init__(
         self,
@@ -53,8 +51,6 @@ class WrongAnswer:
             if own.shape == self.expected.shape and not np.allclose(own, self.expected, rtol=1e-12, atol=0)
         ]
         self.label_text = quantity.label(self.solution.output)
-        # a step judged on its change is shown with the figures the change needs (0.1497807, not 0.1498)
-        self.right = format_value(self.expected) if base is None else format_changed(self.expected, base)
 
     def _as_answer(self, value: np.ndarray) -> np.ndarray:
         """An elementwise local derivative may be typed as its (diagonal) Jacobian: read the diagonal."""
@@ -66,10 +62,6 @@ class WrongAnswer:
                     return np.diag(square).reshape(self.expected.shape)
         return value
 
-    def right_value(self, starts_sentence: bool = True) -> str:
-        """The words that give the right answer, the same in every explanation: "The right value is 0.054"."""
-        return f"{'The' if starts_sentence else 'the'} right value is {self.right}"
-
     def say(self, text: str) -> Callable[[], str]:
         return lambda: text
 
@@ -80,7 +72,7 @@ class WrongAnswer:
                 text += f" The slip is at {mutation.node} and is carried down the chain to {self.quantity.name}."
                 if mutation.label == "missing_factor_2":
                     text += " Every gradient below that step comes out half size."
-            return text + f" {self.right_value()}."
+            return text
 
         return explain
 

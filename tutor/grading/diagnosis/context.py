@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...engine.derivatives import Elementwise
-from ...engine.formatting import format_value, listing
+from ...engine.formatting import listing
 from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
 from ...engine.operations import EvaluationError
 from ...engine.slips import has_square
@@ -279,16 +279,15 @@ class Context:
                 yield Mutation(
                     "local_only",
                     node,
-                    f"the chain is restarted at {node} with 1 instead of its gradient "
-                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])}",
+                    f"the chain is restarted at {node} with 1 instead of its gradient {gradient_label(self.solution, node)}",
                     grads={node: np.asarray(1.0)},
                 )
             if float(values[node]) not in (0.0, 1.0):
                 yield Mutation(
                     "value_as_gradient",
                     node,
-                    f"the value {node} = {format_value(values[node])} is used where its gradient "
-                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])} belongs",
+                    # the value named, not printed: it may be the very answer (dC/dy = C for C = -y·log p)
+                    f"the value of {node} is used where its gradient {gradient_label(self.solution, node)} belongs",
                     grads={node: np.asarray(values[node], dtype=np.float64) * np.ones_like(self.grads[node])},
                 )
 

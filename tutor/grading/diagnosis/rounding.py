@@ -35,15 +35,14 @@ def rounding(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
                 how = "cut off after" if cut else "rounded to"
                 shown = max(digits, figures)  # "0.30" is 0.3 rounded to 2 figures, as written
                 off = f"more than {format_number(answer.tolerance.relative * 100)}% off"
-                if answer.base is not None:
-                    off = (
-                        f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, "
-                        f"{off} the right change {format_value(expected - answer.base, 3)}"
-                    )
+                if answer.quantity.kind == QuantityKind.UPDATE:  # from the given parameter
+                    off = f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, {off} the right change"
+                elif answer.base is not None:  # a value after the update: its value before is all but the answer
+                    off = f"a change {off} the right change"
                 return Diagnosis(
                     "rounding",
                     (
-                        f"Your {answer.label_text} is the right value {format_value(expected, 6)} {how} {shown} "
+                        f"Your {answer.label_text} is the right value {how} {shown} "
                         f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
                         f"{figures_needed(answer)} significant figures."
                     ),
@@ -67,7 +66,7 @@ def rounding(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
                         f"Your {answer.label_text} is what you get from intermediate values rounded to {digits} "
                         f"significant figure{'s' if digits > 1 else ''}: rounding too early lets the error grow along "
                         f"the chain. Keep 3 or 4 figures in intermediate results (an answer computed from your own "
-                        f"earlier accepted answers is accepted). {answer.right_value()}."
+                        f"earlier accepted answers is accepted)."
                     ),
                 )
     return None

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-import numpy as np
-
 from ...engine.formatting import format_number, format_value
 from ...engine.graph import Values, evaluate
 from ...engine.operations import EvaluationError
@@ -36,7 +34,7 @@ def value_candidates(answer: WrongAnswer, values: Values | None = None) -> Itera
             pre,
             answer.say(
                 f"That is {to_text(argument)} = {format_value(pre)}, the value before the activation; {name} = "
-                f"{to_text(expression)} applies the activation to it. {answer.right_value()}."
+                f"{to_text(expression)} applies the activation to it."
             ),
         )
     for parent in graph.parents[name]:
@@ -63,10 +61,7 @@ def value_candidates(answer: WrongAnswer, values: Values | None = None) -> Itera
             yield Candidate(
                 "pre_activation",
                 swapped,
-                answer.say(
-                    f"Your {answer.label_text} is what you get when {how} in {name} = {to_text(expression)}. "
-                    f"{answer.right_value()}."
-                ),
+                answer.say(f"Your {answer.label_text} is what you get when {how} in {name} = {to_text(expression)}."),
             )
     yield from generic_candidates(answer)
     yield from neighbour_candidates(answer)
@@ -82,33 +77,31 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     yield Candidate(
         "neighbour_value",
         old,
-        answer.say(f"That is {name} before the update ({format_value(old)}): {rule}. {answer.right_value()}."),
+        answer.say(f"That is {name} before the update ({format_value(old)}): {rule}."),
     )
     yield Candidate(
         "sign",
         old + rate * gradient,
-        answer.say(f"Gradient descent subtracts the step: {rule}; your answer adds it. {answer.right_value()}."),
+        answer.say(f"Gradient descent subtracts the step: {rule}; your answer adds it."),
     )
     yield Candidate(
         "update_step_only",
         -rate * gradient,
         answer.say(
             f"That is only the step −η·{gradient_name} = {format_value(-rate * gradient)}: add it to {name} = "
-            f"{format_value(old)}. {answer.right_value()}."
+            f"{format_value(old)}."
         ),
     )
     yield Candidate(
         "update_step_only",
         rate * gradient,
-        answer.say(
-            f"That is only η·{gradient_name} = {format_value(rate * gradient)}: {rule}. {answer.right_value()}."
-        ),
+        answer.say(f"That is only η·{gradient_name} = {format_value(rate * gradient)}: {rule}."),
     )
     if rate != 1:
         yield Candidate(
             "learning_rate_missing",
             old - gradient,
-            answer.say(f"The learning rate η = {format_number(rate)} is missing: {rule}. {answer.right_value()}."),
+            answer.say(f"The learning rate η = {format_number(rate)} is missing: {rule}."),
         )
     for exponent in (1, -1, 2, -2):
         factor = 10.0**exponent
@@ -116,23 +109,21 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             "power_of_ten",
             old - rate * gradient * factor,
             answer.say(
-                f"Your step is {times(factor)} the right one, −η·{gradient_name} = {format_value(-rate * gradient)}: "
-                f"a decimal point has slipped. {answer.right_value()}."
+                f"Your step −η·{gradient_name} is {times(factor)} what it should be: a decimal point has slipped."
             ),
         )
     for mutation, _ in answer.grad_mutations(name):
         wrong = context.grad_with(name, mutation)
-        yield Candidate(mutation.label, old - rate * wrong, update_text(answer, mutation, wrong))
+        yield Candidate(mutation.label, old - rate * wrong, update_text(answer, mutation))
     yield from transposed_candidates(answer, answer.expected)
 
 
-def update_text(answer: WrongAnswer, mutation: Mutation, wrong: np.ndarray) -> Callable[[], str]:
+def update_text(answer: WrongAnswer, mutation: Mutation) -> Callable[[], str]:
     def explain() -> str:
         name = answer.quantity.name
         return (
-            f"Your update uses {gradient_label(answer.solution, name)} = {format_value(wrong)} instead of "
-            f"{format_value(answer.solution.grads[name])}: that gradient is what you get when {mutation.detail}. "
-            f"The right new {name} is {answer.right}."
+            f"Your update uses a {gradient_label(answer.solution, name)} with a slip in it: the gradient you get "
+            f"when {mutation.detail}."
         )
 
     return explain
@@ -148,7 +139,7 @@ def after_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
         solution.values[name],
         answer.say(
             f"That is {name} before the update ({format_value(solution.values[name])}): do the forward pass again "
-            f"with the new parameters. {answer.right_value()}."
+            f"with the new parameters."
         ),
     )
     # the forward pass from parameters updated with a mistaken gradient (the same slip for all)
@@ -169,8 +160,7 @@ def after_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
 def after_text(answer: WrongAnswer, mutation: Mutation) -> Callable[[], str]:
     def explain() -> str:
         return (
-            f"Your {answer.label_text} follows from parameters updated with gradients computed when "
-            f"{mutation.detail}. {answer.right_value()}."
+            f"Your {answer.label_text} follows from parameters updated with gradients computed when {mutation.detail}."
         )
 
     return explain
