@@ -225,7 +225,9 @@ class Checker:
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
 
-        found = diagnose(self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures)
+        found = diagnose(
+            self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures, self.learner
+        )
         if found is not None:
             message += f" {found.explanation}"
         return Verdict(

@@ -273,6 +273,13 @@ class Context:
                 f"is passed on unchanged",
                 edges={(consumer, node): identity},
             )
+        # a sigmoid or tanh taken apart into nodes: the slips of its derivative, from the node it starts at
+        yield from self.decomposed_mutations(node)
+        # the chain rule's product written as a sum (carried further down the chain)
+        added = self.added_not_multiplied(node)
+        if added is not None:
+            total, detail = added
+            yield Mutation("added_not_multiplied", node, detail, grads={node: total})
         # the gradient of this (scalar) node replaced: by 1 (the chain restarted), by its value
         if self.lead == () and np.ndim(values[node]) == 0 and node in self.graph.nodes:
             if node != self.output:
@@ -291,6 +298,63 @@ class Context:
                     f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])} belongs",
                     grads={node: np.asarray(values[node], dtype=np.float64) * np.ones_like(self.grads[node])},
                 )
+
+    def decomposed_mutations(self, node: str) -> list[Mutation]:
+        """Where the nodes from ``node`` to a later node s compute s = σ(node) or tanh(node) (taken apart into
+        exp, + and /) and every path from ``node`` to the output goes through s: the usual slips of that
+        activation's derivative, as gradients of ``node``."""
+        found = []
+        value = np.asarray(self.values[node], dtype=np.float64)
+        for later in sorted(self.reach[node], key=self.names.index):
+            if self.activation_of.get(later) == node or np.shape(self.values[later]) != np.shape(value):
+                continue
+            out, upstream = np.asarray(self.values[later], dtype=np.float64), self.grads[later]
+            with np.errstate(all="ignore"):
+                shapes = {"σ": 1 / (1 + np.exp(-value)), "tanh": np.tanh(value)}
+            for kind, expected in shapes.items():
+                if not np.allclose(out, expected, rtol=1e-9, atol=1e-12):
+                    continue
+                slope = out * (1 - out) if kind == "σ" else 1 - out**2
+                if self.lead != () or not np.allclose(self.grads[node], upstream * slope, rtol=1e-9, atol=1e-15):
+                    continue
+                what = f"the nodes from {node} to {later} compute {later} = {kind}({node})"
+                right = f"{later}(1 − {later})" if kind == "σ" else f"1 − {later}²"
+                slips = [
+                    ("activation_not_derivative", out, f"{what} and {kind} = {later} is used for its slope {right}"),
+                ]
+                if kind == "tanh":
+                    slips += [
+                        (
+                            "tanh_not_squared",
+                            1 - out,
+                            f"{what} and its slope is taken as 1 − {later} instead of {right}",
+                        ),
+                        (
+                            "lost_constant_factor",
+                            slope / 4,
+                            f"{what} and the 4 of its slope 4/(e^{node} + e^−{node})² = {right} is lost",
+                        ),
+                    ]
+                for label, wrong, detail in slips:
+                    found.append(Mutation(label, later, detail, grads={node: upstream * wrong}))
+        return found
+
+    def added_not_multiplied(self, node: str) -> tuple[np.ndarray, str] | None:
+        """d(output)/d(node) with the upstream gradient and the local derivative added instead of multiplied,
+        and the words for it; None where the node has several consumers or the shapes differ."""
+        consumers = self.consumers[node]
+        if self.lead != () or len(consumers) != 1 or node == self.output:
+            return None
+        (consumer,) = consumers
+        local = self.solution.local_derivative(consumer, node)
+        upstream = self.grads[consumer]
+        if not np.shape(local.value) == np.shape(upstream) == np.shape(self.values[node]):
+            return None
+        detail = (
+            f"the upstream gradient {gradient_label(self.solution, consumer)} and the local derivative "
+            f"∂{consumer}/∂{node} are added instead of multiplied"
+        )
+        return upstream + local.value, detail
 
     def after_with(self, mutation: Mutation) -> dict | None:
         """The forward pass after an update made with the mutation's gradients (cached)."""
