@@ -118,7 +118,11 @@ TABLE = (
     ),
     Label("update_step_only", "only the step −η·dL/dp written, not the new value p − η·dL/dp", loose=True),
     Label("learning_rate_missing", "the update p − dL/dp without the learning rate η", loose=True),
-    Label("square_forgotten", "a square left out in the forward pass: (ŷ − y) for (ŷ − y)², which cannot be negative"),
+    Label(
+        "square_forgotten",
+        "a square left out in the forward pass: (ŷ − y) for (ŷ − y)², which cannot be negative",
+        loose=True,
+    ),
     Label("one_entry", "one entry of a vector or matrix wrong, the others right: that entry's computation has a slip"),
     Label(
         "rounding",

@@ -12,6 +12,7 @@ from ...engine.graph import Values, evaluate
 from ...engine.operations import EvaluationError
 from ...engine.slips import has_square
 from ...exercise.expression import Call, Index, Node, Number, to_text
+from ..comparison import compare
 from ..explain import gradient_label
 from ..quantities import learning_rate
 from .answer import Candidate, WrongAnswer
@@ -183,7 +184,7 @@ def learning_rate_twice(answer: WrongAnswer, mutations: list[tuple[Mutation, boo
     if name not in answer.learner_grads:
         for mutation, _ in mutations:
             wrong = context.grad_with(name, mutation)
-            if np.allclose(old - rate * wrong, twice, rtol=answer.tolerance.relative, atol=0):
+            if compare(old - rate * wrong, twice, answer.tolerance, base=old).matches:  # judged on the change
                 return Candidate(mutation.label, twice, or_else(update_text(answer, mutation, wrong), reading))
     if any(np.isclose(rate, 10.0**exponent) for exponent in (-1, -2)):
         return Candidate(
