@@ -14,6 +14,7 @@ import pytest
 
 from tutor.engine import solve
 from tutor.exercise import parse_exercise
+from tutor.generate import generate
 from tutor.grading import Checker, Quantity, Verdict
 
 
@@ -153,6 +154,10 @@ NETWORK_ROUNDING = exercise(
 )
 
 
+# a network from `tutor generate mlp` (matrix form, a batch of 3, b broadcast over the rows)
+GENERATED = solve(generate("mlp", 3, shape=(2, 2, 1), samples=3).exercise)
+
+
 @dataclass
 class Case:
     """A wrong answer to one step, after some earlier answers, and the label a teaching assistant would give."""
@@ -284,6 +289,26 @@ def cases() -> list[Case]:
             typed(sigma),
             "activation_not_derivative",
             says=("s = σ(t)",),
+        ),
+        Case(
+            "σ for σ′ inside the decomposed sigmoid, at n = −t",
+            s,
+            "grad.n",
+            typed(-sigma),
+            "activation_not_derivative",
+            says=("s = σ(−n)",),
+        ),
+    ]
+    g = GENERATED
+    generated_rows = np.asarray(g.grads["z1"], dtype=np.float64)
+    found += [
+        Case("generated batch: a bias not summed", g, "grad.b1", typed(generated_rows[1]), "bias_not_summed"),
+        Case(
+            "generated batch: the mean loss's 1/N left out",
+            g,
+            "grad.b2",
+            typed(np.asarray(g.grads["b2"]) * np.size(g.values["yhat"])),
+            "mean_vs_sum",
         ),
     ]
     h = TANH_APART

@@ -85,6 +85,7 @@ class Context:
         self._contributions: dict = {}
         self._mutations: dict[str, list[Mutation]] = {}
         self._after: dict[int, dict | None] = {}
+        self._decomposed: dict[str, list[Mutation]] = {}
 
     # -- the exact chain rule, edge by edge ---------------------------------------------------
     def jacobian(self, node: str, source: str) -> np.ndarray:
@@ -300,43 +301,54 @@ class Context:
                 )
 
     def decomposed_mutations(self, node: str) -> list[Mutation]:
-        """Where the nodes from ``node`` to a later node s compute s = σ(node) or tanh(node) (taken apart into
+        """Where the nodes from ``node`` to a later node s compute s = σ(±node) or tanh(±node) (taken apart into
         exp, + and /) and every path from ``node`` to the output goes through s: the usual slips of that
-        activation's derivative, as gradients of ``node``."""
-        found = []
+        activation's derivative, as gradients of ``node`` (cached)."""
+        if node in self._decomposed:
+            return self._decomposed[node]
+        found: list[Mutation] = []
+        self._decomposed[node] = found
+        if self.lead != ():
+            return found
         value = np.asarray(self.values[node], dtype=np.float64)
         for later in sorted(self.reach[node], key=self.names.index):
             if self.activation_of.get(later) == node or np.shape(self.values[later]) != np.shape(value):
                 continue
             out, upstream = np.asarray(self.values[later], dtype=np.float64), self.grads[later]
-            with np.errstate(all="ignore"):
-                shapes = {"σ": 1 / (1 + np.exp(-value)), "tanh": np.tanh(value)}
-            for kind, expected in shapes.items():
-                if not np.allclose(out, expected, rtol=1e-9, atol=1e-12):
-                    continue
-                slope = out * (1 - out) if kind == "σ" else 1 - out**2
-                if self.lead != () or not np.allclose(self.grads[node], upstream * slope, rtol=1e-9, atol=1e-15):
-                    continue
-                what = f"the nodes from {node} to {later} compute {later} = {kind}({node})"
-                right = f"{later}(1 − {later})" if kind == "σ" else f"1 − {later}²"
-                slips = [
-                    ("activation_not_derivative", out, f"{what} and {kind} = {later} is used for its slope {right}"),
-                ]
-                if kind == "tanh":
-                    slips += [
+            for sign in (1.0, -1.0):
+                argument = node if sign > 0 else f"−{node}"
+                with np.errstate(all="ignore"):
+                    shapes = {"σ": 1 / (1 + np.exp(-sign * value)), "tanh": np.tanh(sign * value)}
+                for kind, expected in shapes.items():
+                    if not np.allclose(out, expected, rtol=1e-9, atol=1e-12):
+                        continue
+                    slope = sign * (out * (1 - out) if kind == "σ" else 1 - out**2)
+                    if not np.allclose(self.grads[node], upstream * slope, rtol=1e-9, atol=1e-15):
+                        continue
+                    what = f"the nodes from {node} to {later} compute {later} = {kind}({argument})"
+                    right = f"{later}(1 − {later})" if kind == "σ" else f"1 − {later}²"
+                    slips = [
                         (
-                            "tanh_not_squared",
-                            1 - out,
-                            f"{what} and its slope is taken as 1 − {later} instead of {right}",
-                        ),
-                        (
-                            "lost_constant_factor",
-                            slope / 4,
-                            f"{what} and the 4 of its slope 4/(e^{node} + e^−{node})² = {right} is lost",
+                            "activation_not_derivative",
+                            sign * out,
+                            f"{what} and {kind} = {later} is used for its slope {right}",
                         ),
                     ]
-                for label, wrong, detail in slips:
-                    found.append(Mutation(label, later, detail, grads={node: upstream * wrong}))
+                    if kind == "tanh":
+                        slips += [
+                            (
+                                "tanh_not_squared",
+                                sign * (1 - out),
+                                f"{what} and its slope is taken as 1 − {later} instead of {right}",
+                            ),
+                            (
+                                "lost_constant_factor",
+                                slope / 4,
+                                f"{what} and the 4 of its slope 4/(e^{node} + e^−{node})² = {right} is lost",
+                            ),
+                        ]
+                    for label, wrong, detail in slips:
+                        found.append(Mutation(label, later, detail, grads={node: upstream * wrong}))
         return found
 
     def added_not_multiplied(self, node: str) -> tuple[np.ndarray, str] | None:

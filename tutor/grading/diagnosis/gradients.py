@@ -23,6 +23,13 @@ def grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     if name == answer.solution.output:
         yield from generic_candidates(answer)
         return
+    # a sigmoid or tanh taken apart, starting at this very node: its slips said from here
+    for mutation in answer.context.decomposed_mutations(name):
+        yield Candidate(
+            mutation.label,
+            mutation.grads[name],
+            answer.say(f"Your {answer.label_text} is what you get when {mutation.detail}."),
+        )
     mutations = answer.grad_mutations(name)
     # slips of a derivative rule first: they explain the most
     for mutation, direct in mutations:
@@ -59,12 +66,6 @@ def grad_mutation_candidate(answer: WrongAnswer, mutation: Mutation, direct: boo
 def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     context, name = answer.context, answer.quantity.name
     consumers = context.consumers[name]
-    for mutation in context.decomposed_mutations(name):
-        yield Candidate(
-            mutation.label,
-            mutation.grads[name],
-            answer.say(f"Your {answer.label_text} is what you get when {mutation.detail}."),
-        )
     yield from bias_not_summed_candidates(answer)
     added = context.added_not_multiplied(name)
     if added is not None:
