@@ -506,6 +506,49 @@ def test_seed_004_zero_for_the_activation_o():
     assert found.label == "zero_for_activation" and "Element 4" in found.explanation
 
 
+@pytest.mark.parametrize("answer", ["0.06", "-0.0573"])
+def test_issue_14_forgot_to_square_the_loss(answer):
+    solution = solve(resolve_exercise("sigmoid-neuron-mse"))
+    assert label(solution, "value.L", answer) == "square_forgotten"
+
+
+def test_seed_002_the_tanh_taken_apart_lost_a_factor_4():
+    solution = solve(resolve_exercise("tanh-decomposed"))
+    found = check(solution, "grad.x", "0.1966")
+    assert found.label == "lost_constant_factor" and "the 4 of its slope" in found.explanation
+
+
+@pytest.mark.parametrize("quantity, answer", [("grad.z3", "-0.2304"), ("grad.W3", "[-0.1272, -0.1014]")])
+def test_issue_14_rounding_too_early_is_not_sigma_prime_at_a3(quantity, answer):
+    """2(0.42 − 0.9)·0.24 = −0.2304 is also σ′ evaluated at a3 within tolerance: rounding is tried first."""
+    solution = solve(resolve_exercise("network-3-2-1-sigmoid"))
+    assert label(solution, quantity, answer) == "rounding"
+
+
+def test_seed_004_a_wrong_jacobian_entry_and_8x_cubed():
+    solution = solve(resolve_exercise("jacobian-chain-fog"))
+    entry = check(solution, "grad.x", "[12, 121]")
+    assert (
+        entry.label == "one_entry"
+        and "Entry 2" in entry.explanation
+        and "dF/dG[2, 1] · ∂G[1]/∂x + dF/dG[2, 2] · ∂G[2]/∂x" in entry.explanation
+    )
+    assert "131" not in entry.explanation
+    cubed = check(solution, "local.F.G", "[[4, 2], [3, 64]]")  # 8x³ for 8x² at x = 2: twice, or a slip of its own
+    assert cubed.label == "extra_factor_2" and "Or else entry (2, 2) alone has a slip" in cubed.explanation
+
+
+def test_issue_14_the_learning_rate_twice_after_a_right_gradient():
+    checker = Checker(solve(resolve_exercise(str(Path(__file__).parent / "exercises" / "mazur-2-2-2.toml"))))
+    gradient = float(checker.solution.grads["w1"])
+    assert checker.check(Quantity.parse("grad.w1"), f"{gradient:.4g}").correct
+    verdict = checker.check(Quantity.parse("update.w1"), f"{0.15 - 0.25 * gradient:.6g}")
+    assert verdict.diagnosis == "learning_rate_twice" and "dE/dw1 =" not in verdict.message
+    small = solve(resolve_exercise("mlp-relu-matrix"))  # η = 0.1: η² is also a tenth of the step
+    found = check(small, "update.b2", "[0.0521, -0.0956]")
+    assert found.label == "learning_rate_twice" and "or a decimal point has slipped" in found.explanation
+
+
 def test_the_seed_answers_through_the_checker():
     """The wrong answers of the seed files, graded in order as a session would, get their labels."""
     import tomllib

@@ -237,7 +237,9 @@ class Checker:
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         from .diagnosis import DIAGNOSIS_ERRORS, diagnose  # a large module, needed only once an answer is wrong
 
-        found = diagnose(self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures)
+        found = diagnose(
+            self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures, self.learner
+        )
         if found is not None:
             message += f" {found.explanation}"
         elif answer.value.size == expected.size:

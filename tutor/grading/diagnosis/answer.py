@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from ...exercise.model import Tolerance
 from ..quantities import Quantity, QuantityKind, expected_value
 from .context import Context, Mutation
-from .labels import PRIORITY
+from .labels import LABEL, PRIORITY
 from .numbers import significant_figures
+
+
+class LearnerNumbers(Protocol):
+    """The learner's own earlier answers, right or wrong (the checker's view of them)."""
+
+    @property
+    def values(self) -> Mapping[str, np.ndarray]: ...
+
+    @property
+    def grads(self) -> Mapping[str, np.ndarray]: ...
 
 
 @dataclass
@@ -35,8 +46,12 @@ class WrongAnswer:
         carried: Sequence[np.ndarray] = (),
         base: np.ndarray | None = None,
         figures: int | None = None,
+        learner: LearnerNumbers | None = None,
     ):
         self.context = context
+        self._figures: dict[bytes, int] = {}
+        self.learner_values: Mapping[str, np.ndarray] = learner.values if learner is not None else {}
+        self.learner_grads: Mapping[str, np.ndarray] = learner.grads if learner is not None else {}
         self.base = base
         self.figures = figures
         self.solution = context.solution
@@ -87,6 +102,8 @@ class WrongAnswer:
                     continue
                 if not context.affects(mutation, name) or name in mutation.grads:
                     continue
+                if self.contradicts_accepted(mutation):
+                    continue
                 direct = mutation.node in context.consumers[name] or any(
                     source == name for (_, source) in mutation.edges
                 )
@@ -100,9 +117,30 @@ class WrongAnswer:
                 unique.append((mutation, direct))
         return unique
 
+    def contradicts_accepted(self, mutation: Mutation) -> bool:
+        """Whether the mutation is a slip of a derivative rule that changes an upstream gradient the learner has
+        already given right (the slip cannot be theirs there: their later step is not blamed on it). A slip of the
+        chain rule (a value used for a gradient) is made at the step itself, whatever was answered before."""
+        context = self.context
+        if not LABEL[mutation.label].rule:
+            return False
+        for consumer in context.consumers.get(self.quantity.name, ()):
+            own = self.learner_grads.get(consumer)
+            if own is None or not context.affects(mutation, consumer):
+                continue
+            right = context.grads[consumer]
+            if np.shape(own) == np.shape(right) and np.allclose(own, right, rtol=self.tolerance.relative, atol=0):
+                return True
+        return False
+
     def distance(self, node: str) -> int:
         names = self.context.names
         return names.index(node) if node in names else 0
 
     def figures_written(self, value: np.ndarray) -> int:
-        return self.figures if self.figures is not None else significant_figures(value)
+        if self.figures is not None:
+            return self.figures
+        key = value.tobytes()  # asked several times of the same answer: counted once
+        if key not in self._figures:
+            self._figures[key] = significant_figures(value)
+        return self._figures[key]

@@ -23,6 +23,13 @@ def grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     if name == answer.solution.output:
         yield from generic_candidates(answer)
         return
+    # a sigmoid or tanh taken apart, starting at this very node: its slips said from here
+    for mutation in answer.context.decomposed_mutations(name):
+        yield Candidate(
+            mutation.label,
+            mutation.grads[name],
+            answer.say(f"Your {answer.label_text} is what you get when {mutation.detail}."),
+        )
     mutations = answer.grad_mutations(name)
     # slips of a derivative rule first: they explain the most
     for mutation, direct in mutations:
@@ -59,6 +66,15 @@ def grad_mutation_candidate(answer: WrongAnswer, mutation: Mutation, direct: boo
 def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     context, name = answer.context, answer.quantity.name
     consumers = context.consumers[name]
+    yield from bias_not_summed_candidates(answer)
+    added = context.added_not_multiplied(name)
+    if added is not None:
+        summed, detail = added
+        yield Candidate(
+            "added_not_multiplied",
+            summed,
+            answer.say(f"Your {answer.label_text} is what you get when {detail}: the chain rule multiplies them."),
+        )
     # the local derivative alone (without the upstream gradient)
     total = None
     for consumer in consumers:
@@ -97,6 +113,39 @@ def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
                 f"That is the upstream gradient {' + '.join(gradient_label(answer.solution, c) for c in consumers)} = "
                 f"{format_value(total)} alone: multiply it by the local derivative "
                 f"{' + '.join(f'∂{c}/∂{name}' for c in consumers)}."
+            ),
+        )
+
+
+def bias_not_summed_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
+    """A bias broadcast over the rows of a batch (Z = X·W + b): its gradient is the sum of the rows of dL/dZ; one
+    row of them, or their mean, is the slip."""
+    context, name = answer.context, answer.quantity.name
+    shape = np.shape(context.values[name])
+    for consumer in context.consumers[name]:
+        upstream = np.asarray(context.grads[consumer], dtype=np.float64)
+        if context.lead != () or upstream.ndim != len(shape) + 1 or upstream.shape[1:] != shape:
+            continue
+        rows = upstream.shape[0]
+        if rows < 2 or not np.allclose(context.contribution(consumer, name), upstream.sum(axis=0), rtol=1e-9):
+            continue
+        upstream_name = gradient_label(answer.solution, consumer)
+        where = f"{name} is added to every row of {consumer} (broadcast over the {rows} samples)"
+        for row in range(rows):
+            yield Candidate(
+                "bias_not_summed",
+                upstream[row],
+                answer.say(
+                    f"That is row {row + 1} of {upstream_name} only: {where}, so {answer.label_text} sums the rows "
+                    f"of {upstream_name}."
+                ),
+            )
+        yield Candidate(
+            "bias_not_summed",
+            upstream.mean(axis=0),
+            answer.say(
+                f"That is the mean of the rows of {upstream_name}: {where}, so {answer.label_text} is their sum, "
+                "not their mean."
             ),
         )
 

@@ -11,6 +11,8 @@ class Label:
     meaning: str  # one line
     loose: bool = False  # a mistake that scales or flips the whole answer: also seen through the learner's rounding
     rule: bool = False  # a slip of a derivative rule (tried before the slips of the chain rule)
+    # a plain factor (2) that, in one entry only, a slip of that entry alone gives as easily: both are said
+    entry_alternative: bool = False
 
 
 # In priority order: when two slips at a node give the same number, the earlier label (the more specific) wins.
@@ -21,12 +23,14 @@ TABLE = (
         "(also recognised in every gradient further down the chain)",
         loose=True,
         rule=True,
+        entry_alternative=True,
     ),
     Label(
         "extra_factor_2",
         "twice the right value: the 2 of a square counted twice, or the 1/2 in front of it ignored",
         loose=True,
         rule=True,
+        entry_alternative=True,
     ),
     Label(
         "mean_vs_sum",
@@ -53,6 +57,23 @@ TABLE = (
         loose=True,
         rule=True,
     ),
+    Label(
+        "tanh_not_squared",
+        "tanh′ written as 1 − tanh instead of 1 − tanh² (the square left out)",
+        loose=True,
+        rule=True,
+    ),
+    Label(
+        "relu_mask_ignored",
+        "ReLU′ taken as 1 at an input that is not positive, where the 0/1 mask is 0",
+        rule=True,
+    ),
+    Label(
+        "lost_constant_factor",
+        "a constant factor lost or added: the n of xⁿ, a constant multiplier, the 4 of a decomposed tanh",
+        loose=True,
+        rule=True,
+    ),
     Label("zero_for_activation", "0 written where the derivative is an activation's value (∂(o·v)/∂v = o)"),
     Label(
         "sign",
@@ -66,6 +87,8 @@ TABLE = (
         loose=True,
         rule=True,
     ),
+    Label("added_not_multiplied", "the chain rule's product written as a sum: upstream gradient + local derivative"),
+    Label("bias_not_summed", "a broadcast bias's gradient not summed over the rows of a batch (one row, or the mean)"),
     Label("one_path_only", "at a node with fan-out, only some of the paths to the output summed"),
     Label("upstream_only", "the upstream gradient without the local derivative"),
     Label("local_only", "the local derivative without the upstream gradient"),
@@ -76,15 +99,31 @@ TABLE = (
         "(for a product, the own factor instead of the other one)",
     ),
     Label("power_of_ten", "off by a factor of 10, 100 or 1000: a slipped decimal point", loose=True),
-    Label("factor_of_two", "half or twice the right value, with no square in the graph to explain it", loose=True),
+    Label(
+        "factor_of_two",
+        "half or twice the right value, with no square in the graph to explain it",
+        loose=True,
+        entry_alternative=True,
+    ),
     Label("gradient_not_local", "the gradient dL/d(input) given where only the local derivative was asked"),
     Label(
         "outer_product_order",
         "a weight gradient written x·δᵀ instead of δ·xᵀ: the outer product in the wrong order",
         loose=True,
     ),
+    Label(
+        "learning_rate_twice",
+        "the learning rate applied twice: p − η²·dL/dp",
+        loose=True,
+    ),
     Label("update_step_only", "only the step −η·dL/dp written, not the new value p − η·dL/dp", loose=True),
     Label("learning_rate_missing", "the update p − dL/dp without the learning rate η", loose=True),
+    Label(
+        "square_forgotten",
+        "a square left out in the forward pass: (ŷ − y) for (ŷ − y)², which cannot be negative",
+        loose=True,
+    ),
+    Label("one_entry", "one entry of a vector or matrix wrong, the others right: that entry's computation has a slip"),
     Label(
         "rounding",
         "right up to rounding: the answer, or the intermediate values it was computed from, rounded too coarsely",

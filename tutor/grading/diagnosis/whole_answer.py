@@ -13,6 +13,7 @@ from ...exercise.expression import Call, Name, calls_in, to_text
 from ..quantities import QuantityKind
 from .answer import Candidate, WrongAnswer
 from .context import sites
+from .entries import entry_computation, entry_name, wrong_entry
 from .numbers import close_elements, elements, same_shape, times
 
 
@@ -27,15 +28,7 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
         yield Candidate("sign", -expected, sign_text(answer), mix=True)
         for exponent in (1, -1, 2, -2, 3, -3):
             factor = 10.0**exponent
-            yield Candidate(
-                "power_of_ten",
-                expected * factor,
-                answer.say(
-                    f"Your {label} is {times(factor)} what it should be: a decimal point has slipped. "
-                    "Count the zeros after the point in each factor."
-                ),
-                mix=True,
-            )
+            yield Candidate("power_of_ten", expected * factor, power_of_ten_text(answer, factor), mix=True)
     if not factors:
         return
     square = None
@@ -81,6 +74,25 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
                 expected * factor,
                 answer.say(f"Your {label} is {times(factor)} what it should be: {how}."),
             )
+
+
+def power_of_ten_text(answer: WrongAnswer, factor: float) -> Callable[[], str]:
+    def explain() -> str:
+        label = answer.label_text
+        shaped = same_shape(answer.value, answer.expected)
+        position = wrong_entry(answer, shaped) if shaped is not None else None
+        if position is not None:
+            # one entry slipped: point at it and at how it is computed
+            return (
+                f"{entry_name(position).capitalize()} of your {label} is {times(factor)} the right one, the others "
+                f"are right: a decimal point has slipped. {entry_computation(answer, position)}"
+            )
+        return (
+            f"Your {label} is {times(factor)} what it should be: a decimal point has slipped. "
+            "Count the zeros after the point in each factor."
+        )
+
+    return explain
 
 
 def sign_text(answer: WrongAnswer) -> Callable[[], str]:
