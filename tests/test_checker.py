@@ -8,7 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from tutor.exercise import Tolerance
+from tutor.engine import solve
+from tutor.exercise import Tolerance, resolve_exercise
 from tutor.grading.answer import read_answer
 from tutor.grading.checker import CORRECT, WRONG, Checker, compare
 from tutor.grading.diagnosis.passes import CANDIDATES
@@ -511,3 +512,18 @@ def test_labels_come_from_the_kind_spec():
     assert Quantity.parse("local.z.w1").edge == ("z", "w1")
     with pytest.raises(ValueError):
         assert Quantity.parse("grad.z").edge
+
+
+@pytest.mark.parametrize(
+    "exercise, quantity, text",
+    [
+        ("network-3-2-1-sigmoid", "value.z2", "(0.21, -0.24)"),
+        ("network-3-2-1-sigmoid", "value.z2", "[0.21; \u22120.24]"),
+        ("sigmoid-neuron-mse", "grad.z", "\u2248 -0.006195"),
+        ("sigmoid-neuron-mse", "grad.z", "-6.195\u00b710\u207b\u00b3"),
+        ("sigmoid-neuron-mse", "grad.w1", "\u22126.195\u00d710\u207b\u00b3"),
+    ],
+)
+def test_the_answer_forms_of_issue_14_are_right_answers(exercise, quantity, text):
+    verdict = check(Checker(solve(resolve_exercise(exercise))), quantity, text)
+    assert verdict.verdict == CORRECT, verdict.message

@@ -25,6 +25,11 @@ _DECIMAL = re.compile(r"^[+-]?(\d*)(\.(\d*))?(?:[eE][+-]?\d+)?$")
 # NumPy prints [0.21 -0.24]: a space before a sign and none after it, between two numbers, reads as a
 # subtraction that nobody meant
 _SPACED_SIGN = re.compile(r"[\d.)]\s+[-+](?=[\d.])")
+# "≈ -0.006195" or "~0.5": the learner says the value is rounded, which the tolerance allows for anyway
+_APPROXIMATELY = re.compile(r"^\s*[≈~]\s*")
+# (1,2) alone: the vector [1, 2] or the number 1.2 with a decimal comma
+_CALLED = re.compile(r"[A-Za-z_]\w*\s*$")  # a name just before "(": a function call, not a vector
+_PAIR_OR_DECIMAL = re.compile(r"^\(\s*[-+]?\d+,\d+\s*\)$")
 
 
 class UnreadableAnswer(ValueError):
@@ -49,7 +54,12 @@ def read_answer(text: str) -> ReadAnswer:
     if not text.strip():
         raise UnreadableAnswer("the answer is empty: type a number, like -0.12")
     notes = []
-    cleaned = normalise(text.strip())
+    cleaned = _APPROXIMATELY.sub("", normalise(text.strip()))
+    if _PAIR_OR_DECIMAL.match(cleaned):
+        raise UnreadableAnswer(
+            f"'{text.strip()}' could be a vector or a number with a decimal comma: type a vector in brackets, "
+            "like [1, 2], or the number with a decimal point, like 1.2"
+        )
     # one comma between digits, outside brackets and calls, is a decimal comma: 0,94 or 2*(0,94 - 1)
     if (
         cleaned.count(",") == 1
@@ -59,6 +69,7 @@ def read_answer(text: str) -> ReadAnswer:
     ):
         cleaned = _DECIMAL_COMMA.sub(".", cleaned)
         notes.append("read the comma as a decimal point")
+    cleaned = as_brackets(cleaned)
     for spaced in _SPACED_SIGN.finditer(cleaned):
         before = cleaned[: spaced.start()]
         in_brackets = before.count("[") > before.count("]") and before.count("(") == before.count(")")
@@ -91,6 +102,37 @@ def read_answer(text: str) -> ReadAnswer:
     if match and int(match.group(3)) != 0:
         exact = Fraction(int(match.group(2)), int(match.group(3))) * (-1 if match.group(1) else 1)
     return ReadAnswer(text, value, read_as, tuple(notes), exact, written_figures(cleaned))
+
+
+def as_brackets(text: str) -> str:
+    """Vectors and matrices as learners write them, in the parser's brackets: (0.21, -0.24) is [0.21, -0.24];
+    a semicolon starts a row, so [0.21; -0.24] is a column (a vector here) and [1, 2; 3, 4] a matrix."""
+    characters = list(text)
+    openings: list[tuple[int, bool]] = []  # each open bracket's position, and whether it is a function call's
+    separators: dict[int, list[int]] = {}  # open bracket -> the positions of its own commas and semicolons
+    for position, char in enumerate(text):
+        if char in "([":
+            call = char == "(" and _CALLED.search(text[:position]) is not None
+            openings.append((position, call))
+            separators[position] = []
+        elif char in ",;" and openings:
+            separators[openings[-1][0]].append(position)
+        elif char in ")]" and openings:
+            opened, call = openings.pop()
+            found = separators.pop(opened)
+            if call or not found:
+                continue
+            characters[opened], characters[position] = "[", "]"
+            semicolons = [at for at in found if text[at] == ";"]
+            if semicolons and len(semicolons) < len(found):  # rows of several numbers: each row in brackets
+                characters[opened] = "[["
+                characters[position] = "]]"
+                for at in semicolons:
+                    characters[at] = "], ["
+            else:  # one number per row (a column), or rows already in brackets
+                for at in semicolons:
+                    characters[at] = ","
+    return "".join(characters)
 
 
 def written_figures(text: str) -> int | None:
