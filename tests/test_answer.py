@@ -367,3 +367,28 @@ def test_a_vector_with_noise_prints_its_simple_elements():
 def test_an_answer_of_noise_is_read_back_without_it():
     assert read_answer("0.1 + 0.2").read_as == "0.1 + 0.2 = 0.3"
     assert read_answer("1 - 3*(1/3)").read_as.endswith("= 0")
+
+
+@pytest.mark.parametrize(
+    "text, shape, value",
+    [
+        ("[0.21 -0.24]", (2,), [0.21, -0.24]),
+        ("[0.21 0.5]", (2,), [0.21, 0.5]),
+        ("[0.21 -0.24]", (2, 1), [0.21, -0.24]),  # a column
+        ("[[1 -2] [3 4]]", (2, 2), [[1, -2], [3, 4]]),
+    ],
+)
+def test_numpys_space_separated_elements_are_elements_when_that_is_the_shape_asked(text, shape, value):
+    answer = read_answer(text, shape)
+    assert np.allclose(answer.value, value) and np.squeeze(answer.value).shape == np.squeeze(np.zeros(shape)).shape
+    assert "read the spaces as separating elements" in answer.notes
+
+
+@pytest.mark.parametrize("text, shape", [("[0.21 -0.24]", (3,)), ("[0.21 -0.24]", ()), ("[[1 -2] [3 4]]", (2,))])
+def test_numpys_space_separated_elements_of_another_shape_are_still_refused_never_subtracted(text, shape):
+    with pytest.raises(UnreadableAnswer, match="separate elements with commas"):
+        read_answer(text, shape)
+
+
+def test_positive_elements_separated_by_spaces_are_told_to_use_commas():
+    assert "separate elements with commas" in refused("[0.21 0.5]")

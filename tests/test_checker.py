@@ -527,3 +527,10 @@ def test_labels_come_from_the_kind_spec():
 def test_the_answer_forms_of_issue_14_are_right_answers(exercise, quantity, text):
     verdict = check(Checker(solve(resolve_exercise(exercise))), quantity, text)
     assert verdict.verdict == CORRECT, verdict.message
+
+
+def test_numpys_printed_vector_is_right_where_a_vector_of_two_is_asked():
+    checker = Checker(solve(resolve_exercise("network-3-2-1-sigmoid")))
+    verdict = check(checker, "value.z2", "[0.21 -0.24]")
+    assert verdict.verdict == CORRECT and "read the spaces as separating elements" in verdict.notes
+    assert not check(checker, "value.z3", "[0.21 -0.24]").readable  # a number is asked: still ambiguous

@@ -25,6 +25,9 @@ _DECIMAL = re.compile(r"^[+-]?(\d*)(\.(\d*))?(?:[eE][+-]?\d+)?$")
 # NumPy prints [0.21 -0.24]: a space before a sign and none after it, between two numbers, reads as a
 # subtraction that nobody meant
 _SPACED_SIGN = re.compile(r"[\d.)]\s+[-+](?=[\d.])")
+# NumPy's printed arrays: elements separated by spaces ([0.21 -0.24]), rows by "] [" ([[1 2] [3 4]])
+_NUMPY_SEPARATOR = re.compile(r"(?<=[\d.])\s+(?=[-+]?[\d.])")
+_NUMPY_ROWS = re.compile(r"\]\s+\[")
 # "≈ -0.006195" or "~0.5": the learner says the value is rounded, which the tolerance allows for anyway
 _APPROXIMATELY = re.compile(r"^\s*[≈~]\s*")
 # (1,2) alone: the vector [1, 2] or the number 1.2 with a decimal comma
@@ -46,7 +49,9 @@ class ReadAnswer:
     figures: int | None = None  # the significant figures written, for one decimal number ("0.30": 2)
 
 
-def read_answer(text: str) -> ReadAnswer:
+def read_answer(text: str, shape: tuple[int, ...] | None = None) -> ReadAnswer:
+    """The answer typed; ``shape`` (the one asked, when known) settles NumPy's [0.21 -0.24]: two elements when
+    that is the shape asked, refused as ambiguous otherwise."""
     if len(text) > MAX_ANSWER_LENGTH:
         raise UnreadableAnswer(
             f"that answer is {len(text):,} characters long; answers are limited to {MAX_ANSWER_LENGTH:,}"
@@ -74,6 +79,10 @@ def read_answer(text: str) -> ReadAnswer:
         before = cleaned[: spaced.start()]
         in_brackets = before.count("[") > before.count("]") and before.count("(") == before.count(")")
         if in_brackets:  # between a vector's elements, not inside a parenthesised sum
+            if shape is not None:
+                elements = _elements_as_numpy_prints_them(text, shape)
+                if elements is not None:
+                    return elements
             raise UnreadableAnswer(
                 f"'{text.strip()}' could be elements or a subtraction: separate elements with commas, like "
                 "[0.21, -0.24] (a subtraction takes spaces on both sides of the sign, or none)"
@@ -81,6 +90,9 @@ def read_answer(text: str) -> ReadAnswer:
     try:
         expression = parse(cleaned, max_length=MAX_ANSWER_LENGTH)
     except ExpressionError as error:
+        elements = _elements_as_numpy_prints_them(text, shape) if shape is not None else None
+        if elements is not None:
+            return elements  # [0.21 0.5]: the elements of the shape asked, separated by spaces
         raise UnreadableAnswer(_explain(cleaned, error)) from None
     names = names_in(expression)
     if names:
@@ -102,6 +114,18 @@ def read_answer(text: str) -> ReadAnswer:
     if match and int(match.group(3)) != 0:
         exact = Fraction(int(match.group(2)), int(match.group(3))) * (-1 if match.group(1) else 1)
     return ReadAnswer(text, value, read_as, tuple(notes), exact, written_figures(cleaned))
+
+
+def _elements_as_numpy_prints_them(text: str, shape: tuple[int, ...]) -> ReadAnswer | None:
+    """[0.21 -0.24] read with its spaces separating elements, when that gives the shape asked; else None."""
+    separated = _NUMPY_SEPARATOR.sub(", ", _NUMPY_ROWS.sub("], [", normalise(text.strip())))
+    try:
+        answer = read_answer(separated)
+    except UnreadableAnswer:
+        return None
+    if np.squeeze(answer.value).shape != tuple(dim for dim in shape if dim != 1):
+        return None
+    return ReadAnswer(text, answer.value, answer.read_as, (*answer.notes, "read the spaces as separating elements"))
 
 
 def as_brackets(text: str) -> str:
@@ -162,4 +186,6 @@ def _explain(text: str, error: ExpressionError) -> str:
     message = error.message
     if "," in text and "[" not in text and ("unexpected ','" in message or "found ','" in message):
         return "to type a vector, put it in brackets, like [0.21, -0.24]"
+    if "[" in text and _NUMPY_SEPARATOR.search(text) and "found" in message:
+        return f"{message}: separate elements with commas, like [0.21, 0.5]"
     return message

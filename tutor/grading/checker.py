@@ -140,7 +140,7 @@ class Checker:
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
         try:
-            answer = read_answer(text)
+            answer = read_answer(text, np.shape(expected))
         except UnreadableAnswer as error:
             return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
         return self.check_read(quantity, answer)
