@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...engine.derivatives import Elementwise
 from ...engine.formatting import format_number, listing
 from ...engine.graph import Solution, evaluate
 from ...engine.operations import EvaluationError
-from ...exercise.expression import Call, Name, Node, Number, names_in, substitute
+from ...exercise.expression import Call, Index, Name, Node, Number, calls_in, names_in, substitute
 from ...exercise.model import QuestionSpec
 from ...exercise.operations import OPERATION_TABLE
 from ..formula import ABSOLUTE, RELATIVE, sample_points
@@ -27,7 +26,9 @@ from .labels import Diagnosis
 
 # How formulas name a learning rate: an update rule is p − (one of these)·(gradient)
 LEARNING_RATE_NAMES = frozenset({"alpha", "eta", "lr", "learning_rate"})
-MAX_CANDIDATES = 2000  # a long reference formula has many slips; beyond this many, no diagnosis
+# Operations evaluated (at all test points at once) before the search gives up: a long formula has many slips, and
+# a learner waits for the verdict. The usual derivations need a tenth of it.
+MAX_WORK = 4000
 
 ONE = Number(1.0, "1")
 Path = tuple[int, ...]  # the argument indices from the root to a subtree
@@ -57,8 +58,10 @@ def diagnose_formula_strictly(solution: Solution, question: QuestionSpec, answer
     learner = _values_at(answer, points)
     if _agree(learner, reference):
         return None  # right: nothing to diagnose
-    for count, slip in enumerate(formula_slips(question, [point for point, _ in points])):
-        if count >= MAX_CANDIDATES:
+    work = 0
+    for slip in formula_slips(question):
+        work += 1 + len(calls_in(slip.formula))
+        if work > MAX_WORK:
             break
         candidate = _values_at(slip.formula, points)
         if _agree(candidate, reference):
@@ -92,9 +95,8 @@ def _constant_factor(learner: Sequence[np.ndarray | None], reference: Sequence[n
     )
 
 
-def formula_slips(question: QuestionSpec, points: list[dict[str, np.ndarray]]) -> Iterator[FormulaSlip]:
-    """The right formula with one slip each, the most specific slips first (``points``: where to tell σ′ by its
-    values)."""
+def formula_slips(question: QuestionSpec) -> Iterator[FormulaSlip]:
+    """The right formula with one slip each, the most specific slips first."""
     right = question.answer
     update = _update_rule(right)
     if update is not None:
@@ -105,7 +107,7 @@ def formula_slips(question: QuestionSpec, points: list[dict[str, np.ndarray]]) -
         "Your formula has the right size but the wrong sign: look for a lost minus sign (the derivative of −u is "
         "−u′, and ∂(a − b)/∂b = −1).",
     )
-    yield from _activation_slips(right, points)
+    yield from _activation_slips(right)
     yield from _dropped_factors(right, question, update)
     yield from _extra_factors(right, question)
     yield from _wrong_variables(right, question)
@@ -161,37 +163,30 @@ def rate_text(rate: Node) -> str:
     return rate.id if isinstance(rate, Name) else "it"
 
 
-def _activation_slips(right: Node, points: list[dict[str, np.ndarray]]) -> Iterator[FormulaSlip]:
-    """σ(u) where σ′(u) belongs, and u where σ(u) belongs."""
-    activations = [
-        (path, node)
-        for path, node in _subtrees(right)
-        if isinstance(node, Call) and node.function in OPERATION_TABLE and OPERATION_TABLE[node.function].activation
-    ]
-    for _, call in activations:
-        words = OPERATION_TABLE[call.function].words
-        for path, node in _subtrees(right):
-            if node != call and _is_derivative_of(node, call, points):
-                for formula in _variants(right, path, call):
-                    yield FormulaSlip(
-                        "activation_not_derivative",
-                        formula,
-                        f"Your formula has {words} itself where its derivative belongs.",
-                    )
+def _activation_slips(right: Node) -> Iterator[FormulaSlip]:
+    """σ(u) where σ′(u) belongs (a derivative written with the function's value), and u where σ(u) belongs."""
     for path, node in _subtrees(right):
         value = _written_with_its_value(node)
         if value is not None:
-            yield FormulaSlip(
-                "activation_not_derivative",
-                _replace(right, path, value),
-                "Your formula has the function's value where its derivative belongs.",
-            )
-    for path, call in activations:
-        words = OPERATION_TABLE[call.function].words
-        for formula in _variants(right, path, call.args[0]):
-            yield FormulaSlip(
-                "pre_activation", formula, f"Your formula uses the input of {words} where {words} of it belongs."
-            )
+            words = _words(value) + " itself" if _words(value) else "the function's value"
+            for formula in _variants(right, path, value):
+                yield FormulaSlip(
+                    "activation_not_derivative", formula, f"Your formula has {words} where its derivative belongs."
+                )
+    for path, node in _subtrees(right):
+        if isinstance(node, Call) and _words(node):
+            words = _words(node)
+            for formula in _variants(right, path, node.args[0]):
+                yield FormulaSlip(
+                    "pre_activation", formula, f"Your formula uses the input of {words} where {words} of it belongs."
+                )
+
+
+def _words(node: Node) -> str:
+    """An activation's words ("the sigmoid"), or "" for any other node."""
+    if isinstance(node, Call) and node.function in OPERATION_TABLE and OPERATION_TABLE[node.function].activation:
+        return OPERATION_TABLE[node.function].words
+    return ""
 
 
 def _dropped_factors(right: Node, question: QuestionSpec, update: tuple[Node, Path] | None) -> Iterator[FormulaSlip]:
@@ -376,16 +371,21 @@ def _term_signs(right: Node) -> Iterator[FormulaSlip]:
 
 def _defined_points(question: QuestionSpec, solution: Solution) -> list[tuple[dict[str, np.ndarray], np.ndarray]]:
     """The test points where the right formula is defined, with its value there."""
-    found = []
-    for point in sample_points(question, solution):
-        try:
-            found.append((point, evaluate(question.answer, point).value))
-        except EvaluationError:
-            continue
-    return found
+    points = sample_points(question, solution)
+    values = _values_at(question.answer, [(point, None) for point in points])
+    return [(point, value) for point, value in zip(points, values) if value is not None]
 
 
 def _values_at(formula: Node, points) -> list[np.ndarray | None]:
+    """The formula's value at each test point, None where it is undefined: every point in one evaluation when all
+    its operations are elementwise (the variables are numbers, so each point is one element), else one by one."""
+    if _elementwise(formula):
+        try:
+            value = evaluate(formula, _stacked([point for point, _ in points])).value
+        except EvaluationError:
+            pass  # undefined at some point: find which, one by one
+        else:
+            return list(np.broadcast_to(value, (len(points),)))
     values: list[np.ndarray | None] = []
     for point, _ in points:
         try:
@@ -406,40 +406,41 @@ def _agree(first: Sequence[np.ndarray | None], second: Sequence[np.ndarray | Non
     return True
 
 
-def _is_derivative_of(node: Node, call: Call, points: list[dict[str, np.ndarray]]) -> bool:
-    """Whether ``node`` is σ′(u) for ``call`` = σ(u) at the test points (an elementwise slope of the engine's)."""
-    if not names_in(node):
-        return False
-    for point in points:
-        try:
-            derivative = evaluate(call, point).derivatives[0]
-            value = evaluate(node, point).value
-        except EvaluationError:
-            return False
-        if not isinstance(derivative, Elementwise):
-            return False
-        if np.shape(value) != np.shape(derivative.values) or not np.allclose(
-            value, derivative.values, rtol=RELATIVE, atol=ABSOLUTE
-        ):
-            return False
-    return True
+def _elementwise(formula: Node) -> bool:
+    return all(
+        not isinstance(node, Index) and (not isinstance(node, Call) or OPERATION_TABLE[node.function].elementwise)
+        for _, node in _subtrees(formula)
+    )
+
+
+def _stacked(points: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The test points as one vector per variable."""
+    return {name: np.array([float(point[name]) for point in points]) for name in points[0]}
 
 
 def _written_with_its_value(node: Node) -> Node | None:
-    """s for a derivative written with the function's value s, as σ′ and softmax′ are (s·(1 − s)) and tanh′
+    """s for a derivative written with the function's value s, as σ′ and softmax′ are (s·(1 − s), s − s²) and tanh′
     (1 − s²): the value a learner writes instead of the derivative; None for any other node."""
-    if not isinstance(node, Call):
+    if not isinstance(node, Call) or len(node.args) != 2:
         return None
+    first, second = node.args
     if node.function == "multiply":
-        for value, rest in (node.args, node.args[::-1]):
+        for value, rest in ((first, second), (second, first)):
             if isinstance(rest, Call) and rest.function == "subtract" and _number(rest.args[0]) == 1:
                 if rest.args[1] == value:
                     return value
-    if node.function == "subtract" and _number(node.args[0]) == 1:
-        square = node.args[1]
-        if isinstance(square, Call) and square.function == "power" and _number(square.args[1]) == 2:
-            return square.args[0]
+    if node.function == "subtract" and _is_square(second) and (_number(first) == 1 or first == _base(second)):
+        return _base(second)
     return None
+
+
+def _is_square(node: Node) -> bool:
+    return isinstance(node, Call) and node.function == "power" and _number(node.args[1]) == 2
+
+
+def _base(node: Node) -> Node:
+    assert isinstance(node, Call)
+    return node.args[0]
 
 
 def _has_square(question: QuestionSpec) -> bool:
