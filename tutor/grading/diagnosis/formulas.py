@@ -133,6 +133,7 @@ def _update_rule(right: Node) -> tuple[Node, Path] | None:
 def _update_slips(right: Node, parameter: Node, rate_path: Path) -> Iterator[FormulaSlip]:
     step = _at(right, (1,))
     rate = _at(right, rate_path)
+    assert isinstance(rate, Name)  # _update_rule found it by its name
     yield FormulaSlip(
         "sign",
         Call("add", (parameter, step)),
@@ -146,7 +147,7 @@ def _update_slips(right: Node, parameter: Node, rate_path: Path) -> Iterator[For
         yield FormulaSlip(
             "learning_rate_doubled",
             _replace(right, rate_path, doubled),
-            f"Your update applies the learning rate twice ({rate_text(rate)} {how}): it multiplies the gradient once.",
+            f"Your update applies the learning rate twice ({rate.id} {how}): it multiplies the gradient once.",
         )
     for only_step in (step, Call("negate", (step,))):
         yield FormulaSlip(
@@ -157,10 +158,6 @@ def _update_slips(right: Node, parameter: Node, rate_path: Path) -> Iterator[For
     yield FormulaSlip(
         "neighbour_value", parameter, "Your formula is the value before the update: the step is not done."
     )
-
-
-def rate_text(rate: Node) -> str:
-    return rate.id if isinstance(rate, Name) else "it"
 
 
 def _activation_slips(right: Node) -> Iterator[FormulaSlip]:
@@ -396,6 +393,7 @@ def _values_at(formula: Node, points) -> list[np.ndarray | None]:
 
 
 def _agree(first: Sequence[np.ndarray | None], second: Sequence[np.ndarray | None]) -> bool:
+    """Equal to the formulas' tolerance at every point, and undefined at the same points."""
     for a, b in zip(first, second):
         if a is None or b is None:
             if a is not b:
@@ -429,18 +427,11 @@ def _written_with_its_value(node: Node) -> Node | None:
             if isinstance(rest, Call) and rest.function == "subtract" and _number(rest.args[0]) == 1:
                 if rest.args[1] == value:
                     return value
-    if node.function == "subtract" and _is_square(second) and (_number(first) == 1 or first == _base(second)):
-        return _base(second)
+    if node.function == "subtract" and isinstance(second, Call) and second.function == "power":
+        base, exponent = second.args
+        if _number(exponent) == 2 and (_number(first) == 1 or first == base):
+            return base
     return None
-
-
-def _is_square(node: Node) -> bool:
-    return isinstance(node, Call) and node.function == "power" and _number(node.args[1]) == 2
-
-
-def _base(node: Node) -> Node:
-    assert isinstance(node, Call)
-    return node.args[0]
 
 
 def _has_square(question: QuestionSpec) -> bool:
@@ -503,7 +494,7 @@ def _replace(node: Node, path: Path, new: Node) -> Node:
 
 
 def _number(node: Node) -> float | None:
-    """The value of a plain number (2, or 1/2 written as a Number), else None."""
+    """The value of a number written as one (2, 0.5), else None."""
     if isinstance(node, Number):
         return float(node.value)
     return None
