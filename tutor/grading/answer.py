@@ -31,7 +31,6 @@ _NUMPY_ROWS = re.compile(r"\]\s+\[")
 # "≈ -0.006195" or "~0.5": the learner says the value is rounded, which the tolerance allows for anyway
 _APPROXIMATELY = re.compile(r"^\s*[≈~]\s*")
 # (1,2) alone: the vector [1, 2] or the number 1.2 with a decimal comma
-_CALLED = re.compile(r"[A-Za-z_]\w*\s*$")  # a name just before "(": a function call, not a vector
 _PAIR_OR_DECIMAL = re.compile(r"^\(\s*[-+]?\d+,\d+\s*\)$")
 
 
@@ -136,7 +135,7 @@ def as_brackets(text: str) -> str:
     separators: dict[int, list[int]] = {}  # open bracket -> the positions of its own commas and semicolons
     for position, char in enumerate(text):
         if char in "([":
-            call = char == "(" and _CALLED.search(text[:position]) is not None
+            call = char == "(" and _name_ends_at(text, position)
             openings.append((position, call))
             separators[position] = []
         elif char in ",;" and openings:
@@ -157,6 +156,17 @@ def as_brackets(text: str) -> str:
                 for at in semicolons:
                     characters[at] = ","
     return "".join(characters)
+
+
+def _name_ends_at(text: str, position: int) -> bool:
+    """Whether a name (sigmoid, max) ends just before ``position``, spaces aside: its "(" opens a function call."""
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start < end and (text[start].isalpha() or text[start] == "_")
 
 
 def written_figures(text: str) -> int | None:
