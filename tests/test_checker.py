@@ -8,7 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from tutor.exercise import Tolerance
+from tutor.engine import solve
+from tutor.exercise import Tolerance, resolve_exercise
 from tutor.grading.answer import read_answer
 from tutor.grading.checker import CORRECT, WRONG, Checker, compare
 from tutor.grading.diagnosis.passes import CANDIDATES
@@ -512,3 +513,25 @@ def test_labels_come_from_the_kind_spec():
     assert Quantity.parse("local.z.w1").edge == ("z", "w1")
     with pytest.raises(ValueError):
         assert Quantity.parse("grad.z").edge
+
+
+@pytest.mark.parametrize(
+    "exercise, quantity, text",
+    [
+        ("network-3-2-1-sigmoid", "value.z2", "(0.21, -0.24)"),
+        ("network-3-2-1-sigmoid", "value.z2", "[0.21; \u22120.24]"),
+        ("sigmoid-neuron-mse", "grad.z", "\u2248 -0.006195"),
+        ("sigmoid-neuron-mse", "grad.z", "-6.195\u00b710\u207b\u00b3"),
+        ("sigmoid-neuron-mse", "grad.w1", "\u22126.195\u00d710\u207b\u00b3"),
+    ],
+)
+def test_the_answer_forms_of_issue_14_are_right_answers(exercise, quantity, text):
+    verdict = check(Checker(solve(resolve_exercise(exercise))), quantity, text)
+    assert verdict.verdict == CORRECT, verdict.message
+
+
+def test_numpys_printed_vector_is_right_where_a_vector_of_two_is_asked():
+    checker = Checker(solve(resolve_exercise("network-3-2-1-sigmoid")))
+    verdict = check(checker, "value.z2", "[0.21 -0.24]")
+    assert verdict.verdict == CORRECT and "read the spaces as separating elements" in verdict.notes
+    assert not check(checker, "value.z3", "[0.21 -0.24]").readable  # a number is asked: still ambiguous

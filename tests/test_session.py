@@ -224,6 +224,12 @@ def test_preview_says_how_the_answer_is_read():
     assert session.preview("") == ""
 
 
+def test_preview_reads_numpys_printed_vector_as_the_elements_of_the_vector_asked():
+    session = Session(resolve_exercise("network-3-2-1-sigmoid"))
+    session.go_to(next(i for i, step in enumerate(session.steps) if step.quantity.name == "z2"))
+    assert session.preview("[0.21 -0.24]") == "Read as [0.21, -0.24] (read the spaces as separating elements)"
+
+
 def test_batch_and_update_exercises_can_be_walked_to_the_end():
     for name in ("net-2-3-1-batch", "network-3-2-1-sigmoid"):
         session = Session(resolve_exercise(name))

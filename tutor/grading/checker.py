@@ -152,7 +152,7 @@ class Checker:
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
         try:
-            answer = read_answer(text)
+            answer = read_answer(text, np.shape(expected))
         except UnreadableAnswer as error:
             return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
         return self.check_read(quantity, answer)
@@ -175,8 +175,18 @@ class Checker:
                 read_as=formula.read_as,
                 element_fraction=1.0,
             )
+        from .diagnosis.formulas import diagnose_formula  # needed only once an answer is wrong: faster start
+
+        found = diagnose_formula(self.solution, asked, formula.expression)
+        message = f"Not right (read as {formula.read_as}): {where}." + (f" {found.explanation}" if found else "")
         return Verdict(
-            quantity, text, WRONG, expected, f"Not right (read as {formula.read_as}): {where}.", read_as=formula.read_as
+            quantity,
+            text,
+            WRONG,
+            expected,
+            message,
+            read_as=formula.read_as,
+            diagnosis=found.label if found else None,
         )
 
     def check_read(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..engine.graph import Solution, solve
 from ..exercise.model import Exercise
 from ..grading import Checker, QuantityKind, Verdict, read_answer
@@ -181,7 +183,7 @@ class Session:
             if self.step.quantity.kind == QuantityKind.FORMULA:
                 asked = question(self.solution, self.step.quantity)
                 return f"Read as {read_formula(text, asked).read_as}"
-            answer = read_answer(text)
+            answer = read_answer(text, np.shape(self.checker.expected(self.step.quantity)))
         except UnreadableAnswer as error:
             return f"Cannot read this yet: {error}"
         notes = "".join(f" ({note})" for note in answer.notes)

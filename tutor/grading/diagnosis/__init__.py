@@ -97,7 +97,7 @@ def diagnose_strictly(
 ) -> Diagnosis | None:
     """:func:`diagnose`, letting an error inside the diagnosis through (the tests want to see it)."""
     if quantity.kind == QuantityKind.FORMULA:
-        return None  # a formula is checked at many points; its counter-example says more than a label
+        return None  # a formula is diagnosed from its expression, not a number: formulas.diagnose_formula
     try:
         value = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

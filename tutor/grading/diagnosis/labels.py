@@ -113,11 +113,19 @@ TABLE = (
     ),
     Label(
         "learning_rate_twice",
-        "the learning rate applied twice: p − η²·dL/dp",
+        "the learning rate applied twice: p − η²·dL/dp (in a formula also 2η)",
         loose=True,
     ),
     Label("update_step_only", "only the step −η·dL/dp written, not the new value p − η·dL/dp", loose=True),
     Label("learning_rate_missing", "the update p − dL/dp without the learning rate η", loose=True),
+    # the slips of a derivation typed as a formula (formulas.py), each found by comparing formulas at test points
+    Label(
+        "missing_factor",
+        "a formula with a factor of a product left out: an inner derivative of the chain rule, a constant or a square",
+    ),
+    Label("extra_factor", "a formula with a factor too many: one counted twice, or an extra variable"),
+    Label("wrong_variable", "a formula with one variable where another belongs, or two swapped"),
+    Label("missing_term", "a formula with one term of a sum left out (a path of the chain rule, or part of one)"),
     Label(
         "square_forgotten",
         "a square left out in the forward pass: (ŷ − y) for (ŷ − y)², which cannot be negative",

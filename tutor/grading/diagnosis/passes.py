@@ -119,7 +119,7 @@ def candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     yield from learner_candidates(answer)
 
 
-# The candidate generators of each kind of step (a formula is never diagnosed: its counter-example says more).
+# The candidate generators of each kind of step (a formula's slips are formulas, compared in formulas.py).
 CANDIDATES: dict[QuantityKind, Callable[[WrongAnswer], Iterator[Candidate]]] = {
     QuantityKind.VALUE: value_candidates,
     QuantityKind.LOCAL: local_candidates,
