@@ -27,6 +27,7 @@ from .actions import bindings
 # screens when they are first shown.
 if TYPE_CHECKING:
     from ..session import Session
+    from ..session.learner import LearnerModel
 
 
 def unfinished(progress: Path) -> bool:
@@ -71,6 +72,8 @@ class TutorApp(App[None]):
         self.ask_learner = ask_learner
         self.signing_key = signing_key  # `tutor exam --key`: the transcripts F6 saves are signed with it
         self.save_problem: str | None = None  # why the progress could not be saved, as last said to the learner
+        # the learner and their model when the current practice was opened: the summary says what changed since
+        self.model_before: tuple[str, LearnerModel] | None = None
         if light:
             self.theme = "textual-light"
 
@@ -187,6 +190,10 @@ class TutorApp(App[None]):
         except OpenElsewhere as error:
             self.refuse_open_elsewhere(error)
             return
+        if mode != EXAM:
+            from .learner_progress import read_model
+
+            self.model_before = read_model(self.store)
         self.push_screen(ExerciseScreen(session))
         if session.finished:
             self.show_results(session)
@@ -324,7 +331,7 @@ class TutorApp(App[None]):
     def show_summary(self, session: Session) -> None:
         from .screens.summary import SummaryScreen
 
-        self.push_screen(SummaryScreen(session))
+        self.push_screen(SummaryScreen(session, self.model_before))
 
     def show_exam_report(self, session: Session) -> None:
         from .screens.report import ExamReportScreen

@@ -1,15 +1,29 @@
-"""The end of an exercise: how it went."""
+"""The end of an exercise: how it went, what changed in the learner's skills, and what to practise next."""
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from ...exercise.shown import visible
+from ...exercise.skills import Skill
+from ...session.modes import PRACTICE
 from ..actions import bindings, key_hints
-from ..messages import OpenTraining, PracticeNewLike
+from ..learner_progress import LearnerProgress, read_progress, shown_exercise
+from ..messages import OpenExercise, OpenTraining, PracticeNewLike
 from .session_screen import SessionScreen
+
+if TYPE_CHECKING:
+    from ...session import Session
+    from ...session.learner import LearnerModel
+
+CHANGE_SHOWN = 0.005  # a mastery that moved less than this reads the same at two decimals
 
 
 def format_seconds(seconds: float) -> str:
@@ -17,13 +31,44 @@ def format_seconds(seconds: float) -> str:
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
+def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text:
+    """What the exercise changed in the model, skill by skill, then what to practise next."""
+    text = Text()
+    if before is None:
+        text.append("Your skills are counted from here on.")
+    else:
+        changes = []
+        for skill in Skill:
+            old, new = before.skills[skill], progress.model.skills[skill]
+            if new.attempts == old.attempts and abs(new.mastery - old.mastery) < CHANGE_SHOWN:
+                continue
+            change = f"{skill} {old.mastery:.2f} → {new.mastery:.2f}"
+            changes.append(change + (" (now mastered)" if new.mastered and not old.mastered else ""))
+        if changes:
+            text.append("Your skills: ", style="bold")
+            text.append(", ".join(changes) + ".")
+        else:
+            text.append("Your skills are as they were: these steps were counted before.")
+    skill = progress.next.skill
+    text.append("\nNext: ", style="bold")
+    text.append(visible(shown_exercise(progress.next.exercise)))
+    text.append(f", for {skill} (mastery {progress.model.skills[skill].mastery:.2f}).")
+    return text
+
+
 class SummaryScreen(SessionScreen):
-    BINDINGS = bindings("export", "catalog", "review", "new-like", "train")
+    BINDINGS = bindings("export", "catalog", "practise-next", "review", "new-like", "train")
+
+    def __init__(self, session: Session, before: tuple[str, LearnerModel] | None = None, **kwargs) -> None:
+        """``before``: the learner and their model when the exercise was opened."""
+        super().__init__(session, **kwargs)
+        self.before = before
+        self.progress: LearnerProgress | None = None  # the model now and its recommendation, once read
 
     def compose(self) -> ComposeResult:
         summary = self.session.summary()
         yield Header()
-        with Vertical(id="summary"):
+        with VerticalScroll(id="summary"):
             yield Static(visible(f"Finished: {self.session.exercise.title}"), id="summary-title", markup=False)
             yield Static(
                 f"Steps: {summary.total}\n"
@@ -35,9 +80,11 @@ class SummaryScreen(SessionScreen):
                 f"Score: {summary.score:g} of {summary.max_score:g} ({summary.percent:.0f}%)",
                 id="summary-body",
             )
+            yield Static("Your skills: reading your sessions…", id="summary-model", markup=False)
             yield Static(
                 key_hints(
                     ("catalog", "back to the catalog"),
+                    ("practise-next", "practise next"),
                     ("review", "review your steps"),
                     ("new-like", "practise a new exercise like this one"),
                     ("train", "train it with gradient descent"),
@@ -49,6 +96,28 @@ class SummaryScreen(SessionScreen):
     def on_mount(self) -> None:
         self.title = visible(self.session.exercise.title)
         self.sub_title = "summary"
+        store = self.session.store
+        if store is None:  # a session kept nowhere feeds no learner model
+            self.query_one("#summary-model", Static).display = False
+            return
+        self.run_worker(partial(read_progress, store), thread=True, exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        shown = self.query_one("#summary-model", Static)
+        if event.state == WorkerState.SUCCESS:
+            self.progress = event.worker.result
+            assert self.progress is not None  # read_progress returns one
+            # a model of another learner (the name changed meanwhile) says nothing about this exercise
+            before = self.before[1] if self.before and self.before[0] == self.progress.learner else None
+            shown.update(model_change(before, self.progress))
+        elif event.state == WorkerState.ERROR:
+            shown.update(visible(f"Your skills could not be read: {event.worker.error}"))
+
+    def action_practise_next(self) -> None:
+        if self.progress is None:
+            self.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
+            return
+        self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
 
     def action_review(self) -> None:
         self.app.pop_screen()

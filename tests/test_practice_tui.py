@@ -1,0 +1,108 @@
+"""Issue 15 in the tutor: the catalog's skill bars and "Practise next", the summary's change in the learner model
+and its next exercise, and `tutor practice`. What the screens show is compared with what the learner model
+(tutor/session/learners.py) says, read by the test itself."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from tutor.exercise import resolve_exercise
+from tutor.exercise.skills import Skill
+from tutor.session import ProgressStore, Session
+from tutor.session.learners import LearnerStore
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.catalog import CatalogScreen
+from tutor.tui.screens.exercise import ExerciseScreen
+from tutor.tui.screens.summary import SummaryScreen
+from tutor.tui.widgets.skill_bars import SkillBars, bar
+from tutor_testing import paste_answer, right_answer, run
+
+LEARNER = "Ada Lovelace"
+
+
+def worked_right(store: ProgressStore, name: str) -> None:
+    """Every step of a catalog exercise answered right at the first try, through the session (no screen)."""
+    session = Session(resolve_exercise(name), store=store)
+    while not session.finished:
+        assert session.answer(right_answer(session)).correct
+
+
+async def settled(pilot) -> None:
+    """Once the learner model, read in a thread, is on the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_a_bar_is_four_cells_filled_in_eighths():
+    assert [bar(mastery) for mastery in (0.0, 0.3, 0.5, 0.99, 1.0)] == ["░░░░", "█▎░░", "██░░", "████", "████"]
+    assert bar(0.55) == "██▎░"  # 17.6 eighths: 18, two whole cells and a quarter
+
+
+def test_the_catalog_shows_each_skill_and_practise_next_opens_the_recommended_exercise(tmp_path):
+    store = ProgressStore(tmp_path)
+    store.save_learner(LEARNER)
+    worked_right(store, "cs231n-add-multiply")  # forward, local derivatives, chain rule: right every time
+    learners = LearnerStore(store)
+    model = learners.model(LEARNER)
+    recommended = learners.recommend(LEARNER, model)
+    assert model.skills[Skill.FORWARD].mastery > model.skills[recommended.skill].mastery
+
+    async def scenario():
+        app = TutorApp(store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settled(pilot)
+            screen = app.screen
+            assert isinstance(screen, CatalogScreen)
+            bars = screen.query_one(SkillBars)
+            shown = "\n".join(line.plain for line in bars.lines(bars.content_size.width))
+            for skill in Skill:
+                assert f"{skill} {bar(model.skills[skill].mastery)}" in shown
+            entry = str(screen.query_one("#practise-next", Static).render())
+            assert f"Practise next (F2): {recommended.exercise} for {recommended.skill}" in entry
+            # compact enough for 80×24: the bars take three lines, and the table still shows a dozen rows
+            assert bars.region.height <= 3 and screen.query_one(DataTable).region.height >= 13
+
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.name == recommended.exercise
+            await pilot.press("escape")
+            await settled(pilot)
+            await pilot.click("#practise-next")  # the entry itself, clicked
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.name == recommended.exercise
+
+    run(scenario())
+
+
+def test_the_summary_says_what_changed_in_the_skills_and_offers_the_next_exercise(tmp_path):
+    store = ProgressStore(tmp_path)
+    store.save_learner(LEARNER)
+    before = LearnerStore(store).model(LEARNER)
+
+    async def scenario():
+        app = TutorApp("cs231n-add-multiply", store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            while isinstance(app.screen, ExerciseScreen):
+                await paste_answer(pilot, right_answer(app.screen.session))
+            await settled(pilot)
+            assert isinstance(app.screen, SummaryScreen)
+            learners = LearnerStore(store)
+            after = learners.model(LEARNER)
+            recommended = learners.recommend(LEARNER, after)
+            said = str(app.screen.query_one("#summary-model", Static).render())
+            changed = [skill for skill in Skill if after.skills[skill].attempts > before.skills[skill].attempts]
+            assert Skill.FORWARD in changed and Skill.FAN_OUT not in changed
+            for skill in changed:
+                assert f"{skill} {before.skills[skill].mastery:.2f} → {after.skills[skill].mastery:.2f}" in said
+            assert str(Skill.FAN_OUT) not in said.split("Next:")[0]  # an unchanged skill is not listed
+            assert f"Next: {recommended.exercise}, for {recommended.skill}" in said
+
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.name == recommended.exercise
+
+    run(scenario())
