@@ -15,7 +15,7 @@ from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.skill_bars import SkillBars, bar
-from tutor_testing import paste_answer, right_answer, run
+from tutor_testing import paste_answer, right_answer, run, start_tutor, tmux, wait_for
 
 LEARNER = "Ada Lovelace"
 
@@ -106,3 +106,18 @@ def test_the_summary_says_what_changed_in_the_skills_and_offers_the_next_exercis
             assert app.screen.session.exercise.name == recommended.exercise
 
     run(scenario())
+
+
+def test_tutor_practice_opens_the_recommended_exercise_in_a_real_terminal(tmp_path):
+    store = ProgressStore(tmp_path)
+    store.save_learner(LEARNER)
+    worked_right(store, "cs231n-add-multiply")
+    recommended = LearnerStore(store).recommend(LEARNER)
+    title = resolve_exercise(recommended.exercise).title
+    session = f"practice-{tmp_path.name}"
+    start_tutor(session, "practice", home=tmp_path, size=(100, 30))
+    try:
+        screen = wait_for(session, title[:30])  # the exercise's title in the header, over its graph
+        assert "practice" in screen.splitlines()[0]
+    finally:
+        tmux("kill-session", "-t", session, check=False)

@@ -118,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     run.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
 
+    practice = _command(
+        commands,
+        "practice",
+        'work the exercise recommended for your weakest skill: the catalog\'s "Practise next"',
+        "  tutor practice                 the next exercise for you\n"
+        "  tutor practice --learner Ada   the next exercise for Ada, who is remembered as the learner\n",
+        parents=[theme],
+    )
+    practice.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
+
     exam = _command(
         commands,
         "exam",
@@ -476,7 +486,7 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     from ..exercise import ExerciseFileError
     from ..session.saving import SaveError
 
-    if arguments.command in (None, "run", "exam"):
+    if arguments.command in (None, "run", "exam", "practice"):
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
@@ -556,6 +566,8 @@ def _tutor(arguments: argparse.Namespace) -> int:
     from ..exercise.shown import visible
 
     reference = getattr(arguments, "exercise", None)
+    if arguments.command == "practice":
+        reference = _recommended(arguments.learner)
     exercise = None
     if reference is not None:
         try:  # a bad file is reported here, before the screen takes over
@@ -601,6 +613,15 @@ def _tutor(arguments: argparse.Namespace) -> int:
         print(visible(f"tutor: your latest answers are not saved: {app.save_problem}"), file=sys.stderr)
         return EXIT_WRONG
     return EXIT_OK
+
+
+def _recommended(learner: str | None) -> str:
+    """The catalog name or file of the exercise the learner model recommends to the learner (or the stored one)."""
+    from ..session import ProgressStore
+    from ..session.learners import LearnerStore
+
+    store = ProgressStore()
+    return LearnerStore(store).recommend(learner or store.learner_name()).exercise
 
 
 if __name__ == "__main__":
