@@ -148,6 +148,13 @@ def _of_answer(
     return Observation(session_id, step, when, skills, False, WRONG)
 
 
+def diagnosed_mistakes(session: Session) -> list[str]:
+    """The diagnosis label of every wrong answer of a replayed session (an exam's as graded), retries included."""
+    if session.mode == EXAM:
+        return [item.verdict.diagnosis for item in session.exam_report if item.verdict and item.verdict.diagnosis]
+    return [outcome.diagnosis for _, outcome in _regraded_actions(session) if outcome and outcome.diagnosis]
+
+
 @dataclass
 class SkillState:
     mastery: float = PARAMETERS.prior
