@@ -88,6 +88,8 @@ def _command(commands, name: str, summary: str, examples: str, **options) -> arg
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..exercise.skills import Skill
+
     parser = argparse.ArgumentParser(
         prog="tutor",
         description="Learn backpropagation by working it out by hand, node by node.",
@@ -396,11 +398,20 @@ def build_parser() -> argparse.ArgumentParser:
     generate = _command(
         commands,
         "generate",
-        "write a fresh exercise: a scalar expression graph or an MLP",
+        "write a fresh exercise: a scalar expression graph, an MLP, or one that practises a skill",
         "  tutor generate expression --seed 7 --depth 4 -o mine.toml\n"
-        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n",
+        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n"
+        "  tutor generate --skill fan-out --seed 7\n",
     )
-    generate.add_argument("kind", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp")
+    generate.add_argument(
+        "kind", nargs="?", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp (or give --skill)"
+    )
+    generate.add_argument(
+        "--skill",
+        metavar="SKILL",
+        help=f"instead of KIND: an exercise that practises SKILL, one of {', '.join(Skill)} "
+        "(takes --seed, --activation, -o and --force)",
+    )
     generate.add_argument("--seed", type=int, help="the same seed gives the same exercise on every machine")
     generate.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing (- prints)"
@@ -417,6 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F,F...",
         help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all) "
         "and the other activations of docs/exercise-format.md",
+    )
+    generate.add_argument(
+        "--fan-out",
+        action="store_true",
+        default=None,  # None when not given, so that mlp can refuse it like the other expression options
+        help="expression: at least one value feeds two nodes, so its gradient adds up two paths",
     )
     generate.add_argument(
         "--shape", metavar="D,H,...,K", help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)"
