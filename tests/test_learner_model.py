@@ -57,6 +57,9 @@ def skills_of(name: str, step: str) -> tuple[str, ...]:
         ("batch-mean-linear", "grad.w", ("chain-rule", "batch")),  # shared by the samples: summed, not fan-out
         ("batch-mean-linear", "grad.yhat#2", ("chain-rule", "loss-derivative")),  # a sample's loss, not the total
         ("batch-mean-linear", "update.b", ("update-rule",)),
+        ("xor-mlp", "grad.W1", ("chain-rule", "matrix-shapes", "batch")),  # the four XOR rows are the samples
+        ("xor-mlp", "local.L.yhat", ("local-derivative", "loss-derivative", "matrix-shapes", "batch")),
+        ("l2-loss", "local.C.v", ("local-derivative", "loss-derivative", "matrix-shapes")),  # a mean of one vector
     ],
 )
 def test_each_step_is_tagged_with_the_skills_it_exercises(exercise, step, expected):
@@ -334,3 +337,30 @@ def test_the_class_report_gives_per_skill_the_share_below_mastery_and_the_common
     fan_out_line = next(line for line in shown.stdout.splitlines() if "fan-out" in line and "%" in line)
     assert "█" * 10 + "░" * 10 in fan_out_line and "50%" in fan_out_line
     assert "one_path_only" in shown.stdout and "5" in shown.stdout
+
+
+def test_when_every_catalog_exercise_of_the_skill_is_worked_next_is_a_freshly_generated_one(tmp_path):
+    store = ProgressStore(tmp_path)
+    learners = LearnerStore(store)
+    fan_out = [name for _, name, skills in catalog_skills() if Skill.FAN_OUT in skills]
+    for name in fan_out:
+        learners.record(Session(resolve_exercise(name)), "Ada")  # handed in: worked, though blank
+    model = LearnerModel("Ada")
+    model.observe(Observation("s", "grad.x", 1.0, (Skill.FAN_OUT,), False, "wrong", "one_path_only"))
+    advice = learners.recommend("Ada", model)
+    path = Path(advice.exercise)
+    assert advice.skill == Skill.FAN_OUT and path.parent == tmp_path / "generated" and path.is_file()
+    solution = solve(resolve_exercise(advice.exercise))
+    assert any(Skill.FAN_OUT in step_skills(solution, quantity) for quantity in asked_quantities(solution))
+    assert tutor_command("solve", path, home=tmp_path).returncode == 0
+    learners.record(Session(resolve_exercise(advice.exercise)), "Ada")
+    assert learners.recommend("Ada", model).exercise not in (advice.exercise, *fan_out)  # the next seed
+
+
+@pytest.mark.parametrize("skill", list(Skill))
+def test_the_generators_exercise_for_a_skill_has_a_step_tagged_with_it(skill):
+    from tutor.generate.skills import generate_for_skill
+
+    for seed in (1, 2):
+        solution = solve(generate_for_skill(skill, seed).exercise)
+        assert any(skill in step_skills(solution, quantity) for quantity in asked_quantities(solution))
