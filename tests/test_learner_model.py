@@ -364,3 +364,16 @@ def test_the_generators_exercise_for_a_skill_has_a_step_tagged_with_it(skill):
     for seed in (1, 2):
         solution = solve(generate_for_skill(skill, seed).exercise)
         assert any(skill in step_skills(solution, quantity) for quantity in asked_quantities(solution))
+
+
+def test_a_damaged_attempt_or_progress_file_is_left_out_and_the_rest_still_counts(tmp_path):
+    answers = right_answers("fan-out-xy-plus-x", tmp_path)
+    tutor_command("check", "fan-out-xy-plus-x", answers, "--record", "--learner", "Ada", home=tmp_path)
+    attempts = LearnerStore(ProgressStore(tmp_path)).folder("Ada") / "attempts"
+    (attempts / "damaged.json").write_text('{"format": "backprop-tutor-progress", "events": 3}', encoding="utf-8")
+    (attempts / "nested.json").write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    (tmp_path / "progress").mkdir(exist_ok=True)
+    (tmp_path / "progress" / "cut.json").write_text('{"format": "backprop-tu', encoding="utf-8")
+    shown = tutor_command("progress", "--learner", "Ada", "--json", home=tmp_path)
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr
+    assert json.loads(shown.stdout)["skills"]["fan-out"]["attempts"] == 1

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..exercise import ExerciseFileError
 from ..exercise.reading import read_json
-from ..exercise.shown import visible
+from ..exercise.shown import visible, visible_json
 from ..exercise.skills import Skill
 from ..grading.diagnosis.labels import LABEL
 from ..grading.skills import label_skill
@@ -57,7 +57,11 @@ def command_progress(arguments: argparse.Namespace) -> int:
     }
     next_step = {"skill": str(advice.skill), "exercise": advice.exercise, "why": advice.why}
     if arguments.json:
-        print(json.dumps({"learner": learner, "skills": skills, "next": next_step}, indent=2, ensure_ascii=False))
+        print(
+            visible_json(
+                json.dumps({"learner": learner, "skills": skills, "next": next_step}, indent=2, ensure_ascii=False)
+            )
+        )
         return EXIT_OK
     table = Table(title=Text.assemble("Skills of ", plain(learner)), title_justify="left")
     for column in ("skill", "mastery", "", "answered steps", "last mistakes"):
@@ -152,11 +156,8 @@ def _class_report(arguments: argparse.Namespace) -> int:
         rows += [["mistake", row["label"], "", "", "", row["count"]] for row in mistakes]
         save_csv(arguments.csv, rows)
     if arguments.json:
-        print(
-            json.dumps(
-                {"learners": report.learners, "skills": skills, "mistakes": mistakes, "problems": problems}, indent=2
-            )
-        )
+        report_json = {"learners": report.learners, "skills": skills, "mistakes": mistakes, "problems": problems}
+        print(visible_json(json.dumps(report_json, indent=2, ensure_ascii=False)))
         return EXIT_OK
     table = Table(title=f"Skills of a class of {len(report.learners)}", title_justify="left")
     for column in ("skill", "below mastery", "", "learners with answers"):
