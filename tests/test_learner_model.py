@@ -377,3 +377,14 @@ def test_a_damaged_attempt_or_progress_file_is_left_out_and_the_rest_still_count
     shown = tutor_command("progress", "--learner", "Ada", "--json", home=tmp_path)
     assert shown.returncode == 0 and "Traceback" not in shown.stderr
     assert json.loads(shown.stdout)["skills"]["fan-out"]["attempts"] == 1
+
+
+def test_a_submitted_exam_in_the_tutor_feeds_the_model_and_an_open_one_does_not_yet(tmp_path):
+    store = ProgressStore(tmp_path)
+    exam = Session(resolve_exercise("fan-out-xy-plus-x"), mode="exam", store=store)
+    exam.answer("-6")
+    learners = LearnerStore(store)
+    assert learners.model(store.learner_name()).skills[Skill.FORWARD].attempts == 0
+    exam.submit()
+    forward = learners.model(store.learner_name()).skills[Skill.FORWARD]
+    assert forward.attempts == 1 and forward.mastery > PARAMETERS.prior
