@@ -47,6 +47,8 @@ COMMANDS = {
     "train-dataset": ["train", "iris-mlp", "--steps", "2", "--dataset", "iris"],
     "generate-expression": ["generate", "expression", "--seed", "1"],
     "generate-mlp": ["generate", "mlp", "--seed", "1", "--dataset", "xor"],
+    "progress-json": ["progress", "--json"],
+    "check-record": ["check", NAME, str(SEEDS / f"{NAME}.correct.toml"), "--record", "--learner", "Hygiene"],
 }
 EXPECTED_CODES = {"check": 1, "validate-broken": 2}
 

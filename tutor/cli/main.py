@@ -19,6 +19,7 @@ from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
+LEARNER_MODEL_HELP = "whose progress (default: the name the tutor remembers, else your user name)"
 
 
 def minutes_argument(text: str) -> float:
@@ -210,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--learner",
         metavar="NAME",
         type=learner_argument,
-        help="the learner's name in the transcript (default: the name the tutor remembers, else your user name)",
+        help="the learner's name in the transcript and of a --record attempt (default: the name the tutor "
+        "remembers, else your user name)",
     )
     check.add_argument(
         "--mode",
@@ -218,6 +220,32 @@ def build_parser() -> argparse.ArgumentParser:
         default="practice",
         help="score as practice (one try each, default) or as an exam (partial credit per element)",
     )
+    check.add_argument(
+        "--record",
+        action="store_true",
+        help="keep the graded answers as an attempt of the learner (--learner, else the remembered name): "
+        "`tutor progress` counts them",
+    )
+
+    progress = _command(
+        commands,
+        "progress",
+        "your mastery of each skill and what to practise next; with --class, a class's report (for teachers)",
+        "  tutor progress                       your skills, and the exercise to work next\n"
+        "  tutor progress --learner Ada --json\n"
+        "  tutor progress --class submissions/*.json --csv class.csv\n",
+    )
+    progress.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_MODEL_HELP)
+    progress.add_argument("--json", action="store_true", help="print JSON for tools")
+    progress.add_argument(
+        "--class",
+        dest="transcripts",
+        metavar="TRANSCRIPT",
+        nargs="+",
+        type=Path,
+        help="JSON transcripts of a class: per skill the share of learners below mastery, the common mistakes",
+    )
+    progress.add_argument("--csv", type=Path, metavar="FILE", help="with --class: also write the report as CSV")
 
     sessions = _command(
         commands,
@@ -490,6 +518,12 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
+    if arguments.command == "progress" and arguments.csv and not arguments.transcripts:
+        parser.error("--csv goes with --class TRANSCRIPT...")
+    if arguments.command == "progress" and arguments.learner and arguments.transcripts:
+        parser.error("--learner and --class do not go together: a class's transcripts name their learners")
+    if arguments.command == "check" and arguments.record and _for_assignment(arguments):
+        parser.error("--record records one exercise's answers file: check each exercise of the assignment")
     if getattr(arguments, "output", None) == Path("-") and arguments.command in ("export", "generate"):
         arguments.output = None  # `-o -`: standard output, as without -o
     handler = _handler(arguments)
@@ -533,6 +567,10 @@ def _handler(arguments: argparse.Namespace) -> Callable[[argparse.Namespace], in
         from . import transcripts
 
         return getattr(transcripts, name)
+    if arguments.command == "progress":
+        from . import progress
+
+        return getattr(progress, name)
     if arguments.command == "train":
         from . import training
 

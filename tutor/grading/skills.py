@@ -1,17 +1,7 @@
 """Which skills a step exercises (issue 15): the one tagging rule the learner model, the class report and the
-generator's targets read. A step is tagged from its kind of quantity, the operations at its node (the operations
-table's activation flag) and the graph around it (fan-out, the loss, batch samples, shapes).
-
-| kind   | always            | and when                                                                        |
-| value  | forward           | matrix-shapes (not a single number), batch (the batch's total)                  |
-| local  | local-derivative  | activation-derivative (through an activation), loss-derivative (of the loss),   |
-|        |                   | matrix-shapes, batch (of the batch's total)                                     |
-| grad   | chain-rule        | fan-out (used twice in one sample), activation-derivative, loss-derivative      |
-|        |                   | (through an activation or the loss at a consumer), matrix-shapes, batch         |
-|        |                   | (shared by the samples, or a sample's loss)                                     |
-| update | update-rule       | matrix-shapes                                                                   |
-| after  | forward, update-rule | matrix-shapes                                                                |
-| formula| chain-rule        |                                                                                 |
+generator's targets read. A step is tagged from its kind of quantity (BASE_SKILL), the operations at its node (the
+operations table's activation and reduces flags) and the graph around it (fan-out, the loss, batch samples,
+shapes); docs/learner-model.md has the rule as a table.
 """
 
 from __future__ import annotations
@@ -19,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.graph import Solution
-from ..exercise.expression import calls_in, uses
+from ..exercise.expression import calls_in, names_in, uses
 from ..exercise.operations import OPERATION_TABLE
 from ..exercise.skills import Skill
 from .diagnosis.labels import LABEL
@@ -93,12 +83,35 @@ def _fans_out(solution: Solution, consumers: list[str]) -> bool:
 
 
 def _batch_step(solution: Solution, quantity: Quantity) -> bool:
-    """A step of a batch's own work: the total over the samples and its local derivatives, a sample's loss
-    gradient (the share of the total), or the gradient of a name the samples share (summed over them)."""
+    """A step of a batch's own work. With a [batch] table: the total over the samples and its local derivatives,
+    a sample's loss gradient (its share of the total), or the gradient of a name the samples share (summed over
+    them). With the samples as the rows of a matrix: the loss's mean or sum over them (its local derivatives,
+    the gradients of what it uses) and the parameters' gradients (summed over the rows)."""
     batch = solution.exercise.batch
-    if batch is None or quantity.kind not in (QuantityKind.VALUE, QuantityKind.LOCAL, QuantityKind.GRAD):
+    kind = quantity.kind
+    if batch is not None:
+        if kind != QuantityKind.GRAD:
+            return kind in (QuantityKind.VALUE, QuantityKind.LOCAL) and quantity.name == batch.output
+        consumers = solution.graph.consumers.get(quantity.name, [])
+        return batch.output in consumers or len({solution.graph.nodes[consumer].sample for consumer in consumers}) > 1
+    if not _rows_are_samples(solution):
         return False
-    if quantity.kind != QuantityKind.GRAD:
-        return quantity.name == batch.output
-    consumers = solution.graph.consumers.get(quantity.name, [])
-    return batch.output in consumers or len({solution.graph.nodes[consumer].sample for consumer in consumers}) > 1
+    if kind == QuantityKind.LOCAL:
+        return quantity.name == solution.output
+    if kind == QuantityKind.GRAD:
+        consumers = solution.graph.consumers.get(quantity.name, [])
+        return quantity.name in solution.exercise.params or solution.output in consumers
+    return False
+
+
+def _rows_are_samples(solution: Solution) -> bool:
+    """A batch written as matrices (`tutor generate mlp --samples N`): the loss is a mean or sum (an operation
+    that reduces, in the operations table) over a matrix of more than one row, a row per sample."""
+    spec = solution.graph.nodes.get(solution.output)
+    if spec is None:
+        return False
+    return any(
+        OPERATION_TABLE[call.function].reduces
+        and any(np.ndim(value := solution.values[found.id]) == 2 and np.shape(value)[0] > 1 for found in names_in(call))
+        for call in calls_in(spec.expression)
+    )

@@ -45,7 +45,7 @@ def bkt_update(mastery: float, correct: bool, parameters: Parameters = PARAMETER
     return known + (1 - known) * parameters.learn
 
 
-# How a step was first met: the words of `tutor progress`, and the model's evidence
+# How a step was first met, in words: what the evidence was (for a summary of what changed in the model)
 FIRST_TRY, CARRIED_FORWARD, WRONG, HINT, REVEALED, GRADED = (
     "right at the first try",
     "right from the learner's own earlier numbers",
@@ -125,7 +125,7 @@ def _regraded_actions(session: Session) -> list[tuple[dict, _Outcome | None]]:
     """The replayed actions in order (readable answers, hints, reveals), each answer with its recomputed outcome:
     the replay's own events (a saved verdict is never trusted)."""
     actions: list[tuple[dict, _Outcome | None]] = []
-    for event in getattr(session, "regraded_events", []):
+    for event in getattr(session, "regraded_events", []):  # only a replayed session has them
         if event["type"] in ("hint", "reveal"):
             actions.append((event, None))
         elif event["type"] == "answer" and event["readable"] and event["verdict"] is not None:
@@ -146,6 +146,13 @@ def _of_answer(
             return None  # a slip of arithmetic or rounding says nothing about a skill
         return Observation(session_id, step, when, (revealed,), False, WRONG, outcome.diagnosis)
     return Observation(session_id, step, when, skills, False, WRONG)
+
+
+def diagnosed_mistakes(session: Session) -> list[str]:
+    """The diagnosis label of every wrong answer of a replayed session (an exam's as graded), retries included."""
+    if session.mode == EXAM:
+        return [item.verdict.diagnosis for item in session.exam_report if item.verdict and item.verdict.diagnosis]
+    return [outcome.diagnosis for _, outcome in _regraded_actions(session) if outcome and outcome.diagnosis]
 
 
 @dataclass

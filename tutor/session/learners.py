@@ -164,7 +164,19 @@ class LearnerStore:
         for name in catalog_exercises_with(skill):
             if exercise_key(name, catalog_folder() / f"{name}.toml") not in worked:
                 return Recommendation(skill, name, why)
-        raise NotImplementedError("generated exercises: after merging practice")
+        return Recommendation(skill, str(self._generated(skill, worked)), f"{why}; a fresh exercise for it")
+
+    def _generated(self, skill: Skill, worked: set[str]) -> Path:
+        """A generated exercise for the skill, saved under the tutor's data folder (`tutor run PATH` opens it):
+        the first seed whose exercise the learner has not worked."""
+        from ..generate.skills import generate_for_skill  # the generator only when the catalog is used up
+
+        seed = 1
+        while True:
+            generated = generate_for_skill(skill, seed)
+            if exercise_key(generated.name, self.store.generated_path(generated.name)) not in worked:
+                return self.store.save_generated(generated.name, generated.text)
+            seed += 1
 
 
 def catalog_exercises_with(skill: Skill) -> list[str]:

@@ -195,9 +195,12 @@ class ProgressStore:
     def save(self, file: Path, data: dict) -> None:
         save_json(file, data)
 
+    def generated_path(self, name: str) -> Path:
+        return self.root.parent / "generated" / f"{name}.toml"
+
     def save_generated(self, name: str, text: str) -> Path:
         """A generated exercise, kept in the data directory so that it and its progress can be reopened."""
-        path = self.root.parent / "generated" / f"{name}.toml"
+        path = self.generated_path(name)
         save_text(path, text)
         return path
 
