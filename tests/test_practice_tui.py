@@ -4,12 +4,17 @@ and its next exercise, and `tutor practice`. What the screens show is compared w
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import DataTable, Static
 
 from tutor.exercise import resolve_exercise
 from tutor.exercise.skills import Skill
+from tutor.generate.skills import generate_for_skill
 from tutor.session import ProgressStore, Session
+from tutor.session import learners as learners_module
 from tutor.session.learners import LearnerStore
+from tutor.session.saving import SaveError
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
@@ -76,6 +81,53 @@ def test_the_catalog_shows_each_skill_and_practise_next_opens_the_recommended_ex
     run(scenario())
 
 
+def test_when_the_catalog_has_no_exercise_left_for_the_skill_practise_next_opens_a_generated_one(tmp_path, monkeypatch):
+    """The recommendation is then a file the generator made for the skill: shown by its name, opened from its path."""
+    monkeypatch.setattr(learners_module, "catalog_exercises_with", lambda skill: [])  # as if every one were worked
+    store = ProgressStore(tmp_path)
+    store.save_learner(LEARNER)
+
+    async def scenario():
+        app = TutorApp(store=store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settled(pilot)
+            recommended = app.screen.progress.next
+            path = Path(recommended.exercise)
+            assert path.is_file() and path.name == f"{generate_for_skill(recommended.skill, 1).name}.toml"
+            entry = str(app.screen.query_one("#practise-next", Static).render())
+            assert f"Practise next (F2): {path.stem} for {recommended.skill}" in entry
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.path == path
+
+    run(scenario())
+
+
+def test_when_no_next_exercise_can_be_made_the_skills_are_still_shown_and_f2_says_why(tmp_path, monkeypatch):
+    def unsaved(*_):
+        raise SaveError("cannot save the fresh exercise: the disk is full")
+
+    monkeypatch.setattr(LearnerStore, "recommend", unsaved)
+
+    async def scenario():
+        app = TutorApp(store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settled(pilot)
+            bars = app.screen.query_one(SkillBars)
+            assert all(str(skill) in line.plain for skill, line in zip(Skill, bars.items()))
+            entry = str(app.screen.query_one("#practise-next", Static).render())
+            assert "Practise next (F2): none for now (cannot save the fresh exercise: the disk is full)" in entry
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+            assert [notice.message for notice in app._notifications] == [
+                "No next exercise: cannot save the fresh exercise: the disk is full"
+            ]
+
+    run(scenario())
+
+
 def test_the_summary_says_what_changed_in_the_skills_and_offers_the_next_exercise(tmp_path):
     store = ProgressStore(tmp_path)
     store.save_learner(LEARNER)
@@ -98,7 +150,7 @@ def test_the_summary_says_what_changed_in_the_skills_and_offers_the_next_exercis
             for skill in changed:
                 assert f"{skill} {before.skills[skill].mastery:.2f} → {after.skills[skill].mastery:.2f}" in said
             assert str(Skill.FAN_OUT) not in said.split("Next:")[0]  # an unchanged skill is not listed
-            assert f"Next: {recommended.exercise}, for {recommended.skill}" in said
+            assert f"Next: {recommended.exercise} for {recommended.skill}, mastery" in said
 
             await pilot.press("f2")
             await pilot.pause()

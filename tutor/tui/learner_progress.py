@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..session.saving import SaveError
+
 if TYPE_CHECKING:
     from ..session import ProgressStore
     from ..session.learner import LearnerModel
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
 class LearnerProgress:
     learner: str
     model: LearnerModel
-    next: Recommendation
+    next: Recommendation | None
+    no_next: str = ""  # why there is no next exercise: the fresh one could not be made or saved
 
 
 def read_model(store: ProgressStore) -> tuple[str, LearnerModel]:
@@ -38,9 +41,16 @@ def read_progress(store: ProgressStore) -> LearnerProgress:
     learners = LearnerStore(store)
     learner = store.learner_name()
     model = learners.model(learner)
-    return LearnerProgress(learner, model, learners.recommend(learner, model))
+    try:
+        return LearnerProgress(learner, model, learners.recommend(learner, model))
+    except (ValueError, SaveError) as error:  # the skills are still worth showing
+        return LearnerProgress(learner, model, None, str(error))
 
 
-def shown_exercise(reference: str) -> str:
-    """A recommended exercise as the learner knows it: a catalog name, or a generated file's name."""
-    return Path(reference).name.removesuffix(".toml")
+def next_words(progress: LearnerProgress) -> str:
+    """The next exercise as the learner knows it (a catalog name, or a generated file's name) and its skill."""
+    if progress.next is None:
+        return f"none for now ({progress.no_next})"
+    skill = progress.next.skill
+    name = Path(progress.next.exercise).name.removesuffix(".toml")
+    return f"{name} for {skill}, mastery {progress.model.skills[skill].mastery:.2f}"

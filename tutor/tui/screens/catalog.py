@@ -17,7 +17,7 @@ from ...session.catalog import CatalogEntry, catalog_entries
 from ...session.modes import EXAM, PRACTICE
 from ...session.store import ProgressStore
 from ..actions import ACTIONS, bindings
-from ..learner_progress import LearnerProgress, read_progress, shown_exercise
+from ..learner_progress import LearnerProgress, next_words, read_progress
 from ..messages import OpenExercise, OpenTraining, PracticeNewLike
 from ..widgets.skill_bars import SkillBars
 
@@ -67,12 +67,8 @@ class PractiseNext(Static):
 
 
 def practise_next_text(progress: LearnerProgress) -> Text:
-    skill = progress.next.skill
-    state = progress.model.skills[skill]
     text = Text(f"▶ Practise next ({' / '.join(ACTIONS['practise-next'].key_names())}): ", style="bold")
-    text.append(visible(shown_exercise(progress.next.exercise)), style="bold")
-    text.append(f" for {skill}, mastery {state.mastery:.2f}")
-    return text
+    return text.append(visible(next_words(progress)))
 
 
 class CatalogScreen(Screen):
@@ -114,7 +110,7 @@ class CatalogScreen(Screen):
             assert self.progress is not None  # read_progress returns one
             self.query_one(SkillBars).show(self.progress.model)
             self.query_one(PractiseNext).update(practise_next_text(self.progress))
-            self.query_one(PractiseNext).tooltip = visible(self.progress.next.why)
+            self.query_one(PractiseNext).tooltip = visible(self.progress.next.why) if self.progress.next else None
         elif event.state == WorkerState.ERROR:
             self.query_one(SkillBars).show_problem(f"Your skills could not be read: {event.worker.error}")
 
@@ -164,8 +160,10 @@ class CatalogScreen(Screen):
     def action_practise_next(self) -> None:
         if self.progress is None:
             self.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
-            return
-        self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
+        elif self.progress.next is None:
+            self.notify(visible(f"No next exercise: {self.progress.no_next}"), severity="warning", markup=False)
+        else:
+            self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
 
     def action_exam(self) -> None:
         entry = self.selected()

@@ -15,7 +15,7 @@ from ...exercise.shown import visible
 from ...exercise.skills import Skill
 from ...session.modes import PRACTICE
 from ..actions import bindings, key_hints
-from ..learner_progress import LearnerProgress, read_progress, shown_exercise
+from ..learner_progress import LearnerProgress, next_words, read_progress
 from ..messages import OpenExercise, OpenTraining, PracticeNewLike
 from .session_screen import SessionScreen
 
@@ -49,11 +49,8 @@ def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text
             text.append(", ".join(changes) + ".")
         else:
             text.append("Your skills are as they were: these steps were counted before.")
-    skill = progress.next.skill
     text.append("\nNext: ", style="bold")
-    text.append(visible(shown_exercise(progress.next.exercise)))
-    text.append(f", for {skill} (mastery {progress.model.skills[skill].mastery:.2f}).")
-    return text
+    return text.append(visible(next_words(progress)) + ".")
 
 
 class SummaryScreen(SessionScreen):
@@ -116,8 +113,10 @@ class SummaryScreen(SessionScreen):
     def action_practise_next(self) -> None:
         if self.progress is None:
             self.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
-            return
-        self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
+        elif self.progress.next is None:
+            self.notify(visible(f"No next exercise: {self.progress.no_next}"), severity="warning", markup=False)
+        else:
+            self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
 
     def action_review(self) -> None:
         self.app.pop_screen()
