@@ -136,7 +136,7 @@ def test_the_summary_says_what_changed_in_the_skills_and_offers_the_next_exercis
     async def scenario():
         app = TutorApp("cs231n-add-multiply", store=store)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settled(pilot)  # the model as the exercise opens, read in a thread: before any answer
             while isinstance(app.screen, ExerciseScreen):
                 await paste_answer(pilot, right_answer(app.screen.session))
             await settled(pilot)

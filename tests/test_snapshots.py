@@ -27,7 +27,7 @@ async def settle(pilot):
 
 def answer_steps(count: int):
     async def run_before(pilot):
-        await pilot.pause()
+        await settle(pilot)  # the learner model as the exercise opens: before any answer
         screen = pilot.app.screen
         for _ in range(count):
             session = screen.session

@@ -26,6 +26,8 @@ from .actions import bindings
 # (start_session, show_results): `tutor` shows its catalog without them; the help
 # screens when they are first shown.
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from ..session import Session
     from ..session.learner import LearnerModel
 
@@ -72,8 +74,9 @@ class TutorApp(App[None]):
         self.ask_learner = ask_learner
         self.signing_key = signing_key  # `tutor exam --key`: the transcripts F6 saves are signed with it
         self.save_problem: str | None = None  # why the progress could not be saved, as last said to the learner
-        # the learner and their model when the current practice was opened: the summary says what changed since
-        self.model_before: tuple[str, LearnerModel] | None = None
+        # reads the learner and their model as they were when the current practice was opened (in a thread: opening
+        # waits for no file); the summary says what changed since
+        self.model_before: Worker[tuple[str, LearnerModel]] | None = None
         if light:
             self.theme = "textual-light"
 
@@ -190,11 +193,11 @@ class TutorApp(App[None]):
         except OpenElsewhere as error:
             self.refuse_open_elsewhere(error)
             return
+        self.push_screen(ExerciseScreen(session))
         if mode != EXAM:
             from .learner_progress import read_model
 
-            self.model_before = read_model(self.store)
-        self.push_screen(ExerciseScreen(session))
+            self.model_before = self.run_worker(partial(read_model, self.store), thread=True, exit_on_error=False)
         if session.finished:
             self.show_results(session)
 

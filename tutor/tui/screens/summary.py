@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerError, WorkerState
 
 from ...exercise.shown import visible
 from ...exercise.skills import Skill
@@ -20,7 +20,7 @@ from ..messages import OpenExercise, OpenTraining, PracticeNewLike
 from .session_screen import SessionScreen
 
 if TYPE_CHECKING:
-    from ...session import Session
+    from ...session import ProgressStore, Session
     from ...session.learner import LearnerModel
 
 CHANGE_SHOWN = 0.005  # a mastery that moved less than this reads the same at two decimals
@@ -56,8 +56,8 @@ def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text
 class SummaryScreen(SessionScreen):
     BINDINGS = bindings("export", "catalog", "practise-next", "review", "new-like", "train")
 
-    def __init__(self, session: Session, before: tuple[str, LearnerModel] | None = None, **kwargs) -> None:
-        """``before``: the learner and their model when the exercise was opened."""
+    def __init__(self, session: Session, before: Worker[tuple[str, LearnerModel]] | None = None, **kwargs) -> None:
+        """``before``: the worker that read the learner and their model when the exercise was opened."""
         super().__init__(session, **kwargs)
         self.before = before
         self.progress: LearnerProgress | None = None  # the model now and its recommendation, once read
@@ -97,15 +97,26 @@ class SummaryScreen(SessionScreen):
         if store is None:  # a session kept nowhere feeds no learner model
             self.query_one("#summary-model", Static).display = False
             return
-        self.run_worker(partial(read_progress, store), thread=True, exclusive=True, exit_on_error=False)
+        self.run_worker(self.read_change(store), exclusive=True, exit_on_error=False)
+
+    async def read_change(self, store: ProgressStore) -> tuple[LearnerModel | None, LearnerProgress]:
+        """The model before the exercise (None when unknown) and the model now, with what to practise next."""
+        before = None
+        if self.before is not None:
+            try:
+                before = await self.before.wait()
+            except WorkerError:  # it failed: this exercise's change is not known
+                pass
+        progress = await asyncio.to_thread(read_progress, store)
+        # a model of another learner (the name changed meanwhile) says nothing about this exercise
+        return (before[1] if before and before[0] == progress.learner else None), progress
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         shown = self.query_one("#summary-model", Static)
         if event.state == WorkerState.SUCCESS:
-            self.progress = event.worker.result
-            assert self.progress is not None  # read_progress returns one
-            # a model of another learner (the name changed meanwhile) says nothing about this exercise
-            before = self.before[1] if self.before and self.before[0] == self.progress.learner else None
+            result = event.worker.result
+            assert result is not None  # read_change returns a pair
+            before, self.progress = result
             shown.update(model_change(before, self.progress))
         elif event.state == WorkerState.ERROR:
             shown.update(visible(f"Your skills could not be read: {event.worker.error}"))
