@@ -23,6 +23,7 @@ from tutor.cli.main import main
 from tutor.engine import solve
 from tutor.exercise import catalog_names, load_exercise, parse_exercise, resolve_exercise
 from tutor.exercise.expression import Call, names_in
+from tutor.exercise.skills import Skill
 from tutor.generate import KINDS, GeneratedExercise, generate, generate_like
 from tutor.generate.checks import degeneracy
 from tutor.generate.options import (
@@ -34,6 +35,7 @@ from tutor.generate.options import (
     MAX_SEED,
     parse_command_line,
 )
+from tutor.generate.skills import generate_for_skill
 from tutor.grading import asked_quantities
 
 REPO = Path(__file__).resolve().parents[1]
@@ -342,6 +344,7 @@ def test_the_source_line_makes_the_same_exercise_again(kind):
     "kind, options",
     [
         ("expression", {"functions": "-,*", "depth": 4}),  # a value starting with "-" must not read as an option
+        ("expression", {"fan_out": True, "depth": 2}),  # a flag without a value
         ("mlp", {"shape": "3,2,2", "loss": "cross_entropy", "samples": 2, "ask": "values,parameter_gradients"}),
         ("mlp", {"dataset": "iris", "activation": "tanh"}),
     ],
@@ -358,6 +361,122 @@ def test_the_source_line_is_a_command_that_runs_as_typed(kind, options, capsys):
 def test_giving_the_drawn_number_of_variables_changes_nothing():
     generated = generate("expression", 12)
     assert generate("expression", 12, variables=len(generated.exercise.inputs)).text == generated.text
+
+
+def test_a_fan_out_graph_has_a_value_that_feeds_two_nodes():
+    for seed in range(60):
+        exercise = generate("expression", seed, depth=seed % 5 + 2, fan_out=True).exercise
+        assert shared_values(exercise), exercise.source
+
+
+# -- an exercise that practises a skill ------------------------------------------------------------
+
+
+def shared_values(exercise) -> list[str]:
+    """The inputs and nodes that two or more nodes use."""
+    uses = [name.id for node in exercise.written_nodes for name in dict.fromkeys(names_in(node.expression))]
+    return sorted({name for name in uses if uses.count(name) > 1})
+
+
+def data_inputs(exercise, solution) -> dict[str, np.ndarray]:
+    """The inputs that are not learned: a network's samples and targets."""
+    return {name: solution.values[name] for name in exercise.inputs if name not in exercise.params}
+
+
+def assert_practises(skill: Skill, exercise, activation: str | None) -> None:
+    """What makes the exercise practise the skill, read from its graph, its numbers and its ask."""
+    solution = solve(exercise)
+    functions = {call.function for node in exercise.written_nodes for call in _calls(node.expression)}
+    curved = functions & {"multiply", "divide", "power", "sigmoid", "tanh", "exp", "log"}
+    if skill is Skill.FORWARD:
+        assert exercise.ask == ("values",) and len(exercise.written_nodes) >= 2
+    elif skill is Skill.LOCAL_DERIVATIVE:
+        assert exercise.ask == ("values", "local_derivatives") and curved
+    elif skill is Skill.CHAIN_RULE:
+        assert "gradients" in exercise.ask and longest_chain(exercise) >= 4
+    elif skill is Skill.FAN_OUT:
+        assert "gradients" in exercise.ask and shared_values(exercise)
+    else:  # a network: a hidden layer of the activation, a loss of the prediction and the targets
+        hidden = [node for node in exercise.written_nodes if node.name.startswith("h")]
+        hidden_functions = {call.function for node in hidden for call in _calls(node.expression)}
+        assert hidden_functions == ({activation} if activation else hidden_functions & {"sigmoid", "tanh", "relu"})
+        assert hidden_functions
+        loss = exercise.node(exercise.output)
+        # the loss compares the prediction with the targets (a batch's cross-entropy through each sample's nll)
+        assert {name.id for name in names_in(loss.expression)} & (set(data_inputs(exercise, solution)) | {"nll"})
+        weights = [solution.values[name] for name in exercise.params if solution.values[name].ndim == 2]
+        if skill is Skill.MATRIX_SHAPES:
+            assert weights and all(weight.shape[0] != weight.shape[1] for weight in weights)
+        if skill is Skill.BATCH:
+            assert any(value.ndim == 2 and value.shape[0] >= 2 for value in data_inputs(exercise, solution).values())
+            assert "mean(" in loss.text
+        if skill is Skill.LOSS_DERIVATIVE:
+            assert "gradients" in exercise.ask
+        if skill is Skill.UPDATE_RULE:
+            assert exercise.update is not None and set(exercise.update.params) == set(exercise.params)
+            assert solution.after_values[exercise.output] < solution.values[exercise.output]
+
+
+@pytest.mark.parametrize("skill", list(Skill))
+def test_an_exercise_for_each_skill_loads_solves_and_practises_it(skill):
+    network = skill in (
+        Skill.ACTIVATION_DERIVATIVE,
+        Skill.LOSS_DERIVATIVE,
+        Skill.MATRIX_SHAPES,
+        Skill.BATCH,
+        Skill.UPDATE_RULE,
+    )
+    activations = [None, "sigmoid", "tanh", "relu", "leaky_relu"] if network else [None]
+    for seed in range(25):
+        activation = activations[seed % len(activations)]
+        generated = generate_for_skill(skill, seed, activation)
+        assert_generated(generated)
+        assert_practises(skill, generated.exercise, activation)
+        if seed < 3:
+            assert generate_for_skill(skill, seed, activation).text == generated.text  # the same seed, the same text
+            kind, again_seed, options = parse_command_line(generated.exercise.source)
+            assert generate(kind, again_seed, **options).text == generated.text  # its source line makes it again
+
+
+def test_the_losses_and_the_activations_of_the_network_skills_vary_with_the_seed():
+    exercises = [generate_for_skill(Skill.LOSS_DERIVATIVE, seed).exercise for seed in range(30)]
+    assert {exercise.node(exercise.output).text.count("log") > 0 for exercise in exercises} == {True, False}
+    assert len({exercise.title.split(": ")[1].split(" ")[0] for exercise in exercises}) == 3
+
+
+def test_a_scalar_skill_refuses_an_activation_and_an_unknown_skill_says_which_are_known():
+    with pytest.raises(ValueError, match="fan-out is practised on a scalar graph"):
+        generate_for_skill(Skill.FAN_OUT, 1, "tanh")
+    with pytest.raises(ValueError, match="unknown skill 'fanout' \\(did you mean 'fan-out'\\?\\): choose from forward"):
+        generate_for_skill("fanout", 1)
+    with pytest.raises(ValueError, match="did you mean 'sigmoid'"):
+        generate_for_skill(Skill.BATCH, 1, "sigmod")
+
+
+def test_generate_skill_prints_or_writes_the_exercise(tmp_path, capsys):
+    assert main(["generate", "--skill", "batch", "--seed", "5", "--activation", "tanh"]) == 0
+    assert capsys.readouterr().out == generate_for_skill(Skill.BATCH, 5, "tanh").text
+    path = tmp_path / "fan.toml"
+    assert main(["generate", "--skill", "fan-out", "--seed", "6", "-o", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == generate_for_skill(Skill.FAN_OUT, 6).text
+    assert f"tutor run {path}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["generate"], "give a KIND (expression or mlp) or --skill SKILL"),
+        (["generate", "mlp", "--skill", "batch"], "not both"),
+        (["generate", "--skill", "batch", "--samples", "3"], "--samples is not an option of --skill"),
+        (["generate", "--skill", "fan-out", "--activation", "relu"], "takes no activation"),
+        (["generate", "--skill", "backprop"], "unknown skill 'backprop'"),
+        (["generate", "mlp", "--fan-out"], "--fan-out is not an option of mlp exercises"),
+    ],
+)
+def test_generate_skill_refuses_bad_options_with_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("tutor generate: ") and message in err
 
 
 # -- "practice a new one like this" -----------------------------------------------------------------

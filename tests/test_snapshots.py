@@ -20,9 +20,16 @@ def freeze_cursor(pilot):
         field.cursor_blink = False
 
 
+async def settle(pilot):
+    """Once the learner model, read in a thread by the catalog and the summary, is on the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    freeze_cursor(pilot)
+
+
 def answer_steps(count: int):
     async def run_before(pilot):
-        await pilot.pause()
+        await settle(pilot)  # the learner model as the exercise opens: before any answer
         screen = pilot.app.screen
         for _ in range(count):
             session = screen.session
@@ -31,8 +38,7 @@ def answer_steps(count: int):
             screen.query_one("#answer", Input).value = format_value(session.checker.expected(session.step.quantity), 6)
             await pilot.press("enter")
             await pilot.pause()
-        freeze_cursor(pilot)
-        await pilot.pause()
+        await settle(pilot)
 
     return run_before
 
@@ -52,8 +58,7 @@ def answered_before(
 
 def test_catalog(snap_compare, tmp_path):
     async def run_before(pilot):
-        await pilot.pause()
-        freeze_cursor(pilot)
+        await settle(pilot)
 
     assert snap_compare(TutorApp(store=ProgressStore(tmp_path)), terminal_size=(100, 30), run_before=run_before)
 
@@ -134,8 +139,7 @@ def test_learner_name_prompt(snap_compare, tmp_path):
     async def run_before(pilot):
         await pilot.pause()
         await pilot.press("f7")
-        await pilot.pause()
-        freeze_cursor(pilot)
+        await settle(pilot)
 
     assert snap_compare(TutorApp(store=store), terminal_size=(80, 24), run_before=run_before)
 

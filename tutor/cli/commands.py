@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -394,6 +395,7 @@ def command_check(arguments: argparse.Namespace) -> int:
     if arguments.transcript:
         form = {".md": "md", ".html": "html", ".htm": "html"}.get(arguments.transcript.suffix.lower(), "json")
         write_transcript(transcript, solution, form, arguments.transcript)
+    recorded = _record(typed.session, arguments.learner) if arguments.record else None
     tally = Tally.of(transcript)
     credits = {item["quantity"]: item["credit"] for item in transcript["items"]}
     if arguments.json:
@@ -401,6 +403,7 @@ def command_check(arguments: argparse.Namespace) -> int:
             {
                 "exercise": solution.exercise.name,
                 "mode": arguments.mode,
+                **({"recorded": str(recorded)} if recorded else {}),
                 "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
                 "items": [
                     {
@@ -424,7 +427,21 @@ def command_check(arguments: argparse.Namespace) -> int:
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
             console.print(plain(f"Transcript written to {arguments.transcript}"))
+        if recorded:
+            console.print(
+                plain(f"Recorded as an attempt of {transcript['learner']} (`tutor progress`): {recorded}"),
+                soft_wrap=True,
+            )
     return EXIT_OK if tally.complete else EXIT_WRONG
+
+
+def _record(session, learner: str | None) -> Path:
+    """`tutor check --record`: the graded answers kept as an attempt of the learner, for their model."""
+    from ..session import ProgressStore
+    from ..session.learners import LearnerStore
+
+    store = ProgressStore()
+    return LearnerStore(store).record(session, learner or store.learner_name())
 
 
 def _verdict_json(solution: Solution, verdict, reveal: bool) -> dict:

@@ -10,25 +10,39 @@ from pathlib import Path
 from ..exercise.shown import visible
 from ..generate import draw_seed, generate
 from ..generate.options import OPTIONS
+from ..generate.skills import generate_for_skill
 from ..session.saving import save_text
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE
+
+SKILL_OPTIONS = ("activation",)  # with --skill, the generator chooses every other option
 
 
 def command_generate(arguments: argparse.Namespace) -> int:
     kind = arguments.kind
+    if (kind is None) == (arguments.skill is None):
+        return _refuse(
+            "give a KIND (expression or mlp) or --skill SKILL, not both"
+            if kind
+            else "give a KIND (expression or mlp) or --skill SKILL"
+        )
+    allowed = SKILL_OPTIONS if kind is None else OPTIONS[kind]
     options = {}
     for name in dict.fromkeys(name for names in OPTIONS.values() for name in names):
         value = getattr(arguments, name)
         if value is None:
             continue
-        if name not in OPTIONS[kind]:
-            others = ", ".join(f"--{option}" for option in OPTIONS[kind])
-            return _refuse(f"--{name} is not an option of {kind} exercises; they take {others}")
+        if name not in allowed:
+            what = "--skill" if kind is None else f"{kind} exercises"
+            others = ", ".join(f"--{option}".replace("_", "-") for option in allowed)
+            return _refuse(f"--{name.replace('_', '-')} is not an option of {what}; they take {others}")
         options[name] = value
     drawn = arguments.seed is None
     seed = draw_seed() if drawn else arguments.seed
     try:
-        generated = generate(kind, seed, **options)
+        if kind is None:
+            generated = generate_for_skill(arguments.skill, seed, **options)
+        else:
+            generated = generate(kind, seed, **options)
     except ValueError as error:
         return _refuse(str(error))
     if arguments.output is None:

@@ -19,6 +19,7 @@ from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 
 EXERCISE_HELP = "a catalog name from `tutor list` or the path of a .toml file (see the examples)"
 LEARNER_HELP = "your name in the transcripts; remembered for next time (the tutor asks on first use otherwise)"
+LEARNER_MODEL_HELP = "whose progress (default: the name the tutor remembers, else your user name)"
 
 
 def minutes_argument(text: str) -> float:
@@ -87,6 +88,8 @@ def _command(commands, name: str, summary: str, examples: str, **options) -> arg
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..exercise.skills import Skill
+
     parser = argparse.ArgumentParser(
         prog="tutor",
         description="Learn backpropagation by working it out by hand, node by node.",
@@ -115,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     run.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
+
+    practice = _command(
+        commands,
+        "practice",
+        'work the exercise recommended for your weakest skill: the catalog\'s "Practise next"',
+        "  tutor practice                 the next exercise for you\n"
+        "  tutor practice --learner Ada   the next exercise for Ada, who is remembered as the learner\n",
+        parents=[theme],
+    )
+    practice.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_HELP)
 
     exam = _command(
         commands,
@@ -219,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--learner",
         metavar="NAME",
         type=learner_argument,
-        help="the learner's name in the transcript (default: the name the tutor remembers, else your user name)",
+        help="the learner's name in the transcript and of a --record attempt (default: the name the tutor "
+        "remembers, else your user name)",
     )
     check.add_argument(
         "--mode",
@@ -233,6 +247,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="also state the right value of every answer (without it, a wrong answer gets what is wrong and where "
         "to look, never the right value)",
     )
+    check.add_argument(
+        "--record",
+        action="store_true",
+        help="keep the graded answers as an attempt of the learner (--learner, else the remembered name): "
+        "`tutor progress` counts them",
+    )
+
+    progress = _command(
+        commands,
+        "progress",
+        "your mastery of each skill and what to practise next; with --class, a class's report (for teachers)",
+        "  tutor progress                       your skills, and the exercise to work next\n"
+        "  tutor progress --learner Ada --json\n"
+        "  tutor progress --class submissions/*.json --csv class.csv\n",
+    )
+    progress.add_argument("--learner", metavar="NAME", type=learner_argument, help=LEARNER_MODEL_HELP)
+    progress.add_argument("--json", action="store_true", help="print JSON for tools")
+    progress.add_argument(
+        "--class",
+        dest="transcripts",
+        metavar="TRANSCRIPT",
+        nargs="+",
+        type=Path,
+        help="JSON transcripts of a class: per skill the share of learners below mastery, the common mistakes",
+    )
+    progress.add_argument("--csv", type=Path, metavar="FILE", help="with --class: also write the report as CSV")
 
     sessions = _command(
         commands,
@@ -395,11 +435,20 @@ def build_parser() -> argparse.ArgumentParser:
     generate = _command(
         commands,
         "generate",
-        "write a fresh exercise: a scalar expression graph or an MLP",
+        "write a fresh exercise: a scalar expression graph, an MLP, or one that practises a skill",
         "  tutor generate expression --seed 7 --depth 4 -o mine.toml\n"
-        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n",
+        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n"
+        "  tutor generate --skill fan-out --seed 7\n",
     )
-    generate.add_argument("kind", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp")
+    generate.add_argument(
+        "kind", nargs="?", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp (or give --skill)"
+    )
+    generate.add_argument(
+        "--skill",
+        metavar="SKILL",
+        help=f"instead of KIND: an exercise that practises SKILL, one of {', '.join(Skill)} "
+        "(takes --seed, --activation, -o and --force)",
+    )
     generate.add_argument("--seed", type=int, help="the same seed gives the same exercise on every machine")
     generate.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing (- prints)"
@@ -416,6 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F,F...",
         help="expression: the operations to use, from + - * / ^2 sigmoid tanh exp log relu (default all) "
         "and the other activations of docs/exercise-format.md",
+    )
+    generate.add_argument(
+        "--fan-out",
+        action="store_true",
+        default=None,  # None when not given, so that mlp can refuse it like the other expression options
+        help="expression: at least one value feeds two nodes, so its gradient adds up two paths",
     )
     generate.add_argument(
         "--shape", metavar="D,H,...,K", help="mlp: layer sizes from input to output, 1 to 6 each (default 2,3,1)"
@@ -486,10 +541,16 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
     from ..exercise import ExerciseFileError
     from ..session.saving import SaveError
 
-    if arguments.command in (None, "run", "exam"):
+    if arguments.command in (None, "run", "exam", "practice"):
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
+    if arguments.command == "progress" and arguments.csv and not arguments.transcripts:
+        parser.error("--csv goes with --class TRANSCRIPT...")
+    if arguments.command == "progress" and arguments.learner and arguments.transcripts:
+        parser.error("--learner and --class do not go together: a class's transcripts name their learners")
+    if arguments.command == "check" and arguments.record and _for_assignment(arguments):
+        parser.error("--record records one exercise's answers file: check each exercise of the assignment")
     if getattr(arguments, "output", None) == Path("-") and arguments.command in ("export", "generate"):
         arguments.output = None  # `-o -`: standard output, as without -o
     handler = _handler(arguments)
@@ -533,6 +594,10 @@ def _handler(arguments: argparse.Namespace) -> Callable[[argparse.Namespace], in
         from . import transcripts
 
         return getattr(transcripts, name)
+    if arguments.command == "progress":
+        from . import progress
+
+        return getattr(progress, name)
     if arguments.command == "train":
         from . import training
 
@@ -566,6 +631,8 @@ def _tutor(arguments: argparse.Namespace) -> int:
     from ..exercise.shown import visible
 
     reference = getattr(arguments, "exercise", None)
+    if arguments.command == "practice":
+        reference = _recommended(arguments.learner)
     exercise = None
     if reference is not None:
         try:  # a bad file is reported here, before the screen takes over
@@ -611,6 +678,15 @@ def _tutor(arguments: argparse.Namespace) -> int:
         print(visible(f"tutor: your latest answers are not saved: {app.save_problem}"), file=sys.stderr)
         return EXIT_WRONG
     return EXIT_OK
+
+
+def _recommended(learner: str | None) -> str:
+    """The catalog name or file of the exercise the learner model recommends to the learner (or the stored one)."""
+    from ..session import ProgressStore
+    from ..session.learners import LearnerStore
+
+    store = ProgressStore()
+    return LearnerStore(store).recommend(learner or store.learner_name()).exercise
 
 
 if __name__ == "__main__":

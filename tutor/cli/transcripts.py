@@ -16,7 +16,16 @@ from ..exercise.reading import read_json
 from ..exercise.shown import visible, visible_json
 from ..session import ProgressStore, Session, SessionError
 from ..session.saving import save_csv
-from ..session.store import PROGRESS_FORMAT, PROGRESS_VERSION, exercise_fingerprint, file_fingerprint, same_exercise
+from ..session.store import (
+    PROGRESS_FORMAT,
+    PROGRESS_VERSION,
+    exercise_fingerprint,
+    file_fingerprint,
+    same_exercise,
+    saved_exercise,
+    saved_sessions,
+    session_problem,
+)
 from ..session.transcript import (
     TRANSCRIPT_FORMAT,
     TranscriptError,
@@ -32,48 +41,8 @@ from .gradescope_results import write_gradescope
 from .tally import Tally
 
 
-def saved_sessions(store: ProgressStore) -> tuple[list[tuple[Path, dict]], list[str]]:
-    """The usable progress files, and why each other file in the progress folder cannot be used."""
-    found, unusable = [], []
-    try:
-        paths = sorted(path for path in store.root.iterdir() if path.suffix == ".json")
-    except FileNotFoundError:  # nothing saved yet
-        return [], []
-    except OSError as error:
-        message = f"the sessions folder cannot be read: {error.strerror}"
-        raise ExerciseFileError([Problem(store.root, None, message)]) from None
-    for path in paths:
-        if ".set-aside-" in path.name:
-            continue
-        try:
-            data = read_json(path, "saved sessions")
-            why = _session_problem(data)
-        except ExerciseFileError as error:
-            why = "; ".join(problem.message for problem in error.problems)
-        if why is None and isinstance(data, dict):
-            found.append((path, data))
-        else:
-            unusable.append(f"{path}: {why}")
-    return found, unusable
-
-
-def _session_problem(data: object) -> str | None:
-    """Why a progress file's JSON cannot be listed or exported, else None."""
-    if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
-        return "is not a backprop-tutor progress file"
-    for key, kinds in (("exercise", str), ("mode", str), ("done", int), ("steps", int), ("score", (int, float))):
-        if isinstance(data.get(key), bool) or not isinstance(data.get(key), kinds):
-            return f"is damaged: '{key}' is missing or malformed"
-    events = data.get("events")
-    if not isinstance(events, list) or not all(
-        isinstance(event, dict) and isinstance(event.get("time", 0), (int, float)) for event in events
-    ):
-        return "is damaged: 'events' is not a list of events"
-    return None
-
-
 def command_sessions(arguments: argparse.Namespace) -> int:
-    sessions, unusable = saved_sessions(ProgressStore())
+    sessions, unusable = saved_sessions(ProgressStore().root)
     rows = [
         {
             "session": str(path),
@@ -121,7 +90,7 @@ def session_from(reference: str, mode: str | None = None) -> Session:
     from any folder) or from the exercise's name; the latest one, of ``mode`` when given."""
     store = ProgressStore()
     path = Path(reference)
-    candidates, _ = saved_sessions(store)
+    candidates, _ = saved_sessions(store.root)
     exercise = None
     if path.suffix == ".json" and path.exists():
         matches: list[tuple[Path, Any]] = [
@@ -151,7 +120,7 @@ def session_from(reference: str, mode: str | None = None) -> Session:
         transcript = isinstance(data, dict) and data.get("format") == TRANSCRIPT_FORMAT
         hint = " (it is a transcript: `tutor grade` reads those)" if transcript else ""
         raise ExerciseFileError([Problem(found, None, f"is not a saved session{hint}; `tutor sessions` lists them")])
-    damage = _session_problem(data)
+    damage = session_problem(data)
     if damage:
         raise ExerciseFileError([Problem(found, None, damage)])
     if not isinstance(data.get("version"), int) or data["version"] > PROGRESS_VERSION:
@@ -159,34 +128,13 @@ def session_from(reference: str, mode: str | None = None) -> Session:
             [Problem(found, None, "was written by a newer version of backprop-tutor: please upgrade")]
         )
     if exercise is None:
-        exercise = _saved_exercise(data)
+        exercise = saved_exercise(data)
     session = Session(exercise, mode=data.get("mode", "practice"))
     try:
         session.replay(data.get("events", []))
     except (KeyError, TypeError, ValueError, SessionError):
         raise ExerciseFileError([Problem(found, None, "is damaged: its events do not fit the exercise")]) from None
     return session
-
-
-def _saved_exercise(data: dict):
-    """The exercise a progress file was saved from: its file, else the catalog exercise of its name."""
-    exercise_path = data.get("exercise_path")
-    if exercise_path and Path(exercise_path).exists():
-        return load_exercise(Path(exercise_path))
-    name = str(data.get("exercise"))
-    if name in catalog_names():
-        return resolve_exercise(name)
-    raise ExerciseFileError(
-        [
-            Problem(
-                None,
-                None,
-                f"the exercise file of the session '{name}' ({exercise_path}) is "
-                f"not found from this folder: give its path, `tutor export "
-                f"PATH/{name}.toml`",
-            )
-        ]
-    )
 
 
 def command_export(arguments: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ class OperationSpec:
     piecewise_linear: bool = False  # its slopes are constants (ReLU's 0 and 1): nothing curved to work out
     generator_args: tuple[str, ...] = ()  # leaky_relu's slope 0.1
     operator: bool = False  # written with a symbol (a + b, [a, b]), never called by its name
+    reduces: bool = False  # adds up all its elements into one number (sum, mean): over a batch's rows, the batch
 
     @property
     def arity(self) -> int | None:
@@ -229,6 +230,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "∂(Σ zᵢ)/∂zᵢ = 1",
         formula="sum(z) = z₁ + … + zₙ",
         elementwise=False,
+        reduces=True,
     ),
     OperationSpec(
         "mean",
@@ -238,6 +240,7 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "∂(Σ zᵢ / n)/∂zᵢ = 1/n",
         formula="mean(z) = (z₁ + … + zₙ)/n",
         elementwise=False,
+        reduces=True,
     ),
     OperationSpec(
         "softmax",

@@ -85,9 +85,10 @@ def _apply(function: str, arguments: list[float]) -> float | None:
 class _Draft:
     """One attempt at a graph; ``build`` returns False when the draws lead nowhere."""
 
-    def __init__(self, rng: random.Random, depth: int, variables: int, functions: tuple[str, ...]):
+    def __init__(self, rng: random.Random, depth: int, variables: int, functions: tuple[str, ...], fan_out: bool):
         self.rng = rng
         self.depth = depth
+        self.fan_out = fan_out  # at least one value must feed two nodes
         self.binary = [function for function in functions if function in BINARY_FUNCTIONS]
         self.unary = [function for function in functions if function not in BINARY_FUNCTIONS]
         self.variables = rng.choice(VARIABLE_NAMES)[:variables]
@@ -120,7 +121,23 @@ class _Draft:
             if node is None:
                 return False
             previous = node.name
-        return not self.unused and any(node.function in CURVED_FUNCTIONS for node in self.nodes)
+        curved = any(node.function in CURVED_FUNCTIONS for node in self.nodes)
+        return not self.unused and curved and (not self.fan_out or bool(self.shared()))
+
+    def consumers(self) -> dict[str, list[str]]:
+        """The nodes each input or node feeds, in order."""
+        consumers: dict[str, list[str]] = {}
+        for node in self.nodes:
+            for operand in dict.fromkeys(node.operands):
+                consumers.setdefault(operand, []).append(node.name)
+        return consumers
+
+    def shared(self) -> list[str]:
+        """The inputs and nodes that feed two nodes or more: their gradients add up several paths."""
+        consumers = self.consumers()
+        return [
+            name for name in [*self.variables, *(node.name for node in self.nodes)] if len(consumers.get(name, ())) > 1
+        ]
 
     def pick_variable(self, avoid: str | None = None) -> str:
         """An input not used yet if there is one, else any (its second use is a fan-out)."""
@@ -172,9 +189,10 @@ def generate_expression(rng: random.Random, seed: int, options: dict) -> Generat
     combines = any(function in BINARY_FUNCTIONS for function in functions)
     variables = options["variables"] or (drawn if combines else 1)
     resolved = {**options, "variables": variables}
-    name = f"generated-expression-depth-{depth}-seed-{seed}"
+    fan_out = "-fan-out" if options["fan_out"] else ""
+    name = f"generated-expression-depth-{depth}{fan_out}-seed-{seed}"
     for _ in range(MAX_ATTEMPTS):
-        draft = _Draft(rng, depth, variables, functions)
+        draft = _Draft(rng, depth, variables, functions, options["fan_out"])
         if not draft.build():
             continue
         found = sound(_render(draft, command_line("expression", seed, resolved), options["ask"]), name)
@@ -186,11 +204,8 @@ def generate_expression(rng: random.Random, seed: int, options: dict) -> Generat
 def _render(draft: _Draft, command: str, ask: tuple[str, ...] | None) -> str:
     nodes = draft.nodes
     functions = list(dict.fromkeys(node.function for node in nodes))  # in order of first use
-    consumers: dict[str, list[str]] = {}
-    for node in nodes:
-        for operand in dict.fromkeys(node.operands):
-            consumers.setdefault(operand, []).append(node.name)
-    shared = [name for name in [*draft.variables, *(node.name for node in nodes)] if len(consumers.get(name, ())) > 1]
+    consumers = draft.consumers()
+    shared = draft.shared()
     width = max(len(node.name) for node in nodes)
     listing = "\n".join(f"    {node.name.ljust(width)} = {node.text}" for node in nodes)
     given = ", ".join(f"{name} = {hundredths_text(count)}" for name, count in draft.inputs.items())

@@ -16,7 +16,7 @@ from .datasets import DATASETS
 
 KINDS = ("expression", "mlp")
 OPTIONS = {
-    "expression": ("depth", "variables", "functions", "ask"),
+    "expression": ("depth", "variables", "functions", "fan_out", "ask"),
     "mlp": ("shape", "activation", "loss", "samples", "dataset", "ask"),
 }
 
@@ -41,6 +41,7 @@ LAYER_COUNTS = range(2, 5)  # entries of a shape: the input size, up to two hidd
 SAMPLE_COUNTS = range(1, 7)
 DEFAULT_SHAPE = (2, 3, 1)
 
+FLAGS = ("fan_out",)  # options that are on or off: written as a bare --fan-out when on, left out when off
 MAX_SEED = 2**32 - 1
 SOURCE_PREFIX = "backprop-tutor's generator: "
 COMMAND = "tutor generate"
@@ -52,13 +53,13 @@ def check_options(kind: str, seed: int, options: dict) -> dict:
     An expression's ``variables`` stays None when not given: the generator draws 2 or 3.
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown kind '{kind}'{_did_you_mean(kind, KINDS)}: choose {' or '.join(KINDS)}")
+        raise ValueError(f"unknown kind '{kind}'{did_you_mean(kind, KINDS)}: choose {' or '.join(KINDS)}")
     check_seed(seed)
     allowed = OPTIONS[kind]
     for name in options:
         if name not in allowed:
             raise ValueError(
-                f"'{name}' is not an option of {kind} exercises{_did_you_mean(name, allowed)}; "
+                f"'{name}' is not an option of {kind} exercises{did_you_mean(name, allowed)}; "
                 f"they take {', '.join(allowed)}"
             )
     given = {name: value for name, value in options.items() if value is not None}
@@ -104,7 +105,16 @@ def _expression_options(given: dict) -> dict:
             f"{' and '.join(f for f in functions if f in BINARY_FUNCTIONS)} alone give gradients of 1 "
             "or -1: allow * or /, or use fewer variables"
         )
-    return {"depth": depth, "variables": variables, "functions": functions, "ask": _ask(given.get("ask"))}
+    fan_out = given.get("fan_out", False)
+    if not isinstance(fan_out, bool):
+        raise ValueError(f"fan_out is on (True) or off (False), not {fan_out!r}")
+    return {
+        "depth": depth,
+        "variables": variables,
+        "functions": functions,
+        "fan_out": fan_out,
+        "ask": _ask(given.get("ask")),
+    }
 
 
 def _mlp_options(given: dict) -> dict:
@@ -114,7 +124,7 @@ def _mlp_options(given: dict) -> dict:
         dataset = DATASETS.get(dataset_name)
         if dataset is None:
             raise ValueError(
-                f"unknown dataset '{dataset_name}'{_did_you_mean(str(dataset_name), DATASETS)}: "
+                f"unknown dataset '{dataset_name}'{did_you_mean(str(dataset_name), DATASETS)}: "
                 f"choose {' or '.join(DATASETS)}"
             )
     shape = _shape(given.get("shape", dataset.default_shape if dataset else DEFAULT_SHAPE))
@@ -160,7 +170,9 @@ def command_line(kind: str, seed: int, options: dict) -> str:
     parts = [COMMAND, kind, "--seed", str(seed)]
     for name in OPTIONS[kind]:
         value = options.get(name)
-        if value is not None:
+        if name in FLAGS:
+            parts += [_flag(name)] if value else []
+        elif value is not None:
             text = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
             # "--functions -,*" would read "-,*" as an option: such a value is joined on with "="
             parts += [f"--{name}={shlex.quote(text)}"] if text.startswith("-") else [f"--{name}", shlex.quote(text)]
@@ -178,17 +190,26 @@ def parse_command_line(source: str) -> tuple[str, int, dict] | None:
         return None
     if not words or words[0] not in KINDS:
         return None
-    kind, options, rest = words[0], {}, words[1:]
+    kind, rest = words[0], words[1:]
+    options: dict[str, str | bool] = {}
     while rest:
         flag = rest.pop(0)
+        if flag.startswith("--") and flag[2:].replace("-", "_") in FLAGS:
+            options[flag[2:].replace("-", "_")] = True
+            continue
         if not flag.startswith("--") or ("=" not in flag and not rest):
             return None
         name, _, value = flag[2:].partition("=") if "=" in flag else (flag[2:], "", rest.pop(0))
         options[name] = value
     seed = options.pop("seed", None)
-    if seed is None or not seed.isdigit():
+    if not isinstance(seed, str) or not seed.isdigit():
         return None
     return kind, int(seed), options
+
+
+def _flag(name: str) -> str:
+    """fan_out -> --fan-out, as argparse spells it."""
+    return "--" + name.replace("_", "-")
 
 
 def _whole(value, name: str, allowed: range) -> int:
@@ -218,7 +239,7 @@ def _functions(value) -> tuple[str, ...]:
         if function not in (*FUNCTIONS, *MORE_FUNCTIONS):
             raise ValueError(
                 f"unknown function {item!r}"
-                f"{_did_you_mean(str(item), [*FUNCTIONS, *MORE_FUNCTIONS, *FUNCTION_WORDS])}: "
+                f"{did_you_mean(str(item), [*FUNCTIONS, *MORE_FUNCTIONS, *FUNCTION_WORDS])}: "
                 f"choose from {' '.join((*FUNCTIONS, *MORE_FUNCTIONS))}"
             )
         chosen.append(function)
@@ -251,7 +272,7 @@ def _choice(value, name: str, choices: tuple[str, ...], aliases: dict[str, str])
     word = aliases.get(word, word)
     if word not in choices:
         raise ValueError(
-            f"unknown {name} {value!r}{_did_you_mean(str(value), choices)}: choose from {', '.join(choices)}"
+            f"unknown {name} {value!r}{did_you_mean(str(value), choices)}: choose from {', '.join(choices)}"
         )
     return word
 
@@ -263,7 +284,7 @@ def _ask(value) -> tuple[str, ...] | None:
     for item in items:
         if item not in ASK_CHOICES:
             raise ValueError(
-                f"ask cannot include {item!r}{_did_you_mean(str(item), ASK_CHOICES)}: choose from "
+                f"ask cannot include {item!r}{did_you_mean(str(item), ASK_CHOICES)}: choose from "
                 f"{', '.join(ASK_CHOICES)}"
             )
     if not items:
@@ -271,6 +292,6 @@ def _ask(value) -> tuple[str, ...] | None:
     return tuple(choice for choice in ASK_CHOICES if choice in items)
 
 
-def _did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

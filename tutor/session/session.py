@@ -415,6 +415,7 @@ class Session:
             "title": self.exercise.title,
             "exercise_path": str(self.exercise.path.resolve()) if self.exercise.path else None,  # from any folder
             "exercise_fingerprint": self.fingerprint,
+            "learner": self.store.learner_name() if self.store is not None else None,  # whose model it feeds
             "mode": self.mode,
             "steps": len(self.steps),
             "done": self.done_count,

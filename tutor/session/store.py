@@ -16,7 +16,9 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from ..exercise import catalog_folder
+from ..exercise import ExerciseFileError, Problem, catalog_folder, catalog_names, load_exercise, resolve_exercise
+from ..exercise.model import Exercise
+from ..exercise.reading import read_json
 from .saving import save_json, save_text
 
 PROGRESS_FORMAT = "backprop-tutor-progress"
@@ -193,9 +195,12 @@ class ProgressStore:
     def save(self, file: Path, data: dict) -> None:
         save_json(file, data)
 
+    def generated_path(self, name: str) -> Path:
+        return self.root.parent / "generated" / f"{name}.toml"
+
     def save_generated(self, name: str, text: str) -> Path:
         """A generated exercise, kept in the data directory so that it and its progress can be reopened."""
-        path = self.root.parent / "generated" / f"{name}.toml"
+        path = self.generated_path(name)
         save_text(path, text)
         return path
 
@@ -231,3 +236,65 @@ class ProgressStore:
         except OSError:
             return f"Your saved progress could not be used because {why}; starting afresh."
         return f"Your saved progress could not be used because {why}. It is kept in {kept}; starting afresh."
+
+
+def saved_sessions(folder: Path) -> tuple[list[tuple[Path, dict]], list[str]]:
+    """The usable progress files in a folder (the progress store's, a learner's recorded attempts), and why each
+    other file there cannot be used."""
+    found, unusable = [], []
+    try:
+        paths = sorted(path for path in folder.iterdir() if path.suffix == ".json")
+    except FileNotFoundError:  # nothing saved yet
+        return [], []
+    except OSError as error:
+        message = f"the sessions folder cannot be read: {error.strerror}"
+        raise ExerciseFileError([Problem(folder, None, message)]) from None
+    for path in paths:
+        if ".set-aside-" in path.name:
+            continue
+        try:
+            data = read_json(path, "saved sessions")
+            why = session_problem(data)
+        except ExerciseFileError as error:
+            why = "; ".join(problem.message for problem in error.problems)
+        if why is None and isinstance(data, dict):
+            found.append((path, data))
+        else:
+            unusable.append(f"{path}: {why}")
+    return found, unusable
+
+
+def session_problem(data: object) -> str | None:
+    """Why a progress file's JSON cannot be listed or exported, else None."""
+    if not isinstance(data, dict) or data.get("format") != PROGRESS_FORMAT:
+        return "is not a backprop-tutor progress file"
+    for key, kinds in (("exercise", str), ("mode", str), ("done", int), ("steps", int), ("score", (int, float))):
+        if isinstance(data.get(key), bool) or not isinstance(data.get(key), kinds):
+            return f"is damaged: '{key}' is missing or malformed"
+    events = data.get("events")
+    if not isinstance(events, list) or not all(
+        isinstance(event, dict) and isinstance(event.get("time", 0), (int, float)) for event in events
+    ):
+        return "is damaged: 'events' is not a list of events"
+    return None
+
+
+def saved_exercise(data: dict) -> Exercise:
+    """The exercise a progress file was saved from: its file, else the catalog exercise of its name."""
+    exercise_path = data.get("exercise_path")
+    if exercise_path and Path(exercise_path).exists():
+        return load_exercise(Path(exercise_path))
+    name = str(data.get("exercise"))
+    if name in catalog_names():
+        return resolve_exercise(name)
+    raise ExerciseFileError(
+        [
+            Problem(
+                None,
+                None,
+                f"the exercise file of the session '{name}' ({exercise_path}) is "
+                f"not found from this folder: give its path, `tutor export "
+                f"PATH/{name}.toml`",
+            )
+        ]
+    )

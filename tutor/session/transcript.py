@@ -352,14 +352,20 @@ def check_transcript(data) -> dict:
     return data
 
 
-def regrade(transcript: dict, exercise) -> tuple[dict, list[str]]:
-    """Replay the typed answers on a fresh session; return the re-derived transcript and every place
-    where the stored one disagrees with it (a verdict or score edited by hand)."""
+def replayed_transcript(transcript: dict, exercise) -> Session:
+    """A fresh session of the exercise with the transcript's actions replayed: every verdict re-derived."""
     session = Session(exercise, mode=transcript["mode"])
     try:
         session.replay(transcript["events"])
     except (KeyError, TypeError, ValueError, SessionError):
         raise TranscriptError("the transcript's answers do not fit this exercise's steps") from None
+    return session
+
+
+def regrade(transcript: dict, exercise) -> tuple[dict, list[str]]:
+    """Replay the typed answers on a fresh session; return the re-derived transcript and every place
+    where the stored one disagrees with it (a verdict or score edited by hand)."""
+    session = replayed_transcript(transcript, exercise)
     fresh = build_transcript(session, transcript.get("learner"))
     differences = []
     stored_items = {item.get("quantity"): item for item in transcript["items"] if isinstance(item, dict)}

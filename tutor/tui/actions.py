@@ -122,6 +122,15 @@ ACTIONS: dict[str, Action] = {
     ),
     # the catalog
     "practice": Action("enter", "practice", "Practice", priority=True),
+    "practise-next": Action(
+        "f2",
+        "practise_next",
+        "Next",
+        show=False,  # the catalog's entry and the summary's line of keys name it: the Footer keeps room for Name
+        tooltip="Practise the exercise the tutor recommends for your weakest skill",
+        help="(in the catalog and at the end) practise next: the exercise recommended for your weakest skill "
+        "(the bars above the catalog are your skills)",
+    ),
     "exam": Action("f8", "exam", "Exam", help="(in the catalog) start the exercise as an exam"),
     "learner": Action(
         "f7",

@@ -26,7 +26,10 @@ from .actions import bindings
 # (start_session, show_results): `tutor` shows its catalog without them; the help
 # screens when they are first shown.
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from ..session import Session
+    from ..session.learner import LearnerModel
 
 
 def unfinished(progress: Path) -> bool:
@@ -71,6 +74,9 @@ class TutorApp(App[None]):
         self.ask_learner = ask_learner
         self.signing_key = signing_key  # `tutor exam --key`: the transcripts F6 saves are signed with it
         self.save_problem: str | None = None  # why the progress could not be saved, as last said to the learner
+        # reads the learner and their model as they were when the current practice was opened (in a thread: opening
+        # waits for no file); the summary says what changed since
+        self.model_before: Worker[tuple[str, LearnerModel]] | None = None
         if light:
             self.theme = "textual-light"
 
@@ -188,6 +194,10 @@ class TutorApp(App[None]):
             self.refuse_open_elsewhere(error)
             return
         self.push_screen(ExerciseScreen(session))
+        if mode != EXAM:
+            from .learner_progress import read_model
+
+            self.model_before = self.run_worker(partial(read_model, self.store), thread=True, exit_on_error=False)
         if session.finished:
             self.show_results(session)
 
@@ -324,7 +334,7 @@ class TutorApp(App[None]):
     def show_summary(self, session: Session) -> None:
         from .screens.summary import SummaryScreen
 
-        self.push_screen(SummaryScreen(session))
+        self.push_screen(SummaryScreen(session, self.model_before))
 
     def show_exam_report(self, session: Session) -> None:
         from .screens.report import ExamReportScreen

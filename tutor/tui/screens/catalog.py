@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from ...exercise.shown import visible
 from ...session.catalog import CatalogEntry, catalog_entries
 from ...session.modes import EXAM, PRACTICE
 from ...session.store import ProgressStore
-from ..actions import bindings
+from ..actions import ACTIONS, bindings
+from ..learner_progress import LearnerProgress, next_words, read_progress
 from ..messages import OpenExercise, OpenTraining, PracticeNewLike
+from ..widgets.skill_bars import SkillBars
 
 # The short columns first, then the name whole (`tutor run NAME` needs it), so all of them are on
 # screen at 80 columns; the title takes what is left of the width and is cut, the tags come after.
@@ -54,20 +59,37 @@ def title_width(rows: list[tuple[Text, ...]], table_width: int) -> int:
     return max(MIN_TITLE_WIDTH, min(width(TITLE_COLUMN), left))
 
 
+class PractiseNext(Static):
+    """The entry above the catalog that opens the exercise recommended for the learner's weakest skill."""
+
+    async def on_click(self) -> None:
+        await self.screen.run_action("practise_next")
+
+
+def practise_next_text(progress: LearnerProgress) -> Text:
+    text = Text(f"▶ Practise next ({' / '.join(ACTIONS['practise-next'].key_names())}): ", style="bold")
+    return text.append(visible(next_words(progress)))
+
+
 class CatalogScreen(Screen):
-    BINDINGS = bindings("practice", "exam", "new-like", "train", "cursor-down", "cursor-up", "clear-filter")
+    BINDINGS = bindings(
+        "practice", "practise-next", "exam", "new-like", "train", "cursor-down", "cursor-up", "clear-filter"
+    )
 
     def __init__(self, store: ProgressStore, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store  # the learner's progress, shown beside each exercise
         self.entries: list[CatalogEntry] = []
         self.laid_out_for = 0  # the screen width the columns were last laid out for
+        self.progress: LearnerProgress | None = None  # the learner model and its recommendation, once read
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
             "Pick an exercise: type to filter, ↑/↓ to choose, Enter to start. F1 for help.", id="catalog-intro"
         )
+        yield SkillBars(id="skills")
+        yield PractiseNext("", id="practise-next", markup=False)
         yield Input(placeholder="filter by name, title or tag", id="filter")
         yield DataTable(id="exercises", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -79,6 +101,18 @@ class CatalogScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.reload()  # when first shown, and on coming back to the catalog: the progress may have changed
+        # after the rows: the model replays sessions with the engine, which the catalog is drawn without
+        self.run_worker(partial(read_progress, self.store), thread=True, exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            self.progress = event.worker.result
+            assert self.progress is not None  # read_progress returns one
+            self.query_one(SkillBars).show(self.progress.model)
+            self.query_one(PractiseNext).update(practise_next_text(self.progress))
+            self.query_one(PractiseNext).tooltip = visible(self.progress.next.why) if self.progress.next else None
+        elif event.state == WorkerState.ERROR:
+            self.query_one(SkillBars).show_problem(f"Your skills could not be read: {event.worker.error}")
 
     def reload(self) -> None:
         self.entries = catalog_entries(self.store)
@@ -122,6 +156,14 @@ class CatalogScreen(Screen):
         entry = self.selected()
         if entry is not None:
             self.post_message(OpenExercise(str(entry.path), PRACTICE))
+
+    def action_practise_next(self) -> None:
+        if self.progress is None:
+            self.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
+        elif self.progress.next is None:
+            self.notify(visible(f"No next exercise: {self.progress.no_next}"), severity="warning", markup=False)
+        else:
+            self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
 
     def action_exam(self) -> None:
         entry = self.selected()

@@ -1,0 +1,56 @@
+"""The learner model and what to practise next, as the screens show them (tutor/session/learners.py decides both).
+
+Reading the model replays the sessions it has not seen with the engine, so the screens call these in a worker
+thread, and the catalog is drawn before NumPy is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..session.saving import SaveError
+
+if TYPE_CHECKING:
+    from ..session import ProgressStore
+    from ..session.learner import LearnerModel
+    from ..session.learners import Recommendation
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    learner: str
+    model: LearnerModel
+    next: Recommendation | None
+    no_next: str = ""  # why there is no next exercise: the fresh one could not be made or saved
+
+
+def read_model(store: ProgressStore) -> tuple[str, LearnerModel]:
+    """The learner's name and their model, brought up to date with their sessions."""
+    from ..session.learners import LearnerStore
+
+    learner = store.learner_name()
+    return learner, LearnerStore(store).model(learner)
+
+
+def read_progress(store: ProgressStore) -> LearnerProgress:
+    """The learner's model and the exercise it recommends next."""
+    from ..session.learners import LearnerStore
+
+    learners = LearnerStore(store)
+    learner = store.learner_name()
+    model = learners.model(learner)
+    try:
+        return LearnerProgress(learner, model, learners.recommend(learner, model))
+    except (ValueError, SaveError) as error:  # the skills are still worth showing
+        return LearnerProgress(learner, model, None, str(error))
+
+
+def next_words(progress: LearnerProgress) -> str:
+    """The next exercise as the learner knows it (a catalog name, or a generated file's name) and its skill."""
+    if progress.next is None:
+        return f"none for now ({progress.no_next})"
+    skill = progress.next.skill
+    name = Path(progress.next.exercise).name.removesuffix(".toml")
+    return f"{name} for {skill}, mastery {progress.model.skills[skill].mastery:.2f}"
