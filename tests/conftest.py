@@ -25,7 +25,7 @@ def pytest_xdist_auto_num_workers(config):
     return None
 
 
-# Files whose tests take seconds each (Pilot scenarios, the real program under tmux, Hypothesis), most costly first
+# Files with tests that take seconds each (Pilot scenarios, the real program under tmux, Hypothesis), most costly first
 SLOW_FILES = (
     "test_snapshots.py",
     "test_walk_terminal.py",
@@ -38,6 +38,11 @@ SLOW_FILES = (
     "test_terminal.py",
     "test_two_windows.py",
     "test_keys.py",
+    "test_generate.py",
+    "test_given_tui.py",
+    "test_drawing.py",
+    "test_scalar_pass.py",
+    "test_hostile_tui.py",
 )
 
 
