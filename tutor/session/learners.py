@@ -162,6 +162,8 @@ class LearnerStore:
         why = (
             f"{skill} ({SKILL_WORDS[skill]}) is your weakest skill: mastery {state.mastery:.2f} "
             f"from {state.attempts} answered step{'' if state.attempts == 1 else 's'}"
+            if state.attempts
+            else f"{skill} ({SKILL_WORDS[skill]}) is a skill you have not practised yet"
         )
         for name in catalog_exercises_with(skill):
             if exercise_key(name, catalog_folder() / f"{name}.toml") not in worked:
