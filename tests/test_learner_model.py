@@ -296,6 +296,8 @@ def test_check_record_in_exam_mode_feeds_the_model_of_the_remembered_learner(tmp
     shown = tutor_command("progress", home=tmp_path, columns=120)
     assert shown.returncode == 0 and "Skills of Grace" in shown.stdout
     assert "Practise next:" in shown.stdout and "tutor run " in shown.stdout
+    assert "activation-derivative (the derivative of an activation" in shown.stdout  # the first never answered
+    assert "not practised yet" in shown.stdout
 
 
 def test_progress_options_that_do_not_go_together_are_refused_with_a_message(tmp_path):

@@ -113,6 +113,7 @@ class LearnerStore:
         """The learner's model, brought up to date with their sessions and saved (a failed save is kept in
         ``save_problem``; the model is still right)."""
         model, seen = self._load(learner)
+        before = dict(seen)
         evidence: list[Observation] = []
         for saved in self.sessions(learner):
             events = len(saved.data["events"])
@@ -123,8 +124,9 @@ class LearnerStore:
                 seen[saved.id] = events
                 evidence += observations(replayed, saved.id)
         evidence.sort(key=lambda observation: observation.time)
-        changed = [observation for observation in evidence if model.observe(observation)]
-        if changed or not self.model_file(learner).exists():
+        for observation in evidence:
+            model.observe(observation)
+        if seen != before or not self.model_file(learner).exists():  # saved once per change of the sessions
             try:
                 save_json(
                     self.model_file(learner),
@@ -160,6 +162,8 @@ class LearnerStore:
         why = (
             f"{skill} ({SKILL_WORDS[skill]}) is your weakest skill: mastery {state.mastery:.2f} "
             f"from {state.attempts} answered step{'' if state.attempts == 1 else 's'}"
+            if state.attempts
+            else f"{skill} ({SKILL_WORDS[skill]}) is a skill you have not practised yet"
         )
         for name in catalog_exercises_with(skill):
             if exercise_key(name, catalog_folder() / f"{name}.toml") not in worked:
