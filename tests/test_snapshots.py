@@ -11,6 +11,7 @@ from textual.widgets import Input
 from tutor.engine.formatting import format_value
 from tutor.session import ProgressStore
 from tutor.tui.app import TutorApp
+from tutor_testing import settled
 
 
 def freeze_cursor(pilot):
@@ -19,9 +20,7 @@ def freeze_cursor(pilot):
 
 
 async def settle(pilot):
-    """Once the learner model, read in a thread by the catalog and the summary, is on the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
     freeze_cursor(pilot)
 
 
