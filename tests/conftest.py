@@ -3,6 +3,7 @@ loader and property tests."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -24,7 +25,44 @@ def pytest_xdist_auto_num_workers(config):
     return None
 
 
-@pytest.fixture(scope="session", autouse=True)
+# Files whose tests take seconds each (Pilot scenarios, the real program under tmux, Hypothesis), most costly first
+SLOW_FILES = (
+    "test_snapshots.py",
+    "test_walk_terminal.py",
+    "test_properties.py",
+    "test_tui.py",
+    "test_training_tui.py",
+    "test_learner.py",
+    "test_exam_flow.py",
+    "test_integrity.py",
+    "test_terminal.py",
+    "test_two_windows.py",
+    "test_keys.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, each worker's share of the tests starts with its share of the slow ones: worksteal gives
+    worker j the j-th contiguous slice of the collection and others steal from a slice's end, so a slow test
+    left at the end of the run is a worker running alone while the other waits. Every worker collects the
+    same order (xdist requires it)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        return
+    rank = {name: index for index, name in enumerate(SLOW_FILES)}
+    slow = sorted((item for item in items if item.path.name in rank), key=lambda item: rank[item.path.name])
+    fast = [item for item in items if item.path.name not in rank]
+    ordered, left = [], len(items)
+    for worker in range(workers):
+        share = left // (workers - worker)  # what worksteal's first schedule sends this worker
+        left -= share
+        mine = slow[worker::workers]
+        taken = max(share - len(mine), 0)
+        ordered += mine + fast[:taken]
+        del fast[:taken]
+    items[:] = ordered + fast
+
+
 def data_folder_of_this_run(tmp_path_factory):
     """No test reads or writes the user's own saved sessions: BACKPROP_TUTOR_HOME is a folder of this run's
     (a test that looks at what was saved gives its own tmp_path). Programs the tests start inherit it."""

@@ -289,3 +289,106 @@ def test_numpys_space_separated_elements_are_refused_as_ambiguous_never_subtract
 )
 def test_a_subtraction_written_one_way_is_still_a_subtraction(text, value):
     assert np.allclose(read_answer(text).value, value)
+
+
+# -- every form a learner writes (issue 14, item 5) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("(0.21, -0.24)", [0.21, -0.24]),  # a vector in parentheses, as textbooks write it
+        ("(0.21,-0.24)", [0.21, -0.24]),
+        ("[0.21; -0.24]", [0.21, -0.24]),  # a column: one number per row
+        ("[\u22120.21; \u22120.24]", [-0.21, -0.24]),  # with Unicode minus signs
+        ("[1, 2; 3, 4]", [[1, 2], [3, 4]]),  # MATLAB's rows
+        ("[[1, 2]; [3, 4]]", [[1, 2], [3, 4]]),
+        ("((1, 2), (3, 4))", [[1, 2], [3, 4]]),
+        ("\u2248 -0.006195", -0.006195),  # ≈: the learner says it is rounded
+        ("\u2248\u22120.5", -0.5),
+        ("~0.5", 0.5),
+        ("-6.195\u00b710\u207b\u00b3", -0.006195),  # -6.195·10⁻³
+        ("6.195\u00d710\u207b\u00b3", 0.006195),  # 6.195×10⁻³
+        ("\u22120.5", -0.5),  # U+2212
+        ("1e-3", 0.001),
+        ("2*(0,94 - 1)", -0.12),  # a decimal comma inside parentheses stays a decimal comma
+        ("max(1, 2)", 2.0),  # a function's arguments are not a vector
+        ("(0.21 - 0.24)", -0.03),  # parentheses without a comma group a sum
+    ],
+)
+def test_the_forms_learners_write_are_read_as_they_mean(text, value):
+    answer = read_answer(text)
+    assert answer.value.shape == np.shape(value), answer.read_as
+    assert np.allclose(answer.value, value), answer.read_as
+
+
+@pytest.mark.parametrize("text", ["(1,2)", "(0,5)", "(-1,25)"])
+def test_a_pair_in_parentheses_that_could_be_a_decimal_comma_is_refused_with_both_readings(text):
+    message = refused(text)
+    assert "could be a vector or a number with a decimal comma" in message
+    assert "[1, 2]" in message and "1.2" in message
+
+
+def test_rows_of_different_lengths_are_refused_with_the_shapes():
+    assert "different shapes" in refused("[1, 2; 3]")
+
+
+def test_the_figures_written_after_an_approximately_sign_are_counted():
+    assert read_answer("\u2248 0.30").figures == 2
+
+
+# -- numbers in messages: no floating-point noise -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, digits, shown",
+    [
+        (-2.220446049250313e-16, 4, "0"),
+        (0.1 + 0.2, 6, "0.3"),
+        (3.0000000000004, 4, "3"),
+        (-0.5 + 1e-15, 6, "-0.5"),
+        (0.006195, 4, "0.006195"),  # a real number keeps its figures
+        (1e-7, 4, "1e-7"),  # a small real number is not noise
+        (0.1497807, 7, "0.1497807"),
+    ],
+)
+def test_values_within_noise_of_a_simple_number_print_as_it(value, digits, shown):
+    from tutor.engine.formatting import format_number
+
+    assert format_number(value, digits) == shown
+
+
+def test_a_vector_with_noise_prints_its_simple_elements():
+    from tutor.engine.formatting import format_value
+
+    assert format_value(np.array([1 - 1e-15, 2.2e-16, -0.25]), 6) == "[1, 0, -0.25]"
+
+
+def test_an_answer_of_noise_is_read_back_without_it():
+    assert read_answer("0.1 + 0.2").read_as == "0.1 + 0.2 = 0.3"
+    assert read_answer("1 - 3*(1/3)").read_as.endswith("= 0")
+
+
+@pytest.mark.parametrize(
+    "text, shape, value",
+    [
+        ("[0.21 -0.24]", (2,), [0.21, -0.24]),
+        ("[0.21 0.5]", (2,), [0.21, 0.5]),
+        ("[0.21 -0.24]", (2, 1), [0.21, -0.24]),  # a column
+        ("[[1 -2] [3 4]]", (2, 2), [[1, -2], [3, 4]]),
+    ],
+)
+def test_numpys_space_separated_elements_are_elements_when_that_is_the_shape_asked(text, shape, value):
+    answer = read_answer(text, shape)
+    assert np.allclose(answer.value, value) and np.squeeze(answer.value).shape == np.squeeze(np.zeros(shape)).shape
+    assert "read the spaces as separating elements" in answer.notes
+
+
+@pytest.mark.parametrize("text, shape", [("[0.21 -0.24]", (3,)), ("[0.21 -0.24]", ()), ("[[1 -2] [3 4]]", (2,))])
+def test_numpys_space_separated_elements_of_another_shape_are_still_refused_never_subtracted(text, shape):
+    with pytest.raises(UnreadableAnswer, match="separate elements with commas"):
+        read_answer(text, shape)
+
+
+def test_positive_elements_separated_by_spaces_are_told_to_use_commas():
+    assert "separate elements with commas" in refused("[0.21 0.5]")

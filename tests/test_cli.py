@@ -217,6 +217,9 @@ def test_check_one_wrong_exits_1(tmp_path):
     no_traceback(result)
     assert result.returncode == 1
     assert "1 of 2 answered right" in result.stdout
+    assert "right value" not in result.stdout and "-0.006195" not in result.stdout  # not asked for: not stated
+    revealed = tutor_command("check", SEED_001, answers, "--reveal")
+    assert "right value" in revealed.stdout and "-0.006195" in revealed.stdout and revealed.returncode == 1
 
 
 def test_check_json_items(tmp_path):
@@ -224,7 +227,7 @@ def test_check_json_items(tmp_path):
     answers.write_text(
         '[value]\nz = "14/5"\nyhat = "0,94"\n[grad]\nz = "-0.06"\n[local.yhat]\nz = "0.054"\n', encoding="utf-8"
     )
-    result = tutor_command("check", SEED_001, answers, "--json")
+    result = tutor_command("check", SEED_001, answers, "--json", "--reveal")
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data["score"]["correct"] == 3 and data["score"]["total"] == 4  # of the answered steps
@@ -237,7 +240,12 @@ def test_check_json_items(tmp_path):
     assert by_quantity["grad.z"]["verdict"] == "wrong"
     assert by_quantity["grad.z"]["answer"] == "-0.06"
     assert by_quantity["grad.z"]["expected"] == pytest.approx(-0.0061954, rel=1e-4)
+    assert by_quantity["grad.z"]["message"].endswith("The right value is -0.006195.")
     assert by_quantity["value.yhat"]["verdict"] == "correct"
+    # without --reveal: the same verdicts, and neither the expected field nor the value in a message
+    unrevealed = json.loads(tutor_command("check", SEED_001, answers, "--json").stdout)["items"]
+    assert [item["verdict"] for item in unrevealed] == [item["verdict"] for item in data["items"]]
+    assert all("expected" not in item and "-0.006195" not in item["message"] for item in unrevealed)
 
 
 def test_check_unreadable_answer_is_wrong_not_a_crash(tmp_path):
@@ -459,8 +467,8 @@ def test_seed_correct_answers_are_all_correct(path):
     assert result.returncode == (0 if score["answered"] == score["steps"] else 1)  # 0 only for every step
 
 
-def check_json(name: str, answers: Path) -> dict[str, dict]:
-    result = tutor_command("check", name, answers, "--json")
+def check_json(name: str, answers: Path, *options: str) -> dict[str, dict]:
+    result = tutor_command("check", name, answers, "--json", *options)
     no_traceback(result)
     assert result.returncode in (0, 1), result.stderr
     data = json.loads(result.stdout)
@@ -468,7 +476,7 @@ def check_json(name: str, answers: Path) -> dict[str, dict]:
 
 
 def test_seed_001_student_factor_of_ten():
-    data = check_json(SEED_001, SEEDS / f"{SEED_001}.student.toml")
+    data = check_json(SEED_001, SEEDS / f"{SEED_001}.student.toml", "--reveal")
     items = {item["quantity"]: item for item in data["items"]}
     assert items["grad.z"]["answer"] == "-0,06"
     assert items["grad.z"]["verdict"] == "wrong"  # the factor of ten: the true value is about -0.0062
@@ -482,7 +490,7 @@ def test_seed_001_student_factor_of_ten():
 
 
 def test_seed_002_student_missing_factor_two():
-    data = check_json(SEED_002, SEEDS / f"{SEED_002}.student.toml")
+    data = check_json(SEED_002, SEEDS / f"{SEED_002}.student.toml", "--reveal")
     items = {item["quantity"]: item for item in data["items"]}
     delta = items["grad.z3"]
     assert delta["answer"] == "-0.117" and delta["verdict"] == "wrong"
@@ -623,6 +631,7 @@ def test_every_subcommand_help_has_an_example_and_explains_its_arguments():
         "show",
         "solve",
         "check",
+        "hint",
         "sessions",
         "export",
         "grade",
@@ -648,7 +657,7 @@ def test_help_examples_name_real_exercises():
         examples = parser.format_help().split("Examples:\n", 1)[1]
         for line in examples.splitlines():
             words = line.split()
-            if len(words) > 2 and words[1] in ("run", "exam", "show", "solve", "check", "train", "export"):
+            if len(words) > 2 and words[1] in ("run", "exam", "show", "solve", "check", "hint", "train", "export"):
                 assert words[2] in names or words[2].endswith(".toml"), line
 
 

@@ -4,8 +4,10 @@ killed with SIGKILL mid-exam under tmux, then reopened: nothing but the answer b
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -17,6 +19,7 @@ from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
+from tutor.engine.formatting import format_value
 from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor.tui.app import TutorApp
@@ -173,6 +176,31 @@ def test_the_report_fits_80_columns_and_wraps_the_whole_why_text(tmp_path):
                     explanation = session.exam_report[row].verdict.message
                     assert len(explanation) > 100  # far wider than the why column: it must wrap to be whole
                     assert " ".join(explanation.split()) in why_column_on_screen(table), (size, quantity)
+
+    run(scenario())
+
+
+def test_an_exam_with_feedback_says_wrong_and_why_but_never_the_right_value(tmp_path):
+    """Issue 14: with --feedback, a wrong answer is called wrong (and diagnosed), but the right value appears
+    nowhere on screen before submission: reading it and typing it again would earn full credit."""
+
+    async def scenario():
+        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path), exam_feedback=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            session = screen.session
+            while str(session.step.quantity) != "grad.z":
+                await paste_answer(pilot, right_answer(session))
+            right = session.checker.expected(session.step.quantity)
+            await paste_answer(pilot, "-0.06")  # ten times the right -0.006195
+            feedback = text_of(screen, "#feedback")
+            assert "Not right" in feedback and "decimal point" in feedback
+            assert session.states[session.index - 1].verdict.diagnosis == "power_of_ten"
+            shown = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+            assert "decimal point" in shown
+            for digits in range(2, 7):
+                assert format_value(right, digits) not in shown, digits
 
     run(scenario())
 

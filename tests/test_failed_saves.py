@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 from tutor.exercise import resolve_exercise
 from tutor.session import ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.exercise import ExerciseScreen
-from tutor_testing import capture, paste_answer, program_ended, right_answer, run, start_tutor, tmux, wait_for
+from tutor_testing import (
+    capture,
+    paste_answer,
+    program_ended,
+    right_answer,
+    run,
+    start_tutor,
+    tmux,
+    wait_for,
+    wait_until_ended,
+)
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -85,10 +94,7 @@ def test_the_program_started_on_a_home_that_is_a_file_runs_and_says_why_nothing_
         assert "not a directory" in screen, screen
         assert not program_ended(session), capture(session)
         tmux("send-keys", "-t", session, "C-q")
-        deadline = time.monotonic() + 20
-        while not program_ended(session) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert program_ended(session)
+        wait_until_ended(session)
         last = tmux("capture-pane", "-t", session, "-p", "-J", "-S", "-").stdout  # wrapped lines joined, history too
         assert "Traceback" not in last and "tutor: your latest answers are not saved: cannot save" in last, last
     finally:

@@ -677,13 +677,3 @@ def test_generate_with_an_unreadable_number_is_an_argparse_error(capsys):
         main(["generate", "expression", "--depth", "three"])
     assert exit_.value.code == 2
     assert "invalid int value" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_generate_does_not_import_textual(kind):
-    probe = (
-        "import sys; from tutor.cli.main import main; code = main(['generate', sys.argv[1], '--seed', '1']); "
-        "print(code, sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.')), file=sys.stderr)"
-    )
-    result = subprocess.run([sys.executable, "-c", probe, kind], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert result.stderr.strip().splitlines()[-1] == "0 []", result.stderr

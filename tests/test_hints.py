@@ -224,3 +224,35 @@ def test_a_list_about_derivatives_goes_whole_to_the_gradient_step():
     solution = exercise(AUTHOR_HINTS.replace('"Second: 2 times 3."', '"Second: dL/dp = 2p."'))
     assert ladder(solution, "grad.p")[:2] == ["First: p multiplies the weight by the input.", "Second: dL/dp = 2p."]
     assert not any(rung.startswith(("First:", "Second:")) for rung in ladder(solution, "value.p"))
+
+
+DERIVATION = """
+    title = "A neuron's derivative"
+    [[questions]]
+    id = "neuron"
+    prompt = "For a = sigmoid(w*x + b), write da/dw as a formula in w, x and b."
+    answer = "sigmoid(w*x + b)*(1 - sigmoid(w*x + b))*x"
+    variables = { w = [-2, 2], x = [-2, 2], b = [-1, 1] }
+"""
+
+
+def test_a_formula_ladder_climbs_through_the_answers_outline_before_the_answer():
+    rungs = ladder(exercise(DERIVATION), "formula.neuron")
+    answer = "sigmoid(w*x + b)*(1 - sigmoid(w*x + b))*x"
+    assert answer in rungs[-1] and not any(answer in rung for rung in rungs[:-1])
+    assert "∂σ(z)/∂z" in rungs[1]  # which derivative
+    assert rungs[2] == (  # which chain: the factors, each hidden
+        "The answer has the form A*B*x, where A is the sigmoid of something in b, w and x and B is a difference in "
+        "b, w and x."
+    )
+    assert rungs[3] == (  # which factor: one level deeper
+        "The answer has the form sigmoid(A)*(1 - B)*x, where A is a sum in b, w and x and B is the sigmoid of "
+        "something in b, w and x."
+    )
+    assert len(rungs) == 5
+
+
+def test_a_formula_with_nothing_to_outline_goes_from_the_rules_to_the_answer():
+    rungs = ladder(solve(resolve_exercise("linear-network-3-2-1")), "formula.half_squared_error_slope")
+    assert not any("has the form" in rung for rung in rungs)
+    assert rungs[-1].endswith("Answer: yhat - y")

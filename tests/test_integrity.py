@@ -10,8 +10,8 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -20,7 +20,7 @@ from tutor.session import EXAM, ProgressStore, Session
 from tutor.session.store import exercise_fingerprint, file_fingerprint
 from tutor.session.transcript import build_transcript, regrade, sign
 from tutor.tui.app import TutorApp
-from tutor_testing import paste_answer, right_answer, run
+from tutor_testing import paste_answer, right_answer, run, tutor_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_001 = "sigmoid-neuron-mse"
@@ -28,16 +28,12 @@ KEY = b"a teacher's key of 32 bytes, ok."
 
 
 def tutor(home: Path, *args, environment: dict | None = None) -> subprocess.CompletedProcess:
-    inherited = {name: value for name, value in os.environ.items() if name != "BACKPROP_TUTOR_KEY_FILE"}
-    env = {**inherited, "BACKPROP_TUTOR_HOME": str(home), "COLUMNS": "250", "NO_COLOR": "1", **(environment or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=90,
-    )
+    """``tutor ARGS`` in this process (what is detected is behaviour, not the process), with the data folder
+    ``home`` and no key file from the caller's environment unless ``environment`` gives one."""
+    with mock.patch.dict(os.environ):
+        os.environ.pop("BACKPROP_TUTOR_KEY_FILE", None)
+        os.environ.update(environment or {})
+        return tutor_command(*args, home=home, columns=250)
 
 
 @pytest.fixture

@@ -73,6 +73,26 @@ def test_hints_go_from_general_to_the_answer_and_reveal_marks_the_step(store):
         session.answer("0.8")  # a revealed step is done
 
 
+def test_the_last_hint_rung_is_the_answer_and_reveals_the_step_as_f3_does(store):
+    """Issue 14: in practice the right value comes only from a reveal; the last rung is one (credit 0, not 0.25)."""
+    session = Session(resolve_exercise(SEED_001), store=store)
+    expected = format_value(session.checker.expected(session.step.quantity))
+    wrong = session.answer("0.5")
+    assert not wrong.correct and expected not in wrong.message and expected not in session.verdict_message(0)
+    ladder = session.hint_ladder()
+    for rung in ladder[:-1]:
+        assert session.hint() == rung
+        assert session.state.status == "open"
+    assert session.hint() == ladder[-1] and expected in ladder[-1]
+    assert session.states[0].status == REVEALED and session.practice_credit(session.states[0]) == 0
+    assert session.summary().revealed == 1 and session.index == 0  # still on it: the answer is on screen
+    with pytest.raises(SessionError):
+        session.answer(expected)  # typing the value back earns nothing more
+    regraded = Session(resolve_exercise(SEED_001))
+    regraded.replay(session.events)  # a re-grade replays the same hint events to the same verdict
+    assert regraded.states[0].status == REVEALED and regraded.summary().score == session.summary().score
+
+
 def test_moving_back_to_review_an_earlier_step(store):
     session = Session(resolve_exercise(SEED_001), store=store)
     session.answer(right_answer(session))
@@ -204,6 +224,12 @@ def test_preview_says_how_the_answer_is_read():
     assert session.preview("") == ""
 
 
+def test_preview_reads_numpys_printed_vector_as_the_elements_of_the_vector_asked():
+    session = Session(resolve_exercise("network-3-2-1-sigmoid"))
+    session.go_to(next(i for i, step in enumerate(session.steps) if step.quantity.name == "z2"))
+    assert session.preview("[0.21 -0.24]") == "Read as [0.21, -0.24] (read the spaces as separating elements)"
+
+
 def test_batch_and_update_exercises_can_be_walked_to_the_end():
     for name in ("net-2-3-1-batch", "network-3-2-1-sigmoid"):
         session = Session(resolve_exercise(name))
@@ -254,8 +280,8 @@ def test_a_right_step_that_earned_less_than_its_points_says_why():
     assert not session.answer("5").correct
     assert session.answer("-0.12").correct  # dL/dyhat = 2(0.94 - 1), from the learner's yhat again
     assert session.credit_note(2) == "0.375 of 1 point, one wrong try before, worked from your own earlier answers"
-    # the credit, and the value with exact numbers that the learner's own numbers stood in for
-    assert session.verdict_message(2) == f"Correct: {session.credit_note(2)} (with exact values it is -0.1146)."
+    # the credit, without the exact value: it would give away dL/dyhat's factors (issue 14)
+    assert session.verdict_message(2) == f"Correct: {session.credit_note(2)}."
     assert session.verdict_message(0) == "Correct."  # full points: the checker's own words
 
 

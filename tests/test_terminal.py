@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-import time
 import uuid
 
 import pytest
 
 from tutor.session import ProgressStore
-from tutor_testing import TMUX, TUTOR, capture, program_ended, start_tutor, tmux, wait_for
+from tutor_testing import TMUX, TUTOR, start_tutor, tmux, wait_for, wait_until_ended
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
@@ -33,10 +32,7 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
         assert "read as 7" in screen
         assert "Hint" in screen.splitlines()[-1]  # the footer lists the keys
         tmux("send-keys", "-t", session, "C-q")
-        deadline = time.monotonic() + 10
-        while not program_ended(session) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert program_ended(session), capture(session)
+        wait_until_ended(session, timeout=10)
         progress = list((tmp_path / "progress").glob("*.json"))
         assert len(progress) == 1 and '"text": "7"' in progress[0].read_text()
     finally:

@@ -3,7 +3,6 @@ answers, resuming after quitting, the catalog and every binding in the palette (
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tutor.exercise import resolve_exercise
@@ -53,14 +52,31 @@ def test_play_a_whole_exercise_with_right_wrong_malformed_and_hinted_answers(tmp
             await pilot.press("pagedown")
             await pilot.pause()
 
-            while not isinstance(app.screen, SummaryScreen):
-                if screen.session.state.done:
-                    await pilot.press("pagedown")
-                    await pilot.pause()
-                    continue
-                await paste_answer(pilot, right_answer(screen.session))
+            # the third step by the hint ladder to its end: the last rung is the answer and reveals it (issue 14)
+            session = screen.session
+            third = session.index
+            await pilot.press(*["f2"] * len(session.hint_ladder()))
+            await pilot.pause()
+            assert session.states[third].status == "revealed" and session.index == third
+            assert text_of(screen, "#feedback").startswith("Revealed:")
+            await pilot.press("enter")  # on to the next open step, as after F3
+            await pilot.pause()
+            assert session.index == third + 1
+
+            # the plain right answers between, on the session the screen shows (typing every one of them is
+            # test_walk_terminal's); the last through the screen, which opens the summary
+            last = len(session.steps) - 1
+            for index in range(last):
+                if not session.states[index].done:
+                    session.go_to(index)
+                    session.answer(right_answer(session))
+            session.go_to(last)
+            screen.sync()
+            await pilot.pause()
+            await paste_answer(pilot, right_answer(session))
+            assert isinstance(app.screen, SummaryScreen)
             summary = str(app.screen.query_one("#summary-body", Static).render())
-            assert "Revealed: 1" in summary and "Right with hints: 1" in summary
+            assert "Revealed: 2" in summary and "Right with hints: 1" in summary  # F3, and the last hint rung
             assert f"Steps: {len(screen.session.steps)}" in summary
 
     run(scenario())
@@ -141,19 +157,22 @@ def test_help_and_every_binding_is_a_palette_command(tmp_path):
     run(scenario())
 
 
-@pytest.mark.parametrize("size", [(80, 24), (100, 30), (60, 20), (160, 50)])
-def test_resizing_never_breaks_the_layout(tmp_path, size):
+def test_resizing_never_breaks_the_layout(tmp_path):
+    """One app resized from 80x24 to each size in turn (one start-up, not one per size): after each, the
+    answer field and the graph have room and an answer still works."""
+
     async def scenario():
         app = TutorApp("net-2-3-1-batch", store=ProgressStore(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
             screen = app.screen
-            assert screen.query_one("#answer", Input).region.height == 1
-            assert screen.query_one("#graph").region.height >= 4
-            await paste_answer(pilot, right_answer(screen.session))
-            assert screen.session.index == 1
+            for answered, size in enumerate([(80, 24), (100, 30), (60, 20), (160, 50)]):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                assert screen.query_one("#answer", Input).region.height == 1, size
+                assert screen.query_one("#graph").region.height >= 4, size
+                await paste_answer(pilot, right_answer(screen.session))
+                assert screen.session.index == answered + 1, size
 
     run(scenario())
 

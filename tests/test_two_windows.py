@@ -5,7 +5,6 @@ is closed. A Session test, a Pilot test, and two real terminals under tmux shari
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from tutor.session import OpenElsewhere, ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
-from tutor_testing import capture, program_ended, right_answer, run, start_tutor, tmux, wait_for
+from tutor_testing import right_answer, run, start_tutor, tmux, wait_for, wait_until_ended
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -81,10 +80,7 @@ def test_two_terminals_on_one_exercise_lose_no_answer(tmp_path: Path):
         tmux("send-keys", "-t", second, "C-q")
         tmux("send-keys", "-t", first, "C-q")
         for session in (first, second):
-            deadline = time.monotonic() + 20
-            while not program_ended(session) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert program_ended(session), capture(session)
+            wait_until_ended(session)
         (progress,) = (home / "progress").glob("*.json")
         assert answers_in(progress) == ["0.8", "1.4", "2.8"]
         tmux("kill-session", "-t", second)

@@ -10,7 +10,7 @@ import pytest
 
 from tutor.exercise import resolve_exercise
 from tutor.session import Session
-from tutor_testing import TMUX, capture, needed_tokens, right_answer, start_tutor, tmux, wait_for
+from tutor_testing import TMUX, capture, needed_tokens, right_answer, start_tutor, tmux, wait_for, wait_for_all
 
 if os.environ.get("CI"):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
@@ -39,13 +39,12 @@ def test_walk_a_seed_exercise_to_the_summary_in_a_real_terminal(tmp_path, name):
     typed: dict[str, str] = {}
     try:
         while not walk.finished:
-            screen = wait_for(session, f"step {walk.index + 1} of {total}")
-            missing = [token for token in needed_tokens(walk, typed) if token not in screen]
-            assert not missing, (str(walk.step.quantity), missing, screen)
+            # the step and every number it needs, on one screen (a busy machine may draw the step line first)
+            wait_for_all(session, [f"step {walk.index + 1} of {total}", *needed_tokens(walk, typed)])
             answer = right_answer(walk)
             typed[str(walk.step.quantity)] = answer
-            tmux("send-keys", "-t", session, "-l", "--", answer)  # "--": an answer may start with a minus
-            tmux("send-keys", "-t", session, "Enter")
+            # pasted whole, then Enter, in one tmux call ("--": an answer may start with a minus)
+            tmux("send-keys", "-t", session, "-l", "--", answer, ";", "send-keys", "-t", session, "Enter")
             assert walk.answer(answer).correct
         screen = wait_for(session, "Finished:")
         assert f"Score: {total} of {total} (100%)" in screen

@@ -286,13 +286,32 @@ def capture(session: str) -> str:
     return tmux("capture-pane", "-t", session, "-p").stdout
 
 
+# A capture-pane takes a few milliseconds: polling often costs little, and a test waits no longer than the screen
+POLL_SECONDS = 0.05
+
+
+def wait_for_all(session: str, texts: list[str], timeout: float = 30.0) -> str:
+    """The screen once every one of ``texts`` is on it at once; fails naming those missing, with the last screen,
+    after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        screen = capture(session)
+        missing = [text for text in texts if text not in screen]
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(POLL_SECONDS)
+    assert not missing, f"{missing!r} did not appear on the screen:\n{screen}"
+    return screen
+
+
 def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
     """The screen once ``text`` is on it; fails with the last screen after ``timeout`` seconds."""
+    return wait_for_all(session, [text], timeout)
+
+
+def wait_until_ended(session: str, timeout: float = 20.0) -> None:
+    """Until the program in the session's pane has exited; fails with its last screen after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = capture(session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
+    while not program_ended(session) and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+    assert program_ended(session), capture(session)

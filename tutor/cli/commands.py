@@ -325,6 +325,58 @@ def command_solve(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- tutor hint ---------------------------------------------------------------------------------
+
+
+def command_hint(arguments: argparse.Namespace) -> int:
+    """One rung of a step's hint ladder, the same ladder F2 climbs in the tutor, for working on paper."""
+    from ..exercise.suggestion import suggestion
+    from ..grading.hints import hint_ladder  # loaded only by hint
+
+    exercise = resolve_exercise(arguments.exercise)
+    solution = solve(exercise)
+    steps = [str(quantity) for quantity in asked_quantities(solution)]
+
+    def refuse(message: str) -> ExerciseFileError:
+        return ExerciseFileError([Problem(exercise.path, None, message)])
+
+    try:
+        quantity = Quantity.parse(arguments.quantity)
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    if str(quantity) not in steps:
+        raise refuse(
+            f"'{arguments.quantity}' is not a step of this exercise{suggestion(str(quantity), steps)}; "
+            "`tutor show EXERCISE --steps` lists them"
+        )
+    ladder = hint_ladder(solution, quantity)
+    if not 1 <= arguments.rung <= len(ladder):
+        raise refuse(f"--rung {arguments.rung}: {quantity} has hints 1 to {len(ladder)} (the last is the answer)")
+    text = ladder[arguments.rung - 1]
+    last = arguments.rung == len(ladder)
+    if arguments.json:
+        _print_json(
+            {
+                "exercise": exercise.name,
+                "quantity": str(quantity),
+                "label": quantity.label(solution.output),
+                "rung": arguments.rung,
+                "rungs": len(ladder),
+                "answer": last,  # the last rung is the worked answer
+                "hint": text,
+            }
+        )
+        return EXIT_OK
+    label = quantity.label(solution.output)
+    console.print(Text.assemble((f"Hint {arguments.rung} of {len(ladder)} for ", "bold"), plain(label, "bold")))
+    console.print(plain(text))
+    if last:
+        console.print("(This last rung is the answer.)", style="dim")
+    else:
+        console.print(plain(f"--rung {arguments.rung + 1} for a more specific one."), style="dim")
+    return EXIT_OK
+
+
 # -- tutor check --------------------------------------------------------------------------------
 
 
@@ -355,7 +407,7 @@ def command_check(arguments: argparse.Namespace) -> int:
                 "score": {"correct": tally.answered_right, "total": tally.answered, **tally.fields()},
                 "items": [
                     {
-                        **_verdict_json(solution, verdict),
+                        **_verdict_json(solution, verdict, arguments.reveal),
                         "asked": asked,
                         "credit": credits[str(verdict.quantity)] if asked else 0,
                     }
@@ -365,10 +417,12 @@ def command_check(arguments: argparse.Namespace) -> int:
         )
     else:
         title = Text.assemble(plain(solution.exercise.title), ": your answers")
-        console.print(_verdict_table(solution, title, typed.of(asked=True)))
+        console.print(_verdict_table(solution, title, typed.of(asked=True), arguments.reveal))
         if not all(typed.asked):
             console.print(
-                _verdict_table(solution, Text("Not asked by this exercise (not counted)"), typed.of(asked=False))
+                _verdict_table(
+                    solution, Text("Not asked by this exercise (not counted)"), typed.of(asked=False), arguments.reveal
+                )
             )
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
@@ -390,8 +444,9 @@ def _record(session, learner: str | None) -> Path:
     return LearnerStore(store).record(session, learner or store.learner_name())
 
 
-def _verdict_json(solution: Solution, verdict) -> dict:
-    return {
+def _verdict_json(solution: Solution, verdict, reveal: bool) -> dict:
+    """One answer's verdict; the right value (``expected``, and in ``message``) only when ``reveal``."""
+    found = {
         "quantity": str(verdict.quantity),
         "answer": verdict.answer,
         "read_as": verdict.read_as,
@@ -399,27 +454,42 @@ def _verdict_json(solution: Solution, verdict) -> dict:
         "readable": verdict.readable,
         "carried_forward": verdict.carried_forward,
         "diagnosis": verdict.diagnosis,
-        "expected": expected_text(solution, verdict)
-        if verdict.quantity.kind == QuantityKind.FORMULA
-        else to_nested_list(verdict.expected),
-        "message": verdict.message,
+        "message": verdict.revealed_message if reveal else verdict.message,
         "notes": list(verdict.notes),
     }
+    if reveal:
+        found["expected"] = (
+            expected_text(solution, verdict)
+            if verdict.quantity.kind == QuantityKind.FORMULA
+            else to_nested_list(verdict.expected)
+        )
+    return found
 
 
-def _verdict_table(solution: Solution, title: Text, verdicts: list) -> Table:
+def _verdict_table(solution: Solution, title: Text, verdicts: list, reveal: bool) -> Table:
+    """The verdicts as a table; the "right value" column only when ``reveal``."""
     table = Table(title=title, title_justify="left")
     for column in ("quantity", "your answer", "verdict", "right value", "message"):
-        table.add_column(column)
+        if column != "right value" or reveal:
+            table.add_column(column)
     for verdict in verdicts:
         mark = Text("✓ correct", style="green") if verdict.correct else Text("✗ wrong", style="red")
-        message = verdict.message + "".join(f" ({note})" for note in verdict.notes)
-        right = (
+        message = (verdict.revealed_message if reveal else verdict.message) + "".join(
+            f" ({note})" for note in verdict.notes
+        )
+        right = [
             expected_text(solution, verdict)
             if verdict.quantity.kind == QuantityKind.FORMULA
             else right_value_text(solution, verdict.quantity, verdict.expected)
-        )
-        table.add_row(verdict.quantity.label(solution.output), plain(verdict.answer), mark, right, plain(message))
+        ]
+        row = [
+            verdict.quantity.label(solution.output),
+            plain(verdict.answer),
+            mark,
+            *(right if reveal else []),
+            plain(message),
+        ]
+        table.add_row(*row)
     return table
 
 

@@ -185,12 +185,33 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     solve.add_argument("--json", action="store_true", help="print JSON for tools")
 
+    hint = _command(
+        commands,
+        "hint",
+        "one rung of a step's hint ladder, as the tutor's F2 shows it (the last rung is the answer)",
+        "  tutor hint sigmoid-neuron-mse grad.z\n"
+        "  tutor hint sigmoid-neuron-mse local.yhat.z --rung 2\n"
+        "  tutor hint network-3-2-1-sigmoid update.W3 --rung 3 --json\n",
+    )
+    hint.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+    hint.add_argument(
+        "quantity",
+        metavar="QUANTITY",
+        help="the step, named as in answers files: value.z, grad.w1, local.z.w1, update.w1, after.L, formula.ID "
+        "(`tutor show EXERCISE --steps` lists them)",
+    )
+    hint.add_argument(
+        "--rung", type=int, default=1, metavar="N", help="which hint, from 1 (the most general, default) to the last"
+    )
+    hint.add_argument("--json", action="store_true", help="print JSON for tools")
+
     check = _command(
         commands,
         "check",
         "grade a file of typed answers (exit 0 all correct, 1 any wrong, 2 unusable)",
         "  tutor check sigmoid-neuron-mse answers.toml\n"
-        '  tutor check sigmoid-neuron-mse answers.toml --transcript ada.json --learner "Ada Lovelace"\n',
+        '  tutor check sigmoid-neuron-mse answers.toml --transcript ada.json --learner "Ada Lovelace"\n'
+        "  tutor check sigmoid-neuron-mse answers.toml --reveal\n",
     )
     check.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
     check.add_argument(
@@ -219,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("practice", "exam"),
         default="practice",
         help="score as practice (one try each, default) or as an exam (partial credit per element)",
+    )
+    check.add_argument(
+        "--reveal",
+        action="store_true",
+        help="also state the right value of every answer (without it, a wrong answer gets what is wrong and where "
+        "to look, never the right value)",
     )
     check.add_argument(
         "--record",

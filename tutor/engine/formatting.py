@@ -6,9 +6,22 @@ from collections.abc import Iterable
 
 import numpy as np
 
+NOISE = 1e-12  # floating-point noise: a value this close to a simple number is that number
+SIMPLE_DECIMALS = 6  # a simple number: an integer or a decimal of at most this many places
+
+
+def without_noise(value: float) -> float:
+    """The simple number (0, an integer, a short decimal) within NOISE of ``value``, else ``value``:
+    -2.22e-16 is 0 and 0.30000000000000004 is 0.3 in every message."""
+    for decimals in range(SIMPLE_DECIMALS + 1):
+        simple = round(value, decimals)
+        if abs(value - simple) <= NOISE:
+            return simple + 0.0  # + 0.0: -0.0 prints as 0
+    return value
+
 
 def format_number(value: float, digits: int = 4) -> str:
-    value = float(value)
+    value = without_noise(float(value))
     if value == 0:
         return "0"
     text = f"{value:.{digits}g}"

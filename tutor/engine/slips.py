@@ -89,6 +89,16 @@ def _power(site: SlipSite) -> Iterator[Slip]:
         yield Slip(
             0, "extra_factor_2", Elementwise(4 * base), f"the factor 2 from the square in {where} is counted twice"
         )
+    elif isinstance(exponent, Number) and exponent.value not in (0, 1) and float(exponent.value).is_integer():
+        n = format_number(exponent.value)
+        yield Slip(
+            0,
+            "lost_constant_factor",
+            Elementwise(site.values[0] ** (exponent.value - 1)),
+            f"the factor {n} of the power rule is lost in ∂({site.text})/∂{wrap(site.texts[0])} "
+            f"({wrap(site.texts[0])}^{format_number(exponent.value - 1)} instead of {n}·{wrap(site.texts[0])}"
+            f"^{format_number(exponent.value - 1)}) in {site.expression_text}",
+        )
 
 
 @slips("multiply")
@@ -102,6 +112,20 @@ def _multiply(site: SlipSite) -> Iterator[Slip]:
                 "extra_factor_2",
                 Elementwise(1.0),
                 f"the 1/2 in {site.expression_text} is left out (it is there to cancel the 2 of the square)",
+            )
+    for index in (0, 1):
+        constant = args[1 - index]
+        if (
+            isinstance(constant, Number)
+            and constant.value not in (0, 1, -1, 0.5)
+            and not isinstance(args[index], Number)
+        ):
+            yield Slip(
+                index,
+                "lost_constant_factor",
+                Elementwise(1.0),
+                f"the constant factor {format_number(constant.value)} of {site.text} is lost in its derivative "
+                f"(in {site.expression_text})",
             )
     for index in (0, 1):
         if isinstance(args[index], Number):
@@ -212,6 +236,12 @@ def _tanh(site: SlipSite) -> Iterator[Slip]:
     )
     yield Slip(
         0,
+        "tanh_not_squared",
+        Elementwise(1 - t),
+        f"tanh′ is written 1 − {name} instead of 1 − {name}² (the square is left out)",
+    )
+    yield Slip(
+        0,
         "pre_activation",
         Elementwise(1 - u**2),
         f"the derivative of tanh is written with {site.texts[0]} instead of {name}",
@@ -231,6 +261,29 @@ def _mask_slip(site: SlipSite) -> Iterator[Slip]:
         Elementwise(site.output),
         f"the value {site.expression.function}({site.texts[0]}) is used instead of its derivative, the 0/1 mask",
     )
+    yield from _mask_ignored(site, 0)
+
+
+def _entries(where: np.ndarray) -> str:
+    """Which entries of a vector or matrix (1-based, as " (entries 1; 3)"); nothing for a number. No values: a forward
+    value here can be an entry of the very answer asked (a value after an update the mask kept unchanged)."""
+    if where.ndim == 0:
+        return ""
+    positions = [", ".join(str(i + 1) for i in index) for index in np.argwhere(where)]
+    return f" (entr{'y' if len(positions) == 1 else 'ies'} {'; '.join(positions)})"
+
+
+def _mask_ignored(site: SlipSite, index: int) -> Iterator[Slip]:
+    """ReLU′ taken as 1 where the input is not positive (the mask's 0 ignored)."""
+    inputs = np.asarray(site.values[index], dtype=np.float64)
+    if np.any(inputs <= 0):
+        yield Slip(
+            index,
+            "relu_mask_ignored",
+            Elementwise(np.ones_like(inputs)),
+            f"the slope of {site.text} is taken as 1 where {site.texts[index]} is not positive{_entries(inputs <= 0)} "
+            "(there the 0/1 mask is 0)",
+        )
 
 
 slips("relu")(_mask_slip)
@@ -273,6 +326,7 @@ def _max(site: SlipSite) -> Iterator[Slip]:
             f"the value {site.text} is used instead of its derivative, the 0/1 mask "
             f"(1 where {site.texts[index]} > 0, else 0)",
         )
+        yield from _mask_ignored(site, index)
 
 
 # -- reductions -------------------------------------------------------------------------------------------
@@ -298,6 +352,14 @@ def _sum(site: SlipSite) -> Iterator[Slip]:
             "mean_vs_sum",
             Jacobian(np.full_like(site.values[0], 1 / count)),
             f"the sum {site.text} is differentiated as if it were a mean (1/{count} instead of 1)",
+        )
+    rows = np.shape(site.values[0])[0] if np.ndim(site.values[0]) == 2 else 0
+    if rows > 1 and rows != count:
+        yield Slip(
+            0,
+            "mean_vs_sum",
+            Jacobian(np.full_like(site.values[0], 1 / rows)),
+            f"the sum {site.text} is divided by its number of rows, {rows}, as if it were a mean over the samples",
         )
 
 

@@ -25,6 +25,13 @@ _DECIMAL = re.compile(r"^[+-]?(\d*)(\.(\d*))?(?:[eE][+-]?\d+)?$")
 # NumPy prints [0.21 -0.24]: a space before a sign and none after it, between two numbers, reads as a
 # subtraction that nobody meant
 _SPACED_SIGN = re.compile(r"[\d.)]\s+[-+](?=[\d.])")
+# NumPy's printed arrays: elements separated by spaces ([0.21 -0.24]), rows by "] [" ([[1 2] [3 4]])
+_NUMPY_SEPARATOR = re.compile(r"(?<=[\d.])\s+(?=[-+]?[\d.])")
+_NUMPY_ROWS = re.compile(r"\]\s+\[")
+# "≈ -0.006195" or "~0.5": the learner says the value is rounded, which the tolerance allows for anyway
+_APPROXIMATELY = re.compile(r"^\s*[≈~]\s*")
+# (1,2) alone: the vector [1, 2] or the number 1.2 with a decimal comma
+_PAIR_OR_DECIMAL = re.compile(r"^\(\s*[-+]?\d+,\d+\s*\)$")
 
 
 class UnreadableAnswer(ValueError):
@@ -41,7 +48,9 @@ class ReadAnswer:
     figures: int | None = None  # the significant figures written, for one decimal number ("0.30": 2)
 
 
-def read_answer(text: str) -> ReadAnswer:
+def read_answer(text: str, shape: tuple[int, ...] | None = None) -> ReadAnswer:
+    """The answer typed; ``shape`` (the one asked, when known) settles NumPy's [0.21 -0.24]: two elements when
+    that is the shape asked, refused as ambiguous otherwise."""
     if len(text) > MAX_ANSWER_LENGTH:
         raise UnreadableAnswer(
             f"that answer is {len(text):,} characters long; answers are limited to {MAX_ANSWER_LENGTH:,}"
@@ -49,7 +58,12 @@ def read_answer(text: str) -> ReadAnswer:
     if not text.strip():
         raise UnreadableAnswer("the answer is empty: type a number, like -0.12")
     notes = []
-    cleaned = normalise(text.strip())
+    cleaned = _APPROXIMATELY.sub("", normalise(text.strip()))
+    if _PAIR_OR_DECIMAL.match(cleaned):
+        raise UnreadableAnswer(
+            f"'{text.strip()}' could be a vector or a number with a decimal comma: type a vector in brackets, "
+            "like [1, 2], or the number with a decimal point, like 1.2"
+        )
     # one comma between digits, outside brackets and calls, is a decimal comma: 0,94 or 2*(0,94 - 1)
     if (
         cleaned.count(",") == 1
@@ -59,10 +73,15 @@ def read_answer(text: str) -> ReadAnswer:
     ):
         cleaned = _DECIMAL_COMMA.sub(".", cleaned)
         notes.append("read the comma as a decimal point")
+    cleaned = as_brackets(cleaned)
     for spaced in _SPACED_SIGN.finditer(cleaned):
         before = cleaned[: spaced.start()]
         in_brackets = before.count("[") > before.count("]") and before.count("(") == before.count(")")
         if in_brackets:  # between a vector's elements, not inside a parenthesised sum
+            if shape is not None:
+                elements = _elements_as_numpy_prints_them(text, shape)
+                if elements is not None:
+                    return elements
             raise UnreadableAnswer(
                 f"'{text.strip()}' could be elements or a subtraction: separate elements with commas, like "
                 "[0.21, -0.24] (a subtraction takes spaces on both sides of the sign, or none)"
@@ -70,6 +89,9 @@ def read_answer(text: str) -> ReadAnswer:
     try:
         expression = parse(cleaned, max_length=MAX_ANSWER_LENGTH)
     except ExpressionError as error:
+        elements = _elements_as_numpy_prints_them(text, shape) if shape is not None else None
+        if elements is not None:
+            return elements  # [0.21 0.5]: the elements of the shape asked, separated by spaces
         raise UnreadableAnswer(_explain(cleaned, error)) from None
     names = names_in(expression)
     if names:
@@ -91,6 +113,60 @@ def read_answer(text: str) -> ReadAnswer:
     if match and int(match.group(3)) != 0:
         exact = Fraction(int(match.group(2)), int(match.group(3))) * (-1 if match.group(1) else 1)
     return ReadAnswer(text, value, read_as, tuple(notes), exact, written_figures(cleaned))
+
+
+def _elements_as_numpy_prints_them(text: str, shape: tuple[int, ...]) -> ReadAnswer | None:
+    """[0.21 -0.24] read with its spaces separating elements, when that gives the shape asked; else None."""
+    separated = _NUMPY_SEPARATOR.sub(", ", _NUMPY_ROWS.sub("], [", normalise(text.strip())))
+    try:
+        answer = read_answer(separated)
+    except UnreadableAnswer:
+        return None
+    if np.squeeze(answer.value).shape != tuple(dim for dim in shape if dim != 1):
+        return None
+    return ReadAnswer(text, answer.value, answer.read_as, (*answer.notes, "read the spaces as separating elements"))
+
+
+def as_brackets(text: str) -> str:
+    """Vectors and matrices as learners write them, in the parser's brackets: (0.21, -0.24) is [0.21, -0.24];
+    a semicolon starts a row, so [0.21; -0.24] is a column (a vector here) and [1, 2; 3, 4] a matrix."""
+    characters = list(text)
+    openings: list[tuple[int, bool]] = []  # each open bracket's position, and whether it is a function call's
+    separators: dict[int, list[int]] = {}  # open bracket -> the positions of its own commas and semicolons
+    for position, char in enumerate(text):
+        if char in "([":
+            call = char == "(" and _name_ends_at(text, position)
+            openings.append((position, call))
+            separators[position] = []
+        elif char in ",;" and openings:
+            separators[openings[-1][0]].append(position)
+        elif char in ")]" and openings:
+            opened, call = openings.pop()
+            found = separators.pop(opened)
+            if call or not found:
+                continue
+            characters[opened], characters[position] = "[", "]"
+            semicolons = [at for at in found if text[at] == ";"]
+            if semicolons and len(semicolons) < len(found):  # rows of several numbers: each row in brackets
+                characters[opened] = "[["
+                characters[position] = "]]"
+                for at in semicolons:
+                    characters[at] = "], ["
+            else:  # one number per row (a column), or rows already in brackets
+                for at in semicolons:
+                    characters[at] = ","
+    return "".join(characters)
+
+
+def _name_ends_at(text: str, position: int) -> bool:
+    """Whether a name (sigmoid, max) ends just before ``position``, spaces aside: its "(" opens a function call."""
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start < end and (text[start].isalpha() or text[start] == "_")
 
 
 def written_figures(text: str) -> int | None:
@@ -120,4 +196,6 @@ def _explain(text: str, error: ExpressionError) -> str:
     message = error.message
     if "," in text and "[" not in text and ("unexpected ','" in message or "found ','" in message):
         return "to type a vector, put it in brackets, like [0.21, -0.24]"
+    if "[" in text and _NUMPY_SEPARATOR.search(text) and "found" in message:
+        return f"{message}: separate elements with commas, like [0.21, 0.5]"
     return message

@@ -42,7 +42,9 @@ class Verdict:
     read_as: str = ""
     notes: tuple[str, ...] = ()
     carried_forward: bool = False  # right only when recomputed from the learner's earlier answers
-    exact_text: str = ""  # when carried forward: the right value with the exact numbers, as shown
+    # the right value as shown (an update with the figures its change needs); never in ``message``: only the
+    # paths that reveal it add it (revealed_message)
+    exact_text: str = ""
     diagnosis: str | None = None  # a stable label for the likely mistake (docs/diagnoses.md)
     element_fraction: float = 0.0  # the share of elements that are right (partial credit in exams)
 
@@ -54,6 +56,16 @@ class Verdict:
     def exact_note(self) -> str:
         """ "(with exact values it is -0.1146)" for an answer right from the learner's own numbers, else ""."""
         return exact_note(self.exact_text) if self.carried_forward else ""
+
+    @property
+    def revealed_message(self) -> str:
+        """The message with the right value added, for the paths that show it: a reveal, `tutor check --reveal`,
+        the exam report after submission, transcripts and teachers' re-grades (docs/scoring.md)."""
+        if self.carried_forward:
+            return f"{self.message.removesuffix('.')} {self.exact_note}."
+        if self.correct or not self.exact_text:
+            return self.message
+        return f"{self.message} The right value is {self.exact_text}."
 
 
 def exact_note(exact_text: str) -> str:
@@ -140,7 +152,7 @@ class Checker:
             return self.check_formula(quantity, text)
         expected = self.expected(quantity)
         try:
-            answer = read_answer(text)
+            answer = read_answer(text, np.shape(expected))
         except UnreadableAnswer as error:
             return Verdict(quantity, text, WRONG, expected, f"I could not read that: {error}", readable=False)
         return self.check_read(quantity, answer)
@@ -163,8 +175,18 @@ class Checker:
                 read_as=formula.read_as,
                 element_fraction=1.0,
             )
+        from .diagnosis.formulas import diagnose_formula  # needed only once an answer is wrong: faster start
+
+        found = diagnose_formula(self.solution, asked, formula.expression)
+        message = f"Not right (read as {formula.read_as}): {where}." + (f" {found.explanation}" if found else "")
         return Verdict(
-            quantity, text, WRONG, expected, f"Not right (read as {formula.read_as}): {where}.", read_as=formula.read_as
+            quantity,
+            text,
+            WRONG,
+            expected,
+            message,
+            read_as=formula.read_as,
+            diagnosis=found.label if found else None,
         )
 
     def check_read(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
@@ -185,6 +207,7 @@ class Checker:
             candidates.append(self.solution.local_derivative(*quantity.edge).jacobian)
         comparisons = [compare(answer.value, candidate, tolerance, answer.exact, base) for candidate in candidates]
         read = f"read as {answer.read_as}"
+        right_text = format_value(expected) if base is None else format_changed(expected, base)
         if any(comparison.matches for comparison in comparisons):
             return Verdict(
                 quantity,
@@ -204,17 +227,16 @@ class Checker:
         ]
         for carried in carried_values:
             if compare(answer.value, carried, tolerance, base=base).matches:
-                exact = format_value(expected) if base is None else format_changed(expected, base)
                 return Verdict(
                     quantity,
                     answer.text,
                     CORRECT,
                     expected,
-                    f"Correct, graded using your earlier answers {exact_note(exact)}.",
+                    "Correct, graded using your earlier answers.",
                     read_as=answer.read_as,
                     notes=answer.notes,
                     carried_forward=True,
-                    exact_text=exact,
+                    exact_text=right_text,
                     element_fraction=1.0,
                 )
         # of the accepted forms, explain against the one whose shape the answer has
@@ -223,11 +245,21 @@ class Checker:
             comparisons[0].reason,
         )
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
-        from .diagnosis import diagnose  # a large module, needed only once an answer is wrong: faster start
+        from .diagnosis import DIAGNOSIS_ERRORS, diagnose  # a large module, needed only once an answer is wrong
 
-        found = diagnose(self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures)
+        found = diagnose(
+            self.solution, quantity, answer.value, tolerance, carried_values, base, answer.figures, self.learner
+        )
         if found is not None:
             message += f" {found.explanation}"
+        elif answer.value.size == expected.size:
+            from .pointer import pointer  # as the diagnosis: only once an answer is wrong
+
+            try:
+                where = pointer(self.solution, quantity, answer.value, self.learner.grads, self.learner.locals)
+            except DIAGNOSIS_ERRORS:
+                where = ""  # a pointer is a courtesy, as a diagnosis is: grading goes on without one
+            message += f" {where}" if where else ""
         return Verdict(
             quantity,
             answer.text,
@@ -236,6 +268,7 @@ class Checker:
             message,
             read_as=answer.read_as,
             notes=answer.notes,
+            exact_text=right_text,
             diagnosis=found.label if found else None,
             element_fraction=max(comparison.fraction for comparison in comparisons),
         )

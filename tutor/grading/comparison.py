@@ -39,7 +39,7 @@ def compare(
         if abs(float(simple) - float(expected)) <= 1e-12 * max(1.0, abs(float(expected))):
             return Comparison(
                 exact == simple,
-                "" if exact == simple else f"the fraction {exact} is not exactly {simple}",
+                "" if exact == simple else f"the fraction {exact} is not exactly right (a fraction must be exact)",
                 float(exact == simple),
             )
     scale = np.abs(expected if base is None else expected - np.asarray(base, dtype=np.float64))

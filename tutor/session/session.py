@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..engine.graph import Solution, solve
 from ..exercise.model import Exercise
 from ..grading import Checker, QuantityKind, Verdict, read_answer
@@ -181,7 +183,7 @@ class Session:
             if self.step.quantity.kind == QuantityKind.FORMULA:
                 asked = question(self.solution, self.step.quantity)
                 return f"Read as {read_formula(text, asked).read_as}"
-            answer = read_answer(text)
+            answer = read_answer(text, np.shape(self.checker.expected(self.step.quantity)))
         except UnreadableAnswer as error:
             return f"Cannot read this yet: {error}"
         notes = "".join(f" ({note})" for note in answer.notes)
@@ -238,7 +240,8 @@ class Session:
         return self.mode == PRACTICE or self.exam_feedback
 
     def hint(self) -> str | None:
-        """The next rung of the hint ladder, or None when every rung has been shown."""
+        """The next rung of the hint ladder, or None when every rung has been shown. The last rung is the worked
+        answer: showing it reveals the step (credit 0, as F3), so the value is never had for a hint's 0.25."""
         if self.mode == EXAM:
             raise SessionError("hints are not available in an exam")
         ladder = self.hint_ladder()
@@ -246,6 +249,8 @@ class Session:
         if state.done or state.hints_shown >= len(ladder):
             return None
         state.hints_shown += 1
+        if state.hints_shown == len(ladder):
+            self._mark_revealed()  # replayed from this same hint event: a re-grade agrees
         self._record({"type": "hint", "step": str(self.step.quantity), "level": state.hints_shown})
         self._save()
         return ladder[state.hints_shown - 1]
@@ -265,11 +270,14 @@ class Session:
             raise SessionError("the answers are not shown during an exam")
         text = self.worked_answer()
         if not self.state.done:
-            self.state.status = REVEALED
-            self.checker.reveal(self.step.quantity)  # later steps build on the revealed value
+            self._mark_revealed()
             self._record({"type": "reveal", "step": str(self.step.quantity)})
             self._save()
         return text
+
+    def _mark_revealed(self) -> None:
+        self.state.status = REVEALED
+        self.checker.reveal(self.step.quantity)  # later steps build on the revealed value
 
     def worked_answer(self) -> str:
         from ..grading.explain import worked_answer  # imported on the first reveal: a faster start
@@ -376,7 +384,7 @@ class Session:
         note = self.credit_note(index)
         if not note:
             return verdict.message
-        return f"Correct: {note}{' ' + verdict.exact_note if verdict.exact_note else ''}."
+        return f"Correct: {note}."  # without the exact value: it may give away an earlier step still open
 
     def working_seconds(self) -> float:
         """The gaps between events, each capped, up to the event that finished the session (the last

@@ -49,7 +49,9 @@ ACTIONS: dict[str, Action] = {
         "enter", None, help="check your answer; on a step already done (or revealed), on to the next open step"
     ),
     "help": Action("f1", "app.help", "Help", help="this help: the exercise's description, its numbers, these keys"),
-    "hint": Action("f2", "hint", "Hint", help="a hint: press again for a more specific one"),
+    "hint": Action(
+        "f2", "hint", "Hint", help="a hint: press again for a more specific one; the last is the answer (as F3)"
+    ),
     "reveal": Action(
         "f3",
         "reveal",

@@ -41,7 +41,7 @@ from ...engine.operations import EvaluationError
 from ...exercise.errors import ExerciseFileError
 from ...exercise.model import Tolerance
 from ..quantities import Quantity, QuantityKind
-from .answer import WrongAnswer
+from .answer import LearnerNumbers, WrongAnswer
 from .context import context_of
 from .labels import LABELS, Diagnosis
 from .passes import first_match
@@ -67,6 +67,7 @@ def diagnose(
     carried: Sequence[np.ndarray] = (),
     base: np.ndarray | None = None,
     figures: int | None = None,
+    learner: LearnerNumbers | None = None,
 ) -> Diagnosis | None:
     """The most likely mistake behind a wrong answer ``value`` to ``quantity``, or None; never raises.
 
@@ -74,10 +75,12 @@ def diagnose(
     checker computed it (error carried forward): candidates are built from it too, and an answer that is right
     from it is not diagnosed. ``base`` is the number a step changes (an update's old parameter): answers are
     then compared on the change, as the checker does. ``figures`` is the number of significant figures the
-    learner wrote, when the text shows it ("0.30": 2).
+    learner wrote, when the text shows it ("0.30": 2). ``learner`` holds the learner's own earlier answers (node
+    values and gradients, right or wrong): a slip they did not make there is not named (an update is not blamed on
+    a gradient they answered), and rounding too early is recomputed from the numbers they used.
     """
     try:
-        return diagnose_strictly(solution, quantity, value, tolerance, carried, base, figures)
+        return diagnose_strictly(solution, quantity, value, tolerance, carried, base, figures, learner)
     except DIAGNOSIS_ERRORS:
         return None  # a diagnosis is a courtesy: never let it break grading
 
@@ -90,18 +93,19 @@ def diagnose_strictly(
     carried: Sequence[np.ndarray] = (),
     base: np.ndarray | None = None,
     figures: int | None = None,
+    learner: LearnerNumbers | None = None,
 ) -> Diagnosis | None:
     """:func:`diagnose`, letting an error inside the diagnosis through (the tests want to see it)."""
     if quantity.kind == QuantityKind.FORMULA:
-        return None  # a formula is checked at many points; its counter-example says more than a label
+        return None  # a formula is diagnosed from its expression, not a number: formulas.diagnose_formula
     try:
         value = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         return None
     if not np.all(np.isfinite(value)):
         return None
-    answer = WrongAnswer(context_of(solution), quantity, value, tolerance, carried, base, figures)
+    answer = WrongAnswer(context_of(solution), quantity, value, tolerance, carried, base, figures, learner)
     return first_match(answer)
 
 
-__all__ = ["LABELS", "Diagnosis", "diagnose", "diagnose_strictly"]
+__all__ = ["LABELS", "Diagnosis", "LearnerNumbers", "diagnose", "diagnose_strictly"]

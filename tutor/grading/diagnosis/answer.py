@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from ...engine.formatting import format_value
 from ...exercise.model import Tolerance
-from ..explain import format_changed
 from ..quantities import Quantity, QuantityKind, expected_value
 from .context import Context, Mutation
-from .labels import PRIORITY
+from .labels import LABEL, PRIORITY
 from .numbers import significant_figures
+
+
+class LearnerNumbers(Protocol):
+    """The learner's own earlier answers, right or wrong (the checker's view of them)."""
+
+    @property
+    def values(self) -> Mapping[str, np.ndarray]: ...
+
+    @property
+    def grads(self) -> Mapping[str, np.ndarray]: ...
 
 
 @dataclass
@@ -25,8 +34,8 @@ class Candidate:
 
 
 class WrongAnswer:
-    """What every candidate generator needs to know about the answer: the step, the right value and how it
-    reads, the tolerance, and the answer recomputed from the learner's own earlier answers."""
+    """What every candidate generator needs to know about the answer: the step, the right value (never stated
+    in an explanation: only a reveal gives it), the tolerance, and the answer recomputed from the learner's own earlier answers."""
 
     def __init__(
         self,
@@ -37,8 +46,12 @@ class WrongAnswer:
         carried: Sequence[np.ndarray] = (),
         base: np.ndarray | None = None,
         figures: int | None = None,
+        learner: LearnerNumbers | None = None,
     ):
         self.context = context
+        self._figures: dict[bytes, int] = {}
+        self.learner_values: Mapping[str, np.ndarray] = learner.values if learner is not None else {}
+        self.learner_grads: Mapping[str, np.ndarray] = learner.grads if learner is not None else {}
         self.base = base
         self.figures = figures
         self.solution = context.solution
@@ -53,8 +66,6 @@ class WrongAnswer:
             if own.shape == self.expected.shape and not np.allclose(own, self.expected, rtol=1e-12, atol=0)
         ]
         self.label_text = quantity.label(self.solution.output)
-        # a step judged on its change is shown with the figures the change needs (0.1497807, not 0.1498)
-        self.right = format_value(self.expected) if base is None else format_changed(self.expected, base)
 
     def _as_answer(self, value: np.ndarray) -> np.ndarray:
         """An elementwise local derivative may be typed as its (diagonal) Jacobian: read the diagonal."""
@@ -66,10 +77,6 @@ class WrongAnswer:
                     return np.diag(square).reshape(self.expected.shape)
         return value
 
-    def right_value(self, starts_sentence: bool = True) -> str:
-        """The words that give the right answer, the same in every explanation: "The right value is 0.054"."""
-        return f"{'The' if starts_sentence else 'the'} right value is {self.right}"
-
     def say(self, text: str) -> Callable[[], str]:
         return lambda: text
 
@@ -80,7 +87,7 @@ class WrongAnswer:
                 text += f" The slip is at {mutation.node} and is carried down the chain to {self.quantity.name}."
                 if mutation.label == "missing_factor_2":
                     text += " Every gradient below that step comes out half size."
-            return text + f" {self.right_value()}."
+            return text
 
         return explain
 
@@ -95,6 +102,8 @@ class WrongAnswer:
                     continue
                 if not context.affects(mutation, name) or name in mutation.grads:
                     continue
+                if self.contradicts_accepted(mutation):
+                    continue
                 direct = mutation.node in context.consumers[name] or any(
                     source == name for (_, source) in mutation.edges
                 )
@@ -108,9 +117,30 @@ class WrongAnswer:
                 unique.append((mutation, direct))
         return unique
 
+    def contradicts_accepted(self, mutation: Mutation) -> bool:
+        """Whether the mutation is a slip of a derivative rule that changes an upstream gradient the learner has
+        already given right (the slip cannot be theirs there: their later step is not blamed on it). A slip of the
+        chain rule (a value used for a gradient) is made at the step itself, whatever was answered before."""
+        context = self.context
+        if not LABEL[mutation.label].rule:
+            return False
+        for consumer in context.consumers.get(self.quantity.name, ()):
+            own = self.learner_grads.get(consumer)
+            if own is None or not context.affects(mutation, consumer):
+                continue
+            right = context.grads[consumer]
+            if np.shape(own) == np.shape(right) and np.allclose(own, right, rtol=self.tolerance.relative, atol=0):
+                return True
+        return False
+
     def distance(self, node: str) -> int:
         names = self.context.names
         return names.index(node) if node in names else 0
 
     def figures_written(self, value: np.ndarray) -> int:
-        return self.figures if self.figures is not None else significant_figures(value)
+        if self.figures is not None:
+            return self.figures
+        key = value.tobytes()  # asked several times of the same answer: counted once
+        if key not in self._figures:
+            self._figures[key] = significant_figures(value)
+        return self._figures[key]

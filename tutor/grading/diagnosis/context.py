@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...engine.derivatives import Elementwise
-from ...engine.formatting import format_value, listing
+from ...engine.formatting import listing
 from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
 from ...engine.operations import EvaluationError
 from ...engine.slips import has_square
@@ -85,6 +85,7 @@ class Context:
         self._contributions: dict = {}
         self._mutations: dict[str, list[Mutation]] = {}
         self._after: dict[int, dict | None] = {}
+        self._decomposed: dict[str, list[Mutation]] = {}
 
     # -- the exact chain rule, edge by edge ---------------------------------------------------
     def jacobian(self, node: str, source: str) -> np.ndarray:
@@ -273,24 +274,98 @@ class Context:
                 f"is passed on unchanged",
                 edges={(consumer, node): identity},
             )
+        # a sigmoid or tanh taken apart into nodes: the slips of its derivative, from the node it starts at
+        yield from self.decomposed_mutations(node)
+        # the chain rule's product written as a sum (carried further down the chain)
+        added = self.added_not_multiplied(node)
+        if added is not None:
+            total, detail = added
+            yield Mutation("added_not_multiplied", node, detail, grads={node: total})
         # the gradient of this (scalar) node replaced: by 1 (the chain restarted), by its value
         if self.lead == () and np.ndim(values[node]) == 0 and node in self.graph.nodes:
             if node != self.output:
                 yield Mutation(
                     "local_only",
                     node,
-                    f"the chain is restarted at {node} with 1 instead of its gradient "
-                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])}",
+                    f"the chain is restarted at {node} with 1 instead of its gradient {gradient_label(self.solution, node)}",
                     grads={node: np.asarray(1.0)},
                 )
             if float(values[node]) not in (0.0, 1.0):
                 yield Mutation(
                     "value_as_gradient",
                     node,
-                    f"the value {node} = {format_value(values[node])} is used where its gradient "
-                    f"{gradient_label(self.solution, node)} = {format_value(self.grads[node])} belongs",
+                    # the value named, not printed: it may be the very answer (dC/dy = C for C = -y·log p)
+                    f"the value of {node} is used where its gradient {gradient_label(self.solution, node)} belongs",
                     grads={node: np.asarray(values[node], dtype=np.float64) * np.ones_like(self.grads[node])},
                 )
+
+    def decomposed_mutations(self, node: str) -> list[Mutation]:
+        """Where the nodes from ``node`` to a later node s compute s = σ(±node) or tanh(±node) (taken apart into
+        exp, + and /) and every path from ``node`` to the output goes through s: the usual slips of that
+        activation's derivative, as gradients of ``node`` (cached)."""
+        if node in self._decomposed:
+            return self._decomposed[node]
+        found: list[Mutation] = []
+        self._decomposed[node] = found
+        if self.lead != ():
+            return found
+        value = np.asarray(self.values[node], dtype=np.float64)
+        for later in sorted(self.reach[node], key=self.names.index):
+            if self.activation_of.get(later) == node or np.shape(self.values[later]) != np.shape(value):
+                continue
+            out, upstream = np.asarray(self.values[later], dtype=np.float64), self.grads[later]
+            for sign in (1.0, -1.0):
+                argument = node if sign > 0 else f"−{node}"
+                with np.errstate(all="ignore"):
+                    shapes = {"σ": 1 / (1 + np.exp(-sign * value)), "tanh": np.tanh(sign * value)}
+                for kind, expected in shapes.items():
+                    if not np.allclose(out, expected, rtol=1e-9, atol=1e-12):
+                        continue
+                    slope = sign * (out * (1 - out) if kind == "σ" else 1 - out**2)
+                    if not np.allclose(self.grads[node], upstream * slope, rtol=1e-9, atol=1e-15):
+                        continue
+                    what = f"the nodes from {node} to {later} compute {later} = {kind}({argument})"
+                    right = f"{later}(1 − {later})" if kind == "σ" else f"1 − {later}²"
+                    slips = [
+                        (
+                            "activation_not_derivative",
+                            sign * out,
+                            f"{what} and {kind} = {later} is used for its slope {right}",
+                        ),
+                    ]
+                    if kind == "tanh":
+                        slips += [
+                            (
+                                "tanh_not_squared",
+                                sign * (1 - out),
+                                f"{what} and its slope is taken as 1 − {later} instead of {right}",
+                            ),
+                            (
+                                "lost_constant_factor",
+                                slope / 4,
+                                f"{what} and the 4 of its slope 4/(e^{node} + e^−{node})² = {right} is lost",
+                            ),
+                        ]
+                    for label, wrong, detail in slips:
+                        found.append(Mutation(label, later, detail, grads={node: upstream * wrong}))
+        return found
+
+    def added_not_multiplied(self, node: str) -> tuple[np.ndarray, str] | None:
+        """d(output)/d(node) with the upstream gradient and the local derivative added instead of multiplied,
+        and the words for it; None where the node has several consumers or the shapes differ."""
+        consumers = self.consumers[node]
+        if self.lead != () or len(consumers) != 1 or node == self.output:
+            return None
+        (consumer,) = consumers
+        local = self.solution.local_derivative(consumer, node)
+        upstream = self.grads[consumer]
+        if not np.shape(local.value) == np.shape(upstream) == np.shape(self.values[node]):
+            return None
+        detail = (
+            f"the upstream gradient {gradient_label(self.solution, consumer)} and the local derivative "
+            f"∂{consumer}/∂{node} are added instead of multiplied"
+        )
+        return upstream + local.value, detail
 
     def after_with(self, mutation: Mutation) -> dict | None:
         """The forward pass after an update made with the mutation's gradients (cached)."""

@@ -23,6 +23,13 @@ def grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     if name == answer.solution.output:
         yield from generic_candidates(answer)
         return
+    # a sigmoid or tanh taken apart, starting at this very node: its slips said from here
+    for mutation in answer.context.decomposed_mutations(name):
+        yield Candidate(
+            mutation.label,
+            mutation.grads[name],
+            answer.say(f"Your {answer.label_text} is what you get when {mutation.detail}."),
+        )
     mutations = answer.grad_mutations(name)
     # slips of a derivative rule first: they explain the most
     for mutation, direct in mutations:
@@ -48,8 +55,8 @@ def grad_mutation_candidate(answer: WrongAnswer, mutation: Mutation, direct: boo
 
         def explain() -> str:
             return (
-                f"The size of your {answer.label_text} is right but the sign is wrong: "
-                f"{answer.right_value(starts_sentence=False)}. The minus sign is lost, for example, when {detail} (at {mutation.node})."
+                f"The size of your {answer.label_text} is right but the sign is wrong. "
+                f"The minus sign is lost, for example, when {detail} (at {mutation.node})."
             )
 
         return Candidate("sign", array, explain)
@@ -59,6 +66,15 @@ def grad_mutation_candidate(answer: WrongAnswer, mutation: Mutation, direct: boo
 def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     context, name = answer.context, answer.quantity.name
     consumers = context.consumers[name]
+    yield from bias_not_summed_candidates(answer)
+    added = context.added_not_multiplied(name)
+    if added is not None:
+        summed, detail = added
+        yield Candidate(
+            "added_not_multiplied",
+            summed,
+            answer.say(f"Your {answer.label_text} is what you get when {detail}: the chain rule multiplies them."),
+        )
     # the local derivative alone (without the upstream gradient)
     total = None
     for consumer in consumers:
@@ -69,16 +85,15 @@ def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             total = None
             break
     if total is not None and consumers:
-        upstream = ", ".join(
-            f"{gradient_label(answer.solution, c)} = {format_value(answer.solution.grads[c])}" for c in consumers
-        )
+        # named, not valued: the upstream number times the learner's would be the answer
+        upstream = ", ".join(gradient_label(answer.solution, c) for c in consumers)
         locals_ = " + ".join(f"∂{c}/∂{name}" for c in consumers)
         yield Candidate(
             "local_only",
             total,
             answer.say(
                 f"That is the local derivative {locals_} = {format_value(total)} alone: multiply it by the upstream "
-                f"gradient ({upstream}). {answer.right_value()}."
+                f"gradient ({upstream})."
             ),
         )
     # the upstream gradient alone
@@ -97,7 +112,40 @@ def direct_grad_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             answer.say(
                 f"That is the upstream gradient {' + '.join(gradient_label(answer.solution, c) for c in consumers)} = "
                 f"{format_value(total)} alone: multiply it by the local derivative "
-                f"{' + '.join(f'∂{c}/∂{name}' for c in consumers)}. {answer.right_value()}."
+                f"{' + '.join(f'∂{c}/∂{name}' for c in consumers)}."
+            ),
+        )
+
+
+def bias_not_summed_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
+    """A bias broadcast over the rows of a batch (Z = X·W + b): its gradient is the sum of the rows of dL/dZ; one
+    row of them, or their mean, is the slip."""
+    context, name = answer.context, answer.quantity.name
+    shape = np.shape(context.values[name])
+    for consumer in context.consumers[name]:
+        upstream = np.asarray(context.grads[consumer], dtype=np.float64)
+        if context.lead != () or upstream.ndim != len(shape) + 1 or upstream.shape[1:] != shape:
+            continue
+        rows = upstream.shape[0]
+        if rows < 2 or not np.allclose(context.contribution(consumer, name), upstream.sum(axis=0), rtol=1e-9):
+            continue
+        upstream_name = gradient_label(answer.solution, consumer)
+        where = f"{name} is added to every row of {consumer} (broadcast over the {rows} samples)"
+        for row in range(rows):
+            yield Candidate(
+                "bias_not_summed",
+                upstream[row],
+                answer.say(
+                    f"That is row {row + 1} of {upstream_name} only: {where}, so {answer.label_text} sums the rows "
+                    f"of {upstream_name}."
+                ),
+            )
+        yield Candidate(
+            "bias_not_summed",
+            upstream.mean(axis=0),
+            answer.say(
+                f"That is the mean of the rows of {upstream_name}: {where}, so {answer.label_text} is their sum, "
+                "not their mean."
             ),
         )
 
@@ -148,8 +196,8 @@ def zero_for_activation_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             "zero_for_activation",
             context.grad_with(name, mutation),
             answer.say(
-                f"∂{consumer}/∂{name} is not 0: it is {activation}, the value of an activation, so "
-                f"{answer.label_text} is {gradient_label(answer.solution, consumer)} times it. {answer.right_value()}."
+                f"∂{consumer}/∂{name} is not 0: it is {activation}, so "
+                f"{answer.label_text} is {gradient_label(answer.solution, consumer)} times it."
             ),
             mix=True,
         )
@@ -162,32 +210,29 @@ def zero_text(answer: WrongAnswer, flags: np.ndarray) -> Callable[[], str]:
         if expected.ndim == 0:
             return (
                 f"{answer.label_text} is not 0: {node_text}, so {answer.label_text} is "
-                f"{activation_named(answer, expected)}, the value of an activation. {answer.right_value()}."
+                f"{activation_named(answer, expected)}."
             )
         shaped = same_shape(answer.value, expected)
         zeroed = flags & (np.abs(shaped) <= answer.tolerance.absolute) if shaped is not None else flags
         if not np.any(zeroed):
             zeroed = flags
-        right = expected[zeroed]
         return (
-            f"{elements(zeroed).capitalize()} of {answer.label_text} {'is' if right.size == 1 else 'are'}"
-            f" not 0 but {format_value(right[0] if right.size == 1 else right)}, the value of an activation "
-            f"({node_text}). "
-            f"{answer.right_value()}."
+            f"{elements(zeroed).capitalize()} of {answer.label_text} {'is' if np.sum(zeroed) == 1 else 'are'}"
+            f" not 0 but the value of an activation ({node_text})."
         )
 
     return explain
 
 
 def activation_named(answer: WrongAnswer, array: np.ndarray) -> str:
-    """The activation node whose value ``array`` is, with that value (or just the value)."""
+    """The activation node whose value ``array`` is, by name only: its value would hand over the answer."""
     array = np.asarray(array, dtype=np.float64)
     for node in answer.context.activation_nodes:
         if np.shape(answer.solution.values[node]) == array.shape and np.allclose(
             answer.solution.values[node], array, rtol=1e-9
         ):
-            return f"{node} = {format_value(array)}"
-    return format_value(array)
+            return f"the value of the activation {node}"
+    return "the value of an activation"
 
 
 def local_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
@@ -217,7 +262,7 @@ def local_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
                     array,
                     answer.say(
                         f"That is {what} ({format_value(array)}): asked is only the local derivative "
-                        f"{answer.label_text}, without the upstream gradient. {answer.right_value()}."
+                        f"{answer.label_text}, without the upstream gradient."
                     ),
                 )
     yield from generic_candidates(answer, whole=False)

@@ -14,6 +14,8 @@ class Label:
     skill: Skill | None  # the skill it reveals a gap in (docs/diagnoses.md); None for a slip of arithmetic or rounding
     loose: bool = False  # a mistake that scales or flips the whole answer: also seen through the learner's rounding
     rule: bool = False  # a slip of a derivative rule (tried before the slips of the chain rule)
+    # a plain factor (2) that, in one entry only, a slip of that entry alone gives as easily: both are said
+    entry_alternative: bool = False
 
 
 # In priority order: when two slips at a node give the same number, the earlier label (the more specific) wins.
@@ -25,6 +27,7 @@ TABLE = (
         skill=Skill.LOCAL_DERIVATIVE,
         loose=True,
         rule=True,
+        entry_alternative=True,
     ),
     Label(
         "extra_factor_2",
@@ -32,6 +35,7 @@ TABLE = (
         skill=Skill.LOCAL_DERIVATIVE,
         loose=True,
         rule=True,
+        entry_alternative=True,
     ),
     Label(
         "mean_vs_sum",
@@ -63,6 +67,26 @@ TABLE = (
         rule=True,
     ),
     Label(
+        "tanh_not_squared",
+        "tanh′ written as 1 − tanh instead of 1 − tanh² (the square left out)",
+        skill=Skill.ACTIVATION_DERIVATIVE,
+        loose=True,
+        rule=True,
+    ),
+    Label(
+        "relu_mask_ignored",
+        "ReLU′ taken as 1 at an input that is not positive, where the 0/1 mask is 0",
+        skill=Skill.ACTIVATION_DERIVATIVE,
+        rule=True,
+    ),
+    Label(
+        "lost_constant_factor",
+        "a constant factor lost or added: the n of xⁿ, a constant multiplier, the 4 of a decomposed tanh",
+        skill=Skill.LOCAL_DERIVATIVE,
+        loose=True,
+        rule=True,
+    ),
+    Label(
         "zero_for_activation",
         "0 written where the derivative is an activation's value (∂(o·v)/∂v = o)",
         skill=Skill.LOCAL_DERIVATIVE,
@@ -80,6 +104,16 @@ TABLE = (
         skill=Skill.MATRIX_SHAPES,
         loose=True,
         rule=True,
+    ),
+    Label(
+        "added_not_multiplied",
+        "the chain rule's product written as a sum: upstream gradient + local derivative",
+        skill=Skill.CHAIN_RULE,
+    ),
+    Label(
+        "bias_not_summed",
+        "a broadcast bias's gradient not summed over the rows of a batch (one row, or the mean)",
+        skill=Skill.BATCH,
     ),
     Label("one_path_only", "at a node with fan-out, only some of the paths to the output summed", skill=Skill.FAN_OUT),
     Label("upstream_only", "the upstream gradient without the local derivative", skill=Skill.CHAIN_RULE),
@@ -101,6 +135,7 @@ TABLE = (
         "half or twice the right value, with no square in the graph to explain it",
         skill=None,
         loose=True,
+        entry_alternative=True,
     ),
     Label(
         "gradient_not_local",
@@ -114,6 +149,12 @@ TABLE = (
         loose=True,
     ),
     Label(
+        "learning_rate_twice",
+        "the learning rate applied twice: p − η²·dL/dp (in a formula also 2η)",
+        skill=Skill.UPDATE_RULE,
+        loose=True,
+    ),
+    Label(
         "update_step_only",
         "only the step −η·dL/dp written, not the new value p − η·dL/dp",
         skill=Skill.UPDATE_RULE,
@@ -121,6 +162,38 @@ TABLE = (
     ),
     Label(
         "learning_rate_missing", "the update p − dL/dp without the learning rate η", skill=Skill.UPDATE_RULE, loose=True
+    ),
+    # the slips of a derivation typed as a formula (formulas.py), each found by comparing formulas at test points
+    Label(
+        "missing_factor",
+        "a formula with a factor of a product left out: an inner derivative of the chain rule, a constant or a square",
+        skill=Skill.CHAIN_RULE,
+    ),
+    Label(
+        "extra_factor",
+        "a formula with a factor too many: one counted twice, or an extra variable",
+        skill=Skill.LOCAL_DERIVATIVE,
+    ),
+    Label(
+        "wrong_variable",
+        "a formula with one variable where another belongs, or two swapped",
+        skill=Skill.LOCAL_DERIVATIVE,
+    ),
+    Label(
+        "missing_term",
+        "a formula with one term of a sum left out (a path of the chain rule, or part of one)",
+        skill=Skill.CHAIN_RULE,
+    ),
+    Label(
+        "square_forgotten",
+        "a square left out in the forward pass: (ŷ − y) for (ŷ − y)², which cannot be negative",
+        skill=Skill.FORWARD,
+        loose=True,
+    ),
+    Label(
+        "one_entry",
+        "one entry of a vector or matrix wrong, the others right: that entry's computation has a slip",
+        skill=None,
     ),
     Label(
         "rounding",

@@ -64,6 +64,8 @@ def times(factor: float) -> str:
     for key, word in words.items():
         if math.isclose(factor, key, rel_tol=1e-9):
             return word
+    if 0 < factor < 1 and math.isclose(1 / factor, round(1 / factor), rel_tol=1e-9):
+        return f"1/{round(1 / factor)} of"  # a mean's 1/N, not 0.3333 (which may be the very answer)
     return f"{format_number(factor)} times"
 
 

@@ -23,6 +23,8 @@ def right_from_own_numbers(answer: WrongAnswer) -> bool:
 def learner_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     """The same structural mistakes, applied to the answer recomputed from the learner's numbers."""
     for own in answer.own_numbers:
+        if compare(own, answer.expected, answer.tolerance, base=answer.base).matches:
+            continue  # the learner's numbers give the right value: printing it would hand it over
         text = format_value(own)
         yield Candidate(
             "sign",

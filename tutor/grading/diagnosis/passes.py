@@ -11,11 +11,12 @@ from ...exercise.model import Tolerance
 from ..comparison import compare
 from ..quantities import QuantityKind
 from .answer import Candidate, WrongAnswer
+from .entries import entry_computation, entry_name, one_entry, wrong_entry
 from .gradients import grad_candidates, local_candidates
 from .labels import FAR, LABEL, LOOSE_FIGURES, LOOSE_RELATIVE, Diagnosis
 from .numbers import close_elements, same_shape
 from .own_numbers import learner_candidates, right_from_own_numbers
-from .rounding import rounding
+from .rounding import rounded_answer, rounded_early, rounding_reaches
 from .values import after_candidates, update_candidates, value_candidates
 
 
@@ -32,6 +33,17 @@ def first_match(answer: WrongAnswer) -> Diagnosis | None:
         if compare(value, local.jacobian, tolerance).matches:
             return None
     shaped = same_shape(value, expected)
+    if (
+        shaped is not None
+        and base is None
+        and rounding_reaches(answer, shaped, 2)
+        and rounded_answer(answer, shaped) is None
+    ):
+        # rounding too early, from the learner's own rounded numbers, before any slip of a rule: a slip that moves
+        # the answer by a percent or two (σ′ at a3 instead of z3) must not take the blame for rounding
+        early = rounded_early(answer, shaped, early_figures=(2,))
+        if early is not None:
+            return early
     seen: list[Candidate] = []
     for candidate in candidates(answer):
         array = np.asarray(candidate.array, dtype=np.float64)
@@ -49,16 +61,17 @@ def first_match(answer: WrongAnswer) -> Diagnosis | None:
         if shaped is None:
             continue
         if compare(shaped, array, tolerance, base=base).matches:
-            return Diagnosis(candidate.label, candidate.explain())
+            return Diagnosis(candidate.label, with_entry_alternative(answer, shaped, candidate))
         if candidate.mix and mixed(answer, shaped, array, tolerance):
             return Diagnosis(candidate.label, candidate.explain())
     if shaped is None:
         return None
-    rounded = rounding(answer, shaped)
+    # the answer itself rounded, or intermediates rounded to 1 figure: only once no slip explains it
+    rounded = rounded_answer(answer, shaped) or rounded_early(answer, shaped, early_figures=(1,))
     if rounded is not None:
         return rounded
     if answer.figures_written(shaped) > LOOSE_FIGURES:
-        return None  # a full-precision answer is not a rounded one: no second pass
+        return one_entry(answer, shaped)  # a full-precision answer is not a rounded one: no second pass
     loose = Tolerance(max(LOOSE_RELATIVE, tolerance.relative), tolerance.absolute)
     right_elements = close_elements(shaped, expected, tolerance, base)
     for candidate in seen:
@@ -76,7 +89,19 @@ def first_match(answer: WrongAnswer) -> Diagnosis | None:
             ok = np.all(near)
         if ok:
             return Diagnosis(candidate.label, candidate.explain() + " (Your numbers also carry some rounding.)")
-    return None
+    return one_entry(answer, shaped)
+
+
+def with_entry_alternative(answer: WrongAnswer, value: np.ndarray, candidate: Candidate) -> str:
+    """The candidate's explanation; where it is a plain factor seen in one entry only, a slip in that entry alone
+    (8x³ for 8x² at x = 2) fits as well: say both."""
+    text = candidate.explain()
+    if not LABEL[candidate.label].entry_alternative:
+        return text
+    position = wrong_entry(answer, value)
+    if position is None:
+        return text
+    return f"{text} Or else {entry_name(position)} alone has a slip. {entry_computation(answer, position)}"
 
 
 def mixed(answer: WrongAnswer, value: np.ndarray, array: np.ndarray, tolerance: Tolerance) -> bool:
@@ -94,7 +119,7 @@ def candidates(answer: WrongAnswer) -> Iterator[Candidate]:
     yield from learner_candidates(answer)
 
 
-# The candidate generators of each kind of step (a formula is never diagnosed: its counter-example says more).
+# The candidate generators of each kind of step (a formula's slips are formulas, compared in formulas.py).
 CANDIDATES: dict[QuantityKind, Callable[[WrongAnswer], Iterator[Candidate]]] = {
     QuantityKind.VALUE: value_candidates,
     QuantityKind.LOCAL: local_candidates,

@@ -14,14 +14,14 @@ from .answer import WrongAnswer
 from .labels import Diagnosis
 from .numbers import round_significant
 
-ROUNDING_WINDOW = 0.10  # "rounded intermediates" must stay this close to the right answer
+# how far from the right answer "rounded intermediates" may lead, by the figures they were rounded to
+ROUNDING_WINDOWS = {2: 0.10, 1: 0.5}
 
 
-def rounding(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
-    """The answer rounded too coarsely, or computed from intermediate values rounded too early; or None."""
+def rounded_answer(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
+    """The answer itself rounded (or cut off) too coarsely."""
     expected = answer.expected
     figures = answer.figures_written(value)
-    # the answer itself rounded too coarsely
     # a step judged on its change (an update) is rounded too coarsely at any number of figures that hides it
     for digits in range(1, 4 if answer.base is None else 8):
         if digits > figures:
@@ -35,24 +35,28 @@ def rounding(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
                 how = "cut off after" if cut else "rounded to"
                 shown = max(digits, figures)  # "0.30" is 0.3 rounded to 2 figures, as written
                 off = f"more than {format_number(answer.tolerance.relative * 100)}% off"
-                if answer.base is not None:
-                    off = (
-                        f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, "
-                        f"{off} the right change {format_value(expected - answer.base, 3)}"
-                    )
+                if answer.quantity.kind == QuantityKind.UPDATE:  # from the given parameter
+                    off = f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, {off} the right change"
+                elif answer.base is not None:  # a value after the update: its value before is all but the answer
+                    off = f"a change {off} the right change"
                 return Diagnosis(
                     "rounding",
                     (
-                        f"Your {answer.label_text} is the right value {format_value(expected, 6)} {how} {shown} "
+                        f"Your {answer.label_text} is the right value {how} {shown} "
                         f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
                         f"{figures_needed(answer)} significant figures."
                     ),
                 )
-    # the answer computed from intermediate values rounded too early
-    within = np.abs(value - expected) <= ROUNDING_WINDOW * np.abs(expected) + answer.tolerance.absolute
-    if not np.all(within):
-        return None
-    for digits in (2,):
+    return None
+
+
+def rounded_early(answer: WrongAnswer, value: np.ndarray, early_figures: tuple[int, ...]) -> Diagnosis | None:
+    """The answer computed from intermediate values rounded too early."""
+    expected = answer.expected
+    figures = answer.figures_written(value)
+    for digits in early_figures:
+        if not rounding_reaches(answer, value, digits):
+            continue
         for candidate in rounded_recomputations(answer, digits):
             candidate = np.asarray(candidate, dtype=np.float64)
             if candidate.shape != expected.shape:
@@ -67,10 +71,16 @@ def rounding(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
                         f"Your {answer.label_text} is what you get from intermediate values rounded to {digits} "
                         f"significant figure{'s' if digits > 1 else ''}: rounding too early lets the error grow along "
                         f"the chain. Keep 3 or 4 figures in intermediate results (an answer computed from your own "
-                        f"earlier accepted answers is accepted). {answer.right_value()}."
+                        f"earlier accepted answers is accepted)."
                     ),
                 )
     return None
+
+
+def rounding_reaches(answer: WrongAnswer, value: np.ndarray, digits: int) -> bool:
+    """Whether intermediates rounded to ``digits`` figures could lead from the right answer to ``value``."""
+    window = ROUNDING_WINDOWS[digits] * np.abs(answer.expected) + answer.tolerance.absolute
+    return bool(np.all(np.abs(value - answer.expected) <= window))
 
 
 def figures_needed(answer: WrongAnswer) -> int:
@@ -110,19 +120,30 @@ def rounded_recomputations(answer: WrongAnswer, digits: int) -> Iterator[np.ndar
         totals: list[np.ndarray] = []
         for consumer in consumers:
             rank = np.ndim(solution.values[consumer])
-            upstream = round_significant(solution.grads[consumer], digits)
+            # the numbers rounded, and the learner's own upstream gradient and value of the consumer where given
+            upstreams = [round_significant(solution.grads[consumer], digits)]
+            outputs = [round_significant(solution.values[consumer], digits)]
+            for own_numbers, found, right in (
+                (answer.learner_grads, upstreams, solution.grads[consumer]),
+                (answer.learner_values, outputs, solution.values[consumer]),
+            ):
+                own = own_numbers.get(consumer)
+                if own is not None and np.shape(own) == np.shape(right):
+                    found.insert(0, np.asarray(own, dtype=np.float64))
             values = rounded(solution.values, graph.parents[consumer])
             local = graph.local_derivative(consumer, name, graph.evaluate_node(consumer, values)).jacobian
-            from_output = graph.local_derivative_from_output(
-                consumer, name, round_significant(solution.values[consumer], digits)
-            )
-            own = from_output.jacobian if from_output is not None else local
             exact = answer.context.jacobian(consumer, name)
-            terms = (
-                np.tensordot(upstream, local, axes=rank),
-                np.tensordot(upstream, own, axes=rank),
-                np.tensordot(upstream, exact, axes=rank),
-            )
+            terms: list[np.ndarray] = []
+            for upstream in upstreams:
+                for output in outputs:
+                    from_output = graph.local_derivative_from_output(consumer, name, output)
+                    own = from_output.jacobian if from_output is not None else local
+                    terms += [
+                        np.tensordot(upstream, local, axes=rank),
+                        np.tensordot(upstream, own, axes=rank),
+                        np.tensordot(upstream, exact, axes=rank),
+                        np.tensordot(upstream, round_significant(own, digits), axes=rank),  # the local rounded
+                    ]
             totals = [total + term for total, term in zip(totals, terms)] if totals else list(terms)
         yield from totals
     elif kind == QuantityKind.UPDATE:

@@ -13,6 +13,7 @@ from ...exercise.expression import Call, Name, calls_in, to_text
 from ..quantities import QuantityKind
 from .answer import Candidate, WrongAnswer
 from .context import sites
+from .entries import entry_computation, entry_name, wrong_entry
 from .numbers import close_elements, elements, same_shape, times
 
 
@@ -20,22 +21,14 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
     """Mistakes about the answer as a whole: ``whole`` the sign, transpose and decimal point,
     ``factors`` a factor 2 or N."""
     context, quantity, expected = answer.context, answer.quantity, answer.expected
-    name, right, label = quantity.name, answer.right, answer.label_text
+    name, label = quantity.name, answer.label_text
     kind = quantity.kind
     if whole:
         yield from transposed_candidates(answer, expected)
         yield Candidate("sign", -expected, sign_text(answer), mix=True)
         for exponent in (1, -1, 2, -2, 3, -3):
             factor = 10.0**exponent
-            yield Candidate(
-                "power_of_ten",
-                expected * factor,
-                answer.say(
-                    f"Your {label} is {times(factor)} the right value {right}: a decimal point has slipped. "
-                    "Count the zeros after the point in each factor."
-                ),
-                mix=True,
-            )
+            yield Candidate("power_of_ten", expected * factor, power_of_ten_text(answer, factor), mix=True)
     if not factors:
         return
     square = None
@@ -49,7 +42,7 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
             "missing_factor_2",
             expected / 2,
             answer.say(
-                f"Your {label} is half the right value {right}: the factor 2 from the derivative of the square in "
+                f"Your {label} is half what it should be: the factor 2 from the derivative of the square in "
                 f"{text} is missing somewhere on the way."
             ),
         )
@@ -57,7 +50,7 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
             "extra_factor_2",
             expected * 2,
             answer.say(
-                f"Your {label} is twice the right value {right}: the factor 2 from the square in {text} is counted "
+                f"Your {label} is twice what it should be: the factor 2 from the square in {text} is counted "
                 "twice (or a 1/2 in front of it is left out)."
             ),
         )
@@ -67,7 +60,7 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
                 "factor_of_two",
                 expected * factor,
                 answer.say(
-                    f"Your {label} is {times(factor)} the right value {right}: a factor 2 was "
+                    f"Your {label} is {times(factor)} what it should be: a factor 2 was "
                     f"{'dropped' if factor == 0.5 else 'added'} somewhere."
                 ),
             )
@@ -79,8 +72,27 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
             yield Candidate(
                 "mean_vs_sum",
                 expected * factor,
-                answer.say(f"Your {label} is {times(factor)} the right value {right}: {how}."),
+                answer.say(f"Your {label} is {times(factor)} what it should be: {how}."),
             )
+
+
+def power_of_ten_text(answer: WrongAnswer, factor: float) -> Callable[[], str]:
+    def explain() -> str:
+        label = answer.label_text
+        shaped = same_shape(answer.value, answer.expected)
+        position = wrong_entry(answer, shaped) if shaped is not None else None
+        if position is not None:
+            # one entry slipped: point at it and at how it is computed
+            return (
+                f"{entry_name(position).capitalize()} of your {label} is {times(factor)} the right one, the others "
+                f"are right: a decimal point has slipped. {entry_computation(answer, position)}"
+            )
+        return (
+            f"Your {label} is {times(factor)} what it should be: a decimal point has slipped. "
+            "Count the zeros after the point in each factor."
+        )
+
+    return explain
 
 
 def sign_text(answer: WrongAnswer) -> Callable[[], str]:
@@ -94,7 +106,7 @@ def sign_text(answer: WrongAnswer) -> Callable[[], str]:
         which = ""
         if right is not None and np.any(right):
             which = f" ({elements(~right)})"
-        text = f"The size of your {answer.label_text} is right but the sign is wrong{which}: {answer.right_value(starts_sentence=False)}."
+        text = f"The size of your {answer.label_text} is right but the sign is wrong{which}."
         if minus_signs(answer):
             return text + " Check each minus sign along the chain (∂(a − b)/∂b = −1)."
         return text + " Check the sign of each factor you multiplied."
@@ -153,10 +165,10 @@ def transposed_candidates(answer: WrongAnswer, expected: np.ndarray) -> Iterator
         text = (
             f"Your {answer.label_text} is the right matrix transposed: the outer product is in the wrong "
             f"order. It has the shape of {answer.quantity.name}: (upstream gradient) times (input)ᵀ, one row "
-            f"per output. {answer.right_value()}."
+            f"per output."
         )
     else:
-        text = f"Your {answer.label_text} is the transpose of the right matrix {answer.right}."
+        text = f"Your {answer.label_text} is the right matrix transposed: check which index is the row."
     yield Candidate(label, expected.T, answer.say(text))
 
 
@@ -204,7 +216,6 @@ def neighbour_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             "neighbour_value",
             values[neighbour],
             answer.say(
-                f"That is the value of {neighbour} ({format_value(values[neighbour])}), not {answer.label_text}. "
-                f"{answer.right_value()}."
+                f"That is the value of {neighbour} ({format_value(values[neighbour])}), not {answer.label_text}."
             ),
         )

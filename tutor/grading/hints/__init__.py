@@ -9,6 +9,9 @@ The rungs, from general to specific:
 3. the same formula with this exercise's numbers in it;
 4. the answer and how it is computed (:func:`tutor.grading.explain.worked_answer`).
 
+A formula question has its own middle rungs: the rules that help, then the answer's outline with its parts
+hidden (``A − y, where A is the sigmoid of something in z``), then the outline one level deeper.
+
 Nothing is written per exercise: the formulas come from the nodes' expressions and a small
 symbolic differentiation of them (elementwise operations; matrix products get their transposes),
 both read from the table of operations (tutor/exercise/operations.py). The modules: words.py (the

@@ -21,13 +21,59 @@ def formula_hints(solution: Solution, quantity: Quantity) -> list[str]:
     functions = sorted({call.function for call in calls_in(asked.answer) if call.function in FUNCTIONS})
     uses = f" The answer can be written with {', '.join(functions)}." if functions else ""
     rules = [OPERATION_TABLE[call.function].rule for call in calls_in(asked.answer) if call.function in FUNCTIONS]
+    outlines = [outline for depth in (1, 2) if (outline := formula_outline(asked.answer, depth, asked.variables))]
     return [
         f"Type a formula in {names}, not a number: it is checked at many values of {names}.{uses}",
         "Split the function into simple steps (a computation graph), write each step's local derivative and "
         "multiply along the path (sum over paths)."
         + (f" Rules that help: {'; '.join(dict.fromkeys(rules))}." if rules else ""),
+        *outlines,
         worked_answer(solution, quantity),
     ]
+
+
+_KINDS = {
+    "add": "a sum",
+    "subtract": "a difference",
+    "multiply": "a product",
+    "divide": "a quotient",
+    "power": "a power",
+    "negate": "a negative",
+    "matmul": "a matrix product",
+}
+
+
+def formula_outline(answer: Node, depth: int, variables) -> str:
+    """The answer's shape down to ``depth`` operations, the parts below it named A, B, ... and described ("which
+    chain", then "which factor"): "A − y, where A is the sigmoid of something in z". "" when nothing is left to hide.
+    """
+    letters = iter(letter for letter in "ABCDEFGHJKMNPQRSTUV" if letter not in variables)
+    parts: list[str] = []
+
+    def hide(node: Node, level: int, parent: str = "") -> Node:
+        if not isinstance(node, Call):
+            return node
+        if node.function == parent and node.function in ("add", "multiply"):
+            level -= 1  # a*b*c is one product of three factors, not a product inside a product
+        if level < depth:
+            return Call(node.function, tuple(hide(argument, level + 1, node.function) for argument in node.args))
+        letter = next(letters, "…")
+        parts.append(f"{letter} is {_kind(node)}")
+        return Name(letter)
+
+    shown = to_text(hide(answer, 0))
+    if not parts:
+        return ""
+    return f"The answer has the form {shown}, where {listing(parts)}."
+
+
+def _kind(node: Call) -> str:
+    names = sorted({name.id for name in names_in(node)})
+    inside = f" in {listing(names)}" if names else " of numbers"
+    if node.function in _KINDS:
+        return _KINDS[node.function] + inside
+    words = OPERATION_TABLE[node.function].words if node.function in OPERATION_TABLE else node.function
+    return f"{words} of something{inside}"
 
 
 def value_hints(solution: Solution, quantity: Quantity) -> list[str]:

@@ -238,6 +238,10 @@ class ExerciseScreen(SessionScreen):
         if hint is None:
             self.notify("No more hints for this step: F3 shows the answer.", timeout=4)
         self.hints = tuple(self.session.hints_shown())
+        if hint is not None and self.session.state.done:  # the last rung, the answer, revealed the step
+            self.sync()
+            if self.session.finished:
+                self.post_message(SessionFinished(self.session))
 
     def action_reveal(self) -> None:
         try:
