@@ -20,7 +20,7 @@ from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor.tui.widgets.skill_bars import SkillBars, bar
-from tutor_testing import paste_answer, right_answer, run, start_tutor, tmux, wait_for
+from tutor_testing import paste_answer, right_answer, run, settled, start_tutor, tmux, wait_for
 
 LEARNER = "Ada Lovelace"
 
@@ -30,12 +30,6 @@ def worked_right(store: ProgressStore, name: str) -> None:
     session = Session(resolve_exercise(name), store=store)
     while not session.finished:
         assert session.answer(right_answer(session)).correct
-
-
-async def settled(pilot) -> None:
-    """Once the learner model, read in a thread, is on the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_a_bar_is_four_cells_filled_in_eighths():

@@ -13,6 +13,7 @@ from tutor.exercise import resolve_exercise
 from tutor.session import EXAM, PRACTICE, ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.help import ResumeExamScreen
+from tutor_testing import settled
 
 
 def freeze_cursor(pilot):
@@ -21,9 +22,7 @@ def freeze_cursor(pilot):
 
 
 async def settle(pilot):
-    """Once the learner model, read in a thread by the catalog and the summary, is on the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
     freeze_cursor(pilot)
 
 

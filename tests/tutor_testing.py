@@ -111,6 +111,15 @@ async def footer_keys(pilot) -> dict:
     return keys
 
 
+async def settled(pilot) -> None:
+    """Once the learner model is on the screen: the catalog, the summary and an opening exercise read it in a thread
+    that starts once the screen is drawn, and its result comes back as a message."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def paste_answer(pilot, text: str) -> None:
     """Put the answer in the field at once, then Enter: the same path as typing, without a key press per character."""
     field = pilot.app.screen.query_one("#answer", Input)

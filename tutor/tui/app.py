@@ -193,13 +193,18 @@ class TutorApp(App[None]):
         except OpenElsewhere as error:
             self.refuse_open_elsewhere(error)
             return
+        self.model_before = None
         self.push_screen(ExerciseScreen(session))
-        if mode != EXAM:
-            from .learner_progress import read_model
-
-            self.model_before = self.run_worker(partial(read_model, self.store), thread=True, exit_on_error=False)
+        if mode != EXAM and not session.finished:
+            self.call_after_refresh(self.read_model_before)
         if session.finished:
             self.show_results(session)
+
+    def read_model_before(self) -> None:
+        """Once the exercise is drawn: the learner's model before their answers, in a thread."""
+        from .learner_progress import read_model
+
+        self.model_before = self.run_worker(partial(read_model, self.store), thread=True, exit_on_error=False)
 
     def refuse_open_elsewhere(self, error: Exception) -> None:
         if len(self.screen_stack) <= 1:  # `tutor run` opened straight into it: the catalog instead

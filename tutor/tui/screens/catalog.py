@@ -66,9 +66,11 @@ class PractiseNext(Static):
         await self.screen.run_action("practise_next")
 
 
-def practise_next_text(progress: LearnerProgress) -> Text:
-    text = Text(f"▶ Practise next ({' / '.join(ACTIONS['practise-next'].key_names())}): ", style="bold")
-    return text.append(visible(next_words(progress)))
+def practise_next_text(progress: LearnerProgress | None) -> Text:
+    # one line, whatever comes: the table below never moves under the learner's mouse
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"▶ Practise next ({' / '.join(ACTIONS['practise-next'].key_names())}): ", style="bold")
+    return text.append(visible(next_words(progress)) if progress else "reading your sessions…")
 
 
 class CatalogScreen(Screen):
@@ -89,7 +91,7 @@ class CatalogScreen(Screen):
             "Pick an exercise: type to filter, ↑/↓ to choose, Enter to start. F1 for help.", id="catalog-intro"
         )
         yield SkillBars(id="skills")
-        yield PractiseNext("", id="practise-next", markup=False)
+        yield PractiseNext(practise_next_text(None), id="practise-next", markup=False)
         yield Input(placeholder="filter by name, title or tag", id="filter")
         yield DataTable(id="exercises", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -101,8 +103,10 @@ class CatalogScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.reload()  # when first shown, and on coming back to the catalog: the progress may have changed
-        # after the rows: the model replays sessions with the engine, which the catalog is drawn without
-        self.run_worker(partial(read_progress, self.store), thread=True, exclusive=True, exit_on_error=False)
+        # once the rows are drawn: the model replays sessions with the engine, which the catalog is drawn without
+        self.call_after_refresh(
+            self.run_worker, partial(read_progress, self.store), thread=True, exclusive=True, exit_on_error=False
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS:

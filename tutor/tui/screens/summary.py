@@ -34,9 +34,7 @@ def format_seconds(seconds: float) -> str:
 def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text:
     """What the exercise changed in the model, skill by skill, then what to practise next."""
     text = Text()
-    if before is None:
-        text.append("Your skills are counted from here on.")
-    else:
+    if before is not None:  # else unknown: the exercise was finished before it was opened, or the name changed
         changes = []
         for skill in Skill:
             old, new = before.skills[skill], progress.model.skills[skill]
@@ -49,7 +47,8 @@ def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text
             text.append(", ".join(changes) + ".")
         else:
             text.append("Your skills are as they were: these steps were counted before.")
-    text.append("\nNext: ", style="bold")
+        text.append("\n")
+    text.append("Next: ", style="bold")
     return text.append(visible(next_words(progress)) + ".")
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 BAR_CELLS = 4
 EIGHTHS = " ▏▎▍▌▋▊▉"  # a cell filled by 0 to 7 eighths; a whole cell is █
 GAP = "  "
+UNREAD = "·" * BAR_CELLS
 
 
 def bar(mastery: float) -> str:
@@ -45,14 +46,17 @@ class SkillBars(Widget):
         self.refresh(layout=True)
 
     def items(self) -> list[Text]:
-        if self.model is None:
-            return [Text(visible(self.problem or "Your skills: reading your sessions…"), style="dim")]
+        if self.problem is not None:
+            return [Text(visible(self.problem), style="dim")]
         items = []
         for skill in Skill:
-            state = self.model.skills[skill]
-            # colour is never the only carrier of meaning: a mastered skill's bar is full
             item = Text(f"{skill} ", style="dim")
-            item.append(bar(state.mastery), style="green" if state.mastered else "yellow")
+            if self.model is None:  # still being read: the same width, so nothing below moves when it comes
+                item.append(UNREAD, style="dim")
+            else:
+                state = self.model.skills[skill]
+                # colour is never the only carrier of meaning: a mastered skill's bar is full
+                item.append(bar(state.mastery), style="green" if state.mastered else "yellow")
             items.append(item)
         return items
 
