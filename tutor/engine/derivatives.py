@@ -78,6 +78,20 @@ class LogSoftmax(LocalDerivative):
         return upstream - self.s * np.sum(upstream, axis=-1, keepdims=True)
 
 
+class Reduction(LocalDerivative):
+    """A sum, mean or variance along one axis (kept with size 1): ∂outⱼ/∂zᵢⱼ = weightsᵢⱼ.
+
+    The gradient is the upstream spread back along the reduced axis, times the weights: 1 for a sum,
+    1/n for a mean, 2(zᵢ − mean)/n for a variance. Nothing of size output × input is built.
+    """
+
+    def __init__(self, weights):
+        self.weights = weights
+
+    def chain(self, upstream, input_shape, output_shape):
+        return upstream * self.weights  # the kept axis of size 1 broadcasts; a leading axis stays in front
+
+
 class Transpose(LocalDerivative):
     """∂(Aᵀ)ᵢⱼ/∂Aⱼᵢ = 1: each gradient element goes back to its place, the upstream transposed."""
 

@@ -15,7 +15,17 @@ import numpy as np
 
 from ..exercise.operations import OPERATION_TABLE, OperationSpec
 from ..exercise.shapes import describe_shape
-from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax, Transpose
+from .derivatives import (
+    Elementwise,
+    Jacobian,
+    LocalDerivative,
+    LogSoftmax,
+    MatmulLeft,
+    MatmulRight,
+    Reduction,
+    Softmax,
+    Transpose,
+)
 
 
 class EvaluationError(ValueError):
@@ -258,14 +268,44 @@ def minimum(a, b):
 # -- reductions and reshaping -------------------------------------------------------------------
 
 
+def _axis(z: np.ndarray, axis: np.ndarray, function: str) -> int:
+    """The 0-based NumPy axis of a 1-based axis argument (1: down the columns, 2: along the rows)."""
+    number = int(axis)
+    if not 1 <= number <= z.ndim:
+        axes = "1 (down the columns) and 2 (along the rows)" if z.ndim == 2 else "1" if z.ndim == 1 else "none"
+        raise EvaluationError(f"{function} along axis {number}: {describe_shape(z.shape)} has axes {axes}")
+    return number - 1
+
+
+def _reduced(z, axis, function: str, reduce, weights) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """np.sum, np.mean or np.var of all of z (a number), or along one axis kept with size 1 (so the result
+    broadcasts back against z); ``weights(along)`` is ∂out/∂z, of z's shape."""
+    if axis is None:
+        return reduce(z), [Jacobian(weights(None))]
+    along = _axis(z, axis, function)
+    return reduce(z, axis=along, keepdims=True), [Reduction(weights(along)), Elementwise(0.0)]
+
+
+def _count(z: np.ndarray, along: int | None) -> int:
+    """How many elements each result of a reduction takes in."""
+    return z.size if along is None else z.shape[along]
+
+
 @operation("sum")
-def total(z):
-    return np.sum(z), [Jacobian(np.ones_like(z))]
+def total(z, axis=None):
+    return _reduced(z, axis, "sum", np.sum, lambda along: np.ones_like(z))
 
 
 @operation("mean")
-def mean(z):
-    return np.mean(z), [Jacobian(np.full_like(z, 1 / z.size))]
+def mean(z, axis=None):
+    return _reduced(z, axis, "mean", np.mean, lambda along: np.full_like(z, 1 / _count(z, along)))
+
+
+@operation("var")
+def variance(z, axis=None):
+    return _reduced(
+        z, axis, "var", np.var, lambda along: 2 * (z - np.mean(z, axis=along, keepdims=True)) / _count(z, along)
+    )
 
 
 @operation("transpose")

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..exercise.expression import Call, Index, Node, Number, to_text
 from ..exercise.operations import OPERATION_TABLE
-from .derivatives import Elementwise, Jacobian, LocalDerivative, MatmulLeft, MatmulRight
+from .derivatives import Elementwise, Jacobian, LocalDerivative, MatmulLeft, MatmulRight, Reduction
 from .formatting import format_number
 from .operations import OPERATIONS
 
@@ -278,27 +278,59 @@ def _max(site: SlipSite) -> Iterator[Slip]:
 # -- reductions -------------------------------------------------------------------------------------------
 
 
+def _reduction_slip(site: SlipSite, weight: float) -> LocalDerivative:
+    """A sum's or mean's local derivative with the same weight for every element: of all of z, or along an axis."""
+    weights = np.full_like(site.values[0], weight)
+    return Jacobian(weights) if len(site.values) == 1 else Reduction(weights)
+
+
+def _count(site: SlipSite) -> int:
+    """How many elements each result of the reduction takes in."""
+    return np.size(site.values[0]) // np.size(site.output)
+
+
 @slips("mean")
 def _mean(site: SlipSite) -> Iterator[Slip]:
-    count = np.size(site.values[0])
+    count = _count(site)
     yield Slip(
         0,
         "mean_vs_sum",
-        Jacobian(np.ones_like(site.values[0])),
+        _reduction_slip(site, 1.0),
         f"the 1/{count} of the mean {site.text} (over {count} elements) is left out",
     )
 
 
 @slips("sum")
 def _sum(site: SlipSite) -> Iterator[Slip]:
-    count = np.size(site.values[0])
+    count = _count(site)
     if count > 1:
         yield Slip(
             0,
             "mean_vs_sum",
-            Jacobian(np.full_like(site.values[0], 1 / count)),
+            _reduction_slip(site, 1 / count),
             f"the sum {site.text} is differentiated as if it were a mean (1/{count} instead of 1)",
         )
+
+
+@slips("var")
+def _var(site: SlipSite) -> Iterator[Slip]:
+    count = _count(site)
+    centred = site.values[0] - site.values[0].mean(
+        axis=None if len(site.values) == 1 else int(site.values[1]) - 1, keepdims=True
+    )
+    derivative = Jacobian if len(site.values) == 1 else Reduction
+    yield Slip(
+        0,
+        "mean_vs_sum",
+        derivative(2 * centred),
+        f"the 1/{count} of the variance {site.text} (a mean over {count} elements) is left out",
+    )
+    yield Slip(
+        0,
+        "missing_factor_2",
+        derivative(centred / count),
+        f"the factor 2 from the square in the variance {site.text} is missing",
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------------------

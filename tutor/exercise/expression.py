@@ -411,9 +411,26 @@ def check_calls(node: Node) -> list[str]:
         if arity is None:
             close = difflib.get_close_matches(call.function, list(FUNCTIONS), n=1, cutoff=0.6)
             problems.append(f"unknown function '{call.function}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-        elif len(call.args) != arity:
-            wanted = "one argument" if arity == 1 else f"{arity} arguments"
-            problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
+        else:
+            spec = OPERATION_TABLE[call.function]
+            if not spec.fewest <= len(call.args) <= arity:
+                wanted = (
+                    "one argument"
+                    if arity == 1
+                    else f"{arity} arguments"
+                    if spec.fewest == arity
+                    else f"{spec.fewest} to {arity} arguments"
+                )
+                problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
+                continue
+            for param, argument in zip(spec.params, call.args):
+                if param in spec.settings and not (
+                    isinstance(argument, Number) and argument.value >= 0 and argument.value.is_integer()
+                ):
+                    problems.append(
+                        f"the {param} of {call.function} must be a whole number written in the expression "
+                        f"(like 2), not {to_text(argument)}"
+                    )
     return problems
 
 

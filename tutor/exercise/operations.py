@@ -36,19 +36,38 @@ class OperationSpec:
     piecewise_linear: bool = False  # its slopes are constants (ReLU's 0 and 1): nothing curved to work out
     generator_args: tuple[str, ...] = ()  # leaky_relu's slope 0.1
     operator: bool = False  # written with a symbol (a + b, [a, b]), never called by its name
+    optional: int = 0  # how many of the last parameters may be left out: sum(z) and sum(z, axis)
+    # Parameters written as whole numbers in the expression (a stride, an axis): they choose the computation
+    # and are never differentiated, so a name there would silently get no gradient.
+    settings: tuple[str, ...] = ()
 
     @property
     def arity(self) -> int | None:
-        """How many arguments it takes; None for any number."""
+        """How many arguments it takes at most; None for any number."""
         return len(self.params) or None
+
+    @property
+    def fewest(self) -> int:
+        """How many arguments it takes at least."""
+        return len(self.params) - self.optional
 
     @property
     def shown_as(self) -> str:
         return self.symbol or self.name
 
     @property
-    def signature(self) -> str:
-        return f"{self.name}({', '.join(self.params)})"
+    def signatures(self) -> tuple[str, ...]:
+        """Each way to call it: ``sum(z)`` and ``sum(z, axis)``."""
+        return tuple(
+            f"{self.name}({', '.join(self.params[:count])})" for count in range(self.fewest, len(self.params) + 1)
+        )
+
+
+# What an axis means, for the docs: 1-based like indices, and kept so the result broadcasts back.
+ALONG_AXIS = (
+    ": axis 1 down each column (over the rows), axis 2 along each row; the axis is kept with size 1, "
+    "so X − mean(X, 1) subtracts each column's mean"
+)
 
 
 def _table(*specs: OperationSpec) -> dict[str, OperationSpec]:
@@ -223,21 +242,37 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
     # -- reductions and reshaping
     OperationSpec(
         "sum",
-        ("z",),
+        ("z", "axis"),
         "a sum of elements",
-        "sum of all elements (a number)",
-        "∂(Σ zᵢ)/∂zᵢ = 1",
+        "sum of all elements (a number); with an axis, along that axis only" + ALONG_AXIS,
+        "∂(Σ zᵢ)/∂zᵢ = 1: the gradient is spread back along the summed elements",
         formula="sum(z) = z₁ + … + zₙ",
         elementwise=False,
+        optional=1,
+        settings=("axis",),
     ),
     OperationSpec(
         "mean",
-        ("z",),
+        ("z", "axis"),
         "a mean",
-        "mean of all elements (a number)",
-        "∂(Σ zᵢ / n)/∂zᵢ = 1/n",
+        "mean of all elements (a number); with an axis, along that axis only" + ALONG_AXIS,
+        "∂(Σ zᵢ / n)/∂zᵢ = 1/n, n the number of elements averaged: the gradient is spread back divided by n",
         formula="mean(z) = (z₁ + … + zₙ)/n",
         elementwise=False,
+        optional=1,
+        settings=("axis",),
+    ),
+    OperationSpec(
+        "var",
+        ("z", "axis"),
+        "a variance",
+        "the biased variance mean((z − mean(z))²), dividing by n as batch norm does; with an axis, along that axis"
+        + ALONG_AXIS,
+        "∂var/∂zᵢ = 2(zᵢ − mean(z))/n (the path through the mean adds nothing: Σ(zᵢ − mean(z)) = 0)",
+        formula="var(z) = ((z₁ − m)² + … + (zₙ − m)²)/n, m = mean(z)",
+        elementwise=False,
+        optional=1,
+        settings=("axis",),
     ),
     OperationSpec(
         "softmax",
@@ -280,7 +315,11 @@ def function_table_markdown() -> str:
         if spec.operator:
             continue
         value = f"*activation*: {spec.value}" if spec.activation else spec.value  # tutor generate mlp --activation
-        cells = (f"`{spec.signature}`", value, f"{spec.rule} {spec.note}".strip())
+        cells = (
+            ", ".join(f"`{signature}`" for signature in spec.signatures),
+            value,
+            f"{spec.rule} {spec.note}".strip(),
+        )
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")  # |z| inside a cell
     return "\n".join(rows)
 
