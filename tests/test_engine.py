@@ -60,6 +60,8 @@ W = [[0.2, -0.5, 0.9], [1.4, 0.3, -0.7]]
 V = [[0.5, -0.2], [0.1, 0.8], [-0.6, 0.4]]
 C = [[0.9, -0.4, 0.2], [0.5, 1.1, -0.3]]
 r = [0.7, -0.4]
+I = [[0.3, -1.1, 0.8, 0.5, -0.2], [1.2, 0.4, -0.7, 0.9, 0.6], [-0.5, 0.7, 0.2, -1.3, 0.1], [0.8, -0.6, 1.5, 0.3, -0.9]]
+K = [[0.5, -1.2], [0.3, 0.8]]
 """
 
 CASES: dict[str, tuple[set[str], str]] = {
@@ -130,6 +132,10 @@ CASES: dict[str, tuple[set[str], str]] = {
     "var": ({"var"}, 'L = "var(x * y)"'),
     "var-down-columns": ({"var"}, 'z = "var(W, 1)"\nL = "sum(z * y)"'),
     "var-along-rows": ({"var"}, 'Z = "W / sqrt(var(W, 2) + 0.1)"\nL = "sum(Z * C)"'),
+    "conv2d": ({"conv2d"}, 'Z = "conv2d(I, K)"\nL = "sum(tanh(Z))"'),
+    "conv2d-stride-padding": ({"conv2d"}, 'Z = "conv2d(I, K, 2, 1)"\nL = "sum(tanh(Z))"'),
+    "conv2d-3x3-kernel-stride-2": ({"conv2d"}, 'Z = "conv2d(I, V @ W, 2)"\nL = "sum(tanh(Z))"'),
+    "conv2d-stride-only": ({"conv2d"}, 'Z = "conv2d(I, K, 3)"\nL = "sum(tanh(Z))"'),
     "transpose": ({"transpose"}, 'Z = "transpose(W)"\nL = "sum(Z * V)"'),
     "transpose-in-matmul": ({"transpose"}, 'z = "transpose(W) @ r"\nL = "c @ z"'),
     "transpose-vector": ({"transpose"}, 'z = "transpose(x)"\nL = "sum(c * z)"'),

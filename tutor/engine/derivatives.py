@@ -92,6 +92,39 @@ class Reduction(LocalDerivative):
         return upstream * self.weights  # the kept axis of size 1 broadcasts; a leading axis stays in front
 
 
+class ConvInput(LocalDerivative):
+    """∂conv2d(X, K)/∂X: each output element out[i, j] took K[a, b] times X[s·i + a, s·j + b] (X padded).
+
+    So each upstream element sends K's entries back to the inputs it touched: the sum over the kernel's
+    entries below is the full convolution of the upstream gradient with the kernel flipped by 180°
+    (a cross-correlation with the unflipped kernel would be the slip); the padding is cut off at the end.
+    """
+
+    def __init__(self, kernel, stride: int, padding: int):
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+
+    def chain(self, upstream, input_shape, output_shape):
+        rows, columns = output_shape
+        step, pad = self.stride, self.padding
+        lead = upstream.shape[: upstream.ndim - 2]
+        padded = np.zeros(lead + (input_shape[0] + 2 * pad, input_shape[1] + 2 * pad))
+        for (a, b), weight in np.ndenumerate(self.kernel):
+            padded[..., a : a + step * (rows - 1) + 1 : step, b : b + step * (columns - 1) + 1 : step] += (
+                weight * upstream
+            )
+        return padded[..., pad : pad + input_shape[0], pad : pad + input_shape[1]]
+
+
+class ConvKernel(LocalDerivative):
+    """∂conv2d(X, K)/∂K: out[i, j] took X's window at (i, j) times K, so ∂L/∂K = Σᵢⱼ upstream[i, j]·window[i, j]."""
+
+    def __init__(self, windows):
+        self.windows = windows  # rows × columns × kernel rows × kernel columns, a view of the padded X
+
+    def chain(self, upstream, input_shape, output_shape):
+        return np.einsum("...ij,ijab->...ab", upstream, self.windows)
+
+
 class Transpose(LocalDerivative):
     """∂(Aᵀ)ᵢⱼ/∂Aⱼᵢ = 1: each gradient element goes back to its place, the upstream transposed."""
 

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..exercise.operations import OPERATION_TABLE, OperationSpec
 from ..exercise.shapes import describe_shape
 from .derivatives import (
+    ConvInput,
+    ConvKernel,
     Elementwise,
     Jacobian,
     LocalDerivative,
@@ -268,6 +271,11 @@ def minimum(a, b):
 # -- reductions and reshaping -------------------------------------------------------------------
 
 
+def _settings(*given) -> list[LocalDerivative]:
+    """The local derivatives of whole-number settings (a stride, an axis): nothing flows back to them."""
+    return [Elementwise(0.0) for setting in given if setting is not None]
+
+
 def _axis(z: np.ndarray, axis: np.ndarray, function: str) -> int:
     """The 0-based NumPy axis of a 1-based axis argument (1: down the columns, 2: along the rows)."""
     number = int(axis)
@@ -283,7 +291,7 @@ def _reduced(z, axis, function: str, reduce, weights) -> tuple[np.ndarray, list[
     if axis is None:
         return reduce(z), [Jacobian(weights(None))]
     along = _axis(z, axis, function)
-    return reduce(z, axis=along, keepdims=True), [Reduction(weights(along)), Elementwise(0.0)]
+    return reduce(z, axis=along, keepdims=True), [Reduction(weights(along)), *_settings(axis)]
 
 
 def _count(z: np.ndarray, along: int | None) -> int:
@@ -306,6 +314,30 @@ def variance(z, axis=None):
     return _reduced(
         z, axis, "var", np.var, lambda along: 2 * (z - np.mean(z, axis=along, keepdims=True)) / _count(z, along)
     )
+
+
+# -- tensor operations: images, pooling, normalization ------------------------------------------
+
+
+@operation("conv2d")
+def conv2d(X, K, stride=None, padding=None):
+    step = 1 if stride is None else int(stride)
+    pad = 0 if padding is None else int(padding)
+    if X.ndim != 2 or K.ndim != 2:
+        raise EvaluationError(
+            f"conv2d takes a matrix and a kernel matrix, not {describe_shape(X.shape)} and {describe_shape(K.shape)}"
+        )
+    if step < 1:
+        raise EvaluationError("conv2d's stride is at least 1")
+    padded = np.pad(X, pad)
+    if K.shape[0] > padded.shape[0] or K.shape[1] > padded.shape[1]:
+        raise EvaluationError(
+            f"the kernel, {describe_shape(K.shape)}, is larger than the {describe_shape(X.shape)} it moves over"
+            + (f" (padded by {pad})" if pad else "")
+        )
+    windows = sliding_window_view(padded, K.shape)[::step, ::step]
+    value = np.einsum("ijab,ab->ij", windows, K)
+    return value, [ConvInput(K, step, pad), ConvKernel(windows), *_settings(stride, padding)]
 
 
 @operation("transpose")

@@ -291,6 +291,22 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ with s = softmax(z) (of a matrix: row by row)",
         elementwise=False,
     ),
+    # -- tensor operations: images, pooling, normalization
+    OperationSpec(
+        "conv2d",
+        ("X", "K", "stride", "padding"),
+        "a convolution",
+        "2-D cross-correlation of a matrix X with a kernel matrix K, what the frameworks call conv2d (one channel, "
+        "one filter, the kernel not flipped): out[i, j] = Σₐ Σ_b X[s·i + a, s·j + b]·K[a, b], the kernel moved "
+        "by the stride s (1 when left out) over X padded with `padding` rows and columns of zeros on every side "
+        "(0 when left out: a valid convolution)",
+        "∂L/∂K[a, b] = Σᵢⱼ ∂L/∂out[i, j]·X[s·i + a, s·j + b]: X cross-correlated with the upstream gradient; "
+        "∂L/∂X: the upstream gradient convolved (full) with the kernel flipped by 180°, each upstream element "
+        "sending K's entries back to the inputs they touched",
+        elementwise=False,
+        optional=2,
+        settings=("stride", "padding"),
+    ),
     OperationSpec(
         "transpose",
         ("W",),
