@@ -62,6 +62,9 @@ C = [[0.9, -0.4, 0.2], [0.5, 1.1, -0.3]]
 r = [0.7, -0.4]
 I = [[0.3, -1.1, 0.8, 0.5, -0.2], [1.2, 0.4, -0.7, 0.9, 0.6], [-0.5, 0.7, 0.2, -1.3, 0.1], [0.8, -0.6, 1.5, 0.3, -0.9]]
 K = [[0.5, -1.2], [0.3, 0.8]]
+P = [[0.3, -1.1, 0.8, 0.5], [1.2, 0.4, -0.7, 0.9], [-0.5, 0.7, 0.2, -1.3], [0.8, -0.6, 1.5, 0.1]]
+g = [1.2, 0.8, -0.5, 1.1, 0.7]
+h = [0.1, -0.3, 0.2, 0.4, -0.6]
 """
 
 CASES: dict[str, tuple[set[str], str]] = {
@@ -136,6 +139,12 @@ CASES: dict[str, tuple[set[str], str]] = {
     "conv2d-stride-padding": ({"conv2d"}, 'Z = "conv2d(I, K, 2, 1)"\nL = "sum(tanh(Z))"'),
     "conv2d-3x3-kernel-stride-2": ({"conv2d"}, 'Z = "conv2d(I, V @ W, 2)"\nL = "sum(tanh(Z))"'),
     "conv2d-stride-only": ({"conv2d"}, 'Z = "conv2d(I, K, 3)"\nL = "sum(tanh(Z))"'),
+    "maxpool": ({"maxpool"}, 'Z = "maxpool(P, 2)"\nL = "sum(tanh(Z))"'),
+    "maxpool-one-window": ({"maxpool"}, 'Z = "maxpool(P * P, 4)"\nL = "sum(tanh(Z))"'),
+    "batchnorm": ({"batchnorm"}, 'Z = "batchnorm(I, g, h)"\nL = "sum(tanh(Z) * I)"'),
+    "batchnorm-number-gamma": ({"batchnorm"}, 'Z = "batchnorm(I, s, 0.5)"\nL = "sum(tanh(Z) * I)"'),
+    "layernorm": ({"layernorm"}, 'Z = "layernorm(I, g, h)"\nL = "sum(tanh(Z) * I)"'),
+    "layernorm-vector": ({"layernorm"}, 'z = "layernorm(x, y, c)"\nL = "sum(tanh(z) * p)"'),
     "transpose": ({"transpose"}, 'Z = "transpose(W)"\nL = "sum(Z * V)"'),
     "transpose-in-matmul": ({"transpose"}, 'z = "transpose(W) @ r"\nL = "c @ z"'),
     "transpose-vector": ({"transpose"}, 'z = "transpose(x)"\nL = "sum(c * z)"'),

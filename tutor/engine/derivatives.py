@@ -125,6 +125,36 @@ class ConvKernel(LocalDerivative):
         return np.einsum("...ij,ijab->...ab", upstream, self.windows)
 
 
+class Route(LocalDerivative):
+    """∂maxpool(X, size)/∂X: each window's gradient goes to the elements marked in ``chosen`` (its argmax)."""
+
+    def __init__(self, chosen, size: int):
+        self.chosen, self.size = chosen, size  # chosen: X's shape, 1 at each window's largest element
+
+    def chain(self, upstream, input_shape, output_shape):
+        spread = np.repeat(np.repeat(upstream, self.size, axis=-2), self.size, axis=-1)  # each window's upstream
+        return spread * self.chosen
+
+
+class Normalization(LocalDerivative):
+    """∂(gamma·x̂ + beta)/∂X for x̂ = (X − mean)/σ along ``axis``: three paths, through x̂ directly, through the
+    mean and through the variance. With g = upstream·gamma, the gradient is (g − mean(g) − x̂·mean(g·x̂))/σ;
+    leaving a path out (the slips of diagnosis) drops its term."""
+
+    def __init__(self, xhat, inverse_std, gamma, axis: int, through_mean: bool = True, through_variance: bool = True):
+        self.xhat, self.inverse_std, self.gamma, self.axis = xhat, inverse_std, gamma, axis
+        self.through_mean, self.through_variance = through_mean, through_variance
+
+    def chain(self, upstream, input_shape, output_shape):
+        g = upstream * self.gamma
+        gradient = g
+        if self.through_mean:
+            gradient = gradient - g.mean(axis=self.axis, keepdims=True)
+        if self.through_variance:
+            gradient = gradient - self.xhat * (g * self.xhat).mean(axis=self.axis, keepdims=True)
+        return gradient * self.inverse_std
+
+
 class Transpose(LocalDerivative):
     """∂(Aᵀ)ᵢⱼ/∂Aⱼᵢ = 1: each gradient element goes back to its place, the upstream transposed."""
 

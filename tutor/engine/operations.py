@@ -25,7 +25,9 @@ from .derivatives import (
     LogSoftmax,
     MatmulLeft,
     MatmulRight,
+    Normalization,
     Reduction,
+    Route,
     Softmax,
     Transpose,
 )
@@ -338,6 +340,58 @@ def conv2d(X, K, stride=None, padding=None):
     windows = sliding_window_view(padded, K.shape)[::step, ::step]
     value = np.einsum("ijab,ab->ij", windows, K)
     return value, [ConvInput(K, step, pad), ConvKernel(windows), *_settings(stride, padding)]
+
+
+@operation("maxpool")
+def maxpool(X, size):
+    side = int(size)
+    if X.ndim != 2:
+        raise EvaluationError(f"maxpool takes a matrix, not {describe_shape(X.shape)}")
+    if side < 1 or X.shape[0] % side or X.shape[1] % side:
+        raise EvaluationError(f"{describe_shape(X.shape)} does not split into {side}×{side} windows")
+    rows, columns = X.shape[0] // side, X.shape[1] // side
+    windows = X.reshape(rows, side, columns, side).swapaxes(1, 2).reshape(rows, columns, side * side)
+    chosen = np.zeros_like(windows)
+    # argmax gives the first largest element in reading order: the tie rule of the docs
+    np.put_along_axis(chosen, windows.argmax(axis=-1)[..., None], 1.0, axis=-1)
+    chosen = chosen.reshape(rows, columns, side, side).swapaxes(1, 2).reshape(X.shape)
+    return windows.max(axis=-1), [Route(chosen, side), *_settings(size)]
+
+
+NORMALIZATION_EPSILON = 1e-5  # the frameworks' default, added to the variance under the square root
+
+
+def _normalized(X, gamma, beta, axis: int, function: str) -> tuple[np.ndarray, list[LocalDerivative]]:
+    features = X.shape[-1]
+    for name, parameter in (("gamma", gamma), ("beta", beta)):
+        if parameter.ndim > 1 or (parameter.ndim == 1 and parameter.shape[0] != features):
+            raise EvaluationError(
+                f"{function}'s {name} is one number per column of X ({features}), or one number, "
+                f"not {describe_shape(parameter.shape)}"
+            )
+    centred = X - X.mean(axis=axis, keepdims=True)
+    inverse_std = 1 / np.sqrt(np.mean(centred**2, axis=axis, keepdims=True) + NORMALIZATION_EPSILON)
+    xhat = centred * inverse_std
+    return gamma * xhat + beta, [Normalization(xhat, inverse_std, gamma, axis), Elementwise(xhat), Elementwise(1.0)]
+
+
+@operation("batchnorm")
+def batchnorm(X, gamma, beta):
+    if X.ndim != 2:
+        raise EvaluationError(
+            f"batchnorm takes a matrix, one row per sample of the batch (one feature: a column), "
+            f"not {describe_shape(X.shape)}"
+        )
+    return _normalized(X, gamma, beta, -2, "batchnorm")  # over the rows; -2 also with a Jacobian's leading axes
+
+
+@operation("layernorm")
+def layernorm(X, gamma, beta):
+    if X.ndim not in (1, 2):
+        raise EvaluationError(
+            f"layernorm takes a vector or a matrix (one row per sample), not {describe_shape(X.shape)}"
+        )
+    return _normalized(X, gamma, beta, -1, "layernorm")
 
 
 @operation("transpose")

@@ -308,6 +308,41 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         settings=("stride", "padding"),
     ),
     OperationSpec(
+        "maxpool",
+        ("X", "size"),
+        "max pooling",
+        "non-overlapping size×size max pooling of a matrix whose sides are multiples of size: each window's "
+        "largest element (on a tie, the window's first in reading order)",
+        "the gradient of each window goes to its largest element only (the argmax: the first on a tie); "
+        "the window's other elements get 0",
+        elementwise=False,
+        settings=("size",),
+    ),
+    OperationSpec(
+        "batchnorm",
+        ("X", "gamma", "beta"),
+        "batch normalization",
+        "each column of X (a feature) normalized over the rows (the batch): x̂ = (X − mean(X, 1))/√(var(X, 1) + ε) "
+        "with the biased variance and ε = 1e-5, then gamma·x̂ + beta, gamma and beta one number per column "
+        "(or one number)",
+        "∂/∂beta = 1 and ∂/∂gamma = x̂, summed over the rows; ∂L/∂X = (gamma/σ)(g − mean(g) − x̂·mean(g·x̂)) "
+        "column by column, g = ∂L/∂out and σ = √(var + ε): three paths, through x̂ directly, through the mean "
+        "and through the variance",
+        elementwise=False,
+    ),
+    OperationSpec(
+        "layernorm",
+        ("X", "gamma", "beta"),
+        "layer normalization",
+        "each row of X (a sample, or the vector X) normalized over its columns: x̂ = (X − mean(X, 2))/√(var(X, 2) "
+        "+ ε) with the biased variance and ε = 1e-5, then gamma·x̂ + beta, gamma and beta one number per column "
+        "(or one number)",
+        "∂/∂beta = 1 and ∂/∂gamma = x̂, summed over the rows; ∂L/∂X = (gamma/σ)(g − mean(g) − x̂·mean(g·x̂)) "
+        "row by row, g = ∂L/∂out and σ = √(var + ε): three paths, through x̂ directly, through the mean and "
+        "through the variance",
+        elementwise=False,
+    ),
+    OperationSpec(
         "transpose",
         ("W",),
         "a transpose",
