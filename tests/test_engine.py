@@ -153,6 +153,16 @@ CASES: dict[str, tuple[set[str], str]] = {
     "index-vector-element": ({"index"}, 'L = "x[2] * y[3]"'),
     "index-matrix-element": ({"index"}, 'L = "W[1, 2] * W[2, 3] + W[2, 1]"'),
     "index-matrix-row": ({"index"}, 'z = "W[2]"\nL = "sum(c * z)"'),
+    "index-row-with-colon": ({"index"}, 'z = "W[2, :]"\nL = "sum(c * z)"'),
+    "index-column-with-colon": ({"index"}, 'z = "W[:, 3] * W[:, 1]"\nL = "sum(r * z)"'),
+    "embedding-rows-then-mean": (
+        {"index", "mean"},
+        'Z = "[I[2, :], I[4, :], I[2, :]]"\nL = "sum(tanh(mean(Z, 1)) * g)"',
+    ),
+    "dropout-mask": (
+        {"multiply", "divide"},
+        'Z = "I * [[1, 0, 1, 1, 0], [0, 1, 1, 0, 1], [1, 1, 0, 1, 0], [0, 0, 1, 1, 1]] / 0.6"\nL = "sum(tanh(Z) * I)"',
+    ),
     "index-row-then-element": ({"index"}, 'L = "W[2][3] * x[1]"'),
     "fan-out": ({"add", "multiply"}, 'z = "x * y"\nu = "z + x"\nL = "sum(u * z)"'),
 }

@@ -129,6 +129,13 @@ def test_index_one_and_two_positions():
     assert parse("W[2,3]") == Index(name("W"), (2, 3))
 
 
+def test_a_colon_index_takes_a_whole_row_or_column_and_reads_back():
+    assert parse("E[2, :]") == Index(name("E"), (2, None))
+    assert parse("W[:, 3]") == Index(name("W"), (None, 3))
+    assert to_text(parse("E[2,:]")) == "E[2, :]"
+    assert "unexpected ':'" in parse_error("a : b").message
+
+
 def test_index_binds_tighter_than_power_and_minus():
     assert parse("-x[2]^2") == call("negate", call("power", Index(name("x"), (2,)), num("2")))
 

@@ -155,6 +155,20 @@ class Normalization(LocalDerivative):
         return gradient * self.inverse_std
 
 
+class Select(LocalDerivative):
+    """∂z[i, j]/∂z: 1 at the chosen elements (a row E[i, :], one element), 0 elsewhere: the gradient goes back
+    to the places it was taken from."""
+
+    def __init__(self, chosen: tuple):
+        self.chosen = chosen  # indices and slices, 0-based
+
+    def chain(self, upstream, input_shape, output_shape):
+        lead = upstream.shape[: upstream.ndim - len(output_shape)]
+        gradient = np.zeros(lead + tuple(input_shape))
+        gradient[(Ellipsis, *self.chosen)] = upstream
+        return gradient
+
+
 class Transpose(LocalDerivative):
     """∂(Aᵀ)ᵢⱼ/∂Aⱼᵢ = 1: each gradient element goes back to its place, the upstream transposed."""
 

@@ -28,6 +28,7 @@ from .derivatives import (
     Normalization,
     Reduction,
     Route,
+    Select,
     Softmax,
     Transpose,
 )
@@ -419,22 +420,20 @@ def stack(*elements):
     return value, derivatives
 
 
-def index(z: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, list[LocalDerivative]]:
-    """``z[i, j]`` with 1-based indices: the gradient lands on the chosen element only."""
+def index(z: np.ndarray, indices: tuple[int | None, ...]) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """``z[i, j]`` with 1-based indices, None for ``:`` (E[i, :] is row i, an embedding's lookup): the gradient
+    lands on the chosen elements only."""
     if len(indices) > z.ndim:
         raise EvaluationError(f"{describe_shape(z.shape)} cannot take {len(indices)} indices")
     for axis, position in enumerate(indices):
-        if position > z.shape[axis]:
+        if position is not None and position > z.shape[axis]:
             raise EvaluationError(
                 f"index {position} is past the end: {describe_shape(z.shape)} has {z.shape[axis]} "
                 f"{'rows' if z.ndim == 2 and axis == 0 else 'elements' if z.ndim == 1 else 'columns'}"
             )
-    chosen = tuple(position - 1 for position in indices)
-    value = z[chosen]
-    positions = np.arange(z.size).reshape(z.shape)[chosen]
-    selector = np.zeros((np.size(value), z.size))
-    selector[np.arange(np.size(value)), np.ravel(positions)] = 1.0
-    return np.asarray(value, dtype=np.float64), [Jacobian(selector.reshape(np.shape(value) + z.shape))]
+    chosen = tuple(slice(None) if position is None else position - 1 for position in indices)
+    chosen += (slice(None),) * (z.ndim - len(chosen))  # W[2] is W[2, :]
+    return np.array(z[chosen], dtype=np.float64), [Select(chosen)]
 
 
 _missing = set(OPERATION_TABLE) ^ set(OPERATIONS)
