@@ -335,8 +335,8 @@ def conv2d(X, K, stride=None, padding=None):
     padded = np.pad(X, pad)
     if K.shape[0] > padded.shape[0] or K.shape[1] > padded.shape[1]:
         raise EvaluationError(
-            f"the kernel, {describe_shape(K.shape)}, is larger than the {describe_shape(X.shape)} it moves over"
-            + (f" (padded by {pad})" if pad else "")
+            f"the kernel, {describe_shape(K.shape)}, is larger than X, {describe_shape(X.shape)}"
+            + (f" padded by {pad}" if pad else "")
         )
     windows = sliding_window_view(padded, K.shape)[::step, ::step]
     value = np.einsum("ijab,ab->ij", windows, K)
