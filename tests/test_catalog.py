@@ -26,7 +26,7 @@ from tutor.session import catalog as session_catalog
 from tutor.session.catalog import UNREADABLE
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
-from tutor_testing import ATOL, RTOL, no_traceback, numeric_gradient, run, tutor_command
+from tutor_testing import ATOL, RTOL, no_traceback, numeric_gradient, right_answer, run, tutor_command
 
 NAMES = catalog_names()
 
@@ -144,6 +144,18 @@ def test_a_tensor_exercise_has_numbers_to_write_by_hand_and_hints(name):
         tiny = finite[(finite != 0) & (np.abs(finite) < 1e-3)]
         assert tiny.size == 0, (step_name, value)  # nothing that reads as 0 to a learner's 3-4 digits
     assert 4 <= len(Session(exercise).steps) <= 40
+
+
+def test_the_catalog_convolution_names_an_unflipped_kernel():
+    exercise = resolve_exercise("conv2d-forward-backward")
+    session, solution = Session(exercise), solve(exercise)
+    while str(session.step.quantity) != "grad.X":
+        session.answer(right_answer(session))
+    upstream = np.pad(solution.values["G"], 1)
+    kernel = solution.values["K"]
+    unflipped = [[float(np.sum(upstream[i : i + 2, j : j + 2] * kernel)) for j in range(3)] for i in range(3)]
+    verdict = session.answer(str(unflipped))
+    assert not verdict.correct and verdict.diagnosis == "kernel_not_flipped", verdict.message
 
 
 # -- the catalog screen: what it reads of each file, and what it shows ----------------------------------------------
