@@ -368,11 +368,17 @@ def build_parser() -> argparse.ArgumentParser:
     generate = _command(
         commands,
         "generate",
-        "write a fresh exercise: a scalar expression graph or an MLP",
+        "write a fresh exercise: an expression graph, an MLP, a convolution, attention or an RNN",
         "  tutor generate expression --seed 7 --depth 4 -o mine.toml\n"
-        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n",
+        "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n"
+        "  tutor generate conv --stride 2 --padding 1\n",
     )
-    generate.add_argument("kind", choices=("expression", "mlp"), metavar="KIND", help="expression or mlp")
+    generate.add_argument(
+        "kind",
+        choices=("expression", "mlp", "conv", "attention", "rnn"),
+        metavar="KIND",
+        help="expression, mlp, conv, attention or rnn",
+    )
     generate.add_argument("--seed", type=int, help="the same seed gives the same exercise on every machine")
     generate.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing (- prints)"
@@ -409,6 +415,14 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--dataset", metavar="NAME", help="mlp: show real rows of xor or iris and add a [training] table"
     )
+    generate.add_argument("--size", type=int, metavar="N", help="conv: the input is NxN, 3 (default) or 4")
+    generate.add_argument("--stride", type=int, metavar="N", help="conv: the kernel's step, 1 (default) or 2")
+    generate.add_argument(
+        "--padding", type=int, metavar="N", help="conv: a border of N zeros around the input, 0 (default) or 1"
+    )
+    generate.add_argument("--mask", metavar="NAME", help="attention: causal (default) or none")
+    generate.add_argument("--steps", type=int, metavar="N", help="rnn: the steps unrolled in time, 2 (default) or 3")
+    generate.add_argument("--hidden", type=int, metavar="N", help="rnn: hidden units, 1 or 2 (default)")
     generate.add_argument(
         "--ask",
         metavar="WHAT,...",
