@@ -8,13 +8,17 @@ import tomllib
 
 import numpy as np
 import pytest
+from rich.cells import cell_len
 from test_generate import assert_workable
+from test_given_tui import given_panel_size  # noqa: F401 (a fixture: the given panel's size at 80x24)
 
 from tutor.cli.main import main
 from tutor.engine import solve
 from tutor.exercise import resolve_exercise
 from tutor.generate import generate
-from tutor_testing import ATOL, RTOL, numeric_gradient
+from tutor.session import Session
+from tutor.session.given import given_text
+from tutor_testing import ATOL, RTOL, needed_tokens, numeric_gradient, right_answer
 
 CONV_SETTINGS = [(3, 1, 0), (3, 2, 1), (3, 1, 1), (4, 1, 0), (4, 2, 0), (4, 2, 1)]  # (size, stride, padding)
 
@@ -135,3 +139,26 @@ def test_tutor_generate_prints_each_new_kind(argv, options, capsys):
 def test_a_command_line_option_of_another_kind_is_refused(capsys):
     assert main(["generate", "rnn", "--mask", "causal", "--seed", "1"]) == 2
     assert "--mask is not an option of rnn exercises" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "kind, options",
+    [
+        ("conv", {"size": 4, "stride": 1, "padding": 1}),  # the largest: a 5x5 output
+        ("conv", {"size": 3, "stride": 2, "padding": 1}),
+        ("attention", {"mask": "causal"}),
+        ("rnn", {"steps": 3, "hidden": 2}),
+    ],
+)
+def test_every_step_of_a_generated_exercise_gives_the_numbers_it_needs_whole_at_80x24(kind, options, request):
+    width, rows = request.getfixturevalue("given_panel_size")  # measured on the real screen
+    session = Session(generate(kind, 7, **options).exercise)
+    typed: dict[str, str] = {}
+    while not session.finished:
+        needed, text = needed_tokens(session, typed), given_text(session, width)
+        if needed:
+            lines = text.splitlines()
+            assert len(lines) <= rows and max(map(cell_len, lines)) <= width, (str(session.step.quantity), text)
+            assert all(token in text for token in needed), (str(session.step.quantity), needed, text)
+        typed[str(session.step.quantity)] = right_answer(session)
+        assert session.answer(typed[str(session.step.quantity)]).correct
