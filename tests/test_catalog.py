@@ -21,12 +21,12 @@ from textual.widgets import DataTable
 from tutor.engine import solve
 from tutor.exercise import catalog_folder, catalog_names, load_exercise, resolve_exercise
 from tutor.exercise.metadata import ExerciseMetadata, read_metadata
-from tutor.session import ProgressStore
+from tutor.session import ProgressStore, Session
 from tutor.session import catalog as session_catalog
 from tutor.session.catalog import UNREADABLE
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
-from tutor_testing import ATOL, RTOL, no_traceback, numeric_gradient, run, tutor_command
+from tutor_testing import ATOL, RTOL, no_traceback, numeric_gradient, right_answer, run, tutor_command
 
 NAMES = catalog_names()
 
@@ -105,6 +105,57 @@ def test_update_step_and_forward_pass_after_it(name):
 def test_the_asked_output_is_a_node(name):
     exercise = resolve_exercise(name)
     assert exercise.output in {node.name for node in exercise.nodes}
+
+
+# -- beyond the MLP (issue 16): convolution, pooling, normalization, attention, recurrence ---------------------------
+
+TENSOR_TOPICS = {  # a tag -> the issue's words for it
+    "convolution": "convolution forward and backward, with stride 2 and padding 1, and a conv chain",
+    "pooling": "max pooling",
+    "batch-norm": "batch norm decomposed and whole",
+    "layer-norm": "layer norm",
+    "attention": "single-head attention with a causal mask",
+    "rnn": "a two-step tanh RNN",
+    "lstm": "an LSTM or GRU cell step",
+    "residual": "a residual block",
+}
+TENSOR_NAMES = [name for name in NAMES if "tensor" in resolve_exercise(name).tags]
+
+
+def test_at_least_twelve_tensor_exercises_cover_every_topic_of_the_issue():
+    assert len(TENSOR_NAMES) >= 12, TENSOR_NAMES
+    tags = {tag for name in TENSOR_NAMES for tag in resolve_exercise(name).tags}
+    assert set(TENSOR_TOPICS) <= tags, set(TENSOR_TOPICS) - tags
+    for tag, count in (("convolution", 3), ("batch-norm", 2)):
+        assert sum(tag in resolve_exercise(name).tags for name in TENSOR_NAMES) >= count, tag
+
+
+@pytest.mark.parametrize("name", TENSOR_NAMES)
+def test_a_tensor_exercise_has_numbers_to_write_by_hand_and_hints(name):
+    exercise = resolve_exercise(name)
+    assert exercise.hints, "no hints"
+    solution = solve(exercise)
+    for input_name, value in solution.graph.inputs.items():
+        finite = value[value > -1e8]  # -1e9 is a mask's -inf: copied from the inputs, never calculated
+        assert np.allclose(finite * 10, np.round(finite * 10)), (input_name, value)  # whole or one decimal
+    for step_name, value in [*solution.values.items(), *solution.grads.items()]:
+        finite = value[np.abs(value) < 1e8]
+        assert np.all(np.abs(finite) < 100), (step_name, value)  # hand-sized, not a power-of-ten puzzle
+        tiny = finite[(finite != 0) & (np.abs(finite) < 1e-3)]
+        assert tiny.size == 0, (step_name, value)  # nothing that reads as 0 to a learner's 3-4 digits
+    assert 4 <= len(Session(exercise).steps) <= 40
+
+
+def test_the_catalog_convolution_names_an_unflipped_kernel():
+    exercise = resolve_exercise("conv2d-forward-backward")
+    session, solution = Session(exercise), solve(exercise)
+    while str(session.step.quantity) != "grad.X":
+        session.answer(right_answer(session))
+    upstream = np.pad(solution.values["G"], 1)
+    kernel = solution.values["K"]
+    unflipped = [[float(np.sum(upstream[i : i + 2, j : j + 2] * kernel)) for j in range(3)] for i in range(3)]
+    verdict = session.answer(str(unflipped))
+    assert not verdict.correct and verdict.diagnosis == "kernel_not_flipped", verdict.message
 
 
 # -- the catalog screen: what it reads of each file, and what it shows ----------------------------------------------

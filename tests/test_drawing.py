@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.drawing import COMPACT, DENSE, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
-from tutor.drawing.canvas import DOWN, LEFT, RIGHT, UP
+from tutor.drawing.canvas import DOWN, LEFT, RIGHT, SHAPES, UP
 from tutor.drawing.viewport import VIEWPORTS, fitting_drawing, focus_boxes, in_view, scroll_offset
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
@@ -325,6 +325,24 @@ def test_fitting_a_view_paints_one_drawing_the_others_only_measured(monkeypatch,
     assert painted == [density]
     monkeypatch.undo()
     assert drawing.text() == draw(picture, density).text()
+
+
+def test_a_skip_connection_too_wide_for_the_view_draws_every_tensor_by_its_shape():
+    """residual-block's y = W2 @ h + x: x's box is four layers back. With the vectors' and matrices' numbers
+    in their boxes, y and its operands are wider than the 80x24 view; by their shapes they fit."""
+    session = Session(resolve_exercise("residual-block"))
+    session.go_to(next(i for i, step in enumerate(session.steps) if str(step.quantity) == "value.y"), save=False)
+    picture = session_picture(session)
+    width, height = VIEWPORTS["80x24"]
+    compact = draw(picture, COMPACT)
+    operands = [compact.boxes[name] for name in ("y", "h", "W2", "x")]
+    assert max(column + box_width for _, column, _, box_width in operands) - min(box[1] for box in operands) > width
+    drawing = fitting_drawing(picture, width, height)
+    assert drawing.text() == draw(picture, SHAPES).text()
+    text = drawing.text()
+    assert "x = 2-vector" in text and "W1 = 2x2" in text and "[1, -2]" not in text  # the numbers: in the given panel
+    offset = scroll_offset(drawing, picture, width, height)
+    assert all(in_view(drawing.boxes[name], offset, width, height) for name in ("y", "h", "W2", "x"))
 
 
 def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():

@@ -60,6 +60,11 @@ W = [[0.2, -0.5, 0.9], [1.4, 0.3, -0.7]]
 V = [[0.5, -0.2], [0.1, 0.8], [-0.6, 0.4]]
 C = [[0.9, -0.4, 0.2], [0.5, 1.1, -0.3]]
 r = [0.7, -0.4]
+I = [[0.3, -1.1, 0.8, 0.5, -0.2], [1.2, 0.4, -0.7, 0.9, 0.6], [-0.5, 0.7, 0.2, -1.3, 0.1], [0.8, -0.6, 1.5, 0.3, -0.9]]
+K = [[0.5, -1.2], [0.3, 0.8]]
+P = [[0.3, -1.1, 0.8, 0.5], [1.2, 0.4, -0.7, 0.9], [-0.5, 0.7, 0.2, -1.3], [0.8, -0.6, 1.5, 0.1]]
+g = [1.2, 0.8, -0.5, 1.1, 0.7]
+h = [0.1, -0.3, 0.2, 0.4, -0.6]
 """
 
 CASES: dict[str, tuple[set[str], str]] = {
@@ -122,6 +127,24 @@ CASES: dict[str, tuple[set[str], str]] = {
     "sum-matrix": ({"sum"}, 'L = "sum(W * C)"'),
     "mean-vector": ({"mean"}, 'z = "x * y"\nL = "mean(z)"'),
     "mean-matrix": ({"mean"}, 'L = "mean(W * C)"'),
+    "sum-down-columns": ({"sum"}, 'z = "sum(W, 1)"\nL = "sum(z * y)"'),
+    "sum-along-rows": ({"sum"}, 'z = "sum(W * C, 2)"\nL = "sum(z * [[0.3], [-0.8]])"'),
+    "mean-down-columns": ({"mean"}, 'Z = "W - mean(W, 1)"\nL = "sum(Z * C)"'),
+    "mean-along-rows": ({"mean"}, 'Z = "W - mean(W, 2)"\nL = "sum(Z * C)"'),
+    "mean-of-vector-along-its-axis": ({"mean"}, 'z = "mean(x * y, 1)"\nL = "sum(z * s)"'),
+    "var": ({"var"}, 'L = "var(x * y)"'),
+    "var-down-columns": ({"var"}, 'z = "var(W, 1)"\nL = "sum(z * y)"'),
+    "var-along-rows": ({"var"}, 'Z = "W / sqrt(var(W, 2) + 0.1)"\nL = "sum(Z * C)"'),
+    "conv2d": ({"conv2d"}, 'Z = "conv2d(I, K)"\nL = "sum(tanh(Z))"'),
+    "conv2d-stride-padding": ({"conv2d"}, 'Z = "conv2d(I, K, 2, 1)"\nL = "sum(tanh(Z))"'),
+    "conv2d-3x3-kernel-stride-2": ({"conv2d"}, 'Z = "conv2d(I, V @ W, 2)"\nL = "sum(tanh(Z))"'),
+    "conv2d-stride-only": ({"conv2d"}, 'Z = "conv2d(I, K, 3)"\nL = "sum(tanh(Z))"'),
+    "maxpool": ({"maxpool"}, 'Z = "maxpool(P, 2)"\nL = "sum(tanh(Z))"'),
+    "maxpool-one-window": ({"maxpool"}, 'Z = "maxpool(P * P, 4)"\nL = "sum(tanh(Z))"'),
+    "batchnorm": ({"batchnorm"}, 'Z = "batchnorm(I, g, h)"\nL = "sum(tanh(Z) * I)"'),
+    "batchnorm-number-gamma": ({"batchnorm"}, 'Z = "batchnorm(I, s, 0.5)"\nL = "sum(tanh(Z) * I)"'),
+    "layernorm": ({"layernorm"}, 'Z = "layernorm(I, g, h)"\nL = "sum(tanh(Z) * I)"'),
+    "layernorm-vector": ({"layernorm"}, 'z = "layernorm(x, y, c)"\nL = "sum(tanh(z) * p)"'),
     "transpose": ({"transpose"}, 'Z = "transpose(W)"\nL = "sum(Z * V)"'),
     "transpose-in-matmul": ({"transpose"}, 'z = "transpose(W) @ r"\nL = "c @ z"'),
     "transpose-vector": ({"transpose"}, 'z = "transpose(x)"\nL = "sum(c * z)"'),
@@ -130,6 +153,16 @@ CASES: dict[str, tuple[set[str], str]] = {
     "index-vector-element": ({"index"}, 'L = "x[2] * y[3]"'),
     "index-matrix-element": ({"index"}, 'L = "W[1, 2] * W[2, 3] + W[2, 1]"'),
     "index-matrix-row": ({"index"}, 'z = "W[2]"\nL = "sum(c * z)"'),
+    "index-row-with-colon": ({"index"}, 'z = "W[2, :]"\nL = "sum(c * z)"'),
+    "index-column-with-colon": ({"index"}, 'z = "W[:, 3] * W[:, 1]"\nL = "sum(r * z)"'),
+    "embedding-rows-then-mean": (
+        {"index", "mean"},
+        'Z = "[I[2, :], I[4, :], I[2, :]]"\nL = "sum(tanh(mean(Z, 1)) * g)"',
+    ),
+    "dropout-mask": (
+        {"multiply", "divide"},
+        'Z = "I * [[1, 0, 1, 1, 0], [0, 1, 1, 0, 1], [1, 1, 0, 1, 0], [0, 0, 1, 1, 1]] / 0.6"\nL = "sum(tanh(Z) * I)"',
+    ),
     "index-row-then-element": ({"index"}, 'L = "W[2][3] * x[1]"'),
     "fan-out": ({"add", "multiply"}, 'z = "x * y"\nu = "z + x"\nL = "sum(u * z)"'),
 }

@@ -129,6 +129,13 @@ def test_index_one_and_two_positions():
     assert parse("W[2,3]") == Index(name("W"), (2, 3))
 
 
+def test_a_colon_index_takes_a_whole_row_or_column_and_reads_back():
+    assert parse("E[2, :]") == Index(name("E"), (2, None))
+    assert parse("W[:, 3]") == Index(name("W"), (None, 3))
+    assert to_text(parse("E[2,:]")) == "E[2, :]"
+    assert "unexpected ':'" in parse_error("a : b").message
+
+
 def test_index_binds_tighter_than_power_and_minus():
     assert parse("-x[2]^2") == call("negate", call("power", Index(name("x"), (2,)), num("2")))
 
@@ -481,12 +488,30 @@ def test_the_docs_function_table_is_the_table_of_operations():
     "spec", [spec for spec in OPERATION_TABLE.values() if not spec.operator], ids=lambda spec: spec.name
 )
 def test_every_function_of_the_table_parses_with_its_arguments_only(spec):
-    arguments = ", ".join(spec.params)
-    assert parse(f"{spec.name}({arguments})") == call(spec.name, *map(name, spec.params))
+    # a setting (a stride, an axis) is a whole number in the expression; any other argument may be a name
+    arguments = ", ".join("2" if param in spec.settings else param for param in spec.params)
+    assert parse(f"{spec.name}({arguments})") == call(
+        spec.name, *(num("2") if param in spec.settings else name(param) for param in spec.params)
+    )
     assert check_calls(parse(f"{spec.name}({arguments})")) == []
+    wanted = (
+        "one argument"
+        if spec.arity == 1
+        else f"{spec.arity} arguments"
+        if not spec.optional
+        else f"{spec.fewest} to {spec.arity} arguments"
+    )
     assert check_calls(parse(f"{spec.name}({arguments}, extra)")) == [
-        f"{spec.name} takes {'one argument' if spec.arity == 1 else f'{spec.arity} arguments'}, not {len(spec.params) + 1}"
+        f"{spec.name} takes {wanted}, not {len(spec.params) + 1}"
     ]
+    if spec.optional:
+        assert check_calls(parse(f"{spec.name}({', '.join(spec.params[: spec.fewest])})")) == []
+
+
+@pytest.mark.parametrize("text", ["mean(X, k)", "mean(X, 1.5)", "mean(X, -1)", "sum(X, axis)"])
+def test_a_setting_such_as_an_axis_or_a_stride_must_be_a_whole_number_in_the_expression(text):
+    (problem,) = check_calls(parse(text))
+    assert "must be a whole number written in the expression (like 2)" in problem
 
 
 @pytest.mark.parametrize(

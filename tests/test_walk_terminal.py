@@ -1,5 +1,6 @@
-"""A whole exercise per seed homework in a real 80x24 terminal: before each answer, the numbers the
-step needs are on the screen (capture-pane); then the right answer is typed, up to the summary."""
+"""A whole exercise per seed homework, and the tensor exercises of issue 16 that the issue names (a
+convolution, batch norm), in a real 80x24 terminal: before each answer, the numbers the step needs are
+on the screen (capture-pane); then the right answer is typed, up to the summary."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ ONE_PER_SEED = {
     "003": "regression-net-mse",
     "004": "gradient-2x-plus-3y-squared",
 }
+TENSOR_WALKS = ["conv2d-forward-backward", "batchnorm-decomposed"]
 
 
 def test_the_walks_cover_every_seed_homework():
@@ -30,8 +32,8 @@ def test_the_walks_cover_every_seed_homework():
         assert f"Seed homework {seed}" in resolve_exercise(name).source
 
 
-@pytest.mark.parametrize("name", ONE_PER_SEED.values())
-def test_walk_a_seed_exercise_to_the_summary_in_a_real_terminal(tmp_path, name):
+@pytest.mark.parametrize("name", [*ONE_PER_SEED.values(), *TENSOR_WALKS])
+def test_walk_an_exercise_to_the_summary_in_a_real_terminal(tmp_path, name):
     session = f"tutor-walk-{uuid.uuid4().hex[:8]}"
     start_tutor(session, "run", name, "--learner", "Tester", home=tmp_path)
     walk = Session(resolve_exercise(name))  # the same walk, headless: which step comes next and its answer

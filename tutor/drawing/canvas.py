@@ -49,6 +49,7 @@ class Density:
     padding: int  # blank columns between a side border and the text
     row_gap: int = 1  # blank rows between two boxes of a layer
     run_in: int = 1  # columns of plain wire between the last trunk and an arrow (─▶ rather than ▶)
+    tensor_values: bool = True  # a vector or matrix shows its numbers when they fit; else always its shape
 
 
 ROOMY = Density(max_text=16, min_gap=5, borders=True, padding=1)
@@ -56,6 +57,9 @@ ROOMY = Density(max_text=16, min_gap=5, borders=True, padding=1)
 COMPACT = Density(max_text=28, min_gap=3, borders=False, padding=0, run_in=0)
 # for a graph area too short for the compact drawing: the boxes of a layer stacked without blank rows
 DENSE = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0, run_in=0)
+# for a graph whose current node and operands are too far apart even so: every vector and matrix shows its
+# shape (the given panel beside the graph shows the numbers a step needs in full)
+SHAPES = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0, run_in=0, tensor_values=False)
 
 
 @dataclass(frozen=True)
@@ -118,17 +122,21 @@ def shape_text(shape: tuple[int, ...], long: bool = True) -> str:
     return f"{sizes} matrix" if len(shape) == 2 else f"{sizes} array"
 
 
-def _quantity(mark: str, text: str | None, yours: bool, shape: tuple[int, ...], *, room: int) -> tuple[str, str]:
+def _quantity(
+    mark: str, text: str | None, yours: bool, shape: tuple[int, ...], *, room: int, tensor_values: bool = True
+) -> tuple[str, str]:
     """The text of a value or gradient within ``room`` columns, and its style. A tensor that does
-    not fit shows its shape instead, so a cut value never looks like a whole one."""
+    not fit, or any tensor when ``tensor_values`` is off, shows its shape instead, so a cut value never
+    looks like a whole one."""
     if text is None:
         return f"{mark} ?", "unknown"
     style = "yours" if yours else "value" if mark == "=" else "grad"
     mark = YOURS if yours and mark == "=" else f"{mark}{YOURS}" if yours else mark
     full = f"{mark} {text}"
-    if len(full) <= room or not shape:
+    if not shape or (tensor_values and len(full) <= room):
         return clip(full, room), style
-    for described in (shape_text(shape), shape_text(shape, long=False)):
+    forms = (shape_text(shape), shape_text(shape, long=False)) if tensor_values else (shape_text(shape, long=False),)
+    for described in forms:
         if len(f"{mark} {described}") <= room:
             return f"{mark} {described}", style
     return clip(f"{mark} {shape_text(shape, long=False)}", room), style
@@ -147,7 +155,7 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
     if not density.borders:
         room = density.max_text - len(head) - len(parts)  # a space before each part
         for share in (density.max_text, room // len(parts)):  # whole values if they fit, else a share each
-            texts = [_quantity(*part, room=share) for part in parts]
+            texts = [_quantity(*part, room=share, tensor_values=density.tensor_values) for part in parts]
             if sum(len(text) for text, _ in texts) <= room and not any(text.endswith("…") for text, _ in texts):
                 line, spans = head, []
                 for text, style in texts:
@@ -156,7 +164,7 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
                 return [(line, spans)]
     lines: list[Line] = [(head, [])]
     for part in parts:
-        text, style = _quantity(*part, room=density.max_text)
+        text, style = _quantity(*part, room=density.max_text, tensor_values=density.tensor_values)
         lines.append((text, [(0, len(text), style)]))
     return lines
 

@@ -1,7 +1,9 @@
 """Fitting a drawing to the part of the screen that shows it (no Textual here, so tests can check it).
 
 The roomy drawing is used when it fits the viewport, the compact one otherwise (the dense one, without
-blank rows between boxes, when the compact one is taller than the viewport); the view then
+blank rows between boxes, when the compact one is taller than the viewport; the one that shows every
+vector and matrix by its shape when the current node and its operands are still wider than the view,
+as wide tensors' boxes and a skip connection make them); the view then
 scrolls as little as it can (from the top left) to show the current node together with its operands
 (the boxes whose wires enter it), and when they do not all fit, the current node first and as many
 operands as fit.
@@ -9,7 +11,7 @@ operands as fit.
 
 from __future__ import annotations
 
-from .canvas import COMPACT, DENSE, ROOMY, Drawing, Painter, Picture
+from .canvas import COMPACT, DENSE, ROOMY, SHAPES, Drawing, Painter, Picture
 from .layout import layer_graph
 
 Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.boxes
@@ -23,9 +25,24 @@ def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
     if roomy_width <= width and roomy_height <= height:
         return roomy.paint()
     compact = Painter(picture, layout, COMPACT)
-    if compact.place()[1] <= height:
-        return compact.paint()
-    return Painter(picture, layout, DENSE).paint()  # no blank rows between boxes: a tall layer's operands fit
+    # no blank rows between boxes when the compact drawing is too tall: a tall layer's operands fit
+    chosen = compact if compact.place()[1] <= height else Painter(picture, layout, DENSE)
+    if _focus_width(chosen, picture) > width:
+        shapes = Painter(picture, layout, SHAPES)
+        if _focus_width(shapes, picture) < _focus_width(chosen, picture):
+            chosen = shapes
+    return chosen.paint()
+
+
+def _focus_width(painter: Painter, picture: Picture) -> int:
+    """The columns from the leftmost to the rightmost of the current node and its operands, once placed."""
+    current = current_node(picture)
+    if current is None:
+        return 0
+    painter.place()
+    names = [current, *(source for source, target in picture.edges if target == current)]
+    boxes = [painter.position[name] for name in names if name in painter.position]
+    return max(column + box_width for _, column, _, box_width in boxes) - min(column for _, column, _, _ in boxes)
 
 
 def current_node(picture: Picture) -> str | None:

@@ -78,6 +78,97 @@ class LogSoftmax(LocalDerivative):
         return upstream - self.s * np.sum(upstream, axis=-1, keepdims=True)
 
 
+class Reduction(LocalDerivative):
+    """A sum, mean or variance along one axis (kept with size 1): ∂outⱼ/∂zᵢⱼ = weightsᵢⱼ.
+
+    The gradient is the upstream spread back along the reduced axis, times the weights: 1 for a sum,
+    1/n for a mean, 2(zᵢ − mean)/n for a variance. Nothing of size output × input is built.
+    """
+
+    def __init__(self, weights):
+        self.weights = weights
+
+    def chain(self, upstream, input_shape, output_shape):
+        return upstream * self.weights  # the kept axis of size 1 broadcasts; a leading axis stays in front
+
+
+class ConvInput(LocalDerivative):
+    """∂conv2d(X, K)/∂X: each output element out[i, j] took K[a, b] times X[s·i + a, s·j + b] (X padded).
+
+    So each upstream element sends K's entries back to the inputs it touched: the sum over the kernel's
+    entries below is the full convolution of the upstream gradient with the kernel flipped by 180°
+    (a cross-correlation with the unflipped kernel would be the slip); the padding is cut off at the end.
+    """
+
+    def __init__(self, kernel, stride: int, padding: int):
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+
+    def chain(self, upstream, input_shape, output_shape):
+        rows, columns = output_shape
+        step, pad = self.stride, self.padding
+        lead = upstream.shape[: upstream.ndim - 2]
+        padded = np.zeros(lead + (input_shape[0] + 2 * pad, input_shape[1] + 2 * pad))
+        for (a, b), weight in np.ndenumerate(self.kernel):
+            padded[..., a : a + step * (rows - 1) + 1 : step, b : b + step * (columns - 1) + 1 : step] += (
+                weight * upstream
+            )
+        return padded[..., pad : pad + input_shape[0], pad : pad + input_shape[1]]
+
+
+class ConvKernel(LocalDerivative):
+    """∂conv2d(X, K)/∂K: out[i, j] took X's window at (i, j) times K, so ∂L/∂K = Σᵢⱼ upstream[i, j]·window[i, j]."""
+
+    def __init__(self, windows):
+        self.windows = windows  # rows × columns × kernel rows × kernel columns, a view of the padded X
+
+    def chain(self, upstream, input_shape, output_shape):
+        return np.einsum("...ij,ijab->...ab", upstream, self.windows)
+
+
+class Route(LocalDerivative):
+    """∂maxpool(X, size)/∂X: each window's gradient goes to the elements marked in ``chosen`` (its argmax)."""
+
+    def __init__(self, chosen, size: int):
+        self.chosen, self.size = chosen, size  # chosen: X's shape, 1 at each window's largest element
+
+    def chain(self, upstream, input_shape, output_shape):
+        spread = np.repeat(np.repeat(upstream, self.size, axis=-2), self.size, axis=-1)  # each window's upstream
+        return spread * self.chosen
+
+
+class Normalization(LocalDerivative):
+    """∂(gamma·x̂ + beta)/∂X for x̂ = (X − mean)/σ along ``axis``: three paths, through x̂ directly, through the
+    mean and through the variance. With g = upstream·gamma, the gradient is (g − mean(g) − x̂·mean(g·x̂))/σ;
+    leaving a path out (the slips of diagnosis) drops its term."""
+
+    def __init__(self, xhat, inverse_std, gamma, axis: int, through_mean: bool = True, through_variance: bool = True):
+        self.xhat, self.inverse_std, self.gamma, self.axis = xhat, inverse_std, gamma, axis
+        self.through_mean, self.through_variance = through_mean, through_variance
+
+    def chain(self, upstream, input_shape, output_shape):
+        g = upstream * self.gamma
+        gradient = g
+        if self.through_mean:
+            gradient = gradient - g.mean(axis=self.axis, keepdims=True)
+        if self.through_variance:
+            gradient = gradient - self.xhat * (g * self.xhat).mean(axis=self.axis, keepdims=True)
+        return gradient * self.inverse_std
+
+
+class Select(LocalDerivative):
+    """∂z[i, j]/∂z: 1 at the chosen elements (a row E[i, :], one element), 0 elsewhere: the gradient goes back
+    to the places it was taken from."""
+
+    def __init__(self, chosen: tuple):
+        self.chosen = chosen  # indices and slices, 0-based
+
+    def chain(self, upstream, input_shape, output_shape):
+        lead = upstream.shape[: upstream.ndim - len(output_shape)]
+        gradient = np.zeros(lead + tuple(input_shape))
+        gradient[(Ellipsis, *self.chosen)] = upstream
+        return gradient
+
+
 class Transpose(LocalDerivative):
     """∂(Aᵀ)ᵢⱼ/∂Aⱼᵢ = 1: each gradient element goes back to its place, the upstream transposed."""
 

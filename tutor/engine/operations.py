@@ -12,10 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..exercise.operations import OPERATION_TABLE, OperationSpec
 from ..exercise.shapes import describe_shape
-from .derivatives import Elementwise, Jacobian, LocalDerivative, LogSoftmax, MatmulLeft, MatmulRight, Softmax, Transpose
+from .derivatives import (
+    ConvInput,
+    ConvKernel,
+    Elementwise,
+    Jacobian,
+    LocalDerivative,
+    LogSoftmax,
+    MatmulLeft,
+    MatmulRight,
+    Normalization,
+    Reduction,
+    Route,
+    Select,
+    Softmax,
+    Transpose,
+)
 
 
 class EvaluationError(ValueError):
@@ -258,14 +274,125 @@ def minimum(a, b):
 # -- reductions and reshaping -------------------------------------------------------------------
 
 
+def _settings(*given) -> list[LocalDerivative]:
+    """The local derivatives of whole-number settings (a stride, an axis): nothing flows back to them."""
+    return [Elementwise(0.0) for setting in given if setting is not None]
+
+
+def _axis(z: np.ndarray, axis: np.ndarray, function: str) -> int:
+    """The 0-based NumPy axis of a 1-based axis argument (1: down the columns, 2: along the rows)."""
+    number = int(axis)
+    if not 1 <= number <= z.ndim:
+        axes = "1 (down the columns) and 2 (along the rows)" if z.ndim == 2 else "1" if z.ndim == 1 else "none"
+        raise EvaluationError(f"{function} along axis {number}: {describe_shape(z.shape)} has axes {axes}")
+    return number - 1
+
+
+def _reduced(z, axis, function: str, reduce, weights) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """np.sum, np.mean or np.var of all of z (a number), or along one axis kept with size 1 (so the result
+    broadcasts back against z); ``weights(along)`` is ∂out/∂z, of z's shape."""
+    if axis is None:
+        return reduce(z), [Jacobian(weights(None))]
+    along = _axis(z, axis, function)
+    return reduce(z, axis=along, keepdims=True), [Reduction(weights(along)), *_settings(axis)]
+
+
+def _count(z: np.ndarray, along: int | None) -> int:
+    """How many elements each result of a reduction takes in."""
+    return z.size if along is None else z.shape[along]
+
+
 @operation("sum")
-def total(z):
-    return np.sum(z), [Jacobian(np.ones_like(z))]
+def total(z, axis=None):
+    return _reduced(z, axis, "sum", np.sum, lambda along: np.ones_like(z))
 
 
 @operation("mean")
-def mean(z):
-    return np.mean(z), [Jacobian(np.full_like(z, 1 / z.size))]
+def mean(z, axis=None):
+    return _reduced(z, axis, "mean", np.mean, lambda along: np.full_like(z, 1 / _count(z, along)))
+
+
+@operation("var")
+def variance(z, axis=None):
+    return _reduced(
+        z, axis, "var", np.var, lambda along: 2 * (z - np.mean(z, axis=along, keepdims=True)) / _count(z, along)
+    )
+
+
+# -- tensor operations: images, pooling, normalization ------------------------------------------
+
+
+@operation("conv2d")
+def conv2d(X, K, stride=None, padding=None):
+    step = 1 if stride is None else int(stride)
+    pad = 0 if padding is None else int(padding)
+    if X.ndim != 2 or K.ndim != 2:
+        raise EvaluationError(
+            f"conv2d takes a matrix and a kernel matrix, not {describe_shape(X.shape)} and {describe_shape(K.shape)}"
+        )
+    if step < 1:
+        raise EvaluationError("conv2d's stride is at least 1")
+    padded = np.pad(X, pad)
+    if K.shape[0] > padded.shape[0] or K.shape[1] > padded.shape[1]:
+        raise EvaluationError(
+            f"the kernel, {describe_shape(K.shape)}, is larger than X, {describe_shape(X.shape)}"
+            + (f" padded by {pad}" if pad else "")
+        )
+    windows = sliding_window_view(padded, K.shape)[::step, ::step]
+    value = np.einsum("ijab,ab->ij", windows, K)
+    return value, [ConvInput(K, step, pad), ConvKernel(windows), *_settings(stride, padding)]
+
+
+@operation("maxpool")
+def maxpool(X, size):
+    side = int(size)
+    if X.ndim != 2:
+        raise EvaluationError(f"maxpool takes a matrix, not {describe_shape(X.shape)}")
+    if side < 1 or X.shape[0] % side or X.shape[1] % side:
+        raise EvaluationError(f"{describe_shape(X.shape)} does not split into {side}×{side} windows")
+    rows, columns = X.shape[0] // side, X.shape[1] // side
+    windows = X.reshape(rows, side, columns, side).swapaxes(1, 2).reshape(rows, columns, side * side)
+    chosen = np.zeros_like(windows)
+    # argmax gives the first largest element in reading order: the tie rule of the docs
+    np.put_along_axis(chosen, windows.argmax(axis=-1)[..., None], 1.0, axis=-1)
+    chosen = chosen.reshape(rows, columns, side, side).swapaxes(1, 2).reshape(X.shape)
+    return windows.max(axis=-1), [Route(chosen, side), *_settings(size)]
+
+
+NORMALIZATION_EPSILON = 1e-5  # the frameworks' default, added to the variance under the square root
+
+
+def _normalized(X, gamma, beta, axis: int, function: str) -> tuple[np.ndarray, list[LocalDerivative]]:
+    features = X.shape[-1]
+    for name, parameter in (("gamma", gamma), ("beta", beta)):
+        if parameter.ndim > 1 or (parameter.ndim == 1 and parameter.shape[0] != features):
+            raise EvaluationError(
+                f"{function}'s {name} is one number per column of X ({features}), or one number, "
+                f"not {describe_shape(parameter.shape)}"
+            )
+    centred = X - X.mean(axis=axis, keepdims=True)
+    inverse_std = 1 / np.sqrt(np.mean(centred**2, axis=axis, keepdims=True) + NORMALIZATION_EPSILON)
+    xhat = centred * inverse_std
+    return gamma * xhat + beta, [Normalization(xhat, inverse_std, gamma, axis), Elementwise(xhat), Elementwise(1.0)]
+
+
+@operation("batchnorm")
+def batchnorm(X, gamma, beta):
+    if X.ndim != 2:
+        raise EvaluationError(
+            f"batchnorm takes a matrix, one row per sample of the batch (one feature: a column), "
+            f"not {describe_shape(X.shape)}"
+        )
+    return _normalized(X, gamma, beta, -2, "batchnorm")  # over the rows; -2 also with a Jacobian's leading axes
+
+
+@operation("layernorm")
+def layernorm(X, gamma, beta):
+    if X.ndim not in (1, 2):
+        raise EvaluationError(
+            f"layernorm takes a vector or a matrix (one row per sample), not {describe_shape(X.shape)}"
+        )
+    return _normalized(X, gamma, beta, -1, "layernorm")
 
 
 @operation("transpose")
@@ -293,22 +420,20 @@ def stack(*elements):
     return value, derivatives
 
 
-def index(z: np.ndarray, indices: tuple[int, ...]) -> tuple[np.ndarray, list[LocalDerivative]]:
-    """``z[i, j]`` with 1-based indices: the gradient lands on the chosen element only."""
+def index(z: np.ndarray, indices: tuple[int | None, ...]) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """``z[i, j]`` with 1-based indices, None for ``:`` (E[i, :] is row i, an embedding's lookup): the gradient
+    lands on the chosen elements only."""
     if len(indices) > z.ndim:
         raise EvaluationError(f"{describe_shape(z.shape)} cannot take {len(indices)} indices")
     for axis, position in enumerate(indices):
-        if position > z.shape[axis]:
+        if position is not None and position > z.shape[axis]:
             raise EvaluationError(
                 f"index {position} is past the end: {describe_shape(z.shape)} has {z.shape[axis]} "
                 f"{'rows' if z.ndim == 2 and axis == 0 else 'elements' if z.ndim == 1 else 'columns'}"
             )
-    chosen = tuple(position - 1 for position in indices)
-    value = z[chosen]
-    positions = np.arange(z.size).reshape(z.shape)[chosen]
-    selector = np.zeros((np.size(value), z.size))
-    selector[np.arange(np.size(value)), np.ravel(positions)] = 1.0
-    return np.asarray(value, dtype=np.float64), [Jacobian(selector.reshape(np.shape(value) + z.shape))]
+    chosen = tuple(slice(None) if position is None else position - 1 for position in indices)
+    chosen += (slice(None),) * (z.ndim - len(chosen))  # W[2] is W[2, :]
+    return np.array(z[chosen], dtype=np.float64), [Select(chosen)]
 
 
 _missing = set(OPERATION_TABLE) ^ set(OPERATIONS)

@@ -16,7 +16,17 @@ import numpy as np
 
 from ..exercise.expression import Call, Index, Node, Number, to_text
 from ..exercise.operations import OPERATION_TABLE
-from .derivatives import Elementwise, Jacobian, LocalDerivative, MatmulLeft, MatmulRight
+from .derivatives import (
+    ConvInput,
+    Elementwise,
+    Jacobian,
+    LocalDerivative,
+    MatmulLeft,
+    MatmulRight,
+    Normalization,
+    Reduction,
+    Route,
+)
 from .formatting import format_number
 from .operations import OPERATIONS
 
@@ -332,25 +342,36 @@ def _max(site: SlipSite) -> Iterator[Slip]:
 # -- reductions -------------------------------------------------------------------------------------------
 
 
+def _reduction_slip(site: SlipSite, weight: float) -> LocalDerivative:
+    """A sum's or mean's local derivative with the same weight for every element: of all of z, or along an axis."""
+    weights = np.full_like(site.values[0], weight)
+    return Jacobian(weights) if len(site.values) == 1 else Reduction(weights)
+
+
+def _count(site: SlipSite) -> int:
+    """How many elements each result of the reduction takes in."""
+    return np.size(site.values[0]) // np.size(site.output)
+
+
 @slips("mean")
 def _mean(site: SlipSite) -> Iterator[Slip]:
-    count = np.size(site.values[0])
+    count = _count(site)
     yield Slip(
         0,
         "mean_vs_sum",
-        Jacobian(np.ones_like(site.values[0])),
+        _reduction_slip(site, 1.0),
         f"the 1/{count} of the mean {site.text} (over {count} elements) is left out",
     )
 
 
 @slips("sum")
 def _sum(site: SlipSite) -> Iterator[Slip]:
-    count = np.size(site.values[0])
+    count = _count(site)
     if count > 1:
         yield Slip(
             0,
             "mean_vs_sum",
-            Jacobian(np.full_like(site.values[0], 1 / count)),
+            _reduction_slip(site, 1 / count),
             f"the sum {site.text} is differentiated as if it were a mean (1/{count} instead of 1)",
         )
     rows = np.shape(site.values[0])[0] if np.ndim(site.values[0]) == 2 else 0
@@ -360,6 +381,101 @@ def _sum(site: SlipSite) -> Iterator[Slip]:
             "mean_vs_sum",
             Jacobian(np.full_like(site.values[0], 1 / rows)),
             f"the sum {site.text} is divided by its number of rows, {rows}, as if it were a mean over the samples",
+        )
+
+
+@slips("var")
+def _var(site: SlipSite) -> Iterator[Slip]:
+    count = _count(site)
+    centred = site.values[0] - site.values[0].mean(
+        axis=None if len(site.values) == 1 else int(site.values[1]) - 1, keepdims=True
+    )
+    derivative = Jacobian if len(site.values) == 1 else Reduction
+    yield Slip(
+        0,
+        "mean_vs_sum",
+        derivative(2 * centred),
+        f"the 1/{count} of the variance {site.text} (a mean over {count} elements) is left out",
+    )
+    yield Slip(
+        0,
+        "missing_factor_2",
+        derivative(centred / count),
+        f"the factor 2 from the square in the variance {site.text} is missing",
+    )
+
+
+# -- tensor operations ------------------------------------------------------------------------------------
+
+
+@slips("conv2d")
+def _conv2d(site: SlipSite) -> Iterator[Slip]:
+    kernel = site.values[1]
+    flipped = kernel[::-1, ::-1]
+    if np.array_equal(kernel, flipped):
+        return  # a kernel that is its own 180° rotation: the flip changes nothing
+    stride = int(site.values[2]) if len(site.values) > 2 else 1
+    padding = int(site.values[3]) if len(site.values) > 3 else 0
+    yield Slip(
+        0,
+        "kernel_not_flipped",
+        ConvInput(flipped, stride, padding),
+        f"∂({site.text})/∂{wrap(site.texts[0])} is worked with the kernel {site.texts[1]} as it is, not flipped by 180°",
+    )
+
+
+@slips("maxpool")
+def _maxpool(site: SlipSite) -> Iterator[Slip]:
+    side = int(site.values[1])
+    everywhere = np.ones_like(site.values[0])
+    yield Slip(
+        0,
+        "pool_not_routed",
+        Route(everywhere, side),
+        f"the gradient of each {side}×{side} window of {site.text} is sent to every element of the window, "
+        "not only to its largest",
+    )
+    yield Slip(
+        0,
+        "pool_not_routed",
+        Route(everywhere / side**2, side),
+        f"the gradient of each {side}×{side} window of {site.text} is shared equally among its elements "
+        "(average pooling's rule), not sent to its largest",
+    )
+
+
+def _normalization(site: SlipSite) -> Iterator[Slip]:
+    _, (true, *_) = OPERATIONS[site.expression.function].compute(*site.values)
+    assert isinstance(true, Normalization)
+    over = "batch" if site.expression.function == "batchnorm" else "row"
+    for through_mean, through_variance, what in (
+        (False, False, "mean and variance are"),
+        (True, False, "variance is"),
+        (False, True, "mean is"),
+    ):
+        yield Slip(
+            0,
+            "normalization_constants",
+            Normalization(true.xhat, true.inverse_std, true.gamma, true.axis, through_mean, through_variance),
+            f"the {over}'s {what} taken as constants in ∂({site.text})/∂{wrap(site.texts[0])}, leaving out "
+            f"the paths back to {site.texts[0]} through {'them' if what.endswith('are') else 'it'}",
+        )
+
+
+slips("batchnorm")(_normalization)
+slips("layernorm")(_normalization)
+
+
+@slips("softmax")
+def _softmax(site: SlipSite) -> Iterator[Slip]:
+    s = site.output
+    if np.size(s) > 1:
+        yield Slip(
+            0,
+            "softmax_diagonal",
+            Elementwise(s * (1 - s)),
+            f"the softmax {site.shown()} is differentiated elementwise, s(1 − s) as for a sigmoid, leaving out "
+            f"the −sᵢsⱼ between different elements of its Jacobian",
         )
 
 

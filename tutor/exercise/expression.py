@@ -10,7 +10,7 @@ Grammar (lowest precedence first)::
     product  := unary (("*" | "/" | "@") unary)*
     unary    := ("-" | "+") unary | power
     power    := postfix (("^" | "**") unary)?          right-associative, so 2^3^2 = 2^9
-    postfix  := primary ("[" integer ("," integer)* "]")*   1-based indexing
+    postfix  := primary ("[" index ("," index)* "]")*   index := integer (1-based) | ":" (the whole axis)
     primary  := number | name | name "(" arguments ")" | "(" sum ")" | "[" elements "]"
 
 Operators become :class:`Call` nodes named after the operation (``add``, ``multiply``, ...), so
@@ -97,10 +97,10 @@ class Call:
 
 @dataclass(frozen=True)
 class Index:
-    """``target[i]`` or ``target[i, j]``, with 1-based constant indices."""
+    """``target[i]``, ``target[i, j]`` or ``target[i, :]``: 1-based constant indices, None for ``:`` (a whole axis)."""
 
     target: Node
-    indices: tuple[int, ...]
+    indices: tuple[int | None, ...]
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
 
@@ -162,7 +162,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("op", "^", position, position + 2))
             position += 2
             continue
-        if char in "+-*/@^()[],":
+        if char in "+-*/@^()[],:":
             tokens.append(Token("op", char, position, position + 1))
             position += 1
             continue
@@ -295,11 +295,17 @@ class _Parser:
             node = Index(node, tuple(indices), node.start, closing.end)
         return node
 
-    def index(self, opened: Token) -> int:
+    def index(self, opened: Token) -> int | None:
         token = self.current
+        if self.at(":"):  # E[2, :], a row: the whole of that axis
+            self.advance()
+            return None
         if token.kind != "number" or not token.text.isdigit():
             raise ExpressionError(
-                f"an index must be a whole number like 1 or 2, not {self.describe(token)}", token.start, token.end
+                f"an index must be a whole number like 1 or 2, or : for a whole row or column, not "
+                f"{self.describe(token)}",
+                token.start,
+                token.end,
             )
         self.advance()
         value = int(token.text)
@@ -411,9 +417,26 @@ def check_calls(node: Node) -> list[str]:
         if arity is None:
             close = difflib.get_close_matches(call.function, list(FUNCTIONS), n=1, cutoff=0.6)
             problems.append(f"unknown function '{call.function}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-        elif len(call.args) != arity:
-            wanted = "one argument" if arity == 1 else f"{arity} arguments"
-            problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
+        else:
+            spec = OPERATION_TABLE[call.function]
+            if not spec.fewest <= len(call.args) <= arity:
+                wanted = (
+                    "one argument"
+                    if arity == 1
+                    else f"{arity} arguments"
+                    if spec.fewest == arity
+                    else f"{spec.fewest} to {arity} arguments"
+                )
+                problems.append(f"{call.function} takes {wanted}, not {len(call.args)}")
+                continue
+            for param, argument in zip(spec.params, call.args):
+                if param in spec.settings and not (
+                    isinstance(argument, Number) and argument.value >= 0 and argument.value.is_integer()
+                ):
+                    problems.append(
+                        f"the {param} of {call.function} must be a whole number written in the expression "
+                        f"(like 2), not {to_text(argument)}"
+                    )
     return problems
 
 
@@ -490,7 +513,9 @@ def _to_text(node: Node, parent_precedence: int) -> str:
     if isinstance(node, Name):
         return node.id
     if isinstance(node, Index):
-        return f"{_to_text(node.target, 5)}[{', '.join(map(str, node.indices))}]"
+        return (
+            f"{_to_text(node.target, 5)}[{', '.join(':' if index is None else str(index) for index in node.indices)}]"
+        )
     precedence = _PRECEDENCE.get(node.function)
     if node.function == "stack":
         return "[" + ", ".join(_to_text(arg, 0) for arg in node.args) + "]"

@@ -37,19 +37,38 @@ class OperationSpec:
     generator_args: tuple[str, ...] = ()  # leaky_relu's slope 0.1
     operator: bool = False  # written with a symbol (a + b, [a, b]), never called by its name
     reduces: bool = False  # adds up all its elements into one number (sum, mean): over a batch's rows, the batch
+    optional: int = 0  # how many of the last parameters may be left out: sum(z) and sum(z, axis)
+    # Parameters written as whole numbers in the expression (a stride, an axis): they choose the computation
+    # and are never differentiated, so a name there would silently get no gradient.
+    settings: tuple[str, ...] = ()
 
     @property
     def arity(self) -> int | None:
-        """How many arguments it takes; None for any number."""
+        """How many arguments it takes at most; None for any number."""
         return len(self.params) or None
+
+    @property
+    def fewest(self) -> int:
+        """How many arguments it takes at least."""
+        return len(self.params) - self.optional
 
     @property
     def shown_as(self) -> str:
         return self.symbol or self.name
 
     @property
-    def signature(self) -> str:
-        return f"{self.name}({', '.join(self.params)})"
+    def signatures(self) -> tuple[str, ...]:
+        """Each way to call it: ``sum(z)`` and ``sum(z, axis)``."""
+        return tuple(
+            f"{self.name}({', '.join(self.params[:count])})" for count in range(self.fewest, len(self.params) + 1)
+        )
+
+
+# What an axis means, for the docs: 1-based like indices, and kept so the result broadcasts back.
+ALONG_AXIS = (
+    ": axis 1 down each column (over the rows), axis 2 along each row; the axis is kept with size 1, "
+    "so X − mean(X, 1) subtracts each column's mean"
+)
 
 
 def _table(*specs: OperationSpec) -> dict[str, OperationSpec]:
@@ -224,23 +243,39 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
     # -- reductions and reshaping
     OperationSpec(
         "sum",
-        ("z",),
+        ("z", "axis"),
         "a sum of elements",
-        "sum of all elements (a number)",
-        "∂(Σ zᵢ)/∂zᵢ = 1",
+        "sum of all elements (a number); with an axis, along that axis only" + ALONG_AXIS,
+        "∂(Σ zᵢ)/∂zᵢ = 1: the gradient is spread back along the summed elements",
         formula="sum(z) = z₁ + … + zₙ",
         elementwise=False,
         reduces=True,
+        optional=1,
+        settings=("axis",),
     ),
     OperationSpec(
         "mean",
-        ("z",),
+        ("z", "axis"),
         "a mean",
-        "mean of all elements (a number)",
-        "∂(Σ zᵢ / n)/∂zᵢ = 1/n",
+        "mean of all elements (a number); with an axis, along that axis only" + ALONG_AXIS,
+        "∂(Σ zᵢ / n)/∂zᵢ = 1/n, n the number of elements averaged: the gradient is spread back divided by n",
         formula="mean(z) = (z₁ + … + zₙ)/n",
         elementwise=False,
         reduces=True,
+        optional=1,
+        settings=("axis",),
+    ),
+    OperationSpec(
+        "var",
+        ("z", "axis"),
+        "a variance",
+        "the biased variance mean((z − mean(z))²), dividing by n as batch norm does; with an axis, along that axis"
+        + ALONG_AXIS,
+        "∂var/∂zᵢ = 2(zᵢ − mean(z))/n (the path through the mean adds nothing: Σ(zᵢ − mean(z)) = 0)",
+        formula="var(z) = ((z₁ − m)² + … + (zₙ − m)²)/n, m = mean(z)",
+        elementwise=False,
+        optional=1,
+        settings=("axis",),
     ),
     OperationSpec(
         "softmax",
@@ -257,6 +292,57 @@ OPERATION_TABLE: dict[str, OperationSpec] = _table(
         "log_softmax",
         "log of the softmax, computed stably as z − max(z) − log Σ e^(z − max(z)); of a matrix, row by row",
         "∂(log sᵢ)/∂zⱼ = δᵢⱼ − sⱼ with s = softmax(z) (of a matrix: row by row)",
+        elementwise=False,
+    ),
+    # -- tensor operations: images, pooling, normalization
+    OperationSpec(
+        "conv2d",
+        ("X", "K", "stride", "padding"),
+        "a convolution",
+        "2-D cross-correlation of a matrix X with a kernel matrix K, what the frameworks call conv2d (one channel, "
+        "one filter, the kernel not flipped): out[i, j] = Σₐ Σ_b X[s·i + a, s·j + b]·K[a, b], the kernel moved "
+        "by the stride s (1 when left out) over X padded with `padding` rows and columns of zeros on every side "
+        "(0 when left out: a valid convolution)",
+        "∂L/∂K[a, b] = Σᵢⱼ ∂L/∂out[i, j]·X[s·i + a, s·j + b]: X cross-correlated with the upstream gradient; "
+        "∂L/∂X: the upstream gradient convolved (full) with the kernel flipped by 180°, each upstream element "
+        "sending K's entries back to the inputs they touched",
+        elementwise=False,
+        optional=2,
+        settings=("stride", "padding"),
+    ),
+    OperationSpec(
+        "maxpool",
+        ("X", "size"),
+        "max pooling",
+        "non-overlapping size×size max pooling of a matrix whose sides are multiples of size: each window's "
+        "largest element (on a tie, the window's first in reading order)",
+        "the gradient of each window goes to its largest element only (the argmax: the first on a tie); "
+        "the window's other elements get 0",
+        elementwise=False,
+        settings=("size",),
+    ),
+    OperationSpec(
+        "batchnorm",
+        ("X", "gamma", "beta"),
+        "batch normalization",
+        "each column of X (a feature) normalized over the rows (the batch): x̂ = (X − mean(X, 1))/√(var(X, 1) + ε) "
+        "with the biased variance and ε = 1e-5, then gamma·x̂ + beta, gamma and beta one number per column "
+        "(or one number)",
+        "∂/∂beta = 1 and ∂/∂gamma = x̂, summed over the rows; ∂L/∂X = (gamma/σ)(g − mean(g) − x̂·mean(g·x̂)) "
+        "column by column, g = ∂L/∂out and σ = √(var + ε): three paths, through x̂ directly, through the mean "
+        "and through the variance",
+        elementwise=False,
+    ),
+    OperationSpec(
+        "layernorm",
+        ("X", "gamma", "beta"),
+        "layer normalization",
+        "each row of X (a sample, or the vector X) normalized over its columns: x̂ = (X − mean(X, 2))/√(var(X, 2) "
+        "+ ε) with the biased variance and ε = 1e-5, then gamma·x̂ + beta, gamma and beta one number per column "
+        "(or one number)",
+        "∂/∂beta = 1 and ∂/∂gamma = x̂, summed over the rows; ∂L/∂X = (gamma/σ)(g − mean(g) − x̂·mean(g·x̂)) "
+        "row by row, g = ∂L/∂out and σ = √(var + ε): three paths, through x̂ directly, through the mean and "
+        "through the variance",
         elementwise=False,
     ),
     OperationSpec(
@@ -283,7 +369,11 @@ def function_table_markdown() -> str:
         if spec.operator:
             continue
         value = f"*activation*: {spec.value}" if spec.activation else spec.value  # tutor generate mlp --activation
-        cells = (f"`{spec.signature}`", value, f"{spec.rule} {spec.note}".strip())
+        cells = (
+            ", ".join(f"`{signature}`" for signature in spec.signatures),
+            value,
+            f"{spec.rule} {spec.note}".strip(),
+        )
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")  # |z| inside a cell
     return "\n".join(rows)
 

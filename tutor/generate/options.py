@@ -13,11 +13,15 @@ import shlex
 from ..exercise.model import ASK_CHOICES
 from ..exercise.operations import ACTIVATIONS, OPERATION_TABLE
 from .datasets import DATASETS
+from .windows import uncovered_rows
 
-KINDS = ("expression", "mlp")
+KINDS = ("expression", "mlp", "conv", "attention", "rnn")
 OPTIONS = {
     "expression": ("depth", "variables", "functions", "fan_out", "ask"),
     "mlp": ("shape", "activation", "loss", "samples", "dataset", "ask"),
+    "conv": ("size", "stride", "padding", "ask"),
+    "attention": ("mask", "ask"),
+    "rnn": ("steps", "hidden", "ask"),
 }
 
 FUNCTIONS = ("+", "-", "*", "/", "^2", "sigmoid", "tanh", "exp", "log", "relu")  # the default: all of these
@@ -42,6 +46,13 @@ SAMPLE_COUNTS = range(1, 7)
 DEFAULT_SHAPE = (2, 3, 1)
 
 FLAGS = ("fan_out",)  # options that are on or off: written as a bare --fan-out when on, left out when off
+CONV_SIZES = range(3, 5)  # the input is 3x3 or 4x4: one window more would be no longer work by hand
+STRIDES = range(1, 3)
+PADDINGS = range(0, 2)
+MASKS = ("causal", "none")
+RNN_STEPS = range(2, 4)
+HIDDEN_SIZES = range(1, 3)
+
 MAX_SEED = 2**32 - 1
 SOURCE_PREFIX = "backprop-tutor's generator: "
 COMMAND = "tutor generate"
@@ -63,7 +74,14 @@ def check_options(kind: str, seed: int, options: dict) -> dict:
                 f"they take {', '.join(allowed)}"
             )
     given = {name: value for name, value in options.items() if value is not None}
-    return _expression_options(given) if kind == "expression" else _mlp_options(given)
+    checks = {
+        "expression": _expression_options,
+        "mlp": _mlp_options,
+        "conv": _conv_options,
+        "attention": _attention_options,
+        "rnn": _rnn_options,
+    }
+    return checks[kind](given)
 
 
 def check_seed(seed) -> int:
@@ -163,6 +181,30 @@ def _mlp_options(given: dict) -> dict:
         "dataset": dataset_name,
         "ask": _ask(given.get("ask")),
     }
+
+
+def _conv_options(given: dict) -> dict:
+    size = _whole(given.get("size", CONV_SIZES.start), "size", CONV_SIZES)
+    stride = _whole(given.get("stride", STRIDES.start), "stride", STRIDES)
+    padding = _whole(given.get("padding", PADDINGS.start), "padding", PADDINGS)
+    missed = uncovered_rows(size, stride, padding)
+    if missed:
+        raise ValueError(
+            f"with a {size}x{size} input, stride {stride} and padding {padding} the 2x2 kernel never reaches "
+            f"row and column {missed[0]} of the input, whose gradient would be 0: change the size, the stride "
+            "or the padding"
+        )
+    return {"size": size, "stride": stride, "padding": padding, "ask": _ask(given.get("ask"))}
+
+
+def _attention_options(given: dict) -> dict:
+    return {"mask": _choice(given.get("mask", MASKS[0]), "mask", MASKS, {}), "ask": _ask(given.get("ask"))}
+
+
+def _rnn_options(given: dict) -> dict:
+    steps = _whole(given.get("steps", RNN_STEPS.start), "steps", RNN_STEPS)
+    hidden = _whole(given.get("hidden", HIDDEN_SIZES.stop - 1), "hidden", HIDDEN_SIZES)
+    return {"steps": steps, "hidden": hidden, "ask": _ask(given.get("ask"))}
 
 
 def command_line(kind: str, seed: int, options: dict) -> str:

@@ -21,6 +21,7 @@ from ...exercise.operations import ACTIVATIONS
 from ..explain import gradient_label
 from ..quantities import learning_rate
 from .operation_slips import operation_slips
+from .recurrence import recurrence_steps
 
 # whose argument is a pre-activation: the table's activations, and softmax over a layer's scores
 PRE_ACTIVATION_OF = frozenset(ACTIVATIONS) | {"softmax"}
@@ -257,6 +258,17 @@ class Context:
                         f"{node} feeds {feeds} but only the path through {consumer} is counted",
                         edges=edges,
                     )
+        # a recurrence: only the last step's contribution to a weight the steps share (BPTT cut to one step)
+        expressions = {name: spec.expression for name, spec in self.graph.nodes.items()}
+        for steps in recurrence_steps(node, consumers, expressions, self.reach):
+            *earlier, last = steps
+            yield Mutation(
+                "last_step_only",
+                earlier[0],  # where the left-out paths start; listed before a fan-out slip that drops the same ones
+                f"{node} is used at every step ({listing(steps)}) but only the last step's path, through {last}, "
+                f"is counted",
+                edges={(step, node): DROP for step in earlier},
+            )
         # the local derivative left out on an edge (the upstream gradient passed on unchanged)
         for consumer in consumers:
             shape, source_shape = np.shape(values[consumer]), np.shape(values[node])

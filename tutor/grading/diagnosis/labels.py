@@ -87,6 +87,34 @@ TABLE = (
         rule=True,
     ),
     Label(
+        "kernel_not_flipped",
+        "a convolution's ∂L/∂X worked with the kernel as it is: the upstream gradient cross-correlated with K "
+        "where its full convolution with K (the kernel flipped by 180°) belongs",
+        skill=Skill.LOCAL_DERIVATIVE,
+        rule=True,
+    ),
+    Label(
+        "pool_not_routed",
+        "max pooling's gradient sent to every element of its window, or shared among them, instead of to the "
+        "window's largest element only",
+        skill=Skill.LOCAL_DERIVATIVE,
+        rule=True,
+    ),
+    Label(
+        "normalization_constants",
+        "batch or layer norm differentiated with its mean or variance taken as constants: the paths back to X "
+        "through the mean or the variance left out",
+        skill=Skill.FAN_OUT,
+        rule=True,
+    ),
+    Label(
+        "softmax_diagonal",
+        "softmax's Jacobian diag(s) − s·sᵀ replaced by its diagonal s(1 − s), the sigmoid's elementwise rule "
+        "(attention's classic slip)",
+        skill=Skill.LOCAL_DERIVATIVE,
+        rule=True,
+    ),
+    Label(
         "zero_for_activation",
         "0 written where the derivative is an activation's value (∂(o·v)/∂v = o)",
         skill=Skill.LOCAL_DERIVATIVE,
@@ -114,6 +142,12 @@ TABLE = (
         "bias_not_summed",
         "a broadcast bias's gradient not summed over the rows of a batch (one row, or the mean)",
         skill=Skill.BATCH,
+    ),
+    Label(
+        "last_step_only",
+        "in a recurrence, the gradient of a weight shared by the steps taken from the last step only: "
+        "the earlier steps' contributions (backpropagation through time) left out",
+        skill=Skill.FAN_OUT,
     ),
     Label("one_path_only", "at a node with fan-out, only some of the paths to the output summed", skill=Skill.FAN_OUT),
     Label("upstream_only", "the upstream gradient without the local derivative", skill=Skill.CHAIN_RULE),

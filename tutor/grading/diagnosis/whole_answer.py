@@ -149,8 +149,9 @@ def counts(answer: WrongAnswer) -> list[tuple[int, str]]:
             continue
         for site in sites(answer.solution.evaluated[node]):
             function = cast(Call, site.expression).function  # every site is a call
-            if function in ("mean", "sum") and np.size(site.children[0].value) > 1:
-                found.setdefault(int(np.size(site.children[0].value)), f"{to_text(site.expression)} in {node}")
+            count = np.size(site.children[0].value) // np.size(site.value)  # the elements in each result
+            if function in ("mean", "sum") and count > 1:
+                found.setdefault(int(count), f"{to_text(site.expression)} in {node}")
     batch = context.batch
     if batch is not None and batch.output in region and len(batch.samples) > 1:
         found.setdefault(len(batch.samples), f"the batch total {batch.output} ({batch.reduce} over the samples)")

@@ -194,7 +194,7 @@ class _Symbolic:
         if function in ("sum", "mean"):
             # d(Σ uᵢ)/d(sourceᵢ) element by element: only when u is elementwise in the source
             argument = args[0]
-            if not elementwise_in(argument, self.source):
+            if len(args) > 1 or not elementwise_in(argument, self.source):  # along an axis: said in words
                 raise _Unsupported
             inner = d(argument)
             if function == "sum":
