@@ -13,6 +13,7 @@ import pytest
 from tutor.drawing import draw
 from tutor.engine import solve
 from tutor.exercise import ExerciseFileError, parse_exercise
+from tutor.generate import generate
 from tutor.grading import Quantity
 from tutor.grading.diagnosis import diagnose_strictly
 from tutor.grading.hints import hint_ladder
@@ -416,3 +417,9 @@ def test_tutor_show_and_solve_print_a_convolution_exercise(tmp_path):
     assert shown.returncode == 0 and "maxpool(C, 2)" in shown.stdout, shown.stderr
     solved = tutor_command("solve", path)
     assert solved.returncode == 0 and "dL/dK" in solved.stdout.replace("∂", "d"), solved.stdout + solved.stderr
+
+
+@pytest.mark.parametrize("name", ["conv2d", "maxpool", "batchnorm", "layernorm", "var"])
+def test_the_expression_generator_does_not_offer_the_tensor_operations(name):
+    with pytest.raises(ValueError, match="choose from"):
+        generate("expression", 0, functions=name)
