@@ -351,6 +351,24 @@ def test_a_mean_along_an_axis_without_its_one_over_n_is_mean_vs_sum():
     assert label(solution, "grad.X", np.ones((3, 1)) * [[2, -1]]) == "mean_vs_sum"
 
 
+def test_a_variance_along_an_axis_without_its_one_over_n_or_its_two_is_recognised():
+    solution = solve(
+        exercise("""
+        title = "column variances"
+        [inputs]
+        X = [[1, 2], [3, -1], [2, 4]]
+        w = [[2, -1]]
+        [graph]
+        v = "var(X, 1)"
+        L = "sum(v * w)"
+    """)
+    )
+    centred = solution.values["X"] - solution.values["X"].mean(axis=0)
+    assert np.allclose(solution.grads["X"], 2 * centred / 3 * [[2, -1]])
+    assert label(solution, "grad.X", 2 * centred * [[2, -1]]) == "mean_vs_sum"
+    assert label(solution, "grad.X", centred / 3 * [[2, -1]]) == "missing_factor_2"
+
+
 def test_attention_s_softmax_differentiated_elementwise_is_softmax_diagonal():
     solution = solve(exercise(HELD_OUT["attention"]))
     A = solution.values["A"]
