@@ -58,7 +58,7 @@ def random_case(seed: int) -> tuple[str, str]:
     kind = ["conv2d", "maxpool", "batchnorm", "layernorm", "reductions", "rows"][seed % 6]
     if kind == "conv2d":
         kernel = rng.integers(1, 4, size=2)
-        stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, 2))
+        stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, min(kernel)))
         image = kernel + rng.integers(0, 4, size=2)
         inputs = {"X": rng.normal(size=image), "K": rng.normal(size=kernel)}
         graph = f'Z = "conv2d(X, K, {stride}, {padding})"' if stride > 1 or padding else 'Z = "conv2d(X, K)"'
@@ -289,6 +289,7 @@ def test_batch_norm_node_by_node_gives_what_batchnorm_gives():
         ('Z = "batchnorm(v, 1, 0)"', "batchnorm takes a matrix, one row per sample"),
         ('Z = "mean(X, 3)"', "mean along axis 3: a 3x3 matrix has axes 1 (down the columns) and 2 (along the rows)"),
         ('Z = "conv2d(X, X, 0)"', "conv2d's stride is at least 1"),
+        ('Z = "conv2d(X, [[1, 2]], 1, 1)"', "conv2d's padding is less than the kernel's side (1)"),
     ],
 )
 def test_a_shape_that_does_not_fit_is_reported_at_the_node_s_line(graph, message):
