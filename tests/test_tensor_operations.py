@@ -18,9 +18,19 @@ from tutor.grading import Quantity
 from tutor.grading.diagnosis import diagnose_strictly
 from tutor.grading.hints import hint_ladder
 from tutor.grading.quantities import asked_quantities
-from tutor.session import Session
+from tutor.session import ProgressStore, Session
 from tutor.session.picture import session_picture
-from tutor_testing import central_differences, numeric_gradient, tutor_command
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.summary import SummaryScreen
+from tutor_testing import (
+    central_differences,
+    numeric_gradient,
+    paste_answer,
+    right_answer,
+    run,
+    text_of,
+    tutor_command,
+)
 
 AGREE = 1e-6  # the bar: values and gradients equal to central finite differences to 1e-6
 
@@ -442,3 +452,35 @@ def test_tutor_show_and_solve_print_a_convolution_exercise(tmp_path):
 def test_the_expression_generator_does_not_offer_the_tensor_operations(name):
     with pytest.raises(ValueError, match="choose from"):
         generate("expression", 0, functions=name)
+
+
+def test_a_convolution_exercise_walks_to_its_summary_in_the_tui_at_80x24(tmp_path):
+    path = tmp_path / "conv.toml"
+    text = textwrap.dedent(HELD_OUT["convolution-stride-padding"])
+    path.write_text(text.replace("[inputs]", 'ask = ["values", "grad.K", "grad.X"]\n[inputs]'), encoding="utf-8")
+
+    async def scenario():
+        app = TutorApp(str(path), store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            diagnosed = False
+            while not isinstance(app.screen, SummaryScreen):
+                session = screen.session
+                if session.state.done:
+                    await pilot.press("pagedown")
+                    await pilot.pause()
+                    continue
+                if str(session.step.quantity) == "grad.X" and not diagnosed:
+                    solution = session.solution
+                    padded = np.zeros((5, 5))
+                    for (i, j), g in np.ndenumerate(solution.grads["Z"]):  # stride 2, padding 1
+                        for (a, b), _ in np.ndenumerate(solution.values["K"]):
+                            padded[2 * i + a, 2 * j + b] += g * solution.values["K"][1 - a, 1 - b]
+                    await paste_answer(pilot, repr(padded[1:4, 1:4].tolist()))  # the padding cut off
+                    assert "flipped by 180°" in text_of(screen, "#feedback")
+                    diagnosed = True
+                await paste_answer(pilot, right_answer(session))
+            assert diagnosed
+
+    run(scenario())
