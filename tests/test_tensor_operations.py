@@ -13,13 +13,24 @@ import pytest
 from tutor.drawing import draw
 from tutor.engine import solve
 from tutor.exercise import ExerciseFileError, parse_exercise
+from tutor.generate import generate
 from tutor.grading import Quantity
 from tutor.grading.diagnosis import diagnose_strictly
 from tutor.grading.hints import hint_ladder
 from tutor.grading.quantities import asked_quantities
-from tutor.session import Session
+from tutor.session import ProgressStore, Session
 from tutor.session.picture import session_picture
-from tutor_testing import central_differences, numeric_gradient, tutor_command
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.summary import SummaryScreen
+from tutor_testing import (
+    central_differences,
+    numeric_gradient,
+    paste_answer,
+    right_answer,
+    run,
+    text_of,
+    tutor_command,
+)
 
 AGREE = 1e-6  # the issue's bar: values and gradients equal to central finite differences to 1e-6
 
@@ -57,7 +68,7 @@ def random_case(seed: int) -> tuple[str, str]:
     kind = ["conv2d", "maxpool", "batchnorm", "layernorm", "reductions", "rows"][seed % 6]
     if kind == "conv2d":
         kernel = rng.integers(1, 4, size=2)
-        stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, 2))
+        stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, min(kernel)))
         image = kernel + rng.integers(0, 4, size=2)
         inputs = {"X": rng.normal(size=image), "K": rng.normal(size=kernel)}
         graph = f'Z = "conv2d(X, K, {stride}, {padding})"' if stride > 1 or padding else 'Z = "conv2d(X, K)"'
@@ -288,6 +299,7 @@ def test_batch_norm_node_by_node_gives_what_batchnorm_gives():
         ('Z = "batchnorm(v, 1, 0)"', "batchnorm takes a matrix, one row per sample"),
         ('Z = "mean(X, 3)"', "mean along axis 3: a 3x3 matrix has axes 1 (down the columns) and 2 (along the rows)"),
         ('Z = "conv2d(X, X, 0)"', "conv2d's stride is at least 1"),
+        ('Z = "conv2d(X, [[1, 2]], 1, 1)"', "conv2d's padding is less than the kernel's side (1)"),
     ],
 )
 def test_a_shape_that_does_not_fit_is_reported_at_the_node_s_line(graph, message):
@@ -348,6 +360,24 @@ def test_a_mean_along_an_axis_without_its_one_over_n_is_mean_vs_sum():
     )
     assert np.allclose(solution.grads["X"], np.ones((3, 1)) * [[2, -1]] / 3)
     assert label(solution, "grad.X", np.ones((3, 1)) * [[2, -1]]) == "mean_vs_sum"
+
+
+def test_a_variance_along_an_axis_without_its_one_over_n_or_its_two_is_recognised():
+    solution = solve(
+        exercise("""
+        title = "column variances"
+        [inputs]
+        X = [[1, 2], [3, -1], [2, 4]]
+        w = [[2, -1]]
+        [graph]
+        v = "var(X, 1)"
+        L = "sum(v * w)"
+    """)
+    )
+    centred = solution.values["X"] - solution.values["X"].mean(axis=0)
+    assert np.allclose(solution.grads["X"], 2 * centred / 3 * [[2, -1]])
+    assert label(solution, "grad.X", 2 * centred * [[2, -1]]) == "mean_vs_sum"
+    assert label(solution, "grad.X", centred / 3 * [[2, -1]]) == "missing_factor_2"
 
 
 def test_attention_s_softmax_differentiated_elementwise_is_softmax_diagonal():
@@ -416,3 +446,41 @@ def test_tutor_show_and_solve_print_a_convolution_exercise(tmp_path):
     assert shown.returncode == 0 and "maxpool(C, 2)" in shown.stdout, shown.stderr
     solved = tutor_command("solve", path)
     assert solved.returncode == 0 and "dL/dK" in solved.stdout.replace("∂", "d"), solved.stdout + solved.stderr
+
+
+@pytest.mark.parametrize("name", ["conv2d", "maxpool", "batchnorm", "layernorm", "var"])
+def test_the_expression_generator_does_not_offer_the_tensor_operations(name):
+    with pytest.raises(ValueError, match="choose from"):
+        generate("expression", 0, functions=name)
+
+
+def test_a_convolution_exercise_walks_to_its_summary_in_the_tui_at_80x24(tmp_path):
+    path = tmp_path / "conv.toml"
+    text = textwrap.dedent(HELD_OUT["convolution-stride-padding"])
+    path.write_text(text.replace("[inputs]", 'ask = ["values", "grad.K", "grad.X"]\n[inputs]'), encoding="utf-8")
+
+    async def scenario():
+        app = TutorApp(str(path), store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            diagnosed = False
+            while not isinstance(app.screen, SummaryScreen):
+                session = screen.session
+                if session.state.done:
+                    await pilot.press("pagedown")
+                    await pilot.pause()
+                    continue
+                if str(session.step.quantity) == "grad.X" and not diagnosed:
+                    solution = session.solution
+                    padded = np.zeros((5, 5))
+                    for (i, j), g in np.ndenumerate(solution.grads["Z"]):  # stride 2, padding 1
+                        for (a, b), _ in np.ndenumerate(solution.values["K"]):
+                            padded[2 * i + a, 2 * j + b] += g * solution.values["K"][1 - a, 1 - b]
+                    await paste_answer(pilot, repr(padded[1:4, 1:4].tolist()))  # the padding cut off
+                    assert "flipped by 180°" in text_of(screen, "#feedback")
+                    diagnosed = True
+                await paste_answer(pilot, right_answer(session))
+            assert diagnosed
+
+    run(scenario())

@@ -332,6 +332,10 @@ def conv2d(X, K, stride=None, padding=None):
         )
     if step < 1:
         raise EvaluationError("conv2d's stride is at least 1")
+    if pad >= min(K.shape):
+        raise EvaluationError(
+            f"conv2d's padding is less than the kernel's side ({min(K.shape)}): more only adds outputs of zeros"
+        )
     padded = np.pad(X, pad)
     if K.shape[0] > padded.shape[0] or K.shape[1] > padded.shape[1]:
         raise EvaluationError(

@@ -342,9 +342,8 @@ def _max(site: SlipSite) -> Iterator[Slip]:
 # -- reductions -------------------------------------------------------------------------------------------
 
 
-def _reduction_slip(site: SlipSite, weight: float) -> LocalDerivative:
-    """A sum's or mean's local derivative with the same weight for every element: of all of z, or along an axis."""
-    weights = np.full_like(site.values[0], weight)
+def _reduction_slip(site: SlipSite, weights: np.ndarray) -> LocalDerivative:
+    """A reduction's local derivative with other weights (∂out/∂z, of z's shape): of all of z, or along an axis."""
     return Jacobian(weights) if len(site.values) == 1 else Reduction(weights)
 
 
@@ -359,7 +358,7 @@ def _mean(site: SlipSite) -> Iterator[Slip]:
     yield Slip(
         0,
         "mean_vs_sum",
-        _reduction_slip(site, 1.0),
+        _reduction_slip(site, np.ones_like(site.values[0])),
         f"the 1/{count} of the mean {site.text} (over {count} elements) is left out",
     )
 
@@ -371,7 +370,7 @@ def _sum(site: SlipSite) -> Iterator[Slip]:
         yield Slip(
             0,
             "mean_vs_sum",
-            _reduction_slip(site, 1 / count),
+            _reduction_slip(site, np.full_like(site.values[0], 1 / count)),
             f"the sum {site.text} is differentiated as if it were a mean (1/{count} instead of 1)",
         )
     rows = np.shape(site.values[0])[0] if np.ndim(site.values[0]) == 2 else 0
@@ -386,21 +385,19 @@ def _sum(site: SlipSite) -> Iterator[Slip]:
 
 @slips("var")
 def _var(site: SlipSite) -> Iterator[Slip]:
-    count = _count(site)
-    centred = site.values[0] - site.values[0].mean(
-        axis=None if len(site.values) == 1 else int(site.values[1]) - 1, keepdims=True
-    )
-    derivative = Jacobian if len(site.values) == 1 else Reduction
+    count, shape = _count(site), np.shape(site.output)
+    _, (true, *_) = OPERATIONS["var"].compute(*site.values)
+    slope = true.chain(np.ones(shape), site.values[0].shape, shape)  # 2(zᵢ − mean)/n
     yield Slip(
         0,
         "mean_vs_sum",
-        derivative(2 * centred),
+        _reduction_slip(site, slope * count),
         f"the 1/{count} of the variance {site.text} (a mean over {count} elements) is left out",
     )
     yield Slip(
         0,
         "missing_factor_2",
-        derivative(centred / count),
+        _reduction_slip(site, slope / 2),
         f"the factor 2 from the square in the variance {site.text} is missing",
     )
 

@@ -30,6 +30,8 @@ from .operations import FUNCTIONS, OPERATION_TABLE, OPERATORS
 MAX_DEPTH = 60
 DEFAULT_MAX_LENGTH = 2000
 
+MAX_SETTING = 1000  # a stride, padding, pooling size or axis: more is never meant, and padding allocates it
+
 MAX_TREE_DEPTH = 200  # operations inside operations; keeps evaluation well within Python's stack
 
 # The operators' symbols come from the table of operations, as its functions and their arguments do.
@@ -431,11 +433,11 @@ def check_calls(node: Node) -> list[str]:
                 continue
             for param, argument in zip(spec.params, call.args):
                 if param in spec.settings and not (
-                    isinstance(argument, Number) and argument.value >= 0 and argument.value.is_integer()
+                    isinstance(argument, Number) and 0 <= argument.value <= MAX_SETTING and argument.value.is_integer()
                 ):
                     problems.append(
-                        f"the {param} of {call.function} must be a whole number written in the expression "
-                        f"(like 2), not {to_text(argument)}"
+                        f"the {param} of {call.function} must be a whole number from 0 to {MAX_SETTING:,} written "
+                        f"in the expression (like 2), not {to_text(argument)}"
                     )
     return problems
 
