@@ -75,12 +75,25 @@ def pytest_collection_modifyitems(config, items):
     items[:] = ordered + fast
 
 
+@pytest.fixture(scope="session", autouse=True)
 def data_folder_of_this_run(tmp_path_factory):
     """No test reads or writes the user's own saved sessions: BACKPROP_TUTOR_HOME is a folder of this run's
     (a test that looks at what was saved gives its own tmp_path). Programs the tests start inherit it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BACKPROP_TUTOR_HOME", str(tmp_path_factory.mktemp("home")))
         yield
+
+
+@pytest.fixture(autouse=True)
+def notifications_stay(monkeypatch):
+    """A notification stays in the app's list for the test to read: on a loaded machine the seconds between an
+    action and the assertion on what it said can outlast the toast's few seconds on screen."""
+    from textual.notifications import Notification
+
+    monkeypatch.setattr(Notification, "time_left", property(lambda notification: float(NOTIFICATIONS_STAY)))
+
+
+NOTIFICATIONS_STAY = 3600  # seconds: longer than any test
 
 
 @pytest.fixture

@@ -205,3 +205,10 @@ def test_gradescope_archive_into_a_fifo_is_refused(tmp_path: Path):
     os.mkfifo(fifo)
     result = tutor(tmp_path / "home", "gradescope", SEED_001, "-o", fifo)
     refused(result, fifo, "named pipe (FIFO)")
+
+
+def test_the_tests_never_touch_the_learners_own_data(tmp_path_factory):
+    """conftest's session fixture points every test, and every program a test starts, at a folder of this run."""
+    home = Path(os.environ["BACKPROP_TUTOR_HOME"])
+    assert home.is_relative_to(tmp_path_factory.getbasetemp())
+    assert ProgressStore().root.parent.resolve() == home.resolve()
