@@ -38,7 +38,7 @@ def pointer(
     if kind == QuantityKind.LOCAL:
         node, source = quantity.edge
         formula = local_formula(solution, node, source, lambda item: item)
-        rule = f" = {formula}" if formula else ""
+        rule = f" = {formula}" if formula and not _is_number(formula) else ""  # a constant rule is the answer
         return (
             f"Where to look: ∂{node}/∂{source}{rule}, from {node} = {to_text(solution.graph.nodes[node].expression)} "
             f"with every input but {source} held fixed."
@@ -83,3 +83,11 @@ def _gradient_pointer(solution: Solution, name: str, value: np.ndarray, own_grad
     if scalar and yours_local is not None:
         return f"Where to look: {rule}. Your answer is not {upstream} times your {local}: re-check {upstream}."
     return f"Where to look: {rule}; re-check {upstream} and {local}."
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace("−", "-"))
+    except ValueError:
+        return False
+    return True
