@@ -13,7 +13,9 @@ from test_generate_tensors import assert_matches_finite_differences
 
 from tutor.cli.main import main
 from tutor.engine import solve
-from tutor.generate import generate
+from tutor.exercise import parse_exercise, resolve_exercise
+from tutor.generate import generate, generate_like
+from tutor.generate.checks import degeneracy
 
 EPSILON = 1e-5
 NORM_SETTINGS = [("batch", False), ("batch", True), ("layer", False), ("layer", True)]
@@ -133,3 +135,53 @@ def test_tutor_generate_prints_pool_and_norm_and_their_source_runs_as_typed(argv
     path = tmp_path / "fresh.toml"
     path.write_text(out, encoding="utf-8")
     assert main(["validate", str(path)]) == 0
+
+
+def solved(inputs: str, graph: str):
+    """A small exercise whose only parameter is g, so that no earlier check (a zero gradient of X) decides."""
+    text = f'title = "t"\ndescription = "d"\nparams = ["g"]\n[inputs]\n{inputs}\n[graph]\n{graph}\n'
+    return solve(parse_exercise(text, None, "t"))
+
+
+@pytest.mark.parametrize(
+    "inputs, graph, problem",
+    [
+        (
+            "X = [[1, 3, 0, 2], [3, 2, 1, 1], [0, 0, 5, 4], [1, 2, 3, 4]]\ng = [[1, 2], [3, 4]]",
+            'L = "sum(g*maxpool(X, 2))"',
+            "has a tie",
+        ),
+        (
+            "X = [[1, 2.95], [3, 1]]\ng = 2",
+            'L = "g*sum(maxpool(X, 2))"',
+            "has a tie",
+        ),  # a runner-up 0.05 below  # a runner-up 0.05 below
+        (
+            "X = [[1, 2], [1, 3], [1, 4]]\nC = [[1, 2], [3, 1], [2, 2]]\ng = [1, 2]",
+            'L = "sum(C*batchnorm(X, 1, g))"',
+            "zero variance",
+        ),
+        (
+            "X = [[1, 1.02], [3, 4]]\nC = [[1, 2], [3, 1]]\ng = [1, 2]",
+            'L = "sum(C*layernorm(X, 1, g))"',
+            "zero variance",
+        ),
+    ],
+)
+def test_a_pool_tie_or_a_tiny_variance_makes_any_draft_degenerate(inputs, graph, problem):
+    """The generator's final check, which "a new one like this" applies too, whatever made the numbers."""
+    assert problem in degeneracy(solved(inputs, graph))
+
+
+@pytest.mark.parametrize("name", ["maxpool-2x2", "batchnorm-whole", "batchnorm-decomposed"])
+def test_new_numbers_for_the_catalog_pooling_and_norm_exercises_are_never_tied_or_flat(name):
+    for seed in range(3):
+        solution = solve(generate_like(resolve_exercise(name), seed).exercise)
+        # (maxpool-2x2's X has zeros in its gradient on purpose: that check is not held against new numbers)
+        if name == "maxpool-2x2":
+            for _, _, window in windows(solution.values["X"], 2):
+                largest, runner_up = np.sort(window, axis=None)[::-1][:2]
+                assert round(largest - runner_up, 9) >= 0.1, window
+        else:
+            x = solution.values["X" if name == "batchnorm-whole" else "x"]
+            assert degeneracy(solution) is None and np.all(x.std(axis=0) >= 0.1), x
