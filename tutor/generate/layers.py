@@ -67,11 +67,10 @@ def generate_pool(rng: random.Random, seed: int, options: dict) -> GeneratedExer
             [windows[row // size][column // size][row % size][column % size] for column in range(side)]
             for row in range(side)
         ]
-        w = [rng.choice([count for count in range(-2, 3) if count]) for _ in range(POOLED)]
+        w = [whole_number(rng, 2, allow_zero=False) for _ in range(POOLED)]  # hundredths, as every drawn number
         pooled = [[max(entry for line in window for entry in line) for window in band] for band in windows]
         z = [sum(p * weight for p, weight in zip(row, w)) for row in pooled]
-        y = [value + rng.choice([step for step in range(-MAX_ERROR, MAX_ERROR + 1) if step]) for value in z]
-        hundredths = [[100 * entry for entry in row] for row in X]
+        y = [value + whole_number(rng, MAX_ERROR, allow_zero=False) for value in z]
         return exercise_text(
             f"Generated max pooling: {side}x{side} input, {size}x{size} windows, then a dense layer",
             description,
@@ -81,9 +80,9 @@ def generate_pool(rng: random.Random, seed: int, options: dict) -> GeneratedExer
             ["w"],  # not X: the entries that lose their window get a gradient of 0 on purpose
             options["ask"] or ("values", "parameter_gradients", "grad.P", "grad.X"),
             [
-                ("X", array_text(hundredths)),
-                ("w", array_text([100 * weight for weight in w])),
-                ("y", array_text([100 * target for target in y])),
+                ("X", array_text([[100 * entry for entry in row] for row in X])),
+                ("w", array_text(w)),
+                ("y", array_text(y)),
             ],
             nodes,
         )
