@@ -465,7 +465,7 @@ def test_generate_skill_prints_or_writes_the_exercise(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["generate"], "give a KIND (expression or mlp) or --skill SKILL"),
+        (["generate"], "give a KIND (expression, mlp, conv, attention, rnn, pool or norm) or --skill SKILL"),
         (["generate", "mlp", "--skill", "batch"], "not both"),
         (["generate", "--skill", "batch", "--samples", "3"], "--samples is not an option of --skill"),
         (["generate", "--skill", "fan-out", "--activation", "relu"], "takes no activation"),

@@ -1,6 +1,6 @@
 """`tutor generate conv`, `attention` and `rnn`: fresh exercises beyond the MLP that load, solve to the
 finite differences, and can be worked by hand (checked here with this file's own code, not the
-generator's checks)."""
+generator's checks). The given panel at 80x24 is checked here for pool and norm too."""
 
 from __future__ import annotations
 
@@ -148,6 +148,10 @@ def test_a_command_line_option_of_another_kind_is_refused(capsys):
         ("conv", {"size": 3, "stride": 2, "padding": 1}),
         ("attention", {"mask": "causal"}),
         ("rnn", {"steps": 3, "hidden": 2}),
+        ("pool", {"size": 3}),  # the largest: a 6x6 input
+        ("norm", {"kind": "batch", "decomposed": True}),
+        ("norm", {"kind": "layer", "decomposed": True}),
+        ("norm", {"kind": "layer", "ask": "values,local_derivatives,parameter_gradients"}),
     ],
 )
 def test_every_step_of_a_generated_exercise_gives_the_numbers_it_needs_whole_at_80x24(kind, options, request):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..exercise.shown import visible
 from ..generate import draw_seed, generate
-from ..generate.options import OPTIONS
+from ..generate.options import KINDS, OPTIONS
 from ..generate.skills import generate_for_skill
 from ..session.saving import save_text
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE
@@ -18,12 +18,11 @@ SKILL_OPTIONS = ("activation",)  # with --skill, the generator chooses every oth
 
 
 def command_generate(arguments: argparse.Namespace) -> int:
-    kind = arguments.kind
+    kind = arguments.generator
     if (kind is None) == (arguments.skill is None):
+        kinds = f"{', '.join(KINDS[:-1])} or {KINDS[-1]}"
         return _refuse(
-            "give a KIND (expression or mlp) or --skill SKILL, not both"
-            if kind
-            else "give a KIND (expression or mlp) or --skill SKILL"
+            f"give a KIND ({kinds}) or --skill SKILL, not both" if kind else f"give a KIND ({kinds}) or --skill SKILL"
         )
     allowed = SKILL_OPTIONS if kind is None else OPTIONS[kind]
     options = {}

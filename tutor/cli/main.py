@@ -435,19 +435,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate = _command(
         commands,
         "generate",
-        "write a fresh exercise: an expression graph, an MLP, a convolution, attention, an RNN, or one that practises "
-        "a skill",
+        "write a fresh exercise: an expression graph, an MLP, a convolution, attention, an RNN, max pooling, batch or "
+        "layer norm, or one that practises a skill",
         "  tutor generate expression --seed 7 --depth 4 -o mine.toml\n"
         "  tutor generate mlp --shape 2,3,1 --dataset xor --seed 7\n"
         "  tutor generate conv --stride 2 --padding 1\n"
+        "  tutor generate pool --size 2\n"
+        "  tutor generate norm --kind batch --decomposed\n"
         "  tutor generate --skill fan-out --seed 7\n",
     )
     generate.add_argument(
-        "kind",
+        "generator",  # not "kind": norm's --kind is an option of its own
         nargs="?",
-        choices=("expression", "mlp", "conv", "attention", "rnn"),
+        choices=("expression", "mlp", "conv", "attention", "rnn", "pool", "norm"),  # tutor.generate's KINDS
         metavar="KIND",
-        help="expression, mlp, conv, attention or rnn (or give --skill)",
+        help="expression, mlp, conv, attention, rnn, pool or norm (or give --skill)",
     )
     generate.add_argument(
         "--skill",
@@ -497,7 +499,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--dataset", metavar="NAME", help="mlp: show real rows of xor or iris and add a [training] table"
     )
-    generate.add_argument("--size", type=int, metavar="N", help="conv: the input is NxN, 3 (default) or 4")
+    generate.add_argument(
+        "--size",
+        type=int,
+        metavar="N",
+        help="conv: the input is NxN, 3 (default) or 4; pool: the windows are NxN, 2 (default) or 3",
+    )
     generate.add_argument("--stride", type=int, metavar="N", help="conv: the kernel's step, 1 (default) or 2")
     generate.add_argument(
         "--padding", type=int, metavar="N", help="conv: a border of N zeros around the input, 0 (default) or 1"
@@ -505,6 +512,15 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--mask", metavar="NAME", help="attention: causal (default) or none")
     generate.add_argument("--steps", type=int, metavar="N", help="rnn: the steps unrolled in time, 2 (default) or 3")
     generate.add_argument("--hidden", type=int, metavar="N", help="rnn: hidden units, 1 or 2 (default)")
+    generate.add_argument(
+        "--kind", metavar="NAME", help="norm: batch (default, column by column) or layer (row by row)"
+    )
+    generate.add_argument(
+        "--decomposed",
+        action="store_true",
+        default=None,  # None when not given, so that other kinds can refuse it
+        help="norm: mean, var, sqrt and divide nodes instead of one batchnorm or layernorm node",
+    )
     generate.add_argument(
         "--ask",
         metavar="WHAT,...",

@@ -15,13 +15,15 @@ from ..exercise.operations import ACTIVATIONS, OPERATION_TABLE
 from .datasets import DATASETS
 from .windows import uncovered_rows
 
-KINDS = ("expression", "mlp", "conv", "attention", "rnn")
+KINDS = ("expression", "mlp", "conv", "attention", "rnn", "pool", "norm")
 OPTIONS = {
     "expression": ("depth", "variables", "functions", "fan_out", "ask"),
     "mlp": ("shape", "activation", "loss", "samples", "dataset", "ask"),
     "conv": ("size", "stride", "padding", "ask"),
     "attention": ("mask", "ask"),
     "rnn": ("steps", "hidden", "ask"),
+    "pool": ("size", "ask"),
+    "norm": ("kind", "decomposed", "ask"),
 }
 
 FUNCTIONS = ("+", "-", "*", "/", "^2", "sigmoid", "tanh", "exp", "log", "relu")  # the default: all of these
@@ -45,13 +47,15 @@ LAYER_COUNTS = range(2, 5)  # entries of a shape: the input size, up to two hidd
 SAMPLE_COUNTS = range(1, 7)
 DEFAULT_SHAPE = (2, 3, 1)
 
-FLAGS = ("fan_out",)  # options that are on or off: written as a bare --fan-out when on, left out when off
+FLAGS = ("fan_out", "decomposed")  # options that are on or off: written as a bare --fan-out when on, left out when off
 CONV_SIZES = range(3, 5)  # the input is 3x3 or 4x4: one window more would be no longer work by hand
 STRIDES = range(1, 3)
 PADDINGS = range(0, 2)
 MASKS = ("causal", "none")
 RNN_STEPS = range(2, 4)
 HIDDEN_SIZES = range(1, 3)
+POOL_SIZES = range(2, 4)  # 2x2 or 3x3 windows, over a 4x4 or 6x6 input
+NORM_KINDS = ("batch", "layer")
 
 MAX_SEED = 2**32 - 1
 SOURCE_PREFIX = "backprop-tutor's generator: "
@@ -80,6 +84,8 @@ def check_options(kind: str, seed: int, options: dict) -> dict:
         "conv": _conv_options,
         "attention": _attention_options,
         "rnn": _rnn_options,
+        "pool": _pool_options,
+        "norm": _norm_options,
     }
     return checks[kind](given)
 
@@ -123,9 +129,7 @@ def _expression_options(given: dict) -> dict:
             f"{' and '.join(f for f in functions if f in BINARY_FUNCTIONS)} alone give gradients of 1 "
             "or -1: allow * or /, or use fewer variables"
         )
-    fan_out = given.get("fan_out", False)
-    if not isinstance(fan_out, bool):
-        raise ValueError(f"fan_out is on (True) or off (False), not {fan_out!r}")
+    fan_out = _switch(given.get("fan_out", False), "fan_out")
     return {
         "depth": depth,
         "variables": variables,
@@ -207,6 +211,20 @@ def _rnn_options(given: dict) -> dict:
     return {"steps": steps, "hidden": hidden, "ask": _ask(given.get("ask"))}
 
 
+def _pool_options(given: dict) -> dict:
+    return {"size": _whole(given.get("size", POOL_SIZES.start), "size", POOL_SIZES), "ask": _ask(given.get("ask"))}
+
+
+def _norm_options(given: dict) -> dict:
+    return {
+        "kind": _choice(
+            given.get("kind", NORM_KINDS[0]), "kind", NORM_KINDS, {"batchnorm": "batch", "layernorm": "layer"}
+        ),
+        "decomposed": _switch(given.get("decomposed", False), "decomposed"),
+        "ask": _ask(given.get("ask")),
+    }
+
+
 def command_line(kind: str, seed: int, options: dict) -> str:
     """The `tutor generate` command that makes this exercise again, with every option spelt out."""
     parts = [COMMAND, kind, "--seed", str(seed)]
@@ -259,6 +277,13 @@ def _whole(value, name: str, allowed: range) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
         raise ValueError(f"{name} must be a whole number from {allowed.start} to {allowed.stop - 1}, not {value!r}")
+    return value
+
+
+def _switch(value, name: str) -> bool:
+    """An option of FLAGS."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} is on (True) or off (False), not {value!r}")
     return value
 
 

@@ -27,18 +27,18 @@ RNN_PRE_ACTIVATION = (0.1, 2.5)  # |a| into tanh: away from 0 (tanh is then line
 MIN_ERROR = 0.2  # |yhat - y|: a target too close to the prediction leaves no gradient
 
 
-def _whole_numbers(rng: random.Random, limit: int, allow_zero: bool = True) -> int:
+def whole_number(rng: random.Random, limit: int, allow_zero: bool = True) -> int:
     """A whole number in [-limit, limit], as hundredths (the generator's unit)."""
     choices = [number for number in range(-limit, limit + 1) if number or allow_zero]
     return 100 * rng.choice(choices)
 
 
-def _multiples(rng: random.Random, step: int, limit: int) -> int:
+def nonzero_multiple(rng: random.Random, step: int, limit: int) -> int:
     """A nonzero multiple of ``step`` hundredths in [-limit, limit] hundredths."""
     return step * rng.choice([count for count in range(-(limit // step), limit // step + 1) if count])
 
 
-def _exercise_text(
+def exercise_text(
     title: str,
     description: list[str],
     command: str,
@@ -71,7 +71,7 @@ def _exercise_text(
     return "\n".join(lines) + "\n"
 
 
-def _first_sound(kind: str, name: str, drafts: Callable[[], str | None], advice: str) -> GeneratedExercise:
+def first_sound(kind: str, name: str, drafts: Callable[[], str | None], advice: str) -> GeneratedExercise:
     for _ in range(MAX_ATTEMPTS):
         text = drafts()
         if text is None:
@@ -112,10 +112,10 @@ def generate_conv(rng: random.Random, seed: int, options: dict) -> GeneratedExer
     ]
 
     def draft() -> str:
-        X = [[_whole_numbers(rng, 3) for _ in range(size)] for _ in range(size)]
-        K = [[_whole_numbers(rng, 2, allow_zero=False) for _ in range(KERNEL)] for _ in range(KERNEL)]
-        G = [[_whole_numbers(rng, 2, allow_zero=False) for _ in range(out)] for _ in range(out)]
-        return _exercise_text(
+        X = [[whole_number(rng, 3) for _ in range(size)] for _ in range(size)]
+        K = [[whole_number(rng, 2, allow_zero=False) for _ in range(KERNEL)] for _ in range(KERNEL)]
+        G = [[whole_number(rng, 2, allow_zero=False) for _ in range(out)] for _ in range(out)]
+        return exercise_text(
             f"Generated convolution: {size}x{size} input, {KERNEL}x{KERNEL} kernel, stride {stride}, padding {padding}",
             description,
             command,
@@ -127,7 +127,7 @@ def generate_conv(rng: random.Random, seed: int, options: dict) -> GeneratedExer
             nodes,
         )
 
-    return _first_sound("conv", name, draft, "try another seed")
+    return first_sound("conv", name, draft, "try another seed")
 
 
 # -- attention -----------------------------------------------------------------------------------------------------
@@ -170,8 +170,10 @@ def generate_attention(rng: random.Random, seed: int, options: dict) -> Generate
     )
 
     def draft() -> str | None:
-        Q, K, V = ([[_multiples(rng, 50, 200) for _ in range(DIMENSION)] for _ in range(TOKENS)] for _ in range(3))
-        G = [[_whole_numbers(rng, 2, allow_zero=False) for _ in range(DIMENSION)] for _ in range(TOKENS)]
+        Q, K, V = (
+            [[nonzero_multiple(rng, 50, 200) for _ in range(DIMENSION)] for _ in range(TOKENS)] for _ in range(3)
+        )
+        G = [[whole_number(rng, 2, allow_zero=False) for _ in range(DIMENSION)] for _ in range(TOKENS)]
         low, high = ATTENTION_WEIGHTS
         for row in range(1 if causal else 0, TOKENS):
             raw = [sum(value_of(q) * value_of(k) for q, k in zip(Q[row], K[column])) for column in range(TOKENS)]
@@ -184,9 +186,9 @@ def generate_attention(rng: random.Random, seed: int, options: dict) -> Generate
         inputs.append(("G", array_text(G)))
         title = "Generated attention: 2 tokens, d = 2" + (", causal mask" if causal else "")
         tags = ["generated", "attention", "transformer", "softmax", "tensor", *(["mask"] if causal else [])]
-        return _exercise_text(title, description, command, tags, 5, params, ask, inputs, nodes)
+        return exercise_text(title, description, command, tags, 5, params, ask, inputs, nodes)
 
-    return _first_sound("attention", name, draft, "try another seed")
+    return first_sound("attention", name, draft, "try another seed")
 
 
 # -- rnn -----------------------------------------------------------------------------------------------------------
@@ -224,14 +226,14 @@ def generate_rnn(rng: random.Random, seed: int, options: dict) -> GeneratedExerc
     ]
 
     def draw(limit: int) -> list[int]:
-        return [_multiples(rng, 10, limit) for _ in range(hidden)]
+        return [nonzero_multiple(rng, 10, limit) for _ in range(hidden)]
 
     def written(counts: list) -> str:
         """A vector or matrix of hundredths as TOML; with one hidden unit, the number it holds."""
         return array_text(counts if vector else np.ravel(counts).tolist()[0])
 
     def draft() -> str | None:
-        xs = [_multiples(rng, 10, 100) for _ in range(steps)]
+        xs = [nonzero_multiple(rng, 10, 100) for _ in range(steps)]
         h0, Wx, b, v = draw(100), draw(100), draw(50), draw(100)
         Wh = [draw(100) for _ in range(hidden)]
         state = [value_of(count) for count in h0]
@@ -254,6 +256,6 @@ def generate_rnn(rng: random.Random, seed: int, options: dict) -> GeneratedExerc
         title = f"Generated tanh RNN: {steps} steps, {hidden} hidden unit{'s' if vector else ''}"
         tags = ["generated", "rnn", "bptt", "tanh", "recurrent", "tensor"]
         ask = options["ask"] or ("values", "local_derivatives", "parameter_gradients")
-        return _exercise_text(title, description, command, tags, 5, ["Wx", "Wh", "b", "v"], ask, inputs, nodes)
+        return exercise_text(title, description, command, tags, 5, ["Wx", "Wh", "b", "v"], ask, inputs, nodes)
 
-    return _first_sound("rnn", name, draft, "try another seed")
+    return first_sound("rnn", name, draft, "try another seed")
