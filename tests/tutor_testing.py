@@ -231,9 +231,11 @@ TMUX = shutil.which("tmux")
 # starting or stopping its server on the default socket cannot take our sessions with it.
 TMUX_SOCKET = Path(tempfile.gettempdir()) / f"backprop-tutor-tests-{os.getpid()}.sock"
 atexit.register(TMUX_SOCKET.unlink, missing_ok=True)  # tmux leaves the socket file behind
-# A pane whose program ended stays on screen, so a test that fails shows what the program printed last.
+# A pane whose program ended stays on screen, so a test that fails shows what the program printed last. The server
+# stays up between sessions (exit-empty off): one that exits with the last session can still be going away when the
+# next test starts a session, which then fails on a loaded machine. It is stopped when the run ends.
 TMUX_CONFIG = Path(tempfile.gettempdir()) / f"backprop-tutor-tests-{os.getpid()}.tmux.conf"
-TMUX_CONFIG.write_text("set-option -g remain-on-exit on\n")
+TMUX_CONFIG.write_text("set-option -g remain-on-exit on\nset-option -s exit-empty off\n")
 atexit.register(TMUX_CONFIG.unlink, missing_ok=True)
 
 
@@ -241,6 +243,10 @@ def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
         [TMUX, "-f", str(TMUX_CONFIG), "-S", str(TMUX_SOCKET), *args], capture_output=True, text=True, check=check
     )
+
+
+if TMUX is not None:
+    atexit.register(tmux, "kill-server", check=False)  # registered last, so it runs before the files are removed
 
 
 def program_ended(session: str) -> bool:
