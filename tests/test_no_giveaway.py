@@ -25,8 +25,9 @@ from tutor.grading.explain import right_value_text
 from tutor.grading.pointer import pointer
 from tutor.grading.quantities import Quantity, QuantityKind
 from tutor.session import EXAM, ProgressStore, Session
-from tutor.session.transcript import build_transcript, export_all, read_key, to_html, to_markdown
-from tutor_testing import FakeClock, right_answer, tutor_command
+from tutor.session.transcript import EXPORT_FOLDER, build_transcript, export_all, read_key, to_html, to_markdown
+from tutor.tui.app import TutorApp
+from tutor_testing import FakeClock, paste_answer, right_answer, run, tutor_command
 
 SEEDS = Path(__file__).resolve().parent / "seed_answers"
 NUMBER = re.compile(r"(?<![\w#.])[-−]?(\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
@@ -257,3 +258,24 @@ def test_f6_on_an_unsubmitted_exam_signs_what_it_writes_and_tutor_grade_regrades
     (graded,) = json.loads(result.stdout)["results"]
     assert not graded["tampered"] and graded["points"] == 0 and graded["answered"] == 4
     assert not exam_leaks(session, result.stdout)
+
+
+def test_f6_mid_exam_in_the_tutor_saves_files_without_a_right_value(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # F6 saves in the current directory
+
+    async def scenario():
+        app = TutorApp("network-3-2-1-sigmoid", mode=EXAM, store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            await paste_answer(pilot, right_answer(session))
+            await paste_answer(pilot, "0.5")
+            await pilot.press("f6")
+            await pilot.pause()
+            written = sorted((tmp_path / EXPORT_FOLDER).iterdir())
+            assert [path.suffix for path in written] == [".html", ".json", ".md"]
+            for path in written:
+                assert not exam_leaks(session, path.read_text(encoding="utf-8")), path.name
+            assert json.loads(written[1].read_text(encoding="utf-8"))["final"] is None
+
+    run(scenario())
