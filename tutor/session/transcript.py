@@ -243,7 +243,7 @@ def to_markdown(transcript: dict, solution) -> str:
         "",
         f"**Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)** — {score_counts(transcript)}.",
         "",
-        *([f"Right values: {WITHHELD_WORDS}.", ""] if "withheld" in transcript else []),
+        *([f"Right values: {WITHHELD_WORDS}.", ""] if transcript["final"] is None else []),
         "## Inputs",
         "",
         "| input | value |",
