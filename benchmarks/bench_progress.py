@@ -6,7 +6,9 @@ right: `tutor check --record` as LearnerStore.record does it), then, as CPU time
 (a) the model rebuilt from all N sessions (no model file: every session replayed and observed);
 (b) the model read again when nothing changed (the model file, each session's number of events compared);
 (c) the model after one more attempt (one session replayed);
-(d) the recommendation: the catalog's skills (every catalog exercise solved and tagged, once per process).
+(d) the recommendation: the catalog's skills (every catalog exercise solved and tagged, once per process);
+(e) the model without one session it has counted: what a resumed exercise's summary compares with (every other
+    session replayed and observed, not saved).
 
 Run:  python benchmarks/bench_progress.py [--attempts 30]
 """
@@ -32,7 +34,7 @@ def main() -> None:
         from tutor.grading import QuantityKind
         from tutor.grading.quantities import expected_value
         from tutor.session import ProgressStore, Session
-        from tutor.session.learners import LearnerStore, catalog_skills
+        from tutor.session.learners import LearnerStore, catalog_skills, session_id
 
         store = ProgressStore(Path(home))
         learners = LearnerStore(store)
@@ -62,11 +64,15 @@ def main() -> None:
         attempt(names[0])
         one_more = timed(lambda: learners.model("Ada"))
         recommended = timed(lambda: (catalog_skills(), learners.recommend("Ada")))
+        last = max((learners.folder("Ada") / "attempts").iterdir())
+        without_last = session_id(last, json.loads(last.read_text(encoding="utf-8"))["events"])
+        without = timed(lambda: learners.model_without("Ada", without_last))
         print(f"{arguments.attempts} recorded attempts, {steps:,} events in all")
         print(f"(a) model rebuilt from every session: {rebuilt:.3f} s")
         print(f"(b) model read, nothing new:          {unchanged:.3f} s")
         print(f"(c) model after one more attempt:     {one_more:.3f} s")
         print(f"(d) recommendation (catalog tagged):  {recommended:.3f} s for {len(catalog_names())} exercises")
+        print(f"(e) model without a counted session:  {without:.3f} s")
 
 
 if __name__ == "__main__":

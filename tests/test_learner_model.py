@@ -25,7 +25,7 @@ from tutor.session.learner import (
     bkt_update,
     observations,
 )
-from tutor.session.learners import LearnerStore, catalog_skills
+from tutor.session.learners import LearnerStore, catalog_skills, session_id
 from tutor_testing import tutor_command
 
 FAN_OUT_EXERCISES = ("fan-out-xy-plus-x", "jacobian-df", "cs231n-staged-fanout")
@@ -174,6 +174,28 @@ def test_a_session_that_grows_adds_only_its_new_steps(tmp_path):
     assert learners.model(store.learner_name()).skills[Skill.FORWARD].attempts == 1
     session.answer("-3")
     assert learners.model(store.learner_name()).skills[Skill.FORWARD].attempts == 2
+
+
+def test_the_model_without_a_session_is_the_model_before_it_resumed_or_not(tmp_path):
+    """What an exercise's summary compares with: the model as if the session had not been worked, though the saved
+    model has already counted its earlier answers (a resumed session)."""
+    store = ProgressStore(tmp_path)
+    learner = store.learner_name()
+    learners = LearnerStore(store)
+    earlier = _practice(store, "cs231n-add-multiply")
+    earlier.answer("-6")  # wrong: the model has other evidence than the session below
+    before = learners.model(learner).to_json()
+    session = _practice(store)
+    this_session = session_id(session.progress_file, session.events)
+    assert learners.model_without(learner, this_session).to_json() == before  # fresh: the model as it is
+    session.answer("-6")
+    session.answer("-3")
+    session.close()
+    assert learners.model(learner).skills[Skill.FORWARD].attempts == 3  # the saved model counts this session
+    resumed = _practice(store)  # the window opened again on the same exercise: the same session goes on
+    assert session_id(resumed.progress_file, resumed.events) == this_session
+    assert learners.model_without(learner, this_session).to_json() == before
+    assert learners.model(learner).skills[Skill.FORWARD].attempts == 3  # and the saved model is left whole
 
 
 def test_sessions_of_another_learner_do_not_count(tmp_path):

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tutor.engine import solve
+from tutor.engine.formatting import format_value, to_nested_list
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.exercise.expression import to_text
 from tutor.grading import Checker, asked_quantities, read_answer
@@ -20,9 +21,13 @@ from tutor.grading.diagnosis.answer import WrongAnswer
 from tutor.grading.diagnosis.context import context_of
 from tutor.grading.diagnosis.numbers import round_significant
 from tutor.grading.diagnosis.passes import candidates
+from tutor.grading.explain import right_value_text
 from tutor.grading.pointer import pointer
 from tutor.grading.quantities import Quantity, QuantityKind
-from tutor_testing import tutor_command
+from tutor.session import EXAM, ProgressStore, Session
+from tutor.session.transcript import EXPORT_FOLDER, build_transcript, export_all, read_key, to_html, to_markdown
+from tutor.tui.app import TutorApp
+from tutor_testing import FakeClock, paste_answer, right_answer, run, tutor_command
 
 SEEDS = Path(__file__).resolve().parent / "seed_answers"
 NUMBER = re.compile(r"(?<![\w#.])[-−]?(\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
@@ -168,3 +173,119 @@ def test_an_undiagnosed_value_local_and_update_say_their_rule():
     assert "Where to look: ∂yhat/∂z = yhat(1 − yhat)" in verdicts["local.yhat.z"].message
     _, verdicts = answered("network-3-2-1-sigmoid", {"update.b3": "0.5"})
     assert "Where to look: new b3 = b3 − η·dL/db3 with η = 1" in verdicts["update.b3"].message
+
+
+# -- exports of an exam: no right value before submission (issue 14) -----------------------------------------
+
+
+def half_done_exam(name: str, store: ProgressStore | None = None, submit: bool = False) -> Session:
+    """An exam with its first steps answered, one of them wrong (1.37 times the right value), the rest blank."""
+    session = Session(resolve_exercise(name), mode=EXAM, store=store, clock=FakeClock())
+    for index in range(4):
+        expected = np.asarray(session.checker.expected(session.step.quantity), dtype=np.float64)
+        session.answer(right_answer(session) if index != 2 else format_value(expected * 1.37, 6))
+    if submit:
+        session.submit()
+    return session
+
+
+def exam_leaks(session: Session, text: str) -> list[tuple[str, list[str]]]:
+    """Every step's right value found in an exported ``text``, in any rounding, by the leak-finder above; the
+    numbers the exercise gives (inputs, its graph's constants) and the learner typed are theirs, not leaks, and an
+    HTML page's stylesheet (its 0.25rem) is no content."""
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.DOTALL)
+    exercise = session.exercise
+    theirs = [
+        *(spec.text for spec in exercise.written_inputs.values()),
+        *(to_text(node.expression) for node in exercise.written_nodes),
+        *(state.answer for state in session.states),
+    ]
+    own = np.asarray([float(token) for part in theirs for token in NUMBER.findall(part)] or [np.nan])
+    leaks = []
+    for step in session.steps:
+        if step.quantity.kind == QuantityKind.FORMULA:
+            continue
+        found = leaked_numbers(text, np.asarray(session.checker.expected(step.quantity), dtype=np.float64), own)
+        if found:
+            leaks.append((str(step.quantity), found))
+    return leaks
+
+
+@pytest.mark.parametrize("name", ["sigmoid-neuron-mse", "network-3-2-1-sigmoid"])
+@pytest.mark.parametrize("form", ["json", "md", "html"])
+def test_an_unsubmitted_exams_export_carries_no_right_value(tmp_path, name, form):
+    session = half_done_exam(name, ProgressStore(tmp_path))
+    result = tutor_command("export", session.progress_file, "--format", form, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not exam_leaks(session, result.stdout)
+    if form == "json":
+        transcript = json.loads(result.stdout)
+        assert transcript["final"] is None and "withheld" in transcript
+        assert all(item["expected"] is None and item["right_value"] is None for item in transcript["items"])
+    else:
+        assert "withheld until the exam is submitted" in result.stdout
+
+
+def test_the_leak_finder_finds_the_right_values_in_a_submitted_exams_export():
+    """The check above can fail: once submitted, the same exam's files state every right value."""
+    session = half_done_exam("sigmoid-neuron-mse", submit=True)
+    transcript = build_transcript(session, "ada")
+    for text in (json.dumps(transcript), to_markdown(transcript, session.solution)):
+        leaked = dict(exam_leaks(session, text))
+        assert len(leaked) > len(session.steps) // 2 and "grad.z" in leaked
+
+
+@pytest.mark.parametrize("mode", ["exam", "practice"])
+def test_a_submitted_exam_and_a_practice_transcript_keep_every_right_value(mode):
+    if mode == EXAM:
+        session = half_done_exam("network-3-2-1-sigmoid", submit=True)
+    else:
+        session = Session(resolve_exercise("network-3-2-1-sigmoid"), clock=FakeClock())
+        session.answer(right_answer(session))
+    transcript = build_transcript(session, "ada")
+    assert "withheld" not in transcript
+    solution = session.solution
+    for step, item in zip(session.steps, transcript["items"]):
+        expected = session.checker.expected(step.quantity)
+        assert item["expected"] == to_nested_list(expected)
+        assert item["right_value"] == right_value_text(solution, step.quantity, expected)
+    assert transcript["final"]["L"] == {"value": to_nested_list(solution.values["L"]), "grad": 1.0}
+    assert "withheld" not in to_markdown(transcript, solution) + to_html(transcript, solution)
+
+
+def test_f6_on_an_unsubmitted_exam_signs_what_it_writes_and_tutor_grade_regrades_it(tmp_path):
+    """F6 writes what export_all writes; the signature covers the transcript as written, so it verifies, and the
+    re-grade (which needs only the typed answers) finds nothing edited: nothing is graded before submission."""
+    key_file = tmp_path / "exam.key"
+    key_file.write_text("k" * 32 + "\n", encoding="utf-8")
+    session = half_done_exam("sigmoid-neuron-mse")
+    written = export_all(session, tmp_path, learner="ada", key=read_key(key_file))
+    for path in written:
+        assert not exam_leaks(session, path.read_text(encoding="utf-8")), path.name
+    (json_file,) = [path for path in written if path.suffix == ".json"]
+    result = tutor_command("grade", json_file, "--key", key_file, "--json", home=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (graded,) = json.loads(result.stdout)["results"]
+    assert not graded["tampered"] and graded["points"] == 0 and graded["answered"] == 4
+    assert not exam_leaks(session, result.stdout)
+
+
+def test_f6_mid_exam_in_the_tutor_saves_files_without_a_right_value(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # F6 saves in the current directory
+
+    async def scenario():
+        app = TutorApp("network-3-2-1-sigmoid", mode=EXAM, store=ProgressStore(tmp_path / "home"))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            await paste_answer(pilot, right_answer(session))
+            await paste_answer(pilot, "0.5")
+            await pilot.press("f6")
+            await pilot.pause()
+            written = sorted((tmp_path / EXPORT_FOLDER).iterdir())
+            assert [path.suffix for path in written] == [".html", ".json", ".md"]
+            for path in written:
+                assert not exam_leaks(session, path.read_text(encoding="utf-8")), path.name
+            assert json.loads(written[1].read_text(encoding="utf-8"))["final"] is None
+
+    run(scenario())

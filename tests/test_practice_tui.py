@@ -154,6 +154,38 @@ def test_the_summary_says_what_changed_in_the_skills_and_offers_the_next_exercis
     run(scenario())
 
 
+def test_the_summary_after_a_resumed_session_says_what_the_whole_exercise_changed(tmp_path):
+    """Half the exercise answered in an earlier window (counted by the saved model since), the rest in this one:
+    the summary compares with the model without the session, so the skills the first half moved are listed too."""
+    store = ProgressStore(tmp_path)
+    store.save_learner(LEARNER)
+    learners = LearnerStore(store)
+    before = learners.model(LEARNER)
+    earlier = Session(resolve_exercise("cs231n-add-multiply"), store=store)
+    for _ in range(len(earlier.steps) - 1):
+        assert earlier.answer(right_answer(earlier)).correct
+    earlier.close()
+    resumed_at = learners.model(LEARNER)  # what the window reads as it opens: the first half is counted
+
+    async def scenario():
+        app = TutorApp("cs231n-add-multiply", store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settled(pilot)
+            await paste_answer(pilot, right_answer(app.screen.session))  # the last step
+            await settled(pilot)
+            assert isinstance(app.screen, SummaryScreen)
+            after = LearnerStore(store).model(LEARNER)
+            said = str(app.screen.query_one("#summary-model", Static).render()).split("Next:")[0]
+            changed = [skill for skill in Skill if after.skills[skill].attempts > before.skills[skill].attempts]
+            # the forward pass was all answered before the window opened: only the whole exercise's change shows it
+            assert Skill.FORWARD in changed and after.skills[Skill.FORWARD] == resumed_at.skills[Skill.FORWARD]
+            for skill in changed:
+                assert f"{skill} {before.skills[skill].mastery:.2f} → {after.skills[skill].mastery:.2f}" in said
+            assert str(Skill.FAN_OUT) not in said
+
+    run(scenario())
+
+
 def test_tutor_practice_opens_the_recommended_exercise_in_a_real_terminal(tmp_path):
     store = ProgressStore(tmp_path)
     store.save_learner(LEARNER)

@@ -30,7 +30,7 @@ from tutor.session.transcript import (
     to_markdown,
     write_transcript,
 )
-from tutor_testing import no_traceback, tutor_command
+from tutor_testing import FakeClock, no_traceback, tutor_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seed_answers"
@@ -52,17 +52,6 @@ ANSWER_FIELDS = {
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-class FakeClock:
-    """A clock that moves 1.5 s per reading, so every time stamp is distinct and known."""
-
-    def __init__(self, start: float = 1_700_000_000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        self.now += 1.5
-        return self.now
 
 
 def right_answer(session: Session) -> str:

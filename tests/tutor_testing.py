@@ -91,6 +91,17 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+class FakeClock:
+    """A clock that moves 1.5 s per reading, so every time stamp is distinct and known."""
+
+    def __init__(self, start: float = 1_700_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        self.now += 1.5
+        return self.now
+
+
 def right_answer(session) -> str:
     quantity = session.step.quantity
     if quantity.kind == "formula":

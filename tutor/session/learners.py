@@ -44,6 +44,12 @@ def learner_folder_name(learner: str) -> str:
     return f"{readable}-{hashlib.sha256(learner.encode('utf-8')).hexdigest()[:8]}"
 
 
+def session_id(progress_file: Path, events: list[dict]) -> str:
+    """How the model names a saved session: its file's name and its start (a session started afresh in the same
+    file is another)."""
+    return f"{progress_file.name}@{events[0].get('time', 0)}"
+
+
 @dataclass(frozen=True)
 class SavedSession:
     id: str  # the file's name and the session's start: a session started afresh in the same file is another
@@ -106,7 +112,7 @@ class LearnerStore:
             for path, data in usable:
                 if not data["events"] or (data.get("learner") or stored_learner) != learner:
                     continue
-                found.append(SavedSession(f"{path.name}@{data['events'][0].get('time', 0)}", data, recorded))
+                found.append(SavedSession(session_id(path, data["events"]), data, recorded))
         return found
 
     def model(self, learner: str) -> LearnerModel:
@@ -114,18 +120,7 @@ class LearnerStore:
         ``save_problem``; the model is still right)."""
         model, seen = self._load(learner)
         before = dict(seen)
-        evidence: list[Observation] = []
-        for saved in self.sessions(learner):
-            events = len(saved.data["events"])
-            if seen.get(saved.id) == events:
-                continue
-            replayed = _replayed(saved.data)
-            if replayed is not None:
-                seen[saved.id] = events
-                evidence += observations(replayed, saved.id)
-        evidence.sort(key=lambda observation: observation.time)
-        for observation in evidence:
-            model.observe(observation)
+        self._observe_sessions(learner, model, seen)
         if seen != before or not self.model_file(learner).exists():  # saved once per change of the sessions
             try:
                 save_json(
@@ -136,6 +131,36 @@ class LearnerStore:
             except SaveError as error:
                 self.save_problem = str(error)
         return model
+
+    def model_without(self, learner: str, session: str) -> LearnerModel:
+        """The learner's model as if they had not worked the session named ``session`` (``session_id``): what an
+        exercise's summary compares with, so that it says what the whole session changed, resumed or not. The
+        model brought up to date when it holds nothing of that session yet, else rebuilt from their other sessions
+        (not saved: the saved model counts every session)."""
+        model = self.model(learner)
+        if all(counted != session for counted, _ in model.counted):
+            return model
+        model = LearnerModel(learner)
+        self._observe_sessions(learner, model, {}, without=session)
+        return model
+
+    def _observe_sessions(
+        self, learner: str, model: LearnerModel, seen: dict[str, int], without: str | None = None
+    ) -> None:
+        """Give the model the evidence of the learner's sessions it has not seen whole (but the one named
+        ``without``), in the order it happened; ``seen`` (each session's number of events) is kept up to date."""
+        evidence: list[Observation] = []
+        for saved in self.sessions(learner):
+            events = len(saved.data["events"])
+            if saved.id == without or seen.get(saved.id) == events:
+                continue
+            replayed = _replayed(saved.data)
+            if replayed is not None:
+                seen[saved.id] = events
+                evidence += observations(replayed, saved.id)
+        evidence.sort(key=lambda observation: observation.time)
+        for observation in evidence:
+            model.observe(observation)
 
     def _load(self, learner: str) -> tuple[LearnerModel, dict[str, int]]:
         """The saved model and the sessions it has seen (their number of events); a new one when there is none

@@ -27,6 +27,17 @@ TRANSCRIPT_FORMAT = "backprop-tutor-transcript"
 TRANSCRIPT_VERSION = 1
 EXPORT_FOLDER = "backprop-tutor-transcripts"  # F6 saves here, in the current directory: easy to find
 MAX_TRANSCRIPT_EVENTS = 5_000  # a long practice session has a few hundred
+WITHHELD_NOTE = (
+    "the exam is not submitted yet: the right values (each item's expected and right_value, and final) "
+    "are withheld until it is"
+)
+WITHHELD_WORDS = "withheld until the exam is submitted"  # the files for people, where a right value would be
+
+
+def withholds_right_values(session: Session) -> bool:
+    """Whether a transcript of ``session`` must carry no right value: an exam before submission (issue 14: a
+    learner exporting mid-exam must not read the answers)."""
+    return session.mode == EXAM and not session.submitted
 
 
 class TranscriptError(ValueError):
@@ -39,6 +50,7 @@ def step_items(session: Session) -> list[dict]:
     exercise = session.exercise
     output = session.solution.output
     exam_items = session.exam_report if session.mode == EXAM and session.submitted else None
+    withheld = withholds_right_values(session)
     for index, (step, state) in enumerate(zip(session.steps, session.states)):
         expected = session.checker.expected(step.quantity)
         verdict = state.verdict
@@ -64,8 +76,8 @@ def step_items(session: Session) -> list[dict]:
                 "carried_forward": bool(verdict and verdict.carried_forward),
                 "diagnosis": verdict.diagnosis if verdict else None,
                 "message": verdict.message if verdict else "",
-                "expected": to_nested_list(expected),
-                "right_value": right_value_text(session.solution, step.quantity, expected),  # as people read it
+                "expected": None if withheld else to_nested_list(expected),
+                "right_value": None if withheld else right_value_text(session.solution, step.quantity, expected),
                 "wrong_attempts": state.wrong_attempts,
                 "hints": state.hints_shown,
                 "credit": round(credit, 4),
@@ -79,7 +91,8 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
     exercise = session.exercise
     solution = session.solution
     summary = session.summary()
-    return {
+    withheld = withholds_right_values(session)
+    transcript = {
         "format": TRANSCRIPT_FORMAT,
         "version": TRANSCRIPT_VERSION,
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -109,11 +122,16 @@ def build_transcript(session: Session, learner: str | None = None) -> dict:
         },
         "items": step_items(session),
         "events": session.events,
-        "final": {
+        "final": None
+        if withheld
+        else {
             name: {"value": to_nested_list(solution.values[name]), "grad": to_nested_list(solution.grads[name])}
             for name in solution.names
         },
     }
+    if withheld:
+        transcript["withheld"] = WITHHELD_NOTE
+    return transcript
 
 
 # -- for people: what each step's outcome and the score say, in words --------------------------
@@ -127,6 +145,13 @@ def as_typed(text: str) -> str:
 def outcome_words(verdict: str) -> str:
     """An item's verdict for people: "unanswered" is said "not answered"."""
     return "not answered" if verdict == "unanswered" else verdict
+
+
+def right_value_words(item: dict) -> str:
+    """A step's right value as people read it, or that it is withheld (an exam not yet submitted)."""
+    if item["expected"] is None:
+        return WITHHELD_WORDS
+    return item.get("right_value") or format_value(item["expected"])  # older transcripts have no right_value
 
 
 def why(item: dict) -> str:
@@ -163,15 +188,22 @@ def exam_counts(items: list[dict]) -> str:
 
 
 def mermaid_graph(transcript: dict, solution) -> str:
-    """The graph as a Mermaid flowchart, each node with its final value and gradient."""
+    """The graph as a Mermaid flowchart, each node with its final value and gradient, each edge with its local
+    derivative; only the names and edges while the right values are withheld (an exam not yet submitted)."""
     lines = ["```mermaid", "flowchart LR"]
     identifiers = {name: f"n{index}" for index, name in enumerate(solution.names)}
+    final_values = transcript["final"]
     for name in solution.names:
-        final = transcript["final"][name]
-        label = f"{name} = {format_value(final['value'], 4)}<br/>∇ {format_value(final['grad'], 4)}"
+        label = name
+        if final_values is not None:
+            final = final_values[name]
+            label = f"{name} = {format_value(final['value'], 4)}<br/>∇ {format_value(final['grad'], 4)}"
         shape = ('["', '"]') if name in solution.graph.inputs else ('("', '")')
         lines.append(f"    {identifiers[name]}{shape[0]}{_mermaid_escape(label)}{shape[1]}")
     for source, target in solution.edges:
+        if final_values is None:
+            lines.append(f"    {identifiers[source]} --> {identifiers[target]}")
+            continue
         local = format_value(solution.local_derivative(target, source).value, 3)
         lines.append(f'    {identifiers[source]} -->|"{_mermaid_escape(local)}"| {identifiers[target]}')
     lines.append("```")
@@ -211,6 +243,7 @@ def to_markdown(transcript: dict, solution) -> str:
         "",
         f"**Score: {score['points']:g} of {score['max']} ({score['percent']:.0f}%)** — {score_counts(transcript)}.",
         "",
+        *([f"Right values: {WITHHELD_WORDS}.", ""] if transcript["final"] is None else []),
         "## Inputs",
         "",
         "| input | value |",
@@ -234,7 +267,7 @@ def to_markdown(transcript: dict, solution) -> str:
         parts.append(
             f"Verdict: **{outcome_words(item['verdict'])}**"
             + (" (graded using earlier answers)" if item["carried_forward"] else "")
-            + f" · right value: `{item.get('right_value') or format_value(item['expected'])}` · credit {item['credit']:g}"
+            + f" · right value: `{right_value_words(item)}` · credit {item['credit']:g}"
         )
         parts.append("")
         if why(item):
@@ -279,14 +312,18 @@ def to_html(transcript: dict, solution) -> str:
             f"<td><code>{escape(as_typed(item['answer']))}</code></td>"
             f'<td class="{escape(item["verdict"])}">{escape(verdict)}'
             f"{'<br>' + escape(why(item)) if why(item) else ''}</td>"
-            f"<td><code>{escape(item.get('right_value') or format_value(item['expected']))}</code></td><td>{item['credit']:g}</td>"
+            f"<td><code>{escape(right_value_words(item))}</code></td><td>{item['credit']:g}</td>"
             f"<td>{history}</td></tr>"
         )
-    final_rows = [
-        f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
-        f"<td><code>{escape(format_value(final['grad']))}</code></td></tr>"
-        for name, final in transcript["final"].items()
-    ]
+    if transcript["final"] is None:
+        final_table = f"<p>{escape(WITHHELD_WORDS[:1].upper() + WITHHELD_WORDS[1:])}.</p>"
+    else:
+        final_rows = [
+            f"<tr><td>{escape(name)}</td><td><code>{escape(format_value(final['value']))}</code></td>"
+            f"<td><code>{escape(format_value(final['grad']))}</code></td></tr>"
+            for name, final in transcript["final"].items()
+        ]
+        final_table = f"<table><tr><th>name</th><th>value</th><th>gradient</th></tr>{''.join(final_rows)}</table>"
     graph_rows = [
         f"<tr><td>{escape(name)}</td><td><code>{escape(expression)}</code></td></tr>"
         for name, expression in transcript["graph"].items()
@@ -313,7 +350,7 @@ def to_html(transcript: dict, solution) -> str:
 <h2>Graph</h2>
 <table><tr><th>node</th><th>expression</th></tr>{"".join(graph_rows)}</table>
 <h2>Final values and gradients of {escape(transcript["output"])}</h2>
-<table><tr><th>name</th><th>value</th><th>gradient</th></tr>{"".join(final_rows)}</table>
+{final_table}
 <h2>Steps</h2>
 <table><tr><th>#</th><th>step</th><th>answer</th><th>verdict</th><th>right value</th><th>credit</th><th>history</th></tr>
 {"".join(rows)}</table>

@@ -74,8 +74,8 @@ class TutorApp(App[None]):
         self.ask_learner = ask_learner
         self.signing_key = signing_key  # `tutor exam --key`: the transcripts F6 saves are signed with it
         self.save_problem: str | None = None  # why the progress could not be saved, as last said to the learner
-        # reads the learner and their model as they were when the current practice was opened (in a thread: opening
-        # waits for no file); the summary says what changed since
+        # reads the learner and their model without the current practice session (in a thread: opening waits for
+        # no file); the summary says what the whole session changed, resumed or not
         self.model_before: Worker[tuple[str, LearnerModel]] | None = None
         if light:
             self.theme = "textual-light"
@@ -196,15 +196,19 @@ class TutorApp(App[None]):
         self.model_before = None
         self.push_screen(ExerciseScreen(session))
         if mode != EXAM and not session.finished:
-            self.call_after_refresh(self.read_model_before)
+            self.call_after_refresh(self.read_model_before, session)
         if session.finished:
             self.show_results(session)
 
-    def read_model_before(self) -> None:
-        """Once the exercise is drawn: the learner's model before their answers, in a thread."""
-        from .learner_progress import read_model
+    def read_model_before(self, session: Session) -> None:
+        """Once the exercise is drawn: the learner's model before any of the session's answers, in a thread."""
+        from ..session.learners import session_id
+        from .learner_progress import read_model_without
 
-        self.model_before = self.run_worker(partial(read_model, self.store), thread=True, exit_on_error=False)
+        if session.progress_file is None:  # kept nowhere: it feeds no model, and the summary shows none
+            return
+        read = partial(read_model_without, self.store, session_id(session.progress_file, session.events))
+        self.model_before = self.run_worker(read, thread=True, exit_on_error=False)
 
     def refuse_open_elsewhere(self, error: Exception) -> None:
         if len(self.screen_stack) <= 1:  # `tutor run` opened straight into it: the catalog instead

@@ -26,12 +26,12 @@ class LearnerProgress:
     no_next: str = ""  # why there is no next exercise: the fresh one could not be made or saved
 
 
-def read_model(store: ProgressStore) -> tuple[str, LearnerModel]:
-    """The learner's name and their model, brought up to date with their sessions."""
+def read_model_without(store: ProgressStore, session: str) -> tuple[str, LearnerModel]:
+    """The learner's name and their model without the session named ``session`` (a summary's "before")."""
     from ..session.learners import LearnerStore
 
     learner = store.learner_name()
-    return learner, LearnerStore(store).model(learner)
+    return learner, LearnerStore(store).model_without(learner, session)
 
 
 def read_progress(store: ProgressStore) -> LearnerProgress:

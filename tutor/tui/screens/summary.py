@@ -32,7 +32,8 @@ def format_seconds(seconds: float) -> str:
 
 
 def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text:
-    """What the exercise changed in the model, skill by skill, then what to practise next."""
+    """What the exercise changed in the model, skill by skill (``before``: the model without this session, so a
+    resumed session's earlier answers count too), then what to practise next."""
     text = Text()
     if before is not None:  # else unknown: the exercise was finished before it was opened, or the name changed
         changes = []
@@ -46,7 +47,7 @@ def model_change(before: LearnerModel | None, progress: LearnerProgress) -> Text
             text.append("Your skills: ", style="bold")
             text.append(", ".join(changes) + ".")
         else:
-            text.append("Your skills are as they were: these steps were counted before.")
+            text.append("Your skills are as they were: no answer of this exercise was evidence about them.")
         text.append("\n")
     text.append("Next: ", style="bold")
     return text.append(visible(next_words(progress)) + ".")
@@ -56,7 +57,7 @@ class SummaryScreen(SessionScreen):
     BINDINGS = bindings("export", "catalog", "practise-next", "review", "new-like", "train")
 
     def __init__(self, session: Session, before: Worker[tuple[str, LearnerModel]] | None = None, **kwargs) -> None:
-        """``before``: the worker that read the learner and their model when the exercise was opened."""
+        """``before``: the worker that read the learner and their model without this session (as it opened)."""
         super().__init__(session, **kwargs)
         self.before = before
         self.progress: LearnerProgress | None = None  # the model now and its recommendation, once read
