@@ -202,12 +202,11 @@ class TutorApp(App[None]):
 
     def read_model_before(self, session: Session) -> None:
         """Once the exercise is drawn: the learner's model before any of the session's answers, in a thread."""
-        from ..session.learners import session_id
         from .learner_progress import read_model_without
 
         if session.progress_file is None:  # kept nowhere: it feeds no model, and the summary shows none
             return
-        read = partial(read_model_without, self.store, session_id(session.progress_file, session.events))
+        read = partial(read_model_without, self.store, session.progress_file, list(session.events[:1]))
         self.model_before = self.run_worker(read, thread=True, exit_on_error=False)
 
     def refuse_open_elsewhere(self, error: Exception) -> None:

@@ -26,12 +26,13 @@ class LearnerProgress:
     no_next: str = ""  # why there is no next exercise: the fresh one could not be made or saved
 
 
-def read_model_without(store: ProgressStore, session: str) -> tuple[str, LearnerModel]:
-    """The learner's name and their model without the session named ``session`` (a summary's "before")."""
-    from ..session.learners import LearnerStore
+def read_model_without(store: ProgressStore, progress_file: Path, events: list[dict]) -> tuple[str, LearnerModel]:
+    """The learner's name and their model without the session saved in ``progress_file`` that starts with
+    ``events`` (a summary's "before"). In the worker thread: the model's modules are imported here, not before."""
+    from ..session.learners import LearnerStore, session_id
 
     learner = store.learner_name()
-    return learner, LearnerStore(store).model_without(learner, session)
+    return learner, LearnerStore(store).model_without(learner, session_id(progress_file, events))
 
 
 def read_progress(store: ProgressStore) -> LearnerProgress:
