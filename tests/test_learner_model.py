@@ -485,3 +485,20 @@ def test_tanh_derivative_missed_in_two_exercises_sends_next_to_tanh_from_the_cat
     assert advice.skill == Skill.ACTIVATION_DERIVATIVE and path.parent == tmp_path / "generated"
     assert "a fresh exercise with tanh" in advice.why and _asks_tanh_derivative(advice.exercise)
     assert tutor_command("solve", path, home=tmp_path).returncode == 0
+
+
+def test_a_model_file_of_the_version_before_missed_activations_is_rebuilt(tmp_path):
+    store = ProgressStore(tmp_path)
+    session = _practice(store, "micrograd-tanh-neuron")
+    session.hint()  # the first step: evidence, so the model has something to rebuild
+    learners = LearnerStore(store)
+    model = learners.model(store.learner_name())
+    model_file = learners.model_file(store.learner_name())
+    older = json.loads(model_file.read_text(encoding="utf-8"))
+    older["version"] = 1
+    for state in older["skills"].values():
+        del state["missed_activations"]
+    model_file.write_text(json.dumps(older), encoding="utf-8")
+    assert LearnerStore(store).model(store.learner_name()) == model
+    saved = json.loads(model_file.read_text(encoding="utf-8"))
+    assert saved["version"] == 2 and saved["skills"]["activation-derivative"]["missed_activations"] == []
