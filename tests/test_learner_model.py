@@ -24,8 +24,9 @@ from tutor.session.learner import (
     Observation,
     bkt_update,
     observations,
+    step_activation,
 )
-from tutor.session.learners import LearnerStore, catalog_skills, session_id
+from tutor.session.learners import LearnerStore, catalog_skills, catalog_step_activations, session_id
 from tutor_testing import tutor_command
 
 FAN_OUT_EXERCISES = ("fan-out-xy-plus-x", "jacobian-df", "cs231n-staged-fanout")
@@ -412,3 +413,114 @@ def test_a_submitted_exam_in_the_tutor_feeds_the_model_and_an_open_one_does_not_
     exam.submit()
     forward = learners.model(store.learner_name()).skills[Skill.FORWARD]
     assert forward.attempts == 1 and forward.mastery > PARAMETERS.prior
+
+
+# -- the activation that was missed: remembered, recommended, shown -------------------------------
+
+
+def test_a_step_names_the_activation_it_differentiates_and_a_wrong_one_is_remembered_most_recent_first():
+    solution = solve(resolve_exercise("sigmoid-neuron-mse"))
+    assert step_activation(solution, Quantity.parse("local.yhat.z")) == "sigmoid"
+    assert step_activation(solution, Quantity.parse("grad.z")) == "sigmoid"  # yhat = σ(z) uses z
+    assert step_activation(solution, Quantity.parse("grad.yhat")) is None  # the loss's, no activation
+    model = LearnerModel("Ada")
+    for number, activation in enumerate(("tanh", "sigmoid", "tanh", None)):
+        model.observe(
+            Observation("s", f"grad.z{number}", 1.0, (Skill.ACTIVATION_DERIVATIVE,), False, "w", None, activation)
+        )
+    model.observe(Observation("s", "grad.r", 2.0, (Skill.ACTIVATION_DERIVATIVE,), True, "right", None, "relu"))
+    assert model.skills[Skill.ACTIVATION_DERIVATIVE].missed_activations == ["tanh", "sigmoid"]  # a right relu: none
+    assert model.skills[Skill.FORWARD].missed_activations == []
+    assert LearnerModel.from_json(json.loads(json.dumps(model.to_json()))) == model
+    damaged = model.to_json()
+    damaged["skills"]["activation-derivative"]["missed_activations"] = ["print"]
+    with pytest.raises(ValueError):
+        LearnerModel.from_json(damaged)
+
+
+TANH_EXERCISES = [name for _, name, _ in catalog_skills() if "tanh" in catalog_step_activations(name)]
+
+
+def tanh_wrong_answers(name: str, folder: Path) -> Path:
+    """An answers file right on every step but those of tanh′, answered with a number no slip explains."""
+    solution = solve(resolve_exercise(name))
+    tables: dict[str, dict] = {}
+    for quantity in asked_quantities(solution):
+        value = expected_value(solution, quantity)
+        if step_activation(solution, quantity) == "tanh" and Skill.ACTIVATION_DERIVATIVE in step_skills(
+            solution, quantity
+        ):
+            value = value * 0 + 7.31
+        table = f'local."{quantity.name}"' if quantity.kind == QuantityKind.LOCAL else str(quantity.kind)
+        key = quantity.source if quantity.kind == QuantityKind.LOCAL else quantity.name
+        tables.setdefault(table, {})[key] = format_value(value, 6)
+    lines = []
+    for table, answers in tables.items():
+        lines += [f"[{table}]", *(f'"{key}" = "{text}"' for key, text in answers.items())]
+    path = folder / f"{name}.answers.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _asks_tanh_derivative(exercise: str) -> bool:
+    solution = solve(resolve_exercise(exercise))
+    return any(
+        Skill.ACTIVATION_DERIVATIVE in step_skills(solution, quantity) and step_activation(solution, quantity) == "tanh"
+        for quantity in asked_quantities(solution)
+    )
+
+
+def test_tanh_derivative_missed_in_two_exercises_sends_next_to_tanh_from_the_catalog_then_generated(tmp_path):
+    assert len(TANH_EXERCISES) >= 3
+    missed_in = TANH_EXERCISES[:2]
+    for name in missed_in:
+        checked = tutor_command(
+            "check", name, tanh_wrong_answers(name, tmp_path), "--record", "--learner", "Ada", home=tmp_path
+        )
+        assert checked.returncode == 1, checked.stderr
+    progress = tutor_command("progress", "--learner", "Ada", "--json", home=tmp_path)
+    assert progress.returncode == 0, progress.stderr
+    result = json.loads(progress.stdout)
+    assert result["skills"]["activation-derivative"]["missed_activations"] == ["tanh"]
+    assert all(
+        result["skills"][str(skill)]["missed_activations"] == []
+        for skill in Skill
+        if skill != Skill.ACTIVATION_DERIVATIVE
+    )
+    assert set(result["skills"]["fan-out"]) == {"mastery", "attempts", "mastered", "mistakes", "missed_activations"}
+    advice = result["next"]
+    assert advice["skill"] == "activation-derivative" and advice["why"].startswith("tanh′ was your last slip: ")
+    assert advice["exercise"] in TANH_EXERCISES[2:] and _asks_tanh_derivative(advice["exercise"])
+
+    # a deleted model file: rebuilt from the attempts, the missed activation with it
+    learners = LearnerStore(ProgressStore(tmp_path))
+    saved = json.loads(learners.model_file("Ada").read_text(encoding="utf-8"))
+    assert saved["skills"]["activation-derivative"]["missed_activations"] == ["tanh"]
+    learners.model_file("Ada").unlink()
+    assert json.loads(tutor_command("progress", "--learner", "Ada", "--json", home=tmp_path).stdout) == result
+
+    # every catalog exercise with tanh′ worked: a fresh one generated with tanh
+    for name in TANH_EXERCISES[2:]:
+        learners.record(Session(resolve_exercise(name)), "Ada")  # handed in blank: worked, no evidence
+    advice = learners.recommend("Ada")
+    path = Path(advice.exercise)
+    assert advice.skill == Skill.ACTIVATION_DERIVATIVE and path.parent == tmp_path / "generated"
+    assert "a fresh exercise with tanh" in advice.why and _asks_tanh_derivative(advice.exercise)
+    assert tutor_command("solve", path, home=tmp_path).returncode == 0
+
+
+def test_a_model_file_of_the_version_before_missed_activations_is_rebuilt(tmp_path):
+    store = ProgressStore(tmp_path)
+    session = _practice(store, "micrograd-tanh-neuron")
+    session.hint()  # the first step: evidence, so the model has something to rebuild
+    learners = LearnerStore(store)
+    model = learners.model(store.learner_name())
+    model_file = learners.model_file(store.learner_name())
+    older = json.loads(model_file.read_text(encoding="utf-8"))
+    older["version"] = 1
+    for state in older["skills"].values():
+        del state["missed_activations"]
+    model_file.write_text(json.dumps(older), encoding="utf-8")
+    assert LearnerStore(store).model(store.learner_name()) == model
+    saved = json.loads(model_file.read_text(encoding="utf-8"))
+    assert saved["version"] == 2 and saved["skills"]["activation-derivative"]["missed_activations"] == []

@@ -52,6 +52,7 @@ def command_progress(arguments: argparse.Namespace) -> int:
             "attempts": state.attempts,
             "mastered": state.mastered,
             "mistakes": state.mistakes,
+            "missed_activations": state.missed_activations,
         }
         for skill, state in model.skills.items()
     }

@@ -5,21 +5,25 @@ tutor/exercise/skills.py; the choices, the parameters and their sources are in d
 Only the first action on each step is evidence: the first answer (right, or wrong), or a hint or reveal asked
 before any answer (wrong). A wrong answer whose diagnosis names a skill is evidence against that skill only;
 one diagnosed as a slip of arithmetic or rounding is no evidence. An exam's steps are observed as graded when
-it is submitted. This module holds no files: tutor/session/learners.py stores and refreshes the model.
+it is submitted. A wrong step of activation-derivative also remembers which activation it was, for the next exercise. This module holds no files: tutor/session/learners.py stores and refreshes the model.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..engine.graph import Solution
+from ..exercise.expression import calls_in, uses
+from ..exercise.operations import ACTIVATIONS, OPERATION_TABLE
 from ..exercise.skills import Skill
 from ..grading.checker import CORRECT, Verdict
+from ..grading.quantities import Quantity, QuantityKind
 from ..grading.skills import label_skill, step_skills
 from .modes import EXAM
 from .session import Session
 
 MASTERED = 0.95  # a skill counts as mastered from this probability on (Corbett & Anderson 1995)
-MISTAKES_KEPT = 5  # the last diagnosed mistakes kept per skill
+MISTAKES_KEPT = 5  # the last diagnosed mistakes kept per skill (and the last missed activations)
 
 
 @dataclass(frozen=True)
@@ -67,19 +71,31 @@ class Observation:
     correct: bool
     how: str  # one of the words above
     mistake: str | None = None  # the diagnosis label of a wrong answer
+    activation: str | None = None  # the activation whose derivative the step asks for (step_activation)
 
 
 def observations(session: Session, session_id: str) -> list[Observation]:
     """The evidence of a session whose events have been replayed (Session.replay): per step, its first action."""
     solution = session.solution
     skills = {str(step.quantity): step_skills(solution, step.quantity) for step in session.steps}
+    activations = {
+        str(step.quantity): step_activation(solution, step.quantity)
+        for step in session.steps
+        if Skill.ACTIVATION_DERIVATIVE in skills[str(step.quantity)]
+    }
     if session.mode == EXAM:
         if not session.submitted:
             return []
         when = max(float(event["time"]) for event in session.events if event.get("type") == "submit")
         graded = [
             _of_answer(
-                session_id, str(item.step.quantity), when, skills[str(item.step.quantity)], _Outcome.of(verdict), GRADED
+                session_id,
+                str(item.step.quantity),
+                when,
+                skills[str(item.step.quantity)],
+                _Outcome.of(verdict),
+                GRADED,
+                activations.get(str(item.step.quantity)),
             )
             for item in session.exam_report
             if (verdict := item.verdict) is not None and verdict.readable
@@ -98,14 +114,34 @@ def observations(session: Session, session_id: str) -> list[Observation]:
         seen.add(step)
         when = first_times.get(step, session.started)
         if event["type"] == "hint":
-            found.append(Observation(session_id, step, when, skills[step], False, HINT))
+            found.append(Observation(session_id, step, when, skills[step], False, HINT, None, activations.get(step)))
         elif event["type"] == "reveal":
-            found.append(Observation(session_id, step, when, skills[step], False, REVEALED))
+            found.append(
+                Observation(session_id, step, when, skills[step], False, REVEALED, None, activations.get(step))
+            )
         elif outcome is not None:
-            observed = _of_answer(session_id, step, when, skills[step], outcome, FIRST_TRY)
+            observed = _of_answer(session_id, step, when, skills[step], outcome, FIRST_TRY, activations.get(step))
             if observed is not None:
                 found.append(observed)
     return found
+
+
+def step_activation(solution: Solution, quantity: Quantity) -> str | None:
+    """The activation (its name in the operations table) whose derivative a step of activation-derivative asks
+    for: the one a node applies to the step's input (a local derivative) or to the step's name (a gradient). None
+    for an activation taken apart into nodes (exp, add, divide), whose graph names no activation."""
+    if quantity.kind == QuantityKind.LOCAL:
+        edges = [quantity.edge]
+    elif quantity.kind == QuantityKind.GRAD:
+        edges = [(consumer, quantity.name) for consumer in solution.graph.consumers.get(quantity.name, [])]
+    else:
+        return None
+    for node, source in edges:
+        spec = solution.graph.nodes.get(node)
+        for call in calls_in(spec.expression) if spec is not None else []:
+            if OPERATION_TABLE[call.function].activation and any(uses(argument, source) for argument in call.args):
+                return call.function
+    return None
 
 
 @dataclass(frozen=True)
@@ -135,17 +171,23 @@ def _regraded_actions(session: Session) -> list[tuple[dict, _Outcome | None]]:
 
 
 def _of_answer(
-    session_id: str, step: str, when: float, skills: tuple[Skill, ...], outcome: _Outcome, how_right: str
+    session_id: str,
+    step: str,
+    when: float,
+    skills: tuple[Skill, ...],
+    outcome: _Outcome,
+    how_right: str,
+    activation: str | None,
 ) -> Observation | None:
     if outcome.correct:
         how = CARRIED_FORWARD if outcome.carried_forward else how_right
-        return Observation(session_id, step, when, skills, True, how)
+        return Observation(session_id, step, when, skills, True, how, None, activation)
     if outcome.diagnosis:
         revealed = label_skill(outcome.diagnosis)
         if revealed is None:
             return None  # a slip of arithmetic or rounding says nothing about a skill
-        return Observation(session_id, step, when, (revealed,), False, WRONG, outcome.diagnosis)
-    return Observation(session_id, step, when, skills, False, WRONG)
+        return Observation(session_id, step, when, (revealed,), False, WRONG, outcome.diagnosis, activation)
+    return Observation(session_id, step, when, skills, False, WRONG, None, activation)
 
 
 def diagnosed_mistakes(session: Session) -> list[str]:
@@ -160,6 +202,8 @@ class SkillState:
     mastery: float = PARAMETERS.prior
     attempts: int = 0  # the answered steps behind the mastery
     mistakes: list[str] = field(default_factory=list)  # the last diagnosed mistakes, oldest first
+    # activation-derivative's: the activations of its last wrong steps, most recent first, each once
+    missed_activations: list[str] = field(default_factory=list)
 
     @property
     def mastered(self) -> bool:
@@ -184,6 +228,9 @@ class LearnerModel:
             state.attempts += 1
             if observation.mistake:
                 state.mistakes = [*state.mistakes, observation.mistake][-MISTAKES_KEPT:]
+            if skill == Skill.ACTIVATION_DERIVATIVE and not observation.correct and observation.activation:
+                earlier = [name for name in state.missed_activations if name != observation.activation]
+                state.missed_activations = [observation.activation, *earlier][:MISTAKES_KEPT]
         return True
 
     def weakest(self) -> Skill:
@@ -208,8 +255,14 @@ class LearnerModel:
         for skill in Skill:
             state = data["skills"][str(skill)]
             mastery, attempts, mistakes = float(state["mastery"]), int(state["attempts"]), list(state["mistakes"])
-            if not 0 <= mastery <= 1 or attempts < 0 or not all(isinstance(label, str) for label in mistakes):
+            missed = list(state["missed_activations"])
+            if (
+                not 0 <= mastery <= 1
+                or attempts < 0
+                or not all(isinstance(name, str) for name in mistakes + missed)
+                or not set(missed) <= set(ACTIVATIONS)
+            ):
                 raise ValueError(f"the skill {skill} is damaged")
-            skills[skill] = SkillState(mastery, attempts, mistakes)
+            skills[skill] = SkillState(mastery, attempts, mistakes, missed)
         counted = {(str(session), str(step)) for session, step in data["counted"]}
         return cls(str(data["learner"]), skills, counted)

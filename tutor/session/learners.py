@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..engine.graph import Solution
 from ..exercise import ExerciseFileError, catalog_folder, catalog_names, load_exercise
+from ..exercise.operations import OPERATION_TABLE
 from ..exercise.reading import read_json
 from ..exercise.skills import SKILL_WORDS, Skill
 from ..grading import asked_quantities
 from ..grading.skills import step_skills
-from .learner import LearnerModel, Observation, observations
+from .learner import LearnerModel, Observation, observations, step_activation
 from .saving import SaveError, save_json
 from .session import Session, SessionError
 from .store import (
@@ -35,7 +37,7 @@ from .store import (
 )
 
 MODEL_FORMAT = "backprop-tutor-learner-model"
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: activation-derivative remembers the missed activations
 
 
 def learner_folder_name(learner: str) -> str:
@@ -179,7 +181,9 @@ class LearnerStore:
 
     def recommend(self, learner: str, model: LearnerModel | None = None) -> Recommendation:
         """What to practise next: the weakest skill, in the easiest catalog exercise that exercises it and that
-        the learner has not worked; when they have worked them all, a freshly generated one."""
+        the learner has not worked; when they have worked them all, a freshly generated one. For
+        activation-derivative, the activation last missed comes first: a catalog exercise with it, else one
+        generated with it."""
         model = model or self.model(learner)
         skill = model.weakest()
         state = model.skills[skill]
@@ -190,19 +194,33 @@ class LearnerStore:
             if state.attempts
             else f"{skill} ({SKILL_WORDS[skill]}) is a skill you have not practised yet"
         )
-        for name in catalog_exercises_with(skill):
-            if exercise_key(name, catalog_folder() / f"{name}.toml") not in worked:
-                return Recommendation(skill, name, why)
+        unworked = [
+            name
+            for name in catalog_exercises_with(skill)
+            if exercise_key(name, catalog_folder() / f"{name}.toml") not in worked
+        ]
+        missed = (
+            state.missed_activations[0] if skill == Skill.ACTIVATION_DERIVATIVE and state.missed_activations else None
+        )
+        if missed is not None:
+            why = f"{OPERATION_TABLE[missed].shown_as}′ was your last slip: {why}"
+            with_missed = [name for name in unworked if missed in catalog_step_activations(name)]
+            if with_missed:
+                return Recommendation(skill, with_missed[0], f"{why}; an exercise with {missed}")
+            generated = self._generated(skill, worked, missed)  # a hidden layer of any activation of the table
+            return Recommendation(skill, str(generated), f"{why}; a fresh exercise with {missed}")
+        if unworked:
+            return Recommendation(skill, unworked[0], why)
         return Recommendation(skill, str(self._generated(skill, worked)), f"{why}; a fresh exercise for it")
 
-    def _generated(self, skill: Skill, worked: set[str]) -> Path:
+    def _generated(self, skill: Skill, worked: set[str], activation: str | None = None) -> Path:
         """A generated exercise for the skill, saved under the tutor's data folder (`tutor run PATH` opens it):
         the first seed whose exercise the learner has not worked."""
         from ..generate.skills import generate_for_skill  # the generator only when the catalog is used up
 
         seed = 1
         while True:
-            generated = generate_for_skill(skill, seed)
+            generated = generate_for_skill(skill, seed, activation)
             if exercise_key(generated.name, self.store.generated_path(generated.name)) not in worked:
                 return self.store.save_generated(generated.name, generated.text)
             seed += 1
@@ -216,14 +234,31 @@ def catalog_exercises_with(skill: Skill) -> list[str]:
 @cache
 def catalog_skills() -> list[tuple[int, str, frozenset[Skill]]]:
     """Each catalog exercise's difficulty, name and the skills its steps exercise, easiest first."""
-    from ..engine import solve  # noqa: PLC0415 - the engine only when a recommendation is asked for
-
     found = []
     for name in catalog_names():
-        solution = solve(load_exercise(catalog_folder() / f"{name}.toml", name))
+        solution = _catalog_solution(name)
         skills = frozenset(skill for step in asked_quantities(solution) for skill in step_skills(solution, step))
         found.append((solution.exercise.difficulty, name, skills))
     return sorted(found)
+
+
+@cache
+def catalog_step_activations(name: str) -> frozenset[str]:
+    """The activations whose derivatives a catalog exercise's steps of activation-derivative ask for."""
+    solution = _catalog_solution(name)
+    return frozenset(
+        activation
+        for step in asked_quantities(solution)
+        if Skill.ACTIVATION_DERIVATIVE in step_skills(solution, step)
+        and (activation := step_activation(solution, step)) is not None
+    )
+
+
+@cache
+def _catalog_solution(name: str) -> Solution:
+    from ..engine import solve  # noqa: PLC0415 - the engine only when a recommendation is asked for
+
+    return solve(load_exercise(catalog_folder() / f"{name}.toml", name))
 
 
 def _replayed(data: dict) -> Session | None:
