@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..engine.derivatives import ConvInput
 from ..exercise.expression import Name, to_text
 from ..grading import QuantityKind
@@ -191,12 +193,15 @@ def step_convolution_text(session, width: int) -> str:
     """For a gradient that flows back through a conv2d, which kernel entries touch which input entries; "" for
     any other step."""
     quantity = session.step.quantity
+    # ∂Z/∂X and ∂Z/∂K are never steps (Jacobians of four axes cannot be typed): the gradients are where it helps.
+    # Only a matrix goes into a conv2d: other steps never walk the operations (a number exercise keeps none).
+    if quantity.kind != QuantityKind.GRAD or np.ndim(session.solution.values[quantity.name]) != 2:
+        return ""
     lines: list[str] = []
     for convolution in convolutions(session.solution):
-        # ∂Z/∂X and ∂Z/∂K are never steps (Jacobians of four axes cannot be typed): the gradients are where it helps
-        if quantity.kind == QuantityKind.GRAD and quantity.name == convolution.input:
+        if quantity.name == convolution.input:
             lines += convolution.by_input(width)
-        elif quantity.kind == QuantityKind.GRAD and quantity.name == convolution.kernel:
+        elif quantity.name == convolution.kernel:
             lines += convolution.by_kernel(width)
     return "\n".join(lines)
 
