@@ -11,6 +11,7 @@ panel and `tutor solve` show the same lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -69,15 +70,15 @@ class Convolution:
         padded = f" ({PADDING}: padding)" if self.padding else ""
         return f"stride {self.stride}, padding {self.padding}{padded}"
 
-    def by_output(self, width: int) -> list[str]:
+    def by_output(self, width: int) -> tuple[str, ...]:
         """Z11 = X11·K11 + ...: each output entry's window and the kernel entries it multiplies, a line each."""
         lines = [f"{self.output} = conv2d({self.input}, {self.kernel}), {self.settings()}"]
         for position, group in _grouped(self.touches(), lambda touch: touch.output).items():
             terms = [f"{self._input(touch.input)}·{self._entry(self.kernel, touch.kernel)}" for touch in group]
             lines += _wrapped(f"{self._entry(self.output, position)} = ", terms, " + ", width)
-        return lines
+        return tuple(lines)
 
-    def by_input(self, width: int) -> list[str]:
+    def by_input(self, width: int) -> tuple[str, ...]:
         """X22 → Z11·K22 ...: the outputs each input entry feeds and the kernel entry it meets in each (the
         terms of its gradient), packed several to a line."""
         real = [touch for touch in self.touches() if touch.input is not None]
@@ -96,9 +97,9 @@ class Convolution:
         if unreached:
             entries.append(_wrapped("no output from ", unreached, ", ", width))
         heading = f"{self.input} entry → {self.output} entry it feeds · {self.kernel} entry met; {self.settings()}"
-        return [heading, *_flowed(entries, width)]
+        return (heading, *_flowed(entries, width))
 
-    def by_kernel(self, width: int) -> list[str]:
+    def by_kernel(self, width: int) -> tuple[str, ...]:
         """K11 → Z11·X11 ...: the outputs each kernel entry feeds and the input entry it meets in each (the
         terms of its gradient), packed several to a line."""
         entries = [
@@ -111,7 +112,7 @@ class Convolution:
             for position, group in sorted(_grouped(self.touches(), lambda touch: touch.kernel).items())
         ]
         heading = f"{self.kernel} entry → {self.output} entry it feeds · {self.input} entry met; {self.settings()}"
-        return [heading, *_flowed(entries, width)]
+        return (heading, *_flowed(entries, width))
 
     def _listed(self, position: tuple[int, int], pairs: list[str], width: int, name: str | None = None) -> list[str]:
         return _wrapped(f"{self._entry(name or self.input, position)} → ", pairs, " ", width)
@@ -197,13 +198,16 @@ def step_convolution_text(session, width: int) -> str:
     # Only a matrix goes into a conv2d: other steps never walk the operations (a number exercise keeps none).
     if quantity.kind != QuantityKind.GRAD or np.ndim(session.solution.values[quantity.name]) != 2:
         return ""
-    lines: list[str] = []
-    for convolution in convolutions(session.solution):
-        if quantity.name == convolution.input:
-            lines += convolution.by_input(width)
-        elif quantity.name == convolution.kernel:
-            lines += convolution.by_kernel(width)
-    return "\n".join(lines)
+    return "\n".join(
+        _gradient_text(convolution, quantity.name == convolution.kernel, width)
+        for convolution in convolutions(session.solution)
+        if quantity.name in (convolution.input, convolution.kernel)
+    )
+
+
+@lru_cache(maxsize=16)  # the given panel asks again at each redraw, and a 32x32 image has 8,100 products
+def _gradient_text(convolution: Convolution, of_kernel: bool, width: int) -> str:
+    return "\n".join(convolution.by_kernel(width) if of_kernel else convolution.by_input(width))
 
 
 def _operations(evaluated):
