@@ -1,9 +1,9 @@
 """Which kernel entries touch which input entries in a convolution: the structure behind ∂Z/∂X and ∂Z/∂K.
 
 Z[i,j] = Σ X[s·i + a − p, s·j + b − p]·K[a, b] over the kernel's entries (stride s, padding p). The text
-lists, for each output entry, the input entries and kernel entries it multiplies (for the value and the
-local derivatives); for each input entry, the (output, kernel) pairs it feeds (for dL/dX); for each kernel
-entry, the (output, input) pairs it meets (for dL/dK). Rows and columns count from 1, as in the given
+lists, for each output entry, the input entries and kernel entries it multiplies (`tutor solve`: ∂Z/∂X and
+∂Z/∂K, Jacobians of four axes, are never steps); for each input entry, the (output, kernel) pairs it feeds
+(the terms of dL/dX); for each kernel entry, the (output, input) pairs it meets (the terms of dL/dK). Rows and columns count from 1, as in the given
 panel's grids, and an entry of the zero padding is written 0. Everything here is plain text: the TUI's given
 panel and `tutor solve` show the same lines.
 """
