@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.drawing import COMPACT, DENSE, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
-from tutor.drawing.canvas import DOWN, LEFT, RIGHT, SHAPES, UP
+from tutor.drawing.canvas import DOWN, LEFT, RIGHT, SHAPES, UNTAGGED, UP, box_lines
 from tutor.drawing.viewport import VIEWPORTS, fitting_drawing, focus_boxes, in_view, scroll_offset
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
@@ -222,7 +222,7 @@ def test_an_exam_graph_shows_the_learners_own_answers_marked_as_theirs():
 # -- values in boxes: whole, or the tensor's shape, never cut --------------------------------------------
 
 
-def test_a_value_that_fits_is_shown_whole_and_a_tensor_that_does_not_shows_its_shape():
+def test_a_value_that_fits_is_shown_whole_and_a_tensor_that_does_not_shows_only_its_shape_tag():
     matrix = "[[0.01, 0.02, 0.03], [0.03, 0.01, 0.02]]"
     boxes = {
         "W": NodeBox("W", "", matrix, is_input=True, shape=(2, 3)),
@@ -234,10 +234,24 @@ def test_a_value_that_fits_is_shown_whole_and_a_tensor_that_does_not_shows_its_s
     picture = Picture(boxes, ["W", "v"], ["z"], [("W", "z"), ("v", "z")], show_grads=True)
     for density in (ROOMY, COMPACT, DENSE):
         text = draw(picture, density).text()
-        assert "= 2x3 matrix" in text and "[0.01" not in text
-        assert "[0.5, 2]" in text  # fits: the whole value
-        assert "= 6-vector" in text and "∇ 6-vector" in text
+        assert "W 2x3" in text and "= ⋯" in text and "[0.01" not in text  # known, in the given panel, not cut
+        assert "v 2-vector" in text and "[0.5, 2]" in text  # fits: the whole value
+        assert "z @ 6-vector" in text and "∇ ⋯" in text
         assert "…" not in text
+
+
+@pytest.mark.parametrize("density", [ROOMY, COMPACT, DENSE, SHAPES])
+def test_every_tensor_node_says_its_shape_in_every_density_but_the_last_resort(density):
+    session = Session(resolve_exercise("conv-relu-pool-dense-softmax"))
+    picture = session_picture(session)  # the first step: no value of a node known yet
+    text = draw(picture, density).text()
+    for name, tag in (("Y", "2x2"), ("R", "2x2"), ("z", "3-vector"), ("q", "3-vector")):
+        lines = [line for line, _ in box_lines(picture.boxes[name], picture.show_grads, density)]
+        assert lines[0].endswith(f" {tag}") or lines[1] == tag, lines  # by the name, or under it when too long
+    assert "q softmax 3-vector" in text or density.max_text < len("q softmax 3-vector")
+    assert "p max =" in text  # a number has no tag
+    untagged = draw(session_picture(session), UNTAGGED).text()
+    assert "Y conv2d = ?" in untagged and "X = 3x3" in untagged  # known values still read as their shape
 
 
 @pytest.mark.parametrize("name", catalog_names())
@@ -338,7 +352,10 @@ def test_a_skip_connection_too_wide_for_the_view_draws_every_tensor_by_its_shape
     operands = [compact.boxes[name] for name in ("y", "h", "W2", "x")]
     assert max(column + box_width for _, column, _, box_width in operands) - min(box[1] for box in operands) > width
     drawing = fitting_drawing(picture, width, height)
-    assert drawing.text() == draw(picture, SHAPES).text()
+    # the shape tags of the values not known yet ("z + 2-vector = ?") make even the SHAPES drawing too wide
+    shapes = draw(picture, SHAPES)
+    assert max(column + box_width for _, column, _, box_width in (shapes.boxes[name] for name in ("y", "x"))) > width
+    assert drawing.text() == draw(picture, UNTAGGED).text()
     text = drawing.text()
     assert "x = 2-vector" in text and "W1 = 2x2" in text and "[1, -2]" not in text  # the numbers: in the given panel
     offset = scroll_offset(drawing, picture, width, height)

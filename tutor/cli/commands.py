@@ -32,6 +32,7 @@ from ..exercise.shown import visible, visible_json
 from ..grading import Quantity, QuantityKind, asked_quantities, quantities
 from ..grading.explain import chain_rule, forward_rule, gradient_label, right_value_text
 from ..grading.quantities import learning_rate
+from ..session.convolution import convolutions
 from .answers import read_answers_file, type_answers
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .tally import Tally
@@ -292,6 +293,10 @@ def command_solve(arguments: argparse.Namespace) -> int:
         note = " (elementwise)" if derivative.elementwise else ""
         local.add_row(f"∂{node}/∂{source}{note}", format_value(derivative.value))
     console.print(local)
+    for convolution in convolutions(solution):
+        console.print(Text("Which kernel entries touch which input entries", style="italic"))
+        for view in (convolution.by_output, convolution.by_input, convolution.by_kernel):
+            console.print(plain("\n".join(view(console.width))), no_wrap=True, overflow="ignore")
     backward = Table(title=f"Backward pass: gradients of {solution.output}", title_justify="left")
     backward.add_column("chain rule")
     backward.add_column("with numbers")

@@ -37,6 +37,7 @@ LINE_CHARACTERS = {
     DOWN: "│",
 }
 YOURS = "≟"  # a learner's own answer, not checked (an exam): never "=", which states a value
+NOT_SHOWN = "⋯"  # a tensor known but too wide for its box (the head says its shape): not clip's "…", a cut text
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Density:
     row_gap: int = 1  # blank rows between two boxes of a layer
     run_in: int = 1  # columns of plain wire between the last trunk and an arrow (─▶ rather than ▶)
     tensor_values: bool = True  # a vector or matrix shows its numbers when they fit; else always its shape
+    shape_tags: bool = True  # a vector's or matrix's head says its shape (z2 + 2-vector)
 
 
 ROOMY = Density(max_text=16, min_gap=5, borders=True, padding=1)
@@ -60,6 +62,11 @@ DENSE = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0, run
 # for a graph whose current node and operands are too far apart even so: every vector and matrix shows its
 # shape (the given panel beside the graph shows the numbers a step needs in full)
 SHAPES = Density(max_text=28, min_gap=3, borders=False, padding=0, row_gap=0, run_in=0, tensor_values=False)
+# the last resort, for the few graphs where even that is wider than an 80-column view (a row of vectors not yet
+# known, each "z + 3-vector = ?"): the heads without their shape tags, known values still shown as their shape
+UNTAGGED = Density(
+    max_text=28, min_gap=3, borders=False, padding=0, row_gap=0, run_in=0, tensor_values=False, shape_tags=False
+)
 
 
 @dataclass(frozen=True)
@@ -123,11 +130,18 @@ def shape_text(shape: tuple[int, ...], long: bool = True) -> str:
 
 
 def _quantity(
-    mark: str, text: str | None, yours: bool, shape: tuple[int, ...], *, room: int, tensor_values: bool = True
+    mark: str,
+    text: str | None,
+    yours: bool,
+    shape: tuple[int, ...],
+    *,
+    room: int,
+    tensor_values: bool = True,
+    tagged: tuple[int, ...] = (),
 ) -> tuple[str, str]:
     """The text of a value or gradient within ``room`` columns, and its style. A tensor that does
     not fit, or any tensor when ``tensor_values`` is off, shows its shape instead, so a cut value never
-    looks like a whole one."""
+    looks like a whole one; NOT_SHOWN when the box's head already says that shape (``tagged``)."""
     if text is None:
         return f"{mark} ?", "unknown"
     style = "yours" if yours else "value" if mark == "=" else "grad"
@@ -135,6 +149,8 @@ def _quantity(
     full = f"{mark} {text}"
     if not shape or (tensor_values and len(full) <= room):
         return clip(full, room), style
+    if shape == tagged:
+        return f"{mark} {NOT_SHOWN}", style
     forms = (shape_text(shape), shape_text(shape, long=False)) if tensor_values else (shape_text(shape, long=False),)
     for described in forms:
         if len(f"{mark} {described}") <= room:
@@ -148,14 +164,20 @@ Line = tuple[str, list[tuple[int, int, str]]]  # a line of a box, with (start, e
 def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[Line]:
     """The box's lines of text. Roomy: the name, the value, the gradient on lines of their own; compact:
     all on one line when they fit (values shortened to their shape first), else as roomy."""
+    # a vector or matrix says its shape by its name, even before its value is known or when it shows numbers;
+    # in the SHAPES drawing a known value already reads as its shape (= 2x3) and the tag would only widen the box
+    tagged = box.shape if density.shape_tags and (density.tensor_values or box.value is None) else ()
+    tag = shape_text(tagged, long=False) if tagged else ""
     head = clip(f"{box.name} {box.operation}".strip(), density.max_text)
+    if tag and len(head) + 1 + len(tag) <= density.max_text:
+        head, tag = f"{head} {tag}", ""  # else the tag has a line of its own, never cut
     parts = [("=", box.value, box.value_is_yours, box.shape)]
     if show_grads:
         parts.append(("∇", box.grad, box.grad_is_yours, box.grad_shape))
-    if not density.borders:
+    if not density.borders and not tag:
         room = density.max_text - len(head) - len(parts)  # a space before each part
         for share in (density.max_text, room // len(parts)):  # whole values if they fit, else a share each
-            texts = [_quantity(*part, room=share, tensor_values=density.tensor_values) for part in parts]
+            texts = [_quantity(*part, room=share, tensor_values=density.tensor_values, tagged=tagged) for part in parts]
             if sum(len(text) for text, _ in texts) <= room and not any(text.endswith("…") for text, _ in texts):
                 line, spans = head, []
                 for text, style in texts:
@@ -163,8 +185,10 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
                     line += " " + text
                 return [(line, spans)]
     lines: list[Line] = [(head, [])]
+    if tag:
+        lines.append((tag, []))
     for part in parts:
-        text, style = _quantity(*part, room=density.max_text, tensor_values=density.tensor_values)
+        text, style = _quantity(*part, room=density.max_text, tensor_values=density.tensor_values, tagged=tagged)
         lines.append((text, [(0, len(text), style)]))
     return lines
 

@@ -3,7 +3,8 @@
 The roomy drawing is used when it fits the viewport, the compact one otherwise (the dense one, without
 blank rows between boxes, when the compact one is taller than the viewport; the one that shows every
 vector and matrix by its shape when the current node and its operands are still wider than the view,
-as wide tensors' boxes and a skip connection make them); the view then
+as wide tensors' boxes and a skip connection make them, and as a last resort that one without the shape
+tags of the values not known yet); the view then
 scrolls as little as it can (from the top left) to show the current node together with its operands
 (the boxes whose wires enter it), and when they do not all fit, the current node first and as many
 operands as fit.
@@ -11,7 +12,7 @@ operands as fit.
 
 from __future__ import annotations
 
-from .canvas import COMPACT, DENSE, ROOMY, SHAPES, Drawing, Painter, Picture
+from .canvas import COMPACT, DENSE, ROOMY, SHAPES, UNTAGGED, Drawing, Painter, Picture
 from .layout import layer_graph
 
 Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.boxes
@@ -27,10 +28,12 @@ def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
     compact = Painter(picture, layout, COMPACT)
     # no blank rows between boxes when the compact drawing is too tall: a tall layer's operands fit
     chosen = compact if compact.place()[1] <= height else Painter(picture, layout, DENSE)
-    if _focus_width(chosen, picture) > width:
-        shapes = Painter(picture, layout, SHAPES)
-        if _focus_width(shapes, picture) < _focus_width(chosen, picture):
-            chosen = shapes
+    for density in (SHAPES, UNTAGGED):  # narrower and narrower, while the current node and operands do not fit
+        if _focus_width(chosen, picture) <= width:
+            break
+        narrower = Painter(picture, layout, density)
+        if _focus_width(narrower, picture) < _focus_width(chosen, picture):
+            chosen = narrower
     return chosen.paint()
 
 

@@ -20,6 +20,7 @@ from ..exercise.shown import visible
 from ..grading import Quantity, QuantityKind, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.quantities import learning_rate
+from .convolution import step_convolution_text
 from .modes import EXAM
 from .session import CORRECT, REVEALED
 
@@ -136,11 +137,16 @@ def needed_operands(session) -> list[Operand]:
 
 
 def given_text(session, width: int) -> str:
-    """The operands of the current step as plain text, packed into ``width`` columns."""
+    """The operands of the current step as plain text, packed into ``width`` columns; under them, for a step
+    through a convolution, which kernel entries touch which input entries."""
     operands = needed_operands(session)
     if not operands:
         return ""
-    return visible(pack([operand.lines() for operand in operands], width))
+    blocks = [pack([operand.lines() for operand in operands], width)]
+    convolution = step_convolution_text(session, width)
+    if convolution:
+        blocks.append(convolution)
+    return visible("\n".join(blocks))
 
 
 def _is_unary(graph, name: str) -> bool:
