@@ -27,6 +27,7 @@ from .session import CORRECT, REVEALED
 GIVEN, YOURS, REVEALED_BY_TUTOR, NOT_ASKED, NOT_FOUND = "given", "yours", "revealed", "not asked", "not found"
 GAP = "   "  # between blocks side by side
 DIGITS = 6  # a learner's number is shown as read, to this many significant figures
+PANEL_ROWS = 9  # the most rows the TUI's given panel has (tutor.tcss, #given max-height)
 
 
 @dataclass(frozen=True)
@@ -142,11 +143,12 @@ def given_text(session, width: int) -> str:
     operands = needed_operands(session)
     if not operands:
         return ""
-    blocks = [pack([operand.lines() for operand in operands], width)]
+    text = pack([operand.lines() for operand in operands], width)
     convolution = step_convolution_text(session, width)
-    if convolution:
-        blocks.append(convolution)
-    return visible("\n".join(blocks))
+    # the map only when the panel shows it whole with the numbers (else `tutor solve` has it): the numbers come first
+    if convolution and text.count("\n") + convolution.count("\n") + 2 <= PANEL_ROWS:
+        text += "\n" + convolution
+    return visible(text)
 
 
 def _is_unary(graph, name: str) -> bool:
