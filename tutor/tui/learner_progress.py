@@ -10,9 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..exercise.shown import visible
+from ..session.modes import PRACTICE
 from ..session.saving import SaveError
+from .messages import OpenExercise
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from ..session import ProgressStore
     from ..session.learner import LearnerModel
     from ..session.learners import Recommendation
@@ -55,3 +60,13 @@ def next_words(progress: LearnerProgress) -> str:
     skill = progress.next.skill
     name = Path(progress.next.exercise).name.removesuffix(".toml")
     return f"{name} for {skill}, mastery {progress.model.skills[skill].mastery:.2f}"
+
+
+def practise_next(screen: Screen, progress: LearnerProgress | None) -> None:
+    """F2 (Practise next) on a screen that shows the recommendation: open it, or say why there is none yet."""
+    if progress is None:
+        screen.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
+    elif progress.next is None:
+        screen.notify(visible(f"No next exercise: {progress.no_next}"), severity="warning", markup=False)
+    else:
+        screen.post_message(OpenExercise(progress.next.exercise, PRACTICE))

@@ -17,7 +17,7 @@ from ...session.catalog import CatalogEntry, catalog_entries
 from ...session.modes import EXAM, PRACTICE
 from ...session.store import ProgressStore
 from ..actions import ACTIONS, bindings
-from ..learner_progress import LearnerProgress, next_words, read_progress
+from ..learner_progress import LearnerProgress, next_words, practise_next, read_progress
 from ..messages import OpenExercise, OpenTraining, PracticeNewLike
 from ..widgets.skill_bars import SkillBars
 
@@ -162,12 +162,7 @@ class CatalogScreen(Screen):
             self.post_message(OpenExercise(str(entry.path), PRACTICE))
 
     def action_practise_next(self) -> None:
-        if self.progress is None:
-            self.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
-        elif self.progress.next is None:
-            self.notify(visible(f"No next exercise: {self.progress.no_next}"), severity="warning", markup=False)
-        else:
-            self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
+        practise_next(self, self.progress)
 
     def action_exam(self) -> None:
         entry = self.selected()

@@ -13,10 +13,9 @@ from textual.worker import Worker, WorkerError, WorkerState
 
 from ...exercise.shown import visible
 from ...exercise.skills import Skill
-from ...session.modes import PRACTICE
 from ..actions import bindings, key_hints
-from ..learner_progress import LearnerProgress, next_words, read_progress
-from ..messages import OpenExercise, OpenTraining, PracticeNewLike
+from ..learner_progress import LearnerProgress, next_words, practise_next, read_progress
+from ..messages import OpenTraining, PracticeNewLike
 from .session_screen import SessionScreen
 
 if TYPE_CHECKING:
@@ -122,12 +121,7 @@ class SummaryScreen(SessionScreen):
             shown.update(visible(f"Your skills could not be read: {event.worker.error}"))
 
     def action_practise_next(self) -> None:
-        if self.progress is None:
-            self.notify("Your skills are still being read from your sessions: try again in a moment.", timeout=4)
-        elif self.progress.next is None:
-            self.notify(visible(f"No next exercise: {self.progress.no_next}"), severity="warning", markup=False)
-        else:
-            self.post_message(OpenExercise(self.progress.next.exercise, PRACTICE))
+        practise_next(self, self.progress)
 
     def action_review(self) -> None:
         self.app.pop_screen()
