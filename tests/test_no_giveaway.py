@@ -77,9 +77,12 @@ def test_the_leak_finder_finds_a_leak():
     assert not states_right_value("the factor 1.5 of w*1.5 is lost", np.asarray(1.5), np.asarray(1.0), "a = w*1.5")
 
 
-def written_in(solution) -> str:
-    """The exercise's graph as the learner reads it: every node's expression."""
-    return " ".join(to_text(node.expression) for node in solution.graph.nodes.values())
+def written_in(exercise) -> list[str]:
+    """What the exercise itself writes for the learner to read: its inputs' numbers and its graph's expressions."""
+    return [
+        *(spec.text for spec in exercise.written_inputs.values()),
+        *(to_text(node.expression) for node in exercise.written_nodes),
+    ]
 
 
 def catalog_candidates():
@@ -117,7 +120,7 @@ def test_no_diagnosis_of_any_candidate_mistake_states_the_right_value():
         else:
             label, text = found.label, found.explanation
             diagnosed += 1
-        leaked = states_right_value(text, expected, array, written_in(solution))
+        leaked = states_right_value(text, expected, array, " ".join(written_in(solution.exercise)))
         if leaked:
             leaks.append((name, str(quantity), label, leaked, text))
     assert diagnosed > 1000 and pointed > 100  # every exercise, every kind of step, most labels
@@ -194,12 +197,7 @@ def exam_leaks(session: Session, text: str) -> list[tuple[str, list[str]]]:
     numbers the exercise gives (inputs, its graph's constants) and the learner typed are theirs, not leaks, and an
     HTML page's stylesheet (its 0.25rem) is no content."""
     text = re.sub(r"<style>.*?</style>", "", text, flags=re.DOTALL)
-    exercise = session.exercise
-    theirs = [
-        *(spec.text for spec in exercise.written_inputs.values()),
-        *(to_text(node.expression) for node in exercise.written_nodes),
-        *(state.answer for state in session.states),
-    ]
+    theirs = [*written_in(session.exercise), *(state.answer for state in session.states)]
     own = np.asarray([float(token) for part in theirs for token in NUMBER.findall(part)] or [np.nan])
     leaks = []
     for step in session.steps:
