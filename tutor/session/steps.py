@@ -59,13 +59,15 @@ def exercise_numbers(solution: Solution, asked: list[Quantity]) -> np.ndarray:
         *solution.after_values.values(),
     ]
     for quantity in asked:
-        if quantity.kind == "local" and quantity.source is not None:
+        if quantity.kind == QuantityKind.LOCAL and quantity.source is not None:
             arrays.append(solution.local_derivative(quantity.name, quantity.source).value)
     # each number once: a 500x500 matrix of digits is ten numbers to keep examples away from, not 250,000
-    # (a derivation-only exercise has no numbers at all)
-    return np.unique(
+    # (a derivation-only exercise has no numbers at all). Sorted and deduplicated by hand: np.unique imports
+    # numpy.ma: about 27 M instructions of `tutor run`'s launch (benchmarks/bench_tui.py).
+    numbers = np.sort(
         np.concatenate([np.ravel(np.asarray(array, dtype=np.float64)) for array in arrays] or [np.zeros(0)])
     )
+    return numbers[np.concatenate(([True], numbers[1:] != numbers[:-1]))] if numbers.size else numbers
 
 
 def far_from(candidate: float, numbers: np.ndarray) -> bool:
