@@ -491,6 +491,8 @@ def test_tanh_derivative_missed_in_two_exercises_sends_next_to_tanh_from_the_cat
     advice = result["next"]
     assert advice["skill"] == "activation-derivative" and advice["why"].startswith("tanh′ was your last slip: ")
     assert advice["exercise"] in TANH_EXERCISES[2:] and _asks_tanh_derivative(advice["exercise"])
+    text = tutor_command("progress", "--learner", "Ada", home=tmp_path).stdout
+    assert [line for line in text.splitlines() if "activation-derivative" in line and "missed: tanh′" in line]
 
     # a deleted model file: rebuilt from the attempts, the missed activation with it
     learners = LearnerStore(ProgressStore(tmp_path))

@@ -68,12 +68,19 @@ def command_progress(arguments: argparse.Namespace) -> int:
     for column in ("skill", "mastery", "", "answered steps", "last mistakes"):
         table.add_column(column)
     for skill, state in model.skills.items():
+        mistakes = ", ".join(
+            f"{label} ×{count}" if count > 1 else label for label, count in Counter(state.mistakes).items()
+        )
+        if state.missed_activations:  # as the JSON's missed_activations: the derivatives last got wrong
+            mistakes += (
+                f"{'; ' if mistakes else ''}missed: {', '.join(f'{name}′' for name in state.missed_activations)}"
+            )
         table.add_row(
             skill,
             Text(bar(state.mastery), style="green" if state.mastered else "yellow"),
             f"{state.mastery:.2f}",
             str(state.attempts),
-            ", ".join(f"{label} ×{count}" if count > 1 else label for label, count in Counter(state.mistakes).items()),
+            plain(mistakes),
         )
     console.print(table)
     console.print(f"A skill is mastered from {MASTERED:.2f} on (docs/learner-model.md).")
