@@ -256,6 +256,8 @@ def solution_json(solution: Solution) -> dict:
             for question in exercise.questions
         ],
     }
+    if found := convolutions(solution):
+        data["convolutions"] = [convolution.as_json() for convolution in found]
     if solution.updated and exercise.update:
         data["update"] = {
             "learning_rate": learning_rate(solution),

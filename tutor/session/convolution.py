@@ -5,7 +5,7 @@ lists, for each output entry, the input entries and kernel entries it multiplies
 ∂Z/∂K, Jacobians of four axes, are never steps); for each input entry, the (output, kernel) pairs it feeds
 (the terms of dL/dX); for each kernel entry, the (output, input) pairs it meets (the terms of dL/dK). Rows and columns count from 1, as in the given
 panel's grids, and an entry of the zero padding is written 0. Everything here is plain text: the TUI's given
-panel and `tutor solve` show the same lines.
+panel and inspector (F7) and `tutor solve` show the same lines; `tutor solve --json` gives the products.
 """
 
 from __future__ import annotations
@@ -113,6 +113,32 @@ class Convolution:
         ]
         heading = f"{self.kernel} entry → {self.output} entry it feeds · {self.input} entry met; {self.settings()}"
         return (heading, *_flowed(entries, width))
+
+    def views_of(self, name: str, width: int) -> tuple[str, ...]:
+        """The view about ``name``: each output entry's products, or the terms of an input's or kernel's gradient."""
+        if name == self.output:
+            return self.by_output(width)
+        if name == self.input:
+            return self.by_input(width)
+        return self.by_kernel(width) if name == self.kernel else ()
+
+    def as_json(self) -> dict:
+        """`tutor solve --json`: names, settings and every product, rows and columns counted from 1."""
+
+        def entry(position: tuple[int, int] | None) -> list[int] | None:
+            return None if position is None else [position[0] + 1, position[1] + 1]
+
+        return {
+            "output": self.output,
+            "input": self.input,
+            "kernel": self.kernel,
+            "stride": self.stride,
+            "padding": self.padding,
+            "products": [
+                {"output": entry(touch.output), "input": entry(touch.input), "kernel": entry(touch.kernel)}
+                for touch in self.touches()
+            ],
+        }
 
     def _listed(self, position: tuple[int, int], pairs: list[str], width: int, name: str | None = None) -> list[str]:
         return _wrapped(f"{self._entry(name or self.input, position)} → ", pairs, " ", width)

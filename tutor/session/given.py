@@ -20,7 +20,7 @@ from ..exercise.shown import visible
 from ..grading import Quantity, QuantityKind, read_answer
 from ..grading.answer import UnreadableAnswer
 from ..grading.quantities import learning_rate
-from .convolution import step_convolution_text
+from .convolution import convolutions, step_convolution_text
 from .modes import EXAM
 from .session import CORRECT, REVEALED
 
@@ -228,8 +228,9 @@ def _written(value) -> list | str:
     return to_text(value)
 
 
-def node_details(session, name: str) -> str:
-    """What the learner knows about one node, for the inspector: never a step they have not done."""
+def node_details(session, name: str, width: int = 60) -> str:
+    """What the learner knows about one node, for the inspector: never a step they have not done. For a
+    convolution's output, input or kernel, then which entries meet which (structure only, no number)."""
     solution = session.solution
     graph = solution.graph
     node = graph.nodes.get(name)
@@ -248,4 +249,6 @@ def node_details(session, name: str) -> str:
         if operand.origin == NOT_ASKED and operand is not operands[0]:  # a gradient not asked may give one away
             operand = Operand(operand.label, NOT_ASKED, None)
         lines += [*operand.lines(), ""]
+    for convolution in convolutions(solution) if np.ndim(solution.values[name]) == 2 else []:
+        lines += [*convolution.views_of(name, width), ""]
     return visible("\n".join(lines).rstrip())

@@ -45,4 +45,6 @@ class InspectScreen(ModalScreen[None]):
             self.show_node(event.option.id)
 
     def show_node(self, name: str) -> None:
-        self.query_one("#inspect-details", Static).update(Text(node_details(self.session, name), no_wrap=True))
+        # a convolution's map is flowed to the panel's width (longer lines scroll sideways)
+        width = max(self.query_one("#inspect-scroll").size.width - 2, 40)
+        self.query_one("#inspect-details", Static).update(Text(node_details(self.session, name, width), no_wrap=True))
