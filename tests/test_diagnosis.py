@@ -614,3 +614,18 @@ def _all_steps():
     if not _STEPS:
         _STEPS.extend(catalog_steps())
     return _STEPS
+
+
+def test_a_factor_2_lost_after_a_right_upstream_gradient_is_not_blamed_on_the_square():
+    # d = h*m/0.5 (inverted dropout) below L = (yhat - y)^2: with dL/dd right, the square's 2 is in it already
+    solution = solve(resolve_exercise("dropout-mask"))
+    checker = Checker(solution)
+    dl_dd = solution.grads["d"]
+    assert checker.check(Quantity.parse("grad.d"), np.array2string(dl_dd, separator=", ")).correct
+    halved = np.array2string(solution.grads["h"] / 2, separator=", ")
+    verdict = checker.check(Quantity.parse("grad.h"), halved)
+    assert verdict.diagnosis == "factor_of_two"
+    assert "square" not in verdict.message and "a factor 2 was dropped in ∂d/∂h (d = h*m/0.5)" in verdict.message
+    # without their dL/dd, the square's factor is as likely a slip as the dropout's: it is named
+    alone = Checker(solution).check(Quantity.parse("grad.h"), halved)
+    assert alone.diagnosis == "missing_factor_2"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -121,17 +121,19 @@ class WrongAnswer:
         """Whether the mutation is a slip of a derivative rule that changes an upstream gradient the learner has
         already given right (the slip cannot be theirs there: their later step is not blamed on it). A slip of the
         chain rule (a value used for a gradient) is made at the step itself, whatever was answered before."""
-        context = self.context
         if not LABEL[mutation.label].rule:
             return False
+        return any(self.context.affects(mutation, consumer) for consumer in self.consumers_given_right())
+
+    def consumers_given_right(self) -> Iterator[str]:
+        """The consumers of this step's node whose gradient the learner has already given right."""
+        context = self.context
         for consumer in context.consumers.get(self.quantity.name, ()):
             own = self.learner_grads.get(consumer)
-            if own is None or not context.affects(mutation, consumer):
-                continue
             right = context.grads[consumer]
-            if np.shape(own) == np.shape(right) and np.allclose(own, right, rtol=self.tolerance.relative, atol=0):
-                return True
-        return False
+            if own is not None and np.shape(own) == np.shape(right):
+                if np.allclose(own, right, rtol=self.tolerance.relative, atol=0):
+                    yield consumer
 
     def distance(self, node: str) -> int:
         names = self.context.names

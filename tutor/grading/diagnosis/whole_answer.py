@@ -10,7 +10,7 @@ import numpy as np
 
 from ...engine.formatting import format_value
 from ...exercise.expression import Call, Name, calls_in, to_text
-from ..quantities import QuantityKind
+from ..quantities import Quantity, QuantityKind
 from .answer import Candidate, WrongAnswer
 from .context import sites
 from .entries import entry_computation, entry_name, wrong_entry
@@ -34,6 +34,10 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
     square = None
     if kind == QuantityKind.GRAD and name != answer.solution.output:
         square = context.square_involved(name)
+        # the learner's own right gradient further down already carries the square's 2: a factor 2 lost or
+        # doubled is elsewhere (dL/dh half size after a right dL/dd, where d = h*m/0.5)
+        if any(square in context.reach[consumer] for consumer in answer.consumers_given_right()):
+            square = None
     elif kind == QuantityKind.LOCAL and quantity.name in context.square_nodes:
         square = quantity.name
     if square is not None:
@@ -55,13 +59,20 @@ def generic_candidates(answer: WrongAnswer, whole: bool = True, factors: bool = 
             ),
         )
     else:
+        where = "somewhere"
+        consumers = context.consumers.get(name, [])
+        if kind == QuantityKind.GRAD and len(consumers) == 1 and list(answer.consumers_given_right()) == consumers:
+            # the upstream gradient they gave is right: the slip is in the one local derivative left
+            (consumer,) = consumers
+            local = Quantity(QuantityKind.LOCAL, consumer, name).label(answer.solution.output)
+            where = f"in {local} ({consumer} = {to_text(answer.solution.graph.nodes[consumer].expression)})"
         for factor in (0.5, 2.0):
             yield Candidate(
                 "factor_of_two",
                 expected * factor,
                 answer.say(
                     f"Your {label} is {times(factor)} what it should be: a factor 2 was "
-                    f"{'dropped' if factor == 0.5 else 'added'} somewhere."
+                    f"{'dropped' if factor == 0.5 else 'added'} {where}."
                 ),
             )
     for count, where in counts(answer):
