@@ -114,6 +114,8 @@ def formula_slips(question: QuestionSpec) -> Iterator[FormulaSlip]:
     yield from _transposed(right)
     yield from _dropped_terms(right)
     yield from _term_signs(right)
+    yield from _brackets_lost(right)
+    yield from _inverted_factors(right)
 
 
 # -- the families of slips ---------------------------------------------------------------------------------
@@ -235,12 +237,11 @@ def _dropped(formula: Node, dropped: Node, divisor: bool, square: bool) -> Formu
         )
     if value is not None:
         return FormulaSlip("missing_factor", formula, "Your formula misses a constant factor.")
-    names = listing(sorted({name.id for name in names_in(dropped)}))
     where = "divisor" if divisor else "factor"
     return FormulaSlip(
         "missing_factor",
         formula,
-        f"Your formula misses a {where} in {names}: check that each step of the chain rule contributes its factor "
+        f"Your formula misses a {where} in {_names(dropped)}: check that each step of the chain rule contributes its factor "
         "(the derivative of every inner function on the way).",
     )
 
@@ -272,11 +273,10 @@ def _extra_factors(right: Node, question: QuestionSpec) -> Iterator[FormulaSlip]
                 )
     factors = [node for _, node in _subtrees(right) if _is_factor(right, node)]
     for factor in factors:
-        names = listing(sorted({name.id for name in names_in(factor)}))
         yield FormulaSlip(
             "extra_factor",
             Call("multiply", (right, factor)),
-            f"Your formula has one factor in {names} too many: it is counted twice.",
+            f"Your formula has one factor in {_names(factor)} too many: it is counted twice.",
         )
     for variable in sorted(question.variables):
         yield FormulaSlip(
@@ -361,6 +361,58 @@ def _term_signs(right: Node) -> Iterator[FormulaSlip]:
             yield FormulaSlip(
                 "sign", _replace(right, path, node.args[0]), "Your formula has lost a minus sign inside it."
             )
+
+
+def _brackets_lost(right: Node) -> Iterator[FormulaSlip]:
+    """A factor of a whole sum applied to one of its terms only: 2*(a − b) written 2*a − b, (a + b)/n as a + b/n."""
+    for path, node in _subtrees(right):
+        if not (isinstance(node, Call) and node.function in ("multiply", "divide")):
+            continue
+        for side in (0, 1) if node.function == "multiply" else (0,):  # a divisor's sum is not a factor of terms
+            total, factor = node.args[side], node.args[1 - side]
+            if not (isinstance(total, Call) and total.function in ("add", "subtract")):
+                continue
+            value = _number(factor)
+            what = f"the factor {format_number(value)}" if value is not None else f"the factor in {_names(factor)}"
+            if node.function == "divide":
+                what = what.replace("factor", "divisor", 1)
+            for term in (0, 1):
+                terms = list(total.args)
+                terms[term] = Call(node.function, (terms[term], factor) if side == 0 else (factor, terms[term]))
+                yield FormulaSlip(
+                    "missing_factor",
+                    _replace(right, path, Call(total.function, tuple(terms))),
+                    f"Your formula applies {what} to one term of a sum only: it belongs to the whole sum (the "
+                    "brackets around it are lost).",
+                )
+
+
+def _inverted_factors(right: Node) -> Iterator[FormulaSlip]:
+    """A variable factor multiplied where it divides, or divided where it multiplies: −y·a for −y/a (the derivative
+    of log a is 1/a, not a)."""
+    for path, node in _subtrees(right):
+        if not isinstance(node, Call):
+            continue
+        if node.function == "divide" and names_in(node.args[1]):
+            yield FormulaSlip(
+                "inverted_factor",
+                _replace(right, path, Call("multiply", node.args)),
+                f"Your formula multiplies by {_names(node.args[1])} where it divides by it (the derivative of "
+                "log u is u′/u, of 1/u is −u′/u²).",
+            )
+        elif node.function == "multiply":
+            for side in (0, 1):
+                if names_in(node.args[side]):
+                    yield FormulaSlip(
+                        "inverted_factor",
+                        _replace(right, path, Call("divide", (node.args[1 - side], node.args[side]))),
+                        f"Your formula divides by {_names(node.args[side])} where it multiplies by it.",
+                    )
+
+
+def _names(node: Node) -> str:
+    """The variables of an expression, in words ("x", "w and x"): a factor is named by them, never written out."""
+    return listing(sorted({name.id for name in names_in(node)}))
 
 
 # -- comparing formulas at the test points -----------------------------------------------------------------

@@ -214,6 +214,11 @@ TABLE = (
         skill=Skill.LOCAL_DERIVATIVE,
     ),
     Label(
+        "inverted_factor",
+        "a formula with a factor multiplied where it divides, or divided where it multiplies: −y·a for −y/a",
+        skill=Skill.LOCAL_DERIVATIVE,
+    ),
+    Label(
         "missing_term",
         "a formula with one term of a sum left out (a path of the chain rule, or part of one)",
         skill=Skill.CHAIN_RULE,
