@@ -620,12 +620,34 @@ def test_a_factor_2_lost_after_a_right_upstream_gradient_is_not_blamed_on_the_sq
     # d = h*m/0.5 (inverted dropout) below L = (yhat - y)^2: with dL/dd right, the square's 2 is in it already
     solution = solve(resolve_exercise("dropout-mask"))
     checker = Checker(solution)
-    dl_dd = solution.grads["d"]
-    assert checker.check(Quantity.parse("grad.d"), np.array2string(dl_dd, separator=", ")).correct
+    assert checker.check(Quantity.parse("grad.d"), np.array2string(solution.grads["d"], separator=", ")).correct
     halved = np.array2string(solution.grads["h"] / 2, separator=", ")
     verdict = checker.check(Quantity.parse("grad.h"), halved)
-    assert verdict.diagnosis == "factor_of_two"
-    assert "square" not in verdict.message and "a factor 2 was dropped in ∂d/∂h (d = h*m/0.5)" in verdict.message
+    assert verdict.diagnosis == "lost_constant_factor" and "square" not in verdict.message
+    assert "the constant divisor 0.5 of h*m/0.5 is lost" in verdict.message
     # without their dL/dd, the square's factor is as likely a slip as the dropout's: it is named
-    alone = Checker(solution).check(Quantity.parse("grad.h"), halved)
-    assert alone.diagnosis == "missing_factor_2"
+    assert Checker(solution).check(Quantity.parse("grad.h"), halved).diagnosis == "missing_factor_2"
+    # a factor 2 no rule explains, after a right upstream gradient: the one local derivative left is named
+    graph = exercise("""
+        title = "difference of squares"
+        [inputs]
+        x = 1.5
+        y = 0.5
+        [graph]
+        u = "(x + y)*(x - y)"
+        L = "(u - 0.25)^2"
+    """)
+    checker = Checker(graph)
+    assert checker.check(Quantity.parse("grad.u"), repr(float(graph.grads["u"]))).correct
+    verdict = checker.check(Quantity.parse("grad.x"), repr(float(graph.grads["x"] / 2)))
+    assert verdict.diagnosis == "factor_of_two" and "dropped in ∂u/∂x (u = (x + y)*(x - y))" in verdict.message
+
+
+def test_a_dropout_mask_left_out_going_back_is_named():
+    solution = solve(resolve_exercise("dropout-mask"))
+    unmasked = np.full_like(solution.values["m"], 1 / 0.5)  # ∂d/∂h of d = h*m/0.5 with the mask left out
+    verdict = Checker(solution).check(Quantity.parse("local.d.h"), np.array2string(unmasked, separator=", "))
+    assert verdict.diagnosis == "mask_ignored" and "the 0/1 mask m is left out" in verdict.message
+    through = solution.grads["d"] * 2  # every unit passes dL/dd, doubled by the 1/0.5
+    verdict = Checker(solution).check(Quantity.parse("grad.h"), np.array2string(through, separator=", "))
+    assert verdict.diagnosis == "mask_ignored"

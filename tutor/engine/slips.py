@@ -138,6 +138,16 @@ def _multiply(site: SlipSite) -> Iterator[Slip]:
                 f"(in {site.expression_text})",
             )
     for index in (0, 1):
+        mask = site.values[1 - index]
+        if np.ndim(mask) > 0 and np.all((mask == 0) | (mask == 1)) and np.any(mask == 0):
+            yield Slip(
+                index,
+                "mask_ignored",
+                Elementwise(1.0),
+                f"the 0/1 mask {texts[1 - index]} is left out of ∂({site.text})/∂{wrap(texts[index])}: where it is 0 "
+                f"(a dropped unit), no gradient flows back (in {site.expression_text})",
+            )
+    for index in (0, 1):
         if isinstance(args[index], Number):
             continue
         yield Slip(
@@ -179,6 +189,15 @@ def _divide(site: SlipSite) -> Iterator[Slip]:
         Elementwise(-a / b),
         f"{by_bottom} −{top}/{bottom} instead of −{top}/{bottom}² (the square is missing)",
     )
+    divisor = site.expression.args[1]
+    if isinstance(divisor, Number) and divisor.value not in (0, 1, -1) and not site.batch_mean:
+        yield Slip(
+            0,
+            "lost_constant_factor",
+            Elementwise(1.0),
+            f"the constant divisor {format_number(divisor.value)} of {site.text} is lost in its derivative "
+            f"(in {site.expression_text})",
+        )
     if site.batch_mean and isinstance(site.expression.args[1], Number):
         count = format_number(float(site.values[1]))
         yield Slip(

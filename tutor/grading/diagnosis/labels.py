@@ -80,6 +80,12 @@ TABLE = (
         rule=True,
     ),
     Label(
+        "mask_ignored",
+        "a 0/1 mask (dropout's) left out of a local derivative: a unit the mask drops passes gradient back",
+        skill=Skill.LOCAL_DERIVATIVE,
+        rule=True,
+    ),
+    Label(
         "lost_constant_factor",
         "a constant factor lost or added: the n of xⁿ, a constant multiplier, the 4 of a decomposed tanh",
         skill=Skill.LOCAL_DERIVATIVE,
