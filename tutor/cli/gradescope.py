@@ -130,7 +130,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
 
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
     bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
-    teacher = TeacherExercises([], bundled)
+    teacher = TeacherExercises.from_files([], bundled)
     results, notes = [], []
     files = sorted(path for path in submission.rglob("*") if path.is_file() and path.suffix in (".json", ".toml"))
     for path in files:

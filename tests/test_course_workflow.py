@@ -1,0 +1,219 @@
+"""A course run as a teacher runs one (issue 17): the course in tests/exercises/course_workflow (three
+exercises written from the docs alone: single steps in `ask`, [points], [tolerance.KIND], [exam], [hints], an
+update and a derivation-only one; an assignment; a roster), three students working it in their own folders the
+ways students do (`tutor check --transcript`, an exam on a session, `tutor export`), graded from a fourth
+folder: one row per rostered student, one Gradescope result per student. The commands run in this process."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tutor.exercise import load_exercise
+from tutor.session import EXAM, ProgressStore, Session
+from tutor_testing import REPO, FakeClock, no_traceback, right_answer, tutor_command
+
+COURSE = REPO / "tests" / "exercises" / "course_workflow"
+EXERCISES = ("tanh-gate", "sigmoid-update", "softplus-derivation")
+AFTER_THE_DUE_DATE = 1_900_000_000.0  # 2030-03-17, after the course's due date (2030-01-01)
+
+RIGHT = {  # every asked step, rounded by hand as a student would
+    "tanh-gate": '[value]\nu = "-0.75"\ns = "-0.5"\nh = "-0.4621"\nL = "0.4384"\n'
+    '[local.h]\ns = "0.7864"\n[grad]\na = "1.562"\nb = "-0.5207"\n',
+    "sigmoid-update": '[value]\nz = "-0.5"\np = "0.3775"\nL = "0.1937"\n'
+    '[grad]\np = "-0.6225"\nz = "-0.1463"\nw = "-0.2926"\nb = "-0.1463"\n[update]\nw = "-0.1537"\nb = "0.1731"\n'
+    '[after]\nz = "-0.1343"\np = "0.4665"\nL = "0.1423"\n',
+    "softplus-derivation": '[formula]\nsoftplus_slope = "exp(x)/(1 + exp(x))"\nlog_loss = "-1/p"\n',
+}
+
+
+def tutor(*args, home: Path, cwd: Path):
+    result = tutor_command(*args, home=home, cwd=cwd)
+    no_traceback(result)
+    return result
+
+
+def handed_out(folder: Path) -> Path:
+    """A student's (or the teacher's) copy of the course; the assignment file in it."""
+    shutil.copytree(COURSE, folder)
+    return folder / "course.toml"
+
+
+def answers(folder: Path, **changes: tuple[str, str]) -> Path:
+    """One answers file per exercise, every answer right but the changes (exercise=(right line, typed line))."""
+    folder.mkdir(parents=True)
+    for name, text in RIGHT.items():
+        if name in changes:
+            right, typed = changes[name]
+            assert right in text
+            text = text.replace(right, typed)
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def handed_in(tmp_path_factory) -> Path:
+    """Three students' transcripts, made in their own folders, collected into one folder."""
+    root = tmp_path_factory.mktemp("course")
+    collected = root / "handed-in"
+    collected.mkdir()
+
+    # Ana: every answer right, her answers files checked with `tutor check` on the assignment
+    ana = root / "ana"
+    course = handed_out(ana / "hw")
+    tutor("check", course, answers(ana / "answers"), "--transcript", "out/ana.json", "--learner", "s1001",
+          home=ana / "data", cwd=ana)  # fmt: skip
+
+    # Bjørn: the same as an exam, with the old w copied as the new one and dL/db's sign lost
+    bjorn = root / "bjorn"
+    course = handed_out(bjorn / "hw")
+    mistakes = answers(
+        bjorn / "answers",
+        **{"sigmoid-update": ('w = "-0.1537"', 'w = "-0.3"'), "tanh-gate": ('b = "-0.5207"', 'b = "0.5207"')},
+    )
+    assert tutor("check", course, mistakes, "--mode", "exam", "--transcript", "out/b.json", "--learner", "s1002",
+                 home=bjorn / "data", cwd=bjorn).returncode == 1  # fmt: skip
+
+    # Zoë (her name typed decomposed, e + combining diaeresis): tanh-gate twice, the later one worse; the
+    # derivation with a sign lost; sigmoid-update as an exam in the tutor after the due date, then exported
+    zoe = root / "zoe"
+    name = unicodedata.normalize("NFD", "zoë")
+    course = handed_out(zoe / "hw")
+    first = answers(zoe / "first", **{"softplus-derivation": ('"-1/p"', '"1/p"')})
+    tutor("check", course, first, "--transcript", "out/first.json", "--learner", name, home=zoe / "data", cwd=zoe)
+    later = answers(zoe / "later", **{"tanh-gate": ('a = "1.562"', 'a = "1.5"')})
+    tutor("check", "hw/tanh-gate.toml", later / "tanh-gate.toml", "--transcript", "out/again.json",
+          "--learner", name, home=zoe / "data", cwd=zoe)  # fmt: skip
+    (zoe / "out" / "first-sigmoid-update.json").unlink()  # she worked this one in the tutor instead
+    exam = Session(
+        load_exercise(zoe / "hw" / "sigmoid-update.toml"),
+        mode=EXAM,
+        store=ProgressStore(zoe / "data"),
+        clock=FakeClock(AFTER_THE_DUE_DATE),
+    )
+    for _ in exam.steps:
+        exam.answer(right_answer(exam))
+    exam.submit()
+    exported = tutor("export", "hw/sigmoid-update.toml", "--mode", "exam", "--format", "json",
+                     "-o", "out/exam.json", "--learner", name, home=zoe / "data", cwd=zoe)  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+
+    for student in (ana, bjorn, zoe):
+        for transcript in (student / "out").glob("*.json"):
+            shutil.copy(transcript, collected / f"{student.name}-{transcript.name}")
+    return root
+
+
+def teacher(root: Path) -> Path:
+    """The teacher's folder, with the teacher's own copy of the course: never a student's."""
+    folder = root / "teacher"
+    if not folder.exists():
+        handed_out(folder / "course")
+    return folder
+
+
+def test_the_assignment_gives_one_row_per_rostered_student(handed_in):
+    folder = teacher(handed_in)
+    files = sorted(str(path) for path in (handed_in / "handed-in").glob("*.json"))
+    result = tutor("grade", "--assignment", "course/course.toml", "--roster", "course/roster.csv", *files,
+                   "--json", "--csv", "grades.csv", home=folder / "data", cwd=folder)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {row["learner"]: row for row in json.loads(result.stdout)["rows"]}
+    assert list(rows) == ["s1001", "s1002", "zoë", "s1004"]  # the roster's order; her NFD name is matched
+    assert (rows["s1001"]["grade"], rows["s1001"]["max"], rows["s1001"]["late"]) == (35, 35, [])
+    # Bjørn: 5 of tanh-gate's 7 points (dL/db is worth 2), 12 of sigmoid-update's 14 (new w is worth 2)
+    assert rows["s1002"]["exercises"] == {"tanh-gate": 7.1429, "sigmoid-update": 17.1429, "softplus-derivation": 5}
+    assert rows["s1002"]["grade"] == 29.2857  # the sum of the shares, rounded once
+    # Zoë: her later tanh-gate counts (dL/da wrong), not the better first one and never their sum
+    assert rows["zoë"]["exercises"] == {"tanh-gate": 7.1429, "sigmoid-update": 20, "softplus-derivation": 2.5}
+    assert rows["zoë"]["late"] == ["sigmoid-update"]
+    assert (rows["s1004"]["status"], rows["s1004"]["grade"]) == ("missing", 0)
+    with open(folder / "grades.csv", newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert [(row["learner"], row["student_id"], row["name"], row["status"], row["late"]) for row in table] == [
+        ("s1001", "1001", "Ana Álvarez", "graded", ""),
+        ("s1002", "1002", "Bjørn Øster", "graded", ""),
+        ("zoë", "1003", "Zoë Ng", "graded", "sigmoid-update"),
+        ("s1004", "1004", "Dara Never", "missing", ""),
+    ]
+    best = tutor("grade", "--assignment", "course/course.toml", *files, "--best", "--json",
+                 home=folder / "data", cwd=folder)  # fmt: skip
+    zoe = next(row for row in json.loads(best.stdout)["rows"] if row["learner"] == "zoë")
+    assert zoe["exercises"]["tanh-gate"] == 10 and zoe["grade"] == 32.5
+
+
+def test_grading_against_a_folder_of_exercises_gives_one_gradescope_result_per_student(handed_in):
+    folder = teacher(handed_in)
+    files = sorted(str(path) for path in (handed_in / "handed-in").glob("*.json"))
+    # the teacher's folder holds the assignment and roster beside the exercises: they are not exercises
+    result = tutor("grade", *files, "--exercises", "course", "--gradescope", "gradescope",
+                   home=folder / "data", cwd=folder)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    written = sorted(path.parent.name for path in (folder / "gradescope").rglob("results.json"))
+    assert written == ["s1001", "s1002", "zoë"]
+    for learner, score in (("s1001", 23), ("s1002", 19), ("zoë", 20)):  # points of the exercises' own [points]
+        results = json.loads((folder / "gradescope" / learner / "results.json").read_text(encoding="utf-8"))
+        assert results["score"] == score
+        assert len(results["tests"]) == 7 + 12 + 2  # one test per step of each exercise, each counted once
+
+
+def test_hostile_transcripts_are_reported_and_never_counted(handed_in):
+    folder = teacher(handed_in)
+    bjorn = json.loads((handed_in / "handed-in" / "bjorn-b-tanh-gate.json").read_text(encoding="utf-8"))
+    hostile = folder / "hostile"
+    hostile.mkdir(exist_ok=True)
+
+    def variant(name: str, change) -> str:
+        edited = json.loads(json.dumps(bjorn))
+        change(edited)
+        (hostile / name).write_text(json.dumps(edited), encoding="utf-8")
+        return f"hostile/{name}"
+
+    def full_credit(transcript):
+        for item in transcript["items"]:
+            item["verdict"], item["credit"] = "correct", 1.0
+        transcript["score"]["points"] = 7.0
+
+    claims = variant("claims.json", full_credit)
+    nameless = variant("nameless.json", lambda transcript: transcript.pop("learner"))
+    numbered = variant("numbered.json", lambda transcript: transcript.update(learner=1002))
+    renamed = variant("renamed.json", lambda transcript: transcript["exercise"].update(name="easy"))
+    other = variant("other.json", lambda transcript: transcript["exercise"].update(name="zzz", fingerprint=""))
+    result = tutor("grade", "--assignment", "course/course.toml", claims, nameless, numbered, renamed, other,
+                   "--json", home=folder / "data", cwd=folder)  # fmt: skip
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert [(row["learner"], row["exercises"]["tanh-gate"]) for row in report["rows"]] == [("s1002", 7.1429)]
+    assert "hostile/claims.json: EDITED, not counted: grad.b: stored verdict 'correct', re-graded 'wrong'" in (
+        result.stderr
+    )
+    assert "hostile/nameless.json: the transcript's learner is missing or is not text" in result.stderr
+    assert "hostile/numbered.json: the transcript's learner is missing or is not text" in result.stderr
+    assert "hostile/other.json: is for the exercise 'zzz', which is not part of this assignment" in result.stderr
+    assert "renamed.json" not in result.stderr  # found by its fingerprint: graded as the tanh-gate it is
+    gradescope = tutor("grade", claims, nameless, numbered, "--exercises", "course", "--gradescope", "one.json",
+                       home=folder / "data", cwd=folder)  # fmt: skip
+    assert gradescope.returncode == 1  # one learner: one results.json, never the grader's name for the nameless
+    assert json.loads((folder / "one.json").read_text(encoding="utf-8"))["score"] == 5
+
+
+def test_a_roster_saved_by_a_spreadsheet_is_read(tmp_path):
+    from tutor.cli.assignment import read_roster
+    from tutor.exercise import ExerciseFileError
+
+    roster = tmp_path / "roster.csv"
+    decomposed = unicodedata.normalize("NFD", "zoë")
+    roster.write_text(f"\ufeffLearner ;Name;ID\ns1001;Ana Álvarez;1001\n;;\n {decomposed} ;Zoë Ng;1003\n\n")
+    assert read_roster(roster) == [
+        {"learner": "s1001", "Name": "Ana Álvarez", "ID": "1001"},
+        {"learner": "zoë", "Name": "Zoë Ng", "ID": "1003"},
+    ]
+    roster.write_text(f"learner,name\nzoë,Zoë\n{decomposed},Zoë again\n")
+    with pytest.raises(ExerciseFileError) as refused:
+        read_roster(roster)
+    assert str(refused.value.problems[0]) == f"{roster}:3: 'zoë' is on the roster twice"
