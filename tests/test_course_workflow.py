@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
+import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -217,3 +221,81 @@ def test_a_roster_saved_by_a_spreadsheet_is_read(tmp_path):
     with pytest.raises(ExerciseFileError) as refused:
         read_roster(roster)
     assert str(refused.value.problems[0]) == f"{roster}:3: 'zoë' is on the roster twice"
+
+
+# -- Gradescope's autograder ---------------------------------------------------------------------------------
+
+RESULTS_FIELDS = {  # https://gradescope-autograders.readthedocs.io/en/latest/specs/
+    "score",
+    "execution_time",
+    "output",
+    "output_format",
+    "test_output_format",
+    "test_name_format",
+    "visibility",
+    "stdout_visibility",
+    "extra_data",
+    "tests",
+    "leaderboard",
+}
+TEST_FIELDS = {
+    "score",
+    "max_score",
+    "status",
+    "name",
+    "name_format",
+    "number",
+    "output",
+    "output_format",
+    "tags",
+    "visibility",
+    "extra_data",
+}
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+
+
+def valid_results(results: dict) -> None:
+    """results.json as Gradescope's specification has it: known fields of the documented types."""
+    assert set(results) <= RESULTS_FIELDS and isinstance(results["output"], str)
+    assert isinstance(results["score"], (int, float)) and not isinstance(results["score"], bool)
+    for test in results["tests"]:
+        assert set(test) <= TEST_FIELDS and isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert all(isinstance(test[key], (int, float)) for key in ("score", "max_score"))
+        assert 0 <= test["score"] <= test["max_score"] and test["visibility"] in VISIBILITY
+    assert results["score"] == pytest.approx(sum(test["score"] for test in results["tests"]), abs=1e-3)
+
+
+def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_like_folder(handed_in, tmp_path):
+    folder = teacher(handed_in)
+    built = tutor("gradescope", "course/course.toml", "-o", "autograder.zip", home=folder / "data", cwd=folder)
+    assert built.returncode == 0, built.stderr
+    root = tmp_path / "autograder"  # Gradescope's /autograder, somewhere else
+    with zipfile.ZipFile(folder / "autograder.zip") as archive:
+        archive.extractall(root / "source")
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+    assert all(modes[f"exercises/{name}.toml"] & 0o444 == 0o444 for name in EXERCISES)  # readable by all
+    submission = root / "submission"
+    (submission / "__MACOSX").mkdir(parents=True)
+    for name in ("zoe-first-tanh-gate.json", "zoe-again.json", "zoe-exam.json"):
+        shutil.copy(handed_in / "handed-in" / name, submission / name)
+    (submission / "__MACOSX" / "._zoe-exam.json").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
+    (submission / "softplus-derivation.toml").write_text(RIGHT["softplus-derivation"], encoding="utf-8")
+    finished = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable},
+        timeout=120,
+    )
+    assert finished.returncode == 0 and "Traceback" not in finished.stderr, finished.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    valid_results(results)
+    worth = {name: 0.0 for name in EXERCISES}
+    for test in results["tests"]:
+        worth[test["name"].split(":")[0]] += test["max_score"]
+    assert worth == pytest.approx({"tanh-gate": 10, "sigmoid-update": 20, "softplus-derivation": 5}, abs=1e-3)
+    # the later tanh-gate (5 of its 7 points: 10·5/7), the exam, the answers file; the Mac's copy is not read
+    assert results["score"] == pytest.approx(10 * 5 / 7 + 20 + 5, abs=1e-4)
+    assert "MACOSX" not in results["output"]
+    assert "1 other submission(s) of the same exercise not counted (the latest one is)" in results["output"]

@@ -61,11 +61,19 @@ exec "${TUTOR_PYTHON:-$ROOT/tutor-venv/bin/python}" -m tutor.cli.gradescope \\
 def command_gradescope(arguments: argparse.Namespace) -> int:
     from ..engine import solve
     from ..exercise import exercise_path, load_exercise
+    from ..exercise.assignment import is_assignment, load_assignment
     from ..grading import asked_quantities
     from .commands import console
 
-    sources = [exercise_path(reference) for reference in arguments.exercises]
-    exercises = [load_exercise(source, name=source.stem) for source in sources]
+    points: dict[str, float] = {}  # with an assignment: what each exercise is worth in it
+    if len(arguments.exercises) == 1 and is_assignment(arguments.exercises[0]):
+        assignment = load_assignment(arguments.exercises[0])
+        exercises = [item.exercise for item in assignment.exercises]
+        sources = [Path(exercise.path) for exercise in exercises if exercise.path is not None]
+        points = {item.exercise.name: item.points for item in assignment.exercises}
+    else:
+        sources = [exercise_path(reference) for reference in arguments.exercises]
+        exercises = [load_exercise(source, name=source.stem) for source in sources]
     for exercise in exercises:
         asked_quantities(solve(exercise))  # an exercise that cannot be worked is refused now, not at grading
     names = [exercise.name for exercise in exercises]
@@ -91,14 +99,19 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
             ]
         )
     install = f"./{package.name}" if package is not None else arguments.requirement or f"backprop-tutor=={__version__}"
-    config = {"exercises": names, "mode": arguments.mode, "keep": "best" if arguments.best else "latest"}
+    config = {
+        "exercises": names,
+        "mode": arguments.mode,
+        "keep": "best" if arguments.best else "latest",
+        **({"points": points} if points else {}),
+    }
     built = io.BytesIO()  # built in memory, then saved as any file is (never into a device or through a FIFO)
     with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", SETUP_SH.replace("{package}", shlex.quote(install)), executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
         _add(archive, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
         for exercise, source in zip(exercises, sources, strict=True):
-            archive.writestr(f"exercises/{exercise.name}.toml", source.read_bytes())
+            _add(archive, f"exercises/{exercise.name}.toml", source.read_bytes())
         if package is not None:
             archive.write(package, package.name)
     save_bytes(arguments.output, built.getvalue())
@@ -110,7 +123,8 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _add(archive: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:
+def _add(archive: zipfile.ZipFile, name: str, text: str | bytes, executable: bool = False) -> None:
+    """A file of the archive, readable by all (executable too when asked): unzipped as it is meant to be."""
     info = zipfile.ZipInfo(name)
     info.external_attr = (0o100755 if executable else 0o100644) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -132,7 +146,13 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
     bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
     teacher = TeacherExercises.from_files([], bundled)
     results, notes = [], []
-    files = sorted(path for path in submission.rglob("*") if path.is_file() and path.suffix in (".json", ".toml"))
+    files = sorted(
+        path
+        for path in submission.rglob("*")
+        if path.is_file()
+        and path.suffix in (".json", ".toml")
+        and not any(part.startswith((".", "__MACOSX")) for part in path.relative_to(submission).parts)
+    )  # a zip made on a Mac holds __MACOSX/._NAME copies of each file: not the student's work
     for path in files:
         shown = path.relative_to(submission)
         try:
@@ -159,6 +179,8 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             notes.append(f"{shown}: " + "; ".join(problem.message for problem in error.problems))
         except ValueError as error:
             notes.append(f"{shown}: {error}")
+        except Exception as error:  # noqa: BLE001 - one file must not stop the others, nor the results.json
+            notes.append(f"{shown}: internal error: {type(error).__name__}: {error}; please report this")
     for result in results:
         if result["exercise"] not in config["exercises"]:
             notes.append(f"{result['file']}: {result['exercise']} is not an exercise of this assignment: not counted")
@@ -178,7 +200,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             empty = Session(exercise, mode=config["mode"])
             counted.append(result_of(build_transcript(empty), [], "(nothing submitted)", 0.0))
             notes.append(f"{exercise.name}: nothing submitted")
-    data = gradescope_results(counted, notes)
+    data = gradescope_results(counted, notes, config.get("points"))
     save_text(results_folder / "results.json", json.dumps(data, indent=2))
     return data
 

@@ -375,13 +375,16 @@ def build_parser() -> argparse.ArgumentParser:
         "gradescope",
         "build a Gradescope autograder archive for exercises",
         "  tutor gradescope sigmoid-neuron-mse network-3-2-1-sigmoid -o autograder.zip\n"
-        "  tutor gradescope midterm.toml --mode exam --package dist/backprop_tutor-0.1.0-py3-none-any.whl\n",
+        "  tutor gradescope midterm.toml --mode exam --package dist/backprop_tutor-0.1.0-py3-none-any.whl\n"
+        "  tutor gradescope homework-3.toml -o autograder.zip      an assignment: each exercise worth its points\n",
     )
     gradescope.add_argument(
         "exercises",
         metavar="EXERCISE",
         nargs="+",
-        help="the exercises a submission is graded against; each " + EXERCISE_HELP,
+        help="the exercises a submission is graded against, each "
+        + EXERCISE_HELP
+        + "; or one assignment file: its exercises, each worth its points",
     )
     gradescope.add_argument(
         "-o",
