@@ -299,3 +299,16 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
     assert results["score"] == pytest.approx(10 * 5 / 7 + 20 + 5, abs=1e-4)
     assert "MACOSX" not in results["output"]
     assert "1 other submission(s) of the same exercise not counted (the latest one is)" in results["output"]
+
+
+def test_validate_checks_an_assignment_and_its_exercises(tmp_path):
+    assert tutor("validate", COURSE / "course.toml", home=tmp_path, cwd=tmp_path).returncode == 0
+    course = handed_out(tmp_path / "course")
+    text = course.read_text(encoding="utf-8").replace("points = 20", "points = -20")
+    course.write_text(text.replace("2030-01-01T23:59:00+01:00", '"soon"'), encoding="utf-8")
+    (course.parent / "tanh-gate.toml").write_text("title = 'broken'\n[graph]\nL = 'q^2'\n", encoding="utf-8")
+    result = tutor("validate", course, home=tmp_path, cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{course}:3: 'due' must be a date" in result.stdout
+    assert f"{course}:11: exercise 2: 'points' must be a number more than 0" in result.stdout
+    assert f"{course.parent / 'tanh-gate.toml'}:" in result.stdout  # a problem inside an exercise: its own file

@@ -26,6 +26,7 @@ from ..exercise import (
     resolve_exercise,
     to_text,
 )
+from ..exercise.assignment import is_assignment, load_assignment
 from ..exercise.model import ExamSettings, Exercise
 from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible, visible_json
@@ -511,11 +512,15 @@ def command_validate(arguments: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     for path in arguments.files:
         try:
-            exercise = load_exercise(path)
-            solution = solve(exercise)
-            asked_quantities(solution)
+            if is_assignment(str(path)):  # its own fields, then each of its exercises as one file
+                solutions = [solve(item.exercise) for item in load_assignment(path).exercises]
+            else:
+                solutions = [solve(load_exercise(path))]
+            for solution in solutions:
+                asked_quantities(solution)
             warnings = [
                 {"line": warning.line, "message": warning.message, "text": str(warning)}
+                for solution in solutions
                 for warning in _warnings(solution)
             ]
             results.append({"file": str(path), "ok": True, "problems": [], "warnings": warnings})

@@ -536,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check exercise files, listing every problem with its line",
         "  tutor validate my-graph.toml\n  tutor validate exercises/*.toml --json\n",
     )
-    validate.add_argument("files", metavar="FILE", nargs="+", type=Path, help="exercise files (.toml)")
+    validate.add_argument("files", metavar="FILE", nargs="+", type=Path, help="exercise or assignment files (.toml)")
     validate.add_argument("--json", action="store_true", help="print JSON for tools")
     return parser
 
