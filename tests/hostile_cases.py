@@ -434,7 +434,11 @@ def transcript_cases() -> list[Case]:
             )
             for label, shows, bad in (
                 ("nested-json", f"bad.json: is {TOO_DEEP}", nested("[", "]", 100_000).encode()),
-                ("exercise-name-list", "bad.json: is for the exercise", transcript(exercise={"name": ["x"]})),
+                (  # neither a name nor a fingerprint to find it by (a fingerprint alone would find it)
+                    "exercise-name-list",
+                    "bad.json: the transcript does not name its exercise",
+                    transcript(exercise={"name": ["x"], "fingerprint": ""}),
+                ),
                 ("not-json", "bad.json: is damaged", b"{oops"),
             )
         ),

@@ -312,3 +312,15 @@ def test_validate_checks_an_assignment_and_its_exercises(tmp_path):
     assert f"{course}:3: 'due' must be a date" in result.stdout
     assert f"{course}:11: exercise 2: 'points' must be a number more than 0" in result.stdout
     assert f"{course.parent / 'tanh-gate.toml'}:" in result.stdout  # a problem inside an exercise: its own file
+
+
+def test_a_learner_named_like_a_formula_is_text_in_every_csv(handed_in):
+    folder = teacher(handed_in)
+    transcript = json.loads((handed_in / "handed-in" / "ana-ana-tanh-gate.json").read_text(encoding="utf-8"))
+    transcript["learner"] = '=HYPERLINK("http://example.org")'  # a name is the learner's to choose
+    (folder / "formula.json").write_text(json.dumps(transcript), encoding="utf-8")
+    for options in (["--csv", "all.csv"], ["--assignment", "course/course.toml", "--csv", "all.csv"]):
+        assert tutor("grade", "formula.json", *options, home=folder / "data", cwd=folder).returncode == 0
+        with open(folder / "all.csv", newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows[0]["learner"] == """'=HYPERLINK("http://example.org")"""

@@ -23,7 +23,6 @@ from ..session.saving import save_csv
 from ..session.store import (
     PROGRESS_FORMAT,
     PROGRESS_VERSION,
-    checked_learner,
     exercise_fingerprint,
     file_fingerprint,
     same_exercise,
@@ -192,6 +191,8 @@ class TeacherExercises:
             if named:
                 return named[0]
             if self.outside is not None:
+                if name is None:
+                    raise TranscriptError("the transcript does not name its exercise")
                 raise TranscriptError(f"is for the exercise '{name}', {self.outside}")
         elif path and Path(path).exists():
             return load_exercise(Path(path))
@@ -208,9 +209,12 @@ class TeacherExercises:
 
 def learner_key(name: str) -> str:
     """A learner's name as transcripts, rosters and Gradescope are matched by: without surrounding spaces, in
-    Unicode's composed form (a name typed on one system matches the same name typed on another); ValueError,
-    in words, when it cannot be a name."""
-    return unicodedata.normalize("NFC", checked_learner(name))
+    Unicode's composed form (a name typed on one system matches the same name typed on another); ValueError
+    when nothing is left."""
+    key = unicodedata.normalize("NFC", name.strip())
+    if not key:
+        raise ValueError("the learner's name is empty")
+    return key
 
 
 def transcript_learner(transcript: dict) -> str:
