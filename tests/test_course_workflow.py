@@ -324,3 +324,13 @@ def test_a_learner_named_like_a_formula_is_text_in_every_csv(handed_in):
         with open(folder / "all.csv", newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert rows[0]["learner"] == """'=HYPERLINK("http://example.org")"""
+
+
+def test_the_grades_table_cuts_no_name_at_80_columns(handed_in):
+    folder = teacher(handed_in)
+    files = sorted(str(path) for path in (handed_in / "handed-in").glob("*.json"))
+    result = tutor_command("grade", "--assignment", "course/course.toml", "--roster", "course/roster.csv", *files,
+                           home=folder / "data", cwd=folder, columns=80)  # fmt: skip
+    assert result.returncode == 0 and "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "Late: zoë: sigmoid-update\n" in result.stdout and "Missing (no transcript): s1004" in result.stdout

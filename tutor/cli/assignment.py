@@ -261,16 +261,21 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:
     due = f", due {assignment.due.isoformat()}" if assignment.due else ""
     table = Table(title=plain(f"{assignment.title}{due}"), title_justify="left")
-    table.add_column("learner")
+    # names are never cut (a teacher needs them whole), at worst folded: the exercise's points go under its
+    # name, and the late exercises are named below the table
+    table.add_column("learner", overflow="fold")
     for item in assignment.exercises:
-        table.add_column(f"{item.exercise.name} (/{item.points:g})", justify="right")
+        table.add_column(plain(f"{item.exercise.name}\n(/{item.points:g})"), justify="right", overflow="fold")
     for column in ("grade", "status"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in rows:
         cells = ["—" if points is None else f"{points:g}" for points in row["exercises"].values()]
-        status = row["status"] + (f"; LATE: {', '.join(row['late'])}" if row["late"] else "")
+        status = row["status"] + (", LATE" if row["late"] else "")
         table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", plain(status))
     console.print(table)
+    for row in rows:
+        if row["late"]:
+            console.print(plain(f"Late: {row['learner']}: {', '.join(row['late'])}"))
     missing = [row["learner"] for row in rows if row["status"] == "missing"]
     if missing:
         console.print(plain(f"Missing (no transcript): {', '.join(missing)}"))

@@ -345,7 +345,7 @@ def command_grade(arguments: argparse.Namespace) -> int:
                 plain(result["learner"]),
                 plain(result["exercise"]),
                 plain(result["mode"]),
-                f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)",
+                f"{result['points']:g}/{result['max']:g} ({result['percent']:.0f}%)",
                 result["line"],
                 check,
             )
@@ -354,7 +354,7 @@ def command_grade(arguments: argparse.Namespace) -> int:
             mine = [result for result in counted if result["learner"] == learner]
             console.print(
                 plain(
-                    f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} "
+                    f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine):g} "
                     f"points over {len(mine)} exercise(s)"
                 )
             )
