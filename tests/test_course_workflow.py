@@ -280,6 +280,8 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
         shutil.copy(handed_in / "handed-in" / name, submission / name)
     (submission / "__MACOSX" / "._zoe-exam.json").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
     (submission / "softplus-derivation.toml").write_text(RIGHT["softplus-derivation"], encoding="utf-8")
+    metadata = {"users": [{"email": "zoë@example.org", "id": 1, "name": "Zoë Ng"}]}  # as Gradescope writes it
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     finished = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")],
         cwd=root,
@@ -297,7 +299,7 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
     assert worth == pytest.approx({"tanh-gate": 10, "sigmoid-update": 20, "softplus-derivation": 5}, abs=1e-3)
     # the later tanh-gate (5 of its 7 points: 10·5/7), the exam, the answers file; the Mac's copy is not read
     assert results["score"] == pytest.approx(10 * 5 / 7 + 20 + 5, abs=1e-4)
-    assert "MACOSX" not in results["output"]
+    assert "MACOSX" not in results["output"] and "not among this submission's students" not in results["output"]
     assert "1 other submission(s) of the same exercise not counted (the latest one is)" in results["output"]
 
 
@@ -334,3 +336,22 @@ def test_the_grades_table_cuts_no_name_at_80_columns(handed_in):
     assert result.returncode == 0 and "…" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert "Late: zoë: sigmoid-update\n" in result.stdout and "Missing (no transcript): s1004" in result.stdout
+
+
+def test_the_autograder_names_a_transcript_of_someone_else_than_the_submitter(handed_in, tmp_path):
+    from tutor.cli.gradescope import run_autograder
+
+    folder = teacher(handed_in)
+    assert tutor("gradescope", "course/course.toml", "-o", "ag.zip", home=folder / "data", cwd=folder).returncode == 0
+    with zipfile.ZipFile(folder / "ag.zip") as archive:
+        archive.extractall(tmp_path / "source")
+    (tmp_path / "submission").mkdir()
+    shutil.copy(handed_in / "handed-in" / "ana-ana-tanh-gate.json", tmp_path / "submission" / "mine.json")
+    metadata = tmp_path / "submission_metadata.json"
+    metadata.write_text(json.dumps({"users": [{"email": "bjorn@example.org", "name": "Bjørn Øster"}]}))
+    results = run_autograder(tmp_path / "source", tmp_path / "submission", tmp_path / "results", metadata)
+    assert (
+        "mine.json: the transcript names the learner 's1001', who is not among this submission's students "
+        "(Bjørn Øster)" in results["output"]
+    )
+    assert results["score"] == 10  # named, still graded: the teacher decides

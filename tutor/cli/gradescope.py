@@ -54,7 +54,8 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 exec "${TUTOR_PYTHON:-$ROOT/tutor-venv/bin/python}" -m tutor.cli.gradescope \\
-    --source "$ROOT/source" --submission "$ROOT/submission" --results "$ROOT/results"
+    --source "$ROOT/source" --submission "$ROOT/submission" --results "$ROOT/results" \\
+    --metadata "$ROOT/submission_metadata.json"
 """
 
 
@@ -134,17 +135,19 @@ def _add(archive: zipfile.ZipFile, name: str, text: str | bytes, executable: boo
 # -- run_autograder ----------------------------------------------------------------------------------
 
 
-def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict:
-    """Grade one submission against the bundled exercises; write and return its results.json."""
+def run_autograder(source: Path, submission: Path, results_folder: Path, metadata: Path | None = None) -> dict:
+    """Grade one submission against the bundled exercises; write and return its results.json. A transcript
+    naming a learner who is not one of the submitters in Gradescope's ``metadata`` is named in the output."""
     from ..engine import solve
     from ..session import Session
     from ..session.transcript import build_transcript
     from .answers import read_answers_file, type_answers
-    from .transcripts import TeacherExercises, grade_file, mark_counted, result_of
+    from .transcripts import TeacherExercises, grade_file, learner_key, mark_counted, result_of
 
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
     bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
     teacher = TeacherExercises.from_files([], bundled)
+    submitters = _submitters(metadata) if metadata is not None else {}
     results, notes = [], []
     files = sorted(
         path
@@ -157,7 +160,13 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
         shown = path.relative_to(submission)
         try:
             if path.suffix == ".json":
-                results.append({**grade_file(path, teacher), "file": str(shown)})
+                result = grade_file(path, teacher)
+                if submitters and learner_key(result["learner"]).casefold() not in submitters:
+                    notes.append(
+                        f"{shown}: the transcript names the learner '{result['learner']}', "
+                        f"who is not among this submission's students ({', '.join(dict.fromkeys(submitters.values()))})"
+                    )
+                results.append({**result, "file": str(shown)})
                 continue
             exercise = _exercise_for_answers(path, teacher.exercises)
             if exercise is None:
@@ -205,6 +214,27 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
     return data
 
 
+def _submitters(metadata: Path) -> dict[str, str]:
+    """The names a submission's students may go by in their transcripts (name, e-mail address, the address's
+    part before the @, as learner_key casefolded), to the name shown; none when Gradescope gave no metadata."""
+    from .transcripts import learner_key
+
+    try:
+        users = json.loads(metadata.read_text(encoding="utf-8")).get("users") or []
+    except (OSError, ValueError, AttributeError):
+        return {}
+    names: dict[str, str] = {}
+    for user in users if isinstance(users, list) else []:
+        if not isinstance(user, dict):
+            continue
+        shown = str(user.get("name") or user.get("email") or "")
+        email = str(user.get("email") or "")
+        for name in (str(user.get("name") or ""), email, email.partition("@")[0], str(user.get("sid") or "")):
+            if name.strip():
+                names[learner_key(name).casefold()] = shown
+    return names
+
+
 def _exercise_for_answers(path: Path, exercises: list):
     """An answers file answers the exercise it is named after (NAME.toml, NAME.anything.toml), or the
     only one bundled."""
@@ -221,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, required=True, help="the unpacked autograder archive")
     parser.add_argument("--submission", type=Path, required=True, help="the student's submitted files")
     parser.add_argument("--results", type=Path, required=True, help="where results.json is written")
+    parser.add_argument("--metadata", type=Path, help="Gradescope's submission_metadata.json: who submitted")
     arguments = parser.parse_args(argv)
-    data = run_autograder(arguments.source, arguments.submission, arguments.results)
+    data = run_autograder(arguments.source, arguments.submission, arguments.results, arguments.metadata)
     print(data["output"])
     return 0
 
