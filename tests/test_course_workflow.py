@@ -355,3 +355,13 @@ def test_the_autograder_names_a_transcript_of_someone_else_than_the_submitter(ha
         "(Bjørn Øster)" in results["output"]
     )
     assert results["score"] == 10  # named, still graded: the teacher decides
+
+
+def test_learners_whose_names_differ_in_case_get_two_gradescope_folders(tmp_path):
+    from tutor.cli.gradescope_results import write_gradescope
+
+    def result(learner: str) -> dict:
+        return {"learner": learner, "exercise": "x", "items": [], "tampered": False, "line": "", "max": 1}
+
+    written = write_gradescope([result("Ana"), result("ana"), result("ANA")], tmp_path / "out")
+    assert [path.parent.name for path in written] == ["Ana", "ana_", "ANA__"]  # never one folder on macOS

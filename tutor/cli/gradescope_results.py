@@ -78,13 +78,13 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
                 )
             ]
         )
-    folders: dict[str, str] = {}
+    taken: set[str] = set()
     written = []
     for learner in learners:
         folder = folder_name(learner)
-        while folder in folders.values():  # two names that read the same as folders
+        while folder.casefold() in taken:  # two names that read the same as folders (on macOS, in any case)
             folder += "_"
-        folders[learner] = folder
+        taken.add(folder.casefold())
         target = path / folder / "results.json"
         mine = [result for result in results if result["learner"] == learner]
         save_text(target, json.dumps(gradescope_results(mine), indent=2))
