@@ -365,3 +365,13 @@ def test_learners_whose_names_differ_in_case_get_two_gradescope_folders(tmp_path
 
     written = write_gradescope([result("Ana"), result("ana"), result("ANA")], tmp_path / "out")
     assert [path.parent.name for path in written] == ["Ana", "ana_", "ANA__"]  # never one folder on macOS
+
+
+def test_an_assignment_given_where_an_exercise_is_needed_says_what_it_is(tmp_path):
+    for command in (("show", "--steps"), ("solve",), ("hint", "value.u")):
+        result = tutor(command[0], COURSE / "course.toml", *command[1:], home=tmp_path, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.strip() == (
+            f"{COURSE / 'course.toml'}:1: is an assignment (docs/assignments.md), not an exercise: give one of "
+            "its exercises here; tutor run, exam, check, validate and gradescope take an assignment"
+        )
