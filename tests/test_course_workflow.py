@@ -375,3 +375,21 @@ def test_an_assignment_given_where_an_exercise_is_needed_says_what_it_is(tmp_pat
             f"{COURSE / 'course.toml'}:1: is an assignment (docs/assignments.md), not an exercise: give one of "
             "its exercises here; tutor run, exam, check, validate and gradescope take an assignment"
         )
+
+
+def test_looking_over_finished_work_after_the_due_date_is_not_late(tmp_path):
+    from tutor.session.transcript import build_transcript
+
+    course = handed_out(tmp_path / "course")
+    clock = FakeClock(AFTER_THE_DUE_DATE - 86_400)  # the day before it is due
+    session = Session(load_exercise(course.parent / "softplus-derivation.toml"), clock=clock)
+    while not session.finished:
+        session.answer(right_answer(session))
+    clock.now = AFTER_THE_DUE_DATE
+    session.previous_step()  # PageUp after the due date: looking, not working
+    transcript = build_transcript(session, "s1001")
+    assert transcript["events"][-1]["type"] == "shown"
+    (tmp_path / "t.json").write_text(json.dumps(transcript), encoding="utf-8")
+    course.write_text(course.read_text(encoding="utf-8").replace("2030-01-01T23:59:00+01:00", "2030-03-16"))
+    result = tutor("grade", "--assignment", course, "t.json", "--json", home=tmp_path, cwd=tmp_path)
+    assert json.loads(result.stdout)["rows"][0]["late"] == []

@@ -238,8 +238,17 @@ def grade_file(path: Path, exercises: TeacherExercises, key: bytes | None = None
     problem = signature_problem(transcript, key) if key is not None else None
     if problem is not None:
         differences.insert(0, f"signature: {problem}")
-    last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
-    return {**result_of(fresh, differences, str(path), last_activity), "learner": learner}
+    return {**result_of(fresh, differences, str(path), last_work(transcript)), "learner": learner}
+
+
+WORK_EVENTS = ("start", "answer", "hint", "reveal", "submit")
+
+
+def last_work(transcript: dict) -> float:
+    """When the work of a transcript was last done: its last answer, hint, reveal or submission. Looking over
+    finished work afterwards (PageUp, PageDown: 'shown' events) is not work, so it never makes work done
+    before a due date late, nor an older transcript the latest."""
+    return max((event["time"] for event in transcript["events"] if event["type"] in WORK_EVENTS), default=0.0)
 
 
 def grade_files(paths: list[Path], exercises: TeacherExercises, key: bytes | None = None) -> tuple[list, list]:
