@@ -279,7 +279,7 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
     for name in ("zoe-first-tanh-gate.json", "zoe-again.json", "zoe-exam.json"):
         shutil.copy(handed_in / "handed-in" / name, submission / name)
     (submission / "__MACOSX" / "._zoe-exam.json").write_bytes(b"\x00\x05\x16\x07 AppleDouble")
-    (submission / "softplus-derivation.toml").write_text(RIGHT["softplus-derivation"], encoding="utf-8")
+    (submission / "Softplus-Derivation.toml").write_text(RIGHT["softplus-derivation"], encoding="utf-8")
     metadata = {"users": [{"email": "zoë@example.org", "id": 1, "name": "Zoë Ng"}]}  # as Gradescope writes it
     (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     finished = subprocess.run(

@@ -236,10 +236,10 @@ def _submitters(metadata: Path) -> dict[str, str]:
 
 
 def _exercise_for_answers(path: Path, exercises: list):
-    """An answers file answers the exercise it is named after (NAME.toml, NAME.anything.toml), or the
-    only one bundled."""
+    """An answers file answers the exercise it is named after (NAME.toml, NAME.anything.toml, in any case: a
+    file system or an upload may change it), or the only one bundled."""
     for exercise in exercises:
-        if path.name == f"{exercise.name}.toml" or path.name.startswith(f"{exercise.name}."):
+        if path.name.casefold().startswith(f"{exercise.name}.".casefold()):
             return exercise
     return exercises[0] if len(exercises) == 1 else None
 
