@@ -105,7 +105,7 @@ def handed_in(tmp_path_factory) -> Path:
     exam.submit()
     exported = tutor("export", "hw/sigmoid-update.toml", "--mode", "exam", "--format", "json",
                      "-o", "out/exam.json", "--learner", name, home=zoe / "data", cwd=zoe)  # fmt: skip
-    assert exported.returncode == 0, exported.stderr
+    assert exported.returncode == 0 and f"Wrote out/exam.json, as {name}\n" in exported.stdout, exported.stderr
 
     for student in (ana, bjorn, zoe):
         for transcript in (student / "out").glob("*.json"):
@@ -393,3 +393,15 @@ def test_looking_over_finished_work_after_the_due_date_is_not_late(tmp_path):
     course.write_text(course.read_text(encoding="utf-8").replace("2030-01-01T23:59:00+01:00", "2030-03-16"))
     result = tutor("grade", "--assignment", course, "t.json", "--json", home=tmp_path, cwd=tmp_path)
     assert json.loads(result.stdout)["rows"][0]["late"] == []
+
+
+def test_a_student_sees_whose_transcript_was_saved_and_is_told_when_it_is_their_login_name(tmp_path):
+    course = handed_out(tmp_path / "hw")
+    folder = answers(tmp_path / "answers")
+    derivation = (course.parent / "softplus-derivation.toml", folder / "softplus-derivation.toml")
+    login = "(your login name: give your name or student ID with --learner NAME)"
+    anonymous = tutor("check", *derivation, "--transcript", "t.json", home=tmp_path / "data", cwd=tmp_path)
+    assert ", as " in anonymous.stdout and login in " ".join(anonymous.stdout.split())
+    named = tutor("check", *derivation, "--transcript", "t.json", "--learner", "s1001",
+                  home=tmp_path / "data", cwd=tmp_path)  # fmt: skip
+    assert "Transcript written to t.json, as s1001\n" in named.stdout

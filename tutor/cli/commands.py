@@ -432,13 +432,23 @@ def command_check(arguments: argparse.Namespace) -> int:
             )
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
-            console.print(plain(f"Transcript written to {arguments.transcript}"))
+            console.print(plain(f"Transcript written to {arguments.transcript}{whose(transcript, arguments.learner)}"))
         if recorded:
             console.print(
                 plain(f"Recorded as an attempt of {transcript['learner']} (`tutor progress`): {recorded}"),
                 soft_wrap=True,
             )
     return EXIT_OK if tally.complete else EXIT_WRONG
+
+
+def whose(transcript: dict, given: str | None) -> str:
+    """Whose a saved transcript says it is, for the learner to see before handing it in; their login name,
+    when they never gave one, is said to be that (a teacher's roster rarely knows it)."""
+    from ..session import ProgressStore
+
+    if given is None and ProgressStore().stored_learner() is None:
+        return f", as {transcript['learner']} (your login name: give your name or student ID with --learner NAME)"
+    return f", as {transcript['learner']}"
 
 
 def _record(session, learner: str | None) -> Path:

@@ -39,7 +39,7 @@ from ..session.transcript import (
     signature_problem,
     write_transcript,
 )
-from .commands import console, plain
+from .commands import console, plain, whose
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .gradescope_results import write_gradescope
 from .tally import Tally
@@ -148,7 +148,7 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.output is None:  # to the terminal: escapes shown, not obeyed
         print(visible_json(text) if arguments.format == "json" else visible(text, keep="\n\t"))
     else:
-        console.print(plain(f"Wrote {arguments.output}"))
+        console.print(plain(f"Wrote {arguments.output}{whose(transcript, arguments.learner)}"))
     return EXIT_OK
 
 
