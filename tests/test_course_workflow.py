@@ -145,6 +145,9 @@ def test_the_assignment_gives_one_row_per_rostered_student(handed_in):
         ("zoë", "1003", "Zoë Ng", "graded", "sigmoid-update"),
         ("s1004", "1004", "Dara Never", "missing", ""),
     ]
+    ignored = tutor("grade", "--assignment", "course/course.toml", *files, "--exercises", "course",
+                    home=folder / "data", cwd=folder)  # fmt: skip
+    assert ignored.returncode == 2 and "--exercises and --exercise do not go with --assignment" in ignored.stderr
     best = tutor("grade", "--assignment", "course/course.toml", *files, "--best", "--json",
                  home=folder / "data", cwd=folder)  # fmt: skip
     zoe = next(row for row in json.loads(best.stdout)["rows"] if row["learner"] == "zoë")

@@ -578,6 +578,8 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
+    if arguments.command == "grade" and arguments.assignment and (arguments.exercises or arguments.exercise):
+        parser.error("--exercises and --exercise do not go with --assignment: its own exercises grade its transcripts")
     if arguments.command == "progress" and arguments.csv and not arguments.transcripts:
         parser.error("--csv goes with --class TRANSCRIPT...")
     if arguments.command == "progress" and arguments.learner and arguments.transcripts:
