@@ -307,7 +307,10 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
 
 
 def test_validate_checks_an_assignment_and_its_exercises(tmp_path):
-    assert tutor("validate", COURSE / "course.toml", home=tmp_path, cwd=tmp_path).returncode == 0
+    validated = tutor("validate", COURSE / "course.toml", home=tmp_path, cwd=tmp_path)
+    assert validated.returncode == 0  # and a warning: tanh-gate's hint for h speaks of dL/dh, which is not asked
+    assert validated.stdout.count("warning") == 1
+    assert f"{COURSE / 'tanh-gate.toml'}: warning: the [hints] for 'h' are never shown" in validated.stdout
     course = handed_out(tmp_path / "course")
     text = course.read_text(encoding="utf-8").replace("points = 20", "points = -20")
     course.write_text(text.replace("2030-01-01T23:59:00+01:00", '"soon"'), encoding="utf-8")

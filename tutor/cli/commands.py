@@ -32,6 +32,7 @@ from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible, visible_json
 from ..grading import Quantity, QuantityKind, asked_quantities, quantities
 from ..grading.explain import chain_rule, forward_rule, gradient_label, right_value_text
+from ..grading.hints import author_hints
 from ..grading.quantities import learning_rate
 from ..session.convolution import convolutions
 from .answers import read_answers_file, type_answers
@@ -563,7 +564,7 @@ def command_validate(arguments: argparse.Namespace) -> int:
 
 def _warnings(solution: Solution) -> list[Problem]:
     """What is allowed but probably a mistake: a hand-written [update] after which the loss rises, points for
-    steps that are not asked."""
+    steps that are not asked, hints that no asked step shows."""
     exercise = solution.exercise
     warnings = []
     asked = [str(quantity) for quantity in asked_quantities(solution)]
@@ -577,6 +578,20 @@ def _warnings(solution: Solution) -> list[Problem]:
                     exercise.points_line,
                     f"warning: [points] gives points to {what} '{key}', but the exercise does not "
                     "ask for any: see `tutor show --steps`",
+                )
+            )
+    hinted = {
+        quantity.name.split("#", 1)[0] for quantity in asked_quantities(solution) if author_hints(solution, quantity)
+    }
+    for name in exercise.hints:
+        if name not in hinted:
+            warnings.append(
+                Problem(
+                    exercise.path,
+                    None,
+                    f"warning: the [hints] for '{name}' are never shown: the exercise asks no step of '{name}' that "
+                    "takes them (a node's go on its value step, or on its gradient step when they speak of "
+                    "derivatives; an input's on its gradient step)",
                 )
             )
     if solution.updated and exercise.update is not None:
