@@ -178,9 +178,9 @@ def read_roster(path: Path) -> list[dict[str, str]]:
     """The students: a CSV file with a header row and a `learner` column (the name in their transcripts), its
     learners as learner_key gives them; rows with every cell empty are left out."""
     text = read_text(path, "rosters", MAX_DATASET_BYTES)
-    header_line = text.lstrip("\ufeff").partition("\n")[0]
+    header_line = text.partition("\n")[0]  # read_text has dropped a byte order mark
     delimiter = max(ROSTER_DELIMITERS, key=header_line.count)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [column.strip() for column in next(reader, [])]
         lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
