@@ -70,7 +70,7 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
     if len(arguments.exercises) == 1 and is_assignment(arguments.exercises[0]):
         assignment = load_assignment(arguments.exercises[0])
         exercises = [item.exercise for item in assignment.exercises]
-        sources = [Path(exercise.path) for exercise in exercises if exercise.path is not None]
+        sources = [exercise.path for exercise in exercises if exercise.path is not None]  # each has its file
         points = {item.exercise.name: item.points for item in assignment.exercises}
     else:
         sources = [exercise_path(reference) for reference in arguments.exercises]
@@ -142,7 +142,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path, metadat
     from ..session import Session
     from ..session.transcript import build_transcript
     from .answers import read_answers_file, type_answers
-    from .transcripts import TeacherExercises, grade_file, learner_key, mark_counted, result_of
+    from .transcripts import TeacherExercises, grade_file, mark_counted, result_of
 
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
     bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
@@ -161,7 +161,7 @@ def run_autograder(source: Path, submission: Path, results_folder: Path, metadat
         try:
             if path.suffix == ".json":
                 result = grade_file(path, teacher)
-                if submitters and learner_key(result["learner"]).casefold() not in submitters:
+                if submitters and result["learner"].casefold() not in submitters:
                     notes.append(
                         f"{shown}: the transcript names the learner '{result['learner']}', "
                         f"who is not among this submission's students ({', '.join(dict.fromkeys(submitters.values()))})"

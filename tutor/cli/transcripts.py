@@ -245,9 +245,9 @@ WORK_EVENTS = ("start", "answer", "hint", "reveal", "submit")
 
 
 def last_work(transcript: dict) -> float:
-    """When the work of a transcript was last done: its last answer, hint, reveal or submission. Looking over
-    finished work afterwards (PageUp, PageDown: 'shown' events) is not work, so it never makes work done
-    before a due date late, nor an older transcript the latest."""
+    """When the work of a transcript was last done: its last answer, hint, reveal or submission (its start when
+    there is none). Looking over finished work afterwards (PageUp, PageDown: 'shown' events) is not work, so it
+    never makes work done before a due date late, nor an older transcript the latest."""
     return max((event["time"] for event in transcript["events"] if event["type"] in WORK_EVENTS), default=0.0)
 
 
