@@ -411,3 +411,25 @@ def test_a_student_sees_whose_transcript_was_saved_and_is_told_when_it_is_their_
     named = tutor("check", *derivation, "--transcript", "t.json", "--learner", "s1001",
                   home=tmp_path / "data", cwd=tmp_path)  # fmt: skip
     assert "Transcript written to t.json, as s1001\n" in named.stdout
+
+
+def test_an_assignment_of_thousands_of_exercises_is_refused_before_any_is_loaded(tmp_path):
+    from tutor.exercise import ExerciseFileError
+    from tutor.exercise.assignment import MAX_ASSIGNMENT_EXERCISES, load_assignment
+
+    course = handed_out(tmp_path / "course")
+    many = course.with_name("many.toml")
+    many.write_text('[assignment]\ntitle = "many"\n' + '[[exercise]]\npath = "tanh-gate.toml"\n' * 5_000)
+    with pytest.raises(ExerciseFileError) as refused:
+        load_assignment(many)
+    assert [problem.message for problem in refused.value.problems] == [
+        f"the assignment lists 5,000 exercises; the limit is {MAX_ASSIGNMENT_EXERCISES}"
+    ]
+    many.write_text('[assignment]\ntitle = "many"\n' + '[[exercise]]\npath = "tanh-gate.toml"\n' * 3)
+    with pytest.raises(ExerciseFileError) as refused:
+        load_assignment(many)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"{many}:{line}: exercise {number}: 'tanh-gate.toml' is listed twice: transcripts are matched by the "
+        "exercise's name"
+        for number, line in ((2, 5), (3, 7))
+    ]
