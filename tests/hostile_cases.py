@@ -236,6 +236,16 @@ def limit_cases() -> list[Case]:
             sparse={"big.toml": 2_000_000},
         ),
         Case("validate-bom", ("validate", "bom.toml"), 0, "ok bom.toml", {"bom.toml": b"\xef\xbb\xbf" + exercise()}),
+        Case(  # each exercise of an assignment is loaded: thousands are refused by their count first
+            "validate-assignment-of-5000-exercises",
+            ("validate", "hw.toml"),
+            2,
+            "the assignment lists 5,000 exercises; the limit is 100",
+            {
+                "hw.toml": b'[assignment]\ntitle = "hw"\n' + b'[[exercise]]\npath = "x.toml"\n' * 5000,
+                "x.toml": exercise(),
+            },
+        ),
         Case(
             "check-bom-answers",
             ("check", CATALOG_EXERCISE, "a.toml"),
