@@ -363,7 +363,7 @@ def test_the_autograder_names_a_transcript_of_someone_else_than_the_submitter(ha
     assert results["score"] == 10  # named, still graded: the teacher decides
 
 
-def test_learners_whose_names_differ_in_case_get_two_gradescope_folders(tmp_path):
+def test_learners_whose_names_differ_in_case_or_are_very_long_get_their_own_gradescope_folders(tmp_path):
     from tutor.cli.gradescope_results import write_gradescope
 
     def result(learner: str) -> dict:
@@ -371,6 +371,9 @@ def test_learners_whose_names_differ_in_case_get_two_gradescope_folders(tmp_path
 
     written = write_gradescope([result("Ana"), result("ana"), result("ANA")], tmp_path / "out")
     assert [path.parent.name for path in written] == ["Ana", "ana_", "ANA__"]  # never one folder on macOS
+    long = ["ø" * 300, "ø" * 301]  # 600 bytes each: more than a file system allows in one name
+    written = write_gradescope([result(name) for name in long], tmp_path / "long")
+    assert [path.parent.name for path in written] == ["ø" * 50, "ø" * 50 + "_"]
 
 
 def test_an_assignment_given_where_an_exercise_is_needed_says_what_it_is(tmp_path):

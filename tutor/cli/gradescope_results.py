@@ -52,9 +52,13 @@ def gradescope_results(
     }
 
 
+FOLDER_NAME_BYTES = 100  # file systems allow 255 bytes a name; room is left for the '_'s that part two alike
+
+
 def folder_name(learner: str) -> str:
-    """A learner's name as one safe folder name: no separators, no '..', nothing hidden."""
-    return re.sub(r"[^\w@+-]+", "_", learner).strip("_") or "learner"
+    """A learner's name as one safe folder name: no separators, no '..', nothing hidden, not too long."""
+    safe = re.sub(r"[^\w@+-]+", "_", learner).strip("_")
+    return safe.encode()[:FOLDER_NAME_BYTES].decode(errors="ignore") or "learner"
 
 
 def write_gradescope(results: list[dict], path: Path) -> list[Path]:
