@@ -236,6 +236,16 @@ def limit_cases() -> list[Case]:
             sparse={"big.toml": 2_000_000},
         ),
         Case("validate-bom", ("validate", "bom.toml"), 0, "ok bom.toml", {"bom.toml": b"\xef\xbb\xbf" + exercise()}),
+        Case(  # each exercise of an assignment is loaded: thousands are refused by their count first
+            "validate-assignment-of-5000-exercises",
+            ("validate", "hw.toml"),
+            2,
+            "the assignment lists 5,000 exercises; the limit is 100",
+            {
+                "hw.toml": b'[assignment]\ntitle = "hw"\n' + b'[[exercise]]\npath = "x.toml"\n' * 5000,
+                "x.toml": exercise(),
+            },
+        ),
         Case(
             "check-bom-answers",
             ("check", CATALOG_EXERCISE, "a.toml"),
@@ -434,7 +444,11 @@ def transcript_cases() -> list[Case]:
             )
             for label, shows, bad in (
                 ("nested-json", f"bad.json: is {TOO_DEEP}", nested("[", "]", 100_000).encode()),
-                ("exercise-name-list", "bad.json: is for the exercise", transcript(exercise={"name": ["x"]})),
+                (  # neither a name nor a fingerprint to find it by (a fingerprint alone would find it)
+                    "exercise-name-list",
+                    "bad.json: the transcript does not name its exercise",
+                    transcript(exercise={"name": ["x"], "fingerprint": ""}),
+                ),
                 ("not-json", "bad.json: is damaged", b"{oops"),
             )
         ),

@@ -20,12 +20,13 @@ from ..exercise import ExerciseFileError, Problem
 from ..exercise.assignment import Assignment, load_assignment
 from ..exercise.datasets import MAX_DATASET_BYTES
 from ..exercise.model import Exercise
-from ..exercise.reading import read_json, read_text
+from ..exercise.reading import read_text
 from ..exercise.shown import visible, visible_json
 from ..session.saving import save_csv
 from ..session.store import ProgressStore
 from .commands import console, plain
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
+from .transcripts import TeacherExercises, grade_files, learner_key, mark_counted
 
 # -- tutor run / tutor exam ASSIGNMENT ------------------------------------------------------------
 
@@ -109,8 +110,6 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
 
 
 def command_grade_assignment(arguments: argparse.Namespace) -> int:
-    from ..session.transcript import TranscriptError, check_transcript, regrade, signature_problem
-
     if arguments.gradescope:
         raise ExerciseFileError(
             [
@@ -126,39 +125,26 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     assignment = load_assignment(arguments.assignment)
     roster = read_roster(arguments.roster) if arguments.roster else None
     by_name = {item.exercise.name: item for item in assignment.exercises}
-    problems: list[str] = []
+    # graded as `tutor grade` grades, against the assignment's own exercises (by fingerprint, else name)
+    teacher = TeacherExercises(
+        [item.exercise for item in assignment.exercises], outside="which is not part of this assignment"
+    )
+    graded, problems = grade_files(arguments.transcripts, teacher, arguments.key)
+    for result in graded:
+        if result["tampered"]:
+            problems.append(f"{result['file']}: EDITED, not counted: " + "; ".join(result["differences"][:3]))
+    results = [result for result in graded if not result["tampered"]]
+    mark_counted(results, arguments.best)  # a student's repeated transcripts: the latest (or best), never a sum
     found: dict[str, dict[str, dict]] = {}  # learner -> exercise -> the transcript that counts
-    for path in arguments.transcripts:
-        try:
-            transcript = check_transcript(read_json(path, "transcripts"))
-            name = transcript["exercise"].get("name")
-            if not isinstance(name, str) or name not in by_name:
-                raise TranscriptError(f"is for the exercise '{name}', which is not part of this assignment")
-            fresh, differences = regrade(transcript, by_name[name].exercise)
-            problem = signature_problem(transcript, arguments.key) if arguments.key is not None else None
-            if problem is not None:
-                differences.insert(0, f"signature: {problem}")
-        except ExerciseFileError as error:
-            problems.append("; ".join(str(problem) for problem in error.problems))
-            continue
-        except TranscriptError as error:
-            problems.append(f"{path}: {error}")
-            continue
-        handed_in = max((event["time"] for event in transcript["events"]), default=0.0)
-        share = fresh["score"]["points"] / fresh["score"]["max"] if fresh["score"]["max"] else 0.0
-        result = {
-            "file": str(path),
-            "points": round(share * by_name[name].points, 4),
-            "late": assignment.late(handed_in),
-            "edited": bool(differences),
-            "mode": fresh["mode"],
-        }
-        if result["edited"]:
-            problems.append(f"{path}: EDITED, not counted: " + "; ".join(differences[:3]))
-            continue
-        best = found.setdefault(str(fresh["learner"]), {}).get(name)
-        if best is None or result["points"] > best["points"]:
-            found[str(fresh["learner"])][name] = result
+    for result in results:
+        if result["counted"]:
+            share = result["points"] / result["max"] if result["max"] else 0.0
+            found.setdefault(result["learner"], {})[result["exercise"]] = {
+                "file": result["file"],
+                "points": share * by_name[result["exercise"]].points,
+                "late": assignment.late(result["last_activity"]),
+                "mode": result["mode"],
+            }
     rows = grade_rows(assignment, found, roster)
     if arguments.csv:
         write_grades_csv(arguments.csv, assignment, rows, roster)
@@ -185,14 +171,22 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     return EXIT_WRONG if problems else EXIT_OK
 
 
+ROSTER_DELIMITERS = ",;\t"  # a spreadsheet saves CSV with semicolons where the decimal point is a comma
+
+
 def read_roster(path: Path) -> list[dict[str, str]]:
-    """The students: a CSV file with a header row and a `learner` column (the name in their transcripts)."""
+    """The students: a CSV file with a header row and a `learner` column (the name in their transcripts), its
+    learners as learner_key gives them; rows with every cell empty are left out."""
     text = read_text(path, "rosters", MAX_DATASET_BYTES)
+    header_line = text.partition("\n")[0]  # read_text has dropped a byte order mark
+    delimiter = max(ROSTER_DELIMITERS, key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        header = [column.strip() for column in next(reader, [])]
+        lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as error:
         raise ExerciseFileError([Problem(path, None, f"cannot be read as CSV: {error}")]) from None
-    header = rows[0].keys() if rows else []
+    header = ["learner" if column.casefold() == "learner" else column for column in header]
     if "learner" not in header:
         raise ExerciseFileError(
             [
@@ -205,18 +199,23 @@ def read_roster(path: Path) -> list[dict[str, str]]:
                 )
             ]
         )
-    learners = [row["learner"].strip() if row["learner"] else "" for row in rows]
-    for number, learner in enumerate(learners, start=2):
-        if not learner:
-            raise ExerciseFileError([Problem(path, number, "this row has no learner")])
-        if learners.index(learner) != number - 2:
-            raise ExerciseFileError([Problem(path, number, f"'{learner}' is on the roster twice")])
-    return [{key: (value or "") for key, value in row.items() if key is not None} for row in rows]
+    rows, seen = [], set()
+    for number, row in lines:
+        student = {column: cell.strip() for column, cell in zip(header, row) if column}
+        try:
+            student["learner"] = learner_key(student.get("learner", ""))
+        except ValueError as error:
+            raise ExerciseFileError([Problem(path, number, f"this row's learner cannot be used: {error}")]) from None
+        if student["learner"] in seen:
+            raise ExerciseFileError([Problem(path, number, f"'{student['learner']}' is on the roster twice")])
+        seen.add(student["learner"])
+        rows.append(student)
+    return rows
 
 
 def grade_rows(assignment: Assignment, found: dict[str, dict[str, dict]], roster: list[dict] | None) -> list[dict]:
     """One row per student: the roster's, in its order, then anyone else who handed in work."""
-    learners = [row["learner"].strip() for row in roster] if roster is not None else sorted(found)
+    learners = [row["learner"] for row in roster] if roster is not None else sorted(found)
     extra = sorted(set(found) - set(learners)) if roster is not None else []
     rows = []
     for learner in [*learners, *extra]:
@@ -226,11 +225,13 @@ def grade_rows(assignment: Assignment, found: dict[str, dict[str, dict]], roster
             {
                 "learner": learner,
                 "status": "missing" if not mine else "not on the roster" if learner in extra else "graded",
-                "grade": round(sum(result["points"] for result in mine.values()), 4),
+                "grade": round(sum(result["points"] for result in mine.values()), 4),  # summed, then rounded
                 "max": assignment.points,
                 "late": sorted(name for name, result in mine.items() if result["late"]),
                 "missing_exercises": [name for name, result in exercises.items() if result is None],
-                "exercises": {name: None if result is None else result["points"] for name, result in exercises.items()},
+                "exercises": {
+                    name: None if result is None else round(result["points"], 4) for name, result in exercises.items()
+                },
             }
         )
     return rows
@@ -238,7 +239,7 @@ def grade_rows(assignment: Assignment, found: dict[str, dict[str, dict]], roster
 
 def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roster: list[dict] | None) -> None:
     extra_columns = [column for column in (roster[0] if roster else {}) if column != "learner"]
-    by_learner = {row["learner"].strip(): row for row in roster or []}
+    by_learner = {row["learner"]: row for row in roster or []}
     names = [item.exercise.name for item in assignment.exercises]
     table = [["learner", *extra_columns, *names, "grade", "max", "status", "late"]]
     for row in rows:
@@ -260,16 +261,21 @@ def write_grades_csv(path: Path, assignment: Assignment, rows: list[dict], roste
 def print_grades(assignment: Assignment, rows: list[dict]) -> None:
     due = f", due {assignment.due.isoformat()}" if assignment.due else ""
     table = Table(title=plain(f"{assignment.title}{due}"), title_justify="left")
-    table.add_column("learner")
+    # names are never cut (a teacher needs them whole), at worst folded: the exercise's points go under its
+    # name, and the late exercises are named below the table
+    table.add_column("learner", overflow="fold")
     for item in assignment.exercises:
-        table.add_column(f"{item.exercise.name} (/{item.points:g})", justify="right")
+        table.add_column(plain(f"{item.exercise.name}\n(/{item.points:g})"), justify="right", overflow="fold")
     for column in ("grade", "status"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in rows:
         cells = ["—" if points is None else f"{points:g}" for points in row["exercises"].values()]
-        status = row["status"] + (f"; LATE: {', '.join(row['late'])}" if row["late"] else "")
+        status = row["status"] + (", LATE" if row["late"] else "")
         table.add_row(plain(row["learner"]), *cells, f"{row['grade']:g} of {row['max']:g}", plain(status))
     console.print(table)
+    for row in rows:
+        if row["late"]:
+            console.print(plain(f"Late: {row['learner']}: {', '.join(row['late'])}"))
     missing = [row["learner"] for row in rows if row["status"] == "missing"]
     if missing:
         console.print(plain(f"Missing (no transcript): {', '.join(missing)}"))

@@ -26,11 +26,13 @@ from ..exercise import (
     resolve_exercise,
     to_text,
 )
+from ..exercise.assignment import is_assignment, load_assignment
 from ..exercise.model import ExamSettings, Exercise
 from ..exercise.shapes import describe_shape
 from ..exercise.shown import visible, visible_json
 from ..grading import Quantity, QuantityKind, asked_quantities, quantities
 from ..grading.explain import chain_rule, forward_rule, gradient_label, right_value_text
+from ..grading.hints import author_hints
 from ..grading.quantities import learning_rate
 from ..session.convolution import convolutions
 from .answers import read_answers_file, type_answers
@@ -433,13 +435,23 @@ def command_check(arguments: argparse.Namespace) -> int:
             )
         console.print(f"Score: [bold]{tally.line()}[/]" + (" (as an exam)" if arguments.mode == "exam" else ""))
         if arguments.transcript:
-            console.print(plain(f"Transcript written to {arguments.transcript}"))
+            console.print(plain(f"Transcript written to {arguments.transcript}{whose(transcript, arguments.learner)}"))
         if recorded:
             console.print(
                 plain(f"Recorded as an attempt of {transcript['learner']} (`tutor progress`): {recorded}"),
                 soft_wrap=True,
             )
     return EXIT_OK if tally.complete else EXIT_WRONG
+
+
+def whose(transcript: dict, given: str | None) -> str:
+    """Whose a saved transcript says it is, for the learner to see before handing it in; their login name,
+    when they never gave one, is said to be that (a teacher's roster rarely knows it)."""
+    from ..session import ProgressStore
+
+    if given is None and ProgressStore().stored_learner() is None:
+        return f", as {transcript['learner']} (your login name: give your name or student ID with --learner NAME)"
+    return f", as {transcript['learner']}"
 
 
 def _record(session, learner: str | None) -> Path:
@@ -513,11 +525,15 @@ def command_validate(arguments: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     for path in arguments.files:
         try:
-            exercise = load_exercise(path)
-            solution = solve(exercise)
-            asked_quantities(solution)
+            if is_assignment(str(path)):  # its own fields, then each of its exercises as one file
+                solutions = [solve(item.exercise) for item in load_assignment(path).exercises]
+            else:
+                solutions = [solve(load_exercise(path))]
+            for solution in solutions:
+                asked_quantities(solution)
             warnings = [
                 {"line": warning.line, "message": warning.message, "text": str(warning)}
+                for solution in solutions
                 for warning in _warnings(solution)
             ]
             results.append({"file": str(path), "ok": True, "problems": [], "warnings": warnings})
@@ -550,7 +566,7 @@ def command_validate(arguments: argparse.Namespace) -> int:
 
 def _warnings(solution: Solution) -> list[Problem]:
     """What is allowed but probably a mistake: a hand-written [update] after which the loss rises, points for
-    steps that are not asked."""
+    steps that are not asked, hints that no asked step shows."""
     exercise = solution.exercise
     warnings = []
     asked = [str(quantity) for quantity in asked_quantities(solution)]
@@ -564,6 +580,20 @@ def _warnings(solution: Solution) -> list[Problem]:
                     exercise.points_line,
                     f"warning: [points] gives points to {what} '{key}', but the exercise does not "
                     "ask for any: see `tutor show --steps`",
+                )
+            )
+    hinted = {
+        quantity.name.split("#", 1)[0] for quantity in asked_quantities(solution) if author_hints(solution, quantity)
+    }
+    for name in exercise.hints:
+        if name not in hinted:
+            warnings.append(
+                Problem(
+                    exercise.path,
+                    None,
+                    f"warning: the [hints] for '{name}' are never shown: the exercise asks no step of '{name}' that "
+                    "takes them (a node's go on its value step, or on its gradient step when they speak of "
+                    "derivatives; an input's on its gradient step)",
                 )
             )
     if solution.updated and exercise.update is not None:

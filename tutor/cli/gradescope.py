@@ -54,18 +54,27 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 exec "${TUTOR_PYTHON:-$ROOT/tutor-venv/bin/python}" -m tutor.cli.gradescope \\
-    --source "$ROOT/source" --submission "$ROOT/submission" --results "$ROOT/results"
+    --source "$ROOT/source" --submission "$ROOT/submission" --results "$ROOT/results" \\
+    --metadata "$ROOT/submission_metadata.json"
 """
 
 
 def command_gradescope(arguments: argparse.Namespace) -> int:
     from ..engine import solve
     from ..exercise import exercise_path, load_exercise
+    from ..exercise.assignment import is_assignment, load_assignment
     from ..grading import asked_quantities
     from .commands import console
 
-    sources = [exercise_path(reference) for reference in arguments.exercises]
-    exercises = [load_exercise(source, name=source.stem) for source in sources]
+    points: dict[str, float] = {}  # with an assignment: what each exercise is worth in it
+    if len(arguments.exercises) == 1 and is_assignment(arguments.exercises[0]):
+        assignment = load_assignment(arguments.exercises[0])
+        exercises = [item.exercise for item in assignment.exercises]
+        sources = [exercise.path for exercise in exercises if exercise.path is not None]  # each has its file
+        points = {item.exercise.name: item.points for item in assignment.exercises}
+    else:
+        sources = [exercise_path(reference) for reference in arguments.exercises]
+        exercises = [load_exercise(source, name=source.stem) for source in sources]
     for exercise in exercises:
         asked_quantities(solve(exercise))  # an exercise that cannot be worked is refused now, not at grading
     names = [exercise.name for exercise in exercises]
@@ -91,14 +100,19 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
             ]
         )
     install = f"./{package.name}" if package is not None else arguments.requirement or f"backprop-tutor=={__version__}"
-    config = {"exercises": names, "mode": arguments.mode, "keep": "best" if arguments.best else "latest"}
+    config = {
+        "exercises": names,
+        "mode": arguments.mode,
+        "keep": "best" if arguments.best else "latest",
+        **({"points": points} if points else {}),
+    }
     built = io.BytesIO()  # built in memory, then saved as any file is (never into a device or through a FIFO)
     with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", SETUP_SH.replace("{package}", shlex.quote(install)), executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
         _add(archive, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
         for exercise, source in zip(exercises, sources, strict=True):
-            archive.writestr(f"exercises/{exercise.name}.toml", source.read_bytes())
+            _add(archive, f"exercises/{exercise.name}.toml", source.read_bytes())
         if package is not None:
             archive.write(package, package.name)
     save_bytes(arguments.output, built.getvalue())
@@ -110,7 +124,8 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _add(archive: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:
+def _add(archive: zipfile.ZipFile, name: str, text: str | bytes, executable: bool = False) -> None:
+    """A file of the archive, readable by all (executable too when asked): unzipped as it is meant to be."""
     info = zipfile.ZipInfo(name)
     info.external_attr = (0o100755 if executable else 0o100644) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -120,8 +135,9 @@ def _add(archive: zipfile.ZipFile, name: str, text: str, executable: bool = Fals
 # -- run_autograder ----------------------------------------------------------------------------------
 
 
-def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict:
-    """Grade one submission against the bundled exercises; write and return its results.json."""
+def run_autograder(source: Path, submission: Path, results_folder: Path, metadata: Path | None = None) -> dict:
+    """Grade one submission against the bundled exercises; write and return its results.json. A transcript
+    naming a learner who is not one of the submitters in Gradescope's ``metadata`` is named in the output."""
     from ..engine import solve
     from ..session import Session
     from ..session.transcript import build_transcript
@@ -130,14 +146,27 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
 
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
     bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
-    teacher = TeacherExercises([], bundled)
+    teacher = TeacherExercises.from_files([], bundled)
+    submitters = _submitters(metadata) if metadata is not None else {}
     results, notes = [], []
-    files = sorted(path for path in submission.rglob("*") if path.is_file() and path.suffix in (".json", ".toml"))
+    files = sorted(
+        path
+        for path in submission.rglob("*")
+        if path.is_file()
+        and path.suffix in (".json", ".toml")
+        and not any(part.startswith((".", "__MACOSX")) for part in path.relative_to(submission).parts)
+    )  # a zip made on a Mac holds __MACOSX/._NAME copies of each file: not the student's work
     for path in files:
         shown = path.relative_to(submission)
         try:
             if path.suffix == ".json":
-                results.append({**grade_file(path, teacher), "file": str(shown)})
+                result = grade_file(path, teacher)
+                if submitters and result["learner"].casefold() not in submitters:
+                    notes.append(
+                        f"{shown}: the transcript names the learner '{result['learner']}', "
+                        f"who is not among this submission's students ({', '.join(dict.fromkeys(submitters.values()))})"
+                    )
+                results.append({**result, "file": str(shown)})
                 continue
             exercise = _exercise_for_answers(path, teacher.exercises)
             if exercise is None:
@@ -159,6 +188,8 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             notes.append(f"{shown}: " + "; ".join(problem.message for problem in error.problems))
         except ValueError as error:
             notes.append(f"{shown}: {error}")
+        except Exception as error:  # noqa: BLE001 - one file must not stop the others, nor the results.json
+            notes.append(f"{shown}: internal error: {type(error).__name__}: {error}; please report this")
     for result in results:
         if result["exercise"] not in config["exercises"]:
             notes.append(f"{result['file']}: {result['exercise']} is not an exercise of this assignment: not counted")
@@ -178,16 +209,37 @@ def run_autograder(source: Path, submission: Path, results_folder: Path) -> dict
             empty = Session(exercise, mode=config["mode"])
             counted.append(result_of(build_transcript(empty), [], "(nothing submitted)", 0.0))
             notes.append(f"{exercise.name}: nothing submitted")
-    data = gradescope_results(counted, notes)
+    data = gradescope_results(counted, notes, config.get("points"))
     save_text(results_folder / "results.json", json.dumps(data, indent=2))
     return data
 
 
+def _submitters(metadata: Path) -> dict[str, str]:
+    """The names a submission's students may go by in their transcripts (name, e-mail address, the address's
+    part before the @, as learner_key casefolded), to the name shown; none when Gradescope gave no metadata."""
+    from .transcripts import learner_key
+
+    try:
+        users = json.loads(metadata.read_text(encoding="utf-8")).get("users") or []
+    except (OSError, ValueError, AttributeError):
+        return {}
+    names: dict[str, str] = {}
+    for user in users if isinstance(users, list) else []:
+        if not isinstance(user, dict):
+            continue
+        shown = str(user.get("name") or user.get("email") or "")
+        email = str(user.get("email") or "")
+        for name in (str(user.get("name") or ""), email, email.partition("@")[0], str(user.get("sid") or "")):
+            if name.strip():
+                names[learner_key(name).casefold()] = shown
+    return names
+
+
 def _exercise_for_answers(path: Path, exercises: list):
-    """An answers file answers the exercise it is named after (NAME.toml, NAME.anything.toml), or the
-    only one bundled."""
+    """An answers file answers the exercise it is named after (NAME.toml, NAME.anything.toml, in any case: a
+    file system or an upload may change it), or the only one bundled."""
     for exercise in exercises:
-        if path.name == f"{exercise.name}.toml" or path.name.startswith(f"{exercise.name}."):
+        if path.name.casefold().startswith(f"{exercise.name}.".casefold()):
             return exercise
     return exercises[0] if len(exercises) == 1 else None
 
@@ -199,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, required=True, help="the unpacked autograder archive")
     parser.add_argument("--submission", type=Path, required=True, help="the student's submitted files")
     parser.add_argument("--results", type=Path, required=True, help="where results.json is written")
+    parser.add_argument("--metadata", type=Path, help="Gradescope's submission_metadata.json: who submitted")
     arguments = parser.parse_args(argv)
-    data = run_autograder(arguments.source, arguments.submission, arguments.results)
+    data = run_autograder(arguments.source, arguments.submission, arguments.results, arguments.metadata)
     print(data["output"])
     return 0
 

@@ -5,24 +5,31 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..exercise import ExerciseFileError, Problem
 from ..session.saving import save_text
 
 
-def gradescope_results(results: list[dict], notes: Sequence[str] = ()) -> dict:
+def gradescope_results(
+    results: list[dict], notes: Sequence[str] = (), points: Mapping[str, float] | None = None
+) -> dict:
     """Gradescope's results.json for one learner: one test per step, worth its points (1 unless the exercise
-    has [points]), scored with its credit."""
+    has [points]), scored with its credit; with ``points`` (an assignment's), each exercise's steps are scaled
+    to be worth together what the exercise is worth in the assignment."""
     tests = []
+    total = 0.0  # summed unrounded, then rounded once: an exercise worth 10 over 7 steps totals 10
     for result in results:
+        scale = points[result["exercise"]] / result["max"] if points and result["max"] else 1
         for item in result["items"]:
+            worth = item.get("points", 1) * scale
+            total += item["credit"] * worth
             tests.append(
                 {
                     "name": f"{result['exercise']}: {item['label']}",
-                    "score": round(item["credit"] * item.get("points", 1), 4),
-                    "max_score": item.get("points", 1),
+                    "score": round(item["credit"] * worth, 4),
+                    "max_score": round(worth, 4),
                     "output": f"Your answer: {item['answer'] or '(none)'} — {item['message'] or item['verdict']}",
                     "visibility": "visible",
                 }
@@ -39,15 +46,19 @@ def gradescope_results(results: list[dict], notes: Sequence[str] = ()) -> dict:
             )
     lines = [f"{result['exercise']}: {result['line']}" for result in results]
     return {
-        "score": round(sum(test["score"] for test in tests), 4),
+        "score": round(total, 4),
         "tests": tests,
         "output": "\n".join([*lines, *notes, "Re-graded from the typed answers by backprop-tutor."]),
     }
 
 
+FOLDER_NAME_BYTES = 100  # file systems allow 255 bytes a name; room is left for the '_'s that part two alike
+
+
 def folder_name(learner: str) -> str:
-    """A learner's name as one safe folder name: no separators, no '..', nothing hidden."""
-    return re.sub(r"[^\w@+-]+", "_", learner).strip("_") or "learner"
+    """A learner's name as one safe folder name: no separators, no '..', nothing hidden, not too long."""
+    safe = re.sub(r"[^\w@+-]+", "_", learner).strip("_")
+    return safe.encode()[:FOLDER_NAME_BYTES].decode(errors="ignore") or "learner"
 
 
 def write_gradescope(results: list[dict], path: Path) -> list[Path]:
@@ -71,13 +82,13 @@ def write_gradescope(results: list[dict], path: Path) -> list[Path]:
                 )
             ]
         )
-    folders: dict[str, str] = {}
+    taken: set[str] = set()
     written = []
     for learner in learners:
         folder = folder_name(learner)
-        while folder in folders.values():  # two names that read the same as folders
+        while folder.casefold() in taken:  # two names that read the same as folders (on macOS, in any case)
             folder += "_"
-        folders[learner] = folder
+        taken.add(folder.casefold())
         target = path / folder / "results.json"
         mine = [result for result in results if result["learner"] == learner]
         save_text(target, json.dumps(gradescope_results(mine), indent=2))

@@ -375,13 +375,16 @@ def build_parser() -> argparse.ArgumentParser:
         "gradescope",
         "build a Gradescope autograder archive for exercises",
         "  tutor gradescope sigmoid-neuron-mse network-3-2-1-sigmoid -o autograder.zip\n"
-        "  tutor gradescope midterm.toml --mode exam --package dist/backprop_tutor-0.1.0-py3-none-any.whl\n",
+        "  tutor gradescope midterm.toml --mode exam --package dist/backprop_tutor-0.1.0-py3-none-any.whl\n"
+        "  tutor gradescope homework-3.toml -o autograder.zip      an assignment: each exercise worth its points\n",
     )
     gradescope.add_argument(
         "exercises",
         metavar="EXERCISE",
         nargs="+",
-        help="the exercises a submission is graded against; each " + EXERCISE_HELP,
+        help="the exercises a submission is graded against, each "
+        + EXERCISE_HELP
+        + "; or one assignment file: its exercises, each worth its points",
     )
     gradescope.add_argument(
         "-o",
@@ -533,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check exercise files, listing every problem with its line",
         "  tutor validate my-graph.toml\n  tutor validate exercises/*.toml --json\n",
     )
-    validate.add_argument("files", metavar="FILE", nargs="+", type=Path, help="exercise files (.toml)")
+    validate.add_argument("files", metavar="FILE", nargs="+", type=Path, help="exercise or assignment files (.toml)")
     validate.add_argument("--json", action="store_true", help="print JSON for tools")
     return parser
 
@@ -575,6 +578,8 @@ def _dispatch(parser: argparse.ArgumentParser, arguments: argparse.Namespace) ->
         return _tutor(arguments)
     if arguments.command == "grade" and arguments.roster and not arguments.assignment:
         parser.error("--roster goes with --assignment FILE")
+    if arguments.command == "grade" and arguments.assignment and (arguments.exercises or arguments.exercise):
+        parser.error("--exercises and --exercise do not go with --assignment: its own exercises grade its transcripts")
     if arguments.command == "progress" and arguments.csv and not arguments.transcripts:
         parser.error("--csv goes with --class TRANSCRIPT...")
     if arguments.command == "progress" and arguments.learner and arguments.transcripts:

@@ -131,7 +131,7 @@ def class_report(paths: list[Path], exercises: TeacherExercises) -> tuple[ClassR
 
 
 def _class_report(arguments: argparse.Namespace) -> int:
-    report, problems = class_report(arguments.transcripts, TeacherExercises([], []))
+    report, problems = class_report(arguments.transcripts, TeacherExercises())
     for problem in problems:
         print(visible(problem), file=sys.stderr)
     if not report.learners:

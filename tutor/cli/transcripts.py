@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..exercise import ExerciseFileError, Problem, catalog_names, load_exercise, resolve_exercise
+from ..exercise.assignment import is_assignment
+from ..exercise.model import Exercise
 from ..exercise.reading import read_json
 from ..exercise.shown import visible, visible_json
 from ..session import ProgressStore, Session, SessionError
@@ -35,7 +39,7 @@ from ..session.transcript import (
     signature_problem,
     write_transcript,
 )
-from .commands import console, plain
+from .commands import console, plain, whose
 from .exit_codes import EXIT_OK, EXIT_UNUSABLE, EXIT_WRONG
 from .gradescope_results import write_gradescope
 from .tally import Tally
@@ -144,28 +148,37 @@ def command_export(arguments: argparse.Namespace) -> int:
     if arguments.output is None:  # to the terminal: escapes shown, not obeyed
         print(visible_json(text) if arguments.format == "json" else visible(text, keep="\n\t"))
     else:
-        console.print(plain(f"Wrote {arguments.output}"))
+        console.print(plain(f"Wrote {arguments.output}{whose(transcript, arguments.learner)}"))
     return EXIT_OK
 
 
 class TeacherExercises:
-    """The teacher's copies of the exercises (`tutor grade --exercises DIR --exercise FILE`): a transcript is
-    graded against the copy with its fingerprint, else the one with its name; without copies, against the
-    file at the transcript's path, else the catalog. The exercise a transcript carries is never used."""
+    """The teacher's copies of the exercises (`tutor grade --exercises DIR --exercise FILE`, an assignment's
+    exercises): a transcript is graded against the copy with its fingerprint, else the one with its name;
+    without copies, against the file at the transcript's path, else the catalog. The exercise a transcript
+    carries is never used. ``outside``, when given, ends the message for a transcript of none of the copies,
+    and the catalog is then not looked in (an assignment grades its own exercises only)."""
 
-    def __init__(self, folders: list[Path], files: list[Path]):
+    def __init__(self, exercises: Sequence[Exercise] = (), outside: str | None = None):
+        self.given = bool(exercises)
+        self.exercises = list(exercises)
+        self.outside = outside
+        self.fingerprints = {  # older transcripts carry the file's own fingerprint
+            fingerprint(exercise.path): exercise
+            for exercise in self.exercises
+            if exercise.path is not None
+            for fingerprint in (exercise_fingerprint, file_fingerprint)
+        }
+
+    @classmethod
+    def from_files(cls, folders: list[Path], files: list[Path]) -> TeacherExercises:
+        """Every exercise file in the folders (an assignment file beside them is not one) and the files given."""
         paths = list(files)
         for folder in folders:
             if not folder.is_dir():
                 raise ExerciseFileError([Problem(folder, None, "is not a folder of exercises")])
-            paths += sorted(folder.glob("*.toml"))
-        self.given = bool(folders or files)
-        self.exercises = [load_exercise(path) for path in paths]
-        self.fingerprints = {  # older transcripts carry the file's own fingerprint
-            fingerprint(exercise.path): exercise
-            for exercise in self.exercises
-            for fingerprint in (exercise_fingerprint, file_fingerprint)
-        }
+            paths += [path for path in sorted(folder.glob("*.toml")) if not is_assignment(str(path))]
+        return cls([load_exercise(path) for path in paths])
 
     def find(self, transcript: dict):
         info = {key: value for key, value in transcript["exercise"].items() if isinstance(value, str)}
@@ -177,6 +190,10 @@ class TeacherExercises:
             named = [exercise for exercise in self.exercises if exercise.name == name]
             if named:
                 return named[0]
+            if self.outside is not None:
+                if name is None:
+                    raise TranscriptError("the transcript does not name its exercise")
+                raise TranscriptError(f"is for the exercise '{name}', {self.outside}")
         elif path and Path(path).exists():
             return load_exercise(Path(path))
         if name is None:
@@ -190,16 +207,64 @@ class TeacherExercises:
         )
 
 
+def learner_key(name: str) -> str:
+    """A learner's name as transcripts, rosters and Gradescope are matched by: without surrounding spaces, in
+    Unicode's composed form (a name typed on one system matches the same name typed on another); ValueError
+    when nothing is left."""
+    key = unicodedata.normalize("NFC", name.strip())
+    if not key:
+        raise ValueError("the learner's name is empty")
+    return key
+
+
+def transcript_learner(transcript: dict) -> str:
+    """The learner a transcript names (learner_key). A transcript without a name is unusable: grading never
+    puts the grader's own name in its place."""
+    name = transcript.get("learner")
+    if not isinstance(name, str):
+        raise TranscriptError("the transcript's learner is missing or is not text")
+    try:
+        return learner_key(name)
+    except ValueError as error:
+        raise TranscriptError(f"the transcript's learner cannot be used: {error}") from None
+
+
 def grade_file(path: Path, exercises: TeacherExercises, key: bytes | None = None) -> dict:
     """One transcript, re-graded from its typed answers, its signature checked with the teacher's ``key`` when
     given; raises TranscriptError, OSError or ExerciseFileError with the reason."""
     transcript = check_transcript(read_json(path, "transcripts"))
+    learner = transcript_learner(transcript)
     fresh, differences = regrade(transcript, exercises.find(transcript))
     problem = signature_problem(transcript, key) if key is not None else None
     if problem is not None:
         differences.insert(0, f"signature: {problem}")
-    last_activity = max((event["time"] for event in transcript["events"]), default=0.0)
-    return result_of(fresh, differences, str(path), last_activity)
+    return {**result_of(fresh, differences, str(path), last_work(transcript)), "learner": learner}
+
+
+WORK_EVENTS = ("start", "answer", "hint", "reveal", "submit")
+
+
+def last_work(transcript: dict) -> float:
+    """When the work of a transcript was last done: its last answer, hint, reveal or submission (its start when
+    there is none). Looking over finished work afterwards (PageUp, PageDown: 'shown' events) is not work, so it
+    never makes work done before a due date late, nor an older transcript the latest."""
+    return max((event["time"] for event in transcript["events"] if event["type"] in WORK_EVENTS), default=0.0)
+
+
+def grade_files(paths: list[Path], exercises: TeacherExercises, key: bytes | None = None) -> tuple[list, list]:
+    """Every transcript re-graded (grade_file), and a message for each that could not be: one that cannot be
+    used never stops the grading of the others."""
+    results, problems = [], []
+    for path in paths:
+        try:
+            results.append(grade_file(path, exercises, key))
+        except ExerciseFileError as error:  # the transcript, or the exercise it names, cannot be read
+            problems.append("; ".join(_file_message(path, problem) for problem in error.problems))
+        except TranscriptError as error:
+            problems.append(f"{path}: {error}")
+        except Exception as error:  # noqa: BLE001 - a bug met in one transcript must not stop grading the others
+            problems.append(f"{path}: internal error: {type(error).__name__}: {error}; please report this")
+    return results, problems
 
 
 def _file_message(transcript: Path, problem: Problem) -> str:
@@ -264,18 +329,8 @@ def _write_csv(path: Path, results: list[dict]) -> None:
 
 
 def command_grade(arguments: argparse.Namespace) -> int:
-    exercises = TeacherExercises(arguments.exercises or [], arguments.exercise or [])
-    results = []
-    problems = []
-    for path in arguments.transcripts:
-        try:
-            results.append(grade_file(path, exercises, arguments.key))
-        except ExerciseFileError as error:  # the transcript, or the exercise it names, cannot be read
-            problems.append("; ".join(_file_message(path, problem) for problem in error.problems))
-        except TranscriptError as error:
-            problems.append(f"{path}: {error}")
-        except Exception as error:  # noqa: BLE001 - a bug met in one transcript must not stop grading the others
-            problems.append(f"{path}: internal error: {type(error).__name__}: {error}; please report this")
+    exercises = TeacherExercises.from_files(arguments.exercises or [], arguments.exercise or [])
+    results, problems = grade_files(arguments.transcripts, exercises, arguments.key)
     mark_counted(results, arguments.best)
     counted = [result for result in results if result["counted"]]
     if arguments.csv:
@@ -299,7 +354,7 @@ def command_grade(arguments: argparse.Namespace) -> int:
                 plain(result["learner"]),
                 plain(result["exercise"]),
                 plain(result["mode"]),
-                f"{result['points']:g}/{result['max']} ({result['percent']:.0f}%)",
+                f"{result['points']:g}/{result['max']:g} ({result['percent']:.0f}%)",
                 result["line"],
                 check,
             )
@@ -308,7 +363,7 @@ def command_grade(arguments: argparse.Namespace) -> int:
             mine = [result for result in counted if result["learner"] == learner]
             console.print(
                 plain(
-                    f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine)} "
+                    f"{learner}: {sum(r['points'] for r in mine):g} of {sum(r['max'] for r in mine):g} "
                     f"points over {len(mine)} exercise(s)"
                 )
             )

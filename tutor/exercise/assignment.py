@@ -21,6 +21,7 @@ from .reading import read_text
 from .schema import EXAM, finite
 from .suggestion import suggestion
 
+MAX_ASSIGNMENT_EXERCISES = 100  # each is loaded and checked: a course's assignment has a handful
 TOP_LEVEL_KEYS = ("assignment", "exercise")
 ASSIGNMENT_KEYS = ("title", "due")
 EXERCISE_KEYS = ("path", "name", "points", "time_limit", "feedback")
@@ -106,6 +107,10 @@ def load_assignment(path: str | Path) -> Assignment:
     if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
         problem(None, "an assignment lists its exercises as [[exercise]] tables, each with a path or a name")
         raw = []
+    if len(raw) > MAX_ASSIGNMENT_EXERCISES:
+        problem(None, f"the assignment lists {len(raw):,} exercises; the limit is {MAX_ASSIGNMENT_EXERCISES}")
+        raw = []
+    listed: set[tuple[str, object]] = set()  # the same path or name again is refused before it is loaded again
     exercises: list[AssignedExercise] = []
     for index, item in enumerate(raw):
         start = starts[index] if index < len(starts) else 0
@@ -127,6 +132,12 @@ def load_assignment(path: str | Path) -> Assignment:
             if message is not None:
                 item_problem(name, message)
         settings = exam_settings(item)
+        reference = ("path", item["path"]) if "path" in item else ("name", item.get("name"))
+        if isinstance(reference[1], str):
+            if reference in listed:
+                item_problem(None, f"'{reference[1]}' is listed twice: transcripts are matched by the exercise's name")
+                continue
+            listed.add(reference)
         exercise = _exercise(item, path, item_problem, problems)
         if exercise is None:
             continue

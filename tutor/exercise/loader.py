@@ -86,6 +86,17 @@ def parse_toml(text: str, path: Path | None) -> dict:
 
 def parse_exercise(text: str, path: Path | None = None, name: str = "exercise") -> Exercise:
     document = parse_toml(text, path)
+    if isinstance(document.get("assignment"), dict):  # one problem that says what it is, not five about fields
+        raise ExerciseFileError(
+            [
+                Problem(
+                    path,
+                    key_lines(text).get(("assignment",)),
+                    "is an assignment (docs/assignments.md), not an exercise: give one of its exercises here; "
+                    "tutor run, exam, check, validate and gradescope take an assignment",
+                )
+            ]
+        )
     # tomllib keeps no lines, and key_lines() none for the items of an array of tables
     question_lines = [
         number for number, line in enumerate(text.splitlines(), start=1) if line.strip().startswith("[[questions]]")

@@ -31,9 +31,17 @@ def save_json(path: Path, data: object) -> None:
     save_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet opening a CSV reads as a formula
+
+
 def save_csv(path: Path, rows: Iterable[Sequence[object]]) -> None:
+    """CSV whose text cells are never formulas to a spreadsheet (a learner named '=HYPERLINK(...)' is shown
+    as typed, led by a quote, as OWASP advises); numbers are written as numbers."""
     text = io.StringIO()
-    csv.writer(text).writerows(rows)
+    csv.writer(text).writerows(
+        [f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in row]
+        for row in rows
+    )
     save_text(path, text.getvalue())
 
 
