@@ -5,12 +5,18 @@ score lines a careful TA would give. Every right number is computed here by hand
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
 from tutor.engine import solve
-from tutor.exercise import parse_exercise
+from tutor.exercise import load_exercise, parse_exercise
 from tutor.grading import Checker, Quantity
+from tutor_testing import tutor_command
+
+COURSE = Path(__file__).resolve().parent / "exercises" / "course"
 
 
 def exercise(text: str):
@@ -48,3 +54,120 @@ def test_rounding_is_read_at_the_figures_written_and_never_asks_for_the_figures_
     assert "keep at least 3 significant figures" in rounding_message(0.104, "0.1")
     assert "keep at least 3 significant figures, rounding the last one" in rounding_message(0.1068, "0.10")
     assert "cut off after 2 significant figures" in rounding_message(0.1098, "0.10")  # 0.11 would do
+
+
+# -- Mazur's 2-2-2 network with η = 0.3 and both biases learned (tests/exercises/course/mazur-lr03-biases.toml) --
+MAZUR = COURSE / "mazur-lr03-biases.toml"
+RATE = 0.3
+PARAMS = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "b1": 0.35, "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
+PARAMS["b2"] = 0.60
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def mazur_forward(p: dict) -> dict:
+    v = {"h1": p["w1"] * 0.05 + p["w2"] * 0.10 + p["b1"], "h2": p["w3"] * 0.05 + p["w4"] * 0.10 + p["b1"]}
+    v["a1"], v["a2"] = sigmoid(v["h1"]), sigmoid(v["h2"])
+    v["o1"] = p["w5"] * v["a1"] + p["w6"] * v["a2"] + p["b2"]
+    v["o2"] = p["w7"] * v["a1"] + p["w8"] * v["a2"] + p["b2"]
+    v["y1"], v["y2"] = sigmoid(v["o1"]), sigmoid(v["o2"])
+    v["E"] = 0.5 * (0.01 - v["y1"]) ** 2 + 0.5 * (0.99 - v["y2"]) ** 2
+    return v
+
+
+def mazur_backward(v: dict, dE_dy1: float) -> dict:
+    """Every gradient by hand from dE/dy1 (the learner's, which may be wrong) and the right dE/dy2."""
+    g = {"y1": dE_dy1, "y2": v["y2"] - 0.99}
+    g["o1"], g["o2"] = g["y1"] * v["y1"] * (1 - v["y1"]), g["y2"] * v["y2"] * (1 - v["y2"])
+    g.update(w5=g["o1"] * v["a1"], w6=g["o1"] * v["a2"], w7=g["o2"] * v["a1"], w8=g["o2"] * v["a2"])
+    g["b2"] = g["o1"] + g["o2"]
+    g["a1"] = g["o1"] * PARAMS["w5"] + g["o2"] * PARAMS["w7"]
+    g["a2"] = g["o1"] * PARAMS["w6"] + g["o2"] * PARAMS["w8"]
+    g["h1"], g["h2"] = g["a1"] * v["a1"] * (1 - v["a1"]), g["a2"] * v["a2"] * (1 - v["a2"])
+    g.update(w1=g["h1"] * 0.05, w2=g["h1"] * 0.10, w3=g["h2"] * 0.05, w4=g["h2"] * 0.10, b1=g["h1"] + g["h2"])
+    return g
+
+
+VALUES = mazur_forward(PARAMS)
+GRADS = mazur_backward(VALUES, VALUES["y1"] - 0.01)
+NEW = {name: PARAMS[name] - RATE * GRADS[name] for name in PARAMS}
+AFTER = mazur_forward(NEW)
+
+
+def answers_file(path: Path, tables: dict[str, dict[str, float | str]]) -> Path:
+    lines = []
+    for table, answers in tables.items():
+        lines.append(f"[{table}]")
+        lines += [
+            f'"{name}" = "{typed if isinstance(typed, str) else f"{typed:.7g}"}"' for name, typed in answers.items()
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def check(exercise: Path, answers: Path, *options: str) -> tuple[int, dict]:
+    result = tutor_command("check", exercise, answers, "--json", *options)
+    assert not result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def items(report: dict) -> dict[str, dict]:
+    return {item["quantity"]: item for item in report["items"]}
+
+
+def test_the_course_exercises_are_valid_and_give_the_numbers_worked_by_hand():
+    result = tutor_command("validate", *sorted(COURSE.glob("*.toml")))
+    assert result.returncode == 0 and "warning" not in result.stdout, result.stdout
+    solution = solve(load_exercise(MAZUR))
+    for name, value in VALUES.items():
+        assert np.isclose(solution.values[name], value, rtol=1e-12)
+    for name, value in GRADS.items():
+        assert np.isclose(solution.grads[name], value, rtol=1e-12)
+    for name, value in NEW.items():
+        assert np.isclose(solution.updated[name], value, rtol=1e-12)
+    for name, value in AFTER.items():
+        assert np.isclose(solution.after_values[name], value, rtol=1e-12)
+
+
+def test_an_update_that_was_not_done_is_wrong_for_every_weight_and_bias(tmp_path):
+    kinds = {
+        "old values": {name: PARAMS[name] for name in PARAMS},
+        "wrong sign": {name: PARAMS[name] + RATE * GRADS[name] for name in PARAMS},
+        "learning rate missing": {name: PARAMS[name] - GRADS[name] for name in PARAMS},
+        "learning rate doubled": {name: PARAMS[name] - 2 * RATE * GRADS[name] for name in PARAMS},
+    }
+    for kind, updates in kinds.items():
+        code, report = check(MAZUR, answers_file(tmp_path / "answers.toml", {"update": updates}), "--mode", "exam")
+        assert code == 1
+        assert all(item["verdict"] == "wrong" and item["credit"] == 0 for item in report["items"]), kind
+        assert report["score"]["line"] == "0 of 10 answered right; 0 of the exercise's 78 steps", kind
+    code, report = check(MAZUR, answers_file(tmp_path / "answers.toml", {"update": NEW, "after": AFTER}))
+    assert all(item["verdict"] == "correct" and not item["carried_forward"] for item in report["items"])
+    assert (code, report["score"]["line"]) == (1, "19 of 19 answered right; 19 of the exercise's 78 steps")
+
+
+def doubled_slip() -> dict[str, dict[str, float]]:
+    """A student who doubles dE/dy1 (the ½ of E left out) and works every later step right from it."""
+    own = mazur_backward(VALUES, 2 * (VALUES["y1"] - 0.01))
+    names = ["y1", "o1", "w5", "w6", "b2", "a1", "a2", "h1", "h2", "w1", "b1"]
+    return {
+        "value": dict(VALUES),
+        "grad": {name: own[name] for name in names},
+        "update": {name: PARAMS[name] - RATE * own[name] for name in ("w5", "w6", "b2", "w1", "b1")},
+    }
+
+
+def test_one_doubled_gradient_costs_that_step_only_in_check_practice_and_exam(tmp_path):
+    answers = answers_file(tmp_path / "slip.toml", doubled_slip())
+    lines = set()
+    for mode in ("practice", "exam"):
+        code, report = check(MAZUR, answers, "--mode", mode)
+        graded = items(report)
+        assert graded["grad.y1"]["verdict"] == "wrong" and graded["grad.y1"]["diagnosis"] == "extra_factor_2"
+        later = [name for name in graded if name != "grad.y1" and not name.startswith("value.")]
+        assert all(graded[name]["verdict"] == "correct" and graded[name]["carried_forward"] for name in later), mode
+        assert all(graded[name]["credit"] == 1 for name in later)
+        lines.add((code, report["score"]["line"]))
+    assert lines == {(1, "24 of 25 answered right; 24 of the exercise's 78 steps")}
