@@ -171,3 +171,18 @@ def test_one_doubled_gradient_costs_that_step_only_in_check_practice_and_exam(tm
         assert all(graded[name]["credit"] == 1 for name in later)
         lines.add((code, report["score"]["line"]))
     assert lines == {(1, "24 of 25 answered right; 24 of the exercise's 78 steps")}
+
+
+def test_an_update_slip_made_with_the_students_own_gradient_is_named(tmp_path):
+    # after the doubled dE/dy1, the student's dE/dw5 and dE/dw6 are twice the right ones: their update's slips are
+    # read against their own gradient, never against the right one they never had (issue 17 item 3)
+    slip = doubled_slip()
+    own = slip["grad"]
+    slip["update"] = {"w5": PARAMS["w5"] - own["w5"], "w6": PARAMS["w6"] + RATE * own["w6"]}
+    for mode in ("practice", "exam"):
+        _, report = check(MAZUR, answers_file(tmp_path / "slip.toml", slip), "--mode", mode)
+        w5, w6 = items(report)["update.w5"], items(report)["update.w6"]
+        assert (w5["verdict"], w5["diagnosis"]) == ("wrong", "learning_rate_missing")
+        assert "with your own dE/dw5" in w5["message"]
+        assert (w6["verdict"], w6["diagnosis"]) == ("wrong", "sign")
+        assert "with your own dE/dw6" in w6["message"]
