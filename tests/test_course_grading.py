@@ -14,6 +14,8 @@ import numpy as np
 from tutor.engine import solve
 from tutor.exercise import load_exercise, parse_exercise
 from tutor.grading import Checker, Quantity
+from tutor.session import Session
+from tutor.session.modes import EXAM
 from tutor_testing import tutor_command
 
 COURSE = Path(__file__).resolve().parent / "exercises" / "course"
@@ -186,3 +188,58 @@ def test_an_update_slip_made_with_the_students_own_gradient_is_named(tmp_path):
         assert "with your own dE/dw5" in w5["message"]
         assert (w6["verdict"], w6["diagnosis"]) == ("wrong", "sign")
         assert "with your own dE/dw6" in w6["message"]
+
+
+# -- a layer of two sigmoid units (tests/exercises/course/sigmoid-layer-vector.toml): partial credit in exams --
+LAYER = COURSE / "sigmoid-layer-vector.toml"
+
+
+def layer_answers() -> dict[str, dict[str, str]]:
+    """A student whose a[2] is wrong (0.5), who works every gradient right from it, then copies the old W[1, 1]
+    into the new W and the old b[2] into the new b: worked by hand from their own numbers."""
+    x, W, b, y = np.array([0.5, -1.0]), np.array([[0.2, -0.3], [0.4, 0.1]]), np.array([0.1, -0.2]), np.array([1, 0])
+    z = W @ x + b
+    a = np.array([sigmoid(z[0]), 0.5])
+    grad_a = 2 * (a - y)
+    grad_z = grad_a * a * (1 - a)
+    grad_W = np.outer(grad_z, x)
+    new_W, new_b = W - 0.5 * grad_W, b - 0.5 * grad_z
+    new_W[0, 0], new_b[1] = W[0, 0], b[1]
+
+    def text(array) -> str:
+        return json.dumps(np.asarray(array).tolist())
+
+    return {
+        "value": {"z": text(z), "a": text(a), "L": text(np.sum((a - y) ** 2))},
+        "grad": {"a": text(grad_a), "z": text(grad_z), "W": text(grad_W), "b": text(grad_z)},
+        "update": {"W": text(new_W), "b": text(new_b)},
+    }
+
+
+def test_an_exam_gives_element_credit_for_elements_right_from_the_students_own_answers(tmp_path):
+    answers = answers_file(tmp_path / "layer.toml", layer_answers())
+    # a[2] is one element of two; the new W has three of four elements right, two of them only from the student's
+    # own gradient (their a[2] changed the second row); the new b one of two: 0.5 + 0.75 + 0.5 lost of 9
+    expected_credits = {"value.a": 0.5, "update.W": 0.75, "update.b": 0.5}
+    code, report = check(LAYER, answers, "--mode", "exam")
+    credits = {name: item["credit"] for name, item in items(report).items()}
+    assert {name: credit for name, credit in credits.items() if credit < 1} == expected_credits
+    assert (
+        "1 of 4 elements are off, counting those right from your earlier answers"
+        in items(report)["update.W"]["message"]
+    )
+    assert (code, report["score"]["line"]) == (1, "6 of 9 answered right; 7.75 of the exercise's 19 steps")
+    # the same answers in an exam session, typed last step first as a student going back over it: the same credits
+    session = Session(load_exercise(LAYER), mode=EXAM)
+    positions = {str(step.quantity): index for index, step in enumerate(session.steps)}
+    for kind, typed in reversed(layer_answers().items()):
+        for name, text in reversed(typed.items()):
+            session.go_to(positions[f"{kind}.{name}"])
+            session.answer(text)
+    graded = {str(item.step.quantity): item.credit for item in session.submit() if item.answer}
+    assert graded == credits and session.summary().score == 7.75
+    # at half credit for error carried forward, the two elements of W right only from the student's numbers: half
+    halved = tmp_path / "layer-half.toml"
+    halved.write_text("carried_forward_credit = 0.5\n" + LAYER.read_text(encoding="utf-8"), encoding="utf-8")
+    _, report = check(halved, answers, "--mode", "exam")
+    assert items(report)["update.W"]["credit"] == 0.25 + 0.5 * 0.5

@@ -16,6 +16,7 @@ class Comparison:
     matches: bool
     reason: str = ""  # why not, when it does not
     fraction: float = 0.0  # the share of elements within tolerance
+    close: np.ndarray | None = None  # which elements are within tolerance, where they were compared one by one
 
 
 def compare(
@@ -46,8 +47,8 @@ def compare(
     close = np.abs(value - expected) <= np.maximum(tolerance.relative * scale, tolerance.absolute)
     fraction = float(np.count_nonzero(close)) / close.size
     if np.all(close):
-        return Comparison(True, fraction=1.0)
+        return Comparison(True, fraction=1.0, close=close)
     if value.ndim:
         wrong = int(np.size(close) - np.count_nonzero(close))
-        return Comparison(False, f"{wrong} of {close.size} elements are off", fraction)
-    return Comparison(False, "", fraction)
+        return Comparison(False, f"{wrong} of {close.size} elements are off", fraction, close)
+    return Comparison(False, "", fraction, close)
