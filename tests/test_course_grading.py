@@ -243,3 +243,16 @@ def test_an_exam_gives_element_credit_for_elements_right_from_the_students_own_a
     halved.write_text("carried_forward_credit = 0.5\n" + LAYER.read_text(encoding="utf-8"), encoding="utf-8")
     _, report = check(halved, answers, "--mode", "exam")
     assert items(report)["update.W"]["credit"] == 0.25 + 0.5 * 0.5
+
+
+def test_the_order_of_the_tables_in_an_answers_file_does_not_change_a_grade(tmp_path):
+    # the new weights listed before the gradients they come from are still graded from the student's own gradients
+    slip = doubled_slip()
+    in_order = answers_file(tmp_path / "in-order.toml", slip)
+    update_first = answers_file(tmp_path / "update-first.toml", {"update": slip["update"], **slip})
+    for mode in ("practice", "exam"):
+        _, graded = check(MAZUR, in_order, "--mode", mode)
+        _, reordered = check(MAZUR, update_first, "--mode", mode)
+        assert reordered["score"] == graded["score"]
+        assert [item["quantity"] for item in reordered["items"]][:5] == [f"update.{name}" for name in slip["update"]]
+        assert items(reordered) == items(graded)
