@@ -256,3 +256,13 @@ def test_the_order_of_the_tables_in_an_answers_file_does_not_change_a_grade(tmp_
         assert reordered["score"] == graded["score"]
         assert [item["quantity"] for item in reordered["items"]][:5] == [f"update.{name}" for name in slip["update"]]
         assert items(reordered) == items(graded)
+
+
+def test_an_answer_rounded_to_the_figures_written_is_not_blamed_on_a_slip_that_lands_as_near(tmp_path):
+    # dE/do1 = 0.1385 written 0.14: the value of y1 used for dE/dy1 gives 0.1406, also 0.14 at two figures; the
+    # student may well have done it right, so the diagnosis is the rounding, never the slip
+    rounded = {"value": {"y1": "0.75"}, "grad": {"y1": "0.74", "o1": "0.14"}}
+    _, report = check(MAZUR, answers_file(tmp_path / "rounded.toml", rounded))
+    verdict = items(report)["grad.o1"]
+    assert (verdict["verdict"], verdict["diagnosis"]) == ("wrong", "rounding")
+    assert "rounded to 2 significant figures" in verdict["message"]

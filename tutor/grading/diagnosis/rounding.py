@@ -36,6 +36,13 @@ def rounded_answer(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
     return None
 
 
+def rounded_as_written(answer: WrongAnswer, value: np.ndarray) -> bool:
+    """The answer is exactly the right value rounded to the significant figures it is written with."""
+    return bool(
+        np.allclose(round_significant(answer.expected, answer.figures_written(value)), value, rtol=1e-9, atol=0)
+    )
+
+
 def rounding_text(answer: WrongAnswer, value: np.ndarray, digits: int, cut: bool, figures: int) -> str:
     """What went wrong and what to do, never telling a learner to keep the figures they already kept."""
     how = f"cut off after {digits}" if cut else f"rounded to {digits}"
