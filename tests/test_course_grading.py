@@ -266,3 +266,34 @@ def test_an_answer_rounded_to_the_figures_written_is_not_blamed_on_a_slip_that_l
     verdict = items(report)["grad.o1"]
     assert (verdict["verdict"], verdict["diagnosis"]) == ("wrong", "rounding")
     assert "rounded to 2 significant figures" in verdict["message"]
+
+
+# -- a tanh neuron with [points], per-kind tolerance and carried_forward_credit = 0.5 (tanh-bias-update.toml) --
+TANH = COURSE / "tanh-bias-update.toml"
+
+
+def test_points_tolerance_per_kind_and_half_credit_for_error_carried_forward(tmp_path):
+    x, w, b, y, rate = 1.5, -0.4, 0.2, 0.5, 0.1
+    z = w * x + b
+    a = np.tanh(z)
+    grad_z = 2 * (a - y) * (1 - a**2)
+    new_w_wrong_sign, new_b = w + rate * grad_z * x, b - rate * grad_z
+    after_z = new_w_wrong_sign * x + new_b  # the student's forward pass from their own new w
+    after_a = np.tanh(after_z)
+    answers = {
+        # values within [tolerance] relative = 0.01 (a is 0.65% off), never within the default 0.5%
+        "value": {"z": z, "a": a * 1.0065, "L": (a - y) ** 2},
+        "grad": {"w": grad_z * x, "b": grad_z},
+        # the new b 1.8% off its change: within [tolerance.update] relative = 0.02
+        "update": {"w": new_w_wrong_sign, "b": b - rate * grad_z * 1.018},
+        "after": {"z": after_z, "a": after_a, "L": (after_a - y) ** 2},
+    }
+    for mode in ("practice", "exam"):
+        _, report = check(TANH, answers_file(tmp_path / "tanh.toml", answers), "--mode", mode)
+        graded = items(report)
+        assert (graded["update.w"]["diagnosis"], graded["update.w"]["credit"]) == ("sign", 0)
+        assert "your own" not in graded["update.w"]["message"]  # their dL/dw was the right one
+        assert all(graded[f"after.{name}"]["carried_forward"] for name in ("z", "a", "L"))
+        assert all(graded[f"after.{name}"]["credit"] == 0.5 for name in ("z", "a", "L"))
+        # [points]: value 0.5 each, grad.w 2, update 3 each, the rest 1: 1.5 + 2 + 1 + 3 + 3 × 0.5 of 23.5
+        assert report["score"]["line"] == "9 of 10 answered right; 9 of 23.5 points over the exercise's 20 steps"

@@ -172,8 +172,11 @@ def own_gradient_candidates(answer: WrongAnswer, rule: str) -> Iterator[Candidat
     rate = learning_rate(answer.solution)
     old = answer.solution.values[name]
     yours = f"(with your own {gradient_label(answer.solution, name)})"
+    right_gradient = answer.solution.grads[name]
     for own in answer.own_numbers:
         gradient = (old - own) / rate
+        if compare(gradient, right_gradient, answer.tolerance).matches:
+            continue  # the right gradient, rounded: the readings against the right one say the same
         yield Candidate(
             "sign",
             old + rate * gradient,
