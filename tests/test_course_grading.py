@@ -297,3 +297,22 @@ def test_points_tolerance_per_kind_and_half_credit_for_error_carried_forward(tmp
         assert all(graded[f"after.{name}"]["credit"] == 0.5 for name in ("z", "a", "L"))
         # [points]: value 0.5 each, grad.w 2, update 3 each, the rest 1: 1.5 + 2 + 1 + 3 + 3 × 0.5 of 23.5
         assert report["score"]["line"] == "9 of 10 answered right; 9 of 23.5 points over the exercise's 20 steps"
+
+
+def test_a_value_the_update_leaves_as_it_was_is_judged_on_its_value(tmp_path):
+    # only the output weights updated: the hidden layer after the update is the hidden layer before it, so 4 or 5
+    # figures of it are right (it had to be typed to 1e-6 as a change of 0); the outputs, which move, are judged on
+    # their change, so copying their old value stays wrong
+    top = tmp_path / "top.toml"
+    top.write_text(
+        MAZUR.read_text(encoding="utf-8").replace(
+            "learning_rate = 0.3", 'learning_rate = 0.3\nparams = ["w5", "w6", "w7", "w8"]'
+        ),
+        encoding="utf-8",
+    )
+    after = mazur_forward({**PARAMS, **{name: NEW[name] for name in ("w5", "w6", "w7", "w8")}})
+    assert after["a1"] == VALUES["a1"] and after["y1"] != VALUES["y1"]
+    answers = {"after": {"a1": "0.5933", "a2": "0.59688", "y1": f"{after['y1']:.6g}", "y2": f"{VALUES['y2']:.6g}"}}
+    code, report = check(top, answers_file(tmp_path / "after.toml", answers))
+    verdicts = {name: item["verdict"] for name, item in items(report).items()}
+    assert verdicts == {"after.a1": "correct", "after.a2": "correct", "after.y1": "correct", "after.y2": "wrong"}
