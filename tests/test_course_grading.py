@@ -14,9 +14,11 @@ import numpy as np
 from tutor.engine import solve
 from tutor.exercise import load_exercise, parse_exercise
 from tutor.grading import Checker, Quantity
-from tutor.session import Session
+from tutor.session import ProgressStore, Session
 from tutor.session.modes import EXAM
-from tutor_testing import tutor_command
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.report import ExamReportScreen
+from tutor_testing import paste_answer, right_answer, run, text_of, tutor_command
 
 COURSE = Path(__file__).resolve().parent / "exercises" / "course"
 
@@ -316,3 +318,31 @@ def test_a_value_the_update_leaves_as_it_was_is_judged_on_its_value(tmp_path):
     code, report = check(top, answers_file(tmp_path / "after.toml", answers))
     verdicts = {name: item["verdict"] for name, item in items(report).items()}
     assert verdicts == {"after.a1": "correct", "after.a2": "correct", "after.y1": "correct", "after.y2": "wrong"}
+
+
+def test_the_tui_exam_carries_a_doubled_gradient_forward_at_the_files_half_credit(tmp_path):
+    # the one TUI test here: the same grading on screen, the student typing every step with one slip (dL/da
+    # doubled) and the chain worked right from it; the report credits each carried step 0.5 (carried_forward_credit)
+    x, w, b, y, rate = 1.5, -0.4, 0.2, 0.5, 0.1
+    a = np.tanh(w * x + b)
+    doubled = 2 * 2 * (a - y)
+    grad_z = doubled * (1 - a**2)
+    slip = {"grad.a": doubled, "grad.z": grad_z, "grad.w": grad_z * x, "update.w": w - rate * grad_z * x}
+
+    async def scenario():
+        app = TutorApp(str(TANH), mode=EXAM, store=ProgressStore(tmp_path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            session = app.screen.session
+            while session.first_open() is not None:
+                quantity = str(session.step.quantity)
+                await paste_answer(pilot, f"{slip[quantity]:.7g}" if quantity in slip else right_answer(session))
+            await pilot.press("f9")  # nothing blank: submitted at once
+            await pilot.pause()
+            assert isinstance(app.screen, ExamReportScreen)
+            rows = {str(item.step.quantity): item.credit for item in session.exam_report}
+            assert rows["grad.a"] == 0 and all(rows[name] == 0.5 for name in ("grad.z", "grad.w", "update.w"))
+            # 23.5 points, less grad.a's 1, half of grad.z's 1, grad.w's 2 and update.w's 3
+            assert "Exam score: 19.5 of 23.5" in text_of(app.screen, "#report-score")
+
+    run(scenario())
