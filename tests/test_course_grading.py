@@ -346,3 +346,24 @@ def test_the_tui_exam_carries_a_doubled_gradient_forward_at_the_files_half_credi
             assert "Exam score: 19.5 of 23.5" in text_of(app.screen, "#report-score")
 
     run(scenario())
+
+
+# -- an update written in the graph (tests/exercises/course/momentum-step-in-graph.toml) --
+MOMENTUM = COURSE / "momentum-step-in-graph.toml"
+
+
+def test_an_update_written_in_the_graph_is_judged_on_its_change(tmp_path):
+    # w_new = w - lr*v is a small change of the given w: 0.8 for 0.79632 is 0.46% off, within 0.5% of the value
+    w, lr, v = 0.8, 0.01, 0.9 * 0.02 + 0.35
+    w_new = w - lr * v
+    typed = {"copied w": w, "wrong sign": w + lr * v, "learning rate missing": w - v, "4 figures": 0.7963}
+    for kind, answer in typed.items():
+        _, report = check(MOMENTUM, answers_file(tmp_path / "a.toml", {"value": {"v": v, "w_new": answer}}))
+        assert items(report)["value.w_new"]["verdict"] == "wrong", kind
+    _, report = check(MOMENTUM, answers_file(tmp_path / "a.toml", {"value": {"v": v, "w_new": f"{w_new:.5g}"}}))
+    assert items(report)["value.w_new"]["verdict"] == "correct"
+    # from the student's own wrong velocity, the change they made is right: carried forward
+    _, report = check(MOMENTUM, answers_file(tmp_path / "a.toml", {"value": {"v": 0.386, "w_new": w - lr * 0.386}}))
+    assert items(report)["value.w_new"]["carried_forward"]
+    # the value tutor solve shows is the one graded right
+    assert f"{w_new:.5g}" in tutor_command("solve", MOMENTUM).stdout

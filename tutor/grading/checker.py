@@ -5,9 +5,9 @@ readable answer to every step, right or wrong (and the right value of a revealed
 answer that is wrong against the exact value but right when recomputed from the learner's own
 earlier answers is accepted too ("graded using your earlier answers", error carried forward).
 
-An update step, and a value after the update that hardly differs from the value before it, is a
-small change of a given number: it is judged on that change (docs/scoring.md), so copying the old
-number, a wrong sign or a missing learning rate is never within the tolerance.
+An update step, a value after the update that hardly differs from the value before it, and a node that adds a
+little to a number before it, is a small change of a given number: it is judged on that change (docs/scoring.md),
+so copying the old number, a wrong sign or a missing learning rate is never within the tolerance.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
-from .comparison import Comparison, compare
+from .comparison import Comparison, change_base, compare
 from .explain import format_changed
 from .formula import formula_matches, read_formula
 from .quantities import Quantity, QuantityKind, expected_value, learning_rate, question
@@ -123,28 +123,6 @@ class Checker:
     def tolerance(self, quantity: Quantity) -> Tolerance:
         return self.solution.exercise.tolerance_for(quantity.kind)
 
-    def change_base(self, quantity: Quantity) -> np.ndarray | None:
-        """For a step that is a small change of a given number, that number (the answer is judged on the
-        change); None for the others.
-
-        An update changes the parameter's given value. A value after the update is judged on its change
-        from the value before the update in the elements where the two are so close that the old value
-        would pass as the new one, and on its value in the others (those the update does not change too).
-        """
-        if quantity.kind == QuantityKind.UPDATE:
-            return self.solution.values[quantity.name]
-        if quantity.kind != QuantityKind.AFTER:
-            return None
-        before = np.asarray(self.solution.values[quantity.name], dtype=np.float64)
-        after = np.asarray(self.solution.after_values[quantity.name], dtype=np.float64)
-        tolerance = self.tolerance(quantity)
-        # an element the update leaves exactly as it was (a layer before every updated parameter) is judged on its
-        # value: copying it is right, and its change of 0 would leave no room for rounding
-        close = (after != before) & (
-            np.abs(after - before) <= np.maximum(tolerance.relative * np.abs(after), tolerance.absolute)
-        )
-        return np.where(close, before, 0.0) if np.any(close) else None
-
     def reveal(self, quantity: Quantity) -> None:
         """The right value of a revealed step stands for the learner's from now on."""
         value = (
@@ -208,7 +186,7 @@ class Checker:
 
     def _grade(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
         expected = self.expected(quantity)
-        tolerance, base = self.tolerance(quantity), self.change_base(quantity)
+        tolerance, base = self.tolerance(quantity), change_base(self.solution, quantity)
         candidates = [expected]
         if quantity.kind == QuantityKind.LOCAL and self.solution.local_derivative(*quantity.edge).elementwise:
             candidates.append(self.solution.local_derivative(*quantity.edge).jacobian)
