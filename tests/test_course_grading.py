@@ -367,3 +367,14 @@ def test_an_update_written_in_the_graph_is_judged_on_its_change(tmp_path):
     assert items(report)["value.w_new"]["carried_forward"]
     # the value tutor solve shows is the one graded right
     assert f"{w_new:.5g}" in tutor_command("solve", MOMENTUM).stdout
+
+
+def test_a_later_slip_is_never_blamed_on_an_upstream_slip_the_student_did_not_make(tmp_path):
+    # after the doubled dE/dy1, dE/da1 from the student's own dE/do1 along one path only (w5) happens to equal what a
+    # sum for a product at y1 would give; their dE/dy1 and dE/do1 say they made no such slip at y1
+    own = doubled_slip()["grad"]
+    answers = {"grad": {"y1": own["y1"], "o1": own["o1"], "a1": own["o1"] * PARAMS["w5"]}}
+    _, report = check(MAZUR, answers_file(tmp_path / "a.toml", answers))
+    verdict = items(report)["grad.a1"]
+    assert verdict["verdict"] == "wrong" and verdict["diagnosis"] != "added_not_multiplied"
+    assert "The slip is at y1" not in verdict["message"]
