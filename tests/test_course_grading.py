@@ -376,5 +376,20 @@ def test_a_later_slip_is_never_blamed_on_an_upstream_slip_the_student_did_not_ma
     answers = {"grad": {"y1": own["y1"], "o1": own["o1"], "a1": own["o1"] * PARAMS["w5"]}}
     _, report = check(MAZUR, answers_file(tmp_path / "a.toml", answers))
     verdict = items(report)["grad.a1"]
-    assert verdict["verdict"] == "wrong" and verdict["diagnosis"] != "added_not_multiplied"
-    assert "The slip is at y1" not in verdict["message"]
+    assert verdict["verdict"] == "wrong" and "The slip is at y1" not in verdict["message"]
+    # named for what it is: a path left out, of the student's own upstream gradient
+    assert verdict["diagnosis"] == "one_path_only" and "(With your own dE/do1.)" in verdict["message"]
+
+
+def test_the_slips_made_at_a_step_are_read_against_the_students_own_upstream_gradient(tmp_path):
+    own = doubled_slip()["grad"]
+    y1 = VALUES["y1"]
+    slips = {
+        "activation_not_derivative": {"y1": own["y1"], "o1": own["y1"] * y1},  # σ for σ′, of their own dE/dy1
+        "upstream_only": {"y1": own["y1"], "o1": own["o1"], "w5": own["o1"]},  # ∂o1/∂w5 left out
+    }
+    for label, answers in slips.items():
+        _, report = check(MAZUR, answers_file(tmp_path / "a.toml", {"grad": answers}))
+        last = report["items"][-1]
+        assert (last["verdict"], last["diagnosis"]) == ("wrong", label)
+        assert "(With your own dE/d" in last["message"]
