@@ -50,6 +50,7 @@ SLOW_FILES = (
     "test_drawing.py",
     "test_scalar_pass.py",
     "test_hostile_tui.py",
+    "test_course_grading.py",
 )
 
 

@@ -16,6 +16,7 @@ from tutor.engine.formatting import format_value, to_nested_list
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.exercise.expression import to_text
 from tutor.grading import Checker, asked_quantities, read_answer
+from tutor.grading.comparison import change_base
 from tutor.grading.diagnosis import diagnose_strictly
 from tutor.grading.diagnosis.answer import WrongAnswer
 from tutor.grading.diagnosis.context import context_of
@@ -94,7 +95,7 @@ def catalog_candidates():
         for quantity in asked_quantities(solution):
             if quantity.kind == QuantityKind.FORMULA:
                 continue
-            tolerance, base = checker.tolerance(quantity), checker.change_base(quantity)
+            tolerance, base = checker.tolerance(quantity), change_base(checker.solution, quantity)
             expected = np.asarray(checker.expected(quantity), dtype=np.float64)
             answer = WrongAnswer(context, quantity, expected * 1.37, tolerance, (), base)
             arrays = [expected * 1.37, round_significant(expected, 1), round_significant(expected, 2)]

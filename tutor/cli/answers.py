@@ -1,4 +1,4 @@
-"""Answers files for ``tutor check``: TOML tables of typed answers, graded in the file's order.
+"""Answers files for ``tutor check``: TOML tables of typed answers, graded in the order a learner works the steps.
 
 ```toml
 [value]
@@ -106,28 +106,31 @@ class TypedAnswers:
 
 
 def type_answers(solution: Solution, answers: list[TypedAnswer], mode: str) -> TypedAnswers:
-    """The answers typed into a fresh session of ``mode``, one try each, in the file's order, through the
-    session's one checker, so error carried forward works as in a session; an exam is submitted at the
-    end and earns partial credit as an exam does. `tutor grade` replays the same session from its transcript.
-    An answer to a quantity the exercise does not ask is checked on its own checker, so it cannot change
-    how the asked ones are graded."""
+    """The answers typed into a fresh session of ``mode``, one try each, in the order a learner works the steps
+    (whatever the file's order: an update listed before the gradients is still graded from the learner's own
+    gradients), through the session's one checker, so error carried forward works as in a session; an exam is
+    submitted at the end and earns partial credit as an exam does. The verdicts are listed in the file's order.
+    `tutor grade` replays the same session from its transcript. An answer to a quantity the exercise does not ask
+    is checked on its own checker, so it cannot change how the asked ones are graded."""
     from ..session import Session  # loaded only when answers are graded
 
     session = Session(solution.exercise, mode=mode)
     positions = {step.quantity: index for index, step in enumerate(session.steps)}
-    aside = Checker(solution)
-    verdicts = []
-    for answer in answers:
-        if answer.quantity in positions:
-            session.go_to(positions[answer.quantity])
-            verdicts.append(session.answer(answer.text))
-        else:
-            verdicts.append(aside.check(answer.quantity, answer.text))
     asked = [answer.quantity in positions for answer in answers]
+    aside = Checker(solution)
+    verdicts: dict[int, Verdict] = {}
+    in_step_order = sorted(range(len(answers)), key=lambda at: positions.get(answers[at].quantity, -1))
+    for at in in_step_order:
+        answer = answers[at]
+        if asked[at]:
+            session.go_to(positions[answer.quantity])
+            verdicts[at] = session.answer(answer.text)
+        else:
+            verdicts[at] = aside.check(answer.quantity, answer.text)
     if mode == "exam":
         graded = {item.step.quantity: item.verdict for item in session.submit() if item.verdict is not None}
-        verdicts = [
-            graded.get(verdict.quantity, verdict) if counted else verdict  # an unreadable one stays as read
-            for verdict, counted in zip(verdicts, asked)
-        ]
-    return TypedAnswers(session, verdicts, asked)
+        verdicts = {
+            at: graded.get(verdict.quantity, verdict) if asked[at] else verdict  # an unreadable one stays as read
+            for at, verdict in verdicts.items()
+        }
+    return TypedAnswers(session, [verdicts[at] for at in range(len(answers))], asked)

@@ -5,9 +5,9 @@ readable answer to every step, right or wrong (and the right value of a revealed
 answer that is wrong against the exact value but right when recomputed from the learner's own
 earlier answers is accepted too ("graded using your earlier answers", error carried forward).
 
-An update step, and a value after the update that hardly differs from the value before it, is a
-small change of a given number: it is judged on that change (docs/scoring.md), so copying the old
-number, a wrong sign or a missing learning rate is never within the tolerance.
+An update step, a value after the update that hardly differs from the value before it, and a node that adds a
+little to a number before it, is a small change of a given number: it is judged on that change (docs/scoring.md),
+so copying the old number, a wrong sign or a missing learning rate is never within the tolerance.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..engine.operations import EvaluationError
 from ..exercise.errors import ExerciseFileError
 from ..exercise.model import Tolerance
 from .answer import ReadAnswer, UnreadableAnswer, read_answer
-from .comparison import compare
+from .comparison import Comparison, change_base, compare
 from .explain import format_changed
 from .formula import formula_matches, read_formula
 from .quantities import Quantity, QuantityKind, expected_value, learning_rate, question
@@ -47,6 +47,9 @@ class Verdict:
     exact_text: str = ""
     diagnosis: str | None = None  # a stable label for the likely mistake (docs/diagnoses.md)
     element_fraction: float = 0.0  # the share of elements that are right (partial credit in exams)
+    # the share of the other elements that are right from the learner's own earlier answers (error carried forward
+    # element by element: partial credit in exams, at the exercise's carried_forward_credit)
+    carried_fraction: float = 0.0
 
     @property
     def correct(self) -> bool:
@@ -120,24 +123,6 @@ class Checker:
     def tolerance(self, quantity: Quantity) -> Tolerance:
         return self.solution.exercise.tolerance_for(quantity.kind)
 
-    def change_base(self, quantity: Quantity) -> np.ndarray | None:
-        """For a step that is a small change of a given number, that number (the answer is judged on the
-        change); None for the others.
-
-        An update changes the parameter's given value. A value after the update is judged on its change
-        from the value before the update in the elements where the two are so close that the old value
-        would pass as the new one, and on its value in the others.
-        """
-        if quantity.kind == QuantityKind.UPDATE:
-            return self.solution.values[quantity.name]
-        if quantity.kind != QuantityKind.AFTER:
-            return None
-        before = np.asarray(self.solution.values[quantity.name], dtype=np.float64)
-        after = np.asarray(self.solution.after_values[quantity.name], dtype=np.float64)
-        tolerance = self.tolerance(quantity)
-        close = np.abs(after - before) <= np.maximum(tolerance.relative * np.abs(after), tolerance.absolute)
-        return np.where(close, before, 0.0) if np.any(close) else None
-
     def reveal(self, quantity: Quantity) -> None:
         """The right value of a revealed step stands for the learner's from now on."""
         value = (
@@ -201,7 +186,7 @@ class Checker:
 
     def _grade(self, quantity: Quantity, answer: ReadAnswer) -> Verdict:
         expected = self.expected(quantity)
-        tolerance, base = self.tolerance(quantity), self.change_base(quantity)
+        tolerance, base = self.tolerance(quantity), change_base(self.solution, quantity)
         candidates = [expected]
         if quantity.kind == QuantityKind.LOCAL and self.solution.local_derivative(*quantity.edge).elementwise:
             candidates.append(self.solution.local_derivative(*quantity.edge).jacobian)
@@ -244,6 +229,13 @@ class Checker:
             (comparison.reason for comparison in comparisons if "expected, got" not in comparison.reason),
             comparisons[0].reason,
         )
+        element_fraction = max(comparison.fraction for comparison in comparisons)
+        own_right = self._right_from_own_numbers(answer, comparisons[0], carried_values, tolerance, base)
+        carried_fraction = 0.0
+        if own_right is not None and comparisons[0].fraction + own_right.mean() > element_fraction:
+            element_fraction, carried_fraction = comparisons[0].fraction, float(own_right.mean())
+            wrong = own_right.size - int(np.count_nonzero(own_right | comparisons[0].close))
+            reason = f"{wrong} of {own_right.size} elements are off, counting those right from your earlier answers"
         message = f"Not right ({read})" + (f": {reason}." if reason else ".")
         from .diagnosis import DIAGNOSIS_ERRORS, diagnose  # a large module, needed only once an answer is wrong
 
@@ -270,8 +262,30 @@ class Checker:
             notes=answer.notes,
             exact_text=right_text,
             diagnosis=found.label if found else None,
-            element_fraction=max(comparison.fraction for comparison in comparisons),
+            element_fraction=element_fraction,
+            carried_fraction=carried_fraction,
         )
+
+    def _right_from_own_numbers(
+        self,
+        answer: ReadAnswer,
+        exact: Comparison,
+        carried_values: list[np.ndarray],
+        tolerance: Tolerance,
+        base: np.ndarray | None,
+    ) -> np.ndarray | None:
+        """The elements of a vector or matrix answer that are wrong against the right value but right from the
+        learner's own earlier answers (the most of any way they may have worked it), or None when there are none."""
+        if exact.close is None or exact.close.ndim == 0:
+            return None
+        best = None
+        for carried in carried_values:
+            own = compare(answer.value, carried, tolerance, base=base).close
+            if own is not None and own.shape == exact.close.shape:
+                extra = own & ~exact.close
+                if best is None or np.count_nonzero(extra) > np.count_nonzero(best):
+                    best = extra
+        return best if best is not None and np.any(best) else None
 
     def _as_learner_value(self, quantity: Quantity, value: np.ndarray) -> np.ndarray | None:
         """An answer in the form the learner view keeps (a local derivative as its full Jacobian), or None

@@ -7,8 +7,11 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..engine.graph import Solution
 from ..engine.operations import describe_shape
+from ..exercise.expression import Call, Name
 from ..exercise.model import Tolerance
+from .quantities import Quantity, QuantityKind
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,7 @@ class Comparison:
     matches: bool
     reason: str = ""  # why not, when it does not
     fraction: float = 0.0  # the share of elements within tolerance
+    close: np.ndarray | None = None  # which elements are within tolerance, where they were compared one by one
 
 
 def compare(
@@ -46,8 +50,47 @@ def compare(
     close = np.abs(value - expected) <= np.maximum(tolerance.relative * scale, tolerance.absolute)
     fraction = float(np.count_nonzero(close)) / close.size
     if np.all(close):
-        return Comparison(True, fraction=1.0)
+        return Comparison(True, fraction=1.0, close=close)
     if value.ndim:
         wrong = int(np.size(close) - np.count_nonzero(close))
-        return Comparison(False, f"{wrong} of {close.size} elements are off", fraction)
-    return Comparison(False, "", fraction)
+        return Comparison(False, f"{wrong} of {close.size} elements are off", fraction, close)
+    return Comparison(False, "", fraction, close)
+
+
+def change_base(solution: Solution, quantity: Quantity) -> np.ndarray | None:
+    """For a step that is a small change of a given number, that number (the answer is judged on the change,
+    docs/scoring.md); None for the others.
+
+    An update changes the parameter's given value. A value after the update, and the value of a node that adds to
+    or subtracts from a number before it (``w_new = "w - lr*g"`` written in the graph), is judged on its change
+    from that number in the elements where the two are so close that copying the number would pass as the answer,
+    and on its value in the others (those that do not change at all too).
+    """
+    if quantity.kind == QuantityKind.UPDATE:
+        return solution.values[quantity.name]
+    tolerance = solution.exercise.tolerance_for(quantity.kind)
+    if quantity.kind == QuantityKind.AFTER:
+        return small_change(solution.after_values[quantity.name], solution.values[quantity.name], tolerance)
+    if quantity.kind != QuantityKind.VALUE:
+        return None
+    expression = solution.graph.nodes[quantity.name].expression
+    if not isinstance(expression, Call) or expression.function not in ("add", "subtract"):
+        return None
+    changed = expression.args if expression.function == "add" else expression.args[:1]  # p + d, d + p, p - d
+    for operand in changed:
+        if isinstance(operand, Name):
+            base = small_change(solution.values[quantity.name], solution.values[operand.id], tolerance)
+            if base is not None:
+                return base
+    return None
+
+
+def small_change(new, old, tolerance: Tolerance) -> np.ndarray | None:
+    """``old`` where ``new`` is a change of it small enough that ``old`` would pass for ``new``, 0 elsewhere (an
+    element that does not change at all is judged on its value: its change of 0 would leave no room for rounding);
+    None when no element is such a change."""
+    new, old = np.asarray(new, dtype=np.float64), np.asarray(old, dtype=np.float64)
+    if new.shape != old.shape:
+        return None
+    close = (new != old) & (np.abs(new - old) <= np.maximum(tolerance.relative * np.abs(new), tolerance.absolute))
+    return np.where(close, old, 0.0) if np.any(close) else None

@@ -11,6 +11,7 @@ from ..engine.formatting import format_value
 from ..engine.graph import Solution
 from ..engine.operations import OPERATIONS
 from ..exercise.expression import Node, Number, calls_in, substitute, to_text
+from .comparison import change_base
 from .quantities import Quantity, QuantityKind, expected_value, learning_rate, question
 
 
@@ -62,7 +63,9 @@ def forward_rule(solution: Solution, name: str, values: dict | None = None) -> F
             parent: Number(float(values[parent]), format_value(values[parent])) for parent in used
         }
         numeric = "= " + to_text(substitute(expression, numbers))
-    return ForwardRule(f"{name} = {to_text(expression)}", numeric, format_value(values[name]))
+    # the exercise's own value as shown everywhere (with the figures a small change of a number before it needs)
+    result = right_value_text(solution, Quantity(QuantityKind.VALUE, name)) if values is solution.values else None
+    return ForwardRule(f"{name} = {to_text(expression)}", numeric, result or format_value(values[name]))
 
 
 def format_changed(new, old, digits: int = 4) -> str:
@@ -79,15 +82,17 @@ def format_changed(new, old, digits: int = 4) -> str:
 
 
 def right_value_text(solution: Solution, quantity: Quantity, expected=None) -> str:
-    """A step's right value as shown to people: an update, and a value after it, with enough figures for their
-    change (they are judged on it), so that typing the value shown is always right."""
+    """A step's right value as shown to people: an update, a value after it and a node that adds a little to a
+    number before it with enough figures for their change (they are judged on it), so that typing the value shown
+    is always right."""
     if expected is None:
         expected = expected_value(solution, quantity)
     if quantity.kind == QuantityKind.UPDATE:
         return format_changed(expected, solution.graph.inputs[quantity.name])
     if quantity.kind == QuantityKind.AFTER:
         return format_changed(expected, solution.values[quantity.name])
-    return format_value(expected)
+    base = change_base(solution, quantity)  # a node that adds a little to a number before it
+    return format_value(expected) if base is None else format_changed(expected, base)
 
 
 def worked_answer(solution: Solution, quantity) -> str:

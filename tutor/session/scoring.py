@@ -27,13 +27,13 @@ def practice_credit(correct: bool, wrong_attempts: int, hints: int, share: float
 
 def exam_credit(verdict: Verdict | None, carried_forward_credit: float = 1.0) -> float:
     """1 for a right answer (``carried_forward_credit`` when right by error carried forward); for a vector
-    or matrix answer of the right shape, the share of its elements that are right; 0 for a blank or
-    unreadable one."""
+    or matrix answer of the right shape, the share of its elements that are right, those right only from the
+    learner's own earlier answers at ``carried_forward_credit``; 0 for a blank or unreadable one."""
     if verdict is None or not verdict.readable:
         return 0.0
     if verdict.correct:
         return carried_forward_share(verdict, carried_forward_credit)
-    return verdict.element_fraction
+    return verdict.element_fraction + carried_forward_credit * verdict.carried_fraction
 
 
 def step_points(exercise: Exercise, quantity: Quantity) -> float:

@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from ...exercise.model import Tolerance
+from ..comparison import compare
 from ..quantities import Quantity, QuantityKind, expected_value
 from .context import Context, Mutation
 from .labels import LABEL, PRIORITY
@@ -107,6 +108,8 @@ class WrongAnswer:
                 direct = mutation.node in context.consumers[name] or any(
                     source == name for (_, source) in mutation.edges
                 )
+                if not direct and self.contradicts_given(mutation):
+                    continue
                 found.append((PRIORITY[mutation.label], 0 if direct else 1, distance, mutation, direct))
         found.sort(key=lambda item: item[:3])
         unique, keys = [], set()
@@ -116,6 +119,19 @@ class WrongAnswer:
                 keys.add(key)
                 unique.append((mutation, direct))
         return unique
+
+    def contradicts_given(self, mutation: Mutation) -> bool:
+        """Whether a slip upstream ("carried down the chain") would have changed a gradient the learner gave into
+        something else than they gave: then it is not theirs (a doubled dE/dy1 is not a sum at y1)."""
+        context = self.context
+        for consumer in context.consumers.get(self.quantity.name, ()):
+            own = self.learner_grads.get(consumer)
+            if own is None or not context.affects(mutation, consumer):
+                continue
+            slipped = context.grad_with(consumer, mutation)
+            if np.shape(own) != np.shape(slipped) or not compare(own, slipped, self.tolerance).matches:
+                return True
+        return False
 
     def contradicts_accepted(self, mutation: Mutation) -> bool:
         """Whether the mutation is a slip of a derivative rule that changes an upstream gradient the learner has

@@ -16,7 +16,7 @@ from .gradients import grad_candidates, local_candidates
 from .labels import FAR, LABEL, LOOSE_FIGURES, LOOSE_RELATIVE, Diagnosis
 from .numbers import close_elements, same_shape
 from .own_numbers import learner_candidates, right_from_own_numbers
-from .rounding import rounded_answer, rounded_early, rounding_reaches
+from .rounding import rounded_answer, rounded_as_written, rounded_early, rounding_reaches
 from .values import after_candidates, update_candidates, value_candidates
 
 
@@ -33,6 +33,10 @@ def first_match(answer: WrongAnswer) -> Diagnosis | None:
         if compare(value, local.jacobian, tolerance).matches:
             return None
     shaped = same_shape(value, expected)
+    if shaped is not None and base is None and rounded_as_written(answer, shaped):
+        # the right value rounded to the figures the learner wrote: a slip that lands as near (the value of y1 for
+        # dE/dy1, a percent away) must not take the blame for rounding
+        return rounded_answer(answer, shaped)
     if (
         shaped is not None
         and base is None

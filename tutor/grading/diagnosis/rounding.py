@@ -19,35 +19,49 @@ ROUNDING_WINDOWS = {2: 0.10, 1: 0.5}
 
 
 def rounded_answer(answer: WrongAnswer, value: np.ndarray) -> Diagnosis | None:
-    """The answer itself rounded (or cut off) too coarsely."""
+    """The answer itself rounded (or cut off) too coarsely: read at the most figures that explain it, so "0.30" is
+    0.2963 rounded to 2 figures and "0.100" is 0.10098 cut off after 3 (not rounded to 1)."""
     expected = answer.expected
     figures = answer.figures_written(value)
     # a step judged on its change (an update) is rounded too coarsely at any number of figures that hides it
-    for digits in range(1, 4 if answer.base is None else 8):
-        if digits > figures:
-            break
+    most = min(figures, 3 if answer.base is None else 7)
+    for digits in range(most, 0, -1):
         for cut in (False, True):
             rounded = round_significant(expected, digits, cut)
             if (
                 np.allclose(rounded, value, rtol=1e-9, atol=0)
                 and not compare(rounded, expected, answer.tolerance, base=answer.base).matches
             ):
-                how = "cut off after" if cut else "rounded to"
-                shown = max(digits, figures)  # "0.30" is 0.3 rounded to 2 figures, as written
-                off = f"more than {format_number(answer.tolerance.relative * 100)}% off"
-                if answer.quantity.kind == QuantityKind.UPDATE:  # from the given parameter
-                    off = f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, {off} the right change"
-                elif answer.base is not None:  # a value after the update: its value before is all but the answer
-                    off = f"a change {off} the right change"
-                return Diagnosis(
-                    "rounding",
-                    (
-                        f"Your {answer.label_text} is the right value {how} {shown} "
-                        f"significant figure{'s' if shown > 1 else ''}, which is {off}: keep at least "
-                        f"{figures_needed(answer)} significant figures."
-                    ),
-                )
+                return Diagnosis("rounding", rounding_text(answer, value, digits, cut, figures))
     return None
+
+
+def rounded_as_written(answer: WrongAnswer, value: np.ndarray) -> bool:
+    """The answer is exactly the right value rounded to the significant figures it is written with."""
+    return bool(
+        np.allclose(round_significant(answer.expected, answer.figures_written(value)), value, rtol=1e-9, atol=0)
+    )
+
+
+def rounding_text(answer: WrongAnswer, value: np.ndarray, digits: int, cut: bool, figures: int) -> str:
+    """What went wrong and what to do, never telling a learner to keep the figures they already kept."""
+    how = f"cut off after {digits}" if cut else f"rounded to {digits}"
+    how += f" significant figure{'s' if digits > 1 else ''}"
+    if figures > digits:  # "0.100" for 0.104: the figures after the first are zeros written, not worked out
+        how += f", with zeros written up to {figures} figures"
+    off = f"more than {format_number(answer.tolerance.relative * 100)}% off"
+    if answer.quantity.kind == QuantityKind.UPDATE:  # from the given parameter
+        off = f"a change of {format_value(value - answer.base, 3)} from {format_value(answer.base)}, {off} the right change"
+    elif answer.base is not None:  # a value after the update: its value before is all but the answer
+        off = f"a change {off} the right change"
+    needed = figures_needed(answer)
+    if figures > digits:
+        advice = f"work out at least {needed} significant figures instead of writing zeros"
+    elif needed > figures:
+        advice = f"keep at least {needed} significant figures" + (", rounding the last one" if cut else "")
+    else:  # as many figures as needed, cut off instead of rounded
+        advice = "round the last figure instead of cutting it off"
+    return f"Your {answer.label_text} is the right value {how}, which is {off}: {advice}."
 
 
 def rounded_early(answer: WrongAnswer, value: np.ndarray, early_figures: tuple[int, ...]) -> Diagnosis | None:

@@ -120,6 +120,7 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
         old,
         answer.say(f"That is {name} before the update ({format_value(old)}): {rule}."),
     )
+    yield from own_gradient_candidates(answer, rule)
     yield Candidate(
         "sign",
         old + rate * gradient,
@@ -161,6 +162,42 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
             wrong = context.grad_with(name, mutation)
             yield Candidate(mutation.label, old - rate * wrong, update_text(answer, mutation))
     yield from transposed_candidates(answer, answer.expected)
+
+
+def own_gradient_candidates(answer: WrongAnswer, rule: str) -> Iterator[Candidate]:
+    """The update's own slips made with the learner's gradient (as they gave it, or as their earlier answers imply),
+    where it is not the right one: a doubled dE/dout_o1 then a missing learning rate is the learning rate's slip,
+    named before any reading against the right gradient, which the learner never had."""
+    name = answer.quantity.name
+    rate = learning_rate(answer.solution)
+    old = answer.solution.values[name]
+    yours = f"(with your own {gradient_label(answer.solution, name)})"
+    right_gradient = answer.solution.grads[name]
+    for own in answer.own_numbers:
+        gradient = (old - own) / rate
+        if compare(gradient, right_gradient, answer.tolerance).matches:
+            continue  # the right gradient, rounded: the readings against the right one say the same
+        yield Candidate(
+            "sign",
+            old + rate * gradient,
+            answer.say(f"Gradient descent subtracts the step: {rule}; your answer adds it {yours}."),
+        )
+        yield Candidate(
+            "update_step_only",
+            -rate * gradient,
+            answer.say(f"That is only the step {yours}: add it to {name} = {format_value(old)}."),
+        )
+        if rate != 1:
+            yield Candidate(
+                "learning_rate_missing",
+                old - gradient,
+                answer.say(f"The learning rate η = {format_number(rate)} is missing {yours}: {rule}."),
+            )
+            yield Candidate(
+                "learning_rate_twice",
+                old - rate * rate * gradient,
+                answer.say(f"The learning rate η = {format_number(rate)} is applied twice {yours}: {rule}."),
+            )
 
 
 def learning_rate_twice(answer: WrongAnswer, mutations: list[tuple[Mutation, bool]]) -> Candidate:
