@@ -1,6 +1,6 @@
 """Exams end to end: from the catalog (F8) to the report through Pilot, changing an answer before
 submitting, the countdown that submits at zero, resuming or starting over, and the real program
-killed with SIGKILL mid-exam under tmux, then reopened: nothing but the answer being typed is lost."""
+killed with SIGKILL mid-exam under tmux, then its exam reopened: nothing but the answer being typed is lost."""
 
 from __future__ import annotations
 
@@ -461,19 +461,19 @@ def test_killing_the_tutor_mid_exam_loses_only_the_answer_being_typed(tmp_path):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     progress = exam_file(tmp_path)
-    names = [f"tutor-kill-{uuid.uuid4().hex[:8]}", f"tutor-resume-{uuid.uuid4().hex[:8]}"]
+    name = f"tutor-kill-{uuid.uuid4().hex[:8]}"
     try:
-        pid = start_exam(names[0], tmp_path)
-        wait_for(names[0], "the value of p1")
+        pid = start_exam(name, tmp_path)
+        wait_for(name, "the value of p1")
         for typed, following in (("0.8", "step 2 of"), ("1.4", "step 3 of"), ("2.8", "step 4 of")):
-            send(names[0], typed, "Enter")
-            wait_for(names[0], following)
+            send(name, typed, "Enter")
+            wait_for(name, following)
         wait_until(
             lambda: progress.exists() and saved_answers(progress) == ["0.8", "1.4", "2.8"],
             what="the third answer to be saved",
         )
-        send(names[0], "0.9427")  # typed, not yet entered
-        wait_for(names[0], "0.9427")
+        send(name, "0.9427")  # typed, not yet entered
+        wait_for(name, "0.9427")
         assert "tutor" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
 
         os.kill(pid, signal.SIGKILL)
@@ -485,23 +485,14 @@ def test_killing_the_tutor_mid_exam_loses_only_the_answer_being_typed(tmp_path):
         assert saved_answers(progress) == ["0.8", "1.4", "2.8"]
         assert not list(progress.parent.glob(".*.tmp"))  # no half-written temporary file left behind
 
-        start_exam(names[1], tmp_path)
-        screen = wait_for(names[1], "exam in progress")
-        assert "Enter: resume" in screen
-        send(names[1], "Enter")
-        screen = wait_for(names[1], "step 4 of")
-        assert "the value of yhat" in screen
-        assert "3/25 answered" in screen
-        assert "0.9427" not in screen  # the answer being typed is the only thing lost
-        for _ in range(3):
-            send(names[1], "PageUp")
-        screen = wait_for(names[1], "step 1 of")
-        field = next(line for line in screen.splitlines() if "Your answer" in line)
-        assert field.rstrip().endswith(" 0.8")  # the first answer is kept and shown in the answer field
-        send(names[1], "F9")
-        wait_for(names[1], "22 of 25 steps are still blank")  # asked first
-        send(names[1], "F9")
-        screen = wait_for(names[1], "Exam score: 3 of 25")
+        # Reopened as the tutor reopens it, one window at a time: the killed program's lock is gone with it. That the
+        # resume prompt, a resumed exam's step, its saved answers in the field and F9 show this on screen is the
+        # Pilot tests' (test_reopening_an_unfinished_exam..., test_a_full_exam...): the real program is no more here.
+        resumed = Session(resolve_exercise(SEED_001), mode=EXAM, store=ProgressStore(tmp_path), exclusive=True)
+        assert resumed.index == 3 and resumed.done_count == 3 and not resumed.submitted
+        assert [state.answer for state in resumed.states[:4]] == ["0.8", "1.4", "2.8", ""]  # only the typed one lost
+        resumed.submit()
+        assert resumed.summary().score == 3
+        resumed.close()
     finally:
-        for name in names:
-            tmux("kill-session", "-t", name, check=False)
+        tmux("kill-session", "-t", name, check=False)
