@@ -50,9 +50,9 @@ def test_train_xor_from_the_catalog_and_compare_runs_side_by_side(tmp_path):
             assert isinstance(screen, TrainingScreen)
             assert screen.query_one("#rate", Input).has_focus
 
-            # the exercise as written, with its own defaults: trained to the end (1000 steps, 100% right) in
-            # test_snapshots' two runs side by side and, headless, in test_training; here 100 steps, which
-            # must be exactly the steps `tutor train` takes
+            # the exercise as written, with its own defaults: trained to the end (1000 steps, 100% right)
+            # headless in test_training (500 steps in test_snapshots' two runs side by side); here 100 steps,
+            # which must be exactly the steps `tutor train` takes
             exercise = resolve_exercise(XOR)
             assert screen.query_one("#rate", Input).value == f"{default_learning_rate(exercise):g}"
             assert screen.query_one("#steps", Input).value == str(default_steps(exercise))
