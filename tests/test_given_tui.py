@@ -122,7 +122,7 @@ def test_the_screen_shows_the_given_numbers_whole_for_the_most_demanding_exercis
     assert "X22 → Y11·K22 Y12·K21 Y21·K12 Y22·K11" in shown[CONVOLUTION, "grad.X"]
 
 
-def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_done(tmp_path):
+def test_after_a_reveal_enter_moves_on_the_last_step_says_done_and_an_exam_asks_before_blanks(tmp_path):
     async def scenario():
         app = TutorApp("relu-positive", store=ProgressStore(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
@@ -155,6 +155,25 @@ def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_do
             await pilot.pause()
             assert isinstance(app.screen, SummaryScreen)
 
+            # the same exercise as an exam, in the same app: submitting with blank steps asks first
+            app.open_exercise("relu-positive", EXAM)
+            await pilot.pause()
+            session = app.screen.session
+            assert session.mode == EXAM
+            await paste_answer(pilot, right_answer(session))
+            await pilot.press("f9")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmSubmitScreen)
+            assert text_of(app.screen, "#confirm-text") == "2 of 3 steps are still blank: a blank step scores 0."
+            await pilot.press("escape")  # back to the exam: nothing submitted
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen) and not session.submitted
+            while session.first_open() is not None:
+                await paste_answer(pilot, right_answer(session))
+            await pilot.press("f9")  # none blank: submitted at once
+            await pilot.pause()
+            assert isinstance(app.screen, ExamReportScreen) and session.submitted
+
     run(scenario())
 
 
@@ -173,29 +192,6 @@ def test_a_right_answer_worth_less_than_a_point_says_why(tmp_path):
             assert "✓ Correct: 0.75 of 1 point, one hint." in text_of(screen, "#feedback")
             await paste_answer(pilot, right_answer(screen.session))
             assert text_of(screen, "#feedback") == "✓ Correct. On to step 4."
-
-    run(scenario())
-
-
-def test_submitting_an_exam_with_blank_steps_asks_first(tmp_path):
-    async def scenario():
-        app = TutorApp("relu-positive", mode=EXAM, store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            session = app.screen.session
-            await paste_answer(pilot, right_answer(session))
-            await pilot.press("f9")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmSubmitScreen)
-            assert text_of(app.screen, "#confirm-text") == "2 of 3 steps are still blank: a blank step scores 0."
-            await pilot.press("escape")  # back to the exam: nothing submitted
-            await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen) and not session.submitted
-            while session.first_open() is not None:
-                await paste_answer(pilot, right_answer(session))
-            await pilot.press("f9")  # none blank: submitted at once
-            await pilot.pause()
-            assert isinstance(app.screen, ExamReportScreen) and session.submitted
 
     run(scenario())
 
