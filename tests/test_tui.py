@@ -103,7 +103,7 @@ def test_quitting_mid_way_and_reopening_resumes_at_the_same_step(tmp_path):
     assert session.state.wrong_attempts == 1
 
 
-def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
+def test_catalog_filters_by_typing_and_opens_the_chosen_exercise_by_keys_or_by_the_mouse(tmp_path):
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:
@@ -125,6 +125,22 @@ def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
             assert isinstance(app.screen, CatalogScreen)
             progress = [table.get_row_at(row)[1] for row in range(table.row_count)]
             assert any("steps" in str(cell) for cell in progress)  # "1/25 steps"
+
+            # the mouse works too: a click on a row chooses it, a second opens it; a click on a Footer key runs it
+            app.screen.query_one("#filter", Input).value = ""
+            table.move_cursor(row=1)
+            await pilot.pause()
+            first = table.get_cell(table.ordered_rows[0].key, "title")
+            await pilot.click(table, offset=(20, 1))  # the first row, under the header
+            await pilot.click(table, offset=(20, 1))
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.title == str(first)
+            hint_key = next(key for key in (await footer_keys(pilot)).values() if key.action == "hint")
+            await pilot.click(hint_key)
+            await pilot.pause()
+            assert app.screen.session.state.hints_shown == 1
+            assert "Hint 1:" in text_of(app.screen, "#hints")
 
     run(scenario())
 
@@ -169,28 +185,5 @@ def test_the_light_theme_is_light_and_works(tmp_path):
             app.theme = "textual-dark"  # the default's background, in the same app
             await pilot.pause()
             assert background.brightness > 0.5 > app.screen.styles.background.brightness
-
-    run(scenario())
-
-
-def test_the_mouse_works_too(tmp_path):
-    """A click on a catalog row opens it, a click on a Footer key runs its action."""
-
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            table = app.screen.query_one("#exercises", DataTable)
-            first = table.get_cell(table.ordered_rows[0].key, "title")
-            await pilot.click(table, offset=(20, 1))  # the first row, under the header
-            await pilot.click(table, offset=(20, 1))  # a click on the chosen row opens it
-            await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen)
-            assert app.screen.session.exercise.title == str(first)
-            hint_key = next(key for key in (await footer_keys(pilot)).values() if key.action == "hint")
-            await pilot.click(hint_key)
-            await pilot.pause()
-            assert app.screen.session.state.hints_shown == 1
-            assert "Hint 1:" in text_of(app.screen, "#hints")
 
     run(scenario())
