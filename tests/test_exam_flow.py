@@ -42,12 +42,12 @@ def exam_file(home: Path) -> Path:
 # -- Pilot --------------------------------------------------------------------------------------
 
 
-def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
+def test_a_full_exam_from_the_catalog_to_the_report_and_its_transcripts(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # F6 writes to backprop-tutor-transcripts/ in the current directory
 
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path / "home"))
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.pause()
             catalog = app.screen
             assert isinstance(catalog, CatalogScreen)
@@ -125,16 +125,40 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             assert fifth[1] == "0.5" and fifth[2] == "✗ wrong"
             assert last[1] == "" and last[2] == "– blank"
 
+            # F6 saves in a visible folder and names each file on a line of its own
             await pilot.press("f6")
             await pilot.pause()
-            written = sorted((tmp_path / "backprop-tutor-transcripts").iterdir())
+            folder = tmp_path / "backprop-tutor-transcripts"
+            written = sorted(folder.iterdir())
             assert [path.suffix for path in written] == [".html", ".json", ".md"]
+            assert all(path.name.startswith(f"{SEED_001}-exam-") for path in written)
             transcript = json.loads(next(path for path in written if path.suffix == ".json").read_text("utf-8"))
             assert transcript["mode"] == "exam" and transcript["finished"] is True
             assert transcript["score"]["points"] == total - 2
+            (notice,) = app._notifications
+            assert notice.title == "Transcript saved"
+            first, *files = notice.message.splitlines()
+            assert first == "in ./backprop-tutor-transcripts/"  # the folder once, then one file per line
+            assert sorted(files) == [path.name for path in written]
+            for width in (80, 120):  # the same notice, the screen resized
+                await pilot.resize_terminal(width, 24)
+                await pilot.pause(0.2)
+                (toast,) = app.screen.query(Toast)
+                assert toast.content_region.width >= max(map(len, notice.message.splitlines())), (
+                    f"a line of the notice would wrap at {width} columns, breaking a file name"
+                )
 
             saved = json.loads(exam_file(tmp_path / "home").read_text(encoding="utf-8"))
             assert saved["finished"] is True and saved["events"][-1]["type"] == "submit"
+
+            for path in written:
+                path.unlink()
+            folder.rmdir()
+            folder.write_text("a file where the folder should be", encoding="utf-8")
+            await pilot.press("f6")
+            await pilot.pause()
+            message = list(app._notifications)[-1].message
+            assert message.startswith("Could not save the transcript: cannot save ") and str(folder) in message
 
     run(scenario())
 
@@ -246,45 +270,6 @@ def test_a_finished_exam_or_practice_reopens_on_its_report_or_summary_and_escape
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
-
-    run(scenario())
-
-
-def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    async def scenario():
-        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path / "home"))
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await pilot.pause()
-            await paste_answer(pilot, "0.5")
-            await pilot.press("f9", "f9", "f6")  # the second F9 submits though steps are blank
-            await pilot.pause()
-            folder = tmp_path / "backprop-tutor-transcripts"
-            written = sorted(path.name for path in folder.iterdir())
-            assert [Path(name).suffix for name in written] == [".html", ".json", ".md"]
-            assert all(name.startswith(f"{SEED_001}-exam-") for name in written)
-            (notice,) = app._notifications
-            assert notice.title == "Transcript saved"
-            first, *files = notice.message.splitlines()
-            assert first == "in ./backprop-tutor-transcripts/"  # the folder once, then one file per line
-            assert sorted(files) == written
-            for width in (80, 120):  # the same notice, the screen resized: one start-up for both widths
-                await pilot.resize_terminal(width, 24)
-                await pilot.pause(0.2)
-                (toast,) = app.screen.query(Toast)
-                assert toast.content_region.width >= max(map(len, notice.message.splitlines())), (
-                    f"a line of the notice would wrap at {width} columns, breaking a file name"
-                )
-
-            for name in written:
-                (folder / name).unlink()
-            folder.rmdir()
-            folder.write_text("a file where the folder should be", encoding="utf-8")
-            await pilot.press("f6")
-            await pilot.pause()
-            message = list(app._notifications)[-1].message
-            assert message.startswith("Could not save the transcript: cannot save ") and str(folder) in message
 
     run(scenario())
 
