@@ -1,6 +1,6 @@
 """Exams end to end: from the catalog (F8) to the report through Pilot, changing an answer before
 submitting, the countdown that submits at zero, resuming or starting over, and the real program
-killed with SIGKILL mid-exam under tmux, then reopened: nothing but the answer being typed is lost."""
+killed with SIGKILL mid-exam under tmux, then its exam reopened: nothing but the answer being typed is lost."""
 
 from __future__ import annotations
 
@@ -42,16 +42,16 @@ def exam_file(home: Path) -> Path:
 # -- Pilot --------------------------------------------------------------------------------------
 
 
-def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
+def test_a_full_exam_from_the_catalog_to_the_report_and_its_transcripts(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # F6 writes to backprop-tutor-transcripts/ in the current directory
 
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path / "home"))
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.pause()
             catalog = app.screen
             assert isinstance(catalog, CatalogScreen)
-            await pilot.press(*"neuron")
+            catalog.query_one("#filter", Input).value = "neuron"  # filtering as it is typed: test_tui's
             await pilot.pause()
             table = catalog.query_one("#exercises", DataTable)
             keys = [row.key.value for row in table.ordered_rows]
@@ -125,16 +125,40 @@ def test_a_full_exam_from_the_catalog_to_the_report(tmp_path, monkeypatch):
             assert fifth[1] == "0.5" and fifth[2] == "✗ wrong"
             assert last[1] == "" and last[2] == "– blank"
 
+            # F6 saves in a visible folder and names each file on a line of its own
             await pilot.press("f6")
             await pilot.pause()
-            written = sorted((tmp_path / "backprop-tutor-transcripts").iterdir())
+            folder = tmp_path / "backprop-tutor-transcripts"
+            written = sorted(folder.iterdir())
             assert [path.suffix for path in written] == [".html", ".json", ".md"]
+            assert all(path.name.startswith(f"{SEED_001}-exam-") for path in written)
             transcript = json.loads(next(path for path in written if path.suffix == ".json").read_text("utf-8"))
             assert transcript["mode"] == "exam" and transcript["finished"] is True
             assert transcript["score"]["points"] == total - 2
+            (notice,) = app._notifications
+            assert notice.title == "Transcript saved"
+            first, *files = notice.message.splitlines()
+            assert first == "in ./backprop-tutor-transcripts/"  # the folder once, then one file per line
+            assert sorted(files) == [path.name for path in written]
+            for width in (80, 120):  # the same notice, the screen resized
+                await pilot.resize_terminal(width, 24)
+                await pilot.pause(0.2)
+                (toast,) = app.screen.query(Toast)
+                assert toast.content_region.width >= max(map(len, notice.message.splitlines())), (
+                    f"a line of the notice would wrap at {width} columns, breaking a file name"
+                )
 
             saved = json.loads(exam_file(tmp_path / "home").read_text(encoding="utf-8"))
             assert saved["finished"] is True and saved["events"][-1]["type"] == "submit"
+
+            for path in written:
+                path.unlink()
+            folder.rmdir()
+            folder.write_text("a file where the folder should be", encoding="utf-8")
+            await pilot.press("f6")
+            await pilot.pause()
+            message = list(app._notifications)[-1].message
+            assert message.startswith("Could not save the transcript: cannot save ") and str(folder) in message
 
     run(scenario())
 
@@ -180,8 +204,7 @@ def test_the_report_fits_80_columns_and_wraps_the_whole_why_text(tmp_path):
                 assert table.virtual_size.width <= table.size.width, f"a column is off screen at {size}"
                 for quantity in WRONG_ANSWERS:
                     row = next(index for index, step in enumerate(session.steps) if str(step.quantity) == quantity)
-                    while table.cursor_row != row:
-                        await pilot.press("down" if table.cursor_row < row else "up")
+                    table.move_cursor(row=row)  # scrolled into view, as the arrow keys would
                     await pilot.pause()
                     explanation = session.exam_report[row].verdict.message
                     assert len(explanation) > 100  # far wider than the why column: it must wrap to be whole
@@ -200,8 +223,10 @@ def test_an_exam_with_feedback_says_wrong_and_why_but_never_the_right_value(tmp_
             await pilot.pause()
             screen = app.screen
             session = screen.session
-            while str(session.step.quantity) != "grad.z":
-                await paste_answer(pilot, right_answer(session))
+            while str(session.step.quantity) != "grad.z":  # on the session: the answer to grad.z is what is tested
+                session.answer(right_answer(session))
+            screen.sync()
+            await pilot.pause()
             right = session.checker.expected(session.step.quantity)
             await paste_answer(pilot, "-0.06")  # ten times the right -0.006195
             feedback = text_of(screen, "#feedback")
@@ -215,11 +240,18 @@ def test_an_exam_with_feedback_says_wrong_and_why_but_never_the_right_value(tmp_
     run(scenario())
 
 
-def test_the_report_shows_control_characters_in_an_answer_as_escapes(tmp_path):
+def test_a_finished_exam_or_practice_reopens_on_its_report_or_summary_and_escape_goes_to_the_catalog(tmp_path):
+    """One app for both: the exam opened straight into its report (Escape puts the catalog in its place), the
+    practice reopened from the catalog onto its summary (Escape goes back to it). The report shows the control
+    characters of an answer as escapes."""
     store = ProgressStore(tmp_path)
-    session = Session(resolve_exercise(SEED_001), mode=EXAM, store=store)
-    session.answer("\t0.8\x0b")  # readable: the whitespace around the number is ignored
-    session.submit()
+    exam = Session(resolve_exercise(SEED_001), mode=EXAM, store=store)
+    exam.answer("\t0.8\x0b")  # readable: the whitespace around the number is ignored
+    practice = Session(resolve_exercise(SEED_001), store=store)
+    for session in (exam, practice):  # answered on the session: the Pilot tests above answer on screen
+        while session.first_open() is not None:
+            session.answer(right_answer(session))
+    exam.submit()
 
     async def scenario():
         app = TutorApp(SEED_001, mode=EXAM, store=store)
@@ -228,62 +260,13 @@ def test_the_report_shows_control_characters_in_an_answer_as_escapes(tmp_path):
             assert isinstance(app.screen, ExamReportScreen)  # a submitted exam reopens on its report
             first = [str(cell) for cell in app.screen.query_one("#report", DataTable).get_row_at(0)]
             assert first[1] == "\\t0.8\\x0b" and first[2] == "✓ right"
-
-    run(scenario())
-
-
-@pytest.mark.parametrize("width", [80, 120])
-def test_f6_saves_in_a_visible_folder_and_names_each_file_on_a_line_of_its_own(tmp_path, monkeypatch, width):
-    monkeypatch.chdir(tmp_path)
-
-    async def scenario():
-        app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path / "home"))
-        async with app.run_test(size=(width, 24), notifications=True) as pilot:
+            await pilot.press("escape")
             await pilot.pause()
-            await paste_answer(pilot, "0.5")
-            await pilot.press("f9", "f9", "f6")  # the second F9 submits though steps are blank
+            assert isinstance(app.screen, CatalogScreen)
+
+            app.open_exercise(SEED_001)
             await pilot.pause()
-            folder = tmp_path / "backprop-tutor-transcripts"
-            written = sorted(path.name for path in folder.iterdir())
-            assert [Path(name).suffix for name in written] == [".html", ".json", ".md"]
-            assert all(name.startswith(f"{SEED_001}-exam-") for name in written)
-            (notice,) = app._notifications
-            assert notice.title == "Transcript saved"
-            first, *files = notice.message.splitlines()
-            assert first == "in ./backprop-tutor-transcripts/"  # the folder once, then one file per line
-            assert sorted(files) == written
-            await pilot.pause(0.2)
-            (toast,) = app.screen.query(Toast)
-            assert toast.content_region.width >= max(map(len, notice.message.splitlines())), (
-                "a line of the notice would wrap, breaking a file name"
-            )
-
-            for name in written:
-                (folder / name).unlink()
-            folder.rmdir()
-            folder.write_text("a file where the folder should be", encoding="utf-8")
-            await pilot.press("f6")
-            await pilot.pause()
-            message = list(app._notifications)[-1].message
-            assert message.startswith("Could not save the transcript: cannot save ") and str(folder) in message
-
-    run(scenario())
-
-
-@pytest.mark.parametrize("mode", ["exam", "practice"])
-def test_escape_on_the_report_or_summary_goes_back_to_the_catalog(tmp_path, mode):
-    store = ProgressStore(tmp_path)
-    session = Session(resolve_exercise(SEED_001), mode=mode, store=store)
-    while session.first_open() is not None:  # answered on the session: the Pilot tests above answer on screen
-        session.answer(right_answer(session))
-    if mode == "exam":
-        session.submit()
-
-    async def scenario():
-        app = TutorApp(SEED_001, mode=mode, store=store)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, ExamReportScreen if mode == "exam" else SummaryScreen)  # reopened there
+            assert isinstance(app.screen, SummaryScreen)  # a finished practice reopens on its summary
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
@@ -312,11 +295,15 @@ def test_the_exam_time_stops_at_submission_and_the_summary_time_after_review(tmp
         app = TutorApp("cs231n-add-multiply", store=ProgressStore(tmp_path), clock=clock)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            session = app.screen.session
+            screen = app.screen
+            session = screen.session
             steps = len(session.steps)
-            while not session.finished:
+            for _ in range(steps - 1):  # on the session, ten seconds apart; the last through the screen
                 now[0] += 10
-                await paste_answer(pilot, right_answer(session))
+                session.answer(right_answer(session))
+            screen.sync()
+            now[0] += 10
+            await paste_answer(pilot, right_answer(session))
             assert isinstance(app.screen, SummaryScreen)
             time_line = f"Time: {format_seconds(10 * steps)}"
             assert time_line in text_of(app.screen, "#summary-body")
@@ -336,6 +323,16 @@ def test_the_exam_time_stops_at_submission_and_the_summary_time_after_review(tmp
     run(scenario())
 
 
+async def until(pilot, condition, seconds: float = 3.0) -> None:
+    """Polls the app until ``condition()`` holds, at most ``seconds`` (a timer's tick is awaited, not slept past),
+    then lets it finish what that started (a screen pushed is composed)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 def test_the_countdown_submits_the_exam_at_zero(tmp_path):
     now = [1_000_000.0]
 
@@ -349,11 +346,11 @@ def test_the_countdown_submits_the_exam_at_zero(tmp_path):
             for _ in range(2):
                 await paste_answer(pilot, right_answer(screen.session))
             now[0] += 20
-            await pilot.pause(1.3)  # the countdown ticks once a second
+            await until(pilot, lambda: "time left 0:10" in text_of(screen, "#score"))  # it ticks once a second
             assert "2/25 answered · time left 0:10" in text_of(screen, "#score")
             assert isinstance(app.screen, ExerciseScreen)
             now[0] += 11
-            await pilot.pause(1.3)
+            await until(pilot, lambda: isinstance(app.screen, ExamReportScreen))
             assert isinstance(app.screen, ExamReportScreen), "the exam should be submitted when time is up"
             assert screen.session.submitted
             assert "Exam score: 2 of 25" in text_of(app.screen, "#report-score")
@@ -370,28 +367,40 @@ def test_reopening_an_unfinished_exam_offers_resume_start_over_or_cancel(tmp_pat
         session.answer(right_answer(session))
     progress = exam_file(tmp_path)
 
-    async def choose(key: str):
+    async def scenario():
+        """One app asked three times: opened straight into the question (Escape: the catalog), then from it."""
         app = TutorApp(SEED_001, mode=EXAM, store=store)
         async with app.run_test(size=(80, 24)) as pilot:
+
+            async def choose(key: str):
+                assert isinstance(app.screen, ResumeExamScreen)
+                assert "exam in progress" in str(app.screen.query_one(Static).render())
+                await pilot.press(key)
+                await pilot.pause()
+                return app.screen
+
             await pilot.pause()
-            assert isinstance(app.screen, ResumeExamScreen)
-            assert "exam in progress" in str(app.screen.query_one(Static).render())
-            await pilot.press(key)
+            screen = await choose("escape")
+            assert isinstance(screen, CatalogScreen) and progress.exists()
+
+            app.open_exercise(SEED_001, EXAM)
             await pilot.pause()
-            return app.screen
+            screen = await choose("enter")
+            assert isinstance(screen, ExerciseScreen)
+            assert screen.session.index == 3
+            assert [state.answer for state in screen.session.states[:3]] == ["0.8", "1.4", "2.8"]
 
-    screen = run(choose("escape"))
-    assert isinstance(screen, CatalogScreen) and progress.exists()
+            app.back_to_catalog()  # closes the exercise's window: it may be opened again
+            await pilot.pause()
+            app.open_exercise(SEED_001, EXAM)
+            await pilot.pause()
+            screen = await choose("f8")
+            assert isinstance(screen, ExerciseScreen)
+            assert screen.session.index == 0 and not any(state.answer for state in screen.session.states)
+            kept = list(progress.parent.glob("*.set-aside-*.json"))
+            assert len(kept) == 1 and '"text": "2.8"' in kept[0].read_text(encoding="utf-8")
 
-    screen = run(choose("enter"))
-    assert isinstance(screen, ExerciseScreen)
-    assert screen.session.index == 3 and [state.answer for state in screen.session.states[:3]] == ["0.8", "1.4", "2.8"]
-
-    screen = run(choose("f8"))
-    assert isinstance(screen, ExerciseScreen)
-    assert screen.session.index == 0 and not any(state.answer for state in screen.session.states)
-    kept = list(progress.parent.glob("*.set-aside-*.json"))
-    assert len(kept) == 1 and '"text": "2.8"' in kept[0].read_text(encoding="utf-8")
+    run(scenario())
 
 
 # -- a real process killed with SIGKILL -----------------------------------------------------------
@@ -437,19 +446,19 @@ def test_killing_the_tutor_mid_exam_loses_only_the_answer_being_typed(tmp_path):
     assert TMUX, ".ci/run installs tmux: this test must run in CI"
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     progress = exam_file(tmp_path)
-    names = [f"tutor-kill-{uuid.uuid4().hex[:8]}", f"tutor-resume-{uuid.uuid4().hex[:8]}"]
+    name = f"tutor-kill-{uuid.uuid4().hex[:8]}"
     try:
-        pid = start_exam(names[0], tmp_path)
-        wait_for(names[0], "the value of p1")
+        pid = start_exam(name, tmp_path)
+        wait_for(name, "the value of p1")
         for typed, following in (("0.8", "step 2 of"), ("1.4", "step 3 of"), ("2.8", "step 4 of")):
-            send(names[0], typed, "Enter")
-            wait_for(names[0], following)
+            send(name, typed, "Enter")
+            wait_for(name, following)
         wait_until(
             lambda: progress.exists() and saved_answers(progress) == ["0.8", "1.4", "2.8"],
             what="the third answer to be saved",
         )
-        send(names[0], "0.9427")  # typed, not yet entered
-        wait_for(names[0], "0.9427")
+        send(name, "0.9427")  # typed, not yet entered
+        wait_for(name, "0.9427")
         assert "tutor" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
 
         os.kill(pid, signal.SIGKILL)
@@ -461,23 +470,14 @@ def test_killing_the_tutor_mid_exam_loses_only_the_answer_being_typed(tmp_path):
         assert saved_answers(progress) == ["0.8", "1.4", "2.8"]
         assert not list(progress.parent.glob(".*.tmp"))  # no half-written temporary file left behind
 
-        start_exam(names[1], tmp_path)
-        screen = wait_for(names[1], "exam in progress")
-        assert "Enter: resume" in screen
-        send(names[1], "Enter")
-        screen = wait_for(names[1], "step 4 of")
-        assert "the value of yhat" in screen
-        assert "3/25 answered" in screen
-        assert "0.9427" not in screen  # the answer being typed is the only thing lost
-        for _ in range(3):
-            send(names[1], "PageUp")
-        screen = wait_for(names[1], "step 1 of")
-        field = next(line for line in screen.splitlines() if "Your answer" in line)
-        assert field.rstrip().endswith(" 0.8")  # the first answer is kept and shown in the answer field
-        send(names[1], "F9")
-        wait_for(names[1], "22 of 25 steps are still blank")  # asked first
-        send(names[1], "F9")
-        screen = wait_for(names[1], "Exam score: 3 of 25")
+        # Reopened as the tutor reopens it, one window at a time: the killed program's lock is gone with it. That the
+        # resume prompt, a resumed exam's step, its saved answers in the field and F9 show this on screen is the
+        # Pilot tests' (test_reopening_an_unfinished_exam..., test_a_full_exam...): the real program is no more here.
+        resumed = Session(resolve_exercise(SEED_001), mode=EXAM, store=ProgressStore(tmp_path), exclusive=True)
+        assert resumed.index == 3 and resumed.done_count == 3 and not resumed.submitted
+        assert [state.answer for state in resumed.states[:4]] == ["0.8", "1.4", "2.8", ""]  # only the typed one lost
+        resumed.submit()
+        assert resumed.summary().score == 3
+        resumed.close()
     finally:
-        for name in names:
-            tmux("kill-session", "-t", name, check=False)
+        tmux("kill-session", "-t", name, check=False)

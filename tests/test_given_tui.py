@@ -4,6 +4,8 @@ inspected, and the graph scrolls while you type."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from rich.cells import cell_len
 from textual.geometry import Offset
@@ -43,26 +45,30 @@ def given_panel_size(tmp_path_factory) -> tuple[int, int]:
     return run(measure())
 
 
-def given_texts(name: str, width: int):
+@functools.cache
+def given_texts(name: str, width: int) -> tuple[tuple[str, list[str], str], ...]:
     """Every step of the exercise answered right in order, as a learner would: before each answer, its
-    session, what the step needs (by the chain rule's own definition) and the numbers given for it."""
+    quantity, what the step needs (by the chain rule's own definition) and the numbers given for it.
+    Worked once per process: the catalog-wide test and most_demanding both read every exercise's."""
     session = Session(resolve_exercise(name))
     typed: dict[str, str] = {}
+    steps = []
     while not session.finished:
-        yield session, needed_tokens(session, typed), given_text(session, width)
+        steps.append((str(session.step.quantity), needed_tokens(session, typed), given_text(session, width)))
         typed[str(session.step.quantity)] = right_answer(session)
         session.answer(typed[str(session.step.quantity)])
+    return tuple(steps)
 
 
 @pytest.mark.parametrize("name", catalog_names())
 def test_every_step_of_every_exercise_gives_the_numbers_it_needs_whole_at_80x24(name, given_panel_size):
     width, rows = given_panel_size
-    for session, needed, text in given_texts(name, width):
+    for quantity, needed, text in given_texts(name, width):
         if needed:
             lines = text.splitlines()
-            assert len(lines) <= rows and max(map(cell_len, lines)) <= width, (str(session.step.quantity), text)
+            assert len(lines) <= rows and max(map(cell_len, lines)) <= width, (quantity, text)
             missing = [token for token in needed if token not in text]
-            assert not missing, (str(session.step.quantity), missing, text)
+            assert not missing, (quantity, missing, text)
 
 
 def most_demanding(width: int) -> list[str]:
@@ -77,35 +83,46 @@ def most_demanding(width: int) -> list[str]:
     return sorted({tallest, widest})  # one name when one exercise is both
 
 
+CONVOLUTION = "conv2d-forward-backward"  # its map of which kernel entries touch which inputs (test_convolution_map)
+
+
 def test_the_screen_shows_the_given_numbers_whole_for_the_most_demanding_exercises(tmp_path, given_panel_size):
     """Every step in the real screen at 80x24 (the numbers themselves are checked above on sessions): the
-    panel is on screen with nothing scrolled out of it, and the graph keeps 8 rows."""
+    panel is on screen with nothing scrolled out of it, and the graph keeps 8 rows. One app opens each in turn;
+    the convolution is one of them whichever is most demanding, its map in the panel whole at the conv steps."""
+    shown = {}
 
-    async def walk(name: str):
-        app = TutorApp(name, store=ProgressStore(tmp_path))
+    async def walk(names: list[str]):
+        app = TutorApp(names[0], store=ProgressStore(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            screen = app.screen
-            session = screen.session
-            panel = screen.query_one("#given", GivenPanel)
-            field = screen.query_one("#answer", Input)
-            while not isinstance(app.screen, SummaryScreen):
-                expected = given_text(session, given_panel_size[0])
-                assert panel.text == expected and panel.display == bool(expected), session.step.quantity
-                if expected:
-                    assert within(panel.region, screen.region), (session.step.quantity, panel.region)
-                    assert panel.max_scroll_y == 0 and panel.max_scroll_x == 0, session.step.quantity  # nothing hidden
-                assert screen.query_one("#graph", GraphView).region.height >= 8
-                field.value = right_answer(session)
-                await pilot.press("enter")  # waits until the screen has caught up: no pause needed
-            assert session.finished
+            for name in names:
+                if name != names[0]:
+                    app.open_exercise(name)  # over the last one's summary
+                    await pilot.pause()
+                screen = app.screen
+                session = screen.session
+                assert session.exercise.name == name
+                panel = screen.query_one("#given", GivenPanel)
+                field = screen.query_one("#answer", Input)
+                while not isinstance(app.screen, SummaryScreen):
+                    expected = given_text(session, given_panel_size[0])
+                    assert panel.text == expected and panel.display == bool(expected), session.step.quantity
+                    if expected:
+                        assert within(panel.region, screen.region), (session.step.quantity, panel.region)
+                        assert panel.max_scroll_y == 0 and panel.max_scroll_x == 0, session.step.quantity  # all seen
+                    assert screen.query_one("#graph", GraphView).region.height >= 8
+                    shown[name, str(session.step.quantity)] = panel.text
+                    field.value = right_answer(session)
+                    await pilot.press("enter")  # waits until the screen has caught up: no pause needed
+                assert session.finished
 
-    names = most_demanding(given_panel_size[0])
-    for name in names:
-        run(walk(name))
+    run(walk(sorted({*most_demanding(given_panel_size[0]), CONVOLUTION})))
+    assert "K22 → Y11·X22 Y12·X23 Y21·X32 Y22·X33" in shown[CONVOLUTION, "grad.K"]
+    assert "X22 → Y11·K22 Y12·K21 Y21·K12 Y22·K11" in shown[CONVOLUTION, "grad.X"]
 
 
-def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_done(tmp_path):
+def test_after_a_reveal_enter_moves_on_the_last_step_says_done_and_an_exam_asks_before_blanks(tmp_path):
     async def scenario():
         app = TutorApp("relu-positive", store=ProgressStore(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
@@ -138,6 +155,25 @@ def test_after_a_reveal_enter_moves_on_and_the_last_step_says_the_exercise_is_do
             await pilot.pause()
             assert isinstance(app.screen, SummaryScreen)
 
+            # the same exercise as an exam, in the same app: submitting with blank steps asks first
+            app.open_exercise("relu-positive", EXAM)
+            await pilot.pause()
+            session = app.screen.session
+            assert session.mode == EXAM
+            await paste_answer(pilot, right_answer(session))
+            await pilot.press("f9")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmSubmitScreen)
+            assert text_of(app.screen, "#confirm-text") == "2 of 3 steps are still blank: a blank step scores 0."
+            await pilot.press("escape")  # back to the exam: nothing submitted
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen) and not session.submitted
+            while session.first_open() is not None:
+                await paste_answer(pilot, right_answer(session))
+            await pilot.press("f9")  # none blank: submitted at once
+            await pilot.pause()
+            assert isinstance(app.screen, ExamReportScreen) and session.submitted
+
     run(scenario())
 
 
@@ -160,37 +196,29 @@ def test_a_right_answer_worth_less_than_a_point_says_why(tmp_path):
     run(scenario())
 
 
-def test_submitting_an_exam_with_blank_steps_asks_first(tmp_path):
-    async def scenario():
-        app = TutorApp("relu-positive", mode=EXAM, store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            session = app.screen.session
-            await paste_answer(pilot, right_answer(session))
-            await pilot.press("f9")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmSubmitScreen)
-            assert text_of(app.screen, "#confirm-text") == "2 of 3 steps are still blank: a blank step scores 0."
-            await pilot.press("escape")  # back to the exam: nothing submitted
-            await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen) and not session.submitted
-            while session.first_open() is not None:
-                await paste_answer(pilot, right_answer(session))
-            await pilot.press("f9")  # none blank: submitted at once
-            await pilot.pause()
-            assert isinstance(app.screen, ExamReportScreen) and session.submitted
-
-    run(scenario())
-
-
-def test_f7_inspects_a_node_showing_only_what_is_known(tmp_path):
+def test_a_click_on_a_node_box_or_f7_inspects_a_node_showing_only_what_is_known(tmp_path):
     async def scenario():
         app = TutorApp(NETWORK, store=ProgressStore(tmp_path))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             screen = app.screen
             session = screen.session
+            graph = screen.query_one("#graph", GraphView)
+            row, column, height, width = graph.drawing.boxes["W2"]
+            x, y = int(graph.scroll_offset.x), int(graph.scroll_offset.y)
+            assert graph.node_at(Offset(column - x, row - y)) == "W2"
+            # the border is one cell: the content starts at (1, 1) of the widget; a compact box is one line high
+            await pilot.click(graph, offset=(1 + column - x + width // 2, 1 + row - y + height // 2))
+            await pilot.pause()
+            assert isinstance(app.screen, InspectScreen)
+            assert app.screen.query_one("#inspect-nodes", OptionList).highlighted_option.id == "W2"
+            assert text_of(app.screen, "#inspect-details").startswith("W2: given in the exercise")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert screen.query_one("#answer", Input).has_focus  # Enter still checks the answer
             await paste_answer(pilot, right_answer(session))
+            assert session.index == 1
+
             await pilot.press("f7")
             await pilot.pause()
             inspector = app.screen
@@ -206,31 +234,6 @@ def test_f7_inspects_a_node_showing_only_what_is_known(tmp_path):
             await pilot.press("f7")
             await pilot.pause()
             assert app.screen is screen and screen.query_one("#answer", Input).has_focus
-
-    run(scenario())
-
-
-def test_a_click_on_a_node_box_inspects_that_node(tmp_path):
-    async def scenario():
-        app = TutorApp(NETWORK, store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            screen = app.screen
-            graph = screen.query_one("#graph", GraphView)
-            row, column, height, width = graph.drawing.boxes["W2"]
-            x, y = int(graph.scroll_offset.x), int(graph.scroll_offset.y)
-            assert graph.node_at(Offset(column - x, row - y)) == "W2"
-            # the border is one cell: the content starts at (1, 1) of the widget; a compact box is one line high
-            await pilot.click(graph, offset=(1 + column - x + width // 2, 1 + row - y + height // 2))
-            await pilot.pause()
-            assert isinstance(app.screen, InspectScreen)
-            assert app.screen.query_one("#inspect-nodes", OptionList).highlighted_option.id == "W2"
-            assert text_of(app.screen, "#inspect-details").startswith("W2: given in the exercise")
-            await pilot.press("escape")
-            await pilot.pause()
-            assert screen.query_one("#answer", Input).has_focus  # Enter still checks the answer
-            await paste_answer(pilot, right_answer(screen.session))
-            assert screen.session.index == 1
 
     run(scenario())
 

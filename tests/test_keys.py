@@ -69,30 +69,38 @@ def test_a_row_joins_the_keys_of_consecutive_actions_that_share_it():
     assert Action("alt+left,f12", "x").key_names() == ["Alt+Left", "F12"]
 
 
-def test_the_help_screen_shows_the_key_table_and_f5_trains_from_the_catalog_and_the_summary(tmp_path):
-    """F4 and F5 are one entry each, bound by the catalog and by the summary."""
+def test_f4_and_f5_are_one_entry_each_bound_by_the_catalog_and_by_the_summary():
     catalog_keys = {binding.id: binding for binding in CatalogScreen.BINDINGS if isinstance(binding, Binding)}
     summary_keys = {binding.id: binding for binding in SummaryScreen.BINDINGS if isinstance(binding, Binding)}
     assert catalog_keys["train"] == summary_keys["train"] and catalog_keys["new-like"] == summary_keys["new-like"]
 
+
+def test_every_binding_is_a_palette_command_help_shows_the_key_table_and_a_dialog_names_its_keys(tmp_path):
+    """One app: the exercise screen's bindings in the palette, F1's key table, then a dialog over it whose
+    exercise title is shown as text."""
+
     async def scenario():
         app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            commands = {command.title for command in app.get_system_commands(app.screen)}
+            shown = {
+                binding.description
+                for (_, binding, enabled, _) in app.screen.active_bindings.values()
+                if binding.show and binding.description and enabled
+            }
+            assert shown <= commands
+            assert {"Hint", "Reveal", "Help", "Back"} <= shown
+
             await pilot.press("f1")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             source = app.screen.query_one(Markdown).source
             assert key_table() in source
-
-    run(scenario())
-
-
-def test_a_dialog_names_its_keys_from_the_table_and_shows_the_exercise_title_as_text(tmp_path):
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("escape")
             await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+
             await app.push_screen(ResumeExamScreen("[bold]Gates[/bold] \x1b[31m"))
             await pilot.pause()
             text = str(app.screen.query_one(Static).render())

@@ -83,12 +83,7 @@ def test_first_use_asks_for_the_name_and_remembers_it(tmp_path):
                 note.message == f"Transcripts will name you {MARKUP_NAME}." and not note.markup
                 for note in app._notifications
             )
-        assert transcript_learner(store) == MARKUP_NAME
-
-        again = TutorApp(store=store, ask_learner=True)  # the next start: no question
-        async with again.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            assert isinstance(again.screen, CatalogScreen)
+        assert transcript_learner(store) == MARKUP_NAME  # the next start asks no more: the F7 test starts so
 
     run(scenario())
 
@@ -126,10 +121,10 @@ def test_f7_in_the_catalog_changes_the_name_and_escape_keeps_it(tmp_path):
     async def scenario():
         store = ProgressStore(tmp_path)
         store.save_learner("Ada")
-        app = TutorApp(store=store)
+        app = TutorApp(store=store, ask_learner=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            assert isinstance(app.screen, CatalogScreen)
+            assert isinstance(app.screen, CatalogScreen)  # a stored name: not asked again
             keys = {key.action: key for key in app.screen.query(FooterKey)}
             assert keys["change_learner"].description == "Name"
             # whole on screen at 80 columns, left of the palette key at the Footer's right end
@@ -148,6 +143,12 @@ def test_f7_in_the_catalog_changes_the_name_and_escape_keeps_it(tmp_path):
             await pilot.press(*"Grace", "enter")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen) and store.stored_learner() == "Grace"
+
+            # the prompt shows the current name as text
+            app.push_screen(LearnerScreen("[b]Ada[/b]", first_use=True))
+            await pilot.pause()
+            keys = str(app.screen.query_one("#learner-keys", Static).render())
+            assert "be “[b]Ada[/b]”" in keys
 
     run(scenario())
 
@@ -173,19 +174,5 @@ def test_the_name_is_a_palette_command_everywhere_and_a_footer_key_in_the_catalo
             await pilot.pause()
             titles = [command.title for command in app.get_system_commands(app.screen)]
             assert titles.count("Name") == 1  # the key's command, not a second one
-
-    run(scenario())
-
-
-def test_the_prompt_shows_the_current_name_as_text(tmp_path):
-    async def scenario():
-        store = ProgressStore(tmp_path)
-        app = TutorApp(store=store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            app.push_screen(LearnerScreen("[b]Ada[/b]", first_use=True))
-            await pilot.pause()
-            keys = str(app.screen.query_one("#learner-keys", Static).render())
-            assert "be “[b]Ada[/b]”" in keys
 
     run(scenario())

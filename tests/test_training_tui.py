@@ -20,7 +20,8 @@ XOR = "xor-mlp"
 
 
 async def choose_in_catalog(pilot, words: str) -> None:
-    await pilot.press(*words)
+    """The filter set whole, not key by key (filtering as it is typed: test_tui's catalog test)."""
+    pilot.app.screen.query_one("#filter", Input).value = words
     await pilot.pause()
 
 
@@ -50,9 +51,9 @@ def test_train_xor_from_the_catalog_and_compare_runs_side_by_side(tmp_path):
             assert isinstance(screen, TrainingScreen)
             assert screen.query_one("#rate", Input).has_focus
 
-            # the exercise as written, with its own defaults: trained to the end (1000 steps, 100% right) in
-            # test_snapshots' two runs side by side and, headless, in test_training; here 100 steps, which
-            # must be exactly the steps `tutor train` takes
+            # the exercise as written, with its own defaults: trained to the end (1000 steps, 100% right)
+            # headless in test_training (500 steps in test_snapshots' two runs side by side); here 100 steps,
+            # which must be exactly the steps `tutor train` takes
             exercise = resolve_exercise(XOR)
             assert screen.query_one("#rate", Input).value == f"{default_learning_rate(exercise):g}"
             assert screen.query_one("#steps", Input).value == str(default_steps(exercise))
@@ -81,6 +82,28 @@ def test_train_xor_from_the_catalog_and_compare_runs_side_by_side(tmp_path):
             await pilot.press("f8")
             await pilot.pause()
             assert not screen.query(RunPanel)
+
+            # finished within one frame (above: over many), a run of N steps is the loss before and N updates
+            screen.query_one("#steps", Input).value = "10"
+            await pilot.press("f5")
+            await until_settled(pilot, screen)
+            panel = screen.query_one(RunPanel)
+            assert len(panel.losses) == 11 and panel.record.step == 10
+            assert "finished" in status(panel)
+
+            # On a loaded machine the screen's frame timer can fire right after F5; F5 awaits the new panel's
+            # mount before the run joins the frames, so that frame's steps reach the panel's charts.
+            await pilot.press("f8")
+            screen.query_one("#steps", Input).value = "5"
+            await screen.action_run()
+            screen.advance()  # at once, before any pause
+            await until_settled(pilot, screen)
+            panel = screen.query_one(RunPanel)
+            assert len(panel.losses) == 6
+            assert len(panel.query_one(".loss-chart", ChartView).values) == 6
+            assert len(panel.query_one(".accuracy-chart", ChartView).values) == 6
+            assert "step 5/5" in status(panel) and "finished" in status(panel)
+
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, CatalogScreen)
@@ -88,11 +111,23 @@ def test_train_xor_from_the_catalog_and_compare_runs_side_by_side(tmp_path):
     run(scenario())
 
 
-def test_bad_settings_are_explained_and_start_nothing(tmp_path):
+def test_what_cannot_be_trained_bad_settings_no_dataset_and_a_stopped_run(tmp_path):
+    """One app from the catalog, each training screen opened in turn and left with Escape."""
+    no_dataset = parse_exercise(
+        'title = "One weight"\n[inputs]\nw = 0.5\nx = 2\n[graph]\nL = "(w*x - 3)^2"\n[training]\nsteps = 4\n'
+    )
+
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
+            # an exercise that cannot be trained says why instead of opening
+            app.open_training(load_exercise(_catalog_path("jacobian-df")))  # its output is a vector, not a loss
+            await pilot.pause()
+            assert isinstance(app.screen, CatalogScreen)
+            assert any("single number" in notification.message for notification in app._notifications)
+
+            # bad settings are explained and start nothing
             app.open_training(load_exercise(_catalog_path(XOR)))
             await pilot.pause()
             screen = app.screen
@@ -111,15 +146,22 @@ def test_bad_settings_are_explained_and_start_nothing(tmp_path):
                 assert words in str(message.render())
                 assert message.display
                 assert not screen.query(RunPanel)
-
-    run(scenario())
-
-
-def test_a_long_run_can_be_stopped_and_the_screen_stays_responsive(tmp_path):
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("escape")
             await pilot.pause()
+
+            # a training table without a dataset offers no data or network choice
+            app.open_training(no_dataset)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, TrainingScreen)
+            assert not screen.query("#data") and not screen.query("#hidden")
+            await pilot.press("f5")
+            await until_settled(pilot, screen)
+            assert "step 4/4" in status(screen.query_one(RunPanel))
+            await pilot.press("escape")
+            await pilot.pause()
+
+            # a long run can be stopped and the screen stays responsive
             app.open_training(load_exercise(_catalog_path("iris-mlp")))
             await pilot.pause()
             screen = app.screen
@@ -138,20 +180,7 @@ def test_a_long_run_can_be_stopped_and_the_screen_stays_responsive(tmp_path):
     run(scenario())
 
 
-def test_an_exercise_that_cannot_be_trained_says_why_instead_of_opening(tmp_path):
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            app.open_training(load_exercise(_catalog_path("jacobian-df")))  # its output is a vector, not a loss
-            await pilot.pause()
-            assert isinstance(app.screen, CatalogScreen)
-            assert any("single number" in notification.message for notification in app._notifications)
-
-    run(scenario())
-
-
-def test_new_exercise_like_this_from_the_catalog_is_saved_and_opened(tmp_path):
+def test_a_new_exercise_like_this_from_the_catalog_or_the_summary_and_training_from_the_summary(tmp_path):
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:
@@ -166,13 +195,7 @@ def test_new_exercise_like_this_from_the_catalog_is_saved_and_opened(tmp_path):
             assert load_exercise(path).title == screen.session.exercise.title  # the saved file is what is shown
             assert screen.query_one("#answer", Input).has_focus
 
-    run(scenario())
-
-
-def test_the_summary_offers_a_new_exercise_and_training(tmp_path):
-    async def scenario():
-        app = TutorApp(XOR, store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
+            app.open_exercise(XOR)
             await pilot.pause()
             session = app.screen.session
             for index in range(len(session.steps)):
@@ -191,7 +214,7 @@ def test_the_summary_offers_a_new_exercise_and_training(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
             generated = app.screen.session.exercise
-            assert generated.path.parent == tmp_path / "generated"
+            assert generated.path.parent == tmp_path / "generated" and generated.path != path
             assert "@" in " ".join(node.text for node in generated.nodes)  # a network like the XOR one
 
     run(scenario())
@@ -201,67 +224,3 @@ def _catalog_path(name: str):
     from tutor.exercise import exercise_path
 
     return exercise_path(name)
-
-
-def test_a_short_run_takes_exactly_the_steps_asked_for(tmp_path):
-    """Finished within one frame or over many, a run of N steps is the loss before and N updates."""
-
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            app.open_training(load_exercise(_catalog_path(XOR)))
-            await pilot.pause()
-            screen = app.screen
-            screen.query_one("#steps", Input).value = "10"
-            await pilot.press("f5")
-            await until_settled(pilot, screen)
-            panel = screen.query_one(RunPanel)
-            assert len(panel.losses) == 11 and panel.record.step == 10
-            assert "finished" in status(panel)
-
-    run(scenario())
-
-
-def test_a_frame_of_training_right_after_a_new_panel_loses_nothing(tmp_path):
-    # On a loaded machine the screen's frame timer can fire right after F5; F5 awaits the new panel's
-    # mount before the run joins the frames, so that frame's steps reach the panel's charts.
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            app.open_training(load_exercise(_catalog_path(XOR)))
-            await pilot.pause()
-            screen = app.screen
-            screen.query_one("#steps", Input).value = "5"
-            await screen.action_run()
-            screen.advance()  # at once, before any pause
-            await until_settled(pilot, screen)
-            panel = screen.query_one(RunPanel)
-            assert len(panel.losses) == 6
-            assert len(panel.query_one(".loss-chart", ChartView).values) == 6
-            assert len(panel.query_one(".accuracy-chart", ChartView).values) == 6
-            assert "step 5/5" in status(panel) and "finished" in status(panel)
-
-    run(scenario())
-
-
-def test_a_training_table_without_a_dataset_offers_no_data_or_network_choice(tmp_path):
-    exercise = parse_exercise(
-        'title = "One weight"\n[inputs]\nw = 0.5\nx = 2\n[graph]\nL = "(w*x - 3)^2"\n[training]\nsteps = 4\n'
-    )
-
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            app.open_training(exercise)
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, TrainingScreen)
-            assert not screen.query("#data") and not screen.query("#hidden")
-            await pilot.press("f5")
-            await until_settled(pilot, screen)
-            assert "step 4/4" in status(screen.query_one(RunPanel))
-
-    run(scenario())

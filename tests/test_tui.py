@@ -1,5 +1,6 @@
 """The Textual tutor driven with Pilot: a whole exercise with right, wrong, malformed and hinted
-answers, resuming after quitting, the catalog and every binding in the palette (exams: test_exam_flow.py)."""
+answers, resuming after quitting, the catalog, resizing, the light theme and the mouse (exams: test_exam_flow.py;
+help and every binding in the palette: test_keys.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from tutor.session import ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
-from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.summary import SummaryScreen
 from tutor_testing import footer_keys, paste_answer, right_answer, run, text_of
 
@@ -95,20 +95,15 @@ def test_quitting_mid_way_and_reopening_resumes_at_the_same_step(tmp_path):
             await pilot.press("ctrl+q")
         return app
 
-    async def second_visit():
-        app = TutorApp(SEED_001, store=store)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            session = app.screen.session
-            assert session.index == 3
-            assert session.state.wrong_attempts == 1
-            assert "step 4 of" in text_of(app.screen, "#phase")
-
     run(first_visit())
-    run(second_visit())
+    # reopened as the tutor reopens it (exclusive: quitting let go of the window's lock), on the session: the
+    # screen shows a resumed session's step like any other (a resumed exam on screen: test_exam_flow)
+    session = Session(resolve_exercise(SEED_001), store=store, exclusive=True)
+    assert session.index == 3
+    assert session.state.wrong_attempts == 1
 
 
-def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
+def test_catalog_filters_by_typing_and_opens_the_chosen_exercise_by_keys_or_by_the_mouse(tmp_path):
     async def scenario():
         app = TutorApp(store=ProgressStore(tmp_path))
         async with app.run_test(size=(100, 30)) as pilot:
@@ -131,28 +126,21 @@ def test_catalog_filters_by_typing_and_opens_the_chosen_exercise(tmp_path):
             progress = [table.get_row_at(row)[1] for row in range(table.row_count)]
             assert any("steps" in str(cell) for cell in progress)  # "1/25 steps"
 
-    run(scenario())
-
-
-def test_help_and_every_binding_is_a_palette_command(tmp_path):
-    async def scenario():
-        app = TutorApp(SEED_001, store=ProgressStore(tmp_path))
-        async with app.run_test(size=(80, 24)) as pilot:
+            # the mouse works too: a click on a row chooses it, a second opens it; a click on a Footer key runs it
+            app.screen.query_one("#filter", Input).value = ""
+            table.move_cursor(row=1)
             await pilot.pause()
-            commands = {command.title for command in app.get_system_commands(app.screen)}
-            shown = {
-                binding.description
-                for (_, binding, enabled, _) in app.screen.active_bindings.values()
-                if binding.show and binding.description and enabled
-            }
-            assert shown <= commands
-            assert {"Hint", "Reveal", "Help", "Back"} <= shown
-            await pilot.press("f1")
-            await pilot.pause()
-            assert isinstance(app.screen, HelpScreen)
-            await pilot.press("escape")
+            first = table.get_cell(table.ordered_rows[0].key, "title")
+            await pilot.click(table, offset=(20, 1))  # the first row, under the header
+            await pilot.click(table, offset=(20, 1))
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
+            assert app.screen.session.exercise.title == str(first)
+            hint_key = next(key for key in (await footer_keys(pilot)).values() if key.action == "hint")
+            await pilot.click(hint_key)
+            await pilot.pause()
+            assert app.screen.session.state.hints_shown == 1
+            assert "Hint 1:" in text_of(app.screen, "#hints")
 
     run(scenario())
 
@@ -187,40 +175,15 @@ def test_a_session_object_can_do_what_the_tui_does(tmp_path):
 
 def test_the_light_theme_is_light_and_works(tmp_path):
     async def scenario():
-        dark = TutorApp(SEED_001, store=ProgressStore(tmp_path / "dark"))
-        async with dark.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            dark_background = dark.screen.styles.background
-        app = TutorApp(SEED_001, store=ProgressStore(tmp_path / "light"), light=True)
+        app = TutorApp(SEED_001, store=ProgressStore(tmp_path), light=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert app.theme == "textual-light" and not app.current_theme.dark
             background = app.screen.styles.background
-            assert background.brightness > 0.5 > dark_background.brightness
             await paste_answer(pilot, right_answer(app.screen.session))
             assert "Correct" in text_of(app.screen, "#feedback")
-
-    run(scenario())
-
-
-def test_the_mouse_works_too(tmp_path):
-    """A click on a catalog row opens it, a click on a Footer key runs its action."""
-
-    async def scenario():
-        app = TutorApp(store=ProgressStore(tmp_path))
-        async with app.run_test(size=(100, 30)) as pilot:
+            app.theme = "textual-dark"  # the default's background, in the same app
             await pilot.pause()
-            table = app.screen.query_one("#exercises", DataTable)
-            first = table.get_cell(table.ordered_rows[0].key, "title")
-            await pilot.click(table, offset=(20, 1))  # the first row, under the header
-            await pilot.click(table, offset=(20, 1))  # a click on the chosen row opens it
-            await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen)
-            assert app.screen.session.exercise.title == str(first)
-            hint_key = next(key for key in (await footer_keys(pilot)).values() if key.action == "hint")
-            await pilot.click(hint_key)
-            await pilot.pause()
-            assert app.screen.session.state.hints_shown == 1
-            assert "Hint 1:" in text_of(app.screen, "#hints")
+            assert background.brightness > 0.5 > app.screen.styles.background.brightness
 
     run(scenario())
