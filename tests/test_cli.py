@@ -711,22 +711,3 @@ def test_check_and_export_name_the_stored_learner_unless_told(tmp_path):
     assert json.loads(exported.stdout)["learner"] == "Grace [b]Hopper"
     exported = tutor_command("export", SEED_001, "--format", "json", "--learner", "Ada", home=tmp_path, columns=80)
     assert json.loads(exported.stdout)["learner"] == "Ada"
-
-
-def test_learner_given_to_tutor_run_reaches_the_transcript_saved_in_the_tutor(tmp_path):
-    """The real program in a real terminal: `tutor run X --learner NAME`, F6, and the transcript's learner."""
-    from tutor_testing import TMUX, start_tutor, tmux, wait_for
-
-    if TMUX is None:
-        pytest.skip("tmux is not installed (apt-get install tmux)")
-    session = f"tutor-test-{os.getpid()}-learner"
-    start_tutor(session, "run", SEED_001, "--learner", "Ada [b]Lovelace", home=tmp_path, size=(100, 30), cwd=tmp_path)
-    try:
-        wait_for(session, "the value of p1")  # no name prompt: the name was given
-        tmux("send-keys", "-t", session, "F6")
-        wait_for(session, "Transcript saved")
-    finally:
-        tmux("kill-session", "-t", session, check=False)
-    [transcript] = (tmp_path / "backprop-tutor-transcripts").glob("*.json")  # F6 saves in the current folder
-    assert json.loads(transcript.read_text(encoding="utf-8"))["learner"] == "Ada [b]Lovelace"
-    assert json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))["learner"] == "Ada [b]Lovelace"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +13,7 @@ from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
 from tutor.session.picture import session_picture
 from tutor.tui.app import TutorApp
-from tutor_testing import TMUX, footer_keys, run, start_tutor, tmux, wait_for
+from tutor_testing import footer_keys, run
 
 INPUTS = ["x1", "x2", "w1", "w2", "b0", "y"]
 NODES = ["p1", "p2", "z", "yhat", "L"]
@@ -395,21 +393,6 @@ def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypa
             assert graph.drawing.text() == draw(graph.picture, ROOMY).text()
 
     run(scenario())
-
-
-@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
-def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
-    session = f"tutor-test-{uuid.uuid4().hex[:8]}"
-    start_tutor(session, "run", "sigmoid-neuron-mse", "--learner", "Tester", home=tmp_path)
-    try:
-        wait_for(session, "the value of p1")
-        tmux("send-keys", "-t", session, "0.8", "Enter")
-        screen = wait_for(session, "the value of p2")
-        assert "p2 × = ?" in screen and "w2 = 1.4" in screen and "x2 = 1" in screen  # w2 was below the view
-        footer = wait_for(session, "▏^p palette").splitlines()[-1]  # the Footer is composed after the first frame
-        assert "^q Quit" in footer and "f1 Help" in footer, footer
-    finally:
-        tmux("kill-session", "-t", session, check=False)
 
 
 def test_a_narrow_footer_keeps_quit_and_help_and_shows_nothing_beside_the_palette_key(tmp_path):
