@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import functools
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,7 @@ from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
 from tutor.session.picture import session_picture
 from tutor.tui.app import TutorApp
-from tutor_testing import TMUX, footer_keys, run, start_tutor, tmux, wait_for
+from tutor_testing import footer_keys, run
 
 INPUTS = ["x1", "x2", "w1", "w2", "b0", "y"]
 NODES = ["p1", "p2", "z", "yhat", "L"]
@@ -92,10 +92,22 @@ def test_spans_cover_the_drawing_and_name_semantic_styles():
         assert 0 <= row < drawing.height and 0 <= start < end <= len(drawing.lines[row])
 
 
+@functools.cache
+def step_pictures(name: str) -> tuple[Session, list[Picture]]:
+    """A practice session of the catalog exercise and its graph as the learner sees it at each step: made once per
+    test process for the tests that draw every exercise, which only read them."""
+    session = Session(resolve_exercise(name))
+    pictures = []
+    for index in range(len(session.steps)):
+        session.go_to(index, save=False)
+        pictures.append(session_picture(session))
+    return session, pictures
+
+
 @pytest.mark.parametrize("name", catalog_names())
 def test_every_catalog_exercise_draws(name):
-    session = Session(resolve_exercise(name))
-    drawing = draw(session_picture(session))
+    session, pictures = step_pictures(name)
+    drawing = draw(pictures[0])
     text = drawing.text()
     for node in session.solution.graph.names:
         assert node in text  # every input and node has its box
@@ -137,7 +149,9 @@ def random_graphs(draw_from):
     return Picture(boxes, inputs, nodes, edges, labels, show_grads=grads)
 
 
-@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+# 100 examples, the same every run: either wire rule undone (trunks left in their sources' order, or no jog
+# when they must cross where they turn) fails within the first 50
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(random_graphs(), st.sampled_from([ROOMY, COMPACT, DENSE]))
 def test_random_graphs_have_readable_wires(graph, density):
     drawing = draw(graph, density)
@@ -145,13 +159,11 @@ def test_random_graphs_have_readable_wires(graph, density):
     assert drawing.text().count("▶") == len(graph.edges)
 
 
-@pytest.mark.parametrize("density", [ROOMY, COMPACT, DENSE], ids=["roomy", "compact", "dense"])
 @pytest.mark.parametrize("name", catalog_names())
-def test_catalog_drawings_have_readable_wires(name, density):
-    session = Session(resolve_exercise(name))
-    for index in range(0, len(session.steps), 3):
-        session.go_to(index, save=False)
-        assert_wires_readable(draw(session_picture(session), density))
+def test_catalog_drawings_have_readable_wires(name):
+    for picture in step_pictures(name)[1][::3]:
+        for density in (ROOMY, COMPACT, DENSE):
+            assert_wires_readable(draw(picture, density))
 
 
 def test_two_wires_that_must_cross_where_they_turn_are_kept_apart_by_a_jog():
@@ -276,20 +288,18 @@ def test_no_catalog_value_is_cut(name):
 
 @pytest.mark.parametrize("name", catalog_names())
 def test_the_view_shows_the_current_node_and_its_operands_at_every_step(name):
-    session = Session(resolve_exercise(name))
-    for index in range(len(session.steps)):
-        session.go_to(index, save=False)
-        picture = session_picture(session)
+    session, pictures = step_pictures(name)
+    for step, picture in zip(session.steps, pictures):
         for terminal, (width, height) in VIEWPORTS.items():
             drawing = fitting_drawing(picture, width, height)
             focus = focus_boxes(drawing, picture)
             if focus is None:
-                assert session.step.quantity.kind == "formula"  # the only steps about no node
+                assert step.quantity.kind == "formula"  # the only steps about no node
                 continue
             offset = scroll_offset(drawing, picture, width, height)
             current, operands = focus
-            assert in_view(current, offset, width, height), (terminal, str(session.step.quantity))
-            assert all(in_view(box, offset, width, height) for box in operands), (terminal, str(session.step.quantity))
+            assert in_view(current, offset, width, height), (terminal, str(step.quantity))
+            assert all(in_view(box, offset, width, height) for box in operands), (terminal, str(step.quantity))
 
 
 def test_a_view_too_small_for_the_operands_shows_the_current_node_and_the_operands_nearest_it():
@@ -378,8 +388,12 @@ def test_the_issue_case_w2_is_in_view_when_p2_is_asked_at_80x24():
     assert "w2 = 1.4" in visible
 
 
-def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypatch):
-    """Not at mount, when the view has no size yet (a roomy and a compact drawing that were thrown away)."""
+def test_the_screen_draws_the_graph_once_for_the_size_it_gets_and_a_narrow_footer_keeps_quit_and_help(
+    tmp_path, monkeypatch
+):
+    """Not at mount, when the view has no size yet (a roomy and a compact drawing that were thrown away). Then, in
+    the same app, narrowed to 60x20: the Footer keeps quit and help in view, and nothing shows beside the palette
+    key."""
     from tutor.drawing import canvas
 
     styles = []
@@ -393,29 +407,7 @@ def test_the_screen_draws_the_graph_once_for_the_size_it_gets(tmp_path, monkeypa
             graph = app.screen.query_one("#graph")
             assert styles == [ROOMY]
             assert graph.drawing.text() == draw(graph.picture, ROOMY).text()
-
-    run(scenario())
-
-
-@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
-def test_in_a_real_terminal_at_80x24_the_current_node_and_its_operands_are_in_view(tmp_path):
-    session = f"tutor-test-{uuid.uuid4().hex[:8]}"
-    start_tutor(session, "run", "sigmoid-neuron-mse", "--learner", "Tester", home=tmp_path)
-    try:
-        wait_for(session, "the value of p1")
-        tmux("send-keys", "-t", session, "0.8", "Enter")
-        screen = wait_for(session, "the value of p2")
-        assert "p2 × = ?" in screen and "w2 = 1.4" in screen and "x2 = 1" in screen  # w2 was below the view
-        footer = wait_for(session, "▏^p palette").splitlines()[-1]  # the Footer is composed after the first frame
-        assert "^q Quit" in footer and "f1 Help" in footer, footer
-    finally:
-        tmux("kill-session", "-t", session, check=False)
-
-
-def test_a_narrow_footer_keeps_quit_and_help_and_shows_nothing_beside_the_palette_key(tmp_path):
-    async def scenario():
-        app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(tmp_path))
-        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.resize_terminal(60, 20)
             await pilot.pause()
             keys = await footer_keys(pilot)
             palette = keys["ctrl+p"]

@@ -100,12 +100,14 @@ def test_importtime_of_the_real_command_shows_no_textual(command):
     assert textual == []
 
 
-CATALOG_PROBE = """
+TUI_PROBE = """
 import asyncio, json, sys, tempfile
 from pathlib import Path
 from tutor.session import ProgressStore
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
+
+DEFERRED = ["tutor.tui.screens.help", "tutor.tui.screens.confirm", "tutor.tui.screens.inspect"]
 
 # whether NumPy was loaded when the catalog's rows were first shown (the skill bars come after, from a thread)
 numpy_when_shown = []
@@ -116,6 +118,8 @@ def recording_reload(screen):
 CatalogScreen.reload = recording_reload
 
 async def main():
+    report = {}
+    # `tutor`: the catalog, then the exercise under its cursor
     app = TutorApp(store=ProgressStore(Path(tempfile.mkdtemp())))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -124,23 +128,40 @@ async def main():
         app.screen.action_practice()  # the exercise under the cursor
         await pilot.pause()
         textual = any(name == "textual" or name.startswith("textual.") for name in sys.modules)  # as PROBE asks
-        print("@@CATALOG@@" + json.dumps({"catalog": isinstance(app.screen_stack[1], CatalogScreen), "rows": rows,
-                                          "textual_with_the_tui": textual,
-                                          "numpy_with_the_catalog": before,
-                                          "numpy_with_an_exercise": "numpy" in sys.modules,
-                                          "opened": type(app.screen).__name__}))
+        report["catalog"] = {"catalog": isinstance(app.screen_stack[1], CatalogScreen), "rows": rows,
+                             "textual_with_the_tui": textual,
+                             "numpy_with_the_catalog": before,
+                             "numpy_with_an_exercise": "numpy" in sys.modules,
+                             "opened": type(app.screen).__name__}
+    # then `tutor run`, in the same interpreter: a module the catalog or an exercise opened from it imported
+    # stays imported, so none of DEFERRED loaded here means neither way loads it before it is needed
+    app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(Path(tempfile.mkdtemp())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = type(app.screen).__name__
+        before = [name for name in DEFERRED if name in sys.modules]
+        await pilot.press("f1")
+        await pilot.pause()
+        report["exercise"] = {"shown": shown, "loaded_before": before, "help": type(app.screen).__name__}
+    print("@@TUI@@" + json.dumps(report))
 
 asyncio.run(main())
 """
+
+
+@functools.cache
+def tui_probe_report() -> dict:
+    """The catalog and then `tutor run`, in one interpreter (one start-up, not one per test)."""
+    result = subprocess.run([sys.executable, "-c", TUI_PROBE], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    return json.loads(result.stdout[result.stdout.rindex("@@TUI@@") + len("@@TUI@@") :])
 
 
 def test_the_catalog_opens_without_numpy_and_an_exercise_loads_it():
     """`tutor` shows its catalog without the engine (a faster start: the learner model's skill bars, which need
     it, are read in a thread once the rows are shown); opening an exercise brings it in. The TUI does bring Textual
     in: the hygiene probe's check is not vacuous."""
-    result = subprocess.run([sys.executable, "-c", CATALOG_PROBE], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads(result.stdout[result.stdout.rindex("@@CATALOG@@") + len("@@CATALOG@@") :])
+    report = tui_probe_report()["catalog"]
     assert report == {
         "catalog": True,
         "rows": report["rows"],
@@ -152,37 +173,10 @@ def test_the_catalog_opens_without_numpy_and_an_exercise_loads_it():
     assert report["rows"] > 30
 
 
-EXERCISE_PROBE = """
-import asyncio, json, sys, tempfile
-from pathlib import Path
-from tutor.session import ProgressStore
-from tutor.tui.app import TutorApp
-
-DEFERRED = ["tutor.tui.screens.help", "tutor.tui.screens.confirm", "tutor.tui.screens.inspect"]
-
-async def main():
-    app = TutorApp("sigmoid-neuron-mse", store=ProgressStore(Path(tempfile.mkdtemp())))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        shown = type(app.screen).__name__
-        before = [name for name in DEFERRED if name in sys.modules]
-        await pilot.press("f1")
-        await pilot.pause()
-        print("@@EXERCISE@@" + json.dumps({"shown": shown, "loaded_before": before,
-                                           "help": type(app.screen).__name__}))
-
-asyncio.run(main())
-"""
-
-
 def test_an_exercise_opens_without_the_modules_it_needs_only_later():
     """`tutor run` draws its first screen without the help, confirm and inspect screens (a faster start);
     F1 still brings the help in."""
-    result = subprocess.run(
-        [sys.executable, "-c", EXERCISE_PROBE], cwd=REPO, capture_output=True, text=True, timeout=60
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads(result.stdout[result.stdout.rindex("@@EXERCISE@@") + len("@@EXERCISE@@") :])
+    report = tui_probe_report()["exercise"]
     assert report == {"shown": "ExerciseScreen", "loaded_before": [], "help": "HelpScreen"}
 
 

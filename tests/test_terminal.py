@@ -18,10 +18,11 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt
 
 
 def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
+    """In colour (256 colours: COLORTERM empty); test_no_color_... is the same wrong answer with NO_COLOR."""
     assert TUTOR.exists(), f"the console script should be installed beside {sys.executable}"
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    start_tutor(session, "run", "sigmoid-neuron-mse", home=tmp_path)
+    start_tutor(session, "run", "sigmoid-neuron-mse", home=tmp_path, env="COLORTERM=")
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "0.8", "Enter")
@@ -29,8 +30,9 @@ def test_right_and_wrong_answers_in_a_real_terminal(tmp_path):
         assert "the value of p2" in screen
         tmux("send-keys", "-t", session, "7", "Enter")
         screen = wait_for(session, "Not right")
-        assert "read as 7" in screen
+        assert "✗ Not right (read as 7)" in screen  # in words, not only in colour
         assert "Hint" in screen.splitlines()[-1]  # the footer lists the keys
+        assert colours_on_screen(session) - GREYS, "without NO_COLOR, the screen has colours besides greys"
         tmux("send-keys", "-t", session, "C-q")
         wait_until_ended(session, timeout=10)
         progress = list((tmp_path / "progress").glob("*.json"))
@@ -58,6 +60,9 @@ def test_train_xor_from_the_catalog_in_a_real_terminal(tmp_path):
         tmux("kill-session", "-t", session, check=False)
 
 
+GREYS = {16, 231, *range(232, 256)}  # black, white and the grey ramp of the 256 colours
+
+
 def colours_on_screen(session: str) -> set[int]:
     """The 256-colour indices of the screen's foreground and background codes (capture-pane -e)."""
     screen = tmux("capture-pane", "-t", session, "-p", "-e").stdout
@@ -70,20 +75,18 @@ def colours_on_screen(session: str) -> set[int]:
     return found
 
 
-@pytest.mark.parametrize("no_color", [False, True])
-def test_no_color_draws_in_greys_only_and_still_says_what_is_wrong(tmp_path, no_color):
+def test_no_color_draws_in_greys_only_and_still_says_what_is_wrong(tmp_path):
+    """The same wrong answer as test_right_and_wrong_..., which checks that without NO_COLOR there are colours."""
     session = f"tutor-test-{uuid.uuid4().hex[:8]}"
     # 256 colours (COLORTERM empty), so that every colour is an index to tell greys by
-    environment = "COLORTERM=" + (" NO_COLOR=1" if no_color else "")
     ProgressStore(tmp_path).save_learner("Tester")  # a name is stored: no first-use prompt
-    start_tutor(session, "run", "sigmoid-neuron-mse", home=tmp_path, env=environment)
+    start_tutor(session, "run", "sigmoid-neuron-mse", home=tmp_path, env="COLORTERM= NO_COLOR=1")
     try:
         wait_for(session, "the value of p1")
         tmux("send-keys", "-t", session, "7", "Enter")
         assert "✗ Not right (read as 7)" in wait_for(session, "Not right")  # in words, not only in colour
-        greys = {16, 231, *range(232, 256)}  # black, white and the grey ramp of the 256 colours
         colours = colours_on_screen(session)
         assert colours, "capture-pane -e should show the colour codes"
-        assert (colours <= greys) is no_color, sorted(colours - greys)
+        assert colours <= GREYS, sorted(colours - GREYS)
     finally:
         tmux("kill-session", "-t", session, check=False)

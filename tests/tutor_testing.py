@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -307,23 +308,44 @@ def capture(session: str) -> str:
 POLL_SECONDS = 0.05
 
 
-def wait_for_all(session: str, texts: list[str], timeout: float = 30.0) -> str:
-    """The screen once every one of ``texts`` is on it at once; fails naming those missing, with the last screen,
-    after ``timeout`` seconds."""
+def wait_until(session: str, missing: Callable[[str], str], timeout: float = 30.0) -> str:
+    """The screen once ``missing(screen)`` finds nothing missing (""); fails with what it says is missing and the
+    last screen after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         screen = capture(session)
-        missing = [text for text in texts if text not in screen]
-        if not missing or time.monotonic() > deadline:
+        absent = missing(screen)
+        if not absent or time.monotonic() > deadline:
             break
         time.sleep(POLL_SECONDS)
-    assert not missing, f"{missing!r} did not appear on the screen:\n{screen}"
+    assert not absent, f"{absent} did not appear on the screen:\n{screen}"
     return screen
+
+
+def wait_for_all(session: str, texts: list[str], timeout: float = 30.0) -> str:
+    """The screen once every one of ``texts`` is on it at once; fails naming those missing, with the last screen,
+    after ``timeout`` seconds."""
+
+    def not_shown(screen: str) -> str:
+        absent = [text for text in texts if text not in screen]
+        return repr(absent) if absent else ""
+
+    return wait_until(session, not_shown, timeout)
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
     """The screen once ``text`` is on it; fails with the last screen after ``timeout`` seconds."""
     return wait_for_all(session, [text], timeout)
+
+
+def paste_in_terminal(session: str, text: str) -> None:
+    """``text`` pasted into the focused field at once (bracketed paste: one event, not a key press per character),
+    then Enter, in one tmux call."""
+    tmux(
+        "set-buffer", "-b", "answer", "--", text, ";",
+        "paste-buffer", "-p", "-d", "-b", "answer", "-t", session, ";",
+        "send-keys", "-t", session, "Enter",
+    )  # fmt: skip
 
 
 def wait_until_ended(session: str, timeout: float = 20.0) -> None:
