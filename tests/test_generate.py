@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tutor.cli.main import main
-from tutor.engine import solve
+from tutor.engine import Solution, solve
 from tutor.exercise import catalog_names, load_exercise, parse_exercise, resolve_exercise
 from tutor.exercise.expression import Call, names_in
 from tutor.exercise.skills import Skill
@@ -39,10 +39,8 @@ from tutor.generate.skills import generate_for_skill
 from tutor.grading import asked_quantities
 
 REPO = Path(__file__).resolve().parents[1]
-# 500 + 500 generated exercises, 10-15 s together; derandomized so every run checks the same ones
-PROPERTY = settings(
-    max_examples=500, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
+# derandomized so every run checks the same generated exercises
+PROPERTY = settings(deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 SATURATED = 4.0  # |z| into a sigmoid or tanh beyond this: the issue's definition of saturated
 NON_ZERO = 1e-6  # the checker's default absolute tolerance: below it a gradient reads as 0
 
@@ -56,7 +54,8 @@ def walk(evaluated):
         yield from walk(child)
 
 
-def assert_workable(generated: GeneratedExercise) -> None:
+def assert_workable(generated: GeneratedExercise) -> tuple[Solution, dict]:
+    """The solution and the TOML document, for a test to check more of them."""
     exercise = parse_exercise(generated.text, None, generated.name)  # the text loads on its own
     assert exercise == generated.exercise
     solution = solve(exercise)
@@ -77,13 +76,15 @@ def assert_workable(generated: GeneratedExercise) -> None:
         for number in np.ravel(value):
             assert abs(number * 100 - round(number * 100)) < 1e-9, f"{name} has more than two decimals: {number}"
     assert set(generated.name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    return solution, document
 
 
-def assert_generated(generated: GeneratedExercise) -> None:
+def assert_generated(generated: GeneratedExercise) -> tuple[Solution, dict]:
     """Workable, and named after the command in its source."""
-    assert_workable(generated)
+    checked = assert_workable(generated)
     kind, seed, options = parse_command_line(generated.exercise.source)
     assert f"seed-{seed}" in generated.name and f"generated-{kind}" in generated.name
+    return checked
 
 
 def longest_chain(exercise) -> int:
@@ -93,7 +94,7 @@ def longest_chain(exercise) -> int:
     return max(depth.values())
 
 
-# -- the properties: 1,000 generated exercises ------------------------------------------------------
+# -- the properties: 650 generated exercises --------------------------------------------------------
 
 
 @st.composite
@@ -109,8 +110,9 @@ def expression_options(draw) -> dict:
     return {"depth": depth, "variables": variables, "functions": draw(st.permutations(sorted(chosen)))}
 
 
+# 150 expressions: without the generator's final check (checks.degeneracy) 1 in 20 fails
 @given(seed=st.integers(0, MAX_SEED), options=expression_options())
-@PROPERTY
+@settings(PROPERTY, max_examples=150)
 def test_generated_expressions_are_workable(seed, options):
     generated = generate("expression", seed, **options)
     assert_generated(generated)
@@ -156,23 +158,23 @@ def mlp_options(draw) -> dict:
     }
 
 
+# 500 networks: without the generator's final check (checks.degeneracy) about 1 in 70 fails, and fewer miss it
 @given(seed=st.integers(0, MAX_SEED), options=mlp_options())
-@PROPERTY
+@settings(PROPERTY, max_examples=500)
 def test_generated_networks_are_workable(seed, options):
     generated = generate("mlp", seed, **options)
-    assert_generated(generated)
+    solution, document = assert_generated(generated)
     exercise = generated.exercise
     layers = len(options["shape"]) - 1
     assert exercise.params == tuple(name for layer in range(1, layers + 1) for name in (f"W{layer}", f"b{layer}"))
     assert "@" in generated.text
-    inputs = {name: np.asarray(tomllib.loads(generated.text)["inputs"][name], dtype=float) for name in exercise.params}
+    inputs = {name: np.asarray(document["inputs"][name], dtype=float) for name in exercise.params}
     for layer in range(1, layers + 1):
         weights = inputs[f"W{layer}"]
         assert np.all(weights != 0), "a zero weight"
         units = weights.T if options["samples"] > 1 else weights  # one column per unit in a batch, else one row
         if units.ndim == 2:
             assert len({tuple(unit) for unit in units}) == len(units), "two units with the same weights"
-    solution = solve(exercise)
     assert exercise.update is not None
     assert solution.after_values["L"] < solution.values["L"], "the update step does not lower the loss"
     rows = options["samples"] if options["samples"] > 1 else None

@@ -7,8 +7,6 @@ big elementwise node never allocates its n² Jacobian unless ``jacobian`` is rea
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 import tracemalloc
 
@@ -19,6 +17,7 @@ from tutor.engine import solve
 from tutor.engine.graph import backpropagate
 from tutor.exercise import ExerciseFileError, catalog_names, parse_exercise, resolve_exercise
 from tutor.session.steps import build_steps
+from tutor_testing import tutor_command
 
 
 def dense_jacobian(solution, node: str, source: str) -> np.ndarray:
@@ -101,8 +100,8 @@ def test_a_softmax_not_asked_for_is_never_built():
 
 def test_a_matrix_products_three_axis_jacobian_is_never_built():
     """∂(W@v)/∂W has three axes: never asked, so validating and starting a session must not build it
-    (200x200: 64 MB); ∂(W@v)/∂v is W itself, and is asked."""
-    size = 200
+    (100x100: 8 MB, where the steps take less than 2 MB); ∂(W@v)/∂v is W itself, and is asked."""
+    size = 100
     rows = ", ".join("[" + ", ".join(str((r * 7 + c) % 10) for c in range(size)) + "]" for r in range(size))
     vector = ", ".join(f"{(k % 11) / 11:.2f}" for k in range(size))
     text = f'title = "W @ v"\n[inputs]\nW = [{rows}]\nv = [{vector}]\n[graph]\nz = "W @ v"\nL = "sum(z)"\n'
@@ -126,9 +125,7 @@ def test_a_vector_output_whose_jacobians_are_too_big_is_refused_with_a_message(t
     assert "the output 'z' is a vector of 5000" in str(error.value) and "50,000,000 numbers" in str(error.value)
     path = tmp_path / "twice.toml"
     path.write_text(text)
-    validate = subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", "validate", str(path)], capture_output=True, text=True
-    )
+    validate = tutor_command("validate", path)
     assert validate.returncode == 2 and "make the output a number" in validate.stdout, validate
     assert "Traceback" not in validate.stderr
     loss = solve(parse_exercise(text + 'L = "sum(z)"\n', name="twice"))

@@ -14,7 +14,7 @@ import pytest
 from tutor.engine import solve
 from tutor.engine.formatting import format_value, to_nested_list
 from tutor.exercise import catalog_names, resolve_exercise
-from tutor.exercise.expression import to_text
+from tutor.exercise.expression import Call, to_text
 from tutor.grading import Checker, asked_quantities, read_answer
 from tutor.grading.comparison import change_base
 from tutor.grading.diagnosis import diagnose_strictly
@@ -86,8 +86,32 @@ def written_in(exercise) -> list[str]:
     ]
 
 
+def operation_at(solution, name: str) -> str:
+    """The operation that makes node ``name`` (``=`` for a plain name or number, ``input`` for an input)."""
+    node = solution.graph.nodes.get(name)
+    if node is None:
+        return "input"
+    return node.expression.function if isinstance(node.expression, Call) else type(node.expression).__name__
+
+
+def where(solution, quantity: Quantity) -> tuple:
+    """What, besides its label, shapes the words of a step's diagnosis: the operation at the node, the one at the
+    input of a local derivative, the ones consuming a gradient's node (dL/dx sums over them), a tensor or a number."""
+    consumers = solution.graph.consumers.get(quantity.name, []) if quantity.kind == QuantityKind.GRAD else []
+    return (
+        operation_at(solution, quantity.name),
+        quantity.source and operation_at(solution, quantity.source),
+        tuple(sorted({operation_at(solution, consumer) for consumer in consumers})),
+        np.ndim(solution.values.get(quantity.name, 0)) > 0,
+    )
+
+
 def catalog_candidates():
-    """(exercise, quantity, the candidate wrong answer) for every candidate mistake of every asked step."""
+    """(exercise, quantity, the candidate wrong answer) for every candidate mistake of every asked step: one per
+    kind of step, label and operations around the step (``where``), the first met in the catalog's order. Every
+    label is tried on every kind of step and operation it applies to; more steps of the same kind would repeat
+    the same words with other numbers (diagnosing each of the catalog's 9,883 took 20 s)."""
+    tried = set()
     for name in catalog_names():
         solution = solve(resolve_exercise(name))
         checker = Checker(solution)
@@ -98,21 +122,29 @@ def catalog_candidates():
             tolerance, base = checker.tolerance(quantity), change_base(checker.solution, quantity)
             expected = np.asarray(checker.expected(quantity), dtype=np.float64)
             answer = WrongAnswer(context, quantity, expected * 1.37, tolerance, (), base)
-            arrays = [expected * 1.37, round_significant(expected, 1), round_significant(expected, 2)]
-            by_label: dict[str, np.ndarray] = {}  # one per label: every explanation of a step, in reasonable time
+            # an undiagnosed factor and two roundings (the pointer's words), then each label's first candidate
+            by_label: dict[str, np.ndarray] = {
+                "times 1.37": expected * 1.37,
+                "1 figure": round_significant(expected, 1),
+                "2 figures": round_significant(expected, 2),
+            }
+            if expected.size > 1:  # a tensor with one entry off, its others right
+                by_label["one entry"] = one_off = expected.copy()
+                one_off.flat[0] += 0.5
             for candidate in candidates(answer):
                 array = np.asarray(candidate.array, dtype=np.float64)
                 if candidate.label not in by_label and array.size == expected.size:
                     by_label[candidate.label] = array
-            arrays += by_label.values()
-            for array in arrays:
-                if array.size == expected.size and np.all(np.isfinite(array)):
+            for label, array in by_label.items():
+                key = (quantity.kind, label, where(solution, quantity))
+                if key not in tried and array.size == expected.size and np.all(np.isfinite(array)):
+                    tried.add(key)
                     yield name, solution, quantity, tolerance, base, expected, array.reshape(expected.shape)
 
 
 def test_no_diagnosis_of_any_candidate_mistake_states_the_right_value():
     """...nor the pointer that an answer no diagnosis explains gets instead."""
-    diagnosed, pointed, leaks = 0, 0, []
+    diagnosed, pointed, leaks = set(), 0, []
     for name, solution, quantity, tolerance, base, expected, array in catalog_candidates():
         found = diagnose_strictly(solution, quantity, array, tolerance, (), base)
         if found is None:
@@ -120,11 +152,11 @@ def test_no_diagnosis_of_any_candidate_mistake_states_the_right_value():
             pointed += bool(text)
         else:
             label, text = found.label, found.explanation
-            diagnosed += 1
+            diagnosed.add((quantity.kind, label))
         leaked = states_right_value(text, expected, array, " ".join(written_in(solution.exercise)))
         if leaked:
             leaks.append((name, str(quantity), label, leaked, text))
-    assert diagnosed > 1000 and pointed > 100  # every exercise, every kind of step, most labels
+    assert len(diagnosed) > 60 and pointed > 100  # every kind of step, most labels
     assert not leaks, "\n".join(map(str, leaks[:20]))
 
 

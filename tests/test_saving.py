@@ -1,7 +1,8 @@
 """Every file the program writes goes through tutor/session/saving.py: atomic for regular files and new
 paths, an existing file's mode kept, a symbolic link written through to its target (the link stays), a
-device, FIFO or folder refused with a message naming it (issue 13, item 3). The reproductions run the real
-`tutor` in a subprocess; the machine's tests run as root, so a device is made with mknod in the test folder
+device, FIFO or folder refused with a message naming it (issue 13, item 3). The reproductions run `tutor`
+in-process, those writing into a FIFO as a process of their own: an open that blocked would fail at its timeout
+instead of hanging the run. The machine's tests run as root, so a device is made with mknod in the test folder
 (never /dev/full itself)."""
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,22 +17,10 @@ import pytest
 from tutor.exercise import resolve_exercise
 from tutor.session import ProgressStore, Session
 from tutor.session.saving import SaveError, save_bytes, save_csv, save_text
+from tutor_testing import tutor_command, tutor_process
 
-REPO = Path(__file__).resolve().parents[1]
 SEED_001 = "sigmoid-neuron-mse"
 ANSWERS = '[value]\np1 = "0.8"\n'
-
-
-def tutor(home: Path, *args) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "BACKPROP_TUTOR_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "tutor.cli.main", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=60,
-    )
 
 
 def refused(result: subprocess.CompletedProcess, path: Path, why: str) -> None:
@@ -150,13 +138,13 @@ def test_progress_and_settings_go_through_the_same_helper(tmp_path: Path):
     assert store.settings_file.is_symlink() and '"Ada"' in real.read_text()
 
 
-# -- the reproductions, with the real program ------------------------------------------------------
+# -- the reproductions, with the program -----------------------------------------------------------
 
 
 def test_check_transcript_into_a_device_is_refused(tmp_path: Path, answers: Path):
     device = tmp_path / "full"
     os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
-    result = tutor(tmp_path / "home", "check", SEED_001, answers, "--transcript", device)
+    result = tutor_command("check", SEED_001, answers, "--transcript", device, home=tmp_path / "home")
     refused(result, device, "it is a device, not a file")
     assert stat.S_ISCHR(device.lstat().st_mode)
 
@@ -164,7 +152,7 @@ def test_check_transcript_into_a_device_is_refused(tmp_path: Path, answers: Path
 def test_check_transcript_into_a_fifo_is_refused_without_blocking(tmp_path: Path, answers: Path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    result = tutor(tmp_path / "home", "check", SEED_001, answers, "--transcript", fifo)
+    result = tutor_process("check", SEED_001, answers, "--transcript", fifo, home=tmp_path / "home")
     refused(result, fifo, "named pipe (FIFO)")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
@@ -173,7 +161,7 @@ def test_check_transcript_keeps_a_private_files_mode(tmp_path: Path, answers: Pa
     private = tmp_path / "mine.json"
     private.write_text("{}")
     private.chmod(0o600)
-    result = tutor(tmp_path / "home", "check", SEED_001, answers, "--transcript", private)
+    result = tutor_command("check", SEED_001, answers, "--transcript", private, home=tmp_path / "home")
     assert result.returncode == 1, result.stderr  # some steps unanswered
     assert '"backprop-tutor-transcript"' in private.read_text()
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
@@ -186,24 +174,24 @@ def test_export_through_a_link_writes_its_target(tmp_path: Path):
     real.write_text("old")
     link = tmp_path / "link.md"
     link.symlink_to(real)
-    result = tutor(home, "export", SEED_001, "-o", link)
+    result = tutor_command("export", SEED_001, "-o", link, home=home)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and real.read_text().startswith("# Sigmoid neuron")
 
 
 def test_grade_csv_into_a_folder_is_refused(tmp_path: Path, answers: Path):
     transcript = tmp_path / "t.json"
-    assert tutor(tmp_path / "home", "check", SEED_001, answers, "--transcript", transcript).returncode == 1
+    assert tutor_command("check", SEED_001, answers, "--transcript", transcript, home=tmp_path / "home").returncode == 1
     folder = tmp_path / "results"
     folder.mkdir()
-    result = tutor(tmp_path / "home", "grade", transcript, "--csv", folder)
+    result = tutor_command("grade", transcript, "--csv", folder, home=tmp_path / "home")
     refused(result, folder, "it is a folder")
 
 
 def test_gradescope_archive_into_a_fifo_is_refused(tmp_path: Path):
     fifo = tmp_path / "autograder.zip"
     os.mkfifo(fifo)
-    result = tutor(tmp_path / "home", "gradescope", SEED_001, "-o", fifo)
+    result = tutor_process("gradescope", SEED_001, "-o", fifo, home=tmp_path / "home")
     refused(result, fifo, "named pipe (FIFO)")
 
 
