@@ -5,6 +5,9 @@ commands run in this process."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import os
 import shutil
@@ -15,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+import tutor as tutor_package
+from tutor import __version__
 from tutor.engine.formatting import format_value
-from tutor.exercise import load_exercise, resolve_exercise
+from tutor.exercise import catalog_names, load_exercise, resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
 from tutor_testing import REPO, no_traceback, tutor_command
 
@@ -364,12 +369,33 @@ def test_the_archives_run_autograder_grades_the_latest_transcript(tmp_path, auto
     assert "1 other submission(s) of the same exercise not counted (the latest one is)" in results["output"]
 
 
-def test_the_archive_installs_from_pypi_or_a_bundled_package(tmp_path):
+def test_the_archive_installs_its_own_wheel_a_given_package_or_a_requirement(tmp_path):
     archive = tmp_path / "a.zip"
     assert tutor(tmp_path, "gradescope", SEED_001, "-o", archive).returncode == 0
     with zipfile.ZipFile(archive) as unpacked:
         setup = unpacked.read("setup.sh").decode()
-    assert "pip install backprop-tutor==" in setup
+        bundled = [name for name in unpacked.namelist() if name.endswith(".whl")]
+        own = unpacked.read(bundled[0])
+    assert bundled == [f"backprop_tutor-{__version__}-py3-none-any.whl"] and f"pip install ./{bundled[0]}" in setup
+    with zipfile.ZipFile(io.BytesIO(own)) as wheel:  # a wheel pip accepts: every file in RECORD with its hash
+        info = f"backprop_tutor-{__version__}.dist-info"
+        record = dict(line.split(",", 1) for line in wheel.read(f"{info}/RECORD").decode().splitlines())
+        assert set(record) == set(wheel.namelist())
+        for name in wheel.namelist():
+            if name != f"{info}/RECORD":
+                digest = base64.urlsafe_b64encode(hashlib.sha256(wheel.read(name)).digest()).rstrip(b"=").decode()
+                assert record[name] == f"sha256={digest},{len(wheel.read(name))}", name
+        metadata = wheel.read(f"{info}/METADATA").decode()
+        assert "Requires-Dist: textual==" in metadata and "extra ==" not in metadata  # the test extra stays out
+        assert "tutor = tutor.cli.main:main" in wheel.read(f"{info}/entry_points.txt").decode()
+        modules = {name for name in wheel.namelist() if name.endswith(".py")}
+        package = Path(tutor_package.__file__).parent
+        assert {f"tutor/{path.relative_to(package).as_posix()}" for path in package.rglob("*.py")} <= modules
+        assert {f"tutor/catalog/{name}.toml" for name in catalog_names()} <= set(wheel.namelist())
+    assert tutor(tmp_path, "gradescope", SEED_001, "-o", archive, "--requirement", "backprop-tutor==9").returncode == 0
+    with zipfile.ZipFile(archive) as unpacked:
+        assert "pip install backprop-tutor==9" in unpacked.read("setup.sh").decode()
+        assert not [name for name in unpacked.namelist() if name.endswith(".whl")]
     wheel = write(tmp_path / "backprop_tutor-0.1.0-py3-none-any.whl", "a wheel")
     assert tutor(tmp_path, "gradescope", SEED_001, "-o", archive, "--package", wheel).returncode == 0
     with zipfile.ZipFile(archive) as unpacked:

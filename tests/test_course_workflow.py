@@ -285,12 +285,26 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
     (submission / "Softplus-Derivation.toml").write_text(RIGHT["softplus-derivation"], encoding="utf-8")
     metadata = {"users": [{"email": "zoë@example.org", "id": 1, "name": "Zoë Ng"}]}  # as Gradescope writes it
     (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    # the tutor that grades is the wheel in the archive (setup.sh pip-installs it): it comes first on the path
+    (wheel,) = (root / "source").glob("*.whl")
+    with zipfile.ZipFile(wheel) as unpacked:
+        unpacked.extractall(root / "installed")
+    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable}
+    environment["PYTHONPATH"] = str(root / "installed")
+    where = subprocess.run(
+        [sys.executable, "-c", "import tutor.cli.gradescope as g; print(g.__file__)"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.startswith(str(root / "installed")), where.stdout + where.stderr
     finished = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")],
         cwd=root,
         capture_output=True,
         text=True,
-        env={**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable},
+        env=environment,
         timeout=120,
     )
     assert finished.returncode == 0 and "Traceback" not in finished.stderr, finished.stderr

@@ -2,7 +2,8 @@
 once per student (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
 
 - `tutor gradescope EXERCISE... -o autograder.zip` builds the autograder archive: ``setup.sh`` installs
-  backprop-tutor (from PyPI, or a wheel or sdist bundled in the archive), ``run_autograder`` runs
+  backprop-tutor (the wheel of the running tutor bundled in the archive, wheel.py; or a wheel or sdist the
+  teacher gives; or a requirement from PyPI), ``run_autograder`` runs
   ``python -m tutor.cli.gradescope``, which grades the transcripts and answers files of the submission
   against the bundled exercises and writes ``results/results.json``.
 - `tutor grade ... --gradescope PATH` writes (gradescope_results.py) PATH as the results.json of one learner, or
@@ -19,10 +20,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .. import __version__
 from ..exercise import ExerciseFileError, Problem
 from ..session.saving import save_bytes, save_text
 from .gradescope_results import gradescope_results
+from .wheel import own_wheel, wheel_name
 
 CONFIG_NAME = "tutor-autograder.json"
 PACKAGE_SUFFIXES = (".whl", ".tar.gz", ".zip")
@@ -99,7 +100,14 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
                 )
             ]
         )
-    install = f"./{package.name}" if package is not None else arguments.requirement or f"backprop-tutor=={__version__}"
+    bundled: tuple[str, bytes] | None = None  # the running tutor's own wheel, unless told what to install
+    if package is not None:
+        install = f"./{package.name}"
+    elif arguments.requirement:
+        install = arguments.requirement
+    else:
+        bundled = (wheel_name(), own_wheel())
+        install = f"./{bundled[0]}"
     config = {
         "exercises": names,
         "mode": arguments.mode,
@@ -115,6 +123,8 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
             _add(archive, f"exercises/{exercise.name}.toml", source.read_bytes())
         if package is not None:
             archive.write(package, package.name)
+        if bundled is not None:
+            _add(archive, *bundled)
     save_bytes(arguments.output, built.getvalue())
     console.print(
         f"Wrote {arguments.output}: {len(exercises)} exercise(s), installing {install}. Upload it as the "

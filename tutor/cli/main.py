@@ -409,10 +409,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--package",
         type=Path,
         metavar="FILE",
-        help="bundle this wheel or sdist of backprop-tutor and install it (default: from PyPI)",
+        help="bundle this wheel or sdist of backprop-tutor and install it (default: a wheel of this tutor)",
     )
     gradescope.add_argument(
-        "--requirement", metavar="SPEC", help="what pip installs from PyPI (default: backprop-tutor==this version)"
+        "--requirement", metavar="SPEC", help="install this from PyPI instead (default: a wheel of this tutor, bundled)"
     )
 
     train = _command(
