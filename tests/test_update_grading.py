@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tutor.engine import solve
-from tutor.exercise import load_exercise, parse_exercise
+from tutor.exercise import load_exercise, parse_exercise, resolve_exercise
 from tutor.grading import Checker, Quantity
 from tutor.session import Session
 from tutor.session.modes import EXAM, PRACTICE
@@ -326,3 +326,13 @@ def test_the_right_values_shown_for_updates_are_graded_right_when_typed():
         if quantity.kind in ("update", "after"):
             shown = right_value_text(solution, quantity)
             assert Checker(solution).check(quantity, shown).correct, (quantity, shown)
+
+
+def test_a_masked_score_is_judged_on_its_value_not_its_change_from_the_mask():
+    # S = T/sqrt(2) + M with M = -1e9 at the masked entry: -1e9 + 0.71 is -1e9 as a learner types it (the exercise's
+    # hint says "about -10⁹"); the mask stands for -∞ and is copied, never calculated
+    solution = solve(resolve_exercise("attention-causal-mask"))
+    typed = "[[0.7071, -1e9], [1.061, 1.414]]"
+    assert Checker(solution).check(Quantity.parse("value.S"), typed).correct
+    assert not Checker(solution).check(Quantity.parse("value.S"), "[[0.7071, -1e9], [1.061, 1.5]]").correct
+    assert "-1e9" in tutor_command("solve", "attention-causal-mask").stdout

@@ -10,7 +10,7 @@ import numpy as np
 from ..engine.graph import Solution
 from ..engine.operations import describe_shape
 from ..exercise.expression import Call, Name
-from ..exercise.model import Tolerance
+from ..exercise.model import STANDS_FOR_INFINITY, Tolerance
 from .quantities import Quantity, QuantityKind
 
 
@@ -93,4 +93,5 @@ def small_change(new, old, tolerance: Tolerance) -> np.ndarray | None:
     if new.shape != old.shape:
         return None
     close = (new != old) & (np.abs(new - old) <= np.maximum(tolerance.relative * np.abs(new), tolerance.absolute))
+    close &= np.abs(old) < STANDS_FOR_INFINITY  # a masked score (-1e9 + s) is -1e9 as typed: copied, not calculated
     return np.where(close, old, 0.0) if np.any(close) else None
