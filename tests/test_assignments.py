@@ -10,6 +10,7 @@ import os
 import shutil
 import textwrap
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,89 @@ def test_tutor_exam_on_an_assignment_opens_its_next_exercise_with_the_assignment
         assert "dσ/dx in terms of σ" in screen
     finally:
         tmux("kill-session", "-t", session, check=False)
+
+
+# -- step_points: what the steps of an exercise are worth in the assignment ------------------------
+
+WEIGHTED = HOMEWORK.replace(
+    "points = 10\n",
+    'points = 10\nstep_points = {{ grad = 3, "value.L" = 0 }}\n',  # braces doubled for .format
+)
+
+
+def test_step_points_weigh_the_steps_in_the_grade_whether_worked_through_the_assignment_or_the_file(tmp_path, capsys):
+    path = homework(tmp_path)
+    path.write_text(WEIGHTED.format(due="2099-12-01"), encoding="utf-8")
+    (item, _) = load_assignment(path).exercises
+    assert item.exercise.points == {"grad": 3, "value.L": 0} and item.own_points == {}
+    student = answers_folder(tmp_path, student=True)
+    out = tmp_path / "out"
+    # bob through the assignment (its step points); ann on the exercise alone (the catalog's own points)
+    assert main(["check", str(path), str(student), "--transcript", str(out / "bob.json"), "--learner", "bob"]) == 1
+    answers = str(student / "sigmoid-neuron-mse.toml")
+    ann = ["check", "sigmoid-neuron-mse", answers, "--transcript", str(out / "ann.json"), "--learner", "ann"]
+    assert main(ann) == 1
+    bob_score = json.loads((out / "bob-sigmoid-neuron-mse.json").read_text())["score"]
+    ann_score = json.loads((out / "ann.json").read_text())["score"]
+    assert bob_score["max"] != ann_score["max"]  # each scored with the points it was worked with
+    capsys.readouterr()
+    files = [str(out / "bob-sigmoid-neuron-mse.json"), str(out / "ann.json")]
+    assert main(["grade", "--assignment", str(path), *files, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == []  # ann's transcript is no edit: its credits are the same
+    rows = {row["learner"]: row for row in report["rows"]}
+    weighted = round(10 * bob_score["points"] / bob_score["max"], 4)
+    assert rows["bob"]["exercises"]["sigmoid-neuron-mse"] == rows["ann"]["exercises"]["sigmoid-neuron-mse"] == weighted
+    # a credit edited by hand is still an edit
+    edited = json.loads((out / "ann.json").read_text())
+    wrong = next(item for item in edited["items"] if item["credit"] == 0)
+    wrong["credit"], wrong["verdict"] = 1, "correct"
+    (out / "ann.json").write_text(json.dumps(edited), encoding="utf-8")
+    assert main(["grade", "--assignment", str(path), *files, "--json"]) == 1
+    assert any("ann.json: EDITED" in problem for problem in json.loads(capsys.readouterr().out)["problems"])
+
+
+def test_step_points_naming_a_step_the_exercise_lacks_are_refused_with_the_line(tmp_path):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "slope.toml").write_text(DERIVATION, encoding="utf-8")
+    found = problems_of(
+        tmp_path,
+        """
+        [assignment]
+        title = "Homework"
+
+        [[exercise]]
+        name = "sigmoid-neuron-mse"
+        [exercise.step_points]
+        "grad.nope" = 2
+        value = -1
+        """,
+    )
+    assert found == [
+        (8, "exercise 1: the points of 'value' must be a number, 0 or more, like value = 2"),
+        (7, "exercise 1: step_points names the step 'grad.nope' of sigmoid-neuron-mse: 'nope' is not an input or node"),
+    ]
+
+
+def test_the_gradescope_autograder_of_an_assignment_weighs_steps_by_its_step_points(tmp_path, capsys):
+    from tutor.cli.gradescope import run_autograder
+
+    path = homework(tmp_path)
+    path.write_text(WEIGHTED.format(due="2099-12-01"), encoding="utf-8")
+    assert main(["gradescope", str(path), "-o", str(tmp_path / "autograder.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
+        archive.extractall(tmp_path / "source")
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    shutil.copy(answers_folder(tmp_path, student=True) / "sigmoid-neuron-mse.toml", submission)
+    results = run_autograder(tmp_path / "source", submission, tmp_path / "results")
+    worth = {test["name"]: test["max_score"] for test in results["tests"] if test["name"].startswith("sigmoid")}
+    gradient, value = worth["sigmoid-neuron-mse: dL/dw1"], worth["sigmoid-neuron-mse: z"]
+    assert gradient == pytest.approx(3 * value, abs=1e-3) and worth["sigmoid-neuron-mse: L"] == 0  # 4 decimals
+    assert sum(worth.values()) == pytest.approx(10, abs=1e-3)  # the exercise is worth its 10 points in all
+    assert main(["check", str(path), str(submission.parent / "student"), "--transcript", str(tmp_path / "t.json")]) == 1
+    capsys.readouterr()
+    main(["grade", "--assignment", str(path), str(tmp_path / "t-sigmoid-neuron-mse.json"), "--json"])
+    (row,) = json.loads(capsys.readouterr().out)["rows"]
+    graded = sum(test["score"] for test in results["tests"] if test["name"].startswith("sigmoid"))
+    assert graded == pytest.approx(row["exercises"]["sigmoid-neuron-mse"], abs=1e-3)  # as tutor grade weighs them

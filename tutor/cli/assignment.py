@@ -88,10 +88,10 @@ def command_check_assignment(arguments: argparse.Namespace) -> int:
         try:
             if arguments.json:  # each exercise's JSON, gathered into one document
                 with contextlib.redirect_stdout(io.StringIO()) as printed:
-                    codes.append(command_check(one))
+                    codes.append(command_check(one, item.exercise))
                 reports.append(json.loads(printed.getvalue()))
             else:
-                codes.append(command_check(one))
+                codes.append(command_check(one, item.exercise))
         except ExerciseFileError as error:
             codes.append(EXIT_UNUSABLE)
             reports.append({"exercise": name, "problems": [str(problem) for problem in error.problems]})
@@ -127,7 +127,9 @@ def command_grade_assignment(arguments: argparse.Namespace) -> int:
     by_name = {item.exercise.name: item for item in assignment.exercises}
     # graded as `tutor grade` grades, against the assignment's own exercises (by fingerprint, else name)
     teacher = TeacherExercises(
-        [item.exercise for item in assignment.exercises], outside="which is not part of this assignment"
+        [item.exercise for item in assignment.exercises],
+        outside="which is not part of this assignment",
+        own_points=assignment.own_points(),
     )
     graded, problems = grade_files(arguments.transcripts, teacher, arguments.key)
     for result in graded:

@@ -389,10 +389,11 @@ def command_hint(arguments: argparse.Namespace) -> int:
 # -- tutor check --------------------------------------------------------------------------------
 
 
-def command_check(arguments: argparse.Namespace) -> int:
+def command_check(arguments: argparse.Namespace, exercise: Exercise | None = None) -> int:
+    """`tutor check`; ``exercise`` when it is loaded already (an assignment's, with its settings and points)."""
     from ..session.transcript import build_transcript, write_transcript  # loaded only by check
 
-    solution = solve(resolve_exercise(arguments.exercise))
+    solution = solve(exercise if exercise is not None else resolve_exercise(arguments.exercise))
     answers = read_answers_file(arguments.answers, solution)
     if not answers:
         raise ExerciseFileError(

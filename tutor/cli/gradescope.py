@@ -18,6 +18,7 @@ import json
 import shlex
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..exercise import ExerciseFileError, Problem
@@ -68,11 +69,15 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
     from .commands import console
 
     points: dict[str, float] = {}  # with an assignment: what each exercise is worth in it
+    step_points: dict[str, dict[str, float]] = {}  # and what its steps are, where it says
     if len(arguments.exercises) == 1 and is_assignment(arguments.exercises[0]):
         assignment = load_assignment(arguments.exercises[0])
         exercises = [item.exercise for item in assignment.exercises]
         sources = [exercise.path for exercise in exercises if exercise.path is not None]  # each has its file
         points = {item.exercise.name: item.points for item in assignment.exercises}
+        step_points = {
+            item.exercise.name: item.exercise.points for item in assignment.exercises if item.own_points is not None
+        }
     else:
         sources = [exercise_path(reference) for reference in arguments.exercises]
         exercises = [load_exercise(source, name=source.stem) for source in sources]
@@ -113,6 +118,7 @@ def command_gradescope(arguments: argparse.Namespace) -> int:
         "mode": arguments.mode,
         "keep": "best" if arguments.best else "latest",
         **({"points": points} if points else {}),
+        **({"step_points": step_points} if step_points else {}),
     }
     built = io.BytesIO()  # built in memory, then saved as any file is (never into a device or through a FIFO)
     with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -157,6 +163,11 @@ def run_autograder(source: Path, submission: Path, results_folder: Path, metadat
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
     bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
     teacher = TeacherExercises.from_files([], bundled)
+    step_points = config.get("step_points", {})  # an assignment's, in place of the files' [points]
+    teacher = TeacherExercises(
+        [replace(exercise, points=step_points.get(exercise.name, exercise.points)) for exercise in teacher.exercises],
+        own_points={exercise.name: exercise.points for exercise in teacher.exercises if exercise.name in step_points},
+    )
     submitters = _submitters(metadata) if metadata is not None else {}
     results, notes = [], []
     files = sorted(

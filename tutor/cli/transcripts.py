@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -159,10 +160,18 @@ class TeacherExercises:
     carries is never used. ``outside``, when given, ends the message for a transcript of none of the copies,
     and the catalog is then not looked in (an assignment grades its own exercises only)."""
 
-    def __init__(self, exercises: Sequence[Exercise] = (), outside: str | None = None):
+    def __init__(
+        self,
+        exercises: Sequence[Exercise] = (),
+        outside: str | None = None,
+        own_points: Mapping[str, dict[str, float]] | None = None,
+    ):
         self.given = bool(exercises)
         self.exercises = list(exercises)
         self.outside = outside
+        # an assignment's exercise whose step_points replace its file's [points]: name -> the file's [points]
+        # (a transcript worked on the file itself was scored with them, and is no edit for that)
+        self.own_points = dict(own_points or {})
         self.fingerprints = {  # older transcripts carry the file's own fingerprint
             fingerprint(exercise.path): exercise
             for exercise in self.exercises
@@ -234,7 +243,12 @@ def grade_file(path: Path, exercises: TeacherExercises, key: bytes | None = None
     given; raises TranscriptError, OSError or ExerciseFileError with the reason."""
     transcript = check_transcript(read_json(path, "transcripts"))
     learner = transcript_learner(transcript)
-    fresh, differences = regrade(transcript, exercises.find(transcript))
+    exercise = exercises.find(transcript)
+    fresh, differences = regrade(transcript, exercise)
+    own_points = exercises.own_points.get(exercise.name)
+    if differences and own_points is not None:  # worked on the exercise file with its own [points]?
+        if not regrade(transcript, dataclasses.replace(exercise, points=own_points))[1]:
+            differences = []  # its credits are the same; its score is counted with the assignment's points
     problem = signature_problem(transcript, key) if key is not None else None
     if problem is not None:
         differences.insert(0, f"signature: {problem}")

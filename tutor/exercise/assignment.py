@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .builtin import exercise_path
 from .errors import ExerciseFileError, Problem
-from .loader import exam_settings, load_exercise, parse_toml
+from .loader import StepNames, exam_settings, load_exercise, parse_toml, read_points
 from .model import ExamSettings, Exercise
 from .reading import read_text
 from .schema import EXAM, finite
@@ -24,15 +24,17 @@ from .suggestion import suggestion
 MAX_ASSIGNMENT_EXERCISES = 100  # each is loaded and checked: a course's assignment has a handful
 TOP_LEVEL_KEYS = ("assignment", "exercise")
 ASSIGNMENT_KEYS = ("title", "due")
-EXERCISE_KEYS = ("path", "name", "points", "time_limit", "feedback")
+EXERCISE_KEYS = ("path", "name", "points", "step_points", "time_limit", "feedback")
 _ELEMENT_HEADER = re.compile(r"^\s*\[\[\s*exercise\s*\]\]\s*(#.*)?$")
 
 
 @dataclass(frozen=True)
 class AssignedExercise:
-    exercise: Exercise  # with the assignment's exam settings in place of the file's where it gives them
+    # with the assignment's exam settings and step points in place of the file's where it gives them
+    exercise: Exercise
     points: float  # what the whole exercise is worth in the assignment
     line: int | None = None
+    own_points: dict[str, float] | None = None  # the file's [points], where step_points replaced them
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class Assignment:
     @property
     def points(self) -> float:
         return sum(item.points for item in self.exercises)
+
+    def own_points(self) -> dict[str, dict[str, float]]:
+        """Exercise name -> its file's [points], for each exercise whose step_points replace them."""
+        return {item.exercise.name: item.own_points for item in self.exercises if item.own_points is not None}
 
     def late(self, timestamp: float) -> bool:
         """Whether work handed in at ``timestamp`` (seconds since the epoch) is after the due date."""
@@ -73,9 +79,12 @@ def load_assignment(path: str | Path) -> Assignment:
     def problem(line: int | None, message: str) -> None:
         problems.append(Problem(path, line, message))
 
-    def line_of(key: str, start: int = 0, end: int | None = None) -> int | None:
-        """The line of ``key = ...`` between two lines (0-based, end excluded), 1-based."""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    def line_of(key: str | tuple[str, ...], start: int = 0, end: int | None = None) -> int | None:
+        """The line of ``key = ...`` between two lines (0-based, end excluded), 1-based; a key path (a step
+        name in step_points) as written dotted, each part bare or quoted."""
+        parts = (key,) if isinstance(key, str) else key
+        written = r"\s*\.\s*".join(rf'(?:{re.escape(part)}|"{re.escape(part)}")' for part in parts)
+        pattern = re.compile(rf"^\s*{written}\s*=")
         for number in range(start, len(lines) if end is None else end):
             if pattern.match(lines[number]):
                 return number + 1
@@ -117,7 +126,9 @@ def load_assignment(path: str | Path) -> Assignment:
         end = starts[index + 1] if index + 1 < len(starts) else None
         where = start + 1
 
-        def item_problem(key: str | None, message: str, start=start, end=end, where=where, index=index) -> None:
+        def item_problem(
+            key: str | tuple[str, ...] | None, message: str, start=start, end=end, where=where, index=index
+        ) -> None:
             problem(line_of(key, start, end) or where if key else where, f"exercise {index + 1}: {message}")
 
         for key in item:
@@ -144,14 +155,17 @@ def load_assignment(path: str | Path) -> Assignment:
         if any(other.exercise.name == exercise.name for other in exercises):
             item_problem(None, f"'{exercise.name}' is listed twice: transcripts are matched by the exercise's name")
             continue
+        step_points = _step_points(item.get("step_points"), exercise, item_problem)
+        own_points = exercise.points if step_points is not None else None
         exercise = dataclasses.replace(
             exercise,
             exam=ExamSettings(
                 settings.time_limit if settings.time_limit is not None else exercise.exam.time_limit,
                 settings.feedback if settings.feedback is not None else exercise.exam.feedback,
             ),
+            points=step_points if step_points is not None else exercise.points,
         )
-        exercises.append(AssignedExercise(exercise, points, where))
+        exercises.append(AssignedExercise(exercise, points, where, own_points))
     if problems:
         raise ExerciseFileError(problems)
     return Assignment(path, title.strip(), due, tuple(exercises))
@@ -183,6 +197,23 @@ def _exercise(item: dict, assignment_path: Path, item_problem, problems: list[Pr
             else:
                 problems.append(found)
         return None
+
+
+def _step_points(table, exercise: Exercise, item_problem) -> dict[str, float] | None:
+    """An [[exercise]]'s step_points: what its steps are worth in this assignment, written as an exercise's
+    [points] (a kind of step or a step name -> points); None when it gives none."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        item_problem("step_points", "step_points is a table of steps and points, like step_points = { grad = 2 }")
+        return None
+    found = read_points(table, item_problem, "step_points")
+    steps = StepNames.of(exercise)
+    for step, (_, path) in found.items():
+        wrong = steps.problem(step) if "." in step else None
+        if wrong:
+            item_problem(path, f"step_points names the step '{step}' of {exercise.name}: {wrong}")
+    return {step: value for step, (value, _) in found.items()}
 
 
 def _due(value, problem) -> dt.datetime | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from .batch import expand_batch
@@ -229,13 +230,13 @@ class _Builder:
         if batch is not None and not self.problems:
             inputs, nodes, output = expand_batch(inputs, nodes, batch, self.line("batch"))
         if not self.problems:
-            steps = _StepNames(inputs, nodes, output, update, questions)
+            steps = StepNames(inputs, nodes, output, update, questions)
             for item in ask:
                 if "." in item:
                     self.step_name_problem(("ask",), item, steps, "'ask'")
             for step, (_, key) in points.items():
                 if "." in step:
-                    self.step_name_problem(key, step, steps, "[points]")
+                    self.step_name_problem(("points", *key), step, steps, "[points]")
 
         if self.problems:
             raise ExerciseFileError(self.problems)
@@ -558,31 +559,9 @@ class _Builder:
     def points(self) -> dict[str, tuple[float, tuple]]:
         """[points]: a kind of step (grad = 2) or one step (grad.w1 = 3, "local.z.w1" = 2) -> its points,
         each with the key path of its line."""
-        found: dict[str, tuple[float, tuple]] = {}
+        return read_points(self.table("points"), lambda path, message: self.problem(("points", *path), message))
 
-        def read(path: tuple[str, ...], value) -> None:
-            key = ("points", *path)
-            step = ".".join(path)
-            if isinstance(value, dict) and value:
-                for name, inner in value.items():
-                    read((*path, name), inner)
-            elif finite(value) is None or value < 0:
-                self.problem(key, f"the points of '{step}' must be a number, 0 or more, like {step} = 2")
-            elif "." not in step and step not in STEP_KINDS:
-                self.problem(
-                    key,
-                    f"[points] names '{step}', which is not a kind of step"
-                    f"{suggestion(step, STEP_KINDS)}; use {', '.join(STEP_KINDS)} "
-                    'or a step name like "grad.w1"',
-                )
-            else:
-                found[step] = (value, key)
-
-        for name, value in self.table("points").items():
-            read((name,), value)
-        return found
-
-    def step_name_problem(self, key: tuple, step: str, steps: _StepNames, where: str) -> None:
+    def step_name_problem(self, key: tuple, step: str, steps: StepNames, where: str) -> None:
         message = steps.problem(step)
         if message:
             self.problem(key, f"{where} names the step '{step}': {message}")
@@ -729,7 +708,35 @@ def exam_settings(table: dict) -> ExamSettings:
     return ExamSettings(None if minutes is None else float(minutes), _Builder.field(EXAM, table, "feedback"))
 
 
-class _StepNames:
+def read_points(table: dict, problem: Callable[[tuple, str], None], where: str = "[points]") -> dict:
+    """A table of points (an exercise's [points], an assignment's step_points): a kind of step (grad = 2) or one
+    step (grad.w1 = 3, "local.z.w1" = 2) -> (its points, the key path of its line); ``problem`` gets the key path
+    (inside the table) and the message of each entry that is not such a pair."""
+    found: dict[str, tuple[float, tuple]] = {}
+
+    def read(path: tuple[str, ...], value) -> None:
+        step = ".".join(path)
+        if isinstance(value, dict) and value:
+            for name, inner in value.items():
+                read((*path, name), inner)
+        elif finite(value) is None or value < 0:
+            problem(path, f"the points of '{step}' must be a number, 0 or more, like {step} = 2")
+        elif "." not in step and step not in STEP_KINDS:
+            problem(
+                path,
+                f"{where} names '{step}', which is not a kind of step"
+                f"{suggestion(step, STEP_KINDS)}; use {', '.join(STEP_KINDS)} "
+                'or a step name like "grad.w1"',
+            )
+        else:
+            found[step] = (value, path)
+
+    for name, value in table.items():
+        read((name,), value)
+    return found
+
+
+class StepNames:
     """Which step names (value.z, local.z.w1, grad.w1, update.w1, after.z, formula.q1) an exercise has."""
 
     def __init__(
@@ -745,6 +752,10 @@ class _StepNames:
         self.nodes = {node.name: [name.id for name in names_in(node.expression)] for node in nodes}
         self.updated = list(update.params) if update else []
         self.questions = [question.id for question in questions]
+
+    @classmethod
+    def of(cls, exercise: Exercise) -> StepNames:
+        return cls(exercise.inputs, list(exercise.nodes), exercise.output, exercise.update, list(exercise.questions))
 
     def problem(self, step: str) -> str | None:
         """None for a step of this exercise, else why not."""
