@@ -426,3 +426,17 @@ def test_a_batch_carries_a_wrong_share_of_the_mean_forward_through_the_copies_an
         # the new w2 is worked from a dJ/dw2 the student did not write (theirs without the sign slip): their value of
         # a step is the one they typed, so it is wrong
         assert graded["update.w2"]["verdict"] == "wrong"
+
+
+def test_a_mask_added_to_a_score_is_judged_on_its_value_not_on_the_change():
+    # S = score + M with M = -1e9 (an attention mask): S is within 0.5% of M, but a change of 1.77 in 1e9 is not an
+    # update: -1e9 is right for S, as the mask's own value is
+    masked = exercise("""
+        title = "a masked score"
+        [inputs]
+        score = 1.7678
+        M = -1e9
+        [graph]
+        S = "score + M"
+    """)
+    assert Checker(masked).check(Quantity.parse("value.S"), "-1e9").correct
