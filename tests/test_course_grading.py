@@ -440,3 +440,15 @@ def test_a_mask_added_to_a_score_is_judged_on_its_value_not_on_the_change():
         S = "score + M"
     """)
     assert Checker(masked).check(Quantity.parse("value.S"), "-1e9").correct
+
+
+def test_the_score_line_gives_points_whenever_steps_are_weighted_even_when_they_add_up_to_the_steps(tmp_path):
+    weighted = tmp_path / "weighted.toml"
+    weighted.write_text(
+        'title = "weighted"\nask = ["values"]\n[inputs]\nx = 1.5\n[graph]\nz = "x*2"\nL = "z^2"\n'
+        '[points]\n"value.z" = 0.5\n"value.L" = 1.5\n',
+        encoding="utf-8",
+    )
+    code, report = check(weighted, answers_file(tmp_path / "a.toml", {"value": {"z": 3, "L": 8}}))
+    # 0.5 of 2 points, not "0.5 of the exercise's 2 steps" (which reads as half a step of two)
+    assert (code, report["score"]["line"]) == (1, "1 of 2 answered right; 0.5 of 2 points over the exercise's 2 steps")
