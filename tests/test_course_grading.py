@@ -393,3 +393,62 @@ def test_the_slips_made_at_a_step_are_read_against_the_students_own_upstream_gra
         last = report["items"][-1]
         assert (last["verdict"], last["diagnosis"]) == ("wrong", label)
         assert "(With your own dE/d" in last["message"]
+
+
+# -- a ReLU unit on a batch of two (tests/exercises/course/relu-batch-mean.toml) --
+BATCH = COURSE / "relu-batch-mean.toml"
+
+
+def test_a_batch_carries_a_wrong_share_of_the_mean_forward_through_the_copies_and_the_update(tmp_path):
+    # the student forgets the 1/2 of the mean for sample 1 only (dJ/dl#1 = 1), then works everything from it
+    samples = [(1.0, 0.5, 1.0), (2.0, -1.0, 2.5)]
+    w1, w2, b, rate = 0.8, -0.5, 0.1, 0.05
+    z = [w1 * x1 + w2 * x2 + b for x1, x2, _ in samples]  # both positive: the ReLU passes them
+    grad_l = [1.0, 0.5]
+    grad_z = [grad_l[k] * 2 * (z[k] - samples[k][2]) for k in range(2)]
+    own = {
+        "w1": sum(g * x1 for g, (x1, _, _) in zip(grad_z, samples)),
+        "w2": sum(g * x2 for g, (_, x2, _) in zip(grad_z, samples)),
+        "b": sum(grad_z),
+    }
+    answers = {
+        "grad": {"l#1": 1, "r#1": grad_z[0], "z#1": grad_z[0], "l#2": 0.5, "r#2": grad_z[1], "z#2": grad_z[1]},
+        "update": {"w1": w1 - rate * own["w1"], "w2": w2 - rate * own["w2"], "b": b - rate * own["b"]},
+    }
+    answers["grad"].update({"w1": own["w1"], "w2": -own["w2"], "b": own["b"]})  # and a sign slip in dJ/dw2
+    for mode in ("practice", "exam"):
+        _, report = check(BATCH, answers_file(tmp_path / "batch.toml", answers), "--mode", mode)
+        graded = items(report)
+        assert (graded["grad.l#1"]["verdict"], graded["grad.l#1"]["diagnosis"]) == ("wrong", "mean_vs_sum")
+        assert (graded["grad.w2"]["verdict"], graded["grad.w2"]["diagnosis"]) == ("wrong", "sign")
+        carried = ["grad.r#1", "grad.z#1", "grad.w1", "grad.b", "update.w1", "update.b"]
+        assert all(graded[name]["verdict"] == "correct" and graded[name]["carried_forward"] for name in carried)
+        # the new w2 is worked from a dJ/dw2 the student did not write (theirs without the sign slip): their value of
+        # a step is the one they typed, so it is wrong
+        assert graded["update.w2"]["verdict"] == "wrong"
+
+
+def test_a_mask_added_to_a_score_is_judged_on_its_value_not_on_the_change():
+    # S = score + M with M = -1e9 (an attention mask): S is within 0.5% of M, but a change of 1.77 in 1e9 is not an
+    # update: -1e9 is right for S, as the mask's own value is
+    masked = exercise("""
+        title = "a masked score"
+        [inputs]
+        score = 1.7678
+        M = -1e9
+        [graph]
+        S = "score + M"
+    """)
+    assert Checker(masked).check(Quantity.parse("value.S"), "-1e9").correct
+
+
+def test_the_score_line_gives_points_whenever_steps_are_weighted_even_when_they_add_up_to_the_steps(tmp_path):
+    weighted = tmp_path / "weighted.toml"
+    weighted.write_text(
+        'title = "weighted"\nask = ["values"]\n[inputs]\nx = 1.5\n[graph]\nz = "x*2"\nL = "z^2"\n'
+        '[points]\n"value.z" = 0.5\n"value.L" = 1.5\n',
+        encoding="utf-8",
+    )
+    code, report = check(weighted, answers_file(tmp_path / "a.toml", {"value": {"z": 3, "L": 8}}))
+    # 0.5 of 2 points, not "0.5 of the exercise's 2 steps" (which reads as half a step of two)
+    assert (code, report["score"]["line"]) == (1, "1 of 2 answered right; 0.5 of 2 points over the exercise's 2 steps")

@@ -13,6 +13,7 @@ class Tally:
     points: float  # the session's score (docs/scoring.md): exam answers may earn part of a point
     steps: int  # every step the exercise asks
     max_points: float  # the most the steps can earn: the number of steps unless the exercise has [points]
+    weighted: bool = False  # some step is worth other than 1 point ([points]), even if they add up to the steps
 
     @classmethod
     def of(cls, transcript: dict) -> Tally:
@@ -24,6 +25,7 @@ class Tally:
             points=transcript["score"]["points"],
             steps=len(items),
             max_points=transcript["score"].get("max", len(items)),
+            weighted=any(item.get("points", 1) != 1 for item in items),
         )
 
     @property
@@ -33,7 +35,7 @@ class Tally:
 
     def line(self) -> str:
         answered = f"{self.answered_right} of {self.answered} answered right; "
-        if self.max_points == self.steps:
+        if not self.weighted:
             return answered + f"{self.points:g} of the exercise's {self.steps} steps"
         return answered + f"{self.points:g} of {self.max_points:g} points over the exercise's {self.steps} steps"
 

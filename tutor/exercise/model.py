@@ -16,12 +16,6 @@ STEP_KINDS = ("value", "local", "grad", "update", "after", "formula")
 SAMPLE_SEPARATOR = "#"  # z#2 is node z of batch sample 2
 
 
-# A number this large stands for ±∞ (attention's causal mask is written −1e9: an input must be finite). A value
-# made by adding to it is copied, never calculated: it is judged on its value, not its change (grading), and no
-# hand calculation is asked about it (the generator).
-STANDS_FOR_INFINITY = 1e8
-
-
 @dataclass(frozen=True)
 class Tolerance:
     """How close a typed answer must be: see docs/exercise-format.md, "How answers are checked"."""

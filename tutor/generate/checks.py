@@ -11,10 +11,10 @@ import numpy as np
 from ..engine import Evaluated, Solution
 from ..engine.derivatives import Normalization, Route
 from ..exercise.expression import Call
-from ..exercise.model import STANDS_FOR_INFINITY
 from ..exercise.operations import OPERATION_TABLE
 
 LIMIT = 1e4  # a value or gradient beyond this is no hand calculation
+MASKED = -1e8  # a value this negative stands for -inf (attention's mask, written -1e9): copied, not calculated
 SATURATED = 4.0  # |z| beyond this flattens a sigmoid or tanh: σ'(4) ≈ 0.018, and less beyond
 MIN_GRADIENT = 1e-4  # a parameter's gradient element below this reads as 0 to a learner's 3-4 digits
 MIN_OUTPUT = 1e-2  # an output (a loss) this close to 0 leaves nothing to learn
@@ -32,7 +32,7 @@ def degeneracy(solution: Solution) -> str | None:
         (solution.after_values, "value after the update"),
     ):
         for name, value in table.items():
-            if not np.all(np.isfinite(value)) or np.any(np.abs(value[value > -STANDS_FOR_INFINITY]) > LIMIT):
+            if not np.all(np.isfinite(value)) or np.any(np.abs(value[value > MASKED]) > LIMIT):
                 return f"the {what} of {name} is huge or not a number"
     # an operation's trouble first: it is often the cause of a zero gradient (a dead ReLU, the losers of a pool)
     for name, evaluated in solution.evaluated.items():

@@ -21,7 +21,7 @@ from .options import SOURCE_PREFIX, command_line
 from .result import MAX_ATTEMPTS, GeneratedExercise, exhausted, sound
 from .windows import KERNEL, conv_output_size
 
-MASKED = "-1e9"  # the stand-in for -inf (beyond exercise.model.STANDS_FOR_INFINITY): e^(-1e9) is exactly 0, and an input must be finite
+MASKED = "-1e9"  # the stand-in for -inf (checks.MASKED): e^(-1e9) is exactly 0, and an input must be finite
 ATTENTION_WEIGHTS = (0.1, 0.9)  # a softmax row outside this is all but one-hot: its gradient vanishes
 RNN_PRE_ACTIVATION = (0.1, 2.5)  # |a| into tanh: away from 0 (tanh is then linear) and from saturation
 MIN_ERROR = 0.2  # |yhat - y|: a target too close to the prediction leaves no gradient

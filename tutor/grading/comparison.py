@@ -10,7 +10,7 @@ import numpy as np
 from ..engine.graph import Solution
 from ..engine.operations import describe_shape
 from ..exercise.expression import Call, Name
-from ..exercise.model import STANDS_FOR_INFINITY, Tolerance
+from ..exercise.model import Tolerance
 from .quantities import Quantity, QuantityKind
 
 
@@ -57,6 +57,9 @@ def compare(
     return Comparison(False, "", fraction, close)
 
 
+SMALLEST_CHANGE = 1e-6  # a change below this share of the value is judged on the value
+
+
 def change_base(solution: Solution, quantity: Quantity) -> np.ndarray | None:
     """For a step that is a small change of a given number, that number (the answer is judged on the change,
     docs/scoring.md); None for the others.
@@ -86,12 +89,15 @@ def change_base(solution: Solution, quantity: Quantity) -> np.ndarray | None:
 
 
 def small_change(new, old, tolerance: Tolerance) -> np.ndarray | None:
-    """``old`` where ``new`` is a change of it small enough that ``old`` would pass for ``new``, 0 elsewhere (an
-    element that does not change at all is judged on its value: its change of 0 would leave no room for rounding);
-    None when no element is such a change."""
+    """``old`` where ``new`` is a change of it small enough that ``old`` would pass for ``new``, 0 elsewhere; None
+    when no element is such a change. An element that changes by less than a millionth of itself is judged on its
+    value: no one shows such a change by hand (an attention mask's -1e9 plus a score of 1.77), and an element that
+    does not change at all would leave no room for rounding."""
     new, old = np.asarray(new, dtype=np.float64), np.asarray(old, dtype=np.float64)
     if new.shape != old.shape:
         return None
-    close = (new != old) & (np.abs(new - old) <= np.maximum(tolerance.relative * np.abs(new), tolerance.absolute))
-    close &= np.abs(old) < STANDS_FOR_INFINITY  # a masked score (-1e9 + s) is -1e9 as typed: copied, not calculated
+    change = np.abs(new - old)
+    close = (change > SMALLEST_CHANGE * np.abs(new)) & (
+        change <= np.maximum(tolerance.relative * np.abs(new), tolerance.absolute)
+    )
     return np.where(close, old, 0.0) if np.any(close) else None
