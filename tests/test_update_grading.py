@@ -14,6 +14,7 @@ import pytest
 
 from tutor.engine import solve
 from tutor.exercise import load_exercise, parse_exercise, resolve_exercise
+from tutor.exercise.model import Tolerance
 from tutor.grading import Checker, Quantity
 from tutor.session import Session
 from tutor.session.modes import EXAM, PRACTICE
@@ -170,6 +171,31 @@ def test_a_tolerance_per_kind_of_step(make_solution):
     assert solution.exercise.tolerance_for("update").absolute == 1e-6  # [tolerance]'s, as it is not set
     # 0.1498 changes w1 by 9% of the right change: within 10%
     assert check(Checker(solution), "update.w1", "0.1498").correct
+
+
+def test_a_tolerance_of_one_step_of_its_own(make_solution, tmp_path):
+    text = MAZUR.read_text(encoding="utf-8") + (
+        '\n[tolerance.update]\nrelative = 0.1\n[tolerance."update.w1"]\nabsolute = 0.001\n[tolerance."grad.w5"]\n'
+        "relative = 0.2\n"
+    )
+    solution = make_solution(text)
+    exercise = solution.exercise
+    assert exercise.tolerance_for("update", "update.w1") == Tolerance(0.1, 0.001)  # relative: its kind's
+    assert exercise.tolerance_for("update", "update.w2") == Tolerance(0.1, 1e-6)
+    assert exercise.tolerance_for("grad", "grad.w5").relative == 0.2
+    assert exercise.tolerance_for("grad", "grad.w6").relative == Tolerance().relative
+    w5 = float(solution.grads["w5"])
+    assert check(Checker(solution), "grad.w5", f"{w5 * 1.15:.6f}").correct  # 15% off: within its own 20%
+    assert not check(Checker(solution), "grad.w6", f"{float(solution.grads['w6']) * 1.15:.6f}").correct
+    for bad, message in (
+        ('[tolerance."grad.nope"]\nrelative = 0.1\n', "[tolerance] names the step 'grad.nope'"),
+        ('[tolerance."grad.w5"]\nrelative = 2\n', "relative"),
+        ('[tolerance]\n"grad.w5" = 0.1\n', 'like [tolerance."grad.w5"] with relative = 0.01'),
+    ):
+        path = tmp_path / "bad.toml"
+        path.write_text(MAZUR.read_text(encoding="utf-8") + "\n" + bad, encoding="utf-8")
+        result = tutor_command("validate", path)
+        assert result.returncode == 2 and message in result.stdout + result.stderr, result.stdout + result.stderr
 
 
 # -- error carried forward from a doubled dE/dout_o1 ------------------------------------------------------

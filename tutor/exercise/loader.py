@@ -219,7 +219,7 @@ class _Builder:
 
         questions = self.questions(set(known) | self.sample_input_names())
         hints = self.hints(known + sorted(self.sample_input_names()) + [question.id for question in questions])
-        tolerance, kind_tolerances = self.tolerance()
+        tolerance, kind_tolerances, step_tolerances = self.tolerance()
         carried_forward_credit = self.carried_forward_credit()
         update = self.update(params)
         training = self.training(inputs, node_names)
@@ -237,6 +237,8 @@ class _Builder:
             for step, (_, key) in points.items():
                 if "." in step:
                     self.step_name_problem(("points", *key), step, steps, "[points]")
+            for step in step_tolerances:
+                self.step_name_problem(("tolerance", step), step, steps, "[tolerance]")
 
         if self.problems:
             raise ExerciseFileError(self.problems)
@@ -256,6 +258,7 @@ class _Builder:
             hints=hints,
             tolerance=tolerance,
             kind_tolerances=kind_tolerances,
+            step_tolerances=step_tolerances,
             carried_forward_credit=carried_forward_credit,
             update=update,
             batch=batch,
@@ -498,11 +501,15 @@ class _Builder:
             hints[name] = tuple(texts)
         return hints
 
-    def tolerance(self) -> tuple[Tolerance, dict[str, Tolerance]]:
-        """[tolerance]'s relative and absolute, and a [tolerance.KIND] table per kind of step that has its own
-        (a field it leaves out is [tolerance]'s)."""
+    def tolerance(self) -> tuple[Tolerance, dict[str, Tolerance], dict[str, Tolerance]]:
+        """[tolerance]'s relative and absolute, a [tolerance.KIND] table per kind of step that has its own (a field
+        it leaves out is [tolerance]'s), and a [tolerance."grad.w1"] table per step that has its own (a field it
+        leaves out is its kind's)."""
         table = self.table("tolerance")
-        self.check_fields(TOLERANCE, table, ("tolerance",))
+        steps = {name: value for name, value in table.items() if "." in name}  # step names: checked once known
+        self.check_fields(
+            TOLERANCE, {name: value for name, value in table.items() if name not in steps}, ("tolerance",)
+        )
         default = self.tolerance_fields(TOLERANCE, table, ("tolerance",), Tolerance())
         by_kind = {}
         for kind in TOLERANCE_KINDS:
@@ -517,7 +524,21 @@ class _Builder:
                 continue
             self.check_fields(KIND_TOLERANCE, table[kind], ("tolerance", kind))
             by_kind[kind] = self.tolerance_fields(KIND_TOLERANCE, table[kind], ("tolerance", kind), default)
-        return default, by_kind
+        by_step = {}
+        for step, value in steps.items():
+            if not isinstance(value, dict):
+                self.problem(
+                    ("tolerance", step),
+                    f'the tolerance of {step} must be a table, like [tolerance."{step}"] with relative = 0.01 '
+                    "on the next line",
+                )
+                continue
+            self.check_fields(KIND_TOLERANCE, value, ("tolerance", step))
+            kind = step.split(".")[0]
+            by_step[step] = self.tolerance_fields(
+                KIND_TOLERANCE, value, ("tolerance", step), by_kind.get(kind, default)
+            )
+        return default, by_kind, by_step
 
     def tolerance_fields(self, schema: Table, table: dict, key: tuple, fallback: Tolerance) -> Tolerance:
         """The tolerance a table gives, a field it leaves out (or gets wrong) being ``fallback``'s."""

@@ -121,6 +121,7 @@ class Exercise:
     hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
     tolerance: Tolerance = Tolerance()
     kind_tolerances: dict[str, Tolerance] = field(default_factory=dict)  # [tolerance.update] and the like
+    step_tolerances: dict[str, Tolerance] = field(default_factory=dict)  # [tolerance."grad.w1"]: one step's own
     carried_forward_credit: float = 1.0  # the share of a step's credit earned by error carried forward
     update: UpdateSpec | None = None
     batch: BatchSpec | None = None
@@ -139,8 +140,11 @@ class Exercise:
         """The number of named quantities: inputs plus nodes of the solved graph."""
         return len(self.inputs) + len(self.nodes)
 
-    def tolerance_for(self, kind: str) -> Tolerance:
-        """The tolerance of one kind of step: its own [tolerance.KIND] table, else [tolerance]'s."""
+    def tolerance_for(self, kind: str, step: str | None = None) -> Tolerance:
+        """The tolerance of a step (``step`` its name, grad.w1): its own [tolerance."grad.w1"] table, else its
+        kind's [tolerance.KIND], else [tolerance]'s."""
+        if step is not None and step in self.step_tolerances:
+            return self.step_tolerances[step]
         return self.kind_tolerances.get(kind, self.tolerance)
 
     def node(self, name: str) -> NodeSpec:

@@ -121,7 +121,7 @@ class Checker:
         return expected_value(self.solution, quantity)
 
     def tolerance(self, quantity: Quantity) -> Tolerance:
-        return self.solution.exercise.tolerance_for(quantity.kind)
+        return self.solution.exercise.tolerance_for(quantity.kind, str(quantity))
 
     def reveal(self, quantity: Quantity) -> None:
         """The right value of a revealed step stands for the learner's from now on."""

@@ -71,7 +71,7 @@ def change_base(solution: Solution, quantity: Quantity) -> np.ndarray | None:
     """
     if quantity.kind == QuantityKind.UPDATE:
         return solution.values[quantity.name]
-    tolerance = solution.exercise.tolerance_for(quantity.kind)
+    tolerance = solution.exercise.tolerance_for(quantity.kind, str(quantity))
     if quantity.kind == QuantityKind.AFTER:
         return small_change(solution.after_values[quantity.name], solution.values[quantity.name], tolerance)
     if quantity.kind != QuantityKind.VALUE:
