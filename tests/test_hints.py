@@ -226,6 +226,19 @@ def test_a_list_about_derivatives_goes_whole_to_the_gradient_step():
     assert not any(rung.startswith(("First:", "Second:")) for rung in ladder(solution, "value.p"))
 
 
+def test_the_outputs_hints_about_derivatives_go_on_its_first_local_derivative():
+    # the output's gradient is 1 and never a step: its hints about derivatives would otherwise never show
+    solution = exercise(AUTHOR_HINTS.replace('L = "Square p."', 'L = "∂L/∂p = 2p: the power rule."'))
+    assert ladder(solution, "local.L.p")[0] == "∂L/∂p = 2p: the power rule."
+    for other in ("value.L", "value.p", "grad.p", "local.p.w"):
+        assert not any("power rule" in rung for rung in ladder(solution, other)), other
+    for name in ("l1-loss", "leaky-relu-decomposed"):  # the catalog's two such hints, never shown before
+        catalog = solve(resolve_exercise(name))
+        hint = catalog.exercise.hints[catalog.output][0]
+        shown = [str(quantity) for quantity in asked_quantities(catalog) if hint in hint_ladder(catalog, quantity)]
+        assert shown == [f"local.{catalog.output}.{'v' if name == 'l1-loss' else 'c'}"]
+
+
 DERIVATION = """
     title = "A neuron's derivative"
     [[questions]]

@@ -11,7 +11,7 @@ from ...engine.graph import Solution
 from ...exercise.expression import Call, Index, Node, names_in
 from ...exercise.operations import OPERATION_TABLE
 from ...exercise.shapes import describe_shape
-from ..quantities import Quantity
+from ..quantities import Quantity, QuantityKind, asked_quantities
 
 # -- the author's hints ----------------------------------------------------------------------------
 
@@ -31,17 +31,23 @@ def author_hints(solution: Solution, quantity: Quantity) -> list[str]:
     """The author's [hints] for a name, whole and in the file's order, on one step of that name only.
 
     A node's hints go on its value step, or on its gradient step when they speak of derivatives (a
-    hint about ∂L/∂p would give the backward pass away in the forward pass); an input's, which has no
-    value step, on its gradient step; a question's on the question. Never on another name's step
+    hint about ∂L/∂p would give the backward pass away in the forward pass); the output's, whose
+    gradient is 1 and never a step, on its first local derivative asked instead; an input's, which has
+    no value step, on its gradient step; a question's on the question. Never on another name's step
     (∂L/∂p is a step of L), nor on an update or the forward pass after it.
     """
     hints = list(solution.exercise.hints.get(_base(solution, quantity.name), ()))
-    if quantity.kind == "formula":
+    if quantity.kind == QuantityKind.FORMULA:
         return hints
-    if quantity.kind not in ("value", "grad"):
-        return []
     on_gradient_step = quantity.name not in solution.graph.nodes or any(_about_derivatives(hint) for hint in hints)
-    return hints if (quantity.kind == "grad") == on_gradient_step else []
+    if quantity.kind == QuantityKind.LOCAL:
+        if not (hints and on_gradient_step and quantity.name == solution.output):
+            return []
+        locals_asked = (asked for asked in asked_quantities(solution) if asked.kind == QuantityKind.LOCAL)
+        return hints if next(asked for asked in locals_asked if asked.name == quantity.name) == quantity else []
+    if quantity.kind not in (QuantityKind.VALUE, QuantityKind.GRAD):
+        return []
+    return hints if (quantity.kind == QuantityKind.GRAD) == on_gradient_step else []
 
 
 def _about_derivatives(text: str) -> bool:
