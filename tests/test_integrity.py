@@ -20,7 +20,7 @@ from tutor.session import EXAM, ProgressStore, Session
 from tutor.session.store import exercise_fingerprint, file_fingerprint
 from tutor.session.transcript import build_transcript, regrade, sign
 from tutor.tui.app import TutorApp
-from tutor_testing import paste_answer, right_answer, run, tutor_command
+from tutor_testing import right_answer, run, tutor_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_001 = "sigmoid-neuron-mse"
@@ -191,8 +191,10 @@ def test_an_exam_taken_with_the_key_saves_signed_transcripts_that_grade_clean(tm
         app = TutorApp(SEED_001, mode=EXAM, store=ProgressStore(tmp_path / "home"), signing_key=KEY)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            for _ in range(3):
-                await paste_answer(pilot, right_answer(app.screen.session))
+            session = app.screen.session
+            for _ in range(3):  # on the session the screen shows: what F6 saves and signs is what is tested
+                session.answer(right_answer(session))
+            app.screen.sync()
             await pilot.press("f9", "f9", "f6")
             await pilot.pause()
 

@@ -101,6 +101,7 @@ def test_quitting_mid_way_and_reopening_resumes_at_the_same_step(tmp_path):
     session = Session(resolve_exercise(SEED_001), store=store, exclusive=True)
     assert session.index == 3
     assert session.state.wrong_attempts == 1
+    session.close()
 
 
 def test_catalog_filters_by_typing_and_opens_the_chosen_exercise_by_keys_or_by_the_mouse(tmp_path):
