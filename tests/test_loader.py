@@ -118,6 +118,15 @@ def test_malformed_toml_duplicate_key():
     """)
     assert problem.line == 4
     assert "not valid TOML" in problem.message
+    assert "'x' is given twice in its table: each key once" in problem.message
+    table = only_problem("""
+        title = "t"
+        [inputs]
+        x = 1
+        [inputs]
+        y = 2
+    """)
+    assert "[inputs] is declared twice: write all of its keys under one [inputs]" in table.message
 
 
 def test_problem_prints_as_file_colon_line(tmp_path):

@@ -69,6 +69,19 @@ def load_exercise(path: str | Path, name: str | None = None) -> Exercise:
     return parse_exercise(text, path, name or path.stem)
 
 
+def _toml_words(message: str, text: str, line: int | None) -> str:
+    """tomllib's message, in the words of the mistakes a teacher or learner makes most: a key or table twice."""
+    table = re.fullmatch(r"Cannot declare \((.*)\) twice", message)
+    if table:
+        name = ".".join(part.strip().strip("'\"") for part in table.group(1).split(",") if part.strip())
+        return f"[{name}] is declared twice: write all of its keys under one [{name}]"
+    if message == "Cannot overwrite a value" and line is not None:
+        key = text.splitlines()[line - 1].split("=", 1)[0].strip() if line <= len(text.splitlines()) else ""
+        if key:
+            return f"'{key}' is given twice in its table: each key once (the second would replace the first)"
+    return message
+
+
 def parse_toml(text: str, path: Path | None) -> dict:
     """The TOML document, or an ExerciseFileError at the line of the syntax error."""
     try:
@@ -77,7 +90,7 @@ def parse_toml(text: str, path: Path | None) -> dict:
         message = str(error)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        message = _toml_words(re.sub(r"\s*\(at line \d+, column \d+\)", "", message), text, line)
         if match:
             message += f" (column {match.group(2)})"
         raise ExerciseFileError([Problem(path, line, f"this is not valid TOML: {message}")]) from None
