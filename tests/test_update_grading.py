@@ -142,6 +142,11 @@ def test_a_doubled_learning_rate_is_wrong(make_solution):
         assert check(Checker(solution), f"update.{name}", typed(WEIGHTS[name] - 0.25 * gradient)).correct
         assert not check(Checker(solution), f"update.{name}", typed(WEIGHTS[name] - 0.5 * gradient)).correct
         assert not check(Checker(solution), f"update.{name}", typed(WEIGHTS[name] - gradient)).correct
+        # named, once the learner's own gradient is right (a doubled gradient would make the same number)
+        checker = Checker(solution)
+        assert check(checker, f"grad.{name}", typed(gradient)).correct
+        doubled = check(checker, f"update.{name}", typed(WEIGHTS[name] - 0.5 * gradient))
+        assert doubled.diagnosis == "learning_rate_twice" and "(2η)" in doubled.message
 
 
 def test_a_new_weight_rounded_so_far_that_the_change_is_lost_is_wrong_and_said_so(mazur):

@@ -161,6 +161,12 @@ def update_candidates(answer: WrongAnswer) -> Iterator[Candidate]:
         for mutation, _ in mutations:
             wrong = context.grad_with(name, mutation)
             yield Candidate(mutation.label, old - rate * wrong, update_text(answer, mutation))
+    # after the slips of the gradient, which a doubled step matches as well (a square's 2 counted twice)
+    yield Candidate(
+        "learning_rate_twice",
+        old - 2 * rate * gradient,
+        answer.say(f"Your step is twice −η·{gradient_name}: the learning rate is counted twice (2η); {rule}."),
+    )
     yield from transposed_candidates(answer, answer.expected)
 
 
