@@ -36,7 +36,6 @@ def pytest_xdist_auto_num_workers(config):
 SLOW_FILES = (
     "test_snapshots.py",
     "test_walk_terminal.py",
-    "test_properties.py",
     "test_tui.py",
     "test_training_tui.py",
     "test_learner.py",
@@ -46,6 +45,8 @@ SLOW_FILES = (
     "test_two_windows.py",
     "test_keys.py",
     "test_generate.py",
+    "test_no_giveaway.py",
+    "test_properties.py",
     "test_given_tui.py",
     "test_drawing.py",
     "test_scalar_pass.py",

@@ -95,15 +95,14 @@ def operation_at(solution, name: str) -> str:
 
 
 def where(solution, quantity: Quantity) -> tuple:
-    """What, besides its label, shapes the words of a step's diagnosis: the operation at the node, the one at the
-    input of a local derivative, the ones consuming a gradient's node (dL/dx sums over them), a tensor or a number."""
-    consumers = solution.graph.consumers.get(quantity.name, []) if quantity.kind == QuantityKind.GRAD else []
-    return (
-        operation_at(solution, quantity.name),
-        quantity.source and operation_at(solution, quantity.source),
-        tuple(sorted({operation_at(solution, consumer) for consumer in consumers})),
-        np.ndim(solution.values.get(quantity.name, 0)) > 0,
-    )
+    """What, besides its label, shapes the words of a step's diagnosis: a tensor or a number, and the operations
+    around the step: for a gradient dL/dx the ones consuming x (it sums over them), else the one making the node
+    and, for a local derivative, the one making its input."""
+    tensor = np.ndim(solution.values.get(quantity.name, 0)) > 0
+    if quantity.kind == QuantityKind.GRAD:
+        consumers = solution.graph.consumers.get(quantity.name, [])
+        return tensor, tuple(sorted({operation_at(solution, consumer) for consumer in consumers}))
+    return tensor, operation_at(solution, quantity.name), quantity.source and operation_at(solution, quantity.source)
 
 
 def catalog_candidates():
