@@ -74,7 +74,7 @@ def open_from_the_catalog(session: str, name: str) -> None:
     if EMPTY_FILTER not in wait_for(session, "Pick an exercise"):
         tmux("send-keys", "-t", session, "-N", str(len(max(catalog_names(), key=len))), "BSpace")
         wait_for(session, EMPTY_FILTER)
-    tmux("send-keys", "-t", session, "-l", name)
+    paste_in_terminal(session, name, submit=False)  # one change of the filter, not a new table per letter
 
     def filtered_to_it(screen: str) -> str:
         lines = screen.splitlines()

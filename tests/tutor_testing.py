@@ -392,14 +392,13 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
     return wait_for_all(session, [text], timeout)
 
 
-def paste_in_terminal(session: str, text: str) -> None:
+def paste_in_terminal(session: str, text: str, submit: bool = True) -> None:
     """``text`` pasted into the focused field at once (bracketed paste: one event, not a key press per character),
-    then Enter, in one tmux call."""
+    then Enter unless not ``submit``, in one tmux call."""
+    enter = [";", "send-keys", "-t", session, "Enter"] if submit else []
     tmux(
-        "set-buffer", "-b", "answer", "--", text, ";",
-        "paste-buffer", "-p", "-d", "-b", "answer", "-t", session, ";",
-        "send-keys", "-t", session, "Enter",
-    )  # fmt: skip
+        "set-buffer", "-b", "answer", "--", text, ";", "paste-buffer", "-p", "-d", "-b", "answer", "-t", session, *enter
+    )
 
 
 def wait_until_ended(session: str, timeout: float = 20.0) -> None:
