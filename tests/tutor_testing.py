@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import functools
 import io
 import os
 import re
@@ -300,11 +301,64 @@ def start_tutor(
     return int(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").stdout.split()[0])
 
 
+class ControlClient:
+    """One tmux client in control mode (tmux -C), kept for the run and attached to a session of its own: a command
+    is a line written to it and its output read back between %begin and %end, where a tmux process started per
+    screen read cost about 3 ms of CPU (some 1,600 of them in the walks of test_walk_terminal)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [TMUX, "-f", str(TMUX_CONFIG), "-S", str(TMUX_SOCKET), "-C", "new-session", "-s", f"control-{os.getpid()}"]
+            + ["cat"],  # a program in its pane that prints nothing: no output notifications to read past
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        atexit.register(self.close)  # before the server is stopped (atexit runs the last registered first)
+        self.output_of_command()  # new-session's own
+
+    def run(self, *args: str) -> str:
+        """What the tmux command prints; fails with tmux's message when it refuses it."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(shlex.join(args) + "\n")
+        self.process.stdin.flush()
+        return self.output_of_command()
+
+    def output_of_command(self) -> str:
+        """The next command's output: the lines between %begin and %end (notifications come only outside them)."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith("%begin"):
+                break
+        else:
+            raise AssertionError("the tmux control client ended")
+        lines = []
+        for line in self.process.stdout:
+            if line.startswith(("%end", "%error")):
+                assert line.startswith("%end"), "".join(lines)
+                return "".join(lines)
+            lines.append(line)
+        raise AssertionError("the tmux control client ended")
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # the client detaches and exits
+        self.process.wait(timeout=10)
+
+
+@functools.cache
+def control_client() -> ControlClient:
+    return ControlClient()
+
+
 def capture(session: str) -> str:
-    return tmux("capture-pane", "-t", session, "-p").stdout
+    return control_client().run("capture-pane", "-t", session, "-p")
 
 
-# A capture-pane takes a few milliseconds: polling often costs little, and a test waits no longer than the screen
+# A capture-pane through the control client takes well under a millisecond: polling often costs little, and a test
+# waits no longer than the screen
 POLL_SECONDS = 0.05
 
 
@@ -338,14 +392,13 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
     return wait_for_all(session, [text], timeout)
 
 
-def paste_in_terminal(session: str, text: str) -> None:
+def paste_in_terminal(session: str, text: str, submit: bool = True) -> None:
     """``text`` pasted into the focused field at once (bracketed paste: one event, not a key press per character),
-    then Enter, in one tmux call."""
+    then Enter unless not ``submit``, in one tmux call."""
+    enter = [";", "send-keys", "-t", session, "Enter"] if submit else []
     tmux(
-        "set-buffer", "-b", "answer", "--", text, ";",
-        "paste-buffer", "-p", "-d", "-b", "answer", "-t", session, ";",
-        "send-keys", "-t", session, "Enter",
-    )  # fmt: skip
+        "set-buffer", "-b", "answer", "--", text, ";", "paste-buffer", "-p", "-d", "-b", "answer", "-t", session, *enter
+    )
 
 
 def wait_until_ended(session: str, timeout: float = 20.0) -> None:
