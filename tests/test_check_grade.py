@@ -9,10 +9,8 @@ import base64
 import hashlib
 import io
 import json
-import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from tutor import __version__
 from tutor.engine.formatting import format_value
 from tutor.exercise import catalog_names, load_exercise, resolve_exercise
 from tutor.session import EXAM, ProgressStore, Session
-from tutor_testing import REPO, no_traceback, tutor_command
+from tutor_testing import REPO, no_traceback, run_autograder, tutor_command
 
 SEEDS = REPO / "tests" / "seed_answers"
 SEED_001 = "sigmoid-neuron-mse"
@@ -322,21 +320,6 @@ def autograder(tmp_path):
     assert {"setup.sh", "run_autograder", f"exercises/{SEED_001}.toml", "exercises/jacobian-df.toml"} <= names
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
     return root
-
-
-def run_autograder(root: Path) -> dict:
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable}
-    result = subprocess.run(
-        ["bash", str(root / "source" / "run_autograder")],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
 
 def test_the_archives_run_autograder_grades_an_answers_file_submission(autograder):

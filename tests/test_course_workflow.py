@@ -20,7 +20,7 @@ import pytest
 
 from tutor.exercise import load_exercise
 from tutor.session import EXAM, ProgressStore, Session
-from tutor_testing import REPO, FakeClock, no_traceback, right_answer, tutor_command
+from tutor_testing import REPO, FakeClock, no_traceback, right_answer, run_autograder, tutor_command
 
 COURSE = REPO / "tests" / "exercises" / "course_workflow"
 EXERCISES = ("tanh-gate", "sigmoid-update", "softplus-derivation")
@@ -289,26 +289,15 @@ def test_the_autograder_of_an_assignment_grades_a_submission_in_a_gradescope_lik
     (wheel,) = (root / "source").glob("*.whl")
     with zipfile.ZipFile(wheel) as unpacked:
         unpacked.extractall(root / "installed")
-    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable}
-    environment["PYTHONPATH"] = str(root / "installed")
     where = subprocess.run(
         [sys.executable, "-c", "import tutor.cli.gradescope as g; print(g.__file__)"],
         cwd=root,
-        env=environment,
+        env={**os.environ, "PYTHONPATH": str(root / "installed")},
         capture_output=True,
         text=True,
     )
     assert where.stdout.startswith(str(root / "installed")), where.stdout + where.stderr
-    finished = subprocess.run(
-        ["bash", str(root / "source" / "run_autograder")],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-    )
-    assert finished.returncode == 0 and "Traceback" not in finished.stderr, finished.stderr
-    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    results = run_autograder(root, installed=root / "installed")
     valid_results(results)
     worth = {name: 0.0 for name in EXERCISES}
     for test in results["tests"]:

@@ -7,6 +7,7 @@ import atexit
 import contextlib
 import functools
 import io
+import json
 import os
 import re
 import shlex
@@ -215,6 +216,24 @@ def tutor_command(*args, home: Path | None = None, cwd: Path = REPO, columns: in
         except SystemExit as exit:  # argparse: --help, --version and usage errors (always a number or None)
             code = exit.code or 0
     return subprocess.CompletedProcess(["tutor", *map(str, args)], code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_autograder(root: Path, installed: Path | None = None) -> dict:
+    """An autograder archive unpacked in ``root``/source, run as Gradescope runs it (AUTOGRADER_ROOT=root, this
+    Python; ``installed``, a folder where its wheel is unpacked, first on the path): the results.json it wrote."""
+    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "TUTOR_PYTHON": sys.executable}
+    if installed is not None:
+        environment["PYTHONPATH"] = str(installed)
+    result = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
 
 def tutor_process(

@@ -155,18 +155,18 @@ def run_autograder(source: Path, submission: Path, results_folder: Path, metadat
     """Grade one submission against the bundled exercises; write and return its results.json. A transcript
     naming a learner who is not one of the submitters in Gradescope's ``metadata`` is named in the output."""
     from ..engine import solve
+    from ..exercise import load_exercise
     from ..session import Session
     from ..session.transcript import build_transcript
     from .answers import read_answers_file, type_answers
     from .transcripts import TeacherExercises, grade_file, mark_counted, result_of
 
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
-    bundled = [source / "exercises" / f"{name}.toml" for name in config["exercises"]]
-    teacher = TeacherExercises.from_files([], bundled)
+    bundled = [load_exercise(source / "exercises" / f"{name}.toml") for name in config["exercises"]]
     step_points = config.get("step_points", {})  # an assignment's, in place of the files' [points]
     teacher = TeacherExercises(
-        [replace(exercise, points=step_points.get(exercise.name, exercise.points)) for exercise in teacher.exercises],
-        own_points={exercise.name: exercise.points for exercise in teacher.exercises if exercise.name in step_points},
+        [replace(exercise, points=step_points.get(exercise.name, exercise.points)) for exercise in bundled],
+        own_points={exercise.name: exercise.points for exercise in bundled if exercise.name in step_points},
     )
     submitters = _submitters(metadata) if metadata is not None else {}
     results, notes = [], []
