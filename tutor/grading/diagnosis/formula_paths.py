@@ -11,6 +11,7 @@ Path = tuple[int, ...]  # the argument indices from the root to a subtree
 
 
 def subtrees(node: Node, path: Path = ()) -> Iterator[tuple[Path, Node]]:
+    """Every subtree with its path, the root first: an operation's arguments are entered, an index's target is not."""
     yield path, node
     if isinstance(node, Call):
         for index, argument in enumerate(node.args):
@@ -22,6 +23,17 @@ def subtree_at(node: Node, path: Path) -> Node:
         assert isinstance(node, Call)
         node = node.args[index]
     return node
+
+
+def replace_at(node: Node, path: Path, new: Node) -> Node:
+    """A copy of the tree with the subtree at ``path`` replaced by ``new``."""
+    if not path:
+        return new
+    assert isinstance(node, Call)
+    index = path[0]
+    args = list(node.args)
+    args[index] = replace_at(args[index], path[1:], new)
+    return Call(node.function, tuple(args))
 
 
 def variants(right: Node, path: Path, new: Node) -> list[Node]:
@@ -39,16 +51,6 @@ def _replace_equal(node: Node, old: Node, new: Node) -> Node:
     if isinstance(node, Call):
         return Call(node.function, tuple(_replace_equal(argument, old, new) for argument in node.args))
     return node
-
-
-def replace_at(node: Node, path: Path, new: Node) -> Node:
-    if not path:
-        return new
-    assert isinstance(node, Call)
-    index = path[0]
-    args = list(node.args)
-    args[index] = replace_at(args[index], path[1:], new)
-    return Call(node.function, tuple(args))
 
 
 def written_number(node: Node) -> float | None:
