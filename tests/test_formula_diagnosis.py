@@ -14,7 +14,8 @@ from tutor.exercise import parse_exercise, resolve_exercise
 from tutor.exercise.expression import normalise, parse, to_text
 from tutor.grading import Checker, Quantity
 from tutor.grading.diagnosis import LABELS
-from tutor.grading.diagnosis.formulas import diagnose_formula_strictly, formula_slips
+from tutor.grading.diagnosis.formula_slips import formula_slips
+from tutor.grading.diagnosis.formulas import diagnose_formula_strictly
 from tutor_testing import tutor_command
 
 # Small derivations written for these tests: an update rule, a neuron's chain rule, tanh′ and a squared error.

@@ -11,7 +11,8 @@ import numpy as np
 from ...exercise.model import Tolerance
 from ..comparison import compare
 from ..quantities import Quantity, QuantityKind, expected_value
-from .context import Context, Mutation
+from .chain_rule import Mutation
+from .context import Context
 from .labels import LABEL, PRIORITY
 from .numbers import significant_figures
 

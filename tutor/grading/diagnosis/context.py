@@ -1,31 +1,28 @@
 """What the graph looks like to a diagnosis, computed once per solution: where the squares and activations
-are, which nodes lie downstream of which, and every slip (a :class:`Mutation`) at every node with the
-gradients it leads to."""
+are, and every slip (a :class:`Mutation`) at every node with the gradients it leads to (which nodes lie downstream of
+which, and the chain rule run with a slip, are :class:`.chain_rule.ChainRule`'s)."""
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ...engine.derivatives import Elementwise
 from ...engine.formatting import listing
-from ...engine.graph import Evaluated, LocalValue, Solution, Values, evaluate
+from ...engine.graph import Evaluated, Solution, evaluate
 from ...engine.operations import EvaluationError
 from ...engine.slips import has_square
-from ...exercise.errors import ExerciseFileError
 from ...exercise.expression import Call, Name, Node, Number, names_in, to_text
 from ...exercise.operations import ACTIVATIONS
 from ..explain import gradient_label
-from ..quantities import learning_rate
+from .chain_rule import DROP, ChainRule, Mutation
 from .operation_slips import operation_slips
 from .recurrence import recurrence_steps
 
 # whose argument is a pre-activation: the table's activations, and softmax over a layer's scores
 PRE_ACTIVATION_OF = frozenset(ACTIVATIONS) | {"softmax"}
-DROP = None  # an edge left out of the sum over paths
 
 
 def context_of(solution: Solution) -> Context:
@@ -36,36 +33,12 @@ def context_of(solution: Solution) -> Context:
     return context
 
 
-@dataclass
-class Mutation:
-    """One slip at one place: new Jacobians for some edges, or a replaced gradient at some nodes."""
+class Context(ChainRule):
+    """The chain rule of one solution with where its squares and activations are and every slip at every node."""
 
-    label: str
-    node: str  # where the slip happens
-    detail: str  # reads after "when ...": "the factor 2 from the square in L = (y - a3)^2 is missing"
-    edges: dict = field(default_factory=dict)  # (node, source) -> Jacobian, or DROP
-    locals: dict[tuple[str, str], LocalValue] = field(default_factory=dict)  # for local-derivative steps
-    grads: dict = field(default_factory=dict)  # node -> replaced gradient
-
-
-class Context:
     def __init__(self, solution: Solution):
-        self.solution = solution
+        super().__init__(solution)
         graph = solution.graph
-        self.graph = graph
-        self.values = solution.values
-        self.grads = solution.grads
-        self.output = solution.output
-        self.lead = np.shape(solution.values[solution.output])
-        self.names = graph.names
-        self.consumers = {name: solution.chain_terms(name) for name in graph.names}
-        self.reach: dict[str, set[str]] = {}
-        for name in reversed(graph.names):
-            downstream: set[str] = set()
-            for consumer in self.consumers[name]:
-                downstream.add(consumer)
-                downstream |= self.reach[consumer]
-            self.reach[name] = downstream
         exercise = solution.exercise
         self.batch = exercise.batch
         self.square_nodes = {name for name, node in graph.nodes.items() if has_square(node.expression)}
@@ -82,66 +55,8 @@ class Context:
         self.pre_activation_of = {u: a for a, u in self.activation_of.items()}
         elements = [np.ravel(self.values[name]) for name in self.activation_nodes]
         self.activation_elements = np.concatenate(elements) if elements else np.zeros(0)
-        self._jacobians: dict = {}
-        self._contributions: dict = {}
         self._mutations: dict[str, list[Mutation]] = {}
-        self._after: dict[int, dict | None] = {}
         self._decomposed: dict[str, list[Mutation]] = {}
-
-    # -- the exact chain rule, edge by edge ---------------------------------------------------
-    def jacobian(self, node: str, source: str) -> np.ndarray:
-        key = (node, source)
-        if key not in self._jacobians:
-            self._jacobians[key] = self.solution.local_derivative(node, source).jacobian
-        return self._jacobians[key]
-
-    def contribution(self, node: str, source: str) -> np.ndarray:
-        """d(output)/d(node) · ∂node/∂source: one path's share of the source's gradient."""
-        key = (node, source)
-        if key not in self._contributions:
-            self._contributions[key] = np.tensordot(
-                self.grads[node], self.jacobian(node, source), axes=np.ndim(self.values[node])
-            )
-        return self._contributions[key]
-
-    def grad_with(self, name: str, mutation: Mutation) -> np.ndarray:
-        """d(output)/d(name) with the mutation's edges and gradients in place of the true ones."""
-        edges, replaced = mutation.edges, mutation.grads
-        targets = {source for (_, source) in edges} | set(replaced)
-        reach = self.reach
-        memo: dict[str, np.ndarray] = {}
-
-        def touched(node: str) -> bool:
-            return node in targets or not targets.isdisjoint(reach[node])
-
-        def grad(node: str) -> np.ndarray:
-            if node in replaced:
-                return replaced[node]
-            if node in memo:
-                return memo[node]
-            if not touched(node):
-                return self.grads[node]
-            total = np.zeros(self.lead + np.shape(self.values[node]))
-            for consumer in self.consumers[node]:
-                key = (consumer, node)
-                rank = np.ndim(self.values[consumer])
-                if key in edges:
-                    if edges[key] is DROP:
-                        continue
-                    total = total + np.tensordot(grad(consumer), edges[key], axes=rank)
-                elif touched(consumer):
-                    total = total + np.tensordot(grad(consumer), self.jacobian(consumer, node), axes=rank)
-                else:
-                    total = total + self.contribution(consumer, node)
-            memo[node] = total
-            return total
-
-        return grad(name)
-
-    def affects(self, mutation: Mutation, name: str) -> bool:
-        """Whether the mutation changes the gradient of ``name``."""
-        targets = {source for (_, source) in mutation.edges} | set(mutation.grads)
-        return name in targets or not targets.isdisjoint(self.reach[name])
 
     # -- mutations inside a node --------------------------------------------------------------
     def mutations(self, node: str) -> list[Mutation]:
@@ -378,24 +293,6 @@ class Context:
             f"∂{consumer}/∂{node} are added instead of multiplied"
         )
         return upstream + local.value, detail
-
-    def after_with(self, mutation: Mutation) -> dict | None:
-        """The forward pass after an update made with the mutation's gradients (cached)."""
-        key = id(mutation)
-        if key not in self._after:
-            solution, graph = self.solution, self.graph
-            rate = learning_rate(solution)
-            values = dict(graph.inputs)
-            for param in solution.updated:
-                grad = self.grad_with(param, mutation) if self.affects(mutation, param) else self.grads[param]
-                values[param] = self.values[param] - rate * grad
-            after: Values | None
-            try:
-                after, _ = graph.forward(values)
-            except (EvaluationError, ExerciseFileError):
-                after = None
-            self._after[key] = after
-        return self._after[key]
 
     # -- helpers for explanations ---------------------------------------------------------------
     def square_involved(self, name: str) -> str | None:

@@ -12,7 +12,7 @@ from ...exercise.expression import to_text
 from ..explain import gradient_label
 from ..quantities import QuantityKind
 from .answer import Candidate, WrongAnswer
-from .context import Mutation
+from .chain_rule import Mutation
 from .labels import LABEL, PRIORITY
 from .numbers import elements, same_shape
 from .whole_answer import generic_candidates, neighbour_candidates

@@ -203,7 +203,7 @@ TABLE = (
     Label(
         "learning_rate_missing", "the update p − dL/dp without the learning rate η", skill=Skill.UPDATE_RULE, loose=True
     ),
-    # the slips of a derivation typed as a formula (formulas.py), each found by comparing formulas at test points
+    # the slips of a derivation typed as a formula (formula_slips.py), each found by comparing formulas at test points
     Label(
         "missing_factor",
         "a formula with a factor of a product left out: an inner derivative of the chain rule, a constant or a square",

@@ -16,7 +16,8 @@ from ..comparison import compare
 from ..explain import gradient_label
 from ..quantities import learning_rate
 from .answer import Candidate, WrongAnswer
-from .context import Mutation, activation_argument
+from .chain_rule import Mutation
+from .context import activation_argument
 from .labels import LABEL, PRIORITY
 from .numbers import times
 from .whole_answer import generic_candidates, neighbour_candidates, transposed_candidates
