@@ -304,7 +304,8 @@ def test_f6_mid_exam_in_the_tutor_saves_files_without_a_right_value(tmp_path, mo
     monkeypatch.chdir(tmp_path)  # F6 saves in the current directory
 
     async def scenario():
-        app = TutorApp("network-3-2-1-sigmoid", mode=EXAM, store=ProgressStore(tmp_path / "home"))
+        # a known clock: the transcript's seconds from the real one could be a right value (1.0 s is dL/db3)
+        app = TutorApp("network-3-2-1-sigmoid", mode=EXAM, store=ProgressStore(tmp_path / "home"), clock=FakeClock())
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             session = app.screen.session
