@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
 from ...drawing import Picture
@@ -42,14 +42,16 @@ class ExerciseScreen(SessionScreen):
 
     # What the screen shows of the session: `sync` pulls it from the session after every action, and each
     # watcher updates its one widget (only when the value changed: an unchanged graph is not drawn again).
-    phase: reactive[str] = reactive("")
-    prompt: reactive[str] = reactive("")
-    preview: reactive[str] = reactive("")
-    feedback: reactive[str] = reactive("")
-    hints: reactive[tuple[str, ...]] = reactive(())
-    picture: reactive[Picture | None] = reactive(None)
-    done_count: reactive[int] = reactive(0)
-    status: reactive[str] = reactive("")
+    # `var`, not `reactive`: the screen's own render shows none of them, so a change repaints only its widget,
+    # never the whole screen.
+    phase: var[str] = var("")
+    prompt: var[str] = var("")
+    preview: var[str] = var("")
+    feedback: var[str] = var("")
+    hints: var[tuple[str, ...]] = var(())
+    picture: var[Picture | None] = var(None)
+    done_count: var[int] = var(0)
+    status: var[str] = var("")
 
     def compose(self) -> ComposeResult:
         yield Header()
