@@ -6,7 +6,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Header, Input, ProgressBar, Static
 
 from ...drawing import Picture
 from ...exercise.shown import visible
@@ -17,6 +17,7 @@ from ..actions import bindings
 from ..messages import SessionFinished
 from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView
+from ..widgets.keys_footer import KeysFooter
 from .session_screen import SessionScreen
 
 
@@ -69,7 +70,7 @@ class ExerciseScreen(SessionScreen):
             yield ProgressBar(total=len(self.session.steps), show_eta=False, id="progress")
             yield Static(id="phase", markup=False)  # here, not above the question: the given numbers need the row
             yield Static(id="score")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = visible(self.session.exercise.title)  # the Header shows it as text
