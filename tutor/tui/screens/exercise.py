@@ -41,6 +41,10 @@ class ExerciseScreen(SessionScreen):
         "graph-right",
     )
 
+    # The answer field has the focus from the start, not the graph (Textual's default: the first focusable widget)
+    # and then the field: each focus change restyles the screen and composes the Footer again.
+    AUTO_FOCUS = "#answer"
+
     # What the screen shows of the session: `sync` pulls it from the session after every action, and each
     # watcher updates its one widget (only when the value changed: an unchanged graph is not drawn again).
     # `var`, not `reactive`: the screen's own render shows none of them, so a change repaints only its widget,
@@ -62,7 +66,7 @@ class ExerciseScreen(SessionScreen):
             yield GivenPanel(id="given")
             with Horizontal(id="answer-row"):
                 yield Static("Your answer ›", id="answer-label")
-                yield Input(id="answer", compact=True)
+                yield Input(id="answer", compact=True, disabled=self.session.submitted)
             yield Static(id="preview", markup=False)
             yield Static(id="feedback", markup=False)
             yield Static(id="hints", markup=False)
@@ -78,7 +82,8 @@ class ExerciseScreen(SessionScreen):
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=10)
         self.sync()
-        self.query_one("#answer", Input).focus()
+        if self.focused is None:  # a submitted exam: its field is disabled, the arrow keys scroll the graph
+            self.query_one("#graph", GraphView).focus()
         if self.session.time_limit is not None and not self.session.submitted:
             self.set_interval(1, self.tick)
 
