@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from ...exercise.shown import visible
@@ -19,6 +19,7 @@ from ...session.store import ProgressStore
 from ..actions import ACTIONS, bindings
 from ..learner_progress import LearnerProgress, next_words, practise_next, read_progress
 from ..messages import OpenExercise, OpenTraining, PracticeNewLike
+from ..widgets.keys_footer import KeysFooter
 from ..widgets.skill_bars import SkillBars
 
 # The short columns first, then the name whole (`tutor run NAME` needs it), so all of them are on
@@ -94,7 +95,7 @@ class CatalogScreen(Screen):
         yield PractiseNext(practise_next_text(None), id="practise-next", markup=False)
         yield Input(placeholder="filter by name, title or tag", id="filter")
         yield DataTable(id="exercises", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = "backprop-tutor"

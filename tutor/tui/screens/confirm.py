@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..actions import bindings, key_hints
+from ..widgets.keys_footer import KeysFooter
 
 
 class ConfirmSubmitScreen(ModalScreen[bool]):
@@ -25,7 +26,7 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
             yield Static(
                 key_hints(("confirm-submit", "submit anyway"), ("cancel-submit", "back to the exam")), id="confirm-keys"
             )
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def action_submit(self) -> None:
         self.dismiss(True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.reactive import var
+from textual.widgets import Header, Input, ProgressBar, Static
 
 from ...drawing import Picture
 from ...exercise.shown import visible
@@ -17,6 +17,7 @@ from ..actions import bindings
 from ..messages import SessionFinished
 from ..widgets.given_panel import GivenPanel
 from ..widgets.graph_view import GraphView
+from ..widgets.keys_footer import KeysFooter
 from .session_screen import SessionScreen
 
 
@@ -40,16 +41,22 @@ class ExerciseScreen(SessionScreen):
         "graph-right",
     )
 
+    # The answer field has the focus from the start, not the graph (Textual's default: the first focusable widget)
+    # and then the field: each focus change restyles the screen and composes the Footer again.
+    AUTO_FOCUS = "#answer"
+
     # What the screen shows of the session: `sync` pulls it from the session after every action, and each
     # watcher updates its one widget (only when the value changed: an unchanged graph is not drawn again).
-    phase: reactive[str] = reactive("")
-    prompt: reactive[str] = reactive("")
-    preview: reactive[str] = reactive("")
-    feedback: reactive[str] = reactive("")
-    hints: reactive[tuple[str, ...]] = reactive(())
-    picture: reactive[Picture | None] = reactive(None)
-    done_count: reactive[int] = reactive(0)
-    status: reactive[str] = reactive("")
+    # `var`, not `reactive`: the screen's own render shows none of them, so a change repaints only its widget,
+    # never the whole screen.
+    phase: var[str] = var("")
+    prompt: var[str] = var("")
+    preview: var[str] = var("")
+    feedback: var[str] = var("")
+    hints: var[tuple[str, ...]] = var(())
+    picture: var[Picture | None] = var(None)
+    done_count: var[int] = var(0)
+    status: var[str] = var("")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,7 +66,7 @@ class ExerciseScreen(SessionScreen):
             yield GivenPanel(id="given")
             with Horizontal(id="answer-row"):
                 yield Static("Your answer ›", id="answer-label")
-                yield Input(id="answer", compact=True)
+                yield Input(id="answer", compact=True, disabled=self.session.submitted)
             yield Static(id="preview", markup=False)
             yield Static(id="feedback", markup=False)
             yield Static(id="hints", markup=False)
@@ -67,7 +74,7 @@ class ExerciseScreen(SessionScreen):
             yield ProgressBar(total=len(self.session.steps), show_eta=False, id="progress")
             yield Static(id="phase", markup=False)  # here, not above the question: the given numbers need the row
             yield Static(id="score")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = visible(self.session.exercise.title)  # the Header shows it as text
@@ -75,7 +82,8 @@ class ExerciseScreen(SessionScreen):
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=10)
         self.sync()
-        self.query_one("#answer", Input).focus()
+        if self.focused is None:  # a submitted exam: its field is disabled, the arrow keys scroll the graph
+            self.query_one("#graph", GraphView).focus()
         if self.session.time_limit is not None and not self.session.submitted:
             self.set_interval(1, self.tick)
 

@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...exercise.model import Exercise
 from ...exercise.shown import visible
 from ..actions import bindings, key_hints, key_table
+from ..widgets.keys_footer import KeysFooter
 
 HELP = f"""\
 # How the tutor works
@@ -103,7 +104,7 @@ class ResumeExamScreen(ModalScreen[bool | None]):
                 ("cancel-exam", "back to the catalog"),
             )
             yield Static(Text(f"You have an exam in progress on “{visible(self.exercise_title)}”.\n\n{keys}"))
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def action_resume(self) -> None:
         self.dismiss(True)

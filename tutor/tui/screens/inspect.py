@@ -7,12 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...exercise.shown import visible
 from ...session.given import node_details
 from ..actions import bindings
+from ..widgets.keys_footer import KeysFooter
 
 
 class InspectScreen(ModalScreen[None]):
@@ -31,7 +32,7 @@ class InspectScreen(ModalScreen[None]):
             yield OptionList(*(Option(Text(visible(name)), id=name) for name in self.names), id="inspect-nodes")
             with VerticalScroll(id="inspect-scroll"):
                 yield Static(id="inspect-details", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         nodes = self.query_one("#inspect-nodes", OptionList)

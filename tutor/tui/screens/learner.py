@@ -7,10 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...session.store import LEARNER_MAX_LENGTH, checked_learner
 from ..actions import bindings
+from ..widgets.keys_footer import KeysFooter
 
 
 class LearnerScreen(ModalScreen[str | None]):
@@ -35,7 +36,7 @@ class LearnerScreen(ModalScreen[str | None]):
             yield Input(value=self.current, max_length=LEARNER_MAX_LENGTH, id="learner-name")
             yield Static(id="learner-problem")
             yield Static(Text(f"Enter: use this name · {skip}"), id="learner-keys")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#learner-name", Input).focus()

@@ -10,11 +10,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ...exercise.shown import visible
 from ...session.transcript import as_typed, exam_counts, step_items, why
 from ..actions import bindings
+from ..widgets.keys_footer import KeysFooter
 from .session_screen import SessionScreen
 
 MARKS = {"correct": "✓ right", "wrong": "✗ wrong", "unanswered": "– blank"}
@@ -37,7 +38,7 @@ class ExamReportScreen(SessionScreen):
             id="report-score",
         )
         yield DataTable(id="report", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = visible(self.session.exercise.title)

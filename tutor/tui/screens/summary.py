@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerError, WorkerState
 
 from ...exercise.shown import visible
@@ -16,6 +16,7 @@ from ...exercise.skills import Skill
 from ..actions import bindings, key_hints
 from ..learner_progress import LearnerProgress, next_words, practise_next, read_progress
 from ..messages import OpenTraining, PracticeNewLike
+from ..widgets.keys_footer import KeysFooter
 from .session_screen import SessionScreen
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class SummaryScreen(SessionScreen):
                 ),
                 id="summary-keys",
             )
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = visible(self.session.exercise.title)

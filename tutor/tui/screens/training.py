@@ -7,7 +7,7 @@ import time
 from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from ...exercise.errors import ExerciseFileError
 from ...exercise.model import Exercise
@@ -22,6 +22,7 @@ from ...training.runs import (
     training_dataset,
 )
 from ..actions import bindings
+from ..widgets.keys_footer import KeysFooter
 from ..widgets.run_panel import RunPanel
 
 FRAME_SECONDS = 1 / 15  # how often the plots are redrawn while runs train
@@ -72,7 +73,7 @@ class TrainingScreen(Screen):
                 )
         yield Static(id="training-message")
         yield HorizontalScroll(id="runs")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = visible(self.exercise.title)

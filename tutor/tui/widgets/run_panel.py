@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -47,11 +47,13 @@ class ChartView(Widget):
 class RunPanel(Vertical):
     """The panels sit side by side, so runs are compared at a glance."""
 
-    record: reactive[TrainingStep | None] = reactive(None)
-    state: reactive[str] = reactive("running")  # running, finished, stopped, or what went wrong
+    # `var`, not `reactive`: the panel itself draws none of them (its charts and status line do), so a new
+    # frame's steps repaint those, not the whole panel.
+    record: var[TrainingStep | None] = var(None)
+    state: var[str] = var("running")  # running, finished, stopped, or what went wrong
     # Bound to the charts, so steps added before the panel has composed them still reach them.
-    losses: reactive[tuple[float, ...]] = reactive(tuple)
-    accuracies: reactive[tuple[float, ...]] = reactive(tuple)
+    losses: var[tuple[float, ...]] = var(tuple)
+    accuracies: var[tuple[float, ...]] = var(tuple)
 
     def __init__(self, number: int, label: str, total_steps: int, has_accuracy: bool, **kwargs):
         super().__init__(**kwargs)
