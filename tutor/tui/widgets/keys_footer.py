@@ -15,11 +15,13 @@ class KeysFooter(Footer):
         self.composed_for: tuple | None = None
 
     def shown_bindings(self) -> tuple:
-        """What compose reads: each active binding, whether it is enabled, its tooltip and how its key is shown."""
-        return tuple(
+        """What compose reads: each active binding, whether it is enabled, its tooltip and how its key is shown,
+        and whether the palette's key is shown at all."""
+        keys = tuple(
             (binding, enabled, tooltip, self.app.get_key_display(binding))
             for _, binding, enabled, tooltip in self.screen.active_bindings.values()
         )
+        return (self.show_command_palette, *keys)
 
     async def recompose(self) -> None:
         if self.is_attached:
