@@ -72,7 +72,7 @@ def exercise_numbers(solution: Solution, asked: list[Quantity]) -> np.ndarray:
 
 def far_from(candidate: float, numbers: np.ndarray) -> bool:
     """Not any of ``numbers``, not even rounded: an example must never be an answer."""
-    return bool(np.all(np.abs(numbers - candidate) > np.maximum(0.05 * np.abs(numbers), 0.02)))
+    return bool((np.abs(numbers - candidate) > np.maximum(0.05 * np.abs(numbers), 0.02)).all())
 
 
 def example_answer(shape: tuple, numbers: np.ndarray) -> str:
