@@ -124,9 +124,14 @@ def test_every_catalog_exercise_draws(name):
 
 
 def assert_wires_readable(drawing) -> None:
+    box_at = {  # each cell of a box, by its box's name: one look-up per wire cell instead of a loop over the boxes
+        (row, column): name
+        for name, (top, left, height, width) in drawing.boxes.items()
+        for row in range(top, top + height)
+        for column in range(left, left + width)
+    }
     for (row, column), owners in drawing.wires.items():
-        for name, (top, left, height, width) in drawing.boxes.items():
-            assert not (top <= row < top + height and left <= column < left + width), f"a wire through {name}"
+        assert (row, column) not in box_at, f"a wire through {box_at[row, column]}"
         if len(owners) > 1:
             # two sources share a cell only in a plain crossing: one straight across, one straight down
             assert sorted(owners.values()) == [UP | DOWN, LEFT | RIGHT], (row, column, owners)

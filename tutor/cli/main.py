@@ -6,6 +6,7 @@ Exit codes: 0 success (all answers correct), 1 some answer wrong, 2 unusable inp
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import math
@@ -541,8 +542,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.lru_cache(maxsize=4)
+def _parser(key_default: str | None) -> argparse.ArgumentParser:
+    """build_parser(), built once per process for each default of --key (the one default it reads from the
+    environment): it takes about 10 ms, and tests and the autograder call main() many times."""
+    return build_parser()
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = _parser(os.environ.get(KEY_ENVIRONMENT) or None)
     arguments = parser.parse_args(argv)
     try:
         return _dispatch(parser, arguments)

@@ -10,6 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 
+def chain_product(upstream: np.ndarray, jacobian: np.ndarray, rank: int) -> np.ndarray:
+    """upstream · jacobian, summed over the ``rank`` axes of the node: np.tensordot, whose 10 µs of set-up is
+    skipped for a number node (rank 0: each element times each, the same products), the most common edge."""
+    if rank == 0:
+        return np.asarray(np.multiply.outer(upstream, jacobian))
+    return np.tensordot(upstream, jacobian, axes=rank)
+
+
 class LocalDerivative:
     """∂output/∂input of one operation, for one of its arguments."""
 
@@ -49,7 +57,7 @@ class Jacobian(LocalDerivative):
         self.matrix = np.asarray(matrix, dtype=np.float64)
 
     def chain(self, upstream, input_shape, output_shape):
-        return np.tensordot(upstream, self.matrix, axes=len(output_shape))
+        return chain_product(upstream, self.matrix, len(output_shape))
 
     def jacobian(self, input_shape, output_shape):
         return self.matrix

@@ -299,7 +299,7 @@ class Solution:
     def _backward(self) -> Values:
         grads = reverse_pass(self.values, self.evaluated, self.output, self.graph.names)
         for name, grad in grads.items():
-            if not np.all(np.isfinite(grad)):
+            if not np.isfinite(grad).all():
                 raise ExerciseFileError(
                     [
                         self.exercise.problem_about(

@@ -20,6 +20,7 @@ the engine sees one kind of node for ``a*b`` and for ``sigmoid(a)``.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -381,8 +382,12 @@ class _Parser:
         return args
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> Node:
-    """Parse ``text`` into a tree; raise :class:`ExpressionError` with a friendly message."""
+    """Parse ``text`` into a tree; raise :class:`ExpressionError` with a friendly message.
+
+    The trees are immutable, so a text is parsed once: the same texts come back (an exercise loaded by each
+    command or screen, a generator's drafts, answers checked again), and a parse takes 30-150 µs."""
     if len(text) > max_length:
         raise ExpressionError(
             f"the expression is too long ({len(text):,} characters; the limit is {max_length:,})", 0, 0

@@ -22,7 +22,7 @@ from .checks import MIN_LOSS_DROP
 from .datasets import DATASETS, IRIS, Dataset, DatasetRow
 from .numbers import array_text, draw_hundredths, paragraph, spoken_list, toml_list, toml_string, value_of
 from .options import SOURCE_PREFIX, command_line
-from .result import MAX_ATTEMPTS, GeneratedExercise, exhausted, load_and_solve, sound
+from .result import MAX_ATTEMPTS, GeneratedExercise, exhausted, judged, load_and_solve, sound
 
 INPUT_LIMIT = 200  # hundredths: features in [-2, 2]
 WEIGHT_LIMIT = 100  # weights in [-1, 1]
@@ -171,11 +171,20 @@ def generate_network(rng: random.Random, seed: int, options: dict) -> GeneratedE
         draft = _Draft(rng, options)
         if not draft.build():
             continue
-        _, solution = load_and_solve(_render(draft, command, options, learning_rate=None), name)
+        # written first with the largest learning rate, the one most drafts get: those are loaded and solved once
+        # (the values and gradients the rate is chosen from do not depend on it)
+        largest = LEARNING_RATES[0]
+        generated, solution = load_and_solve(_render(draft, command, options, learning_rate=largest), name)
+        solved_at_largest = solution is not None
+        if not solved_at_largest:  # perhaps only the step at that rate overflows
+            _, solution = load_and_solve(_render(draft, command, options, learning_rate=None), name)
         rate = _learning_rate(solution) if solution is not None else None
         if rate is None:
             continue
-        found = sound(_render(draft, command, options, learning_rate=rate), name)
+        if rate == largest and solved_at_largest:
+            found = judged(generated, solution)
+        else:
+            found = sound(_render(draft, command, options, learning_rate=rate), name)
         if found is not None:
             return found[0]
     raise exhausted("mlp", "choose smaller layers or fewer samples")

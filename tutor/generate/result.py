@@ -31,7 +31,11 @@ def load_and_solve(text: str, name: str) -> tuple[GeneratedExercise, Solution | 
 
 def sound(text: str, name: str) -> tuple[GeneratedExercise, Solution] | None:
     """The exercise and its solution when it is fit to work by hand, else None."""
-    generated, solution = load_and_solve(text, name)
+    return judged(*load_and_solve(text, name))
+
+
+def judged(generated: GeneratedExercise, solution: Solution | None) -> tuple[GeneratedExercise, Solution] | None:
+    """The exercise and its solution (from load_and_solve) when it is fit to work by hand, else None."""
     if solution is None or degeneracy(solution) is not None:
         return None
     return generated, solution

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.derivatives import chain_product
 from ..engine.formatting import format_value
 from ..engine.graph import LocalValue, Solution, Values
 from ..engine.operations import EvaluationError
@@ -365,6 +366,6 @@ class Checker:
         for consumer in self.solution.chain_terms(name):
             upstream = self._grad_of(consumer)
             node_rank = self.solution.values[consumer].ndim
-            term = np.tensordot(upstream, self._learner_jacobian(consumer, name), axes=node_rank)
+            term = chain_product(upstream, self._learner_jacobian(consumer, name), node_rank)
             total = term if total is None else total + term
         return [] if total is None else [total]

@@ -49,7 +49,7 @@ def compare(
     scale = np.abs(expected if base is None else expected - np.asarray(base, dtype=np.float64))
     close = np.abs(value - expected) <= np.maximum(tolerance.relative * scale, tolerance.absolute)
     fraction = float(np.count_nonzero(close)) / close.size
-    if np.all(close):
+    if close.all():
         return Comparison(True, fraction=1.0, close=close)
     if value.ndim:
         wrong = int(np.size(close) - np.count_nonzero(close))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,14 +74,16 @@ def exercise_numbers(solution: Solution, asked: list[Quantity]) -> np.ndarray:
 
 def far_from(candidate: float, numbers: np.ndarray) -> bool:
     """Not any of ``numbers``, not even rounded: an example must never be an answer."""
-    return bool(np.all(np.abs(numbers - candidate) > np.maximum(0.05 * np.abs(numbers), 0.02)))
+    return bool((np.abs(numbers - candidate) > np.maximum(0.05 * np.abs(numbers), 0.02)).all())
 
 
 def example_answer(shape: tuple, numbers: np.ndarray) -> str:
     """How an answer of ``shape`` is typed, with numbers that are none of the exercise's."""
-    # More cells than example numbers repeat them; an exercise of so many numbers that none is far from
-    # them all gets the examples as they are (they only show the format)
-    usable = [number for number in EXAMPLE_NUMBERS if far_from(number, numbers)] or EXAMPLE_NUMBERS
+    # Only as many example numbers as the answer has cells are looked for (one for a number): the search was half
+    # of building a session's steps. More cells than example numbers repeat them; an exercise of so many numbers
+    # that none is far from them all gets the examples as they are (they only show the format)
+    found = (number for number in EXAMPLE_NUMBERS if far_from(number, numbers))
+    usable = list(itertools.islice(found, math.prod(shape))) or EXAMPLE_NUMBERS
     if len(shape) == 0:
         fraction = next((f"{top}/{bottom}" for top, bottom in EXAMPLE_FRACTIONS if far_from(top / bottom, numbers)), "")
         return f"{usable[0]} or {fraction}" if fraction else f"{usable[0]}"

@@ -7,6 +7,7 @@ disk, renamed over the old file: a reader sees either the old progress or the ne
 from __future__ import annotations
 
 import fcntl
+import functools
 import getpass
 import hashlib
 import json
@@ -112,8 +113,17 @@ def exercise_fingerprint(path: Path | None) -> str:
     if path is None:
         return ""
     try:
-        document = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return _fingerprint_of(path.read_bytes())
+    except OSError:
+        return ""
+
+
+@functools.lru_cache(maxsize=32)
+def _fingerprint_of(content: bytes) -> str:
+    """exercise_fingerprint of a file's bytes, kept: every session of the same exercise reads the same file."""
+    try:
+        document = tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ""
     graded = {key: value for key, value in document.items() if key not in PRESENTATION_KEYS}
     canonical = json.dumps(graded, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)

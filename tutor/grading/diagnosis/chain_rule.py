@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...engine.derivatives import chain_product
 from ...engine.graph import LocalValue, Solution, Values
 from ...engine.operations import EvaluationError
 from ...exercise.errors import ExerciseFileError
@@ -63,8 +64,8 @@ class ChainRule:
         """d(output)/d(node) · ∂node/∂source: one path's share of the source's gradient."""
         key = (node, source)
         if key not in self._contributions:
-            self._contributions[key] = np.tensordot(
-                self.grads[node], self.jacobian(node, source), axes=np.ndim(self.values[node])
+            self._contributions[key] = chain_product(
+                self.grads[node], self.jacobian(node, source), np.ndim(self.values[node])
             )
         return self._contributions[key]
 
@@ -92,9 +93,9 @@ class ChainRule:
                 if key in edges:
                     if edges[key] is DROP:
                         continue
-                    total = total + np.tensordot(grad(consumer), edges[key], axes=rank)
+                    total = total + chain_product(grad(consumer), edges[key], rank)
                 elif touched(consumer):
-                    total = total + np.tensordot(grad(consumer), self.jacobian(consumer, node), axes=rank)
+                    total = total + chain_product(grad(consumer), self.jacobian(consumer, node), rank)
                 else:
                     total = total + self.contribution(consumer, node)
             memo[node] = total

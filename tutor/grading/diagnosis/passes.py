@@ -58,7 +58,7 @@ def first_match(answer: WrongAnswer) -> Diagnosis | None:
                         return Diagnosis(candidate.label, candidate.explain())
                 continue
             array = array.reshape(expected.shape)
-        if not np.all(np.isfinite(array)) or compare(array, expected, tolerance, base=base).matches:
+        if not np.isfinite(array).all() or compare(array, expected, tolerance, base=base).matches:
             continue
         candidate.array = array
         seen.append(candidate)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ...engine.derivatives import chain_product
 from ...engine.formatting import format_number, format_value
 from ...engine.graph import Values
 from ..comparison import compare
@@ -153,10 +154,10 @@ def rounded_recomputations(answer: WrongAnswer, digits: int) -> Iterator[np.ndar
                     from_output = graph.local_derivative_from_output(consumer, name, output)
                     own = from_output.jacobian if from_output is not None else local
                     terms += [
-                        np.tensordot(upstream, local, axes=rank),
-                        np.tensordot(upstream, own, axes=rank),
-                        np.tensordot(upstream, exact, axes=rank),
-                        np.tensordot(upstream, round_significant(own, digits), axes=rank),  # the local rounded
+                        chain_product(upstream, local, rank),
+                        chain_product(upstream, own, rank),
+                        chain_product(upstream, exact, rank),
+                        chain_product(upstream, round_significant(own, digits), rank),  # the local rounded
                     ]
             totals = [total + term for total, term in zip(totals, terms)] if totals else list(terms)
         yield from totals
