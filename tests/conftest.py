@@ -3,6 +3,7 @@ loader and property tests."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import textwrap
@@ -75,6 +76,14 @@ def pytest_collection_modifyitems(config, items):
         ordered += mine + fast[:taken]
         del fast[:taken]
     items[:] = ordered + fast
+
+
+def pytest_collection_finish(session):
+    """What collection built (modules, test items, Hypothesis strategies) lives for the whole run: frozen, the
+    collector's full sweeps no longer go through it (a worker made some 25 of them, 8-9 s of CPU); and a larger first
+    generation, since each Textual app leaves thousands of short-lived cycles. GC went from 11.5 to 5 s a worker."""
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -383,8 +383,8 @@ def capture(session: str) -> str:
 
 
 # A capture-pane through the control client takes well under a millisecond: polling often costs little, and a test
-# waits no longer than the screen
-POLL_SECONDS = 0.05
+# waits no longer than the screen (a walk answers some 70 steps, each waiting half a poll on average)
+POLL_SECONDS = 0.02
 
 
 def wait_until(session: str, missing: Callable[[str], str], timeout: float = 30.0) -> str:
