@@ -249,14 +249,28 @@ class Painter:
         inset = self.border_rows // 2
         return range(row + inset, row + height - inset)
 
+    def layer_sizes(self) -> tuple[list[int], list[int]]:
+        """Each layer's width (its widest box) and height (its boxes stacked), before any wire is planned."""
+        layers = self.layout.layers
+        widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
+        gap = self.density.row_gap
+        heights = [sum(self.slot_height(slot) + gap for slot in layer) - gap for layer in layers]
+        return widths, heights
+
+    def least_size(self) -> tuple[int, int]:
+        """Never more than place()'s (width, height), found without planning the wires (the costly part): a gap
+        between two layers is never narrower than min_gap, and a jog only adds rows. Rules out a drawing that
+        cannot fit."""
+        widths, heights = self.layer_sizes()
+        return sum(widths) + self.density.min_gap * max(len(widths) - 1, 0), max(heights, default=0)
+
     def place(self) -> tuple[int, int]:
         """Where each box goes and how the wires run between the layers; the drawing's (width, height)."""
         if self.size is not None:
             return self.size
         layers = self.layout.layers
-        widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
+        widths, heights = self.layer_sizes()
         gap = self.density.row_gap
-        heights = [sum(self.slot_height(slot) + gap for slot in layer) - gap for layer in layers]
         total_height = max(heights, default=0)
         self.position: dict[str, tuple[int, int, int, int]] = {}
         rows_of: dict[str, tuple[int, int]] = {}
