@@ -15,6 +15,7 @@ on that row, and a source that cannot be ordered so first takes a short jog to a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .layout import Layout, layer_graph
 
@@ -158,12 +159,15 @@ def _quantity(
     return clip(f"{mark} {shape_text(shape, long=False)}", room), style
 
 
-Line = tuple[str, list[tuple[int, int, str]]]  # a line of a box, with (start, end, style) of its parts
+Line = tuple[str, tuple[tuple[int, int, str], ...]]  # a line of a box, with (start, end, style) of its parts
 
 
-def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[Line]:
+@lru_cache(maxsize=4096)
+def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> tuple[Line, ...]:
     """The box's lines of text. Roomy: the name, the value, the gradient on lines of their own; compact:
-    all on one line when they fit (values shortened to their shape first), else as roomy."""
+    all on one line when they fit (values shortened to their shape first), else as roomy. Cached (the
+    result is immutable): from one step to the next most boxes are the same, and the view tries several
+    densities."""
     # a vector or matrix says its shape by its name, even before its value is known or when it shows numbers;
     # in the SHAPES drawing a known value already reads as its shape (= 2x3) and the tag would only widen the box
     tagged = box.shape if density.shape_tags and (density.tensor_values or box.value is None) else ()
@@ -183,14 +187,14 @@ def box_lines(box: NodeBox, show_grads: bool, density: Density = ROOMY) -> list[
                 for text, style in texts:
                     spans.append((len(line) + 1, len(line) + 1 + len(text), style))
                     line += " " + text
-                return [(line, spans)]
-    lines: list[Line] = [(head, [])]
+                return ((line, tuple(spans)),)
+    lines: list[Line] = [(head, ())]
     if tag:
-        lines.append((tag, []))
+        lines.append((tag, ()))
     for part in parts:
         text, style = _quantity(*part, room=density.max_text, tensor_values=density.tensor_values, tagged=tagged)
-        lines.append((text, [(0, len(text), style)]))
-    return lines
+        lines.append((text, ((0, len(text), style),)))
+    return tuple(lines)
 
 
 def draw(picture: Picture, density: Density = ROOMY) -> Drawing:
@@ -245,14 +249,28 @@ class Painter:
         inset = self.border_rows // 2
         return range(row + inset, row + height - inset)
 
+    def layer_sizes(self) -> tuple[list[int], list[int]]:
+        """Each layer's width (its widest box) and height (its boxes stacked), before any wire is planned."""
+        layers = self.layout.layers
+        widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
+        gap = self.density.row_gap
+        heights = [sum(self.slot_height(slot) + gap for slot in layer) - gap for layer in layers]
+        return widths, heights
+
+    def least_size(self) -> tuple[int, int]:
+        """Never more than place()'s (width, height), found without planning the wires (the costly part): a gap
+        between two layers is never narrower than min_gap, and a jog only adds rows. Rules out a drawing that
+        cannot fit."""
+        widths, heights = self.layer_sizes()
+        return sum(widths) + self.density.min_gap * max(len(widths) - 1, 0), max(heights, default=0)
+
     def place(self) -> tuple[int, int]:
         """Where each box goes and how the wires run between the layers; the drawing's (width, height)."""
         if self.size is not None:
             return self.size
         layers = self.layout.layers
-        widths = [max((self.slot_width(slot) for slot in layer), default=1) for layer in layers]
+        widths, heights = self.layer_sizes()
         gap = self.density.row_gap
-        heights = [sum(self.slot_height(slot) + gap for slot in layer) - gap for layer in layers]
         total_height = max(heights, default=0)
         self.position: dict[str, tuple[int, int, int, int]] = {}
         rows_of: dict[str, tuple[int, int]] = {}

@@ -8,6 +8,7 @@ in every layer it crosses; a few barycenter sweeps order each layer to limit cro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 SWEEPS = 4
 
@@ -25,7 +26,13 @@ class Layout:
 
 
 def layer_graph(nodes: list[str], inputs: list[str], edges: list[tuple[str, str]]) -> Layout:
-    """``nodes`` in evaluation order; ``edges`` as (source, target) pairs."""
+    """``nodes`` in evaluation order; ``edges`` as (source, target) pairs. The same graph gets the same
+    Layout, read only: every step of an exercise draws the same graph, at every size the view tries."""
+    return _layer_graph(tuple(nodes), tuple(inputs), tuple(edges))
+
+
+@lru_cache(maxsize=64)
+def _layer_graph(nodes: tuple[str, ...], inputs: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> Layout:
     parents: dict[str, list[str]] = {name: [] for name in [*inputs, *nodes]}
     children: dict[str, list[str]] = {name: [] for name in [*inputs, *nodes]}
     for source, target in edges:

@@ -19,15 +19,16 @@ Box = tuple[int, int, int, int]  # (row, column, height, width), as in Drawing.b
 
 
 def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
-    """One drawing painted: the graph is laid out once, and a drawing that does not fit is only placed."""
+    """One drawing painted: the graph is laid out once, and a drawing that does not fit is only placed, or
+    only measured when even its boxes alone are too big."""
     layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
     roomy = Painter(picture, layout, ROOMY)
-    roomy_width, roomy_height = roomy.place()
-    if roomy_width <= width and roomy_height <= height:
+    if _fits(roomy.least_size(), width, height) and _fits(roomy.place(), width, height):
         return roomy.paint()
     compact = Painter(picture, layout, COMPACT)
     # no blank rows between boxes when the compact drawing is too tall: a tall layer's operands fit
-    chosen = compact if compact.place()[1] <= height else Painter(picture, layout, DENSE)
+    fits_height = compact.least_size()[1] <= height and compact.place()[1] <= height
+    chosen = compact if fits_height else Painter(picture, layout, DENSE)
     for density in (SHAPES, UNTAGGED):  # narrower and narrower, while the current node and operands do not fit
         if _focus_width(chosen, picture) <= width:
             break
@@ -35,6 +36,10 @@ def fitting_drawing(picture: Picture, width: int, height: int) -> Drawing:
         if _focus_width(narrower, picture) < _focus_width(chosen, picture):
             chosen = narrower
     return chosen.paint()
+
+
+def _fits(size: tuple[int, int], width: int, height: int) -> bool:
+    return size[0] <= width and size[1] <= height
 
 
 def _focus_width(painter: Painter, picture: Picture) -> int:
