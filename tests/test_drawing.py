@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.drawing import COMPACT, DENSE, ROOMY, NodeBox, Picture, crossings, draw, layer_graph
-from tutor.drawing.canvas import DOWN, LEFT, RIGHT, SHAPES, UNTAGGED, UP, box_lines
+from tutor.drawing.canvas import DOWN, LEFT, RIGHT, SHAPES, UNTAGGED, UP, Painter, box_lines
 from tutor.drawing.viewport import VIEWPORTS, fitting_drawing, focus_boxes, in_view, scroll_offset
 from tutor.exercise import catalog_names, resolve_exercise
 from tutor.session import CORRECT, ProgressStore, Session
@@ -118,6 +118,19 @@ def test_every_catalog_exercise_draws(name):
         box = {(r, c) for r in range(row, row + height) for c in range(column, column + width)}
         assert not cells & box
         cells |= box
+
+
+@pytest.mark.parametrize("name", catalog_names())
+def test_a_drawings_least_size_is_never_more_than_its_placed_size(name):
+    """fitting_drawing rules a density out by least_size, before planning its wires: a bound above the placed size
+    would rule out a drawing that fits. At the first step (no value known) and the last (nearly all known)."""
+    _, pictures = step_pictures(name)
+    for picture in (pictures[0], pictures[-1]):
+        layout = layer_graph(picture.nodes, picture.inputs, picture.edges)
+        for density in (ROOMY, COMPACT, DENSE, SHAPES, UNTAGGED):
+            painter = Painter(picture, layout, density)
+            (least_width, least_height), (width, height) = painter.least_size(), painter.place()
+            assert least_width <= width and least_height <= height, (density, least_width, width)
 
 
 # -- wires: never through a box, never two sources joined into what reads as one wire ----------------
