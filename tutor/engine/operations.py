@@ -460,7 +460,8 @@ def apply(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDeri
         shapes = " and ".join(describe_shape(arg.shape) for arg in args)
         raise EvaluationError(f"cannot combine {shapes} in {name}: their shapes do not match") from None
     value = np.asarray(value, dtype=np.float64)
-    if not np.isfinite(value).all():  # the method: np.all() costs twice as much, on every operation
+    # on every operation: a number (most values) is tested by math.isfinite, 20 times faster than through NumPy
+    if not (math.isfinite(value) if value.ndim == 0 else np.isfinite(value).all()):
         raise EvaluationError(f"{name} gives a result too large to represent")
     return value, derivatives
 
