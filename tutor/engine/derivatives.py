@@ -43,8 +43,11 @@ class Elementwise(LocalDerivative):
         self.values = np.asarray(values, dtype=np.float64)
 
     def chain(self, upstream, input_shape, output_shape):
+        values = self.values
+        if values.shape != output_shape:  # np.broadcast_to costs more than the product: only when it changes a shape
+            values = np.broadcast_to(values, output_shape)
         with np.errstate(invalid="ignore", over="ignore"):
-            contribution = upstream * np.broadcast_to(self.values, output_shape)
+            contribution = upstream * values
         # no gradient flows where none arrives, even through an infinite slope (sqrt at 0)
         contribution = np.where(upstream == 0, 0.0, contribution)
         return reduce_to_shape(contribution, input_shape, upstream.ndim - len(output_shape))

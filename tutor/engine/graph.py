@@ -20,7 +20,7 @@ from ..exercise.expression import Call, Index, Name, Node, Number, elementwise_i
 from ..exercise.model import Exercise, InputSpec, NodeSpec
 from ..exercise.shapes import describe_shape
 from .derivatives import LocalDerivative
-from .operations import OPERATIONS, EvaluationError, apply, index
+from .operations import OPERATIONS, EvaluationError, apply_strictly, index, strict_errors
 from .scalar import How, local_gradients, scalar_pass
 
 Values = dict[str, np.ndarray]
@@ -40,6 +40,12 @@ class Evaluated:
 
 
 def evaluate(expression: Node, values: Values) -> Evaluated:
+    with strict_errors():
+        return _evaluate_strictly(expression, values)
+
+
+def _evaluate_strictly(expression: Node, values: Values) -> Evaluated:
+    """evaluate, inside strict_errors()."""
     if isinstance(expression, Number):
         return Evaluated(expression, np.asarray(expression.value, dtype=np.float64))
     if isinstance(expression, Name):
@@ -48,11 +54,11 @@ def evaluate(expression: Node, values: Values) -> Evaluated:
         except KeyError:
             raise EvaluationError(f"unknown name '{expression.id}'") from None
     if isinstance(expression, Index):
-        target = evaluate(expression.target, values)
+        target = _evaluate_strictly(expression.target, values)
         value, derivatives = index(target.value, expression.indices)
         return Evaluated(expression, value, (target,), tuple(derivatives))
-    children = tuple(evaluate(argument, values) for argument in expression.args)
-    value, derivatives = apply(expression.function, [child.value for child in children])
+    children = tuple(_evaluate_strictly(argument, values) for argument in expression.args)
+    value, derivatives = apply_strictly(expression.function, [child.value for child in children])
     return Evaluated(expression, value, children, tuple(derivatives))
 
 
@@ -178,15 +184,16 @@ class Graph:
         """Every value, from the given inputs; a problem is reported at its node's line."""
         values: Values = dict(inputs)
         evaluated: dict[str, Evaluated] = {}
-        for name, node in self.nodes.items():
-            try:
-                evaluated[name] = result = evaluate(node.expression, values)
-            except EvaluationError as error:
-                sample = f" (sample {node.sample})" if node.sample else ""
-                raise ExerciseFileError(
-                    [self.exercise.problem_about(name, f"node '{node.base}'{sample} = \"{node.text}\": {error}")]
-                ) from None
-            values[name] = result.value
+        with strict_errors():  # once for the whole pass
+            for name, node in self.nodes.items():
+                try:
+                    evaluated[name] = result = _evaluate_strictly(node.expression, values)
+                except EvaluationError as error:
+                    sample = f" (sample {node.sample})" if node.sample else ""
+                    raise ExerciseFileError(
+                        [self.exercise.problem_about(name, f"node '{node.base}'{sample} = \"{node.text}\": {error}")]
+                    ) from None
+                values[name] = result.value
         return values, evaluated
 
     def local_derivative(self, node: str, source: str, evaluated: Evaluated) -> LocalValue:

@@ -445,13 +445,24 @@ if _missing:  # a new operation needs both its table entry and its computation
     raise ImportError(f"the engine and the table of operations disagree about {sorted(_missing)}")
 
 
+def strict_errors() -> np.errstate:
+    """NumPy's errors as an operation needs them: underflow to 0 is harmless (sigmoid of a large number); overflow
+    and 0/0 are not."""
+    return np.errstate(over="raise", divide="raise", invalid="raise", under="ignore")
+
+
 def apply(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDerivative]]:
     """Run one operation, turning NumPy's complaints into messages a learner can act on."""
+    with strict_errors():
+        return apply_strictly(name, args)
+
+
+def apply_strictly(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDerivative]]:
+    """apply, for a caller that holds strict_errors(): a forward pass enters it once for all its
+    operations (entering it costs as much as the rest of an operation on numbers)."""
     operation_ = OPERATIONS[name]
     try:
-        # underflow to 0 is harmless (sigmoid of a large number); overflow and 0/0 are not
-        with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-            value, derivatives = operation_.compute(*args)
+        value, derivatives = operation_.compute(*args)
     except FloatingPointError as error:
         raise EvaluationError(f"{name} overflows or is undefined here ({error})") from None
     except ValueError as error:
@@ -460,7 +471,8 @@ def apply(name: str, args: list[np.ndarray]) -> tuple[np.ndarray, list[LocalDeri
         shapes = " and ".join(describe_shape(arg.shape) for arg in args)
         raise EvaluationError(f"cannot combine {shapes} in {name}: their shapes do not match") from None
     value = np.asarray(value, dtype=np.float64)
-    if not np.isfinite(value).all():  # the method: np.all() costs twice as much, on every operation
+    # on every operation: a number (most values) is tested by math.isfinite, 20 times faster than through NumPy
+    if not (math.isfinite(value) if value.ndim == 0 else np.isfinite(value).all()):
         raise EvaluationError(f"{name} gives a result too large to represent")
     return value, derivatives
 

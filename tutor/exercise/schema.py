@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .model import DEFAULT_ASK, MAX_TRAINING_STEPS, TOLERANCE_KINDS, Tolerance
@@ -111,12 +112,17 @@ class Table:
     fields: tuple[Field, ...]
     noun: str = "field"  # "unknown field 'x'" ("unknown tolerance 'x'" in [tolerance])
 
-    @property
+    # cached: the loader checks every key of every file against them (fields are fixed once a Table is made)
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(field.name for field in self.fields)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {field.name: field for field in self.fields}
+
     def field(self, name: str) -> Field:
-        return next(field for field in self.fields if field.name == name)
+        return self._by_name[name]
 
     def default(self, name: str) -> Any:
         return self.field(name).default

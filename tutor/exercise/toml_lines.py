@@ -69,6 +69,8 @@ def _inline_table_keys(text: str) -> list[tuple[str, ...]]:
 
 def _bracket_change(line: str) -> int:
     """How much the line changes the [ ] / { } depth, ignoring strings and comments."""
+    if not any(char in line for char in "\"'#"):  # most lines (rows of numbers): no string or comment to skip
+        return line.count("[") + line.count("{") - line.count("]") - line.count("}")
     depth = 0
     index = 0
     while index < len(line):

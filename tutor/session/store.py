@@ -118,7 +118,7 @@ def exercise_fingerprint(path: Path | None) -> str:
         return ""
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)  # the whole catalog (48 exercises): a cycle through it must not evict every entry
 def _fingerprint_of(content: bytes) -> str:
     """exercise_fingerprint of a file's bytes, kept: every session of the same exercise reads the same file."""
     try:
