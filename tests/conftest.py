@@ -8,6 +8,7 @@ import os
 import sys
 import textwrap
 
+import pilot_waits
 import pytest
 
 from tutor.engine import solve
@@ -18,6 +19,9 @@ from tutor.exercise import parse_exercise, resolve_exercise
 # about 0.4 s of CPU a process. Compiled files go to the git-ignored __pycache__ folders.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
+
+# Pilot's key presses and pauses wait until the app has nothing left to do, read from its state, not from the clock
+pilot_waits.install()
 
 
 def _exercise_from_text(text: str, name: str = "inline"):
