@@ -556,11 +556,16 @@ def test_student_verdicts_match_expected_md(file_name):
     )
 
 
-def test_no_python_warning_reaches_the_user(tmp_path):
+@pytest.mark.parametrize(
+    "inputs, graph",
+    [
+        ("x = [0, 4]", 'z = "sqrt(x)"\nL = "z[2]"'),  # an infinite slope no gradient flows through
+        ("x = [0, 1]", 'L = "sum(sqrt(x) - sqrt(x))"'),  # ∞ − ∞ where two paths meet: a gradient refused
+    ],
+)
+def test_no_python_warning_reaches_the_user(tmp_path, inputs, graph):
     exercise_file = tmp_path / "sqrt-zero.toml"
-    exercise_file.write_text(
-        'title = "t"\n[inputs]\nx = [0, 4]\n[graph]\nz = "sqrt(x)"\nL = "z[2]"\n', encoding="utf-8"
-    )
+    exercise_file.write_text(f'title = "t"\n[inputs]\n{inputs}\n[graph]\n{graph}\n', encoding="utf-8")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # every warning kept, each one a real process would print on its stderr
         result = tutor_command("validate", exercise_file)

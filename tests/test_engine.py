@@ -741,7 +741,6 @@ def test_output_that_is_not_the_last_node_gets_zero_gradients_elsewhere():
     assert solution.grads["y"] == 0.0 and solution.grads["M"] == 0.0
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_gradient_through_an_unused_sqrt_at_zero_is_zero():
     solution = solve(
         exercise("""

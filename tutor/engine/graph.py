@@ -87,9 +87,12 @@ def reverse_pass(values: Values, evaluated: dict[str, Evaluated], output: str, n
     """
     lead = values[output].shape
     grads: Values = {output: np.eye(values[output].size).reshape(lead + lead) if lead else np.asarray(1.0)}
-    for name in reversed(list(evaluated)):
-        if name in grads:
-            backpropagate(evaluated[name], grads[name], grads)
+    # NumPy's warnings silenced (they would reach the learner's terminal): a gradient that overflows or is undefined
+    # (∞ − ∞ where sqrt's slope at 0 is reached twice) is refused by Solution._backward with a message naming it
+    with np.errstate(over="ignore", invalid="ignore"):
+        for name in reversed(list(evaluated)):
+            if name in grads:
+                backpropagate(evaluated[name], grads[name], grads)
     return {name: grads[name] if name in grads else np.zeros(lead + values[name].shape) for name in names}
 
 
