@@ -60,7 +60,7 @@ def what_is_pending(app: App) -> str | None:
             return "messages"
         if pump._next_callbacks:
             return "callbacks"
-        if any(pending_timer(timer) for timer in list(pump._timers)):
+        if pump._timers and any(pending_timer(timer) for timer in list(pump._timers)):  # most pumps have none
             return "timer"
     screen = app.screen
     if screen._dirty_widgets or screen._callbacks or any(getattr(screen, flag) for flag in SCREEN_REFRESH_FLAGS):
