@@ -14,7 +14,16 @@ from tutor.session import OpenElsewhere, ProgressStore, Session
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.catalog import CatalogScreen
 from tutor.tui.screens.exercise import ExerciseScreen
-from tutor_testing import paste_in_terminal, right_answer, run, start_tutor, tmux, wait_for, wait_until_ended
+from tutor_testing import (
+    paste_in_terminal,
+    right_answer,
+    run,
+    start_tutor,
+    tmux,
+    wait_for,
+    wait_for_all,
+    wait_until_ended,
+)
 
 SEED_001 = "sigmoid-neuron-mse"
 
@@ -75,8 +84,7 @@ def test_two_terminals_on_one_exercise_lose_no_answer(tmp_path: Path):
             walk.answer(right_answer(walk))
             wait_for(first, f"step {number} of 25")
         start_tutor(second, *command, home=home, size=(100, 30))
-        screen = wait_for(second, "Open in another window")
-        assert "is open in another tutor" in screen and "backprop-tutor — catalog" in screen, screen
+        wait_for_all(second, ["Open in another window", "is open in another tutor", "backprop-tutor — catalog"])
         tmux("send-keys", "-t", second, "C-q")
         tmux("send-keys", "-t", first, "C-q")
         for session in (first, second):

@@ -134,9 +134,9 @@ def walk_to_the_summary(session: str, name: str) -> None:
         typed[quantity] = answer
         paste_in_terminal(session, answer)
         assert walk.answer(answer).correct
-    screen = wait_for(session, "Finished:")
-    assert resolve_exercise(name).title[:40] in screen
-    assert f"Score: {total} of {total} (100%)" in screen
+    screen = wait_for_all(
+        session, ["Finished:", resolve_exercise(name).title[:40], f"Score: {total} of {total} (100%)"]
+    )
 
 
 @pytest.mark.parametrize("walks", WALKS)
