@@ -1,7 +1,7 @@
 """What a Pilot test waits for after each key press and pause: the app has nothing left to do.
 
 Textual's own wait (`textual._wait.wait_for_idle`) guesses that from the clock: it sleeps in 20 ms slices until one
-passes with under 1 ms of the process's CPU time. That costs at least 40 ms a key press (two waits), about 20 s of
+passes with under 1 ms of the process's CPU time. That costs at least 40 ms a key press (two waits), some 25 s of
 sleep in a run of the suite, and on a loaded machine it can guess wrong: a worker the scheduler has set aside uses
 no CPU either, and looks idle with its messages still queued. This wait reads the app's own state instead: every
 message queue empty, no call waiting for its turn, the current screen refreshed, no worker running and no short
