@@ -4,7 +4,7 @@ timers that never stop (a cursor's blink, a clock) keep running."""
 
 from __future__ import annotations
 
-import threading
+import time
 
 import pilot_waits
 from textual.app import App, ComposeResult
@@ -35,10 +35,6 @@ class Busy(App):
 
     BINDINGS = [("f2", "thread"), ("f3", "delayed"), ("f4", "relay"), ("f5", "mount")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
     def compose(self) -> ComposeResult:
         yield Input(id="field")  # its cursor blinks: a timer that never ends
         yield Static("", id="out")
@@ -51,15 +47,18 @@ class Busy(App):
         self.query_one("#out", Static).update(text)
 
     def action_thread(self) -> None:
-        # the thread uses no CPU while it waits: a wait that watches the clock sees an idle process
-        self.run_worker(lambda: self.release.wait(0.2) or "from the thread", thread=True)
+        def sleep_then_answer() -> str:
+            time.sleep(0.1)  # no CPU used: a wait that watches the clock sees an idle process after 20 ms
+            return "from the thread"
+
+        self.run_worker(sleep_then_answer, thread=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS:
             self.write(event.worker.result)
 
     def action_delayed(self) -> None:
-        self.set_timer(0.2, lambda: self.write("the timer fired"))
+        self.set_timer(0.1, lambda: self.write("the timer fired"))
 
     def action_relay(self) -> None:
         self.post_message(Relay(20))
