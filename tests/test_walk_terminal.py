@@ -90,15 +90,15 @@ def open_from_the_catalog(session: str, name: str) -> None:
 
 
 def empty_the_filter(session: str, screen: str) -> None:
-    """Home, then Ctrl+K: the field emptied whatever it holds, and the pair sent again, should the filter not
-    empty, does no harm. (Backspaces counted from the screen once left two letters behind on a loaded machine, most
-    likely two read before the filter had the focus; and a Backspace still waiting when the name is pasted would
-    eat its last letter, so the name is pasted only once the filter shows empty.)"""
+    """Home, then Ctrl+K: the field emptied whatever it holds, the pair sent again only should the filter not show
+    empty for 10 s (keys read before the filter had the focus are lost). Backspaces counted from the screen once
+    left two letters behind on a loaded machine. The name is pasted only once the filter shows empty: a key bound to
+    an action can still be waiting while text sent after it is inserted, so a second pair is sent only that late."""
     deadline = time.monotonic() + 30
     while EMPTY_FILTER not in screen:
         assert time.monotonic() < deadline, f"the catalog's filter was not emptied:\n{screen}"
         tmux("send-keys", "-t", session, "Home", "C-k")
-        send_again = time.monotonic() + 3
+        send_again = time.monotonic() + 10
         while EMPTY_FILTER not in (screen := capture(session)) and time.monotonic() < send_again:
             time.sleep(POLL_SECONDS)
 
@@ -134,9 +134,7 @@ def walk_to_the_summary(session: str, name: str) -> None:
         typed[quantity] = answer
         paste_in_terminal(session, answer)
         assert walk.answer(answer).correct
-    screen = wait_for_all(
-        session, ["Finished:", resolve_exercise(name).title[:40], f"Score: {total} of {total} (100%)"]
-    )
+    wait_for_all(session, ["Finished:", resolve_exercise(name).title[:40], f"Score: {total} of {total} (100%)"])
 
 
 @pytest.mark.parametrize("walks", WALKS)
