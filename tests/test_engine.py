@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -739,6 +740,25 @@ def test_output_that_is_not_the_last_node_gets_zero_gradients_elsewhere():
     )
     assert solution.grads["x"] == 4.0
     assert solution.grads["y"] == 0.0 and solution.grads["M"] == 0.0
+
+
+def test_a_local_derivative_through_two_infinite_slopes_prints_no_warning():
+    """∂f/∂x of f = sqrt(x) − sqrt(x) at 0 is ∞ − ∞; the exercise is sound (no gradient flows through f), and the
+    learner's screen must not get NumPy's RuntimeWarning when the local derivative is worked out."""
+    solution = solve(
+        exercise("""
+        title = "t"
+        [inputs]
+        x = [0, 1]
+        [graph]
+        f = "sqrt(x) - sqrt(x)"
+        L = "sum(0*f)"
+    """)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        local = solution.graph.local_derivative("f", "x", solution.evaluated["f"]).value
+    assert np.isnan(local[0]) and local[1] == 0.0
 
 
 def test_gradient_through_an_unused_sqrt_at_zero_is_zero():

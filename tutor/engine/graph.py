@@ -63,7 +63,17 @@ def _evaluate_strictly(expression: Node, values: Values) -> Evaluated:
 
 
 def backpropagate(evaluated: Evaluated, upstream: np.ndarray, gradients: Values, only: str | None = None) -> None:
-    """Add upstream·(∂evaluated/∂name) to ``gradients[name]`` for every name used (or just ``only``)."""
+    """Add upstream·(∂evaluated/∂name) to ``gradients[name]`` for every name used (or just ``only``).
+
+    NumPy's warnings are silenced (they would reach the learner's terminal): a sum that overflows or is undefined
+    (∞ − ∞ where sqrt's slope at 0 is reached twice) is left to the caller, and Solution._backward refuses such a
+    gradient with a message naming it."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        _backpropagate_quietly(evaluated, upstream, gradients, only)
+
+
+def _backpropagate_quietly(evaluated: Evaluated, upstream: np.ndarray, gradients: Values, only: str | None) -> None:
+    """backpropagate, inside its np.errstate."""
     expression = evaluated.expression
     if isinstance(expression, Name):
         if only is None or expression.id == only:
@@ -75,7 +85,9 @@ def backpropagate(evaluated: Evaluated, upstream: np.ndarray, gradients: Values,
             continue
         if isinstance(child.expression, Number):
             continue
-        backpropagate(child, derivative.chain(upstream, child.value.shape, evaluated.value.shape), gradients, only)
+        _backpropagate_quietly(
+            child, derivative.chain(upstream, child.value.shape, evaluated.value.shape), gradients, only
+        )
 
 
 def reverse_pass(values: Values, evaluated: dict[str, Evaluated], output: str, names: Iterable[str]) -> Values:
@@ -87,12 +99,10 @@ def reverse_pass(values: Values, evaluated: dict[str, Evaluated], output: str, n
     """
     lead = values[output].shape
     grads: Values = {output: np.eye(values[output].size).reshape(lead + lead) if lead else np.asarray(1.0)}
-    # NumPy's warnings silenced (they would reach the learner's terminal): a gradient that overflows or is undefined
-    # (∞ − ∞ where sqrt's slope at 0 is reached twice) is refused by Solution._backward with a message naming it
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # as backpropagate, entered once for the whole pass
         for name in reversed(list(evaluated)):
             if name in grads:
-                backpropagate(evaluated[name], grads[name], grads)
+                _backpropagate_quietly(evaluated[name], grads[name], grads, None)
     return {name: grads[name] if name in grads else np.zeros(lead + values[name].shape) for name in names}
 
 
