@@ -102,8 +102,9 @@ class ExerciseScreen(SessionScreen):
         self.status = self.status_text()
 
     # -- keeping the screen in step with the session -----------------------------------------
-    def sync(self) -> None:
-        """After an action: pull the session's state into the reactive attributes, and the answer field's."""
+    def sync(self, feedback: str | None = None) -> None:
+        """After an action: pull the session's state into the reactive attributes, and the answer field's;
+        ``feedback``: what the action has to say, in place of the step's own verdict."""
         session = self.session
         step, state = session.step, session.state
         self.phase = f"{step.phase} · step {session.index + 1} of {len(session.steps)}"
@@ -117,13 +118,17 @@ class ExerciseScreen(SessionScreen):
         if reviewing:
             field.value = state.answer if state.status != REVEALED else ""
             self.preview = ""
-            self.feedback = self.review_text()
         else:
             field.value = state.answer if session.mode == EXAM else ""
             self.preview = session.preview(field.value)
-            self.feedback = self.step_verdict_text(session.index) if session.mode == PRACTICE else ""
             if self.focused not in (field, self.query_one("#graph")):
                 field.focus()  # only when it moved: a focus change makes the Footer rebuild its keys
+        if feedback is None:  # the step's own verdict (a review says what Enter does next)
+            if reviewing:
+                feedback = self.review_text()
+            else:
+                feedback = self.step_verdict_text(session.index) if session.mode == PRACTICE else ""
+        self.feedback = feedback
         self.hints = tuple(session.hints_shown()) if session.mode == PRACTICE else ()
         self.picture = session_picture(session)
         self.done_count = session.done_count
@@ -220,22 +225,24 @@ class ExerciseScreen(SessionScreen):
         except SessionError as error:
             self.feedback = str(error)
             return
-        self.sync()
-        if self.session.mode == EXAM:
-            self.feedback = (
-                self.verdict_text(verdict)
-                if not verdict.readable or self.session.exam_feedback
-                else f"Saved your answer to the previous step (read as {verdict.read_as})."
-            )
-        elif not verdict.readable:
-            self.feedback = f"✗ {verdict.message} (not counted as a try)"
-        elif verdict.correct and self.session.finished:
+        self.sync(self.answer_feedback(verdict, answered))  # one pass: the field cleared, the line set, once
+        if self.session.mode == PRACTICE and verdict.readable and verdict.correct and self.session.finished:
             self.post_message(SessionFinished(self.session))
-        elif not verdict.correct:
-            self.feedback = self.verdict_text(verdict) + " Try again, F2 for a hint, F3 to see the answer."
-            self.query_one("#answer", Input).value = ""
-        else:
-            self.feedback = f"{self.step_verdict_text(answered)} On to step {self.session.index + 1}."
+
+    def answer_feedback(self, verdict: Verdict, answered: int) -> str | None:
+        """What Enter on an answer to step ``answered`` says, or None for the step's own verdict (the last step
+        answered right in practice: the summary follows)."""
+        if self.session.mode == EXAM:
+            if not verdict.readable or self.session.exam_feedback:
+                return self.verdict_text(verdict)
+            return f"Saved your answer to the previous step (read as {verdict.read_as})."
+        if not verdict.readable:
+            return f"✗ {verdict.message} (not counted as a try)"
+        if not verdict.correct:
+            return self.verdict_text(verdict) + " Try again, F2 for a hint, F3 to see the answer."
+        if self.session.finished:
+            return None
+        return f"{self.step_verdict_text(answered)} On to step {self.session.index + 1}."
 
     def action_hint(self) -> None:
         try:
